@@ -1,0 +1,27 @@
+// The command line: the option groups each tool registers (the one place CLI11 is used),
+// with upstream's parse rules: exact option names only, a value is always the next
+// argument, options apply in the order given (scalars: last wins).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "options.h"
+
+namespace mqtt {
+
+/// What main() should do after parsing.
+struct CommandLine {
+    enum class Action { run, help, version };
+    Action action = Action::run;
+    Options options;
+    std::string text;  ///< the help or version text for Action::help / Action::version
+};
+
+/// The program name users type, e.g. "mqtt-pub".
+std::string program_name(Tool tool);
+
+/// Parses argv (without argv[0]) for `tool`. Throws UsageError with upstream's first line.
+CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args);
+
+}  // namespace mqtt

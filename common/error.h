@@ -1,0 +1,29 @@
+// The two ways a job fails before it is done: a usage error (bad options or input, found
+// before connecting) and a Failure (anything later). Only main() catches them.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "exit_status.h"
+
+namespace mqtt {
+
+/// Bad options or unusable input. what() is the first stderr line (upstream's text where
+/// there is one); main() adds the "--help" hint and exits with ExitStatus::usage.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The job failed with a status from the exit table. what() is the one stderr line.
+class Failure : public std::runtime_error {
+public:
+    Failure(int status, const std::string& text) : std::runtime_error(text), m_status(status) {}
+    int status() const { return m_status; }
+
+private:
+    int m_status;
+};
+
+}  // namespace mqtt

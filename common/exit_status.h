@@ -1,0 +1,29 @@
+// The exit-status table shared by every tool; the man pages copy it (EXIT STATUS).
+#pragma once
+
+#include <string>
+
+namespace mqtt {
+
+/// Statuses a script can rely on. CONNACK refusals keep the broker's code, as upstream:
+/// MQTT 3.1/3.1.1 return codes 1-5, MQTT 5 reason codes 128-162.
+namespace ExitStatus {
+inline constexpr int success = 0;
+inline constexpr int usage = 1;               ///< bad option, value or input file
+inline constexpr int unreachable = 6;         ///< name lookup or TCP/socket connect failed
+inline constexpr int connection_lost = 7;     ///< the connection ended before the job was done
+inline constexpr int publish_refused = 8;     ///< a PUBACK/PUBREC carried a failure reason
+inline constexpr int subscribe_refused = 9;   ///< a SUBACK refused a filter
+inline constexpr int incomplete = 10;         ///< QoS 1/2 messages never acknowledged
+inline constexpr int interrupted = 11;        ///< SIGINT/SIGTERM before the job was done
+inline constexpr int no_connack = 19;         ///< the broker did not answer CONNECT in time
+inline constexpr int timed_out = 27;          ///< -W expired
+}  // namespace ExitStatus
+
+/// The exit status for a refused connection: the CONNACK return/reason code itself.
+int connack_status(int reason_code);
+
+/// "Connection error: <reason>" as upstream words it for `reason_code` in `protocol`.
+std::string connack_error_text(int reason_code, int protocol);
+
+}  // namespace mqtt

@@ -1,0 +1,50 @@
+#include "options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace mqtt {
+
+std::string Options::client_id() const
+{
+    if (!id_prefix.empty()) return id_prefix + std::to_string(getpid());
+    return id;
+}
+
+std::optional<long long> parse_integer(const std::string& text, long long min, long long max)
+{
+    if (text.empty() || text.size() > 20) return std::nullopt;
+    std::size_t i = 0;
+    bool negative = false;
+    if (text[0] == '-' || text[0] == '+') {
+        negative = text[0] == '-';
+        i = 1;
+        if (text.size() == 1) return std::nullopt;
+    }
+    long long value = 0;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+        if (value > 99999999999LL) return std::nullopt;  // beyond any range we accept
+    }
+    if (negative) value = -value;
+    if (value < min || value > max) return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_seconds(const std::string& text)
+{
+    if (text.empty()) return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (errno != 0 || end != text.c_str() + text.size() || !std::isfinite(value) || value < 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+}  // namespace mqtt

@@ -1,0 +1,89 @@
+// Everything a tool was asked to do, as a plain value: built once from argv by cli.cpp,
+// read by the session, publisher and subscriber. No CLI11 here.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mqtt {
+
+enum class Tool { pub, sub };
+
+/// Where mqtt-pub's payload comes from (-m, -f, -s, -l, -n).
+enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message };
+
+/// MQTT protocol levels as they go on the wire (and as libmosquitto numbers them).
+inline constexpr int k_mqtt31 = 3;
+inline constexpr int k_mqtt311 = 4;
+inline constexpr int k_mqtt5 = 5;
+
+/// The largest payload MQTT can carry in one PUBLISH (upstream's MQTT_MAX_PAYLOAD).
+inline constexpr std::size_t k_max_payload = 268435455;
+
+struct Will {
+    std::string topic;
+    std::string payload;
+    int qos = 0;
+    bool retain = false;
+    bool payload_given = false;
+};
+
+struct Options {
+    Tool tool = Tool::pub;
+
+    // Connection
+    std::string host = "localhost";
+    std::optional<int> port;          ///< unset: 1883, or 8883 with TLS
+    std::string bind_address;         ///< -A
+    bool tls_use_os_certs = false;    ///< set by -L mqtts://
+    int keepalive = 60;
+    std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
+    std::string id_prefix;            ///< -I; the id is prefix + pid
+    std::optional<std::string> username;
+    std::optional<std::string> password;
+    int protocol = k_mqtt311;
+    bool clean_session = true;        ///< -c clears it
+    std::optional<std::uint32_t> session_expiry;  ///< -x; 0xFFFFFFFF is "never"
+    int max_inflight = 20;            ///< -M
+    bool debug = false;
+    bool quiet = false;
+    Will will;
+
+    // Topics and QoS
+    std::vector<std::string> topics;  ///< pub: exactly one; sub: the filters
+    int qos = 0;
+
+    // mqtt-pub
+    InputMode input = InputMode::none;
+    std::string message;              ///< -m text
+    std::string file;                 ///< -f path
+    bool retain = false;
+    long repeat = 1;
+    double repeat_delay = 0.0;        ///< seconds
+
+    // mqtt-sub
+    bool verbose = false;             ///< -v
+    bool no_eol = false;              ///< -N
+    long msg_count = 0;               ///< -C; 0 = unlimited
+    int timeout = 0;                  ///< -W seconds; 0 = none
+    bool no_retained = false;         ///< -R
+    bool retained_only = false;
+    bool exit_after_subscribe = false;  ///< -E
+    std::vector<std::string> filter_out;   ///< -T
+    std::vector<std::string> unsubscribe;  ///< -U
+
+    /// The port the session connects to.
+    int effective_port() const { return port.value_or(1883); }
+    /// The client id sent in CONNECT ("" lets the broker choose).
+    std::string client_id() const;
+};
+
+/// Parses an integer for an option: all of `text` must be a base-10 number in
+/// [min, max], else nullopt.
+std::optional<long long> parse_integer(const std::string& text, long long min, long long max);
+/// Parses a non-negative decimal number of seconds (e.g. "0.5"); nullopt if not one.
+std::optional<double> parse_seconds(const std::string& text);
+
+}  // namespace mqtt

@@ -1,0 +1,104 @@
+#include "publisher.h"
+
+#include <fmt/format.h>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+
+#include "exit_status.h"
+
+namespace mqtt {
+
+Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
+    : m_options(options), m_source(std::move(source)), m_paced(options.repeat_delay > 0.0)
+{
+}
+
+void Publisher::on_connected(Session& session, const mosquitto_property*)
+{
+    m_window = m_paced ? 1 : std::max(1, std::min(m_options.max_inflight, session.broker_receive_maximum()));
+}
+
+bool Publisher::can_send(Session& session) const
+{
+    if (!session.connected() || session.finishing()) return false;
+    // Back-pressure: QoS 0 waits for the socket to take what is queued; QoS 1/2 also keeps
+    // the number of unacknowledged messages within the window.
+    if (mosquitto_want_write(session.handle())) return false;
+    if (m_sent - m_completed >= m_window) return false;
+    if (m_next_send && Clock::now() < *m_next_send) return false;
+    return true;
+}
+
+void Publisher::pump(Session& session)
+{
+    while (can_send(session)) {
+        auto payload = m_source->next();
+        if (!payload) {
+            m_starved = true;
+            break;
+        }
+        int mid = 0;
+        const int rc = mosquitto_publish_v5(session.handle(), &mid, m_options.topics.front().c_str(),
+                                            static_cast<int>(payload->size()), payload->data(), m_options.qos,
+                                            m_options.retain, nullptr);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
+                                                                                  : ExitStatus::publish_refused;
+            session.finish({status, fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
+            return;
+        }
+        ++m_sent;
+        if (m_paced) m_next_send.reset();
+    }
+    finish_if_done(session);
+}
+
+int Publisher::input_fd() const
+{
+    // Read input only when everything read so far is sent and there is room for more, so
+    // memory stays at one block however fast the input comes.
+    return m_starved ? m_source->fd() : -1;
+}
+
+void Publisher::on_input(Session& session)
+{
+    m_starved = false;
+    m_source->on_readable();
+    pump(session);
+}
+
+std::optional<Clock::time_point> Publisher::wake_at() const
+{
+    return m_next_send;
+}
+
+void Publisher::on_publish(Session& session, int mid, int reason, const mosquitto_property* properties)
+{
+    ++m_completed;
+    if (reason >= 0x80) {
+        ++m_refused;
+        session.warn(fmt::format("Warning: Publish {} failed: {}.", mid, mosquitto_reason_string(reason)));
+        char* reason_string = nullptr;
+        if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &reason_string, false)) {
+            session.warn(reason_string);
+            free(reason_string);
+        }
+    }
+    if (m_paced && m_completed == m_sent) {
+        m_next_send = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(m_options.repeat_delay));
+    }
+}
+
+void Publisher::finish_if_done(Session& session)
+{
+    if (!m_source->done() || m_completed < m_sent || session.finishing()) return;
+    if (m_refused > 0) {
+        session.finish({ExitStatus::publish_refused,
+                        fmt::format("Error: The broker refused {} of {} messages.", m_refused, m_sent)});
+    } else {
+        session.finish({ExitStatus::success, {}});
+    }
+}
+
+}  // namespace mqtt

@@ -1,0 +1,39 @@
+// mqtt-pub's job: publish every payload of a Source, keeping at most the in-flight window of
+// QoS 1/2 messages unacknowledged and reading input only while the socket takes data, then
+// wait for the last acknowledgement and disconnect.
+#pragma once
+
+#include <memory>
+
+#include "session.h"
+#include "source.h"
+
+namespace mqtt {
+
+class Publisher : public Client {
+public:
+    Publisher(const Options& options, std::unique_ptr<Source> source);
+
+    void on_connected(Session& session, const mosquitto_property* properties) override;
+    void on_publish(Session& session, int mid, int reason, const mosquitto_property* properties) override;
+    void pump(Session& session) override;
+    int input_fd() const override;
+    void on_input(Session& session) override;
+    std::optional<Clock::time_point> wake_at() const override;
+
+private:
+    bool can_send(Session& session) const;
+    void finish_if_done(Session& session);
+
+    const Options& m_options;
+    std::unique_ptr<Source> m_source;
+    long m_sent = 0;
+    long m_completed = 0;   ///< acknowledged (QoS 1/2) or written (QoS 0)
+    long m_refused = 0;
+    int m_window = 1;       ///< most messages unacknowledged at once
+    bool m_starved = false; ///< the source had nothing ready when we could send
+    bool m_paced = false;   ///< --repeat-delay: one message at a time, spaced
+    std::optional<Clock::time_point> m_next_send;  ///< paced: not before this
+};
+
+}  // namespace mqtt

@@ -1,0 +1,321 @@
+#include "session.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fmt/format.h>
+#include <mqtt_protocol.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "exit_status.h"
+
+namespace mqtt {
+
+namespace {
+
+constexpr int k_max_reads_per_turn = 4096;  // packets read before other fds get a turn
+constexpr auto k_disconnect_grace = std::chrono::seconds(5);
+
+Session& session_of(void* userdata)
+{
+    return *static_cast<Session*>(userdata);
+}
+
+/// Owns a property list built for CONNECT.
+struct Properties {
+    mosquitto_property* list = nullptr;
+    ~Properties() { mosquitto_property_free_all(&list); }
+};
+
+/// SIGINT and SIGTERM arrive through a signalfd so that the poll loop sees them as input.
+int make_signal_fd()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+}  // namespace
+
+void Client::on_signal(Session& session, int signal)
+{
+    session.finish({ExitStatus::interrupted,
+                    fmt::format("Error: Interrupted by {} before the job was done.", signal == SIGINT ? "SIGINT" : "SIGTERM")});
+}
+
+Session::Session(const Options& options) : m_options(options)
+{
+    static const int init = mosquitto_lib_init();
+    (void)init;
+    // A reader that goes away must show up as EPIPE from write(), not kill us.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    const std::string id = options.client_id();
+    m_mosq = mosquitto_new(id.empty() ? nullptr : id.c_str(), options.clean_session, this);
+    if (m_mosq == nullptr) {
+        throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
+    }
+    configure();
+    m_signal_fd = make_signal_fd();
+}
+
+Session::~Session()
+{
+    if (m_mosq) mosquitto_destroy(m_mosq);
+    if (m_signal_fd >= 0) ::close(m_signal_fd);
+}
+
+void Session::warn(const std::string& text) const
+{
+    if (m_options.quiet) return;
+    const std::string line = text + "\n";
+    if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
+        // Nothing more useful can be done with a failed write to stderr.
+    }
+}
+
+void Session::configure()
+{
+    mosquitto_int_option(m_mosq, MOSQ_OPT_PROTOCOL_VERSION, m_options.protocol);
+    mosquitto_int_option(m_mosq, MOSQ_OPT_SEND_MAXIMUM, m_options.max_inflight);
+    mosquitto_connect_v5_callback_set(m_mosq, on_connect_cb);
+    mosquitto_disconnect_v5_callback_set(m_mosq, on_disconnect_cb);
+    mosquitto_publish_v5_callback_set(m_mosq, on_publish_cb);
+    mosquitto_message_v5_callback_set(m_mosq, on_message_cb);
+    mosquitto_subscribe_v5_callback_set(m_mosq, on_subscribe_cb);
+    if (m_options.debug) mosquitto_log_callback_set(m_mosq, on_log_cb);
+
+    if (m_options.username || m_options.password) {
+        const char* user = m_options.username ? m_options.username->c_str() : nullptr;
+        const char* pass = m_options.password ? m_options.password->c_str() : nullptr;
+        if (mosquitto_username_pw_set(m_mosq, user, pass) != MOSQ_ERR_SUCCESS) {
+            throw UsageError("Error: Problem setting username and/or password.");
+        }
+    }
+    if (!m_options.will.topic.empty()) {
+        const auto& will = m_options.will;
+        if (mosquitto_will_set_v5(m_mosq, will.topic.c_str(), static_cast<int>(will.payload.size()),
+                                  will.payload.data(), will.qos, will.retain, nullptr) != MOSQ_ERR_SUCCESS) {
+            throw UsageError("Error: Problem setting will.");
+        }
+    }
+    if (m_options.tls_use_os_certs) {
+        mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+    }
+}
+
+Outcome Session::connect()
+{
+    Properties properties;
+    if (m_options.protocol == k_mqtt5) {
+        if (m_options.session_expiry && *m_options.session_expiry > 0) {
+            mosquitto_property_add_int32(&properties.list, MQTT_PROP_SESSION_EXPIRY_INTERVAL, *m_options.session_expiry);
+        }
+        // -C below 20: the broker need not push more unacknowledged messages than we will take.
+        if (m_options.tool == Tool::sub && m_options.msg_count > 0 && m_options.msg_count < 20) {
+            mosquitto_property_add_int16(&properties.list, MQTT_PROP_RECEIVE_MAXIMUM,
+                                         static_cast<std::uint16_t>(m_options.msg_count));
+        }
+    }
+    const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
+    errno = 0;
+    const int rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
+                                             m_options.keepalive, bind, properties.list);
+    if (rc == MOSQ_ERR_SUCCESS) return {};
+    if (rc == MOSQ_ERR_ERRNO) {
+        return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(errno))};
+    }
+    if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_NOT_SUPPORTED) {
+        return {ExitStatus::usage, fmt::format("Error: Unable to connect ({}).", mosquitto_strerror(rc))};
+    }
+    return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+}
+
+void Session::finish(Outcome outcome)
+{
+    if (m_outcome) return;
+    m_outcome = std::move(outcome);
+    m_finish_deadline = Clock::now() + k_disconnect_grace;
+    if (m_connected && !m_disconnect_sent) {
+        m_disconnect_sent = true;
+        // Outside a callback this writes DISCONNECT at once; the socket then closes and
+        // on_disconnect ends the loop. Inside one it is queued for loop_write.
+        mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, nullptr);
+    } else if (!m_connected) {
+        m_closed = true;
+    }
+}
+
+int Session::poll_timeout(const Client& client) const
+{
+    auto now = Clock::now();
+    // loop_misc must run about once a second for keep-alive pings and their time-outs.
+    auto next = now + std::chrono::seconds(1);
+    if (auto wake = client.wake_at()) next = std::min(next, *wake);
+    if (m_outcome) next = std::min(next, m_finish_deadline);
+    if (next <= now) return 0;
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
+    return static_cast<int>(ms);
+}
+
+void Session::step(Client& client)
+{
+    int timeout_ms = poll_timeout(client);
+    if (timeout_ms != 0) {
+        // About to sleep: show the user everything so far, and learn if stdout went away.
+        client.flush();
+        client.on_tick(*this);
+        if (m_closed) return;
+        timeout_ms = poll_timeout(client);
+    }
+
+    pollfd fds[3];
+    nfds_t count = 0;
+    const int sock = mosquitto_socket(m_mosq);
+    int sock_index = -1, input_index = -1, signal_index = -1;
+    if (sock >= 0) {
+        sock_index = static_cast<int>(count);
+        const short events = static_cast<short>(POLLIN | (mosquitto_want_write(m_mosq) ? POLLOUT : 0));
+        fds[count++] = {sock, events, 0};
+    }
+    const int input = m_connected && !m_outcome ? client.input_fd() : -1;
+    if (input >= 0) {
+        input_index = static_cast<int>(count);
+        fds[count++] = {input, POLLIN, 0};
+    }
+    if (m_signal_fd >= 0) {
+        signal_index = static_cast<int>(count);
+        fds[count++] = {m_signal_fd, POLLIN, 0};
+    }
+
+    const int ready = ::poll(fds, count, timeout_ms);
+    if (ready < 0 && errno != EINTR) {
+        finish({ExitStatus::connection_lost, fmt::format("Error: poll: {}", std::strerror(errno))});
+        return;
+    }
+
+    if (signal_index >= 0 && (fds[signal_index].revents & POLLIN)) {
+        signalfd_siginfo info{};
+        if (::read(m_signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+            client.on_signal(*this, static_cast<int>(info.ssi_signo));
+        }
+    }
+    if (sock_index >= 0) {
+        const short revents = fds[sock_index].revents;
+        if (revents & (POLLIN | POLLHUP | POLLERR)) {
+            // loop_read handles a few packets per call; drain the socket before polling again.
+            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0; ++i) {
+                errno = 0;
+                const int rc = mosquitto_loop_read(m_mosq, 1);
+                if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN || errno == EWOULDBLOCK) break;
+            }
+        }
+        if ((revents & POLLOUT) && mosquitto_socket(m_mosq) >= 0) mosquitto_loop_write(m_mosq, 1);
+    }
+    if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) {
+        client.on_input(*this);
+    }
+    if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
+}
+
+Outcome Session::run(Client& client)
+{
+    m_client = &client;
+    if (Outcome failed = connect(); failed.status != 0) return failed;
+
+    while (!m_closed) {
+        try {
+            client.on_tick(*this);
+            if (m_connected && !m_outcome) client.pump(*this);
+            if (m_closed) break;
+            if (m_outcome && Clock::now() >= m_finish_deadline) break;  // DISCONNECT never got out
+            if (mosquitto_socket(m_mosq) < 0 && !m_closed) {
+                m_closed = true;
+                break;
+            }
+            step(client);
+        } catch (const Failure& failure) {
+            finish({failure.status(), failure.what()});
+        }
+    }
+    client.flush();
+    m_client = nullptr;
+    return m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
+}
+
+void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosquitto_property* properties)
+{
+    Session& self = session_of(userdata);
+    self.m_got_connack = true;
+    if (rc != 0) {
+        self.finish({connack_status(rc), connack_error_text(rc, self.m_options.protocol)});
+        return;
+    }
+    self.m_connected = true;
+    std::uint16_t receive_maximum = 0;
+    if (properties && mosquitto_property_read_int16(properties, MQTT_PROP_RECEIVE_MAXIMUM, &receive_maximum, false)) {
+        self.m_receive_maximum = receive_maximum;
+    }
+    if (self.m_client && !self.m_outcome) self.m_client->on_connected(self, properties);
+}
+
+void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property*)
+{
+    Session& self = session_of(userdata);
+    const bool was_connected = self.m_connected;
+    self.m_connected = false;
+    self.m_closed = true;
+    if (self.m_outcome) return;
+    if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
+        self.m_outcome = Outcome{ExitStatus::no_connack,
+                                 fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
+                                             self.m_options.keepalive)};
+    } else if (rc == MOSQ_ERR_KEEPALIVE) {
+        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The broker stopped answering (keepalive exceeded)."};
+    } else if (!was_connected && !self.m_got_connack) {
+        self.m_outcome = Outcome{ExitStatus::connection_lost,
+                                 "Error: The connection was closed before the broker answered CONNECT."};
+    } else {
+        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The connection was lost."};
+    }
+}
+
+void Session::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property* properties)
+{
+    Session& self = session_of(userdata);
+    if (self.m_client) self.m_client->on_publish(self, mid, reason, properties);
+}
+
+void Session::on_message_cb(mosquitto*, void* userdata, const mosquitto_message* message,
+                            const mosquitto_property* properties)
+{
+    Session& self = session_of(userdata);
+    if (self.m_client && message && !self.m_outcome) self.m_client->on_message(self, *message, properties);
+}
+
+void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, const int* granted,
+                              const mosquitto_property*)
+{
+    Session& self = session_of(userdata);
+    if (self.m_client && !self.m_outcome) {
+        self.m_client->on_subscribe(self, mid, std::span<const int>(granted, static_cast<std::size_t>(std::max(count, 0))));
+    }
+}
+
+void Session::on_log_cb(mosquitto*, void*, int, const char* text)
+{
+    std::string line = text ? text : "";
+    line += '\n';
+    if (::write(STDOUT_FILENO, line.data(), line.size()) < 0) {
+        // Debug output is best effort.
+    }
+}
+
+}  // namespace mqtt

@@ -1,0 +1,106 @@
+// The connection to the broker: one libmosquitto client (RAII) configured from Options, and
+// one single-threaded poll() loop over the broker socket, the client's input fd, signals and
+// timers. The loop drives libmosquitto itself (no loop_start thread) and turns library
+// callbacks into calls on a Client (the publisher or the subscriber).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <mosquitto.h>
+
+#include "options.h"
+
+namespace mqtt {
+
+using Clock = std::chrono::steady_clock;
+
+class Session;
+
+/// How a job ended: the exit status and, for failures, the one line for stderr.
+struct Outcome {
+    int status = 0;
+    std::string text;
+};
+
+/// What the publisher and subscriber implement. Library callbacks arrive as on_* calls;
+/// they must not throw. pump() and on_input() run outside library callbacks, so what they
+/// publish is written at once.
+class Client {
+public:
+    virtual ~Client() = default;
+    /// The broker accepted the connection (CONNACK success). `properties` may be null.
+    virtual void on_connected(Session& session, const mosquitto_property* properties) = 0;
+    virtual void on_publish(Session&, int /*mid*/, int /*reason*/, const mosquitto_property*) {}
+    virtual void on_message(Session&, const mosquitto_message&, const mosquitto_property*) {}
+    virtual void on_subscribe(Session&, int /*mid*/, std::span<const int> /*granted*/) {}
+    /// Every loop turn, while connected and not finishing: send what can be sent now.
+    virtual void pump(Session&) {}
+    /// An fd to watch for reading now (e.g. stdin), or -1.
+    virtual int input_fd() const { return -1; }
+    virtual void on_input(Session&) {}
+    /// Every loop turn, connected or not: check timers (e.g. -W) and output state.
+    virtual void on_tick(Session&) {}
+    /// When pump() or on_tick() must run again even without I/O (a timer), if ever.
+    virtual std::optional<Clock::time_point> wake_at() const { return std::nullopt; }
+    /// The loop is about to sleep, or the job is over: write buffered output.
+    virtual void flush() {}
+    /// SIGINT or SIGTERM arrived.
+    virtual void on_signal(Session& session, int signal);
+};
+
+class Session {
+public:
+    /// Creates the libmosquitto client from `options`. Throws UsageError when the library
+    /// refuses a setting (e.g. an invalid client id).
+    explicit Session(const Options& options);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    /// Connects and runs the loop until the job is finished or the connection ends.
+    Outcome run(Client& client);
+
+    /// Ends the job with `outcome`: sends DISCONNECT when connected, then the loop ends.
+    /// The first outcome given wins.
+    void finish(Outcome outcome);
+    bool finishing() const { return m_outcome.has_value(); }
+
+    mosquitto* handle() { return m_mosq; }
+    const Options& options() const { return m_options; }
+    /// True between CONNACK success and the end of the connection.
+    bool connected() const { return m_connected; }
+    /// Messages the broker lets us have in flight (MQTT 5 receive maximum, else 65535).
+    int broker_receive_maximum() const { return m_receive_maximum; }
+    /// Prints a warning line on stderr unless --quiet.
+    void warn(const std::string& text) const;
+
+private:
+    static void on_connect_cb(mosquitto*, void*, int, int, const mosquitto_property*);
+    static void on_disconnect_cb(mosquitto*, void*, int, const mosquitto_property*);
+    static void on_publish_cb(mosquitto*, void*, int, int, const mosquitto_property*);
+    static void on_message_cb(mosquitto*, void*, const mosquitto_message*, const mosquitto_property*);
+    static void on_subscribe_cb(mosquitto*, void*, int, int, const int*, const mosquitto_property*);
+    static void on_log_cb(mosquitto*, void*, int, const char*);
+
+    void configure();
+    Outcome connect();
+    void step(Client& client);
+    int poll_timeout(const Client& client) const;
+
+    const Options& m_options;
+    mosquitto* m_mosq = nullptr;
+    Client* m_client = nullptr;
+    int m_signal_fd = -1;
+    bool m_connected = false;     ///< CONNACK success seen, socket still open
+    bool m_got_connack = false;
+    bool m_closed = false;        ///< the socket is gone
+    bool m_disconnect_sent = false;
+    int m_receive_maximum = 65535;
+    std::optional<Outcome> m_outcome;
+    Clock::time_point m_finish_deadline{};
+};
+
+}  // namespace mqtt

@@ -1,0 +1,40 @@
+// mqtt-sub's output: one buffer in front of stdout, written when it fills and when the loop
+// is about to wait (so a person sees each message at once and a pipe gets large writes).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mqtt {
+
+class Sink {
+public:
+    explicit Sink(int fd, std::size_t capacity = 64 * 1024) : m_fd(fd), m_capacity(capacity) {}
+
+    void append(std::string_view bytes)
+    {
+        m_buffer.append(bytes);
+        if (m_buffer.size() >= m_capacity) flush();
+    }
+    void append(char c)
+    {
+        m_buffer.push_back(c);
+        if (m_buffer.size() >= m_capacity) flush();
+    }
+    /// Writes everything buffered. Returns false once the reader has gone (EPIPE) or the
+    /// fd fails; the error is then in closed() / error().
+    bool flush();
+    /// The reader closed the pipe: end quietly.
+    bool closed() const { return m_closed; }
+    /// errno of a write failure other than EPIPE, 0 if none.
+    int error() const { return m_error; }
+
+private:
+    int m_fd;
+    std::size_t m_capacity;
+    std::string m_buffer;
+    bool m_closed = false;
+    int m_error = 0;
+};
+
+}  // namespace mqtt

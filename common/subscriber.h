@@ -1,0 +1,35 @@
+// mqtt-sub's job: subscribe to the filters, print each message that passes -R, -T and
+// --retained-only through the formatter, and end on -C, -E, -W, a signal or a closed stdout.
+#pragma once
+
+#include <vector>
+
+#include "format.h"
+#include "session.h"
+#include "sink.h"
+
+namespace mqtt {
+
+class Subscriber : public Client {
+public:
+    Subscriber(const Options& options, Sink& sink);
+
+    void on_connected(Session& session, const mosquitto_property* properties) override;
+    void on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties) override;
+    void on_subscribe(Session& session, int mid, std::span<const int> granted) override;
+    void on_tick(Session& session) override;
+    std::optional<Clock::time_point> wake_at() const override;
+    void flush() override;
+    void on_signal(Session& session, int signal) override;
+
+private:
+    bool output_ok(Session& session);
+
+    const Options& m_options;
+    Sink& m_sink;
+    Formatter m_formatter;
+    long m_received = 0;
+    std::optional<Clock::time_point> m_deadline;  ///< -W
+};
+
+}  // namespace mqtt

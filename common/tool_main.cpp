@@ -1,0 +1,50 @@
+#include "tool_main.h"
+
+#include <cstdio>
+#include <exception>
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "error.h"
+
+namespace mqtt {
+
+namespace {
+
+void print_error(const std::string& line)
+{
+    std::fputs(line.c_str(), stderr);
+    std::fputc('\n', stderr);
+}
+
+}  // namespace
+
+int tool_main(Tool tool, int argc, char** argv, const Job& job)
+{
+    const std::string name = program_name(tool);
+    bool quiet = false;
+    try {
+        const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+        CommandLine command = parse_command_line(tool, args);
+        if (command.action != CommandLine::Action::run) {
+            std::fputs(command.text.c_str(), stdout);
+            return std::fflush(stdout) == 0 ? ExitStatus::success : ExitStatus::usage;
+        }
+        quiet = command.options.quiet;
+        const Outcome outcome = job(command.options);
+        if (!outcome.text.empty() && !quiet) print_error(outcome.text);
+        return outcome.status;
+    } catch (const UsageError& e) {
+        print_error(e.what());
+        print_error(fmt::format("Use '{} --help' to see usage.", name));
+        return ExitStatus::usage;
+    } catch (const Failure& e) {
+        if (!quiet) print_error(e.what());
+        return e.status();
+    } catch (const std::bad_alloc&) {
+        print_error("Error: Out of memory.");
+        return ExitStatus::usage;
+    }
+}
+
+}  // namespace mqtt

@@ -1,0 +1,42 @@
+#include "topic.h"
+
+#include <mosquitto.h>
+
+namespace mqtt {
+
+bool valid_mqtt_utf8(const std::string& text)
+{
+    if (text.size() > 65535) return false;
+    return mosquitto_validate_utf8(text.data(), static_cast<int>(text.size())) == MOSQ_ERR_SUCCESS;
+}
+
+std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what)
+{
+    if (!valid_mqtt_utf8(topic)) return "Malformed UTF-8 in " + what + " argument.";
+    if (topic.empty()) return "Invalid topic '', a topic must not be empty.";
+    if (mosquitto_pub_topic_check2(topic.data(), topic.size()) != MOSQ_ERR_SUCCESS) {
+        const std::string kind = what == "--will-topic" ? "will" : "publish";
+        return "Invalid " + kind + " topic '" + topic + "', does it contain '+' or '#'?";
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> check_filter(const std::string& filter, const std::string& what)
+{
+    if (!valid_mqtt_utf8(filter)) return "Malformed UTF-8 in " + what + " argument.";
+    if (filter.empty()) return "Invalid topic '', a topic must not be empty.";
+    if (mosquitto_sub_topic_check2(filter.data(), filter.size()) != MOSQ_ERR_SUCCESS) {
+        const std::string kind = what == "-T" ? "filter" : what == "-U" ? "unsubscribe" : "subscription";
+        return "Invalid " + kind + " topic '" + filter + "', are all '+' and '#' wildcards correct?";
+    }
+    return std::nullopt;
+}
+
+bool topic_matches(const std::string& filter, const std::string& topic)
+{
+    bool result = false;
+    mosquitto_topic_matches_sub2(filter.data(), filter.size(), topic.data(), topic.size(), &result);
+    return result;
+}
+
+}  // namespace mqtt

@@ -1,0 +1,22 @@
+// Topic names and filters: the checks upstream makes on -t, -T, -U and --will-topic, and
+// matching a topic against a filter (-T). Wraps libmosquitto's own checks so that what we
+// accept is exactly what the library will send.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mqtt {
+
+/// Why a topic or filter is unusable, as the text after "Error: " would say; nullopt if fine.
+/// `what` names the option for the UTF-8 message (e.g. "-t", "--will-topic").
+std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what);
+std::optional<std::string> check_filter(const std::string& filter, const std::string& what);
+
+/// True when `topic` matches subscription filter `filter` (both already valid).
+bool topic_matches(const std::string& filter, const std::string& topic);
+
+/// True when `text` is valid UTF-8 as MQTT requires for strings (no NUL, no surrogates).
+bool valid_mqtt_utf8(const std::string& text);
+
+}  // namespace mqtt

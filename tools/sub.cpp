@@ -1,0 +1,16 @@
+// mqtt-sub: subscribe to topic filters and print the messages that arrive.
+#include <unistd.h>
+
+#include "sink.h"
+#include "subscriber.h"
+#include "tool_main.h"
+
+int main(int argc, char** argv)
+{
+    return mqtt::tool_main(mqtt::Tool::sub, argc, argv, [](const mqtt::Options& options) {
+        mqtt::Sink sink(STDOUT_FILENO);
+        mqtt::Session session(options);
+        mqtt::Subscriber subscriber(options, sink);
+        return session.run(subscriber);
+    });
+}
