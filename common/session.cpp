@@ -63,7 +63,6 @@ Session::Session(const Options& options) : m_options(options)
         throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
     }
     configure();
-    m_signal_fd = make_signal_fd();
 }
 
 Session::~Session()
@@ -229,6 +228,8 @@ Outcome Session::run(Client& client)
 {
     m_client = &client;
     if (Outcome failed = connect(); failed.status != 0) return failed;
+    // Only now: until the TCP connect returns, Ctrl-C must still stop the program at once.
+    m_signal_fd = make_signal_fd();
 
     while (!m_closed) {
         try {
