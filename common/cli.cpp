@@ -145,8 +145,9 @@ constexpr OptionDef k_connection[] = {
      apply_session_expiry},
     {"-M", "max_inflight", "most QoS 1/2 messages in flight at once (default: 20)",
      [](Options& o, const std::string& v) {
-         o.max_inflight = static_cast<int>(
-             integer_or(v, 1, 65535, "Maximum inflight messages must be greater than 0."));
+         // Upstream takes any positive int; MQTT cannot have more than 65535 in flight.
+         o.max_inflight = static_cast<int>(std::min<long long>(
+             65535, integer_or(v, 1, INT32_MAX, "Maximum inflight messages must be greater than 0.")));
      },
      "Error: -M argument given but max_inflight not specified."},
     {"-d,--debug", nullptr, "print libmosquitto's debug messages on stdout",

@@ -14,7 +14,6 @@ inline constexpr int unreachable = 6;         ///< name lookup or TCP/socket con
 inline constexpr int connection_lost = 7;     ///< the connection ended before the job was done
 inline constexpr int publish_refused = 8;     ///< a PUBACK/PUBREC carried a failure reason
 inline constexpr int subscribe_refused = 9;   ///< a SUBACK refused a filter
-inline constexpr int incomplete = 10;         ///< QoS 1/2 messages never acknowledged
 inline constexpr int interrupted = 11;        ///< SIGINT/SIGTERM before the job was done
 inline constexpr int no_connack = 19;         ///< the broker did not answer CONNECT in time
 inline constexpr int timed_out = 27;          ///< -W expired

@@ -32,7 +32,9 @@ private:
 }  // namespace
 
 Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
-    : m_options(options), m_source(std::move(source)), m_paced(options.repeat_delay > 0.0)
+    : m_options(options),
+      m_source(std::move(source)),
+      m_paced(options.repeat_delay > 0.0 && options.input != InputMode::stdin_lines)
 {
 }
 
@@ -63,6 +65,8 @@ void Publisher::pump(Session& session)
             m_starved = true;
             break;
         }
+        // Cleared before publishing: a QoS 0 message completes inside mosquitto_publish.
+        if (m_paced) m_next_send.reset();
         int mid = 0;
         const int rc = mosquitto_publish_v5(session.handle(), &mid, m_options.topics.front().c_str(),
                                             static_cast<int>(payload->size()), payload->data(), m_options.qos,
@@ -74,7 +78,6 @@ void Publisher::pump(Session& session)
             return;
         }
         ++m_sent;
-        if (m_paced) m_next_send.reset();
     }
     finish_if_done(session);
 }
@@ -110,7 +113,8 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
             free(reason_string);
         }
     }
-    if (m_paced && m_completed == m_sent) {
+    // QoS 0 completes inside mosquitto_publish, before m_sent counts the message.
+    if (m_paced && m_completed >= m_sent) {
         m_next_send = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                          std::chrono::duration<double>(m_options.repeat_delay));
     }

@@ -8,6 +8,7 @@
 #include <mqtt_protocol.h>
 #include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -41,6 +42,41 @@ int make_signal_fd()
     sigprocmask(SIG_BLOCK, &set, nullptr);
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
+
+void ignore_signal(int) {}
+
+/// Interrupts the blocking TCP connect inside libmosquitto at `deadline`: SIGALRM without
+/// SA_RESTART makes connect() fail with EINTR. Restores the previous handler when done.
+class ConnectAlarm {
+public:
+    explicit ConnectAlarm(std::optional<Clock::time_point> deadline)
+    {
+        if (!deadline) return;
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(*deadline - Clock::now()).count();
+        struct sigaction action {};
+        action.sa_handler = ignore_signal;
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGALRM, &action, &m_previous);
+        itimerval timer{};
+        timer.it_value.tv_sec = static_cast<time_t>(left / 1000000);
+        timer.it_value.tv_usec = static_cast<suseconds_t>(std::max<long long>(left % 1000000, 1));
+        setitimer(ITIMER_REAL, &timer, nullptr);
+        m_armed = true;
+    }
+    ~ConnectAlarm()
+    {
+        if (!m_armed) return;
+        itimerval off{};
+        setitimer(ITIMER_REAL, &off, nullptr);
+        sigaction(SIGALRM, &m_previous, nullptr);
+    }
+    ConnectAlarm(const ConnectAlarm&) = delete;
+    ConnectAlarm& operator=(const ConnectAlarm&) = delete;
+
+private:
+    struct sigaction m_previous {};
+    bool m_armed = false;
+};
 
 }  // namespace
 
@@ -110,7 +146,7 @@ void Session::configure()
     }
 }
 
-Outcome Session::connect()
+Outcome Session::connect(const Client& client)
 {
     Properties properties;
     if (m_options.protocol == k_mqtt5) {
@@ -124,10 +160,17 @@ Outcome Session::connect()
         }
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
-    errno = 0;
-    const int rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
-                                             m_options.keepalive, bind, properties.list);
+    const auto deadline = client.deadline();
+    if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    int rc = MOSQ_ERR_SUCCESS;
+    {
+        ConnectAlarm alarm(deadline);
+        errno = 0;
+        rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
+                                       m_options.keepalive, bind, properties.list);
+    }
     if (rc == MOSQ_ERR_SUCCESS) return {};
+    if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     if (rc == MOSQ_ERR_ERRNO) {
         return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(errno))};
     }
@@ -227,7 +270,7 @@ void Session::step(Client& client)
 Outcome Session::run(Client& client)
 {
     m_client = &client;
-    if (Outcome failed = connect(); failed.status != 0) return failed;
+    if (Outcome failed = connect(client); failed.status != 0) return failed;
     // Only now: until the TCP connect returns, Ctrl-C must still stop the program at once.
     m_signal_fd = make_signal_fd();
 
@@ -310,8 +353,11 @@ void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, co
     }
 }
 
-void Session::on_log_cb(mosquitto*, void*, int, const char* text)
+void Session::on_log_cb(mosquitto*, void* userdata, int, const char* text)
 {
+    // Keep debug lines in order with the messages printed before them.
+    Session& self = session_of(userdata);
+    if (self.m_client) self.m_client->flush();
     std::string line = text ? text : "";
     line += '\n';
     if (::write(STDOUT_FILENO, line.data(), line.size()) < 0) {

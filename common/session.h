@@ -43,6 +43,8 @@ public:
     virtual void on_input(Session&) {}
     /// Every loop turn, connected or not: check timers (e.g. -W) and output state.
     virtual void on_tick(Session&) {}
+    /// When the whole job must be over (e.g. -W), if ever; it bounds connecting too.
+    virtual std::optional<Clock::time_point> deadline() const { return std::nullopt; }
     /// When pump() or on_tick() must run again even without I/O (a timer), if ever.
     virtual std::optional<Clock::time_point> wake_at() const { return std::nullopt; }
     /// The loop is about to sleep, or the job is over: write buffered output.
@@ -86,7 +88,7 @@ private:
     static void on_log_cb(mosquitto*, void*, int, const char*);
 
     void configure();
-    Outcome connect();
+    Outcome connect(const Client& client);
     void step(Client& client);
     int poll_timeout(const Client& client) const;
 

@@ -109,12 +109,12 @@ std::string read_all(int fd, const std::string& what)
         if (n < 0) {
             data.resize(used);
             if (errno == EINTR) continue;
-            throw UsageError(fmt::format("Error: Unable to read {}: {}.", what, std::strerror(errno)));
+            throw Failure(ExitStatus::usage, fmt::format("Error: Unable to read {}: {}.", what, std::strerror(errno)));
         }
         data.resize(used + static_cast<std::size_t>(n));
         if (n == 0) break;
         if (data.size() > k_max_payload) {
-            throw UsageError(fmt::format("Error: Message length must be less than {} bytes.", k_max_payload));
+            throw Failure(ExitStatus::usage, fmt::format("Error: Message length must be less than {} bytes.", k_max_payload));
         }
     }
     return data;
@@ -123,10 +123,10 @@ std::string read_all(int fd, const std::string& what)
 std::string read_file(const std::string& path)
 {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) throw UsageError(fmt::format("Error: Unable to open file \"{}\".", path));
+    if (fd.get() < 0) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open file \"{}\".", path));
     struct stat info {};
     if (::fstat(fd.get(), &info) == 0 && S_ISDIR(info.st_mode)) {
-        throw UsageError(fmt::format("Error: Unable to read file \"{}\": it is a directory.", path));
+        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to read file \"{}\": it is a directory.", path));
     }
     return read_all(fd.get(), fmt::format("file \"{}\"", path));
 }
@@ -140,7 +140,7 @@ std::unique_ptr<Source> make_source(const Options& options)
         return std::make_unique<FixedSource>(read_file(options.file), options.repeat);
     case InputMode::stdin_whole: {
         std::string payload = read_all(STDIN_FILENO, "standard input");
-        if (payload.empty()) throw UsageError("Error: Zero length input.");
+        if (payload.empty()) throw Failure(ExitStatus::usage, "Error: Zero length input.");
         return std::make_unique<FixedSource>(std::move(payload), options.repeat);
     }
     case InputMode::stdin_lines:

@@ -76,10 +76,10 @@ private:
     LineBuffer m_buffer;
 };
 
-/// All of `fd` (e.g. stdin for -s) up to the MQTT payload limit. Throws UsageError with
+/// All of `fd` (e.g. stdin for -s) up to the MQTT payload limit. Throws Failure (usage) with
 /// upstream's text when it is too large or cannot be read.
 std::string read_all(int fd, const std::string& what);
-/// The whole file `path` (-f). Throws UsageError with upstream's text.
+/// The whole file `path` (-f). Throws Failure (usage) with upstream's text.
 std::string read_file(const std::string& path);
 
 /// The source for `options` (-m -f -s -l -n), reading files and whole stdin now.

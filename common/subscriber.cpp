@@ -40,7 +40,7 @@ void Subscriber::on_connected(Session& session, const mosquitto_property*)
 
 void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> granted)
 {
-    if (m_options.debug) {
+    if (m_options.debug && !m_options.quiet) {
         std::string line = fmt::format("Subscribed (mid: {}): ", mid);
         for (std::size_t i = 0; i < granted.size(); ++i) line += fmt::format("{}{}", i ? ", " : "", granted[i]);
         m_sink.append(line + "\n");

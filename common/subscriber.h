@@ -19,6 +19,7 @@ public:
     void on_subscribe(Session& session, int mid, std::span<const int> granted) override;
     void on_tick(Session& session) override;
     std::optional<Clock::time_point> wake_at() const override;
+    std::optional<Clock::time_point> deadline() const override { return m_deadline; }
     void flush() override;
     void on_signal(Session& session, int signal) override;
 

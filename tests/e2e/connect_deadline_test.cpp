@@ -1,0 +1,62 @@
+// -W bounds the whole run, the TCP connect included: a listener whose accept queue is full
+// drops further SYNs, so a connect to it hangs until the deadline interrupts it.
+#include "e2e.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+using namespace e2e;
+
+namespace {
+
+/// A TCP listener on 127.0.0.1 that never accepts, with its backlog already filled.
+class BlackHole {
+public:
+    BlackHole()
+    {
+        m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        REQUIRE(m_listener >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        REQUIRE(::listen(m_listener, 0) == 0);
+        socklen_t length = sizeof address;
+        REQUIRE(::getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+        m_port = ntohs(address.sin_port);
+        for (int& filler : m_fillers) {
+            filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            ::connect(filler, reinterpret_cast<sockaddr*>(&address), sizeof address);
+        }
+    }
+    ~BlackHole()
+    {
+        for (int filler : m_fillers) ::close(filler);
+        ::close(m_listener);
+    }
+    BlackHole(const BlackHole&) = delete;
+    BlackHole& operator=(const BlackHole&) = delete;
+
+    std::string port() const { return std::to_string(m_port); }
+
+private:
+    int m_listener = -1;
+    int m_fillers[3] = {-1, -1, -1};
+    unsigned short m_port = 0;
+};
+
+}  // namespace
+
+TEST_CASE("connect deadline: -W interrupts a TCP connect that hangs")
+{
+    BlackHole hole;
+    const auto start = Clock::now();
+    const test::Result r =
+        test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", hole.port(), "-t", "x", "-W", "1"}), {}, 15s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 27);
+    CHECK(r.err == "Timed out\n");
+    CHECK(r.out == "");
+    CHECK(seconds_since(start) >= 0.9);
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `cmake --install` puts the tools in bin/ and the man pages in share/man/man1/ of the
+# prefix, and the installed tools run.
+set -euo pipefail
+build=$1
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+cmake --install "$build" --prefix "$prefix" >/dev/null
+status=0
+for tool in mqtt-pub mqtt-sub; do
+  if [ ! -x "$prefix/bin/$tool" ]; then echo "FAIL: $prefix/bin/$tool missing"; status=1; continue; fi
+  out=$("$prefix/bin/$tool" --version)
+  case "$out" in
+    "$tool version "*" running on libmosquitto "*) ;;
+    *) echo "FAIL: $tool --version printed: $out"; status=1 ;;
+  esac
+  [ -f "$prefix/share/man/man1/$tool.1" ] || { echo "FAIL: man page $tool.1 not installed"; status=1; }
+done
+[ $status -eq 0 ] && echo "installed: $(cd "$prefix" && find . -type f | sort | tr '\n' ' ')"
+exit $status
