@@ -121,6 +121,7 @@ constexpr OptionDef k_connection[] = {
     {"-i,--id", "id", "client id (default: assigned by the broker)",
      [](Options& o, const std::string& v) {
          if (!o.id_prefix.empty()) fail("-i and -I argument cannot be used together.");
+         if (v.empty()) fail("Invalid id.");  // upstream: libmosquitto refuses an empty id
          o.id = v;
      }},
     {"-I,--id-prefix", "id prefix", "client id is this prefix followed by the process id",

@@ -125,6 +125,7 @@ void Session::configure()
     mosquitto_publish_v5_callback_set(m_mosq, on_publish_cb);
     mosquitto_message_v5_callback_set(m_mosq, on_message_cb);
     mosquitto_subscribe_v5_callback_set(m_mosq, on_subscribe_cb);
+    mosquitto_unsubscribe_v5_callback_set(m_mosq, on_unsubscribe_cb);
     if (m_options.debug) mosquitto_log_callback_set(m_mosq, on_log_cb);
 
     if (m_options.username || m_options.password) {
@@ -289,9 +290,11 @@ Outcome Session::run(Client& client)
             finish({failure.status(), failure.what()});
         }
     }
-    client.flush();
+    Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
+    // What was received before the end is written now; if it cannot be, the job failed.
+    if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
     m_client = nullptr;
-    return m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
+    return outcome;
 }
 
 void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosquitto_property* properties)
@@ -351,6 +354,12 @@ void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, co
     if (self.m_client && !self.m_outcome) {
         self.m_client->on_subscribe(self, mid, std::span<const int>(granted, static_cast<std::size_t>(std::max(count, 0))));
     }
+}
+
+void Session::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosquitto_property*)
+{
+    Session& self = session_of(userdata);
+    if (self.m_client && !self.m_outcome) self.m_client->on_unsubscribe(self, mid);
 }
 
 void Session::on_log_cb(mosquitto*, void* userdata, int, const char* text)

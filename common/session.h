@@ -36,6 +36,7 @@ public:
     virtual void on_publish(Session&, int /*mid*/, int /*reason*/, const mosquitto_property*) {}
     virtual void on_message(Session&, const mosquitto_message&, const mosquitto_property*) {}
     virtual void on_subscribe(Session&, int /*mid*/, std::span<const int> /*granted*/) {}
+    virtual void on_unsubscribe(Session&, int /*mid*/) {}
     /// Every loop turn, while connected and not finishing: send what can be sent now.
     virtual void pump(Session&) {}
     /// An fd to watch for reading now (e.g. stdin), or -1.
@@ -47,8 +48,9 @@ public:
     virtual std::optional<Clock::time_point> deadline() const { return std::nullopt; }
     /// When pump() or on_tick() must run again even without I/O (a timer), if ever.
     virtual std::optional<Clock::time_point> wake_at() const { return std::nullopt; }
-    /// The loop is about to sleep, or the job is over: write buffered output.
-    virtual void flush() {}
+    /// The loop is about to sleep, or the job is over: write buffered output. Returns the
+    /// outcome of a failed write (the job cannot count as done), else nullopt.
+    virtual std::optional<Outcome> flush() { return std::nullopt; }
     /// SIGINT or SIGTERM arrived.
     virtual void on_signal(Session& session, int signal);
 };
@@ -85,6 +87,7 @@ private:
     static void on_publish_cb(mosquitto*, void*, int, int, const mosquitto_property*);
     static void on_message_cb(mosquitto*, void*, const mosquitto_message*, const mosquitto_property*);
     static void on_subscribe_cb(mosquitto*, void*, int, int, const int*, const mosquitto_property*);
+    static void on_unsubscribe_cb(mosquitto*, void*, int, const mosquitto_property*);
     static void on_log_cb(mosquitto*, void*, int, const char*);
 
     void configure();

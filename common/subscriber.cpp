@@ -65,6 +65,12 @@ void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> gr
     }
 }
 
+void Subscriber::on_unsubscribe(Session& session, int)
+{
+    // Only -U given (e.g. to end a durable session's subscription): the job is done.
+    if (m_options.topics.empty()) session.finish({ExitStatus::success, {}});
+}
+
 void Subscriber::on_message(Session& session, const mosquitto_message& message, const mosquitto_property*)
 {
     if (m_options.retained_only && !message.retain) {
@@ -89,6 +95,12 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
     if (m_options.msg_count > 0 && m_received >= m_options.msg_count) session.finish({ExitStatus::success, {}});
 }
 
+std::optional<Outcome> Subscriber::output_failure() const
+{
+    if (m_sink.error() == 0) return std::nullopt;
+    return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
+}
+
 bool Subscriber::output_ok(Session& session)
 {
     if (m_sink.closed()) {
@@ -96,9 +108,8 @@ bool Subscriber::output_ok(Session& session)
         session.finish({ExitStatus::success, {}});
         return false;
     }
-    if (m_sink.error() != 0) {
-        session.finish({ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.",
-                                                       std::strerror(m_sink.error()))});
+    if (auto failed = output_failure()) {
+        session.finish(std::move(*failed));
         return false;
     }
     return true;
@@ -117,9 +128,10 @@ std::optional<Clock::time_point> Subscriber::wake_at() const
     return m_deadline;
 }
 
-void Subscriber::flush()
+std::optional<Outcome> Subscriber::flush()
 {
     m_sink.flush();
+    return output_failure();
 }
 
 void Subscriber::on_signal(Session& session, int)

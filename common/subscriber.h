@@ -17,14 +17,16 @@ public:
     void on_connected(Session& session, const mosquitto_property* properties) override;
     void on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties) override;
     void on_subscribe(Session& session, int mid, std::span<const int> granted) override;
+    void on_unsubscribe(Session& session, int mid) override;
     void on_tick(Session& session) override;
     std::optional<Clock::time_point> wake_at() const override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
-    void flush() override;
+    std::optional<Outcome> flush() override;
     void on_signal(Session& session, int signal) override;
 
 private:
     bool output_ok(Session& session);
+    std::optional<Outcome> output_failure() const;
 
     const Options& m_options;
     Sink& m_sink;

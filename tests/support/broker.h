@@ -17,8 +17,13 @@ struct BrokerConfig {
     std::string extra;
 };
 
-/// Starts `mosquitto -c <generated conf>` and waits (bounded) until it accepts connections.
-/// Throws std::runtime_error with the broker's log when it cannot be started.
+/// Starts `mosquitto -c <generated conf>` and waits (bounded) until it accepts connections,
+/// retrying on a new port if another process took the chosen one first. Throws
+/// std::runtime_error with the broker's log when it cannot be started. The broker is a
+/// child of the calling thread (see test::Child): create it from the test's own thread.
+/// The log starts with the fixture's readiness probe, a bare TCP connection from 127.0.0.1
+/// ("New connection from ..." then "Client <unknown> closed its connection."), normally
+/// closed and logged by the time the constructor returns.
 class Broker {
 public:
     explicit Broker(BrokerConfig config = {});
@@ -33,16 +38,22 @@ public:
     /// The broker's log so far (log_type all).
     std::string log() const;
     /// Waits until the log contains `needle` (checked every few ms), at most `timeout`.
+    /// The whole log counts, including lines written before the call.
     bool wait_for_log(const std::string& needle,
                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
     /// Waits until the broker has sent a SUBACK to `client_id`: the subscription exists.
+    /// Any earlier SUBACK to the same id counts too: give each subscriber its own id.
     bool wait_for_suback(const std::string& client_id,
                          std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
-    /// Stops the broker now (SIGTERM, then SIGKILL after a bound); idempotent.
+    /// Stops the broker now (SIGTERM, then SIGKILL after a bound); idempotent. mosquitto
+    /// 2.0.11 takes about 100 ms to act on SIGTERM, so each stop costs that much.
     void stop();
 
 private:
+    /// One attempt on a fresh port: false if that port was taken, throws on other failures.
+    bool start();
+
     BrokerConfig m_config;
     std::string m_dir;
     int m_port = 0;

@@ -134,6 +134,7 @@ TEST_CASE("usage errors carry upstream's first line")
         {Tool::pub, {"-t", "a", "-m", "x", "--repeat-delay", "-1"}, "Error: --repeat-delay argument must be >=0.0."},
         {Tool::pub, {"-i", "a", "-I", "b"}, "Error: -i and -I argument cannot be used together."},
         {Tool::pub, {"-I", "b", "-i", "a"}, "Error: -i and -I argument cannot be used together."},
+        {Tool::pub, {"-i", "", "-t", "a", "-m", "x"}, "Error: Invalid id."},
         {Tool::pub, {"-t", "a"}, "Error: Both topic and message must be supplied."},
         {Tool::pub, {"-m", "a"}, "Error: Both topic and message must be supplied."},
         {Tool::pub, {"-t", "a", "-m", "x", "--will-payload", "p"}, "Error: Will payload given, but no will topic given."},

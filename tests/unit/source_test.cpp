@@ -93,7 +93,7 @@ TEST_CASE("read_file: whole files, upstream's error for a missing one")
     CHECK(mqtt::read_file(path) == data);
     ::unlink(path);
     CHECK_THROWS_WITH_AS(mqtt::read_file(path), (std::string("Error: Unable to open file \"") + path + "\".").c_str(),
-                         mqtt::UsageError);
+                         mqtt::Failure);
     CHECK_THROWS_WITH_AS(mqtt::read_file("/tmp"), "Error: Unable to read file \"/tmp\": it is a directory.",
-                         mqtt::UsageError);
+                         mqtt::Failure);
 }

@@ -1,0 +1,219 @@
+// Helpers shared by the end-to-end tests: command lines for the built tools against a
+// test::Broker, expected stderr texts, temporary files, FIFOs and shell wrappers.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include "broker.h"
+#include "process.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+#include <vector>
+
+namespace e2e {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using Args = std::vector<std::string>;
+
+/// `name` (a built tool) with `args`, nothing added.
+inline Args command(const std::string& name, const Args& args)
+{
+    Args argv{test::tool(name)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+/// `name` connecting to `broker` (-h 127.0.0.1 -p <port>), then `args`.
+inline Args at(const test::Broker& broker, const std::string& name, const Args& args)
+{
+    Args argv{test::tool(name), "-h", "127.0.0.1", "-p", broker.port_str()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+inline Args pub(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-pub", args); }
+inline Args sub(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-sub", args); }
+
+/// A broker configuration with one account (anonymous clients refused).
+inline test::BrokerConfig with_account(const std::string& username, const std::string& password)
+{
+    test::BrokerConfig config;
+    config.username = username;
+    config.password = password;
+    return config;
+}
+
+/// A broker configuration with `extra` lines for mosquitto.conf.
+inline test::BrokerConfig with_extra(const std::string& extra)
+{
+    test::BrokerConfig config;
+    config.extra = extra;
+    return config;
+}
+
+/// The first line of `text`, without its '\n'.
+inline std::string first_line(const std::string& text)
+{
+    return text.substr(0, text.find('\n'));
+}
+
+/// What a usage error writes on stderr: the error line, then the hint.
+inline std::string usage_error(const std::string& tool_name, const std::string& line)
+{
+    return line + "\nUse '" + tool_name + " --help' to see usage.\n";
+}
+
+/// Seconds elapsed since `start`.
+inline double seconds_since(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Waits (bounded) until the broker has acknowledged the subscription of the background
+/// mqtt-sub started with `-i id`; the test stops if it never comes.
+inline void require_subscribed(const test::Broker& broker, const std::string& id)
+{
+    REQUIRE_MESSAGE(broker.wait_for_suback(id), "no SUBACK to " << id << "; broker log:\n" << broker.log());
+}
+
+/// Runs mqtt-pub against `broker` and requires that it succeeded silently.
+inline void publish(const test::Broker& broker, const Args& args, const std::string& input = {})
+{
+    const test::Result r = test::run(pub(broker, args), input);
+    INFO("mqtt-pub stderr: " << r.err);
+    REQUIRE_FALSE(r.timed_out);
+    REQUIRE(r.status == 0);
+    REQUIRE(r.err.empty());
+    REQUIRE(r.out.empty());
+}
+
+/// A private folder, removed with everything in it at the end of the test.
+class TempDir {
+public:
+    TempDir()
+    {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mqtt-tools-e2e.XXXXXX";
+        if (::mkdtemp(templ.data()) == nullptr) {
+            throw std::system_error(errno, std::generic_category(), "mkdtemp");
+        }
+        m_path = templ;
+    }
+    ~TempDir()
+    {
+        std::error_code ec;
+        std::filesystem::remove_all(m_path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    const std::string& path() const { return m_path; }
+
+    /// Writes `bytes` to the file `name` in this folder; returns its path.
+    std::string write(const std::string& name, const std::string& bytes) const
+    {
+        const std::string file = m_path + "/" + name;
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out.flush()) throw std::runtime_error("cannot write " + file);
+        return file;
+    }
+
+private:
+    std::string m_path;
+};
+
+/// A named pipe that the test holds open for writing (O_RDWR, so that a reader's open never
+/// blocks): a child reading it waits for input until the test writes or closes it.
+class Fifo {
+public:
+    explicit Fifo(const TempDir& dir) : m_path(dir.path() + "/fifo")
+    {
+        if (::mkfifo(m_path.c_str(), 0600) != 0) throw std::system_error(errno, std::generic_category(), "mkfifo");
+        m_fd = ::open(m_path.c_str(), O_RDWR | O_CLOEXEC);
+        if (m_fd < 0) throw std::system_error(errno, std::generic_category(), "open fifo");
+    }
+    ~Fifo() { close(); }
+    Fifo(const Fifo&) = delete;
+    Fifo& operator=(const Fifo&) = delete;
+
+    const std::string& path() const { return m_path; }
+
+    void write(const std::string& bytes) const
+    {
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(m_fd, bytes.data() + done, bytes.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw std::system_error(errno, std::generic_category(), "write fifo");
+            done += static_cast<std::size_t>(n);
+        }
+    }
+    /// The last writer goes away: the reader sees end of file.
+    void close()
+    {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+};
+
+/// `argv` run by /bin/sh with its stdin read from `path` (`exec argv < path`): the child's
+/// PID is the tool's own.
+inline Args with_stdin_from(const std::string& path, const Args& argv)
+{
+    Args shell{"/bin/sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", path};
+    shell.insert(shell.end(), argv.begin(), argv.end());
+    return shell;
+}
+
+/// `argv` run by /bin/sh with its stdout sent to `path` (`exec argv > path`).
+inline Args with_stdout_to(const std::string& path, const Args& argv)
+{
+    Args shell{"/bin/sh", "-c", "f=$1; shift; exec \"$@\" > \"$f\"", "sh", path};
+    shell.insert(shell.end(), argv.begin(), argv.end());
+    return shell;
+}
+
+/// `argv | head -c 1`, then "END" once the pipeline is over; exits with argv's status.
+inline Args piped_to_head_c1(const Args& argv)
+{
+    Args shell{"/bin/bash", "-c", "\"$@\" | head -c 1; s=${PIPESTATUS[0]}; printf END; exit $s", "bash"};
+    shell.insert(shell.end(), argv.begin(), argv.end());
+    return shell;
+}
+
+/// `size` pseudo-random bytes (fixed seed) that start with every byte value 0..255.
+inline std::string binary_payload(std::size_t size)
+{
+    std::string bytes(size, '\0');
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+    for (std::size_t i = 0; i < size; ++i) {
+        if (i < 256) {
+            bytes[i] = static_cast<char>(static_cast<unsigned char>(i));
+            continue;
+        }
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes[i] = static_cast<char>(static_cast<unsigned char>(state >> 56));
+    }
+    return bytes;
+}
+
+}  // namespace e2e
