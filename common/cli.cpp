@@ -116,8 +116,16 @@ constexpr OptionDef k_connection[] = {
          o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v));
      }},
     {"-L,--url", "URL", "broker and topic as mqtt(s)://[user[:password]@]host[:port]/topic", apply_url},
+    {"--unix", "socket path", "connect to the broker's unix socket at this path",
+     [](Options& o, const std::string& v) {
+         o.host = v;  // libmosquitto's convention: port 0 means host is a socket path
+         o.port = 0;
+     },
+     "Error: --unix argument given but no socket path specified."},
     {"-A", "address", "bind the outgoing socket to this local address",
      [](Options& o, const std::string& v) { o.bind_address = v; }},
+    {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
+     [](Options& o, const std::string&) { o.nodelay = true; }},
     {"-i,--id", "id", "client id (default: assigned by the broker)",
      [](Options& o, const std::string& v) {
          if (!o.id_prefix.empty()) fail("-i and -I argument cannot be used together.");
@@ -190,7 +198,7 @@ constexpr OptionDef k_publish[] = {
      }},
     {"--repeat-delay", "time", "seconds between repeated messages (default: 0)",
      [](Options& o, const std::string& v) {
-         const auto delay = parse_seconds(v);
+         const auto delay = parse_non_negative(v);
          if (!delay) fail("--repeat-delay argument must be >=0.0.");
          o.repeat_delay = *delay;
      }},
@@ -229,6 +237,16 @@ constexpr OptionDef k_subscribe[] = {
      [](Options& o, const std::string&) { o.no_retained = true; }},
     {"--retained-only", nullptr, "print only retained messages; end at the first live one",
      [](Options& o, const std::string&) { o.retained_only = true; }},
+    {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
+     [](Options& o, const std::string&) { o.retain_as_published = true; }},
+    {"--remove-retained", nullptr, "clear each retained message received (publishes an empty retained one)",
+     [](Options& o, const std::string&) { o.remove_retained = true; }},
+    {"--random-filter", "chance", "print only this percentage of messages, 0.1-100",
+     [](Options& o, const std::string& v) {
+         const auto chance = parse_non_negative(v);
+         if (!chance || *chance < 0.1 || *chance > 100.0) fail("--random-filter chance must be between 0.1-100.0");
+         o.random_filter = *chance;
+     }},
     {"-E", nullptr, "end once the subscriptions are acknowledged",
      [](Options& o, const std::string&) { o.exit_after_subscribe = true; }},
     {"-C", "count", "end after this many messages",

@@ -35,7 +35,7 @@ std::optional<long long> parse_integer(const std::string& text, long long min, l
     return value;
 }
 
-std::optional<double> parse_seconds(const std::string& text)
+std::optional<double> parse_non_negative(const std::string& text)
 {
     if (text.empty()) return std::nullopt;
     errno = 0;

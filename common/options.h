@@ -37,6 +37,7 @@ struct Options {
     std::string host = "localhost";
     std::optional<int> port;          ///< unset: 1883, or 8883 with TLS
     std::string bind_address;         ///< -A
+    bool nodelay = false;             ///< --nodelay: TCP_NODELAY
     bool tls_use_os_certs = false;    ///< set by -L mqtts://
     int keepalive = 60;
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
@@ -71,6 +72,9 @@ struct Options {
     bool no_retained = false;         ///< -R
     bool retained_only = false;
     bool exit_after_subscribe = false;  ///< -E
+    bool retain_as_published = false;
+    bool remove_retained = false;
+    double random_filter = 100.0;     ///< --random-filter: percent of messages printed
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U
 
@@ -83,7 +87,7 @@ struct Options {
 /// Parses an integer for an option: all of `text` must be a base-10 number in
 /// [min, max], else nullopt.
 std::optional<long long> parse_integer(const std::string& text, long long min, long long max);
-/// Parses a non-negative decimal number of seconds (e.g. "0.5"); nullopt if not one.
-std::optional<double> parse_seconds(const std::string& text);
+/// Parses a non-negative decimal number (e.g. "0.5" seconds); nullopt if not one.
+std::optional<double> parse_non_negative(const std::string& text);
 
 }  // namespace mqtt

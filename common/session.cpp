@@ -142,6 +142,7 @@ void Session::configure()
             throw UsageError("Error: Problem setting will.");
         }
     }
+    if (m_options.nodelay) mosquitto_int_option(m_mosq, MOSQ_OPT_TCP_NODELAY, 1);
     if (m_options.tls_use_os_certs) {
         mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
     }

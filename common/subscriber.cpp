@@ -10,7 +10,7 @@
 namespace mqtt {
 
 Subscriber::Subscriber(const Options& options, Sink& sink)
-    : m_options(options), m_sink(sink), m_formatter(options)
+    : m_options(options), m_sink(sink), m_formatter(options), m_random(std::random_device{}())
 {
     // -W bounds the whole run, connecting included.
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
@@ -22,8 +22,12 @@ void Subscriber::on_connected(Session& session, const mosquitto_property*)
     if (!m_options.topics.empty()) {
         std::vector<char*> filters;
         for (const auto& topic : m_options.topics) filters.push_back(const_cast<char*>(topic.c_str()));
-        // -R in MQTT 5 also asks the broker not to send retained messages at all.
-        const int sub_options = m_options.no_retained && m_options.protocol == k_mqtt5 ? MQTT_SUB_OPT_SEND_RETAIN_NEVER : 0;
+        int sub_options = 0;
+        if (m_options.protocol == k_mqtt5) {
+            // -R in MQTT 5 also asks the broker not to send retained messages at all.
+            if (m_options.no_retained) sub_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
+            if (m_options.retain_as_published) sub_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
+        }
         const int rc = mosquitto_subscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
                                                     m_options.qos, sub_options, nullptr);
         if (rc != MOSQ_ERR_SUCCESS) {
@@ -61,20 +65,21 @@ void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> gr
                         fmt::format("Error: The broker refused {} of {} subscriptions, first {}.", refused,
                                     granted.size(), first)});
     } else if (m_options.exit_after_subscribe) {
-        session.finish({ExitStatus::success, {}});
+        complete(session, {ExitStatus::success, {}});
     }
 }
 
 void Subscriber::on_unsubscribe(Session& session, int)
 {
     // Only -U given (e.g. to end a durable session's subscription): the job is done.
-    if (m_options.topics.empty()) session.finish({ExitStatus::success, {}});
+    if (m_options.topics.empty()) complete(session, {ExitStatus::success, {}});
 }
 
 void Subscriber::on_message(Session& session, const mosquitto_message& message, const mosquitto_property*)
 {
+    if (m_stopping) return;
     if (m_options.retained_only && !message.retain) {
-        session.finish({ExitStatus::success, {}});
+        complete(session, {ExitStatus::success, {}});
         return;
     }
     if (m_options.no_retained && message.retain) return;
@@ -82,17 +87,54 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
     for (const auto& filter : m_options.filter_out) {
         if (topic_matches(filter, topic)) return;
     }
-    Message view;
-    view.topic = topic;
-    view.payload = std::string_view(static_cast<const char*>(message.payload),
-                                    message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
-    view.qos = message.qos;
-    view.retain = message.retain;
-    view.mid = message.mid;
-    m_formatter.render(view, m_sink);
-    if (!output_ok(session)) return;
+    if (m_options.remove_retained && message.retain) remove_retained(session, topic);
+    // As upstream, a message the random filter skips still counts for -C.
+    const bool print = m_options.random_filter >= 100.0 ||
+                       std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
+    if (print) {
+        Message view;
+        view.topic = topic;
+        view.payload = std::string_view(static_cast<const char*>(message.payload),
+                                        message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
+        view.qos = message.qos;
+        view.retain = message.retain;
+        view.mid = message.mid;
+        m_formatter.render(view, m_sink);
+        if (!output_ok(session)) return;
+    }
     ++m_received;
-    if (m_options.msg_count > 0 && m_received >= m_options.msg_count) session.finish({ExitStatus::success, {}});
+    if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(session, {ExitStatus::success, {}});
+}
+
+void Subscriber::remove_retained(Session& session, const std::string& topic)
+{
+    // An empty retained message clears what the broker keeps for the topic.
+    int mid = 0;
+    const int rc = mosquitto_publish_v5(session.handle(), &mid, topic.c_str(), 0, nullptr, 1, true, nullptr);
+    if (rc == MOSQ_ERR_SUCCESS) {
+        m_removals.insert(mid);
+    } else {
+        session.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", topic, mosquitto_strerror(rc)));
+    }
+}
+
+void Subscriber::on_publish(Session& session, int mid, int reason, const mosquitto_property*)
+{
+    if (m_removals.erase(mid) == 0) return;
+    if (reason >= 0x80) {
+        session.warn(fmt::format("Warning: The broker refused to remove a retained message: {}.", mosquitto_reason_string(reason)));
+    }
+    if (m_removals.empty() && m_pending_outcome) session.finish(std::move(*m_pending_outcome));
+}
+
+void Subscriber::complete(Session& session, Outcome outcome)
+{
+    m_stopping = true;
+    if (m_removals.empty()) {
+        session.finish(std::move(outcome));
+    } else if (!m_pending_outcome) {
+        m_pending_outcome = std::move(outcome);  // -W still bounds the wait
+    }
 }
 
 std::optional<Outcome> Subscriber::output_failure() const

@@ -1,7 +1,10 @@
-// mqtt-sub's job: subscribe to the filters, print each message that passes -R, -T and
-// --retained-only through the formatter, and end on -C, -E, -W, a signal or a closed stdout.
+// mqtt-sub's job: subscribe to the filters, print each message that passes -R, -T,
+// --retained-only and --random-filter through the formatter, clear retained messages with
+// --remove-retained, and end on -C, -E, -W, a signal or a closed stdout.
 #pragma once
 
+#include <random>
+#include <set>
 #include <vector>
 
 #include "format.h"
@@ -18,6 +21,7 @@ public:
     void on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties) override;
     void on_subscribe(Session& session, int mid, std::span<const int> granted) override;
     void on_unsubscribe(Session& session, int mid) override;
+    void on_publish(Session& session, int mid, int reason, const mosquitto_property* properties) override;
     void on_tick(Session& session) override;
     std::optional<Clock::time_point> wake_at() const override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
@@ -25,6 +29,9 @@ public:
     void on_signal(Session& session, int signal) override;
 
 private:
+    /// Ends the job with `outcome` once every --remove-retained publish is acknowledged.
+    void complete(Session& session, Outcome outcome);
+    void remove_retained(Session& session, const std::string& topic);
     bool output_ok(Session& session);
     std::optional<Outcome> output_failure() const;
 
@@ -32,6 +39,10 @@ private:
     Sink& m_sink;
     Formatter m_formatter;
     long m_received = 0;
+    bool m_stopping = false;                   ///< done; waiting for removals to be acknowledged
+    std::optional<Outcome> m_pending_outcome;  ///< the outcome once they are
+    std::set<int> m_removals;                  ///< mids of unacknowledged --remove-retained publishes
+    std::mt19937 m_random;                     ///< --random-filter
     std::optional<Clock::time_point> m_deadline;  ///< -W
 };
 

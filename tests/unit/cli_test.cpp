@@ -89,6 +89,18 @@ TEST_CASE("-x selects MQTT 5 and -c asks for a never-expiring session")
     CHECK(parse(Tool::sub, {"-t", "x", "-I", "pre-"}).client_id().rfind("pre-", 0) == 0);
 }
 
+TEST_CASE("--unix sets the socket path as host and port 0; later -h/-p override it")
+{
+    const Options o = parse(Tool::sub, {"-t", "x", "--unix", "/run/broker.sock"});
+    CHECK(o.host == "/run/broker.sock");
+    CHECK(o.port == 0);
+    const Options later = parse(Tool::sub, {"-t", "x", "--unix", "/s", "-h", "h", "-p", "1884"});
+    CHECK(later.host == "h");
+    CHECK(later.port == 1884);
+    CHECK(parse(Tool::sub, {"-t", "x", "--random-filter", "12.5"}).random_filter == doctest::Approx(12.5));
+    CHECK(parse(Tool::sub, {"-t", "x", "--remove-retained", "--retain-as-published"}).remove_retained);
+}
+
 TEST_CASE("each message source, and only one")
 {
     CHECK(parse(Tool::pub, {"-t", "a", "-l"}).input == InputMode::stdin_lines);
@@ -155,6 +167,11 @@ TEST_CASE("usage errors carry upstream's first line")
         {Tool::sub, {"-t", "a", "-C", "0"}, "Error: Invalid message count \"0\"."},
         {Tool::sub, {"-t", "a", "-W", "0"}, "Error: Invalid timeout \"0\"."},
         {Tool::sub, {"-t", "a", "-R", "--retained-only"}, "Error: Combining '-R' and '--retained-only' makes no sense."},
+        {Tool::sub, {"-t", "a", "--random-filter", "100.5"}, "Error: --random-filter chance must be between 0.1-100.0"},
+        {Tool::sub, {"-t", "a", "--random-filter", "x"}, "Error: --random-filter chance must be between 0.1-100.0"},
+        {Tool::sub, {"--unix"}, "Error: --unix argument given but no socket path specified."},
+        {Tool::pub, {"-t", "a", "-m", "x", "--remove-retained"}, "Error: Unknown option '--remove-retained'."},
+        {Tool::pub, {"-t", "a", "-m", "x", "--random-filter", "5"}, "Error: Unknown option '--random-filter'."},
     };
     for (const auto& c : cases) {
         CAPTURE(c.error);

@@ -18,16 +18,16 @@ TEST_CASE("parse_integer takes whole base-10 numbers within bounds only")
     CHECK(mqtt::parse_integer("4294967295", 0, 4294967295LL) == 4294967295LL);
 }
 
-TEST_CASE("parse_seconds takes non-negative decimal numbers")
+TEST_CASE("parse_non_negative takes non-negative decimal numbers")
 {
-    CHECK(mqtt::parse_seconds("0") == 0.0);
-    CHECK(mqtt::parse_seconds("0.25") == doctest::Approx(0.25));
-    CHECK(mqtt::parse_seconds("3") == doctest::Approx(3.0));
-    CHECK_FALSE(mqtt::parse_seconds("-0.5"));
-    CHECK_FALSE(mqtt::parse_seconds("1s"));
-    CHECK_FALSE(mqtt::parse_seconds(""));
-    CHECK_FALSE(mqtt::parse_seconds("inf"));
-    CHECK_FALSE(mqtt::parse_seconds("nan"));
+    CHECK(mqtt::parse_non_negative("0") == 0.0);
+    CHECK(mqtt::parse_non_negative("0.25") == doctest::Approx(0.25));
+    CHECK(mqtt::parse_non_negative("3") == doctest::Approx(3.0));
+    CHECK_FALSE(mqtt::parse_non_negative("-0.5"));
+    CHECK_FALSE(mqtt::parse_non_negative("1s"));
+    CHECK_FALSE(mqtt::parse_non_negative(""));
+    CHECK_FALSE(mqtt::parse_non_negative("inf"));
+    CHECK_FALSE(mqtt::parse_non_negative("nan"));
 }
 
 TEST_CASE("the client id: -i as given, -I followed by the process id, else empty")
