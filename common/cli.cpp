@@ -124,6 +124,12 @@ constexpr OptionDef k_connection[] = {
      "Error: --unix argument given but no socket path specified."},
     {"-A", "address", "bind the outgoing socket to this local address",
      [](Options& o, const std::string& v) { o.bind_address = v; }},
+    {"--proxy", "proxy url", "connect through this SOCKS5 proxy: socks5h://[user[:password]@]host[:port]",
+     [](Options& o, const std::string& v) {
+         auto parsed = parse_proxy_url(v);
+         if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
+         o.proxy = std::get<ProxyUrl>(parsed);
+     }},
     {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
      [](Options& o, const std::string&) { o.nodelay = true; }},
     {"-i,--id", "id", "client id (default: assigned by the broker)",

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "url.h"
+
 namespace mqtt {
 
 enum class Tool { pub, sub };
@@ -38,6 +40,7 @@ struct Options {
     std::optional<int> port;          ///< unset: 1883, or 8883 with TLS
     std::string bind_address;         ///< -A
     bool nodelay = false;             ///< --nodelay: TCP_NODELAY
+    std::optional<ProxyUrl> proxy;    ///< --proxy
     bool tls_use_os_certs = false;    ///< set by -L mqtts://
     int keepalive = 60;
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)

@@ -143,6 +143,13 @@ void Session::configure()
         }
     }
     if (m_options.nodelay) mosquitto_int_option(m_mosq, MOSQ_OPT_TCP_NODELAY, 1);
+    if (const auto& proxy = m_options.proxy) {
+        const auto text = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
+        if (mosquitto_socks5_set(m_mosq, proxy->host.c_str(), proxy->port, text(proxy->username), text(proxy->password)) !=
+            MOSQ_ERR_SUCCESS) {
+            throw UsageError("Error: Invalid proxy.");
+        }
+    }
     if (m_options.tls_use_os_certs) {
         mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
     }
@@ -325,6 +332,12 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
         self.m_outcome = Outcome{ExitStatus::no_connack,
                                  fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                              self.m_options.keepalive)};
+    } else if (!self.m_got_connack && (rc == MOSQ_ERR_AUTH || rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_PROXY)) {
+        // Only the SOCKS5 handshake ends a connection with these before any CONNACK.
+        const char* why = rc == MOSQ_ERR_AUTH      ? "access denied (user name, password or target not allowed)"
+                          : rc == MOSQ_ERR_NO_CONN ? "the proxy could not reach the broker"
+                                                   : "the proxy failed";
+        self.m_outcome = Outcome{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
     } else if (rc == MOSQ_ERR_KEEPALIVE) {
         self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The broker stopped answering (keepalive exceeded)."};
     } else if (!was_connected && !self.m_got_connack) {

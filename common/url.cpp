@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "options.h"
+#include "options.h"  // parse_integer
 
 namespace mqtt {
 
@@ -17,7 +17,80 @@ bool starts_with_nocase(const std::string& text, const std::string& prefix)
     });
 }
 
+/// Decodes the three escapes upstream allows in proxy credentials; nullopt for others.
+std::optional<std::string> decode_credential(const std::string& text)
+{
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        const std::string code = text.substr(i + 1, 2);
+        if (code == "25") {
+            out += '%';
+        } else if (code == "3A" || code == "3a") {
+            out += ':';
+        } else if (code == "40") {
+            out += '@';  // upstream decodes this to ':' by mistake
+        } else {
+            return std::nullopt;
+        }
+        i += 2;
+    }
+    return out;
+}
+
 }  // namespace
+
+std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
+{
+    const std::string scheme = "socks5h://";
+    if (url.compare(0, scheme.size(), scheme) != 0) return "Unsupported proxy protocol: " + url;
+    ProxyUrl result;
+    std::string rest = url.substr(scheme.size());
+
+    const auto at = rest.find('@');
+    if (at != std::string::npos) {
+        const std::string credentials = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        const auto colon = credentials.find(':');
+        const std::string user = credentials.substr(0, colon);
+        if (colon != std::string::npos && credentials.find(':', colon + 1) != std::string::npos) {
+            return std::string("Username cannot contain ':'.");
+        }
+        if (user.empty()) return std::string("Invalid proxy.");
+        result.username = decode_credential(user);
+        if (colon != std::string::npos) result.password = decode_credential(credentials.substr(colon + 1));
+        if (!result.username || (colon != std::string::npos && !result.password)) return std::string("Invalid proxy.");
+    }
+
+    std::string port;
+    if (!rest.empty() && rest.front() == '[') {
+        const auto close = rest.find(']');
+        if (close == std::string::npos) return std::string("Invalid proxy.");
+        result.host = rest.substr(1, close - 1);
+        const std::string after = rest.substr(close + 1);
+        if (after.find('[') != std::string::npos || after.find(']') != std::string::npos) {
+            return std::string("Duplicate IPv6 address.");
+        }
+        if (!after.empty()) {
+            if (after.front() != ':') return std::string("Invalid proxy.");
+            port = after.substr(1);
+        }
+    } else {
+        const auto colon = rest.find(':');
+        result.host = rest.substr(0, colon);
+        if (colon != std::string::npos) port = rest.substr(colon + 1);
+    }
+    if (result.host.empty()) return std::string("Invalid proxy.");
+    if (!port.empty() || rest.back() == ':') {
+        const auto number = parse_integer(port, 1, 65535);
+        if (!number) return "Invalid proxy port " + port;
+        result.port = static_cast<int>(*number);
+    }
+    return result;
+}
 
 std::variant<BrokerUrl, std::string> parse_url(const std::string& url)
 {

@@ -37,26 +37,6 @@ sockaddr_in loopback(int port) {
     return addr;
 }
 
-// A port the kernel considers free now. Someone may take it before mosquitto binds it;
-// the caller retries then.
-int free_port() {
-    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
-    sockaddr_in addr = loopback(0);
-    socklen_t len = sizeof addr;
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::system_error(errno, std::generic_category(), "bind 127.0.0.1:0");
-    return ntohs(addr.sin_port);
-}
-
-bool can_connect(int port) {
-    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    const sockaddr_in addr = loopback(port);
-    return fd.get() >= 0 &&
-           ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
-}
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -122,6 +102,27 @@ std::string failure(const std::string& what, const std::string& dir) {
 }
 
 }  // namespace
+
+// A port the kernel considers free now. Someone may take it before mosquitto binds it;
+// the caller retries then.
+int free_port() {
+    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    sockaddr_in addr = loopback(0);
+    socklen_t len = sizeof addr;
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw std::system_error(errno, std::generic_category(), "bind 127.0.0.1:0");
+    return ntohs(addr.sin_port);
+}
+
+bool can_connect(int port) {
+    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    const sockaddr_in addr = loopback(port);
+    return fd.get() >= 0 &&
+           ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+}
+
 
 Broker::Broker(BrokerConfig config) : m_config(std::move(config)) {
     m_dir = detail::make_temp_dir("mqtt-tools-broker");

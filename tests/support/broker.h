@@ -8,6 +8,11 @@
 
 namespace test {
 
+/// A TCP port on 127.0.0.1 that is free now (someone may take it before it is bound: retry).
+int free_port();
+/// True when something accepts TCP connections on 127.0.0.1:`port`.
+bool can_connect(int port);
+
 /// What the generated mosquitto.conf should contain beyond the listener.
 struct BrokerConfig {
     /// When set, anonymous clients are refused and this user/password is the only account.

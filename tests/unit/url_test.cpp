@@ -57,3 +57,59 @@ TEST_CASE("bad URLs say why")
     CHECK(bad("mqtt://:1883/t") == "Invalid URL for -L argument specified - host missing.");
     CHECK(bad("ws://h/t").find("WebSockets") == 0);
 }
+
+namespace {
+
+mqtt::ProxyUrl good_proxy(const std::string& text)
+{
+    auto parsed = mqtt::parse_proxy_url(text);
+    REQUIRE(std::holds_alternative<mqtt::ProxyUrl>(parsed));
+    return std::get<mqtt::ProxyUrl>(parsed);
+}
+
+std::string bad_proxy(const std::string& text)
+{
+    auto parsed = mqtt::parse_proxy_url(text);
+    REQUIRE(std::holds_alternative<std::string>(parsed));
+    return std::get<std::string>(parsed);
+}
+
+}  // namespace
+
+TEST_CASE("--proxy URLs: socks5h with optional credentials and port")
+{
+    const auto plain = good_proxy("socks5h://proxy.example");
+    CHECK(plain.host == "proxy.example");
+    CHECK(plain.port == 1080);
+    CHECK_FALSE(plain.username);
+    CHECK_FALSE(plain.password);
+
+    const auto full = good_proxy("socks5h://user:pa%3Ass%40x%25@127.0.0.1:9050");
+    CHECK(full.username == "user");
+    CHECK(full.password == "pa:ss@x%");
+    CHECK(full.host == "127.0.0.1");
+    CHECK(full.port == 9050);
+
+    const auto user_only = good_proxy("socks5h://me@h");
+    CHECK(user_only.username == "me");
+    CHECK_FALSE(user_only.password);
+
+    const auto v6 = good_proxy("socks5h://[::1]:1081");
+    CHECK(v6.host == "::1");
+    CHECK(v6.port == 1081);
+    CHECK(good_proxy("socks5h://[fe80::1]").port == 1080);
+}
+
+TEST_CASE("--proxy URLs: errors say why")
+{
+    CHECK(bad_proxy("socks5://h") == "Unsupported proxy protocol: socks5://h");
+    CHECK(bad_proxy("http://h:3128") == "Unsupported proxy protocol: http://h:3128");
+    CHECK(bad_proxy("socks5h://a:b:c@h") == "Username cannot contain ':'.");
+    CHECK(bad_proxy("socks5h://h:0") == "Invalid proxy port 0");
+    CHECK(bad_proxy("socks5h://h:65536") == "Invalid proxy port 65536");
+    CHECK(bad_proxy("socks5h://h:x") == "Invalid proxy port x");
+    CHECK(bad_proxy("socks5h://h:") == "Invalid proxy port ");
+    CHECK(bad_proxy("socks5h://") == "Invalid proxy.");
+    CHECK(bad_proxy("socks5h://u:%41@h") == "Invalid proxy.");
+    CHECK(bad_proxy("socks5h://[::1][::2]") == "Duplicate IPv6 address.");
+}

@@ -1,0 +1,83 @@
+// --proxy: connecting through a real SOCKS5 proxy (Debian's microsocks) on 127.0.0.1.
+#include "e2e.h"
+
+#include <thread>
+
+using namespace e2e;
+
+namespace {
+
+/// microsocks on a free 127.0.0.1 port, optionally requiring a user name and password;
+/// killed (by PID) when the test ends.
+class SocksProxy {
+public:
+    explicit SocksProxy(const std::string& user = {}, const std::string& password = {})
+    {
+        for (int attempt = 0; attempt < 5 && !m_child; ++attempt) {
+            m_port = test::free_port();
+            Args argv{"/usr/bin/microsocks", "-i", "127.0.0.1", "-p", std::to_string(m_port)};
+            if (!user.empty()) argv.insert(argv.end(), {"-u", user, "-P", password});
+            auto child = std::make_unique<test::Child>(argv);
+            const auto until = Clock::now() + 5s;
+            while (Clock::now() < until && !test::can_connect(m_port)) std::this_thread::sleep_for(5ms);
+            if (test::can_connect(m_port)) m_child = std::move(child);
+        }
+        REQUIRE_MESSAGE(m_child, "microsocks did not start");
+    }
+
+    std::string url(const std::string& credentials = {}) const
+    {
+        return "socks5h://" + credentials + "127.0.0.1:" + std::to_string(m_port);
+    }
+
+private:
+    int m_port = 0;
+    std::unique_ptr<test::Child> m_child;
+};
+
+}  // namespace
+
+TEST_CASE("proxy: mqtt-pub and mqtt-sub reach the broker through a SOCKS5 proxy")
+{
+    test::Broker broker;
+    SocksProxy proxy;
+    test::Child subscriber(sub(broker, {"--proxy", proxy.url(), "-i", "via-proxy", "-t", "p", "-v", "-C", "1", "-W", "10"}));
+    require_subscribed(broker, "via-proxy");
+    publish(broker, {"--proxy", proxy.url(), "-q", "1", "-t", "p", "-m", "through socks"});
+
+    const test::Result r = subscriber.wait(10s);
+    CHECK(r.status == 0);
+    CHECK(r.out == "p through socks\n");
+}
+
+TEST_CASE("proxy: credentials, with ':' and '@' escaped in the password")
+{
+    test::Broker broker;
+    SocksProxy proxy("user", "pa:ss@word");
+    const test::Result good = test::run(pub(broker, {"--proxy", proxy.url("user:pa%3Ass%40word@"), "-t", "p", "-m", "x"}));
+    CHECK(good.status == 0);
+    CHECK(good.err == "");
+
+    const test::Result bad = test::run(pub(broker, {"--proxy", proxy.url("user:wrong@"), "-t", "p", "-m", "x"}));
+    CHECK(bad.status == 6);
+    CHECK(bad.err == "Error: SOCKS5 proxy: access denied (user name, password or target not allowed).\n");
+}
+
+TEST_CASE("proxy: a broker the proxy cannot reach gives status 6")
+{
+    SocksProxy proxy;
+    test::Broker broker;
+    const int port = broker.port();
+    broker.stop();
+    const test::Result r = test::run(
+        command("mqtt-sub", {"--proxy", proxy.url(), "-h", "127.0.0.1", "-p", std::to_string(port), "-t", "t", "-W", "10"}));
+    CHECK(r.status == 6);
+    CHECK(r.err == "Error: SOCKS5 proxy: the proxy could not reach the broker.\n");
+}
+
+TEST_CASE("proxy: a bad proxy URL is a usage error")
+{
+    const test::Result r = test::run(command("mqtt-pub", {"--proxy", "http://127.0.0.1:3128", "-t", "t", "-m", "x"}));
+    CHECK(r.status == 1);
+    CHECK(r.err == usage_error("mqtt-pub", "Error: Unsupported proxy protocol: http://127.0.0.1:3128"));
+}
