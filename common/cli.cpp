@@ -8,6 +8,7 @@
 #include <span>
 
 #include "error.h"
+#include "message_filter.h"
 #include "topic.h"
 #include "url.h"
 
@@ -252,6 +253,27 @@ constexpr OptionDef k_subscribe[] = {
          const auto chance = parse_non_negative(v);
          if (!chance || *chance < 0.1 || *chance > 100.0) fail("--random-filter chance must be between 0.1-100.0");
          o.random_filter = *chance;
+     }},
+    {"--grep", "regex", "keep only messages whose payload matches this ECMAScript expression",
+     [](Options& o, const std::string& v) {
+         if (auto error = check_regex(v, "--grep")) fail(*error);
+         o.grep = v;
+     }},
+    {"--grep-topic", "regex", "keep only messages whose topic matches this ECMAScript expression",
+     [](Options& o, const std::string& v) {
+         if (auto error = check_regex(v, "--grep-topic")) fail(*error);
+         o.grep_topic = v;
+     }},
+    {"--idle-timeout", "seconds", "end with success after this long without a message",
+     [](Options& o, const std::string& v) {
+         const auto seconds = parse_non_negative(v);
+         if (!seconds || *seconds <= 0.0) fail("Invalid idle timeout \"" + v + "\".");
+         o.idle_timeout = *seconds;
+     }},
+    {"--ready-file", "path", "create this file once every subscription is acknowledged",
+     [](Options& o, const std::string& v) {
+         if (v.empty()) fail("Invalid ready file ''.");
+         o.ready_file = v;
      }},
     {"-E", nullptr, "end once the subscriptions are acknowledged",
      [](Options& o, const std::string&) { o.exit_after_subscribe = true; }},

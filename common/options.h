@@ -78,6 +78,10 @@ struct Options {
     bool retain_as_published = false;
     bool remove_retained = false;
     double random_filter = 100.0;     ///< --random-filter: percent of messages printed
+    std::string grep;                 ///< --grep: payload regular expression ("" = none)
+    std::string grep_topic;           ///< --grep-topic
+    std::string ready_file;           ///< --ready-file: created once every SUBACK is in
+    double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U
 

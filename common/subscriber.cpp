@@ -1,17 +1,21 @@
 #include "subscriber.h"
 
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
 
 #include "exit_status.h"
-#include "topic.h"
 
 namespace mqtt {
 
 Subscriber::Subscriber(const Options& options, Sink& sink)
-    : m_options(options), m_sink(sink), m_formatter(options), m_random(std::random_device{}())
+    : m_options(options), m_sink(sink), m_formatter(options), m_filter(options), m_random(std::random_device{}())
 {
+    // A ready file left from an earlier run must not announce this one.
+    if (!options.ready_file.empty()) ::unlink(options.ready_file.c_str());
     // -W bounds the whole run, connecting included.
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
 }
@@ -64,8 +68,33 @@ void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> gr
         session.finish({ExitStatus::subscribe_refused,
                         fmt::format("Error: The broker refused {} of {} subscriptions, first {}.", refused,
                                     granted.size(), first)});
+    } else if (!signal_ready(session)) {
+        return;
     } else if (m_options.exit_after_subscribe) {
         complete(session, {ExitStatus::success, {}});
+    } else {
+        restart_idle_timer();
+    }
+}
+
+bool Subscriber::signal_ready(Session& session)
+{
+    if (m_options.ready_file.empty()) return true;
+    const int fd = ::open(m_options.ready_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        session.finish({ExitStatus::usage, fmt::format("Error: Unable to create ready file \"{}\": {}.",
+                                                       m_options.ready_file, std::strerror(errno))});
+        return false;
+    }
+    ::close(fd);
+    return true;
+}
+
+void Subscriber::restart_idle_timer()
+{
+    if (m_options.idle_timeout > 0.0) {
+        m_idle_end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(m_options.idle_timeout));
     }
 }
 
@@ -78,15 +107,16 @@ void Subscriber::on_unsubscribe(Session& session, int)
 void Subscriber::on_message(Session& session, const mosquitto_message& message, const mosquitto_property*)
 {
     if (m_stopping) return;
+    restart_idle_timer();
     if (m_options.retained_only && !message.retain) {
         complete(session, {ExitStatus::success, {}});
         return;
     }
     if (m_options.no_retained && message.retain) return;
     const std::string topic = message.topic ? message.topic : "";
-    for (const auto& filter : m_options.filter_out) {
-        if (topic_matches(filter, topic)) return;
-    }
+    const std::string_view payload(static_cast<const char*>(message.payload),
+                                   message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
+    if (!m_filter.keeps(topic, payload)) return;
     if (m_options.remove_retained && message.retain) remove_retained(session, topic);
     // As upstream, a message the random filter skips still counts for -C.
     const bool print = m_options.random_filter >= 100.0 ||
@@ -94,8 +124,7 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
     if (print) {
         Message view;
         view.topic = topic;
-        view.payload = std::string_view(static_cast<const char*>(message.payload),
-                                        message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
+        view.payload = payload;
         view.qos = message.qos;
         view.retain = message.retain;
         view.mid = message.mid;
@@ -160,14 +189,18 @@ bool Subscriber::output_ok(Session& session)
 void Subscriber::on_tick(Session& session)
 {
     if (!output_ok(session)) return;
-    if (m_deadline && Clock::now() >= *m_deadline) {
+    const auto now = Clock::now();
+    if (m_deadline && now >= *m_deadline) {
         session.finish({ExitStatus::timed_out, "Timed out"});
+    } else if (m_idle_end && now >= *m_idle_end && !m_stopping) {
+        complete(session, {ExitStatus::success, {}});
     }
 }
 
 std::optional<Clock::time_point> Subscriber::wake_at() const
 {
-    return m_deadline;
+    if (m_deadline && m_idle_end) return std::min(*m_deadline, *m_idle_end);
+    return m_deadline ? m_deadline : m_idle_end;
 }
 
 std::optional<Outcome> Subscriber::flush()

@@ -1,6 +1,7 @@
-// mqtt-sub's job: subscribe to the filters, print each message that passes -R, -T,
-// --retained-only and --random-filter through the formatter, clear retained messages with
-// --remove-retained, and end on -C, -E, -W, a signal or a closed stdout.
+// mqtt-sub's job: subscribe to the filters (then create --ready-file), print each message
+// that passes -R, -T, --grep, --retained-only and --random-filter through the formatter,
+// clear retained messages with --remove-retained, and end on -C, -E, -W, --idle-timeout,
+// a signal or a closed stdout.
 #pragma once
 
 #include <random>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "format.h"
+#include "message_filter.h"
 #include "session.h"
 #include "sink.h"
 
@@ -32,18 +34,23 @@ private:
     /// Ends the job with `outcome` once every --remove-retained publish is acknowledged.
     void complete(Session& session, Outcome outcome);
     void remove_retained(Session& session, const std::string& topic);
+    void restart_idle_timer();
+    /// Creates --ready-file; false (and the job ends) if it cannot be created.
+    bool signal_ready(Session& session);
     bool output_ok(Session& session);
     std::optional<Outcome> output_failure() const;
 
     const Options& m_options;
     Sink& m_sink;
     Formatter m_formatter;
+    MessageFilter m_filter;
     long m_received = 0;
     bool m_stopping = false;                   ///< done; waiting for removals to be acknowledged
     std::optional<Outcome> m_pending_outcome;  ///< the outcome once they are
     std::set<int> m_removals;                  ///< mids of unacknowledged --remove-retained publishes
     std::mt19937 m_random;                     ///< --random-filter
     std::optional<Clock::time_point> m_deadline;  ///< -W
+    std::optional<Clock::time_point> m_idle_end;  ///< --idle-timeout, from the SUBACK on
 };
 
 }  // namespace mqtt

@@ -1,0 +1,31 @@
+// Which received messages mqtt-sub keeps: -T drops topics matching a filter; --grep and
+// --grep-topic keep only payloads and topics that match an ECMAScript regular expression.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mqtt {
+
+struct Options;
+
+/// The error text for an invalid --grep/--grep-topic expression, or nullopt if it compiles.
+std::optional<std::string> check_regex(const std::string& expression, const std::string& option);
+
+class MessageFilter {
+public:
+    /// Compiles the expressions of `options` (already checked by the parser).
+    explicit MessageFilter(const Options& options);
+    /// True when a message on `topic` with `payload` is to be printed and counted.
+    bool keeps(const std::string& topic, std::string_view payload) const;
+
+private:
+    const std::vector<std::string>& m_filter_out;
+    std::optional<std::regex> m_payload;
+    std::optional<std::regex> m_topic;
+};
+
+}  // namespace mqtt

@@ -1,0 +1,129 @@
+// The options scripts and CI checks use around mqtt-sub: --ready-file (no race between
+// starting a subscriber and triggering the publisher), --grep (wait until this payload
+// shows up) and --idle-timeout (a snapshot that ends by itself).
+#include "e2e.h"
+
+#include <thread>
+
+using namespace e2e;
+
+namespace {
+
+bool wait_for_file(const std::string& path, std::chrono::milliseconds timeout)
+{
+    const auto until = Clock::now() + timeout;
+    while (Clock::now() < until) {
+        if (::access(path.c_str(), F_OK) == 0) return true;
+        std::this_thread::sleep_for(5ms);
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("scripting: --ready-file appears once subscribed; a publish right after is received")
+{
+    test::Broker broker;
+    TempDir dir;
+    const std::string ready = dir.path() + "/ready";
+    test::Child subscriber(sub(broker, {"-t", "go", "--ready-file", ready, "-C", "1", "-W", "10"}));
+    REQUIRE(wait_for_file(ready, 10s));
+    publish(broker, {"-t", "go", "-m", "triggered"});
+
+    const test::Result r = subscriber.wait(10s);
+    CHECK(r.status == 0);
+    CHECK(r.out == "triggered\n");
+}
+
+TEST_CASE("scripting: a stale --ready-file is removed at start and not created when the run fails")
+{
+    TempDir dir;
+    const std::string ready = dir.write("ready", "left by an earlier run");
+    const test::Result r = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", "1", "-t", "x", "--ready-file", ready}));
+    CHECK(r.status == 6);
+    CHECK(::access(ready.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("scripting: --ready-file that cannot be created ends with 1")
+{
+    test::Broker broker;
+    const test::Result r = test::run(sub(broker, {"-t", "x", "--ready-file", "/nonexistent/dir/ready", "-W", "10"}));
+    CHECK(r.status == 1);
+    CHECK(r.err == "Error: Unable to create ready file \"/nonexistent/dir/ready\": No such file or directory.\n");
+}
+
+TEST_CASE("scripting: --grep -C 1 waits for the matching payload")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "grep", "-t", "dev/+/status", "-v", "--grep", "^online", "-C", "1", "-W", "10"}));
+    require_subscribed(broker, "grep");
+    publish(broker, {"-t", "dev/1/status", "-m", "booting"});
+    publish(broker, {"-t", "dev/1/status", "-m", "still offline"});
+    publish(broker, {"-t", "dev/1/status", "-m", "online since 12:00"});
+    publish(broker, {"-t", "dev/1/status", "-m", "online again"});
+
+    const test::Result r = subscriber.wait(10s);
+    CHECK(r.status == 0);
+    CHECK(r.out == "dev/1/status online since 12:00\n");
+}
+
+TEST_CASE("scripting: --grep without a match ends with the -W status")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "nomatch", "-t", "t", "--grep", "never", "-C", "1", "-W", "1"}));
+    require_subscribed(broker, "nomatch");
+    publish(broker, {"-t", "t", "-m", "something else"});
+    const test::Result r = subscriber.wait(10s);
+    CHECK(r.status == 27);
+    CHECK(r.out == "");
+    CHECK(r.err == "Timed out\n");
+}
+
+TEST_CASE("scripting: --grep-topic keeps matching topics only")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "gt", "-t", "#", "-v", "--grep-topic", "/alarm$", "-C", "1", "-W", "10"}));
+    require_subscribed(broker, "gt");
+    publish(broker, {"-t", "site/temp", "-m", "20"});
+    publish(broker, {"-t", "site/alarm", "-m", "fire"});
+    const test::Result r = subscriber.wait(10s);
+    CHECK(r.status == 0);
+    CHECK(r.out == "site/alarm fire\n");
+}
+
+TEST_CASE("scripting: an invalid --grep is a usage error")
+{
+    const test::Result r = test::run(command("mqtt-sub", {"-t", "t", "--grep", "(oops"}));
+    CHECK(r.status == 1);
+    CHECK(first_line(r.err).rfind("Error: Invalid --grep expression '(oops': ", 0) == 0);
+}
+
+TEST_CASE("scripting: --idle-timeout ends a retained snapshot with 0")
+{
+    test::Broker broker;
+    publish(broker, {"-r", "-t", "site/a", "-m", "1"});
+    publish(broker, {"-r", "-t", "site/b", "-m", "2"});
+    const auto start = Clock::now();
+    const test::Result r = test::run(sub(broker, {"-t", "site/#", "-v", "--idle-timeout", "0.5"}), {}, 20s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.out == "site/a 1\nsite/b 2\n");
+    CHECK(r.err == "");
+    CHECK(seconds_since(start) >= 0.5);
+}
+
+TEST_CASE("scripting: --idle-timeout restarts with every message")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "idle", "-t", "i", "--idle-timeout", "1.5", "-W", "20"}));
+    require_subscribed(broker, "idle");
+    const auto start = Clock::now();
+    for (int i = 0; i < 3; ++i) {
+        publish(broker, {"-t", "i", "-m", std::to_string(i)});
+        std::this_thread::sleep_for(500ms);  // pacing the messages, shorter than the idle time
+    }
+    const test::Result r = subscriber.wait(20s);
+    CHECK(r.status == 0);
+    CHECK(r.out == "0\n1\n2\n");
+    CHECK(seconds_since(start) >= 2.5);  // 1 s of messages, then 1.5 s of silence
+}

@@ -1,0 +1,30 @@
+#include <doctest/doctest.h>
+
+#include "message_filter.h"
+#include "options.h"
+
+TEST_CASE("check_regex accepts ECMAScript expressions and names the bad ones")
+{
+    CHECK_FALSE(mqtt::check_regex("^temp=[0-9]+(\\.[0-9]+)?$", "--grep"));
+    CHECK_FALSE(mqtt::check_regex("", "--grep"));
+    const auto error = mqtt::check_regex("(unclosed", "--grep");
+    REQUIRE(error);
+    CHECK(error->rfind("Invalid --grep expression '(unclosed': ", 0) == 0);
+    CHECK(mqtt::check_regex("[", "--grep-topic")->rfind("Invalid --grep-topic expression '[': ", 0) == 0);
+}
+
+TEST_CASE("MessageFilter: -T drops topics, --grep and --grep-topic keep matches (search, not full match)")
+{
+    mqtt::Options o;
+    CHECK(mqtt::MessageFilter(o).keeps("any/topic", "anything"));
+
+    o.filter_out = {"a/#"};
+    o.grep = "ok|ready";
+    o.grep_topic = "^(a|b)/";
+    const mqtt::MessageFilter filter(o);
+    CHECK(filter.keeps("b/1", "status: ready"));
+    CHECK_FALSE(filter.keeps("a/1", "ok"));            // -T wins
+    CHECK_FALSE(filter.keeps("c/1", "ok"));            // topic does not match
+    CHECK_FALSE(filter.keeps("b/1", "failed"));        // payload does not match
+    CHECK(filter.keeps("b/2", std::string("\0ok\xff", 4)));  // binary payloads are searched as bytes
+}
