@@ -292,6 +292,14 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.verbose = true; }},
     {"-N", nullptr, "do not print a newline after each message",
      [](Options& o, const std::string&) { o.no_eol = true; }},
+    {"-F", "format", "print each message as this format says (see FORMAT in mqtt-sub(1))",
+     [](Options& o, const std::string& v) {
+         auto compiled = compile_format(v);
+         if (auto* error = std::get_if<std::string>(&compiled)) throw UsageError(*error);
+         o.format = std::move(std::get<Format>(compiled));
+     }},
+    {"--pretty", nullptr, "print the JSON of %j and %J indented, one member per line",
+     [](Options& o, const std::string&) { o.pretty = true; }},
 };
 
 std::vector<Group> groups_for(Tool tool)

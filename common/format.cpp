@@ -1,22 +1,515 @@
 #include "format.h"
 
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+#include <iterator>
+#include <mqtt_protocol.h>
+
+#include "json.h"
+#include "message_json.h"
+#include "message_properties.h"
+#include "options.h"
+
 namespace mqtt {
 
-void Formatter::render(const Message& message, Sink& out) const
+/// What the renderers share while one message is rendered.
+struct RenderContext {
+    RenderContext(const Message& m, std::string& o, bool p, Formatter::Now n) : message(m), out(o), pretty(p), now(n) {}
+
+    /// The time of this message: taken at the first part that needs it, then the same for
+    /// every other part.
+    const Timestamp& timestamp()
+    {
+        if (!time) {
+            Timestamp t;
+            t.wall = now();
+            localtime_r(&t.wall.tv_sec, &t.local);
+            time = t;
+        }
+        return *time;
+    }
+    /// Reports `text` on stderr (once per message); the part stays empty.
+    void warn(std::string text)
+    {
+        if (!error) error = std::move(text);
+    }
+    /// Reports `text` and prints nothing of this message.
+    void skip_message(std::string text)
+    {
+        warn(std::move(text));
+        skip = true;
+    }
+
+    const Message& message;
+    std::string& out;
+    bool pretty;
+    Formatter::Now now;
+    std::optional<Timestamp> time;
+    std::optional<bool> payload_is_json;  ///< checked at the first %J
+    std::optional<std::string> error;
+    bool skip = false;
+};
+
+namespace {
+
+constexpr std::string_view k_group_separators = "!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~ ";
+constexpr char k_lower_hex[] = "0123456789abcdef";
+constexpr char k_upper_hex[] = "0123456789ABCDEF";
+
+std::timespec real_time()
 {
+    std::timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    return now;
+}
+
+/// How many characters it takes to fill `width` after `used` of them (0 if none).
+std::size_t fill_for(int width, std::size_t used)
+{
+    const auto w = static_cast<std::size_t>(width);
+    return w > used ? w - used : 0;
+}
+
+// ---- Field layout, as printf's %s and %d do it
+
+/// `text` cut to the precision, then padded with spaces to the width (left with '-').
+void append_text(std::string_view text, const FormatSpec& spec, std::string& out)
+{
+    if (spec.precision >= 0) text = text.substr(0, static_cast<std::size_t>(spec.precision));
+    const std::size_t fill = fill_for(spec.width, text.size());
+    if (!spec.left) out.append(fill, ' ');
+    out.append(text);
+    if (spec.left) out.append(fill, ' ');
+}
+
+/// A decimal number padded to the width: with spaces on the left, zeros with '0', spaces
+/// on the right with '-'.
+void append_number(std::uint64_t value, const FormatSpec& spec, std::string& out)
+{
+    std::array<char, 20> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    const std::string_view text(digits.data(), static_cast<std::size_t>(end - digits.data()));
+    const std::size_t fill = fill_for(spec.width, text.size());
+    if (spec.left) {
+        out.append(text);
+        out.append(fill, ' ');
+    } else {
+        out.append(fill, spec.zero ? '0' : ' ');
+        out.append(text);
+    }
+}
+
+/// An absent property: its field, filled with the padding character.
+void append_blank(const FormatSpec& spec, std::string& out)
+{
+    out.append(fill_for(spec.width, 0), spec.zero ? '0' : ' ');
+}
+
+int print_float(char* buffer, std::size_t size, double value, const FormatSpec& spec)
+{
+    // A negative precision is printf's default (6 decimals), as upstream passes it.
+    if (spec.left) return std::snprintf(buffer, size, "%-*.*f", spec.width, spec.precision, value);
+    if (spec.zero) return std::snprintf(buffer, size, "%0*.*f", spec.width, spec.precision, value);
+    return std::snprintf(buffer, size, "%*.*f", spec.width, spec.precision, value);
+}
+
+/// `value` exactly as printf's %f prints it with the spec's flags, width and precision.
+void append_float(double value, const FormatSpec& spec, std::string& out)
+{
+    const int length = print_float(nullptr, 0, value, spec);
+    if (length <= 0) return;
+    const std::size_t at = out.size();
+    const auto size = static_cast<std::size_t>(length);
+    out.resize(at + size + 1);  // room for snprintf's terminating NUL
+    print_float(out.data() + at, size + 1, value, spec);
+    out.resize(at + size);
+}
+
+// ---- The conversions: one renderer per letter
+
+void render_topic(const FormatSpec& spec, RenderContext& c)
+{
+    append_text(c.message.topic, spec, c.out);
+}
+
+/// %p: the raw payload; a width pads it and also cuts it to that many bytes (upstream).
+void render_payload(const FormatSpec& spec, RenderContext& c)
+{
+    std::string_view payload = c.message.payload;
+    if (spec.width > 0) payload = payload.substr(0, static_cast<std::size_t>(spec.width));
+    const std::size_t fill = fill_for(spec.width, payload.size());
+    if (!spec.left) c.out.append(fill, spec.zero ? '0' : ' ');
+    c.out.append(payload);
+    if (spec.left) c.out.append(fill, ' ');
+}
+
+/// %x and %X as mosquitto 2.1: the width counts hex digits (a longer payload is cut to
+/// `width` bytes, as for %p), padding included in the groups of `precision` characters
+/// that the separator splits.
+void append_hex(const FormatSpec& spec, RenderContext& c, const char* digits)
+{
+    std::string_view payload = c.message.payload;
+    if (spec.width > 0) payload = payload.substr(0, static_cast<std::size_t>(spec.width));
+    const std::size_t fill = fill_for(spec.width, payload.size() * 2);
+    const std::size_t group = spec.precision > 0 ? static_cast<std::size_t>(spec.precision) : 0;
+    std::string& out = c.out;
+    std::size_t written = 0;
+    const std::size_t total = (spec.left ? 0 : fill) + payload.size() * 2;
+    // Each character; the separator follows every full group except at the very end.
+    const auto put = [&](char ch) {
+        out.push_back(ch);
+        ++written;
+        if (group > 0 && written % group == 0 && written < total) out.push_back(spec.separator);
+    };
+    if (group == 0) out.reserve(out.size() + fill + payload.size() * 2);
+    if (!spec.left) {
+        for (std::size_t i = 0; i < fill; ++i) put(spec.zero ? '0' : ' ');
+    }
+    for (const char ch : payload) {
+        const auto byte = static_cast<unsigned char>(ch);
+        put(digits[byte >> 4]);
+        put(digits[byte & 0x0f]);
+    }
+    if (spec.left) out.append(fill, ' ');
+}
+
+void render_hex_lower(const FormatSpec& spec, RenderContext& c)
+{
+    append_hex(spec, c, k_lower_hex);
+}
+
+void render_hex_upper(const FormatSpec& spec, RenderContext& c)
+{
+    append_hex(spec, c, k_upper_hex);
+}
+
+void render_length(const FormatSpec& spec, RenderContext& c)
+{
+    append_number(c.message.payload.size(), spec, c.out);
+}
+
+void render_mid(const FormatSpec& spec, RenderContext& c)
+{
+    append_number(static_cast<std::uint64_t>(c.message.mid), spec, c.out);
+}
+
+void render_qos(const FormatSpec&, RenderContext& c)
+{
+    c.out.push_back(static_cast<char>('0' + c.message.qos));
+}
+
+void render_retain(const FormatSpec&, RenderContext& c)
+{
+    c.out.push_back(c.message.retain ? '1' : '0');
+}
+
+/// A numeric MQTT 5 property, or its blank field when the message does not carry it.
+void append_number_property(int identifier, const FormatSpec& spec, RenderContext& c)
+{
+    if (const auto value = read_number_property(c.message.properties, identifier)) {
+        append_number(*value, spec, c.out);
+    } else {
+        append_blank(spec, c.out);
+    }
+}
+
+void render_topic_alias(const FormatSpec& spec, RenderContext& c)
+{
+    append_number_property(MQTT_PROP_TOPIC_ALIAS, spec, c);
+}
+
+void render_message_expiry(const FormatSpec& spec, RenderContext& c)
+{
+    append_number_property(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, spec, c);
+}
+
+void render_payload_format(const FormatSpec& spec, RenderContext& c)
+{
+    append_number_property(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, spec, c);
+}
+
+void render_subscription_id(const FormatSpec& spec, RenderContext& c)
+{
+    append_number_property(MQTT_PROP_SUBSCRIPTION_IDENTIFIER, spec, c);
+}
+
+void render_content_type(const FormatSpec& spec, RenderContext& c)
+{
+    if (const auto value = read_bytes_property(c.message.properties, MQTT_PROP_CONTENT_TYPE)) {
+        append_text(value->view(), spec, c.out);
+    } else {
+        append_blank(spec, c.out);
+    }
+}
+
+/// %R: unlike %C, nothing at all when absent (upstream).
+void render_response_topic(const FormatSpec& spec, RenderContext& c)
+{
+    if (const auto value = read_bytes_property(c.message.properties, MQTT_PROP_RESPONSE_TOPIC)) {
+        append_text(value->view(), spec, c.out);
+    }
+}
+
+void render_correlation_data(const FormatSpec&, RenderContext& c)
+{
+    if (const auto value = read_bytes_property(c.message.properties, MQTT_PROP_CORRELATION_DATA)) {
+        c.out.append(value->view());
+    }
+}
+
+/// %P: every user property as name:value, in the order received, separated by spaces.
+void render_user_properties(const FormatSpec&, RenderContext& c)
+{
+    bool first = true;
+    for (const mosquitto_property* p = c.message.properties; p; p = mosquitto_property_next(p)) {
+        if (mosquitto_property_identifier(p) != MQTT_PROP_USER_PROPERTY) continue;
+        const auto pair = read_user_property(p);
+        if (!pair) continue;
+        if (!first) c.out.push_back(' ');
+        first = false;
+        c.out.append(pair->name.view());
+        c.out.push_back(':');
+        c.out.append(pair->value.view());
+    }
+}
+
+void render_iso_time(const FormatSpec& spec, RenderContext& c)
+{
+    std::array<char, 100> text{};
+    const std::size_t n = std::strftime(text.data(), text.size(), "%FT%T%z", &c.timestamp().local);
+    if (n > 0) {
+        append_text(std::string_view(text.data(), n), spec, c.out);
+    } else {
+        append_blank(spec, c.out);
+    }
+}
+
+void render_unix_time(const FormatSpec&, RenderContext& c)
+{
+    const std::timespec& wall = c.timestamp().wall;
+    fmt::format_to(std::back_inserter(c.out), "{}.{:09}", wall.tv_sec, wall.tv_nsec);
+}
+
+/// @N: the nanoseconds of the current second.
+void render_nanoseconds(const FormatSpec&, RenderContext& c)
+{
+    fmt::format_to(std::back_inserter(c.out), "{:09}", c.timestamp().wall.tv_nsec);
+}
+
+/// @c: strftime's %c, whatever this C library makes of it.
+void render_strftime(const FormatSpec& spec, RenderContext& c)
+{
+    const char pattern[] = {'%', spec.conversion, '\0'};
+    std::array<char, 100> text{};
+    // The pattern is the user's on purpose: "@c" is strftime's "%c".
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    const std::size_t n = std::strftime(text.data(), text.size(), pattern, &c.timestamp().local);
+#pragma GCC diagnostic pop
+    c.out.append(text.data(), n);
+}
+
+void render_json_escaped(const FormatSpec&, RenderContext& c)
+{
+    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::string, c.pretty);
+}
+
+void render_json_embedded(const FormatSpec&, RenderContext& c)
+{
+    if (!c.payload_is_json) c.payload_is_json = c.message.payload.empty() || json_is_valid(c.message.payload);
+    if (!*c.payload_is_json) {
+        c.warn(fmt::format("Error: Message payload is not valid JSON on topic {}.", c.message.topic));
+        return;
+    }
+    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::json, c.pretty);
+}
+
+void render_float(const FormatSpec& spec, RenderContext& c)
+{
+    float value = 0;
+    if (c.message.payload.size() != sizeof value) {
+        c.skip_message(fmt::format("Error: Message payload on topic {} is not a float: {} bytes instead of {}.",
+                                   c.message.topic, c.message.payload.size(), sizeof value));
+        return;
+    }
+    std::memcpy(&value, c.message.payload.data(), sizeof value);
+    append_float(value, spec, c.out);
+}
+
+void render_double(const FormatSpec& spec, RenderContext& c)
+{
+    double value = 0;
+    if (c.message.payload.size() != sizeof value) {
+        c.skip_message(fmt::format("Error: Message payload on topic {} is not a double: {} bytes instead of {}.",
+                                   c.message.topic, c.message.payload.size(), sizeof value));
+        return;
+    }
+    std::memcpy(&value, c.message.payload.data(), sizeof value);
+    append_float(value, spec, c.out);
+}
+
+struct Conversion {
+    char letter;
+    Renderer render;
+};
+
+/// Every conversion letter of -F and what renders it ("%%" is literal text).
+constexpr Conversion k_conversions[] = {
+    {'A', render_topic_alias},      {'C', render_content_type},   {'D', render_correlation_data},
+    {'d', render_double},           {'E', render_message_expiry}, {'F', render_payload_format},
+    {'f', render_float},            {'I', render_iso_time},       {'J', render_json_embedded},
+    {'j', render_json_escaped},     {'l', render_length},         {'m', render_mid},
+    {'P', render_user_properties},  {'p', render_payload},        {'q', render_qos},
+    {'R', render_response_topic},   {'r', render_retain},         {'S', render_subscription_id},
+    {'t', render_topic},            {'U', render_unix_time},      {'X', render_hex_upper},
+    {'x', render_hex_lower},
+};
+
+Renderer renderer_for(char letter)
+{
+    for (const auto& conversion : k_conversions) {
+        if (conversion.letter == letter) return conversion.render;
+    }
+    return nullptr;
+}
+
+/// The character at text[at] for an error line: a whole UTF-8 character where there is one.
+std::string_view character_at(std::string_view text, std::size_t at)
+{
+    const std::size_t length = utf8_sequence_length(text, at);
+    return text.substr(at, length > 0 ? length : 1);
+}
+
+}  // namespace
+
+std::variant<Format, std::string> compile_format(std::string_view text)
+{
+    static constexpr const char* k_incomplete = "Error: Incomplete format specifier.";
+    Format format;
+    std::string literal;
+    const auto add = [&](const FormatSpec& spec, Renderer render) {
+        if (!literal.empty()) format.m_parts.push_back({std::move(literal), {}, nullptr});
+        literal.clear();
+        format.m_parts.push_back({{}, spec, render});
+    };
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+
+    std::size_t i = 0;
+    // Reads digits into `value`; false if the number is too large.
+    const auto read_number = [&](int& value) {
+        for (; i < text.size() && is_digit(text[i]); ++i) {
+            value = value * 10 + (text[i] - '0');
+            if (value > k_max_format_width) return false;
+        }
+        return true;
+    };
+    while (i < text.size()) {
+        const char c = text[i++];
+        if (c == '%') {
+            // %[-|0][width][.precision][separator]letter
+            FormatSpec spec;
+            if (i < text.size() && (text[i] == '-' || text[i] == '0')) {
+                spec.left = text[i] == '-';
+                spec.zero = text[i] == '0';
+                ++i;
+            }
+            bool fits = read_number(spec.width);
+            if (i < text.size() && text[i] == '.') {
+                ++i;
+                spec.precision = 0;
+                fits = fits && read_number(spec.precision);
+            }
+            if (!fits) return fmt::format("Error: Format width or precision larger than {}.", k_max_format_width);
+            if (i < text.size() && k_group_separators.find(text[i]) != std::string_view::npos) spec.separator = text[i++];
+            if (i >= text.size()) return std::string(k_incomplete);
+            const char letter = text[i];
+            if (letter == '%') {
+                literal.push_back('%');
+                ++i;
+                continue;
+            }
+            const Renderer render = renderer_for(letter);
+            if (!render) return fmt::format("Error: Invalid format specifier '{}'.", character_at(text, i));
+            ++i;
+            spec.conversion = letter;
+            add(spec, render);
+        } else if (c == '@') {
+            if (i >= text.size()) return std::string(k_incomplete);
+            const char letter = text[i++];
+            if (letter == '@') {
+                literal.push_back('@');
+            } else {
+                FormatSpec spec;
+                spec.conversion = letter;
+                add(spec, letter == 'N' ? render_nanoseconds : render_strftime);
+            }
+        } else if (c == '\\') {
+            if (i >= text.size()) return std::string("Error: Incomplete escape specifier.");
+            switch (text[i]) {
+            case '\\': literal.push_back('\\'); break;
+            case '0': literal.push_back('\0'); break;
+            case 'a': literal.push_back('\a'); break;
+            case 'e': literal.push_back('\x1b'); break;
+            case 'n': literal.push_back('\n'); break;
+            case 'r': literal.push_back('\r'); break;
+            case 't': literal.push_back('\t'); break;
+            case 'v': literal.push_back('\v'); break;
+            default: return fmt::format("Error: Invalid escape specifier '{}'.", character_at(text, i));
+            }
+            ++i;
+        } else {
+            literal.push_back(c);
+        }
+    }
+    if (!literal.empty()) format.m_parts.push_back({std::move(literal), {}, nullptr});
+    return format;
+}
+
+Formatter::Formatter(const Options& options)
+    : m_format(options.format), m_verbose(options.verbose), m_eol(!options.no_eol), m_pretty(options.pretty),
+      m_now(real_time)
+{
+    tzset();  // local time as TZ says now (localtime_r need not look)
+}
+
+std::optional<std::string> Formatter::render(const Message& message, std::string& out) const
+{
+    if (m_format) {
+        const std::size_t start = out.size();
+        RenderContext context(message, out, m_pretty, m_now);
+        for (const auto& part : m_format->parts()) {
+            if (part.render) {
+                part.render(part.spec, context);
+                if (context.skip) break;
+            } else {
+                out.append(part.literal);
+            }
+        }
+        if (context.skip) {
+            out.resize(start);
+        } else if (m_eol) {
+            out.push_back('\n');
+        }
+        return std::move(context.error);
+    }
+    // Upstream prints nothing at all for an empty payload, and "topic (null)" with -v.
     if (message.payload.empty()) {
         if (m_verbose && m_eol) {
             out.append(message.topic);
             out.append(" (null)\n");
         }
-        return;
+        return std::nullopt;
     }
     if (m_verbose) {
         out.append(message.topic);
-        out.append(' ');
+        out.push_back(' ');
     }
     out.append(message.payload);
-    if (m_eol) out.append('\n');
+    if (m_eol) out.push_back('\n');
+    return std::nullopt;
 }
 
 }  // namespace mqtt

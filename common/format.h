@@ -1,13 +1,21 @@
-// How mqtt-sub prints one message: the payload alone, or "topic payload" with -v, each
-// followed by a newline unless -N. (-F format strings come with the compatibility issue.)
+// How mqtt-sub prints one message: the payload alone, "topic payload" with -v, or as the
+// -F format says. A format is compiled once, when the command line is parsed, into a list
+// of parts (literal text, conversions, time sequences); each message is then rendered
+// part by part into the output buffer.
 #pragma once
 
+#include <ctime>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
-#include "options.h"
-#include "sink.h"
+#include <mosquitto.h>
 
 namespace mqtt {
+
+struct Options;
 
 /// A received message as the formatter sees it.
 struct Message {
@@ -16,18 +24,74 @@ struct Message {
     int qos = 0;
     bool retain = false;
     int mid = 0;
+    /// The MQTT 5 properties of the PUBLISH; null when it has none (always with MQTT 3).
+    const mosquitto_property* properties = nullptr;
 };
+
+/// When a message is printed: the real-time clock and the local time it gives (TZ).
+struct Timestamp {
+    std::timespec wall{};
+    std::tm local{};
+};
+
+/// The modifiers of one conversion, e.g. "%-08.2:x": flags, width, precision, separator.
+struct FormatSpec {
+    char conversion = 0;  ///< the letter after '%', or the character after '@'
+    bool left = false;    ///< '-': align left, pad with spaces
+    bool zero = false;    ///< '0': pad numbers (and %p, %x) with zeros
+    int width = 0;        ///< minimum width; 0: none
+    int precision = -1;   ///< -1: none
+    char separator = ' '; ///< %x/%X: what goes between groups of `precision` hex digits
+};
+
+struct RenderContext;
+using Renderer = void (*)(const FormatSpec&, RenderContext&);
+
+/// A compiled -F format: what compile_format() made of the text, ready to render.
+class Format {
+public:
+    /// Literal text (render is null) or a conversion with its modifiers.
+    struct Part {
+        std::string literal;
+        FormatSpec spec;
+        Renderer render = nullptr;
+    };
+
+    const std::vector<Part>& parts() const { return m_parts; }
+
+private:
+    friend std::variant<Format, std::string> compile_format(std::string_view text);
+    std::vector<Part> m_parts;
+};
+
+/// Widths and precisions above this are refused (they would only make huge lines).
+inline constexpr int k_max_format_width = 65535;
+
+/// Compiles a -F format, or returns the error line (upstream's texts, e.g.
+/// "Error: Invalid format specifier 'y'.").
+std::variant<Format, std::string> compile_format(std::string_view text);
 
 class Formatter {
 public:
-    explicit Formatter(const Options& options) : m_verbose(options.verbose), m_eol(!options.no_eol) {}
-    /// Appends `message` as upstream prints it: nothing at all for an empty payload, and
-    /// "topic (null)" with -v.
-    void render(const Message& message, Sink& out) const;
+    using Now = std::timespec (*)();
+
+    explicit Formatter(const Options& options);
+
+    /// Appends `message` to `out` as -F, -v or the default output asks, with a newline
+    /// unless -N. Returns the line for stderr when the message cannot be printed as asked:
+    /// %J with a payload that is not JSON (that part stays empty), %f or %d with a payload
+    /// of the wrong size (nothing at all is printed for the message).
+    std::optional<std::string> render(const Message& message, std::string& out) const;
+
+    /// Where the time comes from (tests fix it); the real-time clock by default.
+    void set_clock(Now now) { m_now = now; }
 
 private:
+    std::optional<Format> m_format;
     bool m_verbose;
     bool m_eol;
+    bool m_pretty;
+    Now m_now;
 };
 
 }  // namespace mqtt

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "url.h"
+#include "format.h"
 
 namespace mqtt {
 
@@ -70,6 +71,8 @@ struct Options {
     // mqtt-sub
     bool verbose = false;             ///< -v
     bool no_eol = false;              ///< -N
+    std::optional<Format> format;     ///< -F, compiled; it takes precedence over -v
+    bool pretty = false;              ///< --pretty: indented JSON for %j and %J
     long msg_count = 0;               ///< -C; 0 = unlimited
     int timeout = 0;                  ///< -W seconds; 0 = none
     bool no_retained = false;         ///< -R

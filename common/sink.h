@@ -21,6 +21,13 @@ public:
         m_buffer.push_back(c);
         if (m_buffer.size() >= m_capacity) flush();
     }
+    /// The buffer itself, for a renderer that appends in place; call commit() after.
+    std::string& buffer() { return m_buffer; }
+    /// Writes the buffer out if what was appended to it filled it.
+    void commit()
+    {
+        if (m_buffer.size() >= m_capacity) flush();
+    }
     /// Writes everything buffered. Returns false once the reader has gone (EPIPE) or the
     /// fd fails; the error is then in closed() / error().
     bool flush();

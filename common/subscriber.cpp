@@ -104,7 +104,7 @@ void Subscriber::on_unsubscribe(Session& session, int)
     if (m_options.topics.empty()) complete(session, {ExitStatus::success, {}});
 }
 
-void Subscriber::on_message(Session& session, const mosquitto_message& message, const mosquitto_property*)
+void Subscriber::on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties)
 {
     if (m_stopping) return;
     restart_idle_timer();
@@ -128,7 +128,10 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
         view.qos = message.qos;
         view.retain = message.retain;
         view.mid = message.mid;
-        m_formatter.render(view, m_sink);
+        view.properties = properties;
+        const auto error = m_formatter.render(view, m_sink.buffer());
+        m_sink.commit();
+        if (error) session.warn(*error);
         if (!output_ok(session)) return;
     }
     ++m_received;

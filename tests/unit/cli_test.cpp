@@ -172,11 +172,32 @@ TEST_CASE("usage errors carry upstream's first line")
         {Tool::sub, {"--unix"}, "Error: --unix argument given but no socket path specified."},
         {Tool::pub, {"-t", "a", "-m", "x", "--remove-retained"}, "Error: Unknown option '--remove-retained'."},
         {Tool::pub, {"-t", "a", "-m", "x", "--random-filter", "5"}, "Error: Unknown option '--random-filter'."},
+        {Tool::sub, {"-t", "a", "-F"}, "Error: -F argument given but no format specified."},
+        {Tool::sub, {"-t", "a", "-F", "%y"}, "Error: Invalid format specifier 'y'."},
+        {Tool::sub, {"-F", "a\\q"}, "Error: Invalid escape specifier 'q'."},
+        {Tool::sub, {"-F", "%t", "-F", "%"}, "Error: Incomplete format specifier."},
+        {Tool::pub, {"-t", "a", "-m", "x", "-F", "%t"}, "Error: Unknown option '-F'."},
+        {Tool::pub, {"-t", "a", "-m", "x", "--pretty"}, "Error: Unknown option '--pretty'."},
     };
     for (const auto& c : cases) {
         CAPTURE(c.error);
         CHECK(error_of(c.tool, c.args) == c.error);
     }
+}
+
+TEST_CASE("mqtt-sub -F is compiled while parsing; the last one wins; --pretty")
+{
+    const Options plain = parse(Tool::sub, {"-t", "a"});
+    CHECK_FALSE(plain.format);
+    CHECK_FALSE(plain.pretty);
+    const Options o = parse(Tool::sub, {"-F", "%p", "-t", "a", "-F", "%t: %j", "--pretty", "-v"});
+    REQUIRE(o.format);
+    REQUIRE(o.format->parts().size() == 3);
+    CHECK(o.format->parts()[0].spec.conversion == 't');
+    CHECK(o.format->parts()[1].literal == ": ");
+    CHECK(o.format->parts()[2].spec.conversion == 'j');
+    CHECK(o.pretty);
+    CHECK(o.verbose);
 }
 
 TEST_CASE("--help and --version end parsing where they stand")

@@ -1,0 +1,70 @@
+// JSON text for mqtt-sub's output: a string escaper whose result is valid JSON whatever the
+// bytes, a writer that lays values out as mosquitto's cJSON does (compact, or --pretty),
+// and a strict RFC 8259 scanner that checks a payload is one JSON value and copies it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mqtt {
+
+/// Deepest nesting of arrays and objects json_is_valid() accepts (cJSON's limit too).
+inline constexpr int k_json_max_depth = 1000;
+
+/// Appends `bytes` as a JSON string literal, quotes included. Valid UTF-8 is copied as it
+/// is; `"`, `\` and control characters are escaped (\b \f \n \r \t, others \u00xx, NUL as
+/// \u0000), and so is every byte that is not part of valid UTF-8, as \u00xx of its value
+/// (read as Latin-1): the result is always valid JSON, whatever the bytes.
+void append_json_string(std::string& out, std::string_view bytes);
+
+/// Length of the valid UTF-8 sequence that starts at bytes[at], or 0 if none starts there
+/// (overlong forms, surrogates and values above U+10FFFF are not valid).
+std::size_t utf8_sequence_length(std::string_view bytes, std::size_t at);
+
+/// Writes JSON values into a string, either compact (no whitespace) or laid out as
+/// cJSON_Print does for --pretty: one object member per line, indented with tabs,
+/// "key":<TAB>value, and array elements on one line separated by ", ". The caller says
+/// where values go (key() in objects, element() in arrays); nothing is checked.
+class JsonWriter {
+public:
+    JsonWriter(std::string& out, bool pretty) : m_out(out), m_pretty(pretty) {}
+
+    void begin_object();
+    void end_object();
+    void begin_array();
+    void end_array();
+    /// Starts an object member named `name` (escaped here); its value follows.
+    void key(std::string_view name);
+    /// Starts an object member whose name is `literal`, a valid JSON string with its quotes.
+    void raw_key(std::string_view literal);
+    /// Starts an array element; its value follows.
+    void element();
+
+    void string(std::string_view bytes) { append_json_string(m_out, bytes); }
+    void number(std::uint64_t value);
+    void boolean(bool value) { m_out.append(value ? "true" : "false"); }
+    void null() { m_out.append("null"); }
+    /// A scalar copied as written: a number, literal or string token known to be valid.
+    void raw(std::string_view token) { m_out.append(token); }
+
+private:
+    void indent(int depth);
+    void begin_member();
+
+    std::string& m_out;
+    bool m_pretty;
+    int m_depth = 0;
+    bool m_first = true;  ///< no member or element yet in the innermost object or array
+};
+
+/// Whether `text` is exactly one JSON value as RFC 8259 defines it, with optional
+/// whitespace around it: strings must be valid UTF-8 without raw control characters, and
+/// nesting is limited to k_json_max_depth.
+bool json_is_valid(std::string_view text);
+
+/// Writes the JSON value `text` (one that json_is_valid() accepts) through `writer`, so that
+/// it takes the writer's layout; numbers and strings are copied as written.
+void json_copy(std::string_view text, JsonWriter& writer);
+
+}  // namespace mqtt

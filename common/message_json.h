@@ -1,0 +1,34 @@
+// The JSON object mqtt-sub prints for %j and %J, in mosquitto 2.1's shape: tst, topic,
+// qos, retain (a boolean), payloadlen, mid (QoS > 0 only), properties (only when the
+// message has some; user properties as an array of one-member objects), payload.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "format.h"
+
+namespace mqtt {
+
+/// How the payload goes into the object.
+enum class JsonPayload {
+    string,  ///< %j: a JSON string (see append_json_string), null when empty
+    json,    ///< %J: the payload itself, which must be valid JSON (json_is_valid), null when empty
+};
+
+/// Appends the object for `message`, received at `time`, compact or --pretty.
+void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
+                         bool pretty);
+
+/// The "tst" text, held without allocating.
+struct JsonTimestamp {
+    std::array<char, 64> text{};
+    std::size_t size = 0;
+    std::string_view view() const { return {text.data(), size}; }
+};
+
+/// Local time with microseconds and UTC offset, e.g. 2020-05-06T21:48:00.123456+0100.
+JsonTimestamp json_timestamp(const Timestamp& time);
+
+}  // namespace mqtt
