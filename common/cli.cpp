@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "message_filter.h"
+#include "options_file.h"
 #include "topic.h"
 #include "url.h"
 
@@ -26,6 +27,7 @@ struct OptionDef {
     const char* help;
     Apply apply;
     const char* missing = nullptr;
+    bool input = false;  ///< one of the exclusive message sources (-m -f -s -l -n)
 };
 
 struct Group {
@@ -166,6 +168,9 @@ constexpr OptionDef k_connection[] = {
              65535, integer_or(v, 1, INT32_MAX, "Maximum inflight messages must be greater than 0.")));
      },
      "Error: -M argument given but max_inflight not specified."},
+    {"-o", "options file", "read options from this file instead of the default one",
+     [](Options&, const std::string&) {},  // read before everything else (parse_command_line)
+     "Error: -o argument given but no options file specified."},
     {"-d,--debug", nullptr, "print libmosquitto's debug messages on stdout",
      [](Options& o, const std::string&) { o.debug = true; }},
     {"--quiet", nullptr, "do not print errors that happen after start-up (the exit status tells)",
@@ -217,18 +222,23 @@ constexpr OptionDef k_message[] = {
          set_input(o, InputMode::message);
          if (v.size() > k_max_payload) fail(fmt::format("Message length must be less than {} bytes.", k_max_payload));
          o.message = v;
-     }},
+     },
+     nullptr, true},
     {"-f,--file", "file", "send the contents of a file as the message",
      [](Options& o, const std::string& v) {
          set_input(o, InputMode::file);
          o.file = v;
-     }},
+     },
+     nullptr, true},
     {"-s,--stdin-file", nullptr, "send all of standard input as one message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); }},
+     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); },
+     nullptr, true},
     {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); }},
+     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); },
+     nullptr, true},
     {"-n,--null-message", nullptr, "send an empty message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::null_message); }},
+     [](Options& o, const std::string&) { set_input(o, InputMode::null_message); },
+     nullptr, true},
 };
 
 constexpr OptionDef k_subscribe[] = {
@@ -358,64 +368,169 @@ std::string program_name(Tool tool)
     return tool == Tool::pub ? "mqtt-pub" : "mqtt-sub";
 }
 
-CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args)
-{
-    CLI::App app{tool == Tool::pub ? "Publish MQTT messages." : "Subscribe to MQTT topics and print the messages.",
-                 program_name(tool)};
-    app.set_help_flag();
-    app.footer(fmt::format("Exit status: 0 on success; see the EXIT STATUS section of {}(1).", program_name(tool)));
-    app.add_flag("--help")->description("print this help and exit");
-    app.add_flag("--version")->description("print the version and exit");
+namespace {
 
-    // Every name a tool accepts, exactly as typed; CLI11 would also take "--x=v", "-vd".
-    std::map<std::string, std::pair<const OptionDef*, CLI::Option*>> by_name;
-    std::map<const CLI::Option*, const OptionDef*> defs;
-    for (const auto& group : groups_for(tool)) {
-        for (const auto& def : group.options) {
-            CLI::Option* option = def.value ? app.add_option(def.names, def.help)->expected(1)->type_name(
-                                                  fmt::format("<{}>", def.value))
-                                            : app.add_flag(def.names)->description(def.help);
-            option->group(group.title)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-            defs[option] = &def;
-            for (const auto& s : option->get_snames()) by_name["-" + s] = {&def, option};
-            for (const auto& l : option->get_lnames()) by_name["--" + l] = {&def, option};
+/// The option table of one tool as CLI11 sees it, with upstream's stricter rules on top:
+/// exact names only and a value that is always the next token.
+class OptionTable {
+public:
+    explicit OptionTable(Tool tool)
+        : m_app(tool == Tool::pub ? "Publish MQTT messages." : "Subscribe to MQTT topics and print the messages.",
+                program_name(tool))
+    {
+        m_app.set_help_flag();
+        m_app.footer(fmt::format("Exit status: 0 on success; see the EXIT STATUS section of {}(1).", program_name(tool)));
+        m_app.add_flag("--help")->description("print this help and exit");
+        m_app.add_flag("--version")->description("print the version and exit");
+        for (const auto& group : groups_for(tool)) {
+            for (const auto& def : group.options) {
+                CLI::Option* option = def.value ? m_app.add_option(def.names, def.help)
+                                                      ->expected(1)
+                                                      ->type_name(fmt::format("<{}>", def.value))
+                                                : m_app.add_flag(def.names)->description(def.help);
+                option->group(group.title)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+                m_defs[option] = &def;
+                for (const auto& s : option->get_snames()) m_by_name["-" + s] = {&def, option};
+                for (const auto& l : option->get_lnames()) m_by_name["--" + l] = {&def, option};
+            }
         }
     }
 
-    CommandLine result;
-    result.options.tool = tool;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        // Left to right as upstream: --help or --version ends parsing where it stands.
-        if (arg == "--help" || arg == "--version") {
-            const bool help = arg == "--help";
-            result.action = help ? CommandLine::Action::help : CommandLine::Action::version;
-            result.text = help ? app.help() : version_text(tool);
-            return result;
+    std::string help() { return m_app.help(); }
+
+    /// Checks `tokens` left to right: known names, values present. Returns the index of a
+    /// --help or --version found where an option stands (parsing ends there), if any.
+    std::optional<std::size_t> scan(const std::vector<std::string>& tokens, bool allow_help) const
+    {
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            if (allow_help && (tokens[i] == "--help" || tokens[i] == "--version")) return i;
+            const auto* found = find(tokens[i]);
+            if (!found) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
+            if (found->first->value) {
+                if (i + 1 >= tokens.size()) throw UsageError(missing_value_text(*found->first, *found->second));
+                ++i;
+            }
         }
-        auto found = by_name.find(arg);
-        if (found == by_name.end()) throw UsageError("Error: Unknown option '" + arg + "'.");
-        if (found->second.first->value) {
-            if (i + 1 >= args.size()) throw UsageError(missing_value_text(*found->second.first, *found->second.second));
+        return std::nullopt;
+    }
+
+    /// The values given to `name` (e.g. "-o") in already scanned tokens.
+    std::vector<std::string> values_of(const std::vector<std::string>& tokens, const std::string& name) const
+    {
+        std::vector<std::string> values;
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const auto* found = find(tokens[i]);
+            if (!found || !found->first->value) continue;
+            if (tokens[i] == name) values.push_back(tokens[i + 1]);
             ++i;
         }
+        return values;
     }
 
-    std::vector<std::string> reversed(args.rbegin(), args.rend());
-    try {
-        app.parse(reversed);
-    } catch (const CLI::ParseError& e) {
-        throw UsageError(std::string("Error: ") + e.what());
+    /// True when scanned `tokens` set the message source (-m -f -s -l -n).
+    bool sets_input(const std::vector<std::string>& tokens) const
+    {
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const auto* found = find(tokens[i]);
+            if (!found) continue;
+            if (found->first->input) return true;
+            if (found->first->value) ++i;
+        }
+        return false;
     }
 
-    std::map<const CLI::Option*, std::size_t> used;
-    for (const CLI::Option* option : app.parse_order()) {
-        auto def = defs.find(option);
-        if (def == defs.end()) continue;
-        const std::size_t index = used[option]++;
-        const auto& results = option->results();
-        def->second->apply(result.options, index < results.size() ? results[index] : std::string());
+    /// Applies scanned `tokens` to `options` in the order given.
+    void apply(const std::vector<std::string>& tokens, Options& options)
+    {
+        // CLI11 keeps its parse order across parses; only this parse's part is ours.
+        const std::size_t start = m_app.parse_order().size();
+        std::vector<std::string> reversed(tokens.rbegin(), tokens.rend());
+        try {
+            m_app.parse(reversed);
+        } catch (const CLI::ParseError& e) {
+            throw UsageError(std::string("Error: ") + e.what());
+        }
+        std::map<const CLI::Option*, std::size_t> used;
+        const auto& order = m_app.parse_order();
+        for (std::size_t i = start; i < order.size(); ++i) {
+            auto def = m_defs.find(order[i]);
+            if (def == m_defs.end()) continue;
+            const std::size_t index = used[order[i]]++;
+            const auto& results = order[i]->results();
+            def->second->apply(options, index < results.size() ? results[index] : std::string());
+        }
     }
+
+private:
+    const std::pair<const OptionDef*, CLI::Option*>* find(const std::string& name) const
+    {
+        auto it = m_by_name.find(name);
+        return it == m_by_name.end() ? nullptr : &it->second;
+    }
+
+    CLI::App m_app;
+    std::map<std::string, std::pair<const OptionDef*, CLI::Option*>> m_by_name;
+    std::map<const CLI::Option*, const OptionDef*> m_defs;
+};
+
+/// The options file to read: -o's, or the first default one that exists.
+std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const std::vector<std::string>& given,
+                                                                 const Environment& environment)
+{
+    if (given.size() > 1) throw UsageError("Error: Duplicate -o argument given.");
+    if (!given.empty()) {
+        auto text = read_options_file(given.front());
+        // Upstream ignores a missing -o file; a file named on purpose must exist.
+        if (!text) throw UsageError(fmt::format("Error: Unable to open options file \"{}\".", given.front()));
+        return std::make_pair(given.front(), std::move(*text));
+    }
+    const std::string name = program_name(tool);
+    const std::string fallback = tool == Tool::pub ? "mosquitto_pub" : "mosquitto_sub";
+    for (const auto& path : default_options_files(name, fallback, environment)) {
+        if (auto text = read_options_file(path)) return std::make_pair(path, std::move(*text));
+    }
+    return std::nullopt;
+}
+
+/// Applies every line of an options file, naming the file and line in any error.
+void apply_options_file(OptionTable& table, const std::string& path, const std::string& text, Options& options)
+{
+    for (const auto& line : parse_options_text(text)) {
+        try {
+            std::vector<std::string> tokens{line.option};
+            if (line.value) tokens.push_back(*line.value);
+            table.scan(tokens, false);
+            if (line.option == "-o") throw UsageError("Error: -o cannot be used in an options file.");
+            table.apply(tokens, options);
+        } catch (const UsageError& e) {
+            throw UsageError(fmt::format("{}\n(in options file \"{}\", line {})", e.what(), path, line.number));
+        }
+    }
+}
+
+}  // namespace
+
+CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, const Environment& environment)
+{
+    OptionTable table(tool);
+    CommandLine result;
+    result.options.tool = tool;
+
+    // Left to right as upstream: --help or --version ends parsing where it stands.
+    if (const auto at = table.scan(args, true)) {
+        const bool help = args[*at] == "--help";
+        result.action = help ? CommandLine::Action::help : CommandLine::Action::version;
+        result.text = help ? table.help() : version_text(tool);
+        return result;
+    }
+
+    // The options file first, so that the command line overrides it.
+    if (const auto file = options_file(tool, table.values_of(args, "-o"), environment)) {
+        apply_options_file(table, file->first, file->second, result.options);
+        // A message source on the command line replaces the file's instead of clashing.
+        if (table.sets_input(args)) result.options.input = InputMode::none;
+    }
+    table.apply(args, result.options);
     check_combinations(result.options);
     return result;
 }

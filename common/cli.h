@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "options.h"
+#include "options_file.h"
 
 namespace mqtt {
 
@@ -21,7 +22,9 @@ struct CommandLine {
 /// The program name users type, e.g. "mqtt-pub".
 std::string program_name(Tool tool);
 
-/// Parses argv (without argv[0]) for `tool`. Throws UsageError with upstream's first line.
-CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args);
+/// Builds the options of `tool` from its options file (-o, or the default one found through
+/// `environment`) and then argv (without argv[0]), which overrides the file. Throws
+/// UsageError with upstream's first line.
+CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, const Environment& environment = {});
 
 }  // namespace mqtt

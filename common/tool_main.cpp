@@ -1,6 +1,7 @@
 #include "tool_main.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <fmt/format.h>
 
@@ -25,7 +26,10 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
     bool quiet = false;
     try {
         const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-        CommandLine command = parse_command_line(tool, args);
+        Environment environment;
+        if (const char* home = std::getenv("HOME")) environment.home = home;
+        if (const char* xdg = std::getenv("XDG_CONFIG_HOME")) environment.xdg_config_home = xdg;
+        CommandLine command = parse_command_line(tool, args, environment);
         if (command.action != CommandLine::Action::run) {
             std::fputs(command.text.c_str(), stdout);
             return std::fflush(stdout) == 0 ? ExitStatus::success : ExitStatus::usage;

@@ -1,0 +1,70 @@
+#include "options_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+
+namespace mqtt {
+
+std::vector<OptionsLine> parse_options_text(std::string_view text)
+{
+    std::vector<OptionsLine> lines;
+    int number = 0;
+    while (!text.empty()) {
+        ++number;
+        const auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+        if (line.empty() || line.front() == '#') continue;
+        // Leading spaces are skipped, as strtok does upstream.
+        const auto start = line.find_first_not_of(' ');
+        if (start == std::string_view::npos) continue;
+        line.remove_prefix(start);
+        OptionsLine parsed;
+        parsed.number = number;
+        const auto space = line.find(' ');
+        parsed.option = std::string(line.substr(0, space));
+        if (space != std::string_view::npos) parsed.value = std::string(line.substr(space + 1));
+        lines.push_back(std::move(parsed));
+    }
+    return lines;
+}
+
+std::vector<std::string> default_options_files(const std::string& name, const std::string& fallback,
+                                               const Environment& environment)
+{
+    std::string folder;
+    if (environment.xdg_config_home && !environment.xdg_config_home->empty()) {
+        folder = *environment.xdg_config_home;
+    } else if (environment.home && !environment.home->empty()) {
+        folder = *environment.home + "/.config";
+    } else {
+        return {};
+    }
+    return {folder + "/" + name, folder + "/" + fallback};
+}
+
+std::optional<std::string> read_options_file(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw UsageError(fmt::format("Error: Unable to read options file \"{}\": {}.", path, std::strerror(errno)));
+    }
+    std::string text;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+    const int error = errno;
+    ::close(fd);
+    if (n < 0) throw UsageError(fmt::format("Error: Unable to read options file \"{}\": {}.", path, std::strerror(error)));
+    return text;
+}
+
+}  // namespace mqtt
