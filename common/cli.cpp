@@ -1,10 +1,12 @@
 #include "cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <climits>
 #include <fmt/format.h>
 #include <map>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <span>
 
 #include "error.h"
@@ -16,15 +18,22 @@ namespace mqtt {
 namespace {
 
 using Apply = void (*)(Options&, const std::string& value);
+using CountValues = std::size_t (*)(std::span<const std::string> following);
+using ApplyValues = void (*)(Options&, std::span<const std::string> values);
 
 /// One option: its names (CLI11 syntax), what its value is (nullptr for a flag), help text,
 /// and how it changes Options. `missing` overrides upstream's "no <value> specified" text.
+/// An option with several values (-D) sets `count_values`, which says how many of the
+/// arguments that follow are its values (maybe fewer than it needs, at the end of argv:
+/// then `apply_values` reports what is missing), and `apply_values` instead of `apply`.
 struct OptionDef {
     const char* names;
     const char* value;
     const char* help;
     Apply apply;
     const char* missing = nullptr;
+    CountValues count_values = nullptr;
+    ApplyValues apply_values = nullptr;
 };
 
 struct Group {
@@ -107,6 +116,38 @@ void apply_session_expiry(Options& o, const std::string& v)
     o.protocol = k_mqtt5;  // as mosquitto 2.1: a session expiry only exists in MQTT 5
 }
 
+const char* protocol_name(int protocol)
+{
+    return protocol == k_mqtt31 ? "mqttv31" : protocol == k_mqtt311 ? "mqttv311" : "mqttv5";
+}
+
+/// True when `tool` sends the packet `command` adds properties to.
+bool tool_sends(Tool tool, PropertyCommand command)
+{
+    switch (command) {
+    case PropertyCommand::publish: return tool == Tool::pub;
+    case PropertyCommand::subscribe:
+    case PropertyCommand::unsubscribe: return tool == Tool::sub;
+    default: return true;
+    }
+}
+
+void apply_property(Options& o, std::span<const std::string> values)
+{
+    auto parsed = parse_property(values);
+    if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+    auto& property = std::get<ParsedProperty>(parsed);
+    // mosquitto_pub/_sub accept and silently drop properties for packets they never send.
+    if (!tool_sends(o.tool, property.command)) {
+        std::string packet = command_name(property.command);
+        for (char& c : packet) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        fail(fmt::format("{} properties are not used by {}, which sends no {}.", command_name(property.command),
+                         program_name(o.tool), packet));
+    }
+    o.properties.of(property.command).push_back(std::move(property.property));
+    o.protocol = k_mqtt5;  // as upstream: properties only exist in MQTT 5
+}
+
 // Options every tool takes: where the broker is and who we are.
 constexpr OptionDef k_connection[] = {
     {"-h,--host", "host", "broker host name or address (default: localhost)",
@@ -155,6 +196,22 @@ constexpr OptionDef k_connection[] = {
      [](Options& o, const std::string&) { o.debug = true; }},
     {"--quiet", nullptr, "do not print errors that happen after start-up (the exit status tells)",
      [](Options& o, const std::string&) { o.quiet = true; }},
+};
+
+constexpr const char* k_property_values = "<command> <name> [<key>] <value>";
+
+constexpr OptionDef k_publish_properties[] = {
+    {"-D,--property", k_property_values,
+     "MQTT 5 property for connect, publish, disconnect or will; user-property takes a key and a value "
+     "(selects MQTT 5)",
+     nullptr, nullptr, property_argument_count, apply_property},
+};
+
+constexpr OptionDef k_subscribe_properties[] = {
+    {"-D,--property", k_property_values,
+     "MQTT 5 property for connect, subscribe, unsubscribe, disconnect or will; user-property takes a key and "
+     "a value (selects MQTT 5)",
+     nullptr, nullptr, property_argument_count, apply_property},
 };
 
 constexpr OptionDef k_will[] = {
@@ -251,9 +308,11 @@ constexpr OptionDef k_output[] = {
 std::vector<Group> groups_for(Tool tool)
 {
     if (tool == Tool::pub) {
-        return {{"Connection", k_connection}, {"Message", k_message}, {"Publish", k_publish}, {"Will", k_will}};
+        return {{"Connection", k_connection}, {"Message", k_message}, {"Publish", k_publish}, {"Will", k_will},
+                {"MQTT 5 properties", k_publish_properties}};
     }
-    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Output", k_output}, {"Will", k_will}};
+    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Output", k_output}, {"Will", k_will},
+            {"MQTT 5 properties", k_subscribe_properties}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -264,13 +323,49 @@ std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
     return fmt::format("Error: {} argument given but no {} specified.", name, def.value);
 }
 
+/// The session expiry interval CONNECT will carry, from -x, -c or -D connect.
+std::uint32_t connect_session_expiry(const Options& o)
+{
+    if (o.protocol != k_mqtt5) return 0;
+    if (o.session_expiry && *o.session_expiry > 0) return *o.session_expiry;
+    const Property* given = o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    return given ? given->number : 0;
+}
+
+/// Checks of the -D properties against the other options; mosquitto 2.0's checks first.
+void check_properties(const Options& o)
+{
+    if (o.properties.empty()) return;
+    // mosquitto sends a CONNECT without them and then publishes nothing, with status 0.
+    if (o.protocol != k_mqtt5) {
+        fail(fmt::format("MQTT v5 properties given (-D) but protocol version {} selected.", protocol_name(o.protocol)));
+    }
+    // -x puts the same property into CONNECT (-c does not: see check_combinations).
+    if (o.session_expiry && *o.session_expiry > 0 &&
+        o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL)) {
+        throw UsageError("Error in CONNECT properties: Duplicate property in property list");
+    }
+    if (auto duplicate = find_duplicate(o.properties)) throw UsageError(*duplicate);
+    // MQTT 5, 3.14.2.2.2: a session that ends with the connection cannot be extended at the end.
+    const Property* at_end = o.properties.find(PropertyCommand::disconnect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    if (at_end && at_end->number > 0 && connect_session_expiry(o) == 0) {
+        fail("-D disconnect session-expiry-interval needs a session expiry interval in CONNECT "
+             "(-x, -c or -D connect session-expiry-interval).");
+    }
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
     if (o.will.payload_given && o.will.topic.empty()) fail("Will payload given, but no will topic given.");
     if (o.will.retain && o.will.topic.empty()) fail("Will retain given, but no will topic given.");
-    if (o.protocol == k_mqtt5 && !o.clean_session && !o.session_expiry) o.session_expiry = UINT32_MAX;
-    if (o.protocol == k_mqtt5 && o.session_expiry == UINT32_MAX && o.id.empty()) {
+    if (!o.properties.will.empty() && o.will.topic.empty()) fail("Will properties given, but no will topic given.");
+    const bool expiry_given =
+        o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    // -c keeps the session "forever" unless the user chose how long, with -x or with -D
+    // (mosquitto counts the latter twice and fails).
+    if (o.protocol == k_mqtt5 && !o.clean_session && !expiry_given) o.session_expiry = UINT32_MAX;
+    if (connect_session_expiry(o) == UINT32_MAX && o.id.empty()) {
         fail("You must provide a client id if you are using an infinite session expiry interval.");
     }
     if (o.protocol != k_mqtt5 && !o.clean_session && o.id.empty()) {
@@ -283,6 +378,9 @@ void check_combinations(Options& o)
         if (o.topics.empty() && o.unsubscribe.empty()) {
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
         }
+    }
+    check_properties(o);
+    if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
     } else if (o.topics.empty() || o.input == InputMode::none) {
         fail("Both topic and message must be supplied.");
@@ -314,20 +412,27 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args)
     app.add_flag("--version")->description("print the version and exit");
 
     // Every name a tool accepts, exactly as typed; CLI11 would also take "--x=v", "-vd".
+    // CLI11 only lays out --help: the values of an option are always the arguments that
+    // follow it, which CLI11 cannot do for "-D <command> <name> [<key>] <value>".
     std::map<std::string, std::pair<const OptionDef*, CLI::Option*>> by_name;
-    std::map<const CLI::Option*, const OptionDef*> defs;
     for (const auto& group : groups_for(tool)) {
         for (const auto& def : group.options) {
-            CLI::Option* option = def.value ? app.add_option(def.names, def.help)->expected(1)->type_name(
-                                                  fmt::format("<{}>", def.value))
+            const std::string shape = def.count_values ? def.value : fmt::format("<{}>", def.value ? def.value : "");
+            CLI::Option* option = def.value ? app.add_option(def.names, def.help)->expected(1)->type_name(shape)
                                             : app.add_flag(def.names)->description(def.help);
-            option->group(group.title)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-            defs[option] = &def;
+            option->group(group.title);
             for (const auto& s : option->get_snames()) by_name["-" + s] = {&def, option};
             for (const auto& l : option->get_lnames()) by_name["--" + l] = {&def, option};
         }
     }
 
+    // First every option and its values, so that an unknown option or a missing value is
+    // reported before any value is judged; then apply them left to right.
+    struct Given {
+        const OptionDef* def;
+        std::span<const std::string> values;
+    };
+    std::vector<Given> given;
     CommandLine result;
     result.options.tool = tool;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -341,26 +446,25 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args)
         }
         auto found = by_name.find(arg);
         if (found == by_name.end()) throw UsageError("Error: Unknown option '" + arg + "'.");
-        if (found->second.first->value) {
-            if (i + 1 >= args.size()) throw UsageError(missing_value_text(*found->second.first, *found->second.second));
-            ++i;
+        const OptionDef& def = *found->second.first;
+        const auto following = std::span<const std::string>(args).subspan(i + 1);
+        std::size_t count = 0;
+        if (def.count_values) {
+            count = def.count_values(following);
+        } else if (def.value) {
+            if (following.empty()) throw UsageError(missing_value_text(def, *found->second.second));
+            count = 1;
         }
+        given.push_back({&def, following.first(count)});
+        i += count;
     }
 
-    std::vector<std::string> reversed(args.rbegin(), args.rend());
-    try {
-        app.parse(reversed);
-    } catch (const CLI::ParseError& e) {
-        throw UsageError(std::string("Error: ") + e.what());
-    }
-
-    std::map<const CLI::Option*, std::size_t> used;
-    for (const CLI::Option* option : app.parse_order()) {
-        auto def = defs.find(option);
-        if (def == defs.end()) continue;
-        const std::size_t index = used[option]++;
-        const auto& results = option->results();
-        def->second->apply(result.options, index < results.size() ? results[index] : std::string());
+    for (const auto& [def, values] : given) {
+        if (def->apply_values) {
+            def->apply_values(result.options, values);
+        } else {
+            def->apply(result.options, values.empty() ? std::string() : values.front());
+        }
     }
     check_combinations(result.options);
     return result;

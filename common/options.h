@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "properties.h"
+
 namespace mqtt {
 
 enum class Tool { pub, sub };
@@ -50,6 +52,7 @@ struct Options {
     bool debug = false;
     bool quiet = false;
     Will will;
+    PropertyLists properties;         ///< -D, per packet; any of them selects MQTT 5
 
     // Topics and QoS
     std::vector<std::string> topics;  ///< pub: exactly one; sub: the filters

@@ -26,11 +26,16 @@ Session& session_of(void* userdata)
     return *static_cast<Session*>(userdata);
 }
 
-/// Owns a property list built for CONNECT.
-struct Properties {
-    mosquitto_property* list = nullptr;
-    ~Properties() { mosquitto_property_free_all(&list); }
-};
+/// A property the session adds to CONNECT itself.
+Property number_property(int identifier, PropertyType type, std::uint32_t value)
+{
+    Property property;
+    property.identifier = identifier;
+    property.type = type;
+    property.name = mosquitto_property_identifier_to_string(identifier);
+    property.number = value;
+    return property;
+}
 
 /// SIGINT and SIGTERM arrive through a signalfd so that the poll loop sees them as input.
 int make_signal_fd()
@@ -137,11 +142,17 @@ void Session::configure()
     }
     if (!m_options.will.topic.empty()) {
         const auto& will = m_options.will;
+        PropertyList properties(m_options.properties.will);
         if (mosquitto_will_set_v5(m_mosq, will.topic.c_str(), static_cast<int>(will.payload.size()),
-                                  will.payload.data(), will.qos, will.retain, nullptr) != MOSQ_ERR_SUCCESS) {
+                                  will.payload.data(), will.qos, will.retain, properties.get()) != MOSQ_ERR_SUCCESS) {
             throw UsageError("Error: Problem setting will.");
         }
+        properties.release();  // libmosquitto owns the list once the will is set
     }
+    m_publish_properties = PropertyList(m_options.properties.publish);
+    m_subscribe_properties = PropertyList(m_options.properties.subscribe);
+    m_unsubscribe_properties = PropertyList(m_options.properties.unsubscribe);
+    m_disconnect_properties = PropertyList(m_options.properties.disconnect);
     if (m_options.tls_use_os_certs) {
         mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
     }
@@ -149,15 +160,19 @@ void Session::configure()
 
 Outcome Session::connect(const Client& client)
 {
-    Properties properties;
+    // -D connect first; the command line checked that -x does not give the same property.
+    PropertyList properties(m_options.properties.connect);
     if (m_options.protocol == k_mqtt5) {
         if (m_options.session_expiry && *m_options.session_expiry > 0) {
-            mosquitto_property_add_int32(&properties.list, MQTT_PROP_SESSION_EXPIRY_INTERVAL, *m_options.session_expiry);
+            properties.add(number_property(MQTT_PROP_SESSION_EXPIRY_INTERVAL, PropertyType::int32,
+                                           *m_options.session_expiry));
         }
-        // -C below 20: the broker need not push more unacknowledged messages than we will take.
-        if (m_options.tool == Tool::sub && m_options.msg_count > 0 && m_options.msg_count < 20) {
-            mosquitto_property_add_int16(&properties.list, MQTT_PROP_RECEIVE_MAXIMUM,
-                                         static_cast<std::uint16_t>(m_options.msg_count));
+        // -C below 20: the broker need not push more unacknowledged messages than we will
+        // take. A receive-maximum given with -D wins, as with mosquitto_sub.
+        if (m_options.tool == Tool::sub && m_options.msg_count > 0 && m_options.msg_count < 20 &&
+            !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
+            properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16,
+                                           static_cast<std::uint32_t>(m_options.msg_count)));
         }
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
@@ -168,7 +183,7 @@ Outcome Session::connect(const Client& client)
         ConnectAlarm alarm(deadline);
         errno = 0;
         rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
-                                       m_options.keepalive, bind, properties.list);
+                                       m_options.keepalive, bind, properties.get());
     }
     if (rc == MOSQ_ERR_SUCCESS) return {};
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
@@ -181,6 +196,17 @@ Outcome Session::connect(const Client& client)
     return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
 }
 
+const mosquitto_property* Session::properties(PropertyCommand command) const
+{
+    switch (command) {
+    case PropertyCommand::publish: return m_publish_properties.get();
+    case PropertyCommand::subscribe: return m_subscribe_properties.get();
+    case PropertyCommand::unsubscribe: return m_unsubscribe_properties.get();
+    case PropertyCommand::disconnect: return m_disconnect_properties.get();
+    default: return nullptr;
+    }
+}
+
 void Session::finish(Outcome outcome)
 {
     if (m_outcome) return;
@@ -190,7 +216,7 @@ void Session::finish(Outcome outcome)
         m_disconnect_sent = true;
         // Outside a callback this writes DISCONNECT at once; the socket then closes and
         // on_disconnect ends the loop. Inside one it is queued for loop_write.
-        mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, nullptr);
+        mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, m_disconnect_properties.get());
     } else if (!m_connected) {
         m_closed = true;
     }

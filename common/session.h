@@ -12,6 +12,7 @@
 #include <mosquitto.h>
 
 #include "options.h"
+#include "property_list.h"
 
 namespace mqtt {
 
@@ -78,6 +79,10 @@ public:
     bool connected() const { return m_connected; }
     /// Messages the broker lets us have in flight (MQTT 5 receive maximum, else 65535).
     int broker_receive_maximum() const { return m_receive_maximum; }
+    /// The -D properties for PUBLISH, SUBSCRIBE, UNSUBSCRIBE or DISCONNECT, ready for
+    /// libmosquitto (nullptr when there are none). CONNECT's and the will's are sent by
+    /// the session itself.
+    const mosquitto_property* properties(PropertyCommand command) const;
     /// Prints a warning line on stderr unless --quiet.
     void warn(const std::string& text) const;
 
@@ -104,6 +109,10 @@ private:
     bool m_closed = false;        ///< the socket is gone
     bool m_disconnect_sent = false;
     int m_receive_maximum = 65535;
+    PropertyList m_publish_properties;
+    PropertyList m_subscribe_properties;
+    PropertyList m_unsubscribe_properties;
+    PropertyList m_disconnect_properties;
     std::optional<Outcome> m_outcome;
     Clock::time_point m_finish_deadline{};
 };

@@ -25,7 +25,8 @@ void Subscriber::on_connected(Session& session, const mosquitto_property*)
         // -R in MQTT 5 also asks the broker not to send retained messages at all.
         const int sub_options = m_options.no_retained && m_options.protocol == k_mqtt5 ? MQTT_SUB_OPT_SEND_RETAIN_NEVER : 0;
         const int rc = mosquitto_subscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
-                                                    m_options.qos, sub_options, nullptr);
+                                                    m_options.qos, sub_options,
+                                                    session.properties(PropertyCommand::subscribe));
         if (rc != MOSQ_ERR_SUCCESS) {
             session.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
             return;
@@ -34,7 +35,8 @@ void Subscriber::on_connected(Session& session, const mosquitto_property*)
     if (!m_options.unsubscribe.empty()) {
         std::vector<char*> filters;
         for (const auto& topic : m_options.unsubscribe) filters.push_back(const_cast<char*>(topic.c_str()));
-        mosquitto_unsubscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(), nullptr);
+        mosquitto_unsubscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
+                                       session.properties(PropertyCommand::unsubscribe));
     }
 }
 
