@@ -213,13 +213,29 @@ void Session::finish(Outcome outcome)
     m_outcome = std::move(outcome);
     m_finish_deadline = Clock::now() + k_disconnect_grace;
     if (m_connected && !m_disconnect_sent) {
-        m_disconnect_sent = true;
-        // Outside a callback this writes DISCONNECT at once; the socket then closes and
-        // on_disconnect ends the loop. Inside one it is queued for loop_write.
-        mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, m_disconnect_properties.get());
+        // Inside a library callback, DISCONNECT must wait: libmosquitto marks the client
+        // disconnected at once, so a packet still unread in the same turn (an UNSUBACK
+        // after the SUBACK that ended -E, the next message after -C) counts as a protocol
+        // error and the socket closes without the queued DISCONNECT, as if we had crashed
+        // (the broker then publishes the will). The loop sends it after the callback.
+        if (m_callback_depth > 0) {
+            m_disconnect_due = true;
+        } else {
+            send_disconnect();
+        }
     } else if (!m_connected) {
         m_closed = true;
     }
+}
+
+void Session::send_disconnect()
+{
+    m_disconnect_due = false;
+    if (m_disconnect_sent || !m_connected) return;
+    m_disconnect_sent = true;
+    // Outside a callback this writes DISCONNECT at once; the socket then closes and
+    // on_disconnect ends the loop.
+    mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, m_disconnect_properties.get());
 }
 
 int Session::poll_timeout(const Client& client) const
@@ -280,12 +296,13 @@ void Session::step(Client& client)
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
             // loop_read handles a few packets per call; drain the socket before polling again.
-            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0; ++i) {
+            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due; ++i) {
                 errno = 0;
                 const int rc = mosquitto_loop_read(m_mosq, 1);
                 if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN || errno == EWOULDBLOCK) break;
             }
         }
+        if (m_disconnect_due) send_disconnect();
         if ((revents & POLLOUT) && mosquitto_socket(m_mosq) >= 0) mosquitto_loop_write(m_mosq, 1);
     }
     if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -303,6 +320,7 @@ Outcome Session::run(Client& client)
 
     while (!m_closed) {
         try {
+            if (m_disconnect_due) send_disconnect();
             client.on_tick(*this);
             if (m_connected && !m_outcome) client.pump(*this);
             if (m_closed) break;
@@ -326,6 +344,7 @@ Outcome Session::run(Client& client)
 void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     self.m_got_connack = true;
     if (rc != 0) {
         self.finish({connack_status(rc), connack_error_text(rc, self.m_options.protocol)});
@@ -342,6 +361,7 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosqu
 void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property*)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     const bool was_connected = self.m_connected;
     self.m_connected = false;
     self.m_closed = true;
@@ -363,6 +383,7 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
 void Session::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client) self.m_client->on_publish(self, mid, reason, properties);
 }
 
@@ -370,6 +391,7 @@ void Session::on_message_cb(mosquitto*, void* userdata, const mosquitto_message*
                             const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client && message && !self.m_outcome) self.m_client->on_message(self, *message, properties);
 }
 
@@ -377,6 +399,7 @@ void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, co
                               const mosquitto_property*)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client && !self.m_outcome) {
         self.m_client->on_subscribe(self, mid, std::span<const int>(granted, static_cast<std::size_t>(std::max(count, 0))));
     }
@@ -385,6 +408,7 @@ void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, co
 void Session::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosquitto_property*)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client && !self.m_outcome) self.m_client->on_unsubscribe(self, mid);
 }
 
@@ -392,6 +416,7 @@ void Session::on_log_cb(mosquitto*, void* userdata, int, const char* text)
 {
     // Keep debug lines in order with the messages printed before them.
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client) self.m_client->flush();
     std::string line = text ? text : "";
     line += '\n';

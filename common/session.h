@@ -95,7 +95,20 @@ private:
     static void on_unsubscribe_cb(mosquitto*, void*, int, const mosquitto_property*);
     static void on_log_cb(mosquitto*, void*, int, const char*);
 
+    /// Marks the time libmosquitto spends in one of our callbacks (see finish()).
+    class InCallback {
+    public:
+        explicit InCallback(Session& session) : m_session(session) { ++m_session.m_callback_depth; }
+        ~InCallback() { --m_session.m_callback_depth; }
+        InCallback(const InCallback&) = delete;
+        InCallback& operator=(const InCallback&) = delete;
+
+    private:
+        Session& m_session;
+    };
+
     void configure();
+    void send_disconnect();
     Outcome connect(const Client& client);
     void step(Client& client);
     int poll_timeout(const Client& client) const;
@@ -108,6 +121,8 @@ private:
     bool m_got_connack = false;
     bool m_closed = false;        ///< the socket is gone
     bool m_disconnect_sent = false;
+    bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
+    int m_callback_depth = 0;
     int m_receive_maximum = 65535;
     PropertyList m_publish_properties;
     PropertyList m_subscribe_properties;
