@@ -1,10 +1,13 @@
 #include "cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <climits>
 #include <fmt/format.h>
 #include <map>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <span>
 
 #include "error.h"
@@ -18,15 +21,22 @@ namespace mqtt {
 namespace {
 
 using Apply = void (*)(Options&, const std::string& value);
+using CountValues = std::size_t (*)(std::span<const std::string> following);
+using ApplyValues = void (*)(Options&, std::span<const std::string> values);
 
 /// One option: its names (CLI11 syntax), what its value is (nullptr for a flag), help text,
 /// and how it changes Options. `missing` overrides upstream's "no <value> specified" text.
+/// An option with several values (-D) sets `count_values`, which says how many of the
+/// arguments that follow are its values (maybe fewer than it needs, at the end of argv:
+/// then `apply_values` reports what is missing), and `apply_values` instead of `apply`.
 struct OptionDef {
     const char* names;
     const char* value;
     const char* help;
     Apply apply;
     const char* missing = nullptr;
+    CountValues count_values = nullptr;
+    ApplyValues apply_values = nullptr;
     bool input = false;  ///< one of the exclusive message sources (-m -f -s -l -n)
 };
 
@@ -110,6 +120,38 @@ void apply_session_expiry(Options& o, const std::string& v)
     o.protocol = k_mqtt5;  // as mosquitto 2.1: a session expiry only exists in MQTT 5
 }
 
+const char* protocol_name(int protocol)
+{
+    return protocol == k_mqtt31 ? "mqttv31" : protocol == k_mqtt311 ? "mqttv311" : "mqttv5";
+}
+
+/// True when `tool` sends the packet `command` adds properties to.
+bool tool_sends(Tool tool, PropertyCommand command)
+{
+    switch (command) {
+    case PropertyCommand::publish: return tool == Tool::pub;
+    case PropertyCommand::subscribe:
+    case PropertyCommand::unsubscribe: return tool == Tool::sub;
+    default: return true;
+    }
+}
+
+void apply_property(Options& o, std::span<const std::string> values)
+{
+    auto parsed = parse_property(values);
+    if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+    auto& property = std::get<ParsedProperty>(parsed);
+    // mosquitto_pub/_sub accept and silently drop properties for packets they never send.
+    if (!tool_sends(o.tool, property.command)) {
+        std::string packet = command_name(property.command);
+        for (char& c : packet) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        fail(fmt::format("{} properties are not used by {}, which sends no {}.", command_name(property.command),
+                         program_name(o.tool), packet));
+    }
+    o.properties.of(property.command).push_back(std::move(property.property));
+    o.protocol = k_mqtt5;  // as upstream: properties only exist in MQTT 5
+}
+
 // Options every tool takes: where the broker is and who we are.
 constexpr OptionDef k_connection[] = {
     {"-h,--host", "host", "broker host name or address (default: localhost)",
@@ -177,6 +219,22 @@ constexpr OptionDef k_connection[] = {
      [](Options& o, const std::string&) { o.quiet = true; }},
 };
 
+constexpr const char* k_property_values = "<command> <name> [<key>] <value>";
+
+constexpr OptionDef k_publish_properties[] = {
+    {"-D,--property", k_property_values,
+     "MQTT 5 property for connect, publish, disconnect or will; user-property takes a key and a value "
+     "(selects MQTT 5)",
+     nullptr, nullptr, property_argument_count, apply_property},
+};
+
+constexpr OptionDef k_subscribe_properties[] = {
+    {"-D,--property", k_property_values,
+     "MQTT 5 property for connect, subscribe, unsubscribe, disconnect or will; user-property takes a key and "
+     "a value (selects MQTT 5)",
+     nullptr, nullptr, property_argument_count, apply_property},
+};
+
 constexpr OptionDef k_will[] = {
     {"--will-topic", "will topic", "topic of the message the broker publishes if we vanish",
      [](Options& o, const std::string& v) {
@@ -223,22 +281,22 @@ constexpr OptionDef k_message[] = {
          if (v.size() > k_max_payload) fail(fmt::format("Message length must be less than {} bytes.", k_max_payload));
          o.message = v;
      },
-     nullptr, true},
+     nullptr, nullptr, nullptr, true},
     {"-f,--file", "file", "send the contents of a file as the message",
      [](Options& o, const std::string& v) {
          set_input(o, InputMode::file);
          o.file = v;
      },
-     nullptr, true},
+     nullptr, nullptr, nullptr, true},
     {"-s,--stdin-file", nullptr, "send all of standard input as one message",
      [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); },
-     nullptr, true},
+     nullptr, nullptr, nullptr, true},
     {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
      [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); },
-     nullptr, true},
+     nullptr, nullptr, nullptr, true},
     {"-n,--null-message", nullptr, "send an empty message",
      [](Options& o, const std::string&) { set_input(o, InputMode::null_message); },
-     nullptr, true},
+     nullptr, nullptr, nullptr, true},
 };
 
 constexpr OptionDef k_subscribe[] = {
@@ -315,9 +373,11 @@ constexpr OptionDef k_output[] = {
 std::vector<Group> groups_for(Tool tool)
 {
     if (tool == Tool::pub) {
-        return {{"Connection", k_connection}, {"Message", k_message}, {"Publish", k_publish}, {"Will", k_will}};
+        return {{"Connection", k_connection}, {"Message", k_message}, {"Publish", k_publish}, {"Will", k_will},
+                {"MQTT 5 properties", k_publish_properties}};
     }
-    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Output", k_output}, {"Will", k_will}};
+    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Output", k_output}, {"Will", k_will},
+            {"MQTT 5 properties", k_subscribe_properties}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -328,13 +388,49 @@ std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
     return fmt::format("Error: {} argument given but no {} specified.", name, def.value);
 }
 
+/// The session expiry interval CONNECT will carry, from -x, -c or -D connect.
+std::uint32_t connect_session_expiry(const Options& o)
+{
+    if (o.protocol != k_mqtt5) return 0;
+    if (o.session_expiry && *o.session_expiry > 0) return *o.session_expiry;
+    const Property* given = o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    return given ? given->number : 0;
+}
+
+/// Checks of the -D properties against the other options; mosquitto 2.0's checks first.
+void check_properties(const Options& o)
+{
+    if (o.properties.empty()) return;
+    // mosquitto sends a CONNECT without them and then publishes nothing, with status 0.
+    if (o.protocol != k_mqtt5) {
+        fail(fmt::format("MQTT v5 properties given (-D) but protocol version {} selected.", protocol_name(o.protocol)));
+    }
+    // -x puts the same property into CONNECT (-c does not: see check_combinations).
+    if (o.session_expiry && *o.session_expiry > 0 &&
+        o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL)) {
+        throw UsageError("Error in CONNECT properties: Duplicate property in property list");
+    }
+    if (auto duplicate = find_duplicate(o.properties)) throw UsageError(*duplicate);
+    // MQTT 5, 3.14.2.2.2: a session that ends with the connection cannot be extended at the end.
+    const Property* at_end = o.properties.find(PropertyCommand::disconnect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    if (at_end && at_end->number > 0 && connect_session_expiry(o) == 0) {
+        fail("-D disconnect session-expiry-interval needs a session expiry interval in CONNECT "
+             "(-x, -c or -D connect session-expiry-interval).");
+    }
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
     if (o.will.payload_given && o.will.topic.empty()) fail("Will payload given, but no will topic given.");
     if (o.will.retain && o.will.topic.empty()) fail("Will retain given, but no will topic given.");
-    if (o.protocol == k_mqtt5 && !o.clean_session && !o.session_expiry) o.session_expiry = UINT32_MAX;
-    if (o.protocol == k_mqtt5 && o.session_expiry == UINT32_MAX && o.id.empty()) {
+    if (!o.properties.will.empty() && o.will.topic.empty()) fail("Will properties given, but no will topic given.");
+    const bool expiry_given =
+        o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    // -c keeps the session "forever" unless the user chose how long, with -x or with -D
+    // (mosquitto counts the latter twice and fails).
+    if (o.protocol == k_mqtt5 && !o.clean_session && !expiry_given) o.session_expiry = UINT32_MAX;
+    if (connect_session_expiry(o) == UINT32_MAX && o.id.empty()) {
         fail("You must provide a client id if you are using an infinite session expiry interval.");
     }
     if (o.protocol != k_mqtt5 && !o.clean_session && o.id.empty()) {
@@ -347,6 +443,9 @@ void check_combinations(Options& o)
         if (o.topics.empty() && o.unsubscribe.empty()) {
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
         }
+    }
+    check_properties(o);
+    if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
     } else if (o.topics.empty() || o.input == InputMode::none) {
         fail("Both topic and message must be supplied.");
@@ -370,8 +469,21 @@ std::string program_name(Tool tool)
 
 namespace {
 
-/// The option table of one tool as CLI11 sees it, with upstream's stricter rules on top:
-/// exact names only and a value that is always the next token.
+/// An option found in a list of tokens, with its values (views into those tokens).
+struct Given {
+    const OptionDef* def;
+    std::span<const std::string> values;
+};
+
+/// What scanning a list of tokens found: the options, or where --help/--version stands.
+struct Scan {
+    std::vector<Given> given;
+    std::optional<std::size_t> help_at;
+};
+
+/// The option table of one tool, with upstream's rules: exact names only, and the values
+/// of an option are always the arguments that follow it (-D takes three or four). CLI11
+/// only lays out --help: it cannot take "-D <command> <name> [<key>] <value>".
 class OptionTable {
 public:
     explicit OptionTable(Tool tool)
@@ -384,12 +496,11 @@ public:
         m_app.add_flag("--version")->description("print the version and exit");
         for (const auto& group : groups_for(tool)) {
             for (const auto& def : group.options) {
-                CLI::Option* option = def.value ? m_app.add_option(def.names, def.help)
-                                                      ->expected(1)
-                                                      ->type_name(fmt::format("<{}>", def.value))
+                const std::string shape =
+                    def.count_values ? def.value : fmt::format("<{}>", def.value ? def.value : "");
+                CLI::Option* option = def.value ? m_app.add_option(def.names, def.help)->expected(1)->type_name(shape)
                                                 : m_app.add_flag(def.names)->description(def.help);
-                option->group(group.title)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-                m_defs[option] = &def;
+                option->group(group.title);
                 for (const auto& s : option->get_snames()) m_by_name["-" + s] = {&def, option};
                 for (const auto& l : option->get_lnames()) m_by_name["--" + l] = {&def, option};
             }
@@ -398,80 +509,94 @@ public:
 
     std::string help() { return m_app.help(); }
 
-    /// Checks `tokens` left to right: known names, values present. Returns the index of a
-    /// --help or --version found where an option stands (parsing ends there), if any.
-    std::optional<std::size_t> scan(const std::vector<std::string>& tokens, bool allow_help) const
+    /// Every option of `tokens` and its values, left to right, so that an unknown option or
+    /// a missing value is reported before any value is judged. With `allow_help`, a --help
+    /// or --version where an option stands ends the scan there.
+    Scan scan(const std::vector<std::string>& tokens, bool allow_help) const
     {
+        Scan result;
         for (std::size_t i = 0; i < tokens.size(); ++i) {
-            if (allow_help && (tokens[i] == "--help" || tokens[i] == "--version")) return i;
-            const auto* found = find(tokens[i]);
-            if (!found) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
-            if (found->first->value) {
-                if (i + 1 >= tokens.size()) throw UsageError(missing_value_text(*found->first, *found->second));
-                ++i;
+            if (allow_help && (tokens[i] == "--help" || tokens[i] == "--version")) {
+                result.help_at = i;
+                return result;
             }
+            auto found = m_by_name.find(tokens[i]);
+            if (found == m_by_name.end()) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
+            const OptionDef& def = *found->second.first;
+            const auto following = std::span<const std::string>(tokens).subspan(i + 1);
+            std::size_t count = 0;
+            if (def.count_values) {
+                count = def.count_values(following);
+            } else if (def.value) {
+                if (following.empty()) throw UsageError(missing_value_text(def, *found->second.second));
+                count = 1;
+            }
+            result.given.push_back({&def, following.first(count)});
+            i += count;
         }
-        return std::nullopt;
+        return result;
     }
 
-    /// The values given to `name` (e.g. "-o") in already scanned tokens.
-    std::vector<std::string> values_of(const std::vector<std::string>& tokens, const std::string& name) const
+    /// The option definition named `name` (e.g. "-o"), if the tool has it.
+    const OptionDef* def(const std::string& name) const
     {
-        std::vector<std::string> values;
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
-            const auto* found = find(tokens[i]);
-            if (!found || !found->first->value) continue;
-            if (tokens[i] == name) values.push_back(tokens[i + 1]);
-            ++i;
-        }
-        return values;
+        auto found = m_by_name.find(name);
+        return found == m_by_name.end() ? nullptr : found->second.first;
     }
 
-    /// True when scanned `tokens` set the message source (-m -f -s -l -n).
-    bool sets_input(const std::vector<std::string>& tokens) const
+    /// Applies scanned options to `options` in the order given.
+    static void apply(const std::vector<Given>& given, Options& options)
     {
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
-            const auto* found = find(tokens[i]);
-            if (!found) continue;
-            if (found->first->input) return true;
-            if (found->first->value) ++i;
-        }
-        return false;
-    }
-
-    /// Applies scanned `tokens` to `options` in the order given.
-    void apply(const std::vector<std::string>& tokens, Options& options)
-    {
-        // CLI11 keeps its parse order across parses; only this parse's part is ours.
-        const std::size_t start = m_app.parse_order().size();
-        std::vector<std::string> reversed(tokens.rbegin(), tokens.rend());
-        try {
-            m_app.parse(reversed);
-        } catch (const CLI::ParseError& e) {
-            throw UsageError(std::string("Error: ") + e.what());
-        }
-        std::map<const CLI::Option*, std::size_t> used;
-        const auto& order = m_app.parse_order();
-        for (std::size_t i = start; i < order.size(); ++i) {
-            auto def = m_defs.find(order[i]);
-            if (def == m_defs.end()) continue;
-            const std::size_t index = used[order[i]]++;
-            const auto& results = order[i]->results();
-            def->second->apply(options, index < results.size() ? results[index] : std::string());
+        for (const auto& [def, values] : given) {
+            if (def->apply_values) {
+                def->apply_values(options, values);
+            } else {
+                def->apply(options, values.empty() ? std::string() : values.front());
+            }
         }
     }
 
 private:
-    const std::pair<const OptionDef*, CLI::Option*>* find(const std::string& name) const
-    {
-        auto it = m_by_name.find(name);
-        return it == m_by_name.end() ? nullptr : &it->second;
-    }
-
     CLI::App m_app;
     std::map<std::string, std::pair<const OptionDef*, CLI::Option*>> m_by_name;
-    std::map<const CLI::Option*, const OptionDef*> m_defs;
 };
+
+/// The values given to the option `def` (e.g. -o) in `given`.
+std::vector<std::string> values_of(const std::vector<Given>& given, const OptionDef* def)
+{
+    std::vector<std::string> values;
+    for (const auto& g : given) {
+        if (g.def == def && !g.values.empty()) values.push_back(g.values.front());
+    }
+    return values;
+}
+
+/// The tokens of one options file line: the value is split into words for an option with
+/// several values (-D), the last one keeping the rest of the line.
+std::vector<std::string> line_tokens(const OptionsLine& line, const OptionTable& table)
+{
+    std::vector<std::string> tokens{line.option};
+    if (!line.value) return tokens;
+    const OptionDef* def = table.def(line.option);
+    if (!def || !def->count_values) {
+        tokens.push_back(*line.value);
+        return tokens;
+    }
+    std::vector<std::string> words;
+    std::string_view rest = *line.value;
+    while (!rest.empty()) {
+        const auto space = rest.find(' ');
+        words.emplace_back(rest.substr(0, space));
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    const std::size_t count = def->count_values(words);
+    if (count > 0 && count < words.size()) {
+        for (std::size_t i = count; i < words.size(); ++i) words[count - 1] += " " + words[i];
+        words.resize(count);
+    }
+    tokens.insert(tokens.end(), words.begin(), words.end());
+    return tokens;
+}
 
 /// The options file to read: -o's, or the first default one that exists.
 std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const std::vector<std::string>& given,
@@ -493,15 +618,14 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
 }
 
 /// Applies every line of an options file, naming the file and line in any error.
-void apply_options_file(OptionTable& table, const std::string& path, const std::string& text, Options& options)
+void apply_options_file(const OptionTable& table, const std::string& path, const std::string& text, Options& options)
 {
     for (const auto& line : parse_options_text(text)) {
         try {
-            std::vector<std::string> tokens{line.option};
-            if (line.value) tokens.push_back(*line.value);
-            table.scan(tokens, false);
+            const std::vector<std::string> tokens = line_tokens(line, table);
+            const Scan scan = table.scan(tokens, false);
             if (line.option == "-o") throw UsageError("Error: -o cannot be used in an options file.");
-            table.apply(tokens, options);
+            OptionTable::apply(scan.given, options);
         } catch (const UsageError& e) {
             throw UsageError(fmt::format("{}\n(in options file \"{}\", line {})", e.what(), path, line.number));
         }
@@ -517,7 +641,8 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     result.options.tool = tool;
 
     // Left to right as upstream: --help or --version ends parsing where it stands.
-    if (const auto at = table.scan(args, true)) {
+    const Scan command_line = table.scan(args, true);
+    if (const auto at = command_line.help_at) {
         const bool help = args[*at] == "--help";
         result.action = help ? CommandLine::Action::help : CommandLine::Action::version;
         result.text = help ? table.help() : version_text(tool);
@@ -525,12 +650,15 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     }
 
     // The options file first, so that the command line overrides it.
-    if (const auto file = options_file(tool, table.values_of(args, "-o"), environment)) {
+    if (const auto file = options_file(tool, values_of(command_line.given, table.def("-o")), environment)) {
         apply_options_file(table, file->first, file->second, result.options);
         // A message source on the command line replaces the file's instead of clashing.
-        if (table.sets_input(args)) result.options.input = InputMode::none;
+        const auto sets_input = [](const Given& g) { return g.def->input; };
+        if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
+            result.options.input = InputMode::none;
+        }
     }
-    table.apply(args, result.options);
+    OptionTable::apply(command_line.given, result.options);
     check_combinations(result.options);
     return result;
 }

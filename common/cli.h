@@ -1,6 +1,7 @@
 // The command line: the option groups each tool registers (the one place CLI11 is used),
 // with upstream's parse rules: exact option names only, a value is always the next
-// argument, options apply in the order given (scalars: last wins).
+// argument (-D takes the next three, or four for user-property), options apply in the
+// order given (scalars: last wins).
 #pragma once
 
 #include <string>

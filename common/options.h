@@ -9,6 +9,7 @@
 
 #include "url.h"
 #include "format.h"
+#include "properties.h"
 
 namespace mqtt {
 
@@ -55,6 +56,7 @@ struct Options {
     bool debug = false;
     bool quiet = false;
     Will will;
+    PropertyLists properties;         ///< -D, per packet; any of them selects MQTT 5
 
     // Topics and QoS
     std::vector<std::string> topics;  ///< pub: exactly one; sub: the filters

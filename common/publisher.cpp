@@ -36,11 +36,26 @@ Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
       m_source(std::move(source)),
       m_paced(options.repeat_delay > 0.0 && options.input != InputMode::stdin_lines)
 {
+    if (const Property* alias = options.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
+        m_topic_alias = static_cast<std::uint16_t>(alias->number);
+    }
 }
 
-void Publisher::on_connected(Session& session, const mosquitto_property*)
+void Publisher::on_connected(Session& session, const mosquitto_property* properties)
 {
     m_window = m_paced ? 1 : std::max(1, std::min(m_options.max_inflight, session.broker_receive_maximum()));
+    m_alias_set = false;  // aliases last one connection
+    if (m_topic_alias > 0) {
+        // A broker drops the connection on an alias above its maximum (none: 0); say why now.
+        std::uint16_t maximum = 0;
+        if (properties) mosquitto_property_read_int16(properties, MQTT_PROP_TOPIC_ALIAS_MAXIMUM, &maximum, false);
+        if (maximum == 0) {
+            session.finish({ExitStatus::publish_refused, "Error: The broker does not accept topic aliases."});
+        } else if (m_topic_alias > maximum) {
+            session.finish({ExitStatus::publish_refused,
+                            fmt::format("Error: The broker accepts topic aliases up to {}, not {}.", maximum, m_topic_alias)});
+        }
+    }
 }
 
 bool Publisher::can_send(Session& session) const
@@ -68,9 +83,10 @@ void Publisher::pump(Session& session)
         // Cleared before publishing: a QoS 0 message completes inside mosquitto_publish.
         if (m_paced) m_next_send.reset();
         int mid = 0;
-        const int rc = mosquitto_publish_v5(session.handle(), &mid, m_options.topics.front().c_str(),
-                                            static_cast<int>(payload->size()), payload->data(), m_options.qos,
-                                            m_options.retain, nullptr);
+        const char* topic = m_alias_set ? nullptr : m_options.topics.front().c_str();
+        const int rc = mosquitto_publish_v5(session.handle(), &mid, topic, static_cast<int>(payload->size()),
+                                            payload->data(), m_options.qos, m_options.retain,
+                                            session.properties(PropertyCommand::publish));
         if (rc != MOSQ_ERR_SUCCESS) {
             const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
                                                                                   : ExitStatus::publish_refused;
@@ -78,6 +94,7 @@ void Publisher::pump(Session& session)
             return;
         }
         ++m_sent;
+        if (m_topic_alias > 0) m_alias_set = true;
     }
     finish_if_done(session);
 }

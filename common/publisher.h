@@ -3,6 +3,7 @@
 // wait for the last acknowledgement and disconnect.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "session.h"
@@ -34,6 +35,10 @@ private:
     bool m_starved = false; ///< the source had nothing ready when we could send
     bool m_paced = false;   ///< --repeat-delay: one message at a time, spaced
     std::optional<Clock::time_point> m_next_send;  ///< paced: not before this
+    /// -D publish topic-alias: after the first message of a connection has set the alias,
+    /// the others carry the alias only (as mosquitto_pub does).
+    std::uint16_t m_topic_alias = 0;
+    bool m_alias_set = false;
 };
 
 }  // namespace mqtt

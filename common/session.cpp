@@ -26,11 +26,16 @@ Session& session_of(void* userdata)
     return *static_cast<Session*>(userdata);
 }
 
-/// Owns a property list built for CONNECT.
-struct Properties {
-    mosquitto_property* list = nullptr;
-    ~Properties() { mosquitto_property_free_all(&list); }
-};
+/// A property the session adds to CONNECT itself.
+Property number_property(int identifier, PropertyType type, std::uint32_t value)
+{
+    Property property;
+    property.identifier = identifier;
+    property.type = type;
+    property.name = mosquitto_property_identifier_to_string(identifier);
+    property.number = value;
+    return property;
+}
 
 /// SIGINT and SIGTERM arrive through a signalfd so that the poll loop sees them as input.
 int make_signal_fd()
@@ -137,10 +142,12 @@ void Session::configure()
     }
     if (!m_options.will.topic.empty()) {
         const auto& will = m_options.will;
+        PropertyList properties(m_options.properties.will);
         if (mosquitto_will_set_v5(m_mosq, will.topic.c_str(), static_cast<int>(will.payload.size()),
-                                  will.payload.data(), will.qos, will.retain, nullptr) != MOSQ_ERR_SUCCESS) {
+                                  will.payload.data(), will.qos, will.retain, properties.get()) != MOSQ_ERR_SUCCESS) {
             throw UsageError("Error: Problem setting will.");
         }
+        properties.release();  // libmosquitto owns the list once the will is set
     }
     if (m_options.nodelay) mosquitto_int_option(m_mosq, MOSQ_OPT_TCP_NODELAY, 1);
     if (const auto& proxy = m_options.proxy) {
@@ -150,6 +157,10 @@ void Session::configure()
             throw UsageError("Error: Invalid proxy.");
         }
     }
+    m_publish_properties = PropertyList(m_options.properties.publish);
+    m_subscribe_properties = PropertyList(m_options.properties.subscribe);
+    m_unsubscribe_properties = PropertyList(m_options.properties.unsubscribe);
+    m_disconnect_properties = PropertyList(m_options.properties.disconnect);
     if (m_options.tls_use_os_certs) {
         mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
     }
@@ -157,15 +168,19 @@ void Session::configure()
 
 Outcome Session::connect(const Client& client)
 {
-    Properties properties;
+    // -D connect first; the command line checked that -x does not give the same property.
+    PropertyList properties(m_options.properties.connect);
     if (m_options.protocol == k_mqtt5) {
         if (m_options.session_expiry && *m_options.session_expiry > 0) {
-            mosquitto_property_add_int32(&properties.list, MQTT_PROP_SESSION_EXPIRY_INTERVAL, *m_options.session_expiry);
+            properties.add(number_property(MQTT_PROP_SESSION_EXPIRY_INTERVAL, PropertyType::int32,
+                                           *m_options.session_expiry));
         }
-        // -C below 20: the broker need not push more unacknowledged messages than we will take.
-        if (m_options.tool == Tool::sub && m_options.msg_count > 0 && m_options.msg_count < 20) {
-            mosquitto_property_add_int16(&properties.list, MQTT_PROP_RECEIVE_MAXIMUM,
-                                         static_cast<std::uint16_t>(m_options.msg_count));
+        // -C below 20: the broker need not push more unacknowledged messages than we will
+        // take. A receive-maximum given with -D wins, as with mosquitto_sub.
+        if (m_options.tool == Tool::sub && m_options.msg_count > 0 && m_options.msg_count < 20 &&
+            !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
+            properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16,
+                                           static_cast<std::uint32_t>(m_options.msg_count)));
         }
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
@@ -176,7 +191,7 @@ Outcome Session::connect(const Client& client)
         ConnectAlarm alarm(deadline);
         errno = 0;
         rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
-                                       m_options.keepalive, bind, properties.list);
+                                       m_options.keepalive, bind, properties.get());
     }
     if (rc == MOSQ_ERR_SUCCESS) return {};
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
@@ -189,19 +204,46 @@ Outcome Session::connect(const Client& client)
     return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
 }
 
+const mosquitto_property* Session::properties(PropertyCommand command) const
+{
+    switch (command) {
+    case PropertyCommand::publish: return m_publish_properties.get();
+    case PropertyCommand::subscribe: return m_subscribe_properties.get();
+    case PropertyCommand::unsubscribe: return m_unsubscribe_properties.get();
+    case PropertyCommand::disconnect: return m_disconnect_properties.get();
+    default: return nullptr;
+    }
+}
+
 void Session::finish(Outcome outcome)
 {
     if (m_outcome) return;
     m_outcome = std::move(outcome);
     m_finish_deadline = Clock::now() + k_disconnect_grace;
     if (m_connected && !m_disconnect_sent) {
-        m_disconnect_sent = true;
-        // Outside a callback this writes DISCONNECT at once; the socket then closes and
-        // on_disconnect ends the loop. Inside one it is queued for loop_write.
-        mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, nullptr);
+        // Inside a library callback, DISCONNECT must wait: libmosquitto marks the client
+        // disconnected at once, so a packet still unread in the same turn (an UNSUBACK
+        // after the SUBACK that ended -E, the next message after -C) counts as a protocol
+        // error and the socket closes without the queued DISCONNECT, as if we had crashed
+        // (the broker then publishes the will). The loop sends it after the callback.
+        if (m_callback_depth > 0) {
+            m_disconnect_due = true;
+        } else {
+            send_disconnect();
+        }
     } else if (!m_connected) {
         m_closed = true;
     }
+}
+
+void Session::send_disconnect()
+{
+    m_disconnect_due = false;
+    if (m_disconnect_sent || !m_connected) return;
+    m_disconnect_sent = true;
+    // Outside a callback this writes DISCONNECT at once; the socket then closes and
+    // on_disconnect ends the loop.
+    mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, m_disconnect_properties.get());
 }
 
 int Session::poll_timeout(const Client& client) const
@@ -262,12 +304,13 @@ void Session::step(Client& client)
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
             // loop_read handles a few packets per call; drain the socket before polling again.
-            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0; ++i) {
+            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due; ++i) {
                 errno = 0;
                 const int rc = mosquitto_loop_read(m_mosq, 1);
                 if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN || errno == EWOULDBLOCK) break;
             }
         }
+        if (m_disconnect_due) send_disconnect();
         if ((revents & POLLOUT) && mosquitto_socket(m_mosq) >= 0) mosquitto_loop_write(m_mosq, 1);
     }
     if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -285,6 +328,7 @@ Outcome Session::run(Client& client)
 
     while (!m_closed) {
         try {
+            if (m_disconnect_due) send_disconnect();
             client.on_tick(*this);
             if (m_connected && !m_outcome) client.pump(*this);
             if (m_closed) break;
@@ -308,6 +352,7 @@ Outcome Session::run(Client& client)
 void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     self.m_got_connack = true;
     if (rc != 0) {
         self.finish({connack_status(rc), connack_error_text(rc, self.m_options.protocol)});
@@ -324,6 +369,7 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosqu
 void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property*)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     const bool was_connected = self.m_connected;
     self.m_connected = false;
     self.m_closed = true;
@@ -351,6 +397,7 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
 void Session::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client) self.m_client->on_publish(self, mid, reason, properties);
 }
 
@@ -358,6 +405,7 @@ void Session::on_message_cb(mosquitto*, void* userdata, const mosquitto_message*
                             const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client && message && !self.m_outcome) self.m_client->on_message(self, *message, properties);
 }
 
@@ -365,6 +413,7 @@ void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, co
                               const mosquitto_property*)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client && !self.m_outcome) {
         self.m_client->on_subscribe(self, mid, std::span<const int>(granted, static_cast<std::size_t>(std::max(count, 0))));
     }
@@ -373,6 +422,7 @@ void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, co
 void Session::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosquitto_property*)
 {
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client && !self.m_outcome) self.m_client->on_unsubscribe(self, mid);
 }
 
@@ -380,6 +430,7 @@ void Session::on_log_cb(mosquitto*, void* userdata, int, const char* text)
 {
     // Keep debug lines in order with the messages printed before them.
     Session& self = session_of(userdata);
+    const InCallback in_callback(self);
     if (self.m_client) self.m_client->flush();
     std::string line = text ? text : "";
     line += '\n';

@@ -12,6 +12,7 @@
 #include <mosquitto.h>
 
 #include "options.h"
+#include "property_list.h"
 
 namespace mqtt {
 
@@ -78,6 +79,10 @@ public:
     bool connected() const { return m_connected; }
     /// Messages the broker lets us have in flight (MQTT 5 receive maximum, else 65535).
     int broker_receive_maximum() const { return m_receive_maximum; }
+    /// The -D properties for PUBLISH, SUBSCRIBE, UNSUBSCRIBE or DISCONNECT, ready for
+    /// libmosquitto (nullptr when there are none). CONNECT's and the will's are sent by
+    /// the session itself.
+    const mosquitto_property* properties(PropertyCommand command) const;
     /// Prints a warning line on stderr unless --quiet.
     void warn(const std::string& text) const;
 
@@ -90,7 +95,20 @@ private:
     static void on_unsubscribe_cb(mosquitto*, void*, int, const mosquitto_property*);
     static void on_log_cb(mosquitto*, void*, int, const char*);
 
+    /// Marks the time libmosquitto spends in one of our callbacks (see finish()).
+    class InCallback {
+    public:
+        explicit InCallback(Session& session) : m_session(session) { ++m_session.m_callback_depth; }
+        ~InCallback() { --m_session.m_callback_depth; }
+        InCallback(const InCallback&) = delete;
+        InCallback& operator=(const InCallback&) = delete;
+
+    private:
+        Session& m_session;
+    };
+
     void configure();
+    void send_disconnect();
     Outcome connect(const Client& client);
     void step(Client& client);
     int poll_timeout(const Client& client) const;
@@ -103,7 +121,13 @@ private:
     bool m_got_connack = false;
     bool m_closed = false;        ///< the socket is gone
     bool m_disconnect_sent = false;
+    bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
+    int m_callback_depth = 0;
     int m_receive_maximum = 65535;
+    PropertyList m_publish_properties;
+    PropertyList m_subscribe_properties;
+    PropertyList m_unsubscribe_properties;
+    PropertyList m_disconnect_properties;
     std::optional<Outcome> m_outcome;
     Clock::time_point m_finish_deadline{};
 };

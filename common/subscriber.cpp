@@ -33,7 +33,8 @@ void Subscriber::on_connected(Session& session, const mosquitto_property*)
             if (m_options.retain_as_published) sub_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
         }
         const int rc = mosquitto_subscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
-                                                    m_options.qos, sub_options, nullptr);
+                                                    m_options.qos, sub_options,
+                                                    session.properties(PropertyCommand::subscribe));
         if (rc != MOSQ_ERR_SUCCESS) {
             session.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
             return;
@@ -42,7 +43,8 @@ void Subscriber::on_connected(Session& session, const mosquitto_property*)
     if (!m_options.unsubscribe.empty()) {
         std::vector<char*> filters;
         for (const auto& topic : m_options.unsubscribe) filters.push_back(const_cast<char*>(topic.c_str()));
-        mosquitto_unsubscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(), nullptr);
+        mosquitto_unsubscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
+                                       session.properties(PropertyCommand::unsubscribe));
     }
 }
 

@@ -1,6 +1,7 @@
 // Checks of the end-to-end test fixture itself (tests/support), so that a failing tool test
 // points at the tool, not at the harness.
 #include "broker.h"
+#include "mqtt_tap.h"
 #include "process.h"
 
 #include <doctest/doctest.h>
@@ -304,4 +305,40 @@ TEST_CASE("fixture: brokers and children leave no fd, zombie or folder behind") 
     CHECK_FALSE(std::filesystem::exists(dir));
     CHECK(::waitpid(-1, nullptr, WNOHANG) == -1);  // no child left, not even a zombie
     CHECK(errno == ECHILD);
+}
+
+TEST_CASE("fixture: the tap relays both ways, decodes the packets and leaves no fd behind") {
+    const auto open_fds = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                             std::filesystem::directory_iterator());
+    };
+    test::Broker broker;
+    const auto fds_before = open_fds();
+    {
+        test::Tap tap(broker.port());
+        {
+            RawClient client(std::stoi(tap.port_str()));
+            REQUIRE(client.connected());
+            CHECK(client.connect("tapped") == 0);
+            client.subscribe("a/#");
+            REQUIRE(broker.wait_for_suback("tapped"));
+        }
+        REQUIRE(broker.wait_for_log("Client tapped closed its connection."));
+        const auto sent = tap.sent_by("tapped");
+        REQUIRE(sent.size() == 2);
+        CHECK(sent[0].type == "CONNECT");
+        CHECK(sent[0].client_id == "tapped");
+        CHECK(sent[1].type == "SUBSCRIBE");
+        CHECK(sent[1].filters == std::vector<std::string>{"a/#"});
+        CHECK(sent[1].properties.empty());  // MQTT 3.1.1 has none
+        CHECK(tap.wait_for_sent("tapped", "SUBSCRIBE", 10ms));
+        CHECK_FALSE(tap.wait_for_sent("tapped", "DISCONNECT", 10ms));
+        const auto received = tap.received_by("tapped");
+        REQUIRE(received.size() == 2);
+        CHECK(received[0].type == "CONNACK");
+        CHECK(received[1].type == "SUBACK");
+        CHECK(tap.sent_by("someone else").empty());
+        CHECK(test::describe({"a=1", "b=x:y"}) == "a=1 b=x:y");
+    }
+    CHECK(open_fds() == fds_before);
 }

@@ -215,3 +215,100 @@ TEST_CASE("--help and --version end parsing where they stand")
     // A --help that is an option's value is just a value.
     CHECK(parse(Tool::pub, {"-m", "--help", "-t", "a"}).message == "--help");
 }
+
+TEST_CASE("-D takes a command, a name and one value, or two for user-property, whatever they look like")
+{
+    const Options o = parse(Tool::pub, {"-D", "publish", "user-property", "-t", "-m", "-t", "a", "-D", "Publish",
+                                        "content-type", "--help", "-m", "x", "-D", "connect", "user-property", "k", "v"});
+    CHECK(o.topics == std::vector<std::string>{"a"});
+    CHECK(o.message == "x");
+    REQUIRE(o.properties.publish.size() == 2);
+    CHECK(o.properties.publish[0].key == "-t");
+    CHECK(o.properties.publish[0].value == "-m");
+    CHECK(o.properties.publish[1].name == "content-type");
+    CHECK(o.properties.publish[1].value == "--help");
+    REQUIRE(o.properties.connect.size() == 1);
+    CHECK(o.properties.connect[0].key == "k");
+    CHECK(o.properties.connect[0].value == "v");
+    CHECK(o.protocol == mqtt::k_mqtt5);
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x", "--property", "will", "will-delay-interval", "5", "--will-topic", "w"})
+              .properties.will.size() == 1);
+}
+
+TEST_CASE("-D selects MQTT 5; a later -V changes it, which is an error with properties")
+{
+    CHECK(parse(Tool::sub, {"-t", "a", "-V", "311", "-D", "subscribe", "subscription-identifier", "3"}).protocol ==
+          mqtt::k_mqtt5);
+    CHECK(parse(Tool::sub, {"-t", "a", "-D", "subscribe", "subscription-identifier", "3", "-V", "5"}).protocol ==
+          mqtt::k_mqtt5);
+    CHECK(error_of(Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "content-type", "c", "-V", "311"}) ==
+          "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected.");
+    CHECK(error_of(Tool::sub, {"-t", "a", "-D", "connect", "user-property", "k", "v", "-V", "mqttv31"}) ==
+          "Error: MQTT v5 properties given (-D) but protocol version mqttv31 selected.");
+    CHECK(parse(Tool::sub, {"-t", "a"}).properties.empty());
+}
+
+TEST_CASE("-D with -x, -c and the will")
+{
+    // -x and -D connect session-expiry-interval put the same property into CONNECT.
+    CHECK(error_of(Tool::pub, {"-t", "a", "-m", "x", "-x", "60", "-D", "connect", "session-expiry-interval", "30"}) ==
+          "Error in CONNECT properties: Duplicate property in property list");
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x", "-x", "0", "-D", "connect", "session-expiry-interval", "30"})
+              .properties.connect.size() == 1);
+    // -c keeps the session for as long as -D says, instead of for ever.
+    const Options kept = parse(Tool::sub, {"-t", "a", "-c", "-D", "connect", "session-expiry-interval", "30"});
+    CHECK_FALSE(kept.clean_session);
+    CHECK_FALSE(kept.session_expiry);
+    CHECK(error_of(Tool::sub, {"-t", "a", "-c", "-D", "connect", "session-expiry-interval", "4294967295"}) ==
+          "Error: You must provide a client id if you are using an infinite session expiry interval.");
+    // A session that ends with the connection cannot be given an expiry at the end.
+    const std::string at_end = "Error: -D disconnect session-expiry-interval needs a session expiry interval in "
+                               "CONNECT (-x, -c or -D connect session-expiry-interval).";
+    CHECK(error_of(Tool::sub, {"-t", "a", "-D", "disconnect", "session-expiry-interval", "30"}) == at_end);
+    CHECK(error_of(Tool::sub, {"-t", "a", "-x", "0", "-D", "disconnect", "session-expiry-interval", "30"}) == at_end);
+    CHECK(parse(Tool::sub, {"-t", "a", "-D", "disconnect", "session-expiry-interval", "0"}).properties.disconnect.size() == 1);
+    CHECK(parse(Tool::sub, {"-t", "a", "-x", "60", "-D", "disconnect", "session-expiry-interval", "30"})
+              .properties.disconnect.size() == 1);
+    CHECK(parse(Tool::sub, {"-t", "a", "-D", "connect", "session-expiry-interval", "60", "-D", "disconnect",
+                            "session-expiry-interval", "30"})
+              .properties.disconnect.size() == 1);
+    CHECK(error_of(Tool::pub, {"-t", "a", "-m", "x", "-D", "will", "content-type", "c"}) ==
+          "Error: Will properties given, but no will topic given.");
+}
+
+TEST_CASE("-D errors: upstream's lines, and properties a tool never sends")
+{
+    struct Case {
+        Tool tool;
+        std::vector<std::string> args;
+        std::string error;
+    };
+    const Case cases[] = {
+        {Tool::pub, {"-t", "a", "-m", "x", "-D"}, "Error: --property argument given but not enough arguments specified."},
+        {Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "user-property", "k"},
+         "Error: --property argument given but not enough arguments specified."},
+        {Tool::sub, {"-t", "a", "--property", "subscribe", "bogus", "1"},
+         "Error: Invalid property name bogus given in --property argument."},
+        {Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "soon"},
+         "Error: Property value (soon) is not a number for property message-expiry-interval."},
+        {Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "content-type", "a", "-D", "publish", "content-type", "b"},
+         "Error in PUBLISH properties: Duplicate property in property list"},
+        {Tool::pub, {"-t", "a", "-m", "x", "-D", "subscribe", "subscription-identifier", "1"},
+         "Error: subscribe properties are not used by mqtt-pub, which sends no SUBSCRIBE."},
+        {Tool::pub, {"-t", "a", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"},
+         "Error: unsubscribe properties are not used by mqtt-pub, which sends no UNSUBSCRIBE."},
+        {Tool::sub, {"-t", "a", "-D", "publish", "content-type", "c"},
+         "Error: publish properties are not used by mqtt-sub, which sends no PUBLISH."},
+        // An unknown option anywhere comes first, as for every other option.
+        {Tool::sub, {"-t", "a", "-D", "bogus", "x", "y", "--bogus"}, "Error: Unknown option '--bogus'."},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.error);
+        CHECK(error_of(c.tool, c.args) == c.error);
+    }
+    // The help says which packets each tool takes properties for.
+    CHECK(mqtt::parse_command_line(Tool::pub, {"--help"}).text.find("connect, publish, disconnect or will") !=
+          std::string::npos);
+    CHECK(mqtt::parse_command_line(Tool::sub, {"--help"}).text.find("connect, subscribe, unsubscribe, disconnect or will") !=
+          std::string::npos);
+}

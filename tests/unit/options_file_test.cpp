@@ -116,3 +116,15 @@ TEST_CASE("options files: sub filters from the file and the command line add up"
     CHECK(o.topics == std::vector<std::string>{"from/file", "from/argv"});
     CHECK(o.verbose);
 }
+
+TEST_CASE("options files: -D takes its values from the rest of the line; the last keeps spaces")
+{
+    ConfigHome home;
+    home.write("mqtt-pub", "-D publish user-property origin the config file\n-D publish message-expiry-interval 60\n");
+    const auto o = mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"}, home.xdg()).options;
+    REQUIRE(o.properties.publish.size() == 2);
+    CHECK(o.properties.publish[0].key == "origin");
+    CHECK(o.properties.publish[0].value == "the config file");
+    CHECK(o.properties.publish[1].number == 60);
+    CHECK(o.protocol == mqtt::k_mqtt5);
+}
