@@ -126,7 +126,6 @@ void Session::configure()
     mosquitto_message_v5_callback_set(m_mosq, on_message_cb);
     mosquitto_subscribe_v5_callback_set(m_mosq, on_subscribe_cb);
     mosquitto_unsubscribe_v5_callback_set(m_mosq, on_unsubscribe_cb);
-    if (m_options.debug) mosquitto_log_callback_set(m_mosq, on_log_cb);
 
     if (m_options.username || m_options.password) {
         const char* user = m_options.username ? m_options.username->c_str() : nullptr;
@@ -142,9 +141,10 @@ void Session::configure()
             throw UsageError("Error: Problem setting will.");
         }
     }
-    if (m_options.tls_use_os_certs) {
-        mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-    }
+    m_tls.emplace(m_mosq, m_options);
+    for (const auto& line : m_tls->warnings()) warn(line);
+    // libmosquitto logs why a TLS handshake failed (and takes it off OpenSSL's error queue).
+    if (m_options.debug || m_tls->enabled()) mosquitto_log_callback_set(m_mosq, on_log_cb);
 }
 
 Outcome Session::connect(const Client& client)
@@ -172,6 +172,9 @@ Outcome Session::connect(const Client& client)
     }
     if (rc == MOSQ_ERR_SUCCESS) return {};
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    if (rc == MOSQ_ERR_TLS) {
+        if (auto failed = tls_failure(true)) return *failed;
+    }
     if (rc == MOSQ_ERR_ERRNO) {
         return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(errno))};
     }
@@ -179,6 +182,14 @@ Outcome Session::connect(const Client& client)
         return {ExitStatus::usage, fmt::format("Error: Unable to connect ({}).", mosquitto_strerror(rc))};
     }
     return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+}
+
+std::optional<Outcome> Session::tls_failure(bool in_connect) const
+{
+    if (m_got_connack) return std::nullopt;
+    auto failed = m_tls->failure(in_connect);
+    if (!failed) return std::nullopt;
+    return Outcome{failed->status, failed->text};
 }
 
 void Session::finish(Outcome outcome)
@@ -290,6 +301,8 @@ Outcome Session::run(Client& client)
             finish({failure.status(), failure.what()});
         }
     }
+    // A failed handshake closes the socket without a disconnect callback.
+    if (!m_outcome) m_outcome = tls_failure(false);
     Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
     // What was received before the end is written now; if it cannot be, the job failed.
     if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
@@ -320,7 +333,10 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
     self.m_connected = false;
     self.m_closed = true;
     if (self.m_outcome) return;
-    if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
+    if (auto failed = self.tls_failure(false)) {
+        // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake
+        self.m_outcome = std::move(failed);
+    } else if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
         self.m_outcome = Outcome{ExitStatus::no_connack,
                                  fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                              self.m_options.keepalive)};
@@ -362,10 +378,12 @@ void Session::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosqu
     if (self.m_client && !self.m_outcome) self.m_client->on_unsubscribe(self, mid);
 }
 
-void Session::on_log_cb(mosquitto*, void* userdata, int, const char* text)
+void Session::on_log_cb(mosquitto*, void* userdata, int level, const char* text)
 {
-    // Keep debug lines in order with the messages printed before them.
     Session& self = session_of(userdata);
+    if (level == MOSQ_LOG_ERR) self.m_tls->note_error_log(text);
+    if (!self.m_options.debug) return;
+    // Keep debug lines in order with the messages printed before them.
     if (self.m_client) self.m_client->flush();
     std::string line = text ? text : "";
     line += '\n';

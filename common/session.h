@@ -12,6 +12,7 @@
 #include <mosquitto.h>
 
 #include "options.h"
+#include "tls.h"
 
 namespace mqtt {
 
@@ -92,11 +93,14 @@ private:
 
     void configure();
     Outcome connect(const Client& client);
+    /// The outcome of a connection that ended before CONNACK because of TLS, if it did.
+    std::optional<Outcome> tls_failure(bool in_connect) const;
     void step(Client& client);
     int poll_timeout(const Client& client) const;
 
     const Options& m_options;
     mosquitto* m_mosq = nullptr;
+    std::optional<Tls> m_tls;
     Client* m_client = nullptr;
     int m_signal_fd = -1;
     bool m_connected = false;     ///< CONNACK success seen, socket still open
