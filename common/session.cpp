@@ -164,19 +164,24 @@ Outcome Session::connect(const Client& client)
     const auto deadline = client.deadline();
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     int rc = MOSQ_ERR_SUCCESS;
+    int error = 0;
     {
         ConnectAlarm alarm(deadline);
         errno = 0;
         rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
                                        m_options.keepalive, bind, properties.list);
+        error = errno;
     }
     if (rc == MOSQ_ERR_SUCCESS) return {};
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
-    if (rc == MOSQ_ERR_TLS) {
-        if (auto failed = tls_failure(true)) return *failed;
+    // The handshake may end inside the connect call: as a TLS error, or as EPROTO (what
+    // libmosquitto makes of any OpenSSL error) when a TLS 1.3 broker refuses us as CONNECT
+    // is written; plain TCP errors are never EPROTO.
+    if (rc == MOSQ_ERR_TLS || (rc == MOSQ_ERR_ERRNO && error == EPROTO)) {
+        if (auto failed = tls_failure(true, true)) return *failed;
     }
     if (rc == MOSQ_ERR_ERRNO) {
-        return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(errno))};
+        return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(error))};
     }
     if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_NOT_SUPPORTED) {
         return {ExitStatus::usage, fmt::format("Error: Unable to connect ({}).", mosquitto_strerror(rc))};
@@ -184,10 +189,10 @@ Outcome Session::connect(const Client& client)
     return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
 }
 
-std::optional<Outcome> Session::tls_failure(bool in_connect) const
+std::optional<Outcome> Session::tls_failure(bool in_connect, bool tls_error) const
 {
     if (m_got_connack) return std::nullopt;
-    auto failed = m_tls->failure(in_connect);
+    auto failed = m_tls->failure(in_connect, tls_error);
     if (!failed) return std::nullopt;
     return Outcome{failed->status, failed->text};
 }
@@ -301,8 +306,8 @@ Outcome Session::run(Client& client)
             finish({failure.status(), failure.what()});
         }
     }
-    // A failed handshake closes the socket without a disconnect callback.
-    if (!m_outcome) m_outcome = tls_failure(false);
+    // Only a failed handshake closes the socket without a disconnect callback.
+    if (!m_outcome) m_outcome = tls_failure(false, true);
     Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
     // What was received before the end is written now; if it cannot be, the job failed.
     if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
@@ -333,7 +338,8 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
     self.m_connected = false;
     self.m_closed = true;
     if (self.m_outcome) return;
-    if (auto failed = self.tls_failure(false)) {
+    // After the TCP connect all I/O is TLS when it is on: an errno error is OpenSSL's.
+    if (auto failed = self.tls_failure(false, rc == MOSQ_ERR_ERRNO)) {
         // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake
         self.m_outcome = std::move(failed);
     } else if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {

@@ -93,8 +93,9 @@ private:
 
     void configure();
     Outcome connect(const Client& client);
-    /// The outcome of a connection that ended before CONNACK because of TLS, if it did.
-    std::optional<Outcome> tls_failure(bool in_connect) const;
+    /// The outcome of a connection that ended before CONNACK because of TLS, if it did (see
+    /// Tls::failure for the flags).
+    std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
     void step(Client& client);
     int poll_timeout(const Client& client) const;
 

@@ -88,6 +88,7 @@ struct TlsContextData {
     std::string psk_identity;
     std::string psk;  ///< the key's bytes
     int verify_error = X509_V_OK;  ///< the last chain verification's result
+    bool certificate_wanted = false;  ///< the broker asked for a client certificate we lack
 
     TlsContextData() = default;
     TlsContextData(const TlsContextData&) = delete;
@@ -138,6 +139,14 @@ int verify_broker_chain(X509_STORE_CTX* store, void* arg)
     const int ok = X509_verify_cert(store);
     data->verify_error = X509_STORE_CTX_get_error(store);
     return ok > 0 ? 1 : 0;
+}
+
+/// Called when the broker asks for a client certificate and none was given: notes it, so that
+/// a refusal can be explained, and goes on without one.
+int note_certificate_wanted(SSL* ssl, X509**, EVP_PKEY**)
+{
+    if (TlsContextData* data = context_data(ssl)) data->certificate_wanted = true;
+    return 0;
 }
 
 /// Appends one NSS key log line; a write failure must not break the connection.
@@ -200,6 +209,23 @@ void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
     SSL_CTX_set_psk_client_callback(ctx, give_psk);
 }
 
+/// The reason of an alert the broker sent that nobody read: a TLS 1.3 broker refuses our
+/// certificate after our side of the handshake is done, and when writing CONNECT then fails
+/// (the broker reset the connection), the alert may still wait in the socket.
+std::string pending_alert(mosquitto* mosq)
+{
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq));
+    if (ssl == nullptr) return {};
+    ERR_clear_error();
+    char byte = 0;
+    std::string reason;
+    if (SSL_read(ssl, &byte, 1) <= 0) {
+        if (const char* text = ERR_reason_error_string(ERR_peek_error())) reason = text;
+    }
+    ERR_clear_error();
+    return reason;
+}
+
 }  // namespace
 
 TlsMode tls_mode(const Options& options)
@@ -259,7 +285,8 @@ void Tls::ContextFree::operator()(ssl_ctx_st* ctx) const
     SSL_CTX_free(ctx);
 }
 
-Tls::Tls(mosquitto* mosq, const Options& options) : m_mode(tls_mode(options)), m_insecure(options.tls.insecure)
+Tls::Tls(mosquitto* mosq, const Options& options)
+    : m_mode(tls_mode(options)), m_insecure(options.tls.insecure), m_mosq(mosq)
 {
     if (m_mode == TlsMode::off) return;
     const TlsOptions& tls = options.tls;
@@ -285,6 +312,7 @@ Tls::Tls(mosquitto* mosq, const Options& options) : m_mode(tls_mode(options)), m
     if (!SSL_CTX_set_ex_data(ctx, context_data_index(), data.get())) throw refused("Error: Unable to set SSL_CTX ex data.");
     m_data = data.release();
     SSL_CTX_set_cert_verify_callback(ctx, verify_broker_chain, m_data);
+    SSL_CTX_set_client_cert_cb(ctx, note_certificate_wanted);
     if (tls.keylog) SSL_CTX_set_keylog_callback(ctx, write_keylog);
     if (m_mode == TlsMode::psk) {
         set_up_psk(ctx, tls, *m_data);
@@ -360,7 +388,7 @@ void Tls::note_error_log(const char* line)
     }
 }
 
-std::optional<TlsFailure> Tls::failure(bool in_connect) const
+std::optional<TlsFailure> Tls::failure(bool in_connect, bool tls_error) const
 {
     if (!enabled()) return std::nullopt;
     if (m_data != nullptr && m_data->verify_error != X509_V_OK) {
@@ -371,8 +399,18 @@ std::optional<TlsFailure> Tls::failure(bool in_connect) const
     // libmosquitto builds the TLS context inside the connect call: its own error lines there
     // are about our files and settings (e.g. a CA file that holds no certificate).
     if (in_connect && !m_setup_error.empty()) return TlsFailure{ExitStatus::usage, m_setup_error};
+    // Said the same way however the refusal reached us (TLS 1.3 brokers refuse after our
+    // side of the handshake is done, and their alert may be lost to a reset).
+    if (m_data != nullptr && m_data->certificate_wanted) {
+        return TlsFailure{ExitStatus::tls_failed,
+                          "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key)"};
+    }
     if (!m_reason.empty()) return TlsFailure{ExitStatus::tls_failed, "Error: TLS handshake failed: " + m_reason};
-    if (in_connect) return TlsFailure{ExitStatus::tls_failed, "Error: TLS handshake failed."};
+    if (tls_error) {
+        const std::string alert = pending_alert(m_mosq);
+        return TlsFailure{ExitStatus::tls_failed,
+                          "Error: TLS handshake failed: " + (alert.empty() ? "the broker closed the connection" : alert)};
+    }
     return std::nullopt;
 }
 

@@ -62,10 +62,13 @@ public:
     /// Takes each error line libmosquitto logs (MOSQ_LOG_ERR): its own set-up errors and the
     /// OpenSSL errors of a failed handshake, which it takes off OpenSSL's error queue.
     void note_error_log(const char* line);
-    /// Why the connection failed, if TLS is the cause; nullopt otherwise. `in_connect`: the
-    /// failure came out of the connect call, where libmosquitto also builds the TLS context
-    /// (so its own error lines count, as set-up errors with status 1).
-    std::optional<TlsFailure> failure(bool in_connect) const;
+    /// Why the connection failed before CONNACK, if TLS is the cause; nullopt otherwise.
+    /// `in_connect`: it failed in the connect call, where libmosquitto also builds the TLS
+    /// context (so its own error lines count, as set-up errors with status 1). `tls_error`:
+    /// libmosquitto reported an error of the TLS layer, so TLS is the cause even when OpenSSL
+    /// gave no reason (a TLS 1.3 broker that refuses us may reset the connection before its
+    /// alert can be read).
+    std::optional<TlsFailure> failure(bool in_connect, bool tls_error) const;
 
 private:
     struct ContextFree {
@@ -73,6 +76,7 @@ private:
     };
     TlsMode m_mode = TlsMode::off;
     bool m_insecure = false;
+    mosquitto* m_mosq = nullptr;
     std::unique_ptr<ssl_ctx_st, ContextFree> m_context;
     TlsContextData* m_data = nullptr;  ///< owned by m_context (its ex data)
     std::string m_setup_error;      ///< libmosquitto's first own error line
