@@ -113,7 +113,7 @@ void apply_session_expiry(Options& o, const std::string& v)
 constexpr OptionDef k_connection[] = {
     {"-h,--host", "host", "broker host name or address (default: localhost)",
      [](Options& o, const std::string& v) { o.host = v; }},
-    {"-p,--port", "port", "broker port (default: 1883, 8883 with TLS; 0: unix socket at -h)",
+    {"-p,--port", "port", "broker port (default: 1883; 8883 with --cafile, --capath or --psk; 0: unix socket at -h)",
      [](Options& o, const std::string& v) {
          o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v));
      }},

@@ -188,7 +188,7 @@ std::string hex_to_bytes(const std::string& hex)
 /// this one ready-made.
 void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
 {
-    data.psk_identity = *tls.psk_identity;
+    data.psk_identity = tls.psk_identity.value_or("");  // required by the option checks
     data.psk = hex_to_bytes(*tls.psk);
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
     long lowest = TLS1_2_VERSION;
