@@ -13,6 +13,7 @@
 #include "error.h"
 #include "message_filter.h"
 #include "options_file.h"
+#include "tls.h"
 #include "topic.h"
 #include "url.h"
 
@@ -81,7 +82,7 @@ void apply_url(Options& o, const std::string& value)
     auto& url = std::get<BrokerUrl>(parsed);
     o.host = url.host;
     o.port = url.port;
-    o.tls_use_os_certs = url.tls;
+    if (url.tls) o.tls.use_os_certs = true;  // mqtt:// leaves an earlier --tls-use-os-certs alone
     if (url.username) o.username = url.username;
     if (url.password) o.password = url.password;
     if (o.tool == Tool::sub) {
@@ -156,7 +157,7 @@ void apply_property(Options& o, std::span<const std::string> values)
 constexpr OptionDef k_connection[] = {
     {"-h,--host", "host", "broker host name or address (default: localhost)",
      [](Options& o, const std::string& v) { o.host = v; }},
-    {"-p,--port", "port", "broker port (default: 1883, 8883 with TLS; 0: unix socket at -h)",
+    {"-p,--port", "port", "broker port (default: 1883; 8883 with --cafile, --capath or --psk; 0: unix socket at -h)",
      [](Options& o, const std::string& v) {
          o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v));
      }},
@@ -233,6 +234,49 @@ constexpr OptionDef k_subscribe_properties[] = {
      "MQTT 5 property for connect, subscribe, unsubscribe, disconnect or will; user-property takes a key and "
      "a value (selects MQTT 5)",
      nullptr, nullptr, property_argument_count, apply_property},
+};
+
+std::string lower_case(std::string text)
+{
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// TLS (both tools). The values are checked once all options are known (tls.cpp), as upstream
+// checks them when it sets TLS up.
+constexpr OptionDef k_tls[] = {
+    {"--cafile", "file", "trust the CA certificates in this PEM file; turns TLS on, port 8883",
+     [](Options& o, const std::string& v) { o.tls.cafile = v; }},
+    {"--capath", "directory", "trust the CA certificates in this (c_rehash'ed) directory; turns TLS on, port 8883",
+     [](Options& o, const std::string& v) { o.tls.capath = v; }},
+    {"--tls-use-os-certs", nullptr, "trust the system's CA certificates; turns TLS on",
+     [](Options& o, const std::string&) { o.tls.use_os_certs = true; }},
+    {"--cert", "file", "client certificate (PEM) to authenticate with; needs --key",
+     [](Options& o, const std::string& v) { o.tls.certfile = v; }},
+    {"--key", "file", "private key of the client certificate",
+     [](Options& o, const std::string& v) { o.tls.keyfile = v; }},
+    {"--keyform", "keyform", "form of --key: pem (default) or engine",
+     [](Options& o, const std::string& v) { o.tls.keyform = v; }},
+    {"--insecure", nullptr, "do not check that the broker's certificate is for the host name",
+     [](Options& o, const std::string&) { o.tls.insecure = true; }},
+    {"--tls-version", "version", "lowest TLS version: tlsv1.3, tlsv1.2 (default) or tlsv1.1",
+     [](Options& o, const std::string& v) { o.tls.version = lower_case(v); }},
+    {"--ciphers", "ciphers", "OpenSSL cipher list for TLS 1.2 and older",
+     [](Options& o, const std::string& v) { o.tls.ciphers = v; }},
+    {"--tls-alpn", "protocol", "application protocol to offer in ALPN, e.g. mqtt",
+     [](Options& o, const std::string& v) { o.tls.alpn = v; }},
+    {"--psk", "key", "TLS pre-shared key, in hex; turns TLS on, port 8883; needs --psk-identity",
+     [](Options& o, const std::string& v) { o.tls.psk = v; }},
+    {"--psk-identity", "identity", "identity of the pre-shared key",
+     [](Options& o, const std::string& v) { o.tls.psk_identity = v; }},
+    {"--tls-keylog", "file", "append the TLS secrets to this file (NSS key log format, for Wireshark)",
+     [](Options& o, const std::string& v) { o.tls.keylog = v; }},
+    {"--tls-engine", "engine_id", "OpenSSL engine to use for TLS",
+     [](Options& o, const std::string& v) { o.tls.engine = v; }},
+    {"--tls-engine-kpass-sha1", "kpass sha1", "SHA-1 of the engine key's password, 40 hex digits",
+     [](Options& o, const std::string& v) { o.tls.engine_kpass_sha1 = v; }},
+    {"--no-tls", nullptr, "ignore every TLS option, given before or after: plain TCP",
+     [](Options& o, const std::string&) { o.tls.no_tls = true; }},
 };
 
 constexpr OptionDef k_will[] = {
@@ -373,11 +417,11 @@ constexpr OptionDef k_output[] = {
 std::vector<Group> groups_for(Tool tool)
 {
     if (tool == Tool::pub) {
-        return {{"Connection", k_connection}, {"Message", k_message}, {"Publish", k_publish}, {"Will", k_will},
-                {"MQTT 5 properties", k_publish_properties}};
+        return {{"Connection", k_connection}, {"TLS", k_tls}, {"Message", k_message}, {"Publish", k_publish},
+                {"Will", k_will}, {"MQTT 5 properties", k_publish_properties}};
     }
-    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Output", k_output}, {"Will", k_will},
-            {"MQTT 5 properties", k_subscribe_properties}};
+    return {{"Connection", k_connection}, {"TLS", k_tls}, {"Subscribe", k_subscribe}, {"Output", k_output},
+            {"Will", k_will}, {"MQTT 5 properties", k_subscribe_properties}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -424,6 +468,7 @@ void check_combinations(Options& o)
 {
     if (o.will.payload_given && o.will.topic.empty()) fail("Will payload given, but no will topic given.");
     if (o.will.retain && o.will.topic.empty()) fail("Will retain given, but no will topic given.");
+    if (auto error = tls_option_conflict(o.tls)) fail(*error);
     if (!o.properties.will.empty() && o.will.topic.empty()) fail("Will properties given, but no will topic given.");
     const bool expiry_given =
         o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
@@ -450,6 +495,8 @@ void check_combinations(Options& o)
     } else if (o.topics.empty() || o.input == InputMode::none) {
         fail("Both topic and message must be supplied.");
     }
+    // Last, as upstream finds these only when it sets TLS up.
+    if (auto error = tls_option_error(o)) fail(*error);
 }
 
 std::string version_text(Tool tool)

@@ -34,16 +34,40 @@ struct Will {
     bool payload_given = false;
 };
 
+/// The TLS options as given (--cafile ... --no-tls); common/tls.cpp decides what they mean.
+/// A string option given with an empty value is still "given", as upstream's.
+struct TlsOptions {
+    std::optional<std::string> cafile;
+    std::optional<std::string> capath;
+    std::optional<std::string> certfile;      ///< --cert
+    std::optional<std::string> keyfile;       ///< --key
+    std::optional<std::string> keyform;       ///< "pem" or "engine"
+    std::optional<std::string> engine;        ///< --tls-engine
+    std::optional<std::string> engine_kpass_sha1;
+    std::optional<std::string> alpn;          ///< --tls-alpn
+    std::optional<std::string> version;       ///< --tls-version, lower case
+    std::optional<std::string> ciphers;
+    std::optional<std::string> psk;           ///< hex key
+    std::optional<std::string> psk_identity;
+    std::optional<std::string> keylog;        ///< --tls-keylog file
+    bool insecure = false;
+    bool use_os_certs = false;                ///< --tls-use-os-certs; set by -L mqtts:// too
+    bool no_tls = false;                      ///< --no-tls: every other TLS option is ignored
+
+    /// --cafile, --capath or --psk: the options that make 8883 the default port.
+    bool selects_tls_port() const { return !no_tls && (cafile || capath || psk); }
+};
+
 struct Options {
     Tool tool = Tool::pub;
 
     // Connection
     std::string host = "localhost";
-    std::optional<int> port;          ///< unset: 1883, or 8883 with TLS
+    std::optional<int> port;          ///< unset: 1883, or 8883 with --cafile/--capath/--psk
     std::string bind_address;         ///< -A
     bool nodelay = false;             ///< --nodelay: TCP_NODELAY
     std::optional<ProxyUrl> proxy;    ///< --proxy
-    bool tls_use_os_certs = false;    ///< set by -L mqtts://
+    TlsOptions tls;
     int keepalive = 60;
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
     std::string id_prefix;            ///< -I; the id is prefix + pid
@@ -91,7 +115,7 @@ struct Options {
     std::vector<std::string> unsubscribe;  ///< -U
 
     /// The port the session connects to.
-    int effective_port() const { return port.value_or(1883); }
+    int effective_port() const { return port.value_or(tls.selects_tls_port() ? 8883 : 1883); }
     /// The client id sent in CONNECT ("" lets the broker choose).
     std::string client_id() const;
 };

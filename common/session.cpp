@@ -131,7 +131,6 @@ void Session::configure()
     mosquitto_message_v5_callback_set(m_mosq, on_message_cb);
     mosquitto_subscribe_v5_callback_set(m_mosq, on_subscribe_cb);
     mosquitto_unsubscribe_v5_callback_set(m_mosq, on_unsubscribe_cb);
-    if (m_options.debug) mosquitto_log_callback_set(m_mosq, on_log_cb);
 
     if (m_options.username || m_options.password) {
         const char* user = m_options.username ? m_options.username->c_str() : nullptr;
@@ -161,9 +160,10 @@ void Session::configure()
     m_subscribe_properties = PropertyList(m_options.properties.subscribe);
     m_unsubscribe_properties = PropertyList(m_options.properties.unsubscribe);
     m_disconnect_properties = PropertyList(m_options.properties.disconnect);
-    if (m_options.tls_use_os_certs) {
-        mosquitto_int_option(m_mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
-    }
+    m_tls.emplace(m_mosq, m_options);
+    for (const auto& line : m_tls->warnings()) warn(line);
+    // libmosquitto logs why a TLS handshake failed (and takes it off OpenSSL's error queue).
+    if (m_options.debug || m_tls->enabled()) mosquitto_log_callback_set(m_mosq, on_log_cb);
 }
 
 Outcome Session::connect(const Client& client)
@@ -187,16 +187,24 @@ Outcome Session::connect(const Client& client)
     const auto deadline = client.deadline();
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     int rc = MOSQ_ERR_SUCCESS;
+    int error = 0;
     {
         ConnectAlarm alarm(deadline);
         errno = 0;
         rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
                                        m_options.keepalive, bind, properties.get());
+        error = errno;
     }
     if (rc == MOSQ_ERR_SUCCESS) return {};
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    // The handshake may end inside the connect call: as a TLS error, or as EPROTO (what
+    // libmosquitto makes of any OpenSSL error) when a TLS 1.3 broker refuses us as CONNECT
+    // is written; plain TCP errors are never EPROTO.
+    if (rc == MOSQ_ERR_TLS || (rc == MOSQ_ERR_ERRNO && error == EPROTO)) {
+        if (auto failed = tls_failure(true, true)) return *failed;
+    }
     if (rc == MOSQ_ERR_ERRNO) {
-        return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(errno))};
+        return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(error))};
     }
     if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_NOT_SUPPORTED) {
         return {ExitStatus::usage, fmt::format("Error: Unable to connect ({}).", mosquitto_strerror(rc))};
@@ -213,6 +221,14 @@ const mosquitto_property* Session::properties(PropertyCommand command) const
     case PropertyCommand::disconnect: return m_disconnect_properties.get();
     default: return nullptr;
     }
+}
+
+std::optional<Outcome> Session::tls_failure(bool in_connect, bool tls_error) const
+{
+    if (m_got_connack) return std::nullopt;
+    auto failed = m_tls->failure(in_connect, tls_error);
+    if (!failed) return std::nullopt;
+    return Outcome{failed->status, failed->text};
 }
 
 void Session::finish(Outcome outcome)
@@ -342,6 +358,8 @@ Outcome Session::run(Client& client)
             finish({failure.status(), failure.what()});
         }
     }
+    // Only a failed handshake closes the socket without a disconnect callback.
+    if (!m_outcome) m_outcome = tls_failure(false, true);
     Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
     // What was received before the end is written now; if it cannot be, the job failed.
     if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
@@ -374,7 +392,11 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
     self.m_connected = false;
     self.m_closed = true;
     if (self.m_outcome) return;
-    if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
+    // After the TCP connect all I/O is TLS when it is on: an errno error is OpenSSL's.
+    if (auto failed = self.tls_failure(false, rc == MOSQ_ERR_ERRNO)) {
+        // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake
+        self.m_outcome = std::move(failed);
+    } else if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
         self.m_outcome = Outcome{ExitStatus::no_connack,
                                  fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                              self.m_options.keepalive)};
@@ -426,11 +448,13 @@ void Session::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosqu
     if (self.m_client && !self.m_outcome) self.m_client->on_unsubscribe(self, mid);
 }
 
-void Session::on_log_cb(mosquitto*, void* userdata, int, const char* text)
+void Session::on_log_cb(mosquitto*, void* userdata, int level, const char* text)
 {
-    // Keep debug lines in order with the messages printed before them.
     Session& self = session_of(userdata);
     const InCallback in_callback(self);
+    if (level == MOSQ_LOG_ERR) self.m_tls->note_error_log(text);
+    if (!self.m_options.debug) return;
+    // Keep debug lines in order with the messages printed before them.
     if (self.m_client) self.m_client->flush();
     std::string line = text ? text : "";
     line += '\n';

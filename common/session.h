@@ -13,6 +13,7 @@
 
 #include "options.h"
 #include "property_list.h"
+#include "tls.h"
 
 namespace mqtt {
 
@@ -110,11 +111,15 @@ private:
     void configure();
     void send_disconnect();
     Outcome connect(const Client& client);
+    /// The outcome of a connection that ended before CONNACK because of TLS, if it did (see
+    /// Tls::failure for the flags).
+    std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
     void step(Client& client);
     int poll_timeout(const Client& client) const;
 
     const Options& m_options;
     mosquitto* m_mosq = nullptr;
+    std::optional<Tls> m_tls;
     Client* m_client = nullptr;
     int m_signal_fd = -1;
     bool m_connected = false;     ///< CONNACK success seen, socket still open

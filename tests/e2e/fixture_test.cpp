@@ -153,6 +153,20 @@ TEST_CASE("fixture: extra config lines reach mosquitto") {
     CHECK(RawClient(plain.port()).connect("") == 0);
 }
 
+TEST_CASE("fixture: a second listener gets a port of its own and its own settings") {
+    test::BrokerConfig config;
+    config.second_listener = "max_connections 1\n";
+    test::Broker broker(config);
+    REQUIRE(broker.second_port() > 0);
+    CHECK(broker.second_port() != broker.port());
+    RawClient first(broker.second_port());
+    CHECK(first.connect("first") == 0);
+    // The second listener's limit applies to it alone.
+    CHECK(RawClient(broker.second_port()).connect("second") == -1);
+    CHECK(RawClient(broker.port()).connect("third") == 0);
+    CHECK(test::Broker().second_port() == 0);
+}
+
 TEST_CASE("fixture: a broker that cannot start throws with mosquitto's complaint") {
     try {
         test::Broker broker({.username = {}, .password = {}, .extra = "no_such_option 1"});

@@ -50,7 +50,8 @@ void write_file(const std::string& path, const std::string& text) {
     if (!out.flush()) throw std::runtime_error("test::Broker: cannot write " + path);
 }
 
-std::string config_text(const BrokerConfig& config, const std::string& dir, int port) {
+std::string config_text(const BrokerConfig& config, const std::string& dir, int port,
+                        int second_port) {
     std::string text = "listener " + std::to_string(port) + " 127.0.0.1\n";
     if (config.username.empty()) {
         text += "allow_anonymous true\n";
@@ -68,6 +69,10 @@ std::string config_text(const BrokerConfig& config, const std::string& dir, int 
             "user root\n";
     text += config.extra;
     if (!config.extra.empty() && config.extra.back() != '\n') text += '\n';
+    if (!config.second_listener.empty()) {
+        text += "listener " + std::to_string(second_port) + " 127.0.0.1\n" + config.second_listener;
+        if (config.second_listener.back() != '\n') text += '\n';
+    }
     return text;
 }
 
@@ -150,7 +155,12 @@ Broker::~Broker() {
 
 bool Broker::start() {
     m_port = free_port();
-    write_file(m_dir + "/mosquitto.conf", config_text(m_config, m_dir, m_port));
+    if (!m_config.second_listener.empty()) {
+        do {
+            m_second_port = free_port();
+        } while (m_second_port == m_port);
+    }
+    write_file(m_dir + "/mosquitto.conf", config_text(m_config, m_dir, m_port, m_second_port));
     // mosquitto appends to its log: start each attempt afresh so that only this attempt's
     // lines count below.
     std::filesystem::remove(m_dir + "/mosquitto.log");

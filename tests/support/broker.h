@@ -20,7 +20,14 @@ struct BrokerConfig {
     std::string password;
     /// Extra lines appended verbatim to mosquitto.conf (e.g. "message_size_limit 100").
     std::string extra;
+    /// When not empty, a second listener on another free 127.0.0.1 port (Broker::second_port())
+    /// configured by these lines, written after its "listener" line and after `extra` (e.g.
+    /// "cafile ...", "certfile ...", "keyfile ...", "require_certificate true", "psk_hint h").
+    std::string second_listener = {};  // "= {}": designated initializers may stop before it
 };
+
+/// A 127.0.0.1 TCP port the kernel considers free now; someone may take it before it is used.
+int free_port();
 
 /// Starts `mosquitto -c <generated conf>` and waits (bounded) until it accepts connections,
 /// retrying on a new port if another process took the chosen one first. Throws
@@ -38,6 +45,9 @@ public:
 
     int port() const { return m_port; }
     std::string port_str() const { return std::to_string(m_port); }
+    /// The port of BrokerConfig::second_listener (0 when there is none).
+    int second_port() const { return m_second_port; }
+    std::string second_port_str() const { return std::to_string(m_second_port); }
     const std::string& dir() const { return m_dir; }
 
     /// The broker's log so far (log_type all).
@@ -56,12 +66,13 @@ public:
     void stop();
 
 private:
-    /// One attempt on a fresh port: false if that port was taken, throws on other failures.
+    /// One attempt on fresh ports: false if a port was taken, throws on other failures.
     bool start();
 
     BrokerConfig m_config;
     std::string m_dir;
     int m_port = 0;
+    int m_second_port = 0;
     pid_t m_pid = -1;
 };
 

@@ -1,0 +1,417 @@
+#include "tls.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <mosquitto.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <string_view>
+#include <unistd.h>
+
+#include "error.h"
+#include "exit_status.h"
+
+namespace mqtt {
+
+namespace {
+
+bool equal_nocase(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool is_hex(std::string_view text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+/// The options that only mean something over TLS, in the order the man page lists them.
+std::optional<std::string> first_tls_only_option(const TlsOptions& tls)
+{
+    const std::pair<bool, const char*> options[] = {
+        {tls.certfile.has_value(), "--cert"},
+        {tls.keyfile.has_value(), "--key"},
+        {tls.keyform.has_value(), "--keyform"},
+        {tls.insecure, "--insecure"},
+        {tls.alpn.has_value(), "--tls-alpn"},
+        {tls.version.has_value(), "--tls-version"},
+        {tls.ciphers.has_value(), "--ciphers"},
+        {tls.keylog.has_value(), "--tls-keylog"},
+        {tls.engine.has_value(), "--tls-engine"},
+        {tls.engine_kpass_sha1.has_value(), "--tls-engine-kpass-sha1"},
+    };
+    for (const auto& [given, name] : options) {
+        if (given) return name;
+    }
+    return std::nullopt;
+}
+
+/// The system's CA directory as OpenSSL's default verify paths name it (SSL_CERT_DIR first).
+std::string system_cert_dir()
+{
+    const char* env = std::getenv(X509_get_default_cert_dir_env());
+    return env != nullptr && *env != '\0' ? env : X509_get_default_cert_dir();
+}
+
+/// OpenSSL's reason text for one of libmosquitto's "OpenSSL Error[n]: error:0A000086:..."
+/// log lines: the code is parsed back, so the text does not depend on the line's layout.
+std::string openssl_reason(std::string_view line)
+{
+    const auto at = line.find("error:");
+    if (at == std::string_view::npos) return std::string(line);
+    const std::string code_text(line.substr(at + 6, 8));
+    char* end = nullptr;
+    const unsigned long code = std::strtoul(code_text.c_str(), &end, 16);
+    if (end != code_text.c_str() + code_text.size() || code_text.size() != 8) return std::string(line.substr(at));
+    if (const char* reason = ERR_reason_error_string(code)) return reason;
+    const auto colon = line.rfind(':');
+    return std::string(line.substr(colon + 1));
+}
+
+}  // namespace
+
+/// Attached to the SSL_CTX (as its ex data) so that it lives exactly as long as the context
+/// libmosquitto holds.
+struct TlsContextData {
+    std::string host;
+    bool check_host = true;
+    int keylog_fd = -1;
+    std::string psk_identity;
+    std::string psk;  ///< the key's bytes
+    int verify_error = X509_V_OK;  ///< the last chain verification's result
+    bool certificate_wanted = false;  ///< the broker asked for a client certificate we lack
+
+    TlsContextData() = default;
+    TlsContextData(const TlsContextData&) = delete;
+    TlsContextData& operator=(const TlsContextData&) = delete;
+    ~TlsContextData()
+    {
+        if (keylog_fd >= 0) ::close(keylog_fd);
+    }
+};
+
+namespace {
+
+void free_context_data(void*, void* data, CRYPTO_EX_DATA*, int, long, void*)
+{
+    delete static_cast<TlsContextData*>(data);  // ownership handed over in Tls::Tls
+}
+
+int context_data_index()
+{
+    static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, free_context_data);
+    return index;
+}
+
+TlsContextData* context_data(const SSL* ssl)
+{
+    return static_cast<TlsContextData*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), context_data_index()));
+}
+
+int pass_preverify(int ok, X509_STORE_CTX*)
+{
+    return ok;
+}
+
+/// Verifies the broker's chain, then its host name with OpenSSL's own check. libmosquitto
+/// 2.0.11 checks the host name in a per-certificate callback that cannot find its client on
+/// a context it did not create (it refuses every certificate then), so ours replaces it.
+int verify_broker_chain(X509_STORE_CTX* store, void* arg)
+{
+    auto* data = static_cast<TlsContextData*>(arg);
+    X509_STORE_CTX_set_verify_cb(store, pass_preverify);
+    if (data->check_host) {
+        X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(store);
+        // An address must match an IP entry of the certificate, a name a DNS entry (or CN).
+        if (X509_VERIFY_PARAM_set1_ip_asc(param, data->host.c_str()) != 1) {
+            X509_VERIFY_PARAM_set1_host(param, data->host.c_str(), data->host.size());
+        }
+    }
+    const int ok = X509_verify_cert(store);
+    data->verify_error = X509_STORE_CTX_get_error(store);
+    return ok > 0 ? 1 : 0;
+}
+
+/// Called when the broker asks for a client certificate and none was given: notes it, so that
+/// a refusal can be explained, and goes on without one.
+int note_certificate_wanted(SSL* ssl, X509**, EVP_PKEY**)
+{
+    if (TlsContextData* data = context_data(ssl)) data->certificate_wanted = true;
+    return 0;
+}
+
+/// Appends one NSS key log line; a write failure must not break the connection.
+void write_keylog(const SSL* ssl, const char* line)
+{
+    const TlsContextData* data = context_data(ssl);
+    if (data == nullptr || data->keylog_fd < 0) return;
+    std::string text = line;
+    text += '\n';
+    if (::write(data->keylog_fd, text.data(), text.size()) < 0) {
+        // Best effort, as a debugging aid.
+    }
+}
+
+/// Gives OpenSSL the identity and key of --psk for a TLS-PSK handshake (TLS 1.2 and 1.3).
+unsigned int give_psk(SSL* ssl, const char* /*hint*/, char* identity, unsigned int max_identity, unsigned char* psk,
+                      unsigned int max_psk)
+{
+    const TlsContextData* data = context_data(ssl);
+    if (data == nullptr || data->psk_identity.size() >= max_identity || data->psk.size() > max_psk) return 0;
+    std::memcpy(identity, data->psk_identity.c_str(), data->psk_identity.size() + 1);
+    std::memcpy(psk, data->psk.data(), data->psk.size());
+    return static_cast<unsigned int>(data->psk.size());
+}
+
+std::string hex_to_bytes(const std::string& hex)
+{
+    std::string bytes;
+    // An odd digit count reads as if it had a leading 0, as libmosquitto's BN_hex2bn does.
+    const std::string even = hex.size() % 2 ? "0" + hex : hex;
+    for (std::size_t i = 0; i < even.size(); i += 2) {
+        bytes += static_cast<char>(std::stoi(even.substr(i, 2), nullptr, 16));
+    }
+    return bytes;
+}
+
+/// Sets up a TLS-PSK context the way libmosquitto would. libmosquitto 2.0.11 cannot do it on a
+/// context it did not create (its PSK callback does not find its client there), so it gets
+/// this one ready-made.
+void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
+{
+    data.psk_identity = tls.psk_identity.value_or("");  // required by the option checks
+    data.psk = hex_to_bytes(*tls.psk);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
+    long lowest = TLS1_2_VERSION;
+    if (tls.version == "tlsv1.3") lowest = TLS1_3_VERSION;
+    if (tls.version == "tlsv1.1") lowest = TLS1_1_VERSION;
+    SSL_CTX_set_min_proto_version(ctx, lowest);
+    if (tls.ciphers && SSL_CTX_set_cipher_list(ctx, tls.ciphers->c_str()) != 1) {
+        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to set TLS ciphers. Check cipher list \"{}\".", *tls.ciphers));
+    }
+    if (tls.alpn) {
+        std::string wire(1, static_cast<char>(tls.alpn->size()));
+        wire += *tls.alpn;
+        if (SSL_CTX_set_alpn_protos(ctx, reinterpret_cast<const unsigned char*>(wire.data()),
+                                    static_cast<unsigned int>(wire.size())) != 0) {
+            throw Failure(ExitStatus::usage, "Error: Problem setting TLS ALPN protocol.");
+        }
+    }
+    SSL_CTX_set_psk_client_callback(ctx, give_psk);
+}
+
+/// The reason of an alert the broker sent that nobody read: a TLS 1.3 broker refuses our
+/// certificate after our side of the handshake is done, and when writing CONNECT then fails
+/// (the broker reset the connection), the alert may still wait in the socket.
+std::string pending_alert(mosquitto* mosq)
+{
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq));
+    if (ssl == nullptr) return {};
+    ERR_clear_error();
+    char byte = 0;
+    std::string reason;
+    if (SSL_read(ssl, &byte, 1) <= 0) {
+        if (const char* text = ERR_reason_error_string(ERR_peek_error())) reason = text;
+    }
+    ERR_clear_error();
+    return reason;
+}
+
+}  // namespace
+
+TlsMode tls_mode(const Options& options)
+{
+    const TlsOptions& tls = options.tls;
+    if (tls.no_tls) return TlsMode::off;
+    if (tls.cafile || tls.capath) return TlsMode::ca_files;
+    if (tls.psk) return TlsMode::psk;
+    // mosquitto 2.0+: port 8883 alone means TLS with the system's certificates.
+    if (tls.use_os_certs || options.port == 8883) return TlsMode::os_certs;
+    return TlsMode::off;
+}
+
+std::optional<std::string> tls_option_conflict(const TlsOptions& tls)
+{
+    if (tls.certfile.has_value() != tls.keyfile.has_value()) {
+        return "Both certfile and keyfile must be provided if one of them is set.";
+    }
+    if (tls.keyform && !tls.keyfile) return "If keyform is set, keyfile must be also specified.";
+    if (tls.engine_kpass_sha1 && (!tls.keyform || !tls.engine)) {
+        return "when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.";
+    }
+    if ((tls.cafile || tls.capath) && tls.psk) return "Only one of --psk or --cafile/--capath may be used at once.";
+    if (tls.psk && !tls.psk_identity) return "--psk-identity required if --psk used.";
+    return std::nullopt;
+}
+
+std::optional<std::string> tls_option_error(const Options& options)
+{
+    const TlsOptions& tls = options.tls;
+    if (tls.no_tls) return std::nullopt;
+    if (tls_mode(options) == TlsMode::off) {
+        // Upstream ignores them and connects in plain text: the user meant TLS.
+        if (auto name = first_tls_only_option(tls)) {
+            return *name + " needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs.";
+        }
+        return std::nullopt;
+    }
+    // In the order upstream sets them up.
+    if (tls.psk && (tls.psk->empty() || !is_hex(*tls.psk))) return "Problem setting TLS-PSK options.";
+    if (tls.keyform && !equal_nocase(*tls.keyform, "pem") && !equal_nocase(*tls.keyform, "engine")) {
+        return "Problem setting key form, it must be one of 'pem' or 'engine'.";
+    }
+    if (tls.engine_kpass_sha1 && (tls.engine_kpass_sha1->size() != 40 || !is_hex(*tls.engine_kpass_sha1))) {
+        return "Problem setting TLS engine key pass sha, is it a 40 character hex string?";
+    }
+    // libmosquitto sends one protocol name, cut at 254 bytes; an empty one is dropped.
+    if (tls.alpn && (tls.alpn->empty() || tls.alpn->size() > 254)) return "Problem setting TLS ALPN protocol.";
+    if (tls.version && *tls.version != "tlsv1.3" && *tls.version != "tlsv1.2" && *tls.version != "tlsv1.1") {
+        return "Problem setting TLS options, check the options are valid.";
+    }
+    return std::nullopt;
+}
+
+void Tls::ContextFree::operator()(ssl_ctx_st* ctx) const
+{
+    SSL_CTX_free(ctx);
+}
+
+Tls::Tls(mosquitto* mosq, const Options& options)
+    : m_mode(tls_mode(options)), m_insecure(options.tls.insecure), m_mosq(mosq)
+{
+    if (m_mode == TlsMode::off) return;
+    const TlsOptions& tls = options.tls;
+    const auto refused = [](const std::string& text) { return Failure(ExitStatus::usage, text); };
+
+    auto data = std::make_unique<TlsContextData>();
+    data->host = options.host;
+    // Port 0 is a unix socket: there is no host name to check (as libmosquitto).
+    data->check_host = !tls.insecure && options.effective_port() != 0;
+    if (tls.keylog) {
+        data->keylog_fd = ::open(tls.keylog->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (data->keylog_fd < 0) {
+            throw refused(fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, std::strerror(errno)));
+        }
+    }
+
+    // Our own context, which libmosquitto fills with its defaults (CA, client certificate,
+    // version, ciphers, ALPN) except for PSK: it carries the key log callback and the host
+    // name check, and keeps the result of the certificate check for failure().
+    m_context.reset(SSL_CTX_new(TLS_client_method()));
+    if (!m_context) throw refused("Error: Unable to create SSL_CTX.");
+    SSL_CTX* ctx = m_context.get();
+    if (!SSL_CTX_set_ex_data(ctx, context_data_index(), data.get())) throw refused("Error: Unable to set SSL_CTX ex data.");
+    m_data = data.release();
+    SSL_CTX_set_cert_verify_callback(ctx, verify_broker_chain, m_data);
+    SSL_CTX_set_client_cert_cb(ctx, note_certificate_wanted);
+    if (tls.keylog) SSL_CTX_set_keylog_callback(ctx, write_keylog);
+    if (m_mode == TlsMode::psk) {
+        set_up_psk(ctx, tls, *m_data);
+        mosquitto_void_option(mosq, MOSQ_OPT_SSL_CTX, ctx);  // takes a reference of its own
+        mosquitto_int_option(mosq, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0);
+        return;
+    }
+    mosquitto_void_option(mosq, MOSQ_OPT_SSL_CTX, ctx);
+    mosquitto_int_option(mosq, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 1);
+
+    const char* cert = tls.certfile ? tls.certfile->c_str() : nullptr;
+    const char* key = tls.keyfile ? tls.keyfile->c_str() : nullptr;
+    int rc = MOSQ_ERR_SUCCESS;
+    if (m_mode == TlsMode::ca_files) {
+        rc = mosquitto_tls_set(mosq, tls.cafile ? tls.cafile->c_str() : nullptr, tls.capath ? tls.capath->c_str() : nullptr,
+                               cert, key, nullptr);
+    } else {
+        // libmosquitto 2.0.11 takes a client certificate (and a context of ours) only together
+        // with a CA file or directory: naming the system's CA directory, which its default
+        // paths load anyway, lets --cert/--key work with the system's store too.
+        const std::string dir = system_cert_dir();
+        rc = mosquitto_tls_set(mosq, nullptr, dir.c_str(), cert, key, nullptr);
+    }
+    if (rc == MOSQ_ERR_INVAL) throw refused("Error: Problem setting TLS options: File not found.");
+    if (rc != MOSQ_ERR_SUCCESS) throw refused(fmt::format("Error: Problem setting TLS options: {}.", mosquitto_strerror(rc)));
+    if (tls.use_os_certs || m_mode == TlsMode::os_certs) mosquitto_int_option(mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+
+    if (tls.insecure && mosquitto_tls_insecure_set(mosq, true) != MOSQ_ERR_SUCCESS) {
+        throw refused("Error: Problem setting TLS insecure option.");
+    }
+    if (tls.engine && mosquitto_string_option(mosq, MOSQ_OPT_TLS_ENGINE, tls.engine->c_str()) != MOSQ_ERR_SUCCESS) {
+        throw refused(fmt::format("Error: Problem setting TLS engine, is {} a valid engine?", *tls.engine));
+    }
+    if (tls.keyform && mosquitto_string_option(mosq, MOSQ_OPT_TLS_KEYFORM, tls.keyform->c_str()) != MOSQ_ERR_SUCCESS) {
+        throw refused("Error: Problem setting key form, it must be one of 'pem' or 'engine'.");
+    }
+    if (tls.engine_kpass_sha1 &&
+        mosquitto_string_option(mosq, MOSQ_OPT_TLS_ENGINE_KPASS_SHA1, tls.engine_kpass_sha1->c_str()) != MOSQ_ERR_SUCCESS) {
+        throw refused("Error: Problem setting TLS engine key pass sha, is it a 40 character hex string?");
+    }
+    if (tls.alpn && mosquitto_string_option(mosq, MOSQ_OPT_TLS_ALPN, tls.alpn->c_str()) != MOSQ_ERR_SUCCESS) {
+        throw refused("Error: Problem setting TLS ALPN protocol.");
+    }
+    // The certificate is always verified (1): --insecure only skips the host name, as in
+    // mosquitto 2.0 (2.1 would verify nothing when --tls-version or --ciphers is given too).
+    if ((tls.version || tls.ciphers) &&
+        mosquitto_tls_opts_set(mosq, 1, tls.version ? tls.version->c_str() : nullptr,
+                               tls.ciphers ? tls.ciphers->c_str() : nullptr) != MOSQ_ERR_SUCCESS) {
+        throw refused("Error: Problem setting TLS options, check the options are valid.");
+    }
+}
+
+Tls::~Tls() = default;
+
+std::vector<std::string> Tls::warnings() const
+{
+    std::vector<std::string> lines;
+    if (m_insecure && (m_mode == TlsMode::ca_files || m_mode == TlsMode::os_certs)) {
+        lines.emplace_back("Warning: --insecure: the broker's certificate host name is not checked.");
+    }
+    return lines;
+}
+
+void Tls::note_error_log(const char* line)
+{
+    if (!enabled() || line == nullptr) return;
+    std::string_view text(line);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    if (text.rfind("OpenSSL Error[", 0) == 0) {
+        if (m_reason.empty()) m_reason = openssl_reason(text);
+    } else if (m_setup_error.empty() && !text.empty()) {
+        m_setup_error = text.rfind("Error", 0) == 0 ? std::string(text) : "Error: " + std::string(text);
+    }
+}
+
+std::optional<TlsFailure> Tls::failure(bool in_connect, bool tls_error) const
+{
+    if (!enabled()) return std::nullopt;
+    if (m_data != nullptr && m_data->verify_error != X509_V_OK) {
+        return TlsFailure{ExitStatus::tls_failed,
+                          fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
+                                      X509_verify_cert_error_string(m_data->verify_error))};
+    }
+    // libmosquitto builds the TLS context inside the connect call: its own error lines there
+    // are about our files and settings (e.g. a CA file that holds no certificate).
+    if (in_connect && !m_setup_error.empty()) return TlsFailure{ExitStatus::usage, m_setup_error};
+    // Said the same way however the refusal reached us (TLS 1.3 brokers refuse after our
+    // side of the handshake is done, and their alert may be lost to a reset).
+    if (m_data != nullptr && m_data->certificate_wanted) {
+        return TlsFailure{ExitStatus::tls_failed,
+                          "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key)"};
+    }
+    if (!m_reason.empty()) return TlsFailure{ExitStatus::tls_failed, "Error: TLS handshake failed: " + m_reason};
+    if (tls_error) {
+        const std::string alert = pending_alert(m_mosq);
+        return TlsFailure{ExitStatus::tls_failed,
+                          "Error: TLS handshake failed: " + (alert.empty() ? "the broker closed the connection" : alert)};
+    }
+    return std::nullopt;
+}
+
+}  // namespace mqtt

@@ -1,0 +1,86 @@
+// TLS for the broker connection (--cafile ... --no-tls): which settings apply, by upstream's
+// rules; the libmosquitto and OpenSSL calls that set them up; and one clear line when the
+// handshake fails or the broker's certificate does not verify.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "options.h"
+
+struct mosquitto;
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only tls.cpp includes OpenSSL
+
+namespace mqtt {
+
+/// What the connection trusts, decided from Options alone.
+enum class TlsMode {
+    off,       ///< plain TCP (no TLS option, or --no-tls)
+    ca_files,  ///< --cafile/--capath (plus the system's store with --tls-use-os-certs)
+    psk,       ///< --psk
+    os_certs,  ///< the system's store: --tls-use-os-certs, mqtts://, or -p 8883 alone
+};
+
+TlsMode tls_mode(const Options& options);
+
+/// Upstream's checks between TLS options (certificate and key pairing, --keyform, the engine
+/// key pass, --psk against --cafile/--capath, --psk-identity). They run even with --no-tls, as
+/// upstream's do. Returns the error text without "Error: ", or nullopt.
+std::optional<std::string> tls_option_conflict(const TlsOptions& tls);
+
+/// The values upstream refuses only when it sets TLS up (PSK key, --keyform, engine key pass,
+/// ALPN, --tls-version), and options that would do nothing because no option turns TLS on.
+/// Nothing is checked with --no-tls. Returns the error text without "Error: ", or nullopt.
+std::optional<std::string> tls_option_error(const Options& options);
+
+/// What the TLS callbacks need; lives as long as the TLS context (tls.cpp).
+struct TlsContextData;
+
+/// A connection that failed in TLS: the exit status and the one line for stderr.
+struct TlsFailure {
+    int status = 0;
+    std::string text;
+};
+
+/// The TLS side of one connection: sets libmosquitto up as Options ask, then tells whether a
+/// failed connection failed in TLS, and why.
+class Tls {
+public:
+    /// Sets TLS up on `mosq` (nothing when tls_mode() is off). Throws Failure with status 1
+    /// and upstream's line when a setting is refused (e.g. "Error: Problem setting TLS
+    /// options: File not found.") or the key log file cannot be opened.
+    Tls(mosquitto* mosq, const Options& options);
+    ~Tls();
+    Tls(const Tls&) = delete;
+    Tls& operator=(const Tls&) = delete;
+
+    bool enabled() const { return m_mode != TlsMode::off; }
+    /// Lines for stderr before connecting (--insecure says what it gives up).
+    std::vector<std::string> warnings() const;
+    /// Takes each error line libmosquitto logs (MOSQ_LOG_ERR): its own set-up errors and the
+    /// OpenSSL errors of a failed handshake, which it takes off OpenSSL's error queue.
+    void note_error_log(const char* line);
+    /// Why the connection failed before CONNACK, if TLS is the cause; nullopt otherwise.
+    /// `in_connect`: it failed in the connect call, where libmosquitto also builds the TLS
+    /// context (so its own error lines count, as set-up errors with status 1). `tls_error`:
+    /// libmosquitto reported an error of the TLS layer, so TLS is the cause even when OpenSSL
+    /// gave no reason (a TLS 1.3 broker that refuses us may reset the connection before its
+    /// alert can be read).
+    std::optional<TlsFailure> failure(bool in_connect, bool tls_error) const;
+
+private:
+    struct ContextFree {
+        void operator()(ssl_ctx_st* ctx) const;
+    };
+    TlsMode m_mode = TlsMode::off;
+    bool m_insecure = false;
+    mosquitto* m_mosq = nullptr;
+    std::unique_ptr<ssl_ctx_st, ContextFree> m_context;
+    TlsContextData* m_data = nullptr;  ///< owned by m_context (its ex data)
+    std::string m_setup_error;      ///< libmosquitto's first own error line
+    std::string m_reason;           ///< OpenSSL's reason for the first error of the handshake
+};
+
+}  // namespace mqtt
