@@ -153,7 +153,8 @@ constexpr OptionDef k_connection[] = {
          o.keepalive = static_cast<int>(
              integer_or(v, 5, 65535, "Invalid keepalive given, it must be between 5 and 65535 inclusive."));
      }},
-    {"-V,--protocol-version", "version", "mqttv5, mqttv311 or mqttv31 (default: mqttv311)", apply_protocol,
+    {"-V,--protocol-version", "version", "mqttv5, mqttv311 or mqttv31 (default: mqttv311; mqtt-rr: mqttv5)",
+     apply_protocol,
      "Error: --protocol-version argument given but no version specified."},
     {"-c,--disable-clean-session", nullptr, "keep the session when disconnecting (needs -i)",
      [](Options& o, const std::string&) { o.clean_session = false; }},
@@ -189,7 +190,9 @@ constexpr OptionDef k_will[] = {
      [](Options& o, const std::string&) { o.will.retain = true; }},
 };
 
-constexpr OptionDef k_publish[] = {
+// The topic and QoS of what a tool publishes: mqtt-pub's messages, mqtt-rr's request (whose
+// QoS is also that of the response subscription).
+constexpr OptionDef k_publish_topic[] = {
     {"-t,--topic", "topic", "topic to publish to",
      [](Options& o, const std::string& v) {
          if (auto error = check_publish_topic(v, "-t")) fail(*error);
@@ -197,6 +200,9 @@ constexpr OptionDef k_publish[] = {
      }},
     {"-q,--qos", "QoS", "quality of service, 0, 1 or 2 (default: 0)",
      [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
+};
+
+constexpr OptionDef k_publish[] = {
     {"-r,--retain", nullptr, "ask the broker to retain the message",
      [](Options& o, const std::string&) { o.retain = true; }},
     {"--repeat", "count", "publish the message this many times (default: 1)",
@@ -225,10 +231,14 @@ constexpr OptionDef k_message[] = {
      }},
     {"-s,--stdin-file", nullptr, "send all of standard input as one message",
      [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); }},
-    {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); }},
     {"-n,--null-message", nullptr, "send an empty message",
      [](Options& o, const std::string&) { set_input(o, InputMode::null_message); }},
+};
+
+// mqtt-pub only: mqtt-rr sends one request.
+constexpr OptionDef k_message_lines[] = {
+    {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
+     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); }},
 };
 
 constexpr OptionDef k_subscribe[] = {
@@ -240,12 +250,8 @@ constexpr OptionDef k_subscribe[] = {
      [](Options& o, const std::string& v) { add_filter(o.filter_out, v, "-T"); }},
     {"-U,--unsubscribe", "unsubscribe topic", "unsubscribe from this filter after subscribing",
      [](Options& o, const std::string& v) { add_filter(o.unsubscribe, v, "-U"); }},
-    {"-R", nullptr, "do not print stale (retained) messages",
-     [](Options& o, const std::string&) { o.no_retained = true; }},
     {"--retained-only", nullptr, "print only retained messages; end at the first live one",
      [](Options& o, const std::string&) { o.retained_only = true; }},
-    {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
-     [](Options& o, const std::string&) { o.retain_as_published = true; }},
     {"--remove-retained", nullptr, "clear each retained message received (publishes an empty retained one)",
      [](Options& o, const std::string&) { o.remove_retained = true; }},
     {"--random-filter", "chance", "print only this percentage of messages, 0.1-100",
@@ -270,20 +276,37 @@ constexpr OptionDef k_subscribe[] = {
          if (!seconds || *seconds <= 0.0) fail("Invalid idle timeout \"" + v + "\".");
          o.idle_timeout = *seconds;
      }},
-    {"--ready-file", "path", "create this file once every subscription is acknowledged",
-     [](Options& o, const std::string& v) {
-         if (v.empty()) fail("Invalid ready file ''.");
-         o.ready_file = v;
-     }},
     {"-E", nullptr, "end once the subscriptions are acknowledged",
      [](Options& o, const std::string&) { o.exit_after_subscribe = true; }},
     {"-C", "count", "end after this many messages",
      [](Options& o, const std::string& v) {
          o.msg_count = static_cast<long>(integer_or(v, 1, INT32_MAX, "Invalid message count \"" + v + "\"."));
      }},
+};
+
+// What mqtt-sub and mqtt-rr share about receiving: which messages, and when to give up.
+constexpr OptionDef k_receive[] = {
+    {"-R", nullptr, "do not print stale (retained) messages",
+     [](Options& o, const std::string&) { o.no_retained = true; }},
+    {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
+     [](Options& o, const std::string&) { o.retain_as_published = true; }},
+    {"--ready-file", "path", "create this file once every subscription is acknowledged",
+     [](Options& o, const std::string& v) {
+         if (v.empty()) fail("Invalid ready file ''.");
+         o.ready_file = v;
+     }},
     {"-W", "timeout", "end with status 27 after this many seconds",
      [](Options& o, const std::string& v) {
          o.timeout = static_cast<int>(integer_or(v, 1, 2147483, "Invalid timeout \"" + v + "\"."));
+     }},
+};
+
+// mqtt-rr: where the response comes back.
+constexpr OptionDef k_request[] = {
+    {"-e", "response topic", "topic to receive the response on (MQTT 5 default: a unique one)",
+     [](Options& o, const std::string& v) {
+         if (auto error = check_publish_topic(v, "-e")) fail(*error);
+         o.response_topic = v;
      }},
 };
 
@@ -304,10 +327,19 @@ constexpr OptionDef k_output[] = {
 
 std::vector<Group> groups_for(Tool tool)
 {
-    if (tool == Tool::pub) {
-        return {{"Connection", k_connection}, {"Message", k_message}, {"Publish", k_publish}, {"Will", k_will}};
+    switch (tool) {
+    case Tool::pub:
+        return {{"Connection", k_connection}, {"Message", k_message},     {"Message", k_message_lines},
+                {"Publish", k_publish_topic}, {"Publish", k_publish},     {"Will", k_will}};
+    case Tool::rr:
+        return {{"Connection", k_connection}, {"Request", k_publish_topic}, {"Request", k_request},
+                {"Message", k_message},       {"Response", k_receive},      {"Output", k_output},
+                {"Will", k_will}};
+    case Tool::sub:
+        break;
     }
-    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Output", k_output}, {"Will", k_will}};
+    return {{"Connection", k_connection}, {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
+            {"Output", k_output},         {"Will", k_will}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -338,6 +370,15 @@ void check_combinations(Options& o)
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
         }
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
+    } else if (o.tool == Tool::rr) {
+        // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.
+        if (o.topics.empty() || o.input == InputMode::none) {
+            fail("All of topic, message, and response topic must be supplied.");
+        }
+        if (o.response_topic.empty() && o.protocol != k_mqtt5) {
+            fail(fmt::format("A response topic (-e) must be supplied with MQTT {}, whose requests cannot carry one.",
+                             o.protocol == k_mqtt31 ? "3.1" : "3.1.1"));
+        }
     } else if (o.topics.empty() || o.input == InputMode::none) {
         fail("Both topic and message must be supplied.");
     }
@@ -355,13 +396,23 @@ std::string version_text(Tool tool)
 
 std::string program_name(Tool tool)
 {
-    return tool == Tool::pub ? "mqtt-pub" : "mqtt-sub";
+    switch (tool) {
+    case Tool::pub:
+        return "mqtt-pub";
+    case Tool::rr:
+        return "mqtt-rr";
+    case Tool::sub:
+        break;
+    }
+    return "mqtt-sub";
 }
 
 CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args)
 {
-    CLI::App app{tool == Tool::pub ? "Publish MQTT messages." : "Subscribe to MQTT topics and print the messages.",
-                 program_name(tool)};
+    const char* description = tool == Tool::pub  ? "Publish MQTT messages."
+                              : tool == Tool::rr ? "Publish an MQTT request and print the response."
+                                                 : "Subscribe to MQTT topics and print the messages.";
+    CLI::App app{description, program_name(tool)};
     app.set_help_flag();
     app.footer(fmt::format("Exit status: 0 on success; see the EXIT STATUS section of {}(1).", program_name(tool)));
     app.add_flag("--help")->description("print this help and exit");
@@ -384,6 +435,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args)
 
     CommandLine result;
     result.options.tool = tool;
+    if (tool == Tool::rr) result.options.protocol = k_mqtt5;  // request/response is an MQTT 5 feature
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         // Left to right as upstream: --help or --version ends parsing where it stands.

@@ -167,6 +167,8 @@ Outcome Session::connect(const Client& client)
             mosquitto_property_add_int16(&properties.list, MQTT_PROP_RECEIVE_MAXIMUM,
                                          static_cast<std::uint16_t>(m_options.msg_count));
         }
+        // mqtt-rr takes one response at a time, as mosquitto_rr (its -C is fixed at 1).
+        if (m_options.tool == Tool::rr) mosquitto_property_add_int16(&properties.list, MQTT_PROP_RECEIVE_MAXIMUM, 1);
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     const auto deadline = client.deadline();
