@@ -130,8 +130,8 @@ const char* protocol_name(int protocol)
 bool tool_sends(Tool tool, PropertyCommand command)
 {
     switch (command) {
-    case PropertyCommand::publish: return tool == Tool::pub;
-    case PropertyCommand::subscribe:
+    case PropertyCommand::publish: return tool == Tool::pub || tool == Tool::rr;
+    case PropertyCommand::subscribe: return tool == Tool::sub || tool == Tool::rr;
     case PropertyCommand::unsubscribe: return tool == Tool::sub;
     default: return true;
     }
@@ -198,7 +198,8 @@ constexpr OptionDef k_connection[] = {
          o.keepalive = static_cast<int>(
              integer_or(v, 5, 65535, "Invalid keepalive given, it must be between 5 and 65535 inclusive."));
      }},
-    {"-V,--protocol-version", "version", "mqttv5, mqttv311 or mqttv31 (default: mqttv311)", apply_protocol,
+    {"-V,--protocol-version", "version", "mqttv5, mqttv311 or mqttv31 (default: mqttv311; mqtt-rr: mqttv5)",
+     apply_protocol,
      "Error: --protocol-version argument given but no version specified."},
     {"-c,--disable-clean-session", nullptr, "keep the session when disconnecting (needs -i)",
      [](Options& o, const std::string&) { o.clean_session = false; }},
@@ -226,6 +227,13 @@ constexpr OptionDef k_publish_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, publish, disconnect or will; user-property takes a key and a value "
      "(selects MQTT 5)",
+     nullptr, nullptr, property_argument_count, apply_property},
+};
+
+constexpr OptionDef k_request_properties[] = {
+    {"-D,--property", k_property_values,
+     "MQTT 5 property for connect, publish (the request), subscribe (the response topic), disconnect or will; "
+     "user-property takes a key and a value",
      nullptr, nullptr, property_argument_count, apply_property},
 };
 
@@ -296,7 +304,9 @@ constexpr OptionDef k_will[] = {
      [](Options& o, const std::string&) { o.will.retain = true; }},
 };
 
-constexpr OptionDef k_publish[] = {
+// The topic and QoS of what a tool publishes: mqtt-pub's messages, mqtt-rr's request (whose
+// QoS is also that of the response subscription).
+constexpr OptionDef k_publish_topic[] = {
     {"-t,--topic", "topic", "topic to publish to",
      [](Options& o, const std::string& v) {
          if (auto error = check_publish_topic(v, "-t")) fail(*error);
@@ -304,6 +314,9 @@ constexpr OptionDef k_publish[] = {
      }},
     {"-q,--qos", "QoS", "quality of service, 0, 1 or 2 (default: 0)",
      [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
+};
+
+constexpr OptionDef k_publish[] = {
     {"-r,--retain", nullptr, "ask the broker to retain the message",
      [](Options& o, const std::string&) { o.retain = true; }},
     {"--repeat", "count", "publish the message this many times (default: 1)",
@@ -335,11 +348,15 @@ constexpr OptionDef k_message[] = {
     {"-s,--stdin-file", nullptr, "send all of standard input as one message",
      [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); },
      nullptr, nullptr, nullptr, true},
-    {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); },
-     nullptr, nullptr, nullptr, true},
     {"-n,--null-message", nullptr, "send an empty message",
      [](Options& o, const std::string&) { set_input(o, InputMode::null_message); },
+     nullptr, nullptr, nullptr, true},
+};
+
+// mqtt-pub only: mqtt-rr sends one request.
+constexpr OptionDef k_message_lines[] = {
+    {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
+     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); },
      nullptr, nullptr, nullptr, true},
 };
 
@@ -352,12 +369,8 @@ constexpr OptionDef k_subscribe[] = {
      [](Options& o, const std::string& v) { add_filter(o.filter_out, v, "-T"); }},
     {"-U,--unsubscribe", "unsubscribe topic", "unsubscribe from this filter after subscribing",
      [](Options& o, const std::string& v) { add_filter(o.unsubscribe, v, "-U"); }},
-    {"-R", nullptr, "do not print stale (retained) messages",
-     [](Options& o, const std::string&) { o.no_retained = true; }},
     {"--retained-only", nullptr, "print only retained messages; end at the first live one",
      [](Options& o, const std::string&) { o.retained_only = true; }},
-    {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
-     [](Options& o, const std::string&) { o.retain_as_published = true; }},
     {"--remove-retained", nullptr, "clear each retained message received (publishes an empty retained one)",
      [](Options& o, const std::string&) { o.remove_retained = true; }},
     {"--random-filter", "chance", "print only this percentage of messages, 0.1-100",
@@ -382,20 +395,37 @@ constexpr OptionDef k_subscribe[] = {
          if (!seconds || *seconds <= 0.0) fail("Invalid idle timeout \"" + v + "\".");
          o.idle_timeout = *seconds;
      }},
-    {"--ready-file", "path", "create this file once every subscription is acknowledged",
-     [](Options& o, const std::string& v) {
-         if (v.empty()) fail("Invalid ready file ''.");
-         o.ready_file = v;
-     }},
     {"-E", nullptr, "end once the subscriptions are acknowledged",
      [](Options& o, const std::string&) { o.exit_after_subscribe = true; }},
     {"-C", "count", "end after this many messages",
      [](Options& o, const std::string& v) {
          o.msg_count = static_cast<long>(integer_or(v, 1, INT32_MAX, "Invalid message count \"" + v + "\"."));
      }},
+};
+
+// What mqtt-sub and mqtt-rr share about receiving: which messages, and when to give up.
+constexpr OptionDef k_receive[] = {
+    {"-R", nullptr, "do not print stale (retained) messages",
+     [](Options& o, const std::string&) { o.no_retained = true; }},
+    {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
+     [](Options& o, const std::string&) { o.retain_as_published = true; }},
+    {"--ready-file", "path", "create this file once every subscription is acknowledged",
+     [](Options& o, const std::string& v) {
+         if (v.empty()) fail("Invalid ready file ''.");
+         o.ready_file = v;
+     }},
     {"-W", "timeout", "end with status 27 after this many seconds",
      [](Options& o, const std::string& v) {
          o.timeout = static_cast<int>(integer_or(v, 1, 2147483, "Invalid timeout \"" + v + "\"."));
+     }},
+};
+
+// mqtt-rr: where the response comes back.
+constexpr OptionDef k_request[] = {
+    {"-e", "response topic", "topic to receive the response on (MQTT 5 default: a unique one)",
+     [](Options& o, const std::string& v) {
+         if (auto error = check_publish_topic(v, "-e")) fail(*error);
+         o.response_topic = v;
      }},
 };
 
@@ -416,12 +446,20 @@ constexpr OptionDef k_output[] = {
 
 std::vector<Group> groups_for(Tool tool)
 {
-    if (tool == Tool::pub) {
-        return {{"Connection", k_connection}, {"TLS", k_tls}, {"Message", k_message}, {"Publish", k_publish},
-                {"Will", k_will}, {"MQTT 5 properties", k_publish_properties}};
+    switch (tool) {
+    case Tool::pub:
+        return {{"Connection", k_connection},    {"TLS", k_tls},           {"Message", k_message},
+                {"Message", k_message_lines},    {"Publish", k_publish_topic}, {"Publish", k_publish},
+                {"Will", k_will},                {"MQTT 5 properties", k_publish_properties}};
+    case Tool::rr:
+        return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
+                {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
+                {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}};
+    case Tool::sub:
+        break;
     }
-    return {{"Connection", k_connection}, {"TLS", k_tls}, {"Subscribe", k_subscribe}, {"Output", k_output},
-            {"Will", k_will}, {"MQTT 5 properties", k_subscribe_properties}};
+    return {{"Connection", k_connection}, {"TLS", k_tls},       {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
+            {"Output", k_output},         {"Will", k_will},     {"MQTT 5 properties", k_subscribe_properties}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -463,6 +501,23 @@ void check_properties(const Options& o)
     }
 }
 
+/// mqtt-rr puts the response topic and correlation data into the request itself: a
+/// user's correlation data replaces the random one, a user's response topic clashes.
+void take_request_properties(Options& o)
+{
+    if (o.properties.find(PropertyCommand::publish, MQTT_PROP_RESPONSE_TOPIC)) {
+        throw UsageError("Error in PUBLISH properties: Duplicate response topic.");
+    }
+    auto& publish = o.properties.publish;
+    for (auto it = publish.begin(); it != publish.end(); ++it) {
+        if (it->identifier == MQTT_PROP_CORRELATION_DATA) {
+            o.correlation_data = it->value;
+            publish.erase(it);
+            break;
+        }
+    }
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
@@ -490,8 +545,18 @@ void check_combinations(Options& o)
         }
     }
     check_properties(o);
+    if (o.tool == Tool::rr) take_request_properties(o);
     if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
+    } else if (o.tool == Tool::rr) {
+        // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.
+        if (o.topics.empty() || o.input == InputMode::none) {
+            fail("All of topic, message, and response topic must be supplied.");
+        }
+        if (o.response_topic.empty() && o.protocol != k_mqtt5) {
+            fail(fmt::format("A response topic (-e) must be supplied with MQTT {}, whose requests cannot carry one.",
+                             o.protocol == k_mqtt31 ? "3.1" : "3.1.1"));
+        }
     } else if (o.topics.empty() || o.input == InputMode::none) {
         fail("Both topic and message must be supplied.");
     }
@@ -511,7 +576,15 @@ std::string version_text(Tool tool)
 
 std::string program_name(Tool tool)
 {
-    return tool == Tool::pub ? "mqtt-pub" : "mqtt-sub";
+    switch (tool) {
+    case Tool::pub:
+        return "mqtt-pub";
+    case Tool::rr:
+        return "mqtt-rr";
+    case Tool::sub:
+        break;
+    }
+    return "mqtt-sub";
 }
 
 namespace {
@@ -534,7 +607,9 @@ struct Scan {
 class OptionTable {
 public:
     explicit OptionTable(Tool tool)
-        : m_app(tool == Tool::pub ? "Publish MQTT messages." : "Subscribe to MQTT topics and print the messages.",
+        : m_app(tool == Tool::pub  ? "Publish MQTT messages."
+                : tool == Tool::rr ? "Publish an MQTT request and print the response."
+                                   : "Subscribe to MQTT topics and print the messages.",
                 program_name(tool))
     {
         m_app.set_help_flag();
@@ -657,7 +732,7 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
         return std::make_pair(given.front(), std::move(*text));
     }
     const std::string name = program_name(tool);
-    const std::string fallback = tool == Tool::pub ? "mosquitto_pub" : "mosquitto_sub";
+    const std::string fallback = tool == Tool::pub ? "mosquitto_pub" : tool == Tool::rr ? "mosquitto_rr" : "mosquitto_sub";
     for (const auto& path : default_options_files(name, fallback, environment)) {
         if (auto text = read_options_file(path)) return std::make_pair(path, std::move(*text));
     }
@@ -686,6 +761,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     OptionTable table(tool);
     CommandLine result;
     result.options.tool = tool;
+    if (tool == Tool::rr) result.options.protocol = k_mqtt5;  // request/response is an MQTT 5 feature
 
     // Left to right as upstream: --help or --version ends parsing where it stands.
     const Scan command_line = table.scan(args, true);

@@ -13,9 +13,9 @@
 
 namespace mqtt {
 
-enum class Tool { pub, sub };
+enum class Tool { pub, sub, rr };
 
-/// Where mqtt-pub's payload comes from (-m, -f, -s, -l, -n).
+/// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).
 enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message };
 
 /// MQTT protocol levels as they go on the wire (and as libmosquitto numbers them).
@@ -83,10 +83,10 @@ struct Options {
     PropertyLists properties;         ///< -D, per packet; any of them selects MQTT 5
 
     // Topics and QoS
-    std::vector<std::string> topics;  ///< pub: exactly one; sub: the filters
+    std::vector<std::string> topics;  ///< pub: exactly one; rr: the request topic; sub: the filters
     int qos = 0;
 
-    // mqtt-pub
+    // mqtt-pub, and mqtt-rr's request
     InputMode input = InputMode::none;
     std::string message;              ///< -m text
     std::string file;                 ///< -f path
@@ -94,7 +94,13 @@ struct Options {
     long repeat = 1;
     double repeat_delay = 0.0;        ///< seconds
 
-    // mqtt-sub
+    // mqtt-rr
+    std::string response_topic;       ///< -e; empty: with MQTT 5 the requester picks a unique one
+    /// Correlation data for the request when the user chose it (to come with -D publish
+    /// correlation-data); unset: the requester makes up 16 random bytes.
+    std::optional<std::string> correlation_data;
+
+    // mqtt-sub (and what mqtt-rr shares: output, -R, --retain-as-published, -W, --ready-file)
     bool verbose = false;             ///< -v
     bool no_eol = false;              ///< -N
     std::optional<Format> format;     ///< -F, compiled; it takes precedence over -v

@@ -182,6 +182,11 @@ Outcome Session::connect(const Client& client)
             properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16,
                                            static_cast<std::uint32_t>(m_options.msg_count)));
         }
+        // mqtt-rr takes one response at a time, as mosquitto_rr (its -C is fixed at 1).
+        if (m_options.tool == Tool::rr &&
+            !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
+            properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16, 1));
+        }
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     const auto deadline = client.deadline();

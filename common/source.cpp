@@ -131,26 +131,40 @@ std::string read_file(const std::string& path)
     return read_all(fd.get(), fmt::format("file \"{}\"", path));
 }
 
-std::unique_ptr<Source> make_source(const Options& options)
+std::string load_payload(const Options& options)
 {
     switch (options.input) {
     case InputMode::message:
-        return std::make_unique<FixedSource>(options.message, options.repeat);
+        return options.message;
     case InputMode::file:
-        return std::make_unique<FixedSource>(read_file(options.file), options.repeat);
+        return read_file(options.file);
     case InputMode::stdin_whole: {
         std::string payload = read_all(STDIN_FILENO, "standard input");
         if (payload.empty()) throw Failure(ExitStatus::usage, "Error: Zero length input.");
-        return std::make_unique<FixedSource>(std::move(payload), options.repeat);
+        return payload;
     }
     case InputMode::stdin_lines:
-        return std::make_unique<LineSource>(STDIN_FILENO);
     case InputMode::null_message:
-        return std::make_unique<FixedSource>(std::string(), options.repeat);
     case InputMode::none:
         break;
     }
-    return std::make_unique<FixedSource>(std::string(), 0);
+    return {};
+}
+
+std::unique_ptr<Source> make_source(const Options& options)
+{
+    switch (options.input) {
+    case InputMode::stdin_lines:
+        return std::make_unique<LineSource>(STDIN_FILENO);
+    case InputMode::none:
+        return std::make_unique<FixedSource>(std::string(), 0);
+    case InputMode::message:
+    case InputMode::file:
+    case InputMode::stdin_whole:
+    case InputMode::null_message:
+        break;
+    }
+    return std::make_unique<FixedSource>(load_payload(options), options.repeat);
 }
 
 }  // namespace mqtt

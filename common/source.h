@@ -1,5 +1,6 @@
 // Where mqtt-pub's messages come from: a fixed payload (-m -f -s -n, --repeat times) or
 // standard input split into lines (-l), read in large blocks only as fast as they are sent.
+// mqtt-rr's request is such a fixed payload.
 #pragma once
 
 #include <cstddef>
@@ -81,6 +82,10 @@ private:
 std::string read_all(int fd, const std::string& what);
 /// The whole file `path` (-f). Throws Failure (usage) with upstream's text.
 std::string read_file(const std::string& path);
+
+/// The one payload of -m, -f, -s or -n (mqtt-rr's request, mqtt-pub's repeated message),
+/// reading the file or all of stdin now. Throws Failure (usage) with upstream's text.
+std::string load_payload(const Options& options);
 
 /// The source for `options` (-m -f -s -l -n), reading files and whole stdin now.
 std::unique_ptr<Source> make_source(const Options& options);

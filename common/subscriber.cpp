@@ -2,8 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
 
@@ -12,10 +10,13 @@
 namespace mqtt {
 
 Subscriber::Subscriber(const Options& options, Sink& sink)
-    : m_options(options), m_sink(sink), m_formatter(options), m_filter(options), m_random(std::random_device{}())
+    : m_options(options),
+      m_sink(sink),
+      m_formatter(options),
+      m_filter(options),
+      m_ready_file(options.ready_file),
+      m_random(std::random_device{}())
 {
-    // A ready file left from an earlier run must not announce this one.
-    if (!options.ready_file.empty()) ::unlink(options.ready_file.c_str());
     // -W bounds the whole run, connecting included.
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
 }
@@ -81,14 +82,10 @@ void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> gr
 
 bool Subscriber::signal_ready(Session& session)
 {
-    if (m_options.ready_file.empty()) return true;
-    const int fd = ::open(m_options.ready_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        session.finish({ExitStatus::usage, fmt::format("Error: Unable to create ready file \"{}\": {}.",
-                                                       m_options.ready_file, std::strerror(errno))});
+    if (auto error = m_ready_file.create()) {
+        session.finish({ExitStatus::usage, std::move(*error)});
         return false;
     }
-    ::close(fd);
     return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include "format.h"
 #include "message_filter.h"
+#include "ready_file.h"
 #include "session.h"
 #include "sink.h"
 
@@ -44,6 +45,7 @@ private:
     Sink& m_sink;
     Formatter m_formatter;
     MessageFilter m_filter;
+    ReadyFile m_ready_file;
     long m_received = 0;
     bool m_stopping = false;                   ///< done; waiting for removals to be acknowledged
     std::optional<Outcome> m_pending_outcome;  ///< the outcome once they are

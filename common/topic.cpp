@@ -15,7 +15,7 @@ std::optional<std::string> check_publish_topic(const std::string& topic, const s
     if (!valid_mqtt_utf8(topic)) return "Malformed UTF-8 in " + what + " argument.";
     if (topic.empty()) return "Invalid topic '', a topic must not be empty.";
     if (mosquitto_pub_topic_check2(topic.data(), topic.size()) != MOSQ_ERR_SUCCESS) {
-        const std::string kind = what == "--will-topic" ? "will" : "publish";
+        const std::string kind = what == "--will-topic" ? "will" : what == "-e" ? "response" : "publish";
         return "Invalid " + kind + " topic '" + topic + "', does it contain '+' or '#'?";
     }
     return std::nullopt;

@@ -1,4 +1,4 @@
-// Topic names and filters: the checks upstream makes on -t, -T, -U and --will-topic, and
+// Topic names and filters: the checks upstream makes on -t, -e, -T, -U and --will-topic, and
 // matching a topic against a filter (-T). Wraps libmosquitto's own checks so that what we
 // accept is exactly what the library will send.
 #pragma once
@@ -9,7 +9,8 @@
 namespace mqtt {
 
 /// Why a topic or filter is unusable, as the text after "Error: " would say; nullopt if fine.
-/// `what` names the option for the UTF-8 message (e.g. "-t", "--will-topic").
+/// `what` names the option (e.g. "-t", "-e", "-T", "--will-topic"): the UTF-8 message names
+/// it, the others the kind of topic it takes (publish, response, will; subscription, ...).
 std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what);
 std::optional<std::string> check_filter(const std::string& filter, const std::string& what);
 

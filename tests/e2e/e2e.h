@@ -45,6 +45,7 @@ inline Args at(const test::Broker& broker, const std::string& name, const Args& 
 
 inline Args pub(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-pub", args); }
 inline Args sub(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-sub", args); }
+inline Args rr(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-rr", args); }
 
 /// A broker configuration with one account (anonymous clients refused).
 inline test::BrokerConfig with_account(const std::string& username, const std::string& password)

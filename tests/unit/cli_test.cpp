@@ -312,3 +312,130 @@ TEST_CASE("-D errors: upstream's lines, and properties a tool never sends")
     CHECK(mqtt::parse_command_line(Tool::sub, {"--help"}).text.find("connect, subscribe, unsubscribe, disconnect or will") !=
           std::string::npos);
 }
+
+TEST_CASE("mqtt-rr: MQTT 5 by default; -e, the request topic and message")
+{
+    const Options o = parse(Tool::rr, {"-t", "service/time", "-e", "me/answer", "-m", "now?"});
+    CHECK(o.protocol == mqtt::k_mqtt5);
+    CHECK(o.topics == std::vector<std::string>{"service/time"});
+    CHECK(o.response_topic == "me/answer");
+    CHECK(o.input == InputMode::message);
+    CHECK(o.message == "now?");
+    CHECK_FALSE(o.correlation_data);
+    // Without -e the requester picks the response topic; -L gives the request topic.
+    const Options url = parse(Tool::rr, {"-L", "mqtt://broker:1999/service/x", "-n"});
+    CHECK(url.response_topic.empty());
+    CHECK(url.topics == std::vector<std::string>{"service/x"});
+    CHECK(url.input == InputMode::null_message);
+    // MQTT 3.1.1 and 3.1 work with a response topic given.
+    CHECK(parse(Tool::rr, {"-V", "311", "-t", "q", "-e", "r", "-m", "x"}).protocol == mqtt::k_mqtt311);
+    CHECK(parse(Tool::rr, {"-t", "q", "-e", "r", "-m", "x", "-V", "mqttv31"}).protocol == mqtt::k_mqtt31);
+}
+
+TEST_CASE("mqtt-rr accepts the common set plus its own options, as mosquitto_rr 2.1")
+{
+    const std::vector<std::vector<std::string>> accepted = {
+        {"-f", "request.json"}, {"-s"}, {"-n"}, {"-F", "%t %p"}, {"-N"}, {"--pretty"}, {"-R"},
+        {"--retain-as-published"}, {"-v"}, {"-W", "5"}, {"--ready-file", "/tmp/ready"}, {"-q", "2"},
+        {"-i", "me"}, {"-k", "30"}, {"--will-topic", "w"}, {"-d"}, {"--quiet"}, {"-x", "60"}, {"-M", "5"},
+    };
+    for (const auto& extra : accepted) {
+        CAPTURE(extra.front());
+        std::vector<std::string> args = {"-t", "q", "-e", "r"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        // -f, -s and -n bring their own message.
+        if (extra.front() != "-f" && extra.front() != "-s" && extra.front() != "-n") {
+            args.insert(args.end(), {"-m", "x"});
+        }
+        CHECK_NOTHROW(mqtt::parse_command_line(Tool::rr, args));
+    }
+    const Options o = parse(Tool::rr, {"-t", "q", "-m", "x", "-R", "--retain-as-published", "-W", "3", "-v", "-N",
+                                       "--ready-file", "/tmp/r", "-F", "%p"});
+    CHECK(o.no_retained);
+    CHECK(o.retain_as_published);
+    CHECK(o.timeout == 3);
+    CHECK(o.verbose);
+    CHECK(o.no_eol);
+    CHECK(o.ready_file == "/tmp/r");
+    CHECK(o.format);
+}
+
+TEST_CASE("mqtt-rr refuses what only mqtt-pub or mqtt-sub take, and its own bad input")
+{
+    struct Case {
+        std::vector<std::string> args;
+        std::string error;
+    };
+    const Case cases[] = {
+        {{"-C", "1"}, "Error: Unknown option '-C'."},
+        {{"-E"}, "Error: Unknown option '-E'."},
+        {{"-l"}, "Error: Unknown option '-l'."},
+        {{"--stdin-line"}, "Error: Unknown option '--stdin-line'."},
+        {{"-r"}, "Error: Unknown option '-r'."},
+        {{"--retain"}, "Error: Unknown option '--retain'."},
+        {{"--random-filter", "5"}, "Error: Unknown option '--random-filter'."},
+        {{"--remove-retained"}, "Error: Unknown option '--remove-retained'."},
+        {{"--repeat", "2"}, "Error: Unknown option '--repeat'."},
+        {{"--repeat-delay", "1"}, "Error: Unknown option '--repeat-delay'."},
+        {{"--retained-only"}, "Error: Unknown option '--retained-only'."},
+        {{"-T", "x"}, "Error: Unknown option '-T'."},
+        {{"-U", "x"}, "Error: Unknown option '-U'."},
+        {{"-w"}, "Error: Unknown option '-w'."},
+        {{"--grep", "x"}, "Error: Unknown option '--grep'."},
+        {{"--grep-topic", "x"}, "Error: Unknown option '--grep-topic'."},
+        {{"--idle-timeout", "1"}, "Error: Unknown option '--idle-timeout'."},
+        {{"-e"}, "Error: -e argument given but no response topic specified."},
+        {{"-t", "q", "-m", "x", "-e", "r/#"}, "Error: Invalid response topic 'r/#', does it contain '+' or '#'?"},
+        {{"-t", "q", "-m", "x", "-e", "r/+/x"}, "Error: Invalid response topic 'r/+/x', does it contain '+' or '#'?"},
+        {{"-t", "q", "-m", "x", "-e", ""}, "Error: Invalid topic '', a topic must not be empty."},
+        {{"-t", "q", "-m", "x", "-e", "r\xff"}, "Error: Malformed UTF-8 in -e argument."},
+        {{"-t", "q/#", "-m", "x", "-e", "r"}, "Error: Invalid publish topic 'q/#', does it contain '+' or '#'?"},
+        {{"-m", "x", "-e", "r"}, "Error: All of topic, message, and response topic must be supplied."},
+        {{"-t", "q", "-e", "r"}, "Error: All of topic, message, and response topic must be supplied."},
+        {{}, "Error: All of topic, message, and response topic must be supplied."},
+        {{"-V", "311"}, "Error: All of topic, message, and response topic must be supplied."},
+        {{"-t", "q", "-m", "x", "-V", "311"},
+         "Error: A response topic (-e) must be supplied with MQTT 3.1.1, whose requests cannot carry one."},
+        {{"-t", "q", "-m", "x", "-V", "31"},
+         "Error: A response topic (-e) must be supplied with MQTT 3.1, whose requests cannot carry one."},
+        {{"-t", "q", "-m", "x", "-n"}, "Error: Only one type of message can be sent at once."},
+        {{"-t", "q", "-m", "x", "-W", "0"}, "Error: Invalid timeout \"0\"."},
+        {{"-t", "q", "-m", "x", "-F", "%y"}, "Error: Invalid format specifier 'y'."},
+        {{"-t", "q", "-m", "x", "-c"},
+         "Error: You must provide a client id if you are using an infinite session expiry interval."},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.error);
+        CHECK(error_of(Tool::rr, c.args) == c.error);
+    }
+    CHECK(error_of(Tool::pub, {"-t", "q", "-m", "x", "-e", "r"}) == "Error: Unknown option '-e'.");
+    CHECK(error_of(Tool::sub, {"-t", "q", "-e", "r"}) == "Error: Unknown option '-e'.");
+    CHECK(error_of(Tool::pub, {"-t", "q", "-m", "x", "--ready-file", "f"}) == "Error: Unknown option '--ready-file'.");
+    CHECK(error_of(Tool::pub, {"-t", "q", "-m", "x", "-R"}) == "Error: Unknown option '-R'.");
+}
+
+TEST_CASE("mqtt-rr --help and --version")
+{
+    const CommandLine help = mqtt::parse_command_line(Tool::rr, {"--help"});
+    CHECK(help.action == CommandLine::Action::help);
+    CHECK(help.text.find("-e <response topic>") != std::string::npos);
+    CHECK(help.text.find("--ready-file") != std::string::npos);
+    CHECK(help.text.find("-l,--stdin-line") == std::string::npos);
+    CHECK(help.text.find("mqtt-rr(1)") != std::string::npos);
+    const CommandLine version = mqtt::parse_command_line(Tool::rr, {"--version"});
+    CHECK(version.text.rfind("mqtt-rr version ", 0) == 0);
+}
+
+TEST_CASE("mqtt-rr with -D: the user's correlation data replaces the random one; a response topic clashes")
+{
+    const Options o = parse(Tool::rr, {"-t", "q", "-m", "x", "-D", "publish", "correlation-data", "my-id", "-D",
+                                       "publish", "content-type", "text/plain"});
+    CHECK(o.correlation_data == "my-id");
+    REQUIRE(o.properties.publish.size() == 1);
+    CHECK(o.properties.publish[0].name == "content-type");
+    CHECK(error_of(Tool::rr, {"-t", "q", "-m", "x", "-D", "publish", "response-topic", "r"}) ==
+          "Error in PUBLISH properties: Duplicate response topic.");
+    CHECK(parse(Tool::rr, {"-t", "q", "-m", "x", "-D", "subscribe", "user-property", "k", "v"}).properties.subscribe.size() == 1);
+    CHECK(error_of(Tool::rr, {"-t", "q", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"}) ==
+          "Error: unsubscribe properties are not used by mqtt-rr, which sends no UNSUBSCRIBE.");
+}

@@ -97,3 +97,26 @@ TEST_CASE("read_file: whole files, upstream's error for a missing one")
     CHECK_THROWS_WITH_AS(mqtt::read_file("/tmp"), "Error: Unable to read file \"/tmp\": it is a directory.",
                          mqtt::Failure);
 }
+
+TEST_CASE("load_payload: the one payload of -m, -f and -n (mqtt-rr's request)")
+{
+    mqtt::Options options;
+    options.input = mqtt::InputMode::message;
+    options.message = "text";
+    CHECK(mqtt::load_payload(options) == "text");
+
+    options.input = mqtt::InputMode::null_message;
+    CHECK(mqtt::load_payload(options).empty());
+
+    char path[] = "/tmp/mqtt-tools-payload-XXXXXX";
+    const int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    const std::string data("\x00\x01 request\n", 11);
+    REQUIRE(::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()));
+    ::close(fd);
+    options.input = mqtt::InputMode::file;
+    options.file = path;
+    CHECK(mqtt::load_payload(options) == data);
+    ::unlink(path);
+    CHECK_THROWS_AS(mqtt::load_payload(options), mqtt::Failure);
+}

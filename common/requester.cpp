@@ -1,0 +1,226 @@
+#include "requester.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+#include <mqtt_protocol.h>
+#include <new>
+#include <random>
+
+#include "error.h"
+#include "exit_status.h"
+
+namespace mqtt {
+
+namespace {
+
+constexpr std::size_t k_correlation_size = 16;  // 128 bits: no two requests ever share it
+constexpr std::size_t k_max_binary_property = 65535;
+
+/// Owns the property list of the request.
+struct RequestProperties {
+    mosquitto_property* list = nullptr;
+    RequestProperties() = default;
+    RequestProperties(const RequestProperties&) = delete;
+    RequestProperties& operator=(const RequestProperties&) = delete;
+    ~RequestProperties() { mosquitto_property_free_all(&list); }
+};
+
+std::string hex(std::string_view bytes)
+{
+    static constexpr char k_digits[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(bytes.size() * 2);
+    for (const char c : bytes) {
+        const auto byte = static_cast<unsigned char>(c);
+        text += k_digits[byte >> 4];
+        text += k_digits[byte & 0x0f];
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string random_bytes(std::size_t count)
+{
+    std::random_device device;
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::string bytes(count, '\0');
+    for (char& c : bytes) c = static_cast<char>(static_cast<unsigned char>(byte(device)));
+    return bytes;
+}
+
+std::string unique_response_topic()
+{
+    return "mqtt-rr/response/" + hex(random_bytes(16));
+}
+
+Correlation correlate(const mosquitto_property* properties, std::string_view expected)
+{
+    void* value = nullptr;
+    std::uint16_t length = 0;
+    if (properties == nullptr ||
+        mosquitto_property_read_binary(properties, MQTT_PROP_CORRELATION_DATA, &value, &length, false) == nullptr) {
+        return Correlation::missing;
+    }
+    const bool same = std::string_view(static_cast<const char*>(value), length) == expected;
+    std::free(value);
+    return same ? Correlation::matches : Correlation::different;
+}
+
+Requester::Requester(const Options& options, Sink& sink, std::string request)
+    : m_options(options),
+      m_sink(sink),
+      m_formatter(options),
+      m_ready_file(options.ready_file),
+      m_request(std::move(request)),
+      m_response_topic(options.response_topic.empty() ? unique_response_topic() : options.response_topic)
+{
+    // MQTT 3 cannot carry correlation data: there the first message on the topic is the response.
+    if (options.protocol == k_mqtt5) {
+        m_correlation = options.correlation_data ? *options.correlation_data : random_bytes(k_correlation_size);
+        if (m_correlation.size() > k_max_binary_property) {
+            throw UsageError("Error: Property value too long for property correlation-data.");
+        }
+    }
+    // -W bounds the whole run, connecting included.
+    if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
+}
+
+void Requester::on_connected(Session& session, const mosquitto_property*)
+{
+    int sub_options = 0;
+    if (m_options.protocol == k_mqtt5) {
+        // As mosquitto_rr 2.1: -R also asks the broker not to send a retained message at all.
+        if (m_options.no_retained) sub_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
+        if (m_options.retain_as_published) sub_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
+    }
+    m_state = State::subscribing;
+    const int rc = mosquitto_subscribe_v5(session.handle(), &m_subscribe_mid, m_response_topic.c_str(), m_options.qos,
+                                          sub_options, session.properties(PropertyCommand::subscribe));
+    if (rc != MOSQ_ERR_SUCCESS) {
+        session.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
+    }
+}
+
+void Requester::on_subscribe(Session& session, int mid, std::span<const int> granted)
+{
+    if (m_state != State::subscribing || mid != m_subscribe_mid) return;
+    if (granted.empty() || granted.front() >= 0x80) {
+        const int reason = granted.empty() ? MQTT_RC_UNSPECIFIED : granted.front();
+        session.finish({ExitStatus::subscribe_refused,
+                        fmt::format("Error: The broker refused the subscription to the response topic '{}': {}.",
+                                    m_response_topic, mosquitto_reason_string(reason))});
+        return;
+    }
+    // The response can only be missed if the request left before the subscription existed.
+    if (auto error = m_ready_file.create()) {
+        session.finish({ExitStatus::usage, std::move(*error)});
+        return;
+    }
+    m_state = State::ready;
+}
+
+void Requester::pump(Session& session)
+{
+    if (m_state == State::ready) send_request(session);
+}
+
+void Requester::send_request(Session& session)
+{
+    m_state = State::waiting;
+    RequestProperties properties;
+    if (m_options.protocol == k_mqtt5) {
+        // The user's own PUBLISH properties (-D publish) first; a user's correlation-data came
+        // in through Options::correlation_data instead of the random one.
+        if (const mosquitto_property* user = session.properties(PropertyCommand::publish)) {
+            if (mosquitto_property_copy_all(&properties.list, user) != MOSQ_ERR_SUCCESS) throw std::bad_alloc();
+        }
+        if (mosquitto_property_add_string(&properties.list, MQTT_PROP_RESPONSE_TOPIC, m_response_topic.c_str()) !=
+                MOSQ_ERR_SUCCESS ||
+            mosquitto_property_add_binary(&properties.list, MQTT_PROP_CORRELATION_DATA, m_correlation.data(),
+                                          static_cast<std::uint16_t>(m_correlation.size())) != MOSQ_ERR_SUCCESS) {
+            throw std::bad_alloc();
+        }
+        debug(fmt::format("Request: response topic '{}', correlation data {}.", m_response_topic, hex(m_correlation)));
+    }
+    // A request is never retained: a later subscriber must not take it for a new one.
+    const int rc = mosquitto_publish_v5(session.handle(), nullptr, m_options.topics.front().c_str(),
+                                        static_cast<int>(m_request.size()), m_request.data(), m_options.qos, false,
+                                        properties.list);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
+                                                                              : ExitStatus::publish_refused;
+        session.finish({status, fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
+    }
+}
+
+void Requester::on_publish(Session& session, int, int reason, const mosquitto_property*)
+{
+    // The request is the only message mqtt-rr publishes.
+    if (reason >= 0x80) {
+        session.finish({ExitStatus::publish_refused,
+                        fmt::format("Error: The broker refused the request: {}.", mosquitto_reason_string(reason))});
+    }
+}
+
+void Requester::on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties)
+{
+    if (m_state == State::done) return;
+    const std::string_view topic = message.topic ? message.topic : "";
+    // A session kept with -c may still hold other subscriptions.
+    if (topic != m_response_topic) return;
+    if (m_options.no_retained && message.retain) return;
+    if (m_options.protocol == k_mqtt5) {
+        const Correlation correlation = correlate(properties, m_correlation);
+        if (correlation != Correlation::matches) {
+            // A stale (retained) response, or one to somebody else's request.
+            ++m_ignored;
+            debug(fmt::format("Ignored a message on '{}' {}.", topic,
+                              correlation == Correlation::missing ? "without correlation data"
+                                                                  : "with correlation data that is not the request's"));
+            return;
+        }
+    }
+    m_state = State::done;
+    Message view;
+    view.topic = topic;
+    view.payload = std::string_view(static_cast<const char*>(message.payload),
+                                    message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
+    view.qos = message.qos;
+    view.retain = message.retain;
+    view.mid = message.mid;
+    view.properties = properties;
+    const auto error = m_formatter.render(view, m_sink.buffer());
+    m_sink.commit();
+    if (error) session.warn(*error);
+    // A normal DISCONNECT: unlike mosquitto_rr, which just closes the socket, the broker
+    // then drops the will instead of publishing it.
+    session.finish({ExitStatus::success, {}});
+}
+
+void Requester::on_tick(Session& session)
+{
+    if (!m_deadline || Clock::now() < *m_deadline || m_state == State::done || session.finishing()) return;
+    std::string text = "Timed out";
+    if (m_ignored > 0) {
+        text += fmt::format(" (ignored {} message{} without the request's correlation data)", m_ignored,
+                            m_ignored == 1 ? "" : "s");
+    }
+    session.finish({ExitStatus::timed_out, std::move(text)});
+}
+
+std::optional<Outcome> Requester::flush()
+{
+    // A reader that went away (EPIPE) is not a failure: the response was all there was to print.
+    m_sink.flush();
+    if (m_sink.error() == 0) return std::nullopt;
+    return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
+}
+
+void Requester::debug(const std::string& line)
+{
+    if (m_options.debug && !m_options.quiet) m_sink.append(line + "\n");
+}
+
+}  // namespace mqtt

@@ -1,0 +1,413 @@
+// mqtt-rr against a real mosquitto. The other side of a request is a small responder made
+// with libmosquitto inside the test (none of the tools can answer a request); a scripted
+// fake broker refuses the response subscription.
+#include "e2e.h"
+
+#include "fake_broker.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+using namespace e2e;
+
+namespace {
+
+/// A service on `request_topic`: for each request it publishes (QoS 1) "re:" + the
+/// request's payload, on the request's response topic (MQTT 5) or on a fixed topic, with the
+/// request's correlation data, or with the wrong ones first, or not at all.
+class Responder {
+public:
+    enum class Mode {
+        echo,              ///< one correct response
+        wrong_then_right,  ///< one without correlation data, one with other data, then the correct one
+        wrong_only,        ///< the two wrong ones only
+        silent,            ///< no response
+    };
+    struct Request {
+        std::string payload;
+        std::optional<std::string> response_topic;
+        std::optional<std::string> correlation;
+        int qos = 0;
+        bool retain = false;
+    };
+
+    Responder(const test::Broker& broker, const std::string& request_topic, Mode mode, int protocol = MQTT_PROTOCOL_V5,
+              std::string reply_topic = {})
+        : m_mode(mode), m_protocol(protocol), m_reply_topic(std::move(reply_topic)), m_request_topic(request_topic)
+    {
+        mosquitto_lib_init();
+        m_mosq = mosquitto_new("responder", true, this);
+        REQUIRE(m_mosq != nullptr);
+        mosquitto_int_option(m_mosq, MOSQ_OPT_PROTOCOL_VERSION, protocol);
+        mosquitto_connect_v5_callback_set(m_mosq, [](mosquitto* mosq, void* self, int rc, int, const mosquitto_property*) {
+            if (rc == 0) mosquitto_subscribe(mosq, nullptr, static_cast<Responder*>(self)->m_request_topic.c_str(), 1);
+        });
+        mosquitto_subscribe_callback_set(m_mosq, [](mosquitto*, void* self, int, int, const int*) {
+            static_cast<Responder*>(self)->subscribed();
+        });
+        mosquitto_message_v5_callback_set(
+            m_mosq, [](mosquitto*, void* self, const mosquitto_message* message, const mosquitto_property* properties) {
+                static_cast<Responder*>(self)->answer(*message, properties);
+            });
+        REQUIRE(mosquitto_connect(m_mosq, "127.0.0.1", broker.port(), 10) == MOSQ_ERR_SUCCESS);
+        REQUIRE(mosquitto_loop_start(m_mosq) == MOSQ_ERR_SUCCESS);
+        bool subscribed = false;
+        {
+            std::unique_lock lock(m_mutex);
+            subscribed = m_changed.wait_for(lock, 10s, [this] { return m_subscribed; });
+        }
+        if (!subscribed) stop();  // no destructor runs when the constructor fails
+        REQUIRE_MESSAGE(subscribed, "the responder never subscribed; broker log:\n" << broker.log());
+    }
+
+    ~Responder() { stop(); }
+    Responder(const Responder&) = delete;
+    Responder& operator=(const Responder&) = delete;
+
+    /// The requests that arrived so far.
+    std::vector<Request> requests()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_requests;
+    }
+
+private:
+    void stop()
+    {
+        if (m_mosq == nullptr) return;
+        mosquitto_disconnect(m_mosq);
+        mosquitto_loop_stop(m_mosq, false);
+        mosquitto_destroy(m_mosq);
+        mosquitto_lib_cleanup();
+        m_mosq = nullptr;
+    }
+
+    void subscribed()
+    {
+        std::lock_guard lock(m_mutex);
+        m_subscribed = true;
+        m_changed.notify_all();
+    }
+
+    void answer(const mosquitto_message& message, const mosquitto_property* properties)
+    {
+        Request request;
+        request.payload.assign(static_cast<const char*>(message.payload), static_cast<std::size_t>(message.payloadlen));
+        request.qos = message.qos;
+        request.retain = message.retain;
+        char* topic = nullptr;
+        if (mosquitto_property_read_string(properties, MQTT_PROP_RESPONSE_TOPIC, &topic, false)) {
+            request.response_topic = topic;
+            std::free(topic);
+        }
+        void* data = nullptr;
+        std::uint16_t length = 0;
+        if (mosquitto_property_read_binary(properties, MQTT_PROP_CORRELATION_DATA, &data, &length, false)) {
+            request.correlation = std::string(static_cast<const char*>(data), length);
+            std::free(data);
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            m_requests.push_back(request);
+        }
+        const std::string reply_topic = m_reply_topic.empty() ? request.response_topic.value_or("") : m_reply_topic;
+        if (m_mode == Mode::silent || reply_topic.empty()) return;
+        if (m_mode == Mode::wrong_then_right || m_mode == Mode::wrong_only) {
+            reply(reply_topic, "stale", std::nullopt);
+            reply(reply_topic, "someone else's", std::string("not the request's"));
+        }
+        if (m_mode != Mode::wrong_only) reply(reply_topic, "re:" + request.payload, request.correlation);
+    }
+
+    void reply(const std::string& topic, const std::string& payload, const std::optional<std::string>& correlation)
+    {
+        mosquitto_property* properties = nullptr;
+        if (correlation && m_protocol == MQTT_PROTOCOL_V5) {
+            mosquitto_property_add_binary(&properties, MQTT_PROP_CORRELATION_DATA, correlation->data(),
+                                          static_cast<std::uint16_t>(correlation->size()));
+        }
+        mosquitto_publish_v5(m_mosq, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, false,
+                             properties);
+        mosquitto_property_free_all(&properties);
+    }
+
+    Mode m_mode;
+    int m_protocol;
+    std::string m_reply_topic;
+    std::string m_request_topic;
+    mosquitto* m_mosq = nullptr;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_subscribed = false;
+    std::vector<Request> m_requests;
+};
+
+}  // namespace
+
+TEST_CASE("rr: MQTT 5 round trip, -F '%p': the response printed exactly, the request as MQTT 5 wants it")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    const test::Result r =
+        test::run(rr(broker, {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m", "ping", "-F", "%p",
+                              "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+    CHECK(r.err == "");
+
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].payload == "ping");
+    CHECK(requests[0].response_topic == "asker/reply");
+    REQUIRE(requests[0].correlation);
+    CHECK(requests[0].correlation->size() == 16);
+    CHECK_FALSE(requests[0].retain);
+    const std::string log = broker.log();
+    CHECK(log.find("Received PUBLISH from asker (d0, q1, r0") != std::string::npos);
+    CHECK(log.find(": \tasker/reply (QoS 1)\n") != std::string::npos);  // the SUBSCRIBE's filter
+}
+
+TEST_CASE("rr: every run sends new correlation data")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    for (int i = 0; i < 2; ++i) {
+        const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "again", "-W", "10"}));
+        CHECK(r.status == 0);
+        CHECK(r.out == "re:again\n");
+    }
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].correlation != requests[1].correlation);
+}
+
+TEST_CASE("rr: without -e, MQTT 5 asks for the response on a topic of its own; -v prints it")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-m", "who am i", "-v", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    REQUIRE(requests[0].response_topic);
+    const std::string topic = *requests[0].response_topic;
+    CHECK(topic.rfind("mqtt-rr/response/", 0) == 0);
+    CHECK(topic.size() == std::string("mqtt-rr/response/").size() + 32);
+    CHECK(r.out == topic + " re:who am i\n");
+}
+
+TEST_CASE("rr: responses without the request's correlation data are ignored; -d tells")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::wrong_then_right);
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+    CHECK(r.err == "");
+
+    const test::Result d = test::run(rr(broker, {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "10"}));
+    CHECK(d.status == 0);
+    CHECK(d.out.find("Request: response topic 'reply', correlation data ") != std::string::npos);
+    CHECK(d.out.find("Ignored a message on 'reply' without correlation data.\n") != std::string::npos);
+    CHECK(d.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") !=
+          std::string::npos);
+    CHECK(d.out.find("\nre:ping\n") != std::string::npos);
+}
+
+TEST_CASE("rr: a stale retained response is not taken for the answer (MQTT 5)")
+{
+    test::Broker broker;
+    publish(broker, {"-r", "-t", "reply", "-m", "old answer"});
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+}
+
+TEST_CASE("rr: no response ends with 27 and \"Timed out\" after -W")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::silent);
+    const auto start = Clock::now();
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "anyone?", "-W", "1"}));
+    const double elapsed = seconds_since(start);
+    CHECK(r.status == 27);
+    CHECK(r.out == "");
+    CHECK(r.err == "Timed out\n");
+    CHECK(elapsed >= 1.0);
+    CHECK(elapsed < 5.0);
+    CHECK(responder.requests().size() == 1);  // the request did go out
+}
+
+TEST_CASE("rr: only wrong responses: the timeout line counts them")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::wrong_only);
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "1"}));
+    CHECK(r.status == 27);
+    CHECK(r.out == "");
+    CHECK(r.err == "Timed out (ignored 2 messages without the request's correlation data)\n");
+}
+
+TEST_CASE("rr: MQTT 3.1.1 with -e: plain subscribe and publish, the first message is the response")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/v3", Responder::Mode::echo, MQTT_PROTOCOL_V311, "replies/fixed");
+    const test::Result r = test::run(
+        rr(broker, {"-V", "311", "-i", "old", "-t", "service/v3", "-e", "replies/fixed", "-m", "ping", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+    CHECK(r.err == "");
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].payload == "ping");
+    CHECK_FALSE(requests[0].response_topic);
+    CHECK_FALSE(requests[0].correlation);
+    CHECK(broker.log().find("New client connected from 127.0.0.1:") != std::string::npos);
+    CHECK(broker.log().find(" as old (p2, c1, k60)") != std::string::npos);  // p2: MQTT 3.1.1
+}
+
+TEST_CASE("rr: MQTT 3.1.1 with -R skips a retained message on the response topic")
+{
+    test::Broker broker;
+    publish(broker, {"-r", "-t", "replies/fixed", "-m", "old answer"});
+    Responder responder(broker, "service/v3", Responder::Mode::echo, MQTT_PROTOCOL_V311, "replies/fixed");
+    const test::Result r =
+        test::run(rr(broker, {"-V", "311", "-R", "-t", "service/v3", "-e", "replies/fixed", "-m", "ping", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+}
+
+TEST_CASE("rr: MQTT 3.1.1 without -e is a usage error")
+{
+    const test::Result r = test::run(command("mqtt-rr", {"-V", "311", "-t", "service", "-m", "ping"}));
+    CHECK(r.status == 1);
+    CHECK(r.out == "");
+    CHECK(r.err == usage_error("mqtt-rr", "Error: A response topic (-e) must be supplied with MQTT 3.1.1, whose "
+                                          "requests cannot carry one."));
+}
+
+TEST_CASE("rr: the request from -f, byte for byte, and the response with -N")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    TempDir dir;
+    const std::string payload = binary_payload(5000);
+    const std::string file = dir.write("request.bin", payload);
+    const test::Result r =
+        test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-f", file, "-N", "-q", "2", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:" + payload);
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].payload == payload);
+}
+
+TEST_CASE("rr: the request from all of standard input (-s)")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    const test::Result r =
+        test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-s", "-W", "10"}), "line 1\nline 2\n");
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:line 1\nline 2\n\n");
+    CHECK(r.err == "");
+}
+
+TEST_CASE("rr: input errors as mqtt-pub's, before connecting")
+{
+    const test::Result empty = test::run(command("mqtt-rr", {"-p", "1", "-t", "q", "-s"}));
+    CHECK(empty.status == 1);
+    CHECK(empty.err == "Error: Zero length input.\n");
+    const test::Result missing = test::run(command("mqtt-rr", {"-p", "1", "-t", "q", "-f", "/nonexistent/request"}));
+    CHECK(missing.status == 1);
+    CHECK(missing.err == "Error: Unable to open file \"/nonexistent/request\".\n");
+}
+
+TEST_CASE("rr: options of the other tools are unknown options")
+{
+    for (const Args& args : {Args{"-C", "1"}, Args{"-l"}, Args{"-r"}, Args{"--repeat", "2"}, Args{"-T", "x"}}) {
+        CAPTURE(args.front());
+        const test::Result r = test::run(command("mqtt-rr", args));
+        CHECK(r.status == 1);
+        CHECK(r.out == "");
+        CHECK(r.err == usage_error("mqtt-rr", "Error: Unknown option '" + args.front() + "'."));
+    }
+}
+
+TEST_CASE("rr: --ready-file exists once subscribed; DISCONNECT is sent, so the will is not published")
+{
+    test::Broker broker;
+    test::Child watcher(sub(broker, {"-i", "watcher", "-t", "wills/+", "-v", "-C", "1", "-W", "10"}));
+    require_subscribed(broker, "watcher");
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    TempDir dir;
+    const std::string ready = dir.write("ready", "stale");
+    const test::Result r =
+        test::run(rr(broker, {"-i", "leaver", "--will-topic", "wills/leaver", "--will-payload", "gone", "-t",
+                              "service/echo", "-e", "reply", "-m", "ping", "--ready-file", ready, "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+    REQUIRE(::access(ready.c_str(), F_OK) == 0);
+    CHECK(std::filesystem::file_size(ready) == 0);  // made anew, not the stale one
+
+    REQUIRE(broker.wait_for_log("Client leaver disconnected.\n"));
+    publish(broker, {"-t", "wills/marker", "-m", "marker"});
+    const test::Result w = watcher.wait(10s);
+    CHECK(w.status == 0);
+    CHECK(w.out == "wills/marker marker\n");
+}
+
+TEST_CASE("rr: a refused response subscription ends with 9; no request, no ready file")
+{
+    std::atomic<bool> published{false};
+    test::FakeBroker broker([&published](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!client.read(packet) || packet.type != 1) return;
+        client.send(test::connack(client.protocol, 0));
+        if (!client.read(packet) || packet.type != 8) return;
+        client.send(test::suback(client.protocol, test::packet_id(packet), {0x87}));
+        while (client.read(packet) && packet.type != 14) {
+            if (packet.type == 3) published = true;
+        }
+    });
+    TempDir dir;
+    const std::string ready = dir.path() + "/ready";
+    const test::Result r = test::run(command("mqtt-rr", {"-h", "127.0.0.1", "-p", broker.port_str(), "-t", "q", "-e",
+                                                         "secret/reply", "-m", "x", "--ready-file", ready, "-W", "10"}));
+    CHECK(r.status == 9);
+    CHECK(r.out == "");
+    CHECK(r.err == "Error: The broker refused the subscription to the response topic 'secret/reply': Not authorized.\n");
+    CHECK_FALSE(published.load());
+    CHECK(::access(ready.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("rr: SIGINT while waiting for the response ends with 11 after a DISCONNECT")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::silent);
+    TempDir dir;
+    const std::string ready = dir.path() + "/ready";
+    test::Child asker(rr(broker, {"-i", "impatient", "-t", "service/echo", "-e", "reply", "-m", "ping", "--ready-file",
+                                  ready, "-W", "20"}));
+    const auto until = Clock::now() + 10s;
+    while (::access(ready.c_str(), F_OK) != 0 && Clock::now() < until) std::this_thread::sleep_for(5ms);
+    REQUIRE(::access(ready.c_str(), F_OK) == 0);
+    // The ready file comes before the request: wait until the request is out too.
+    REQUIRE(broker.wait_for_log("Received PUBLISH from impatient"));
+    asker.signal(SIGINT);
+    const test::Result r = asker.wait(10s);
+    CHECK(r.status == 11);
+    CHECK(r.out == "");
+    CHECK(r.err == "Error: Interrupted by SIGINT before the job was done.\n");
+    CHECK(broker.wait_for_log("Client impatient disconnected.\n"));
+}

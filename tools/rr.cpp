@@ -1,0 +1,19 @@
+// mqtt-rr: publish a request and print the response (MQTT 5 request/response, or a plain
+// subscribe and publish with MQTT 3.1.1).
+#include <unistd.h>
+
+#include "requester.h"
+#include "sink.h"
+#include "source.h"
+#include "tool_main.h"
+
+int main(int argc, char** argv)
+{
+    return mqtt::tool_main(mqtt::Tool::rr, argc, argv, [](const mqtt::Options& options) {
+        std::string request = mqtt::load_payload(options);  // -f and -s are read before connecting
+        mqtt::Sink sink(STDOUT_FILENO);
+        mqtt::Session session(options);
+        mqtt::Requester requester(options, sink, std::move(request));
+        return session.run(requester);
+    });
+}
