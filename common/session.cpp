@@ -103,7 +103,15 @@ Session::Session(const Options& options) : m_options(options)
     if (m_mosq == nullptr) {
         throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
     }
-    configure();
+    try {
+        configure();
+    } catch (...) {
+        // The destructor does not run for a half-built object: free what exists so far.
+        mosquitto_destroy(m_mosq);  // first, as in the destructor: it may use the TLS context
+        m_mosq = nullptr;
+        m_tls.reset();
+        throw;
+    }
 }
 
 Session::~Session()
