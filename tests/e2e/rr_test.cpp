@@ -1,6 +1,7 @@
 // mqtt-rr against a real mosquitto. The other side of a request is a small responder made
 // with libmosquitto inside the test (none of the tools can answer a request); a scripted
-// fake broker refuses the response subscription.
+// fake broker refuses the response subscription. The options mqtt-rr shares with the other
+// tools are covered where they meet the request: -D, options files, TLS.
 #include "e2e.h"
 
 #include "fake_broker.h"
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 using namespace e2e;
 
@@ -21,13 +23,15 @@ namespace {
 
 /// A service on `request_topic`: for each request it publishes (QoS 1) "re:" + the
 /// request's payload, on the request's response topic (MQTT 5) or on a fixed topic, with the
-/// request's correlation data, or with the wrong ones first, or not at all.
+/// request's correlation data, or with the wrong ones first, or not at all. It always
+/// connects to the broker's plain listener.
 class Responder {
 public:
     enum class Mode {
         echo,              ///< one correct response
         wrong_then_right,  ///< one without correlation data, one with other data, then the correct one
         wrong_only,        ///< the two wrong ones only
+        random_then_right, ///< one with 16 random bytes, as mqtt-rr would make up, then the correct one
         silent,            ///< no response
     };
     struct Request {
@@ -36,6 +40,7 @@ public:
         std::optional<std::string> correlation;
         int qos = 0;
         bool retain = false;
+        std::vector<std::pair<std::string, std::string>> user_properties;
     };
 
     Responder(const test::Broker& broker, const std::string& request_topic, Mode mode, int protocol = MQTT_PROTOCOL_V5,
@@ -113,6 +118,16 @@ private:
             request.correlation = std::string(static_cast<const char*>(data), length);
             std::free(data);
         }
+        bool first = true;
+        for (const mosquitto_property* p = properties; p != nullptr; first = false) {
+            char* key = nullptr;
+            char* value = nullptr;
+            p = mosquitto_property_read_string_pair(p, MQTT_PROP_USER_PROPERTY, &key, &value, !first);
+            if (p == nullptr) break;
+            request.user_properties.emplace_back(key, value);
+            std::free(key);
+            std::free(value);
+        }
         {
             std::lock_guard lock(m_mutex);
             m_requests.push_back(request);
@@ -123,6 +138,7 @@ private:
             reply(reply_topic, "stale", std::nullopt);
             reply(reply_topic, "someone else's", std::string("not the request's"));
         }
+        if (m_mode == Mode::random_then_right) reply(reply_topic, "a guess", binary_payload(300).substr(100, 16));
         if (m_mode != Mode::wrong_only) reply(reply_topic, "re:" + request.payload, request.correlation);
     }
 
@@ -148,6 +164,61 @@ private:
     bool m_subscribed = false;
     std::vector<Request> m_requests;
 };
+
+/// A throwaway CA, a server certificate for 127.0.0.1 signed by it and an unrelated CA, made
+/// with the openssl command (EC keys: a fraction of a second). A minimal copy of the one in
+/// tls_test.cpp, which keeps its own.
+class Pki {
+public:
+    Pki()
+    {
+        make_ca("ca");
+        make_ca("other-ca");
+        const Args request{"req", "-subj", "/CN=localhost", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                           "-nodes", "-keyout", key("server"), "-out", path("server.csr")};
+        openssl(request);
+        const std::string ext = m_dir.write("server.ext", "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\n");
+        openssl({"x509", "-req", "-days", "2", "-in", path("server.csr"), "-CA", crt("ca"), "-CAkey", key("ca"),
+                 "-CAcreateserial", "-extfile", ext, "-out", crt("server")});
+    }
+
+    std::string path(const std::string& name) const { return m_dir.path() + "/" + name; }
+    std::string crt(const std::string& name) const { return path(name + ".crt"); }
+    std::string key(const std::string& name) const { return path(name + ".key"); }
+
+    /// A broker whose second listener uses TLS with the server certificate.
+    test::BrokerConfig broker_config() const
+    {
+        test::BrokerConfig config;
+        config.second_listener = "cafile " + crt("ca") + "\ncertfile " + crt("server") + "\nkeyfile " + key("server") + "\n";
+        return config;
+    }
+
+private:
+    void openssl(Args args) const
+    {
+        args.insert(args.begin(), "/usr/bin/openssl");
+        const test::Result r = test::run(args, {}, 20s);
+        INFO("openssl: " << r.err);
+        REQUIRE(r.status == 0);
+    }
+    void make_ca(const std::string& name) const
+    {
+        openssl({"req", "-x509", "-days", "2", "-subj", "/CN=" + name, "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key(name), "-out", crt(name), "-addext",
+                 "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"});
+    }
+
+    TempDir m_dir;
+};
+
+/// `argv` run with XDG_CONFIG_HOME set to `folder` (env(1) execs the tool).
+Args with_config_home(const std::string& folder, const Args& argv)
+{
+    Args env{"/usr/bin/env", "XDG_CONFIG_HOME=" + folder};
+    env.insert(env.end(), argv.begin(), argv.end());
+    return env;
+}
 
 }  // namespace
 
@@ -410,4 +481,138 @@ TEST_CASE("rr: SIGINT while waiting for the response ends with 11 after a DISCON
     CHECK(r.out == "");
     CHECK(r.err == "Error: Interrupted by SIGINT before the job was done.\n");
     CHECK(broker.wait_for_log("Client impatient disconnected.\n"));
+}
+
+TEST_CASE("rr: -D publish correlation-data replaces the random data; only a response with it is taken")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::random_then_right);
+    const test::Result r = test::run(rr(broker, {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-D", "publish",
+                                                 "correlation-data", "my-id", "-F", "%D %p", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    CHECK(r.out.find("Request: response topic 'reply', correlation data 6d792d6964.\n") != std::string::npos);
+    CHECK(r.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") !=
+          std::string::npos);
+    CHECK(r.out.find("\nmy-id re:ping\n") != std::string::npos);
+    CHECK(r.out.find("a guess") == std::string::npos);
+
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].correlation == "my-id");
+    CHECK(requests[0].response_topic == "reply");
+}
+
+// KNOWN BUG, hence should_fail: remove it once fixed. Requester::send_request copies the -D
+// publish list with mosquitto_property_copy_all, whose copies libmosquitto 2.0.11 does not mark
+// client_generated; mosquitto_publish_v5 then sends only the first property of the list, so
+// the request goes out without its response topic and correlation data and is never answered.
+TEST_CASE("rr: -D publish user-property reaches the service with the request, in order" * doctest::should_fail())
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    const test::Result r =
+        test::run(rr(broker, {"-t", "service/echo", "-m", "ping", "-D", "publish", "user-property", "site", "berlin",
+                              "-D", "publish", "user-property", "tenant", "a b", "-D", "subscribe", "user-property",
+                              "for", "the SUBSCRIBE", "-W", "5"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:ping\n");
+    CHECK(r.err == "");
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(requests[0].user_properties == std::vector<Pair>{{"site", "berlin"}, {"tenant", "a b"}});
+    REQUIRE(requests[0].correlation);
+    CHECK(requests[0].correlation->size() == 16);  // still the random data
+}
+
+TEST_CASE("rr: -D properties that clash with the request or are never sent are usage errors")
+{
+    const test::Result topic =
+        test::run(command("mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "publish", "response-topic", "x"}));
+    CHECK(topic.status == 1);
+    CHECK(topic.out == "");
+    CHECK(topic.err == usage_error("mqtt-rr", "Error in PUBLISH properties: Duplicate response topic."));
+
+    const test::Result unsubscribe = test::run(
+        command("mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"}));
+    CHECK(unsubscribe.status == 1);
+    CHECK(unsubscribe.err ==
+          usage_error("mqtt-rr", "Error: unsubscribe properties are not used by mqtt-rr, which sends no UNSUBSCRIBE."));
+
+    const test::Result v311 = test::run(command(
+        "mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "publish", "user-property", "k", "v", "-V", "311", "-e", "r"}));
+    CHECK(v311.status == 1);
+    CHECK(v311.err ==
+          usage_error("mqtt-rr", "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected."));
+}
+
+TEST_CASE("rr: -o gives host, port and topic; the command line adds the request")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    TempDir dir;
+    const std::string file = dir.write("rr.conf", "# the service\n-h 127.0.0.1\n-p " + broker.port_str() +
+                                                      "\n-t service/echo\n-q 1\n-e from/file\n-m from the file\n");
+    const test::Result r = test::run(command("mqtt-rr", {"-o", file, "-m", "ping", "-v", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.out == "from/file re:ping\n");
+    CHECK(r.err == "");
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].payload == "ping");  // the command line's -m replaces the file's
+    CHECK(requests[0].qos == 1);
+    CHECK(requests[0].response_topic == "from/file");
+
+    const test::Result missing = test::run(command("mqtt-rr", {"-o", dir.path() + "/none", "-m", "ping"}));
+    CHECK(missing.status == 1);
+    CHECK(missing.err == usage_error("mqtt-rr", "Error: Unable to open options file \"" + dir.path() + "/none\"."));
+}
+
+TEST_CASE("rr: the default options file is mqtt-rr, else mosquitto_rr, in $XDG_CONFIG_HOME")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    TempDir config;
+    config.write("mosquitto_rr", "-h 127.0.0.1\n-p " + broker.port_str() + "\n-t service/echo\n");
+    const test::Result fallback = test::run(with_config_home(config.path(), command("mqtt-rr", {"-m", "one", "-W", "10"})));
+    CHECK(fallback.status == 0);
+    CHECK(fallback.out == "re:one\n");
+    CHECK(fallback.err == "");
+
+    // mqtt-rr's own file wins over mosquitto_rr's: a -W 1 from the wrong file could not answer.
+    config.write("mqtt-rr", "-h 127.0.0.1\n-p " + broker.port_str() + "\n-t service/echo\n-v\n-e own/reply\n");
+    const test::Result own = test::run(with_config_home(config.path(), command("mqtt-rr", {"-m", "two", "-W", "10"})));
+    CHECK(own.status == 0);
+    CHECK(own.out == "own/reply re:two\n");
+    CHECK(own.err == "");
+}
+
+TEST_CASE("rr: a request and its response over TLS (--cafile); another CA ends with 12")
+{
+    Pki pki;
+    test::Broker broker(pki.broker_config());
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    const Args tls{test::tool("mqtt-rr"), "-h", "127.0.0.1", "-p", broker.second_port_str(), "-i", "tls-asker"};
+
+    Args good = tls;
+    good.insert(good.end(), {"--cafile", pki.crt("ca"), "-t", "service/echo", "-m", "over tls", "-W", "10"});
+    const test::Result r = test::run(good);
+    CHECK(r.status == 0);
+    CHECK(r.out == "re:over tls\n");
+    CHECK(r.err == "");
+    REQUIRE(responder.requests().size() == 1);
+    // mqtt-rr really came over the TLS listener.
+    const std::string log = broker.log();
+    CHECK(log.find("on port " + broker.second_port_str() + ".\n") != std::string::npos);
+    CHECK(log.find(" as tls-asker (p5, c1, k60).\n") != std::string::npos);
+
+    Args bad = tls;
+    bad.insert(bad.end(), {"--cafile", pki.crt("other-ca"), "-t", "service/echo", "-m", "x", "-W", "10"});
+    const test::Result refused = test::run(bad);
+    CHECK(refused.status == 12);
+    CHECK(refused.out == "");
+    CHECK(refused.err == "Error: TLS handshake failed: certificate verify failed "
+                         "(self-signed certificate in certificate chain)\n");
+    CHECK(responder.requests().size() == 1);  // no second request
 }
