@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "exit_status.h"
+#include "property_list.h"
 
 namespace mqtt {
 
@@ -16,15 +17,6 @@ namespace {
 
 constexpr std::size_t k_correlation_size = 16;  // 128 bits: no two requests ever share it
 constexpr std::size_t k_max_binary_property = 65535;
-
-/// Owns the property list of the request.
-struct RequestProperties {
-    mosquitto_property* list = nullptr;
-    RequestProperties() = default;
-    RequestProperties(const RequestProperties&) = delete;
-    RequestProperties& operator=(const RequestProperties&) = delete;
-    ~RequestProperties() { mosquitto_property_free_all(&list); }
-};
 
 std::string hex(std::string_view bytes)
 {
@@ -129,25 +121,29 @@ void Requester::pump(Session& session)
 void Requester::send_request(Session& session)
 {
     m_state = State::waiting;
-    RequestProperties properties;
+    PropertyList properties;
     if (m_options.protocol == k_mqtt5) {
-        // The user's own PUBLISH properties (-D publish) first; a user's correlation-data came
-        // in through Options::correlation_data instead of the random one.
-        if (const mosquitto_property* user = session.properties(PropertyCommand::publish)) {
-            if (mosquitto_property_copy_all(&properties.list, user) != MOSQ_ERR_SUCCESS) throw std::bad_alloc();
-        }
-        if (mosquitto_property_add_string(&properties.list, MQTT_PROP_RESPONSE_TOPIC, m_response_topic.c_str()) !=
-                MOSQ_ERR_SUCCESS ||
-            mosquitto_property_add_binary(&properties.list, MQTT_PROP_CORRELATION_DATA, m_correlation.data(),
-                                          static_cast<std::uint16_t>(m_correlation.size())) != MOSQ_ERR_SUCCESS) {
-            throw std::bad_alloc();
-        }
+        // The user's own PUBLISH properties (-D publish) first, built afresh: a list copied
+        // with mosquitto_property_copy_all is not marked as the client's, and libmosquitto
+        // 2.0.11 then sends only its first property. A user's correlation-data came in
+        // through Options::correlation_data instead of the random one.
+        properties = PropertyList(m_options.properties.publish);
+        Property response_topic;
+        response_topic.identifier = MQTT_PROP_RESPONSE_TOPIC;
+        response_topic.type = PropertyType::string;
+        response_topic.value = m_response_topic;
+        properties.add(response_topic);
+        Property correlation;
+        correlation.identifier = MQTT_PROP_CORRELATION_DATA;
+        correlation.type = PropertyType::binary;
+        correlation.value = m_correlation;
+        properties.add(correlation);
         debug(fmt::format("Request: response topic '{}', correlation data {}.", m_response_topic, hex(m_correlation)));
     }
     // A request is never retained: a later subscriber must not take it for a new one.
     const int rc = mosquitto_publish_v5(session.handle(), nullptr, m_options.topics.front().c_str(),
                                         static_cast<int>(m_request.size()), m_request.data(), m_options.qos, false,
-                                        properties.list);
+                                        properties.get());
     if (rc != MOSQ_ERR_SUCCESS) {
         const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
                                                                               : ExitStatus::publish_refused;
