@@ -82,6 +82,7 @@ void apply_url(Options& o, const std::string& value)
     auto& url = std::get<BrokerUrl>(parsed);
     o.host = url.host;
     o.port = url.port;
+    if (url.websockets) o.websockets = true;
     if (url.tls) o.tls.use_os_certs = true;  // mqtt:// leaves an earlier --tls-use-os-certs alone
     if (url.username) o.username = url.username;
     if (url.password) o.password = url.password;
@@ -162,6 +163,8 @@ constexpr OptionDef k_connection[] = {
          o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v));
      }},
     {"-L,--url", "URL", "broker and topic as mqtt(s)://[user[:password]@]host[:port]/topic", apply_url},
+    {"-S", nullptr, "find the broker by DNS SRV lookup of _mqtt._tcp.<host> (_secure-mqtt with --cafile, --capath or --psk)",
+     [](Options& o, const std::string&) { o.srv = true; }},
     {"--unix", "socket path", "connect to the broker's unix socket at this path",
      [](Options& o, const std::string& v) {
          o.host = v;  // libmosquitto's convention: port 0 means host is a socket path
@@ -178,6 +181,8 @@ constexpr OptionDef k_connection[] = {
      }},
     {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
      [](Options& o, const std::string&) { o.nodelay = true; }},
+    {"--ws", nullptr, "MQTT over WebSockets (mosquitto 2.1): refused, libmosquitto 2.0.11 has no WebSocket client",
+     [](Options& o, const std::string&) { o.websockets = true; }},
     {"-i,--id", "id", "client id (default: assigned by the broker)",
      [](Options& o, const std::string& v) {
          if (!o.id_prefix.empty()) fail("-i and -I argument cannot be used together.");
@@ -444,6 +449,12 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.pretty = true; }},
 };
 
+// mqtt-sub only, as mosquitto_sub 2.1: mqtt-rr prints a single response.
+constexpr OptionDef k_watch[] = {
+    {"-w,--watch", nullptr, "show each topic's latest message on its own terminal line",
+     [](Options& o, const std::string&) { o.watch = true; }},
+};
+
 std::vector<Group> groups_for(Tool tool)
 {
     switch (tool) {
@@ -459,7 +470,8 @@ std::vector<Group> groups_for(Tool tool)
         break;
     }
     return {{"Connection", k_connection}, {"TLS", k_tls},       {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
-            {"Output", k_output},         {"Will", k_will},     {"MQTT 5 properties", k_subscribe_properties}};
+            {"Output", k_output},         {"Output", k_watch},  {"Will", k_will},
+            {"MQTT 5 properties", k_subscribe_properties}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -560,6 +572,8 @@ void check_combinations(Options& o)
     } else if (o.topics.empty() || o.input == InputMode::none) {
         fail("Both topic and message must be supplied.");
     }
+    // The options are right but the library cannot do it: one line, no --help hint.
+    if (o.websockets) throw Failure(ExitStatus::usage, k_no_websockets);
     // Last, as upstream finds these only when it sets TLS up.
     if (auto error = tls_option_error(o)) fail(*error);
 }

@@ -67,6 +67,8 @@ struct Options {
     std::string bind_address;         ///< -A
     bool nodelay = false;             ///< --nodelay: TCP_NODELAY
     std::optional<ProxyUrl> proxy;    ///< --proxy
+    bool srv = false;                 ///< -S: the broker from DNS SRV records of -h's domain
+    bool websockets = false;          ///< --ws, -L ws:// or wss://: refused (no WebSocket client)
     TlsOptions tls;
     int keepalive = 60;
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
@@ -103,6 +105,7 @@ struct Options {
     // mqtt-sub (and what mqtt-rr shares: output, -R, --retain-as-published, -W, --ready-file)
     bool verbose = false;             ///< -v
     bool no_eol = false;              ///< -N
+    bool watch = false;               ///< -w: one terminal line per topic
     std::optional<Format> format;     ///< -F, compiled; it takes precedence over -v
     bool pretty = false;              ///< --pretty: indented JSON for %j and %J
     long msg_count = 0;               ///< -C; 0 = unlimited

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "exit_status.h"
+#include "srv.h"
 
 namespace mqtt {
 
@@ -199,12 +200,23 @@ Outcome Session::connect(const Client& client)
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     const auto deadline = client.deadline();
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    std::string host = m_options.host;
+    int port = m_options.effective_port();
+    if (m_options.srv) {
+        // Debian's libmosquitto has no SRV support (mosquitto_connect_srv: not supported).
+        // The resolver's own timeouts bound the lookup (RES_OPTIONS can shorten them).
+        auto found = lookup_srv(srv_name(m_options.host, m_options.tls.selects_tls_port()));
+        if (auto* error = std::get_if<std::string>(&found)) return {ExitStatus::unreachable, *error};
+        host = std::get<SrvRecord>(found).target;
+        port = std::get<SrvRecord>(found).port;
+        if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    }
     int rc = MOSQ_ERR_SUCCESS;
     int error = 0;
     {
         ConnectAlarm alarm(deadline);
         errno = 0;
-        rc = mosquitto_connect_bind_v5(m_mosq, m_options.host.c_str(), m_options.effective_port(),
+        rc = mosquitto_connect_bind_v5(m_mosq, host.c_str(), port,
                                        m_options.keepalive, bind, properties.get());
         error = errno;
     }

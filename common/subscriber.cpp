@@ -9,16 +9,33 @@
 
 namespace mqtt {
 
+namespace {
+
+/// The formatter's options: with -w the watch puts each message on its line, so no newline.
+Options formatter_options(const Options& options)
+{
+    Options copy = options;
+    if (options.watch) copy.no_eol = true;
+    return copy;
+}
+
+}  // namespace
+
 Subscriber::Subscriber(const Options& options, Sink& sink)
     : m_options(options),
       m_sink(sink),
-      m_formatter(options),
+      m_formatter(formatter_options(options)),
       m_filter(options),
       m_ready_file(options.ready_file),
       m_random(std::random_device{}())
 {
     // -W bounds the whole run, connecting included.
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
+    if (options.watch) {
+        m_watch.emplace();
+        Watch::start(options.host, m_sink.buffer());
+        m_sink.commit();
+    }
 }
 
 void Subscriber::on_connected(Session& session, const mosquitto_property*)
@@ -128,7 +145,14 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
         view.retain = message.retain;
         view.mid = message.mid;
         view.properties = properties;
-        const auto error = m_formatter.render(view, m_sink.buffer());
+        std::optional<std::string> error;
+        if (m_watch) {
+            m_rendered.clear();
+            error = m_formatter.render(view, m_rendered);
+            m_watch->print(topic, m_rendered, m_sink.buffer());
+        } else {
+            error = m_formatter.render(view, m_sink.buffer());
+        }
         m_sink.commit();
         if (error) session.warn(*error);
         if (!output_ok(session)) return;

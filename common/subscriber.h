@@ -1,7 +1,7 @@
 // mqtt-sub's job: subscribe to the filters (then create --ready-file), print each message
 // that passes -R, -T, --grep, --retained-only and --random-filter through the formatter,
 // clear retained messages with --remove-retained, and end on -C, -E, -W, --idle-timeout,
-// a signal or a closed stdout.
+// a signal or a closed stdout. With -w each topic's messages go to its own terminal line.
 #pragma once
 
 #include <random>
@@ -13,6 +13,7 @@
 #include "ready_file.h"
 #include "session.h"
 #include "sink.h"
+#include "watch.h"
 
 namespace mqtt {
 
@@ -45,6 +46,8 @@ private:
     Sink& m_sink;
     Formatter m_formatter;
     MessageFilter m_filter;
+    std::optional<Watch> m_watch;              ///< -w
+    std::string m_rendered;                    ///< -w: one message, before it goes to its line
     ReadyFile m_ready_file;
     long m_received = 0;
     bool m_stopping = false;                   ///< done; waiting for removals to be acknowledged

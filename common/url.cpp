@@ -102,9 +102,14 @@ std::variant<BrokerUrl, std::string> parse_url(const std::string& url)
         rest = url.substr(8);
         result.tls = true;
         result.port = 8883;
-    } else if (starts_with_nocase(url, "ws://") || starts_with_nocase(url, "wss://")) {
-        return std::string("WebSockets (ws:// and wss:// URLs) are not supported: "
-                           "Debian's libmosquitto 2.0.11 has no WebSocket client.");
+    } else if (starts_with_nocase(url, "ws://")) {
+        rest = url.substr(5);
+        result.websockets = true;  // mosquitto 2.1's ports: 1883, and 8883 with TLS
+    } else if (starts_with_nocase(url, "wss://")) {
+        rest = url.substr(6);
+        result.websockets = true;
+        result.tls = true;
+        result.port = 8883;
     } else {
         return std::string("Unsupported URL scheme.");
     }

@@ -1,5 +1,5 @@
-// Broker and proxy URLs: -L mqtt[s]://[username[:password]@]host[:port]/topic, split as
-// upstream does (first '@', first ':', first '/'; no percent-decoding), and --proxy socks5h:// URLs.
+// Broker and proxy URLs: -L mqtt[s]://[username[:password]@]host[:port]/topic (and ws[s]://,
+// which mosquitto 2.1 takes and we parse only to refuse with one text), split as upstream does (first '@', first ':', first '/'; no percent-decoding), and --proxy socks5h:// URLs.
 #pragma once
 
 #include <optional>
@@ -8,8 +8,14 @@
 
 namespace mqtt {
 
+/// Why --ws and ws:// or wss:// URLs are refused, whichever asked for WebSockets.
+inline constexpr const char* k_no_websockets =
+    "Error: WebSockets (--ws, ws:// and wss:// URLs) are not supported: "
+    "Debian's libmosquitto 2.0.11 has no WebSocket client.";
+
 struct BrokerUrl {
-    bool tls = false;  ///< mqtts://
+    bool tls = false;         ///< mqtts:// or wss://
+    bool websockets = false;  ///< ws:// or wss://
     std::string host;
     int port = 1883;
     std::optional<std::string> username;

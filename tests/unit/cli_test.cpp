@@ -439,3 +439,55 @@ TEST_CASE("mqtt-rr with -D: the user's correlation data replaces the random one;
     CHECK(error_of(Tool::rr, {"-t", "q", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"}) ==
           "Error: unsubscribe properties are not used by mqtt-rr, which sends no UNSUBSCRIBE.");
 }
+
+TEST_CASE("--ws and -L ws:// or wss:// are taken by every tool and refused with one line, status 1")
+{
+    const std::string text =
+        "Error: WebSockets (--ws, ws:// and wss:// URLs) are not supported: "
+        "Debian's libmosquitto 2.0.11 has no WebSocket client.";
+    struct Case {
+        Tool tool;
+        std::vector<std::string> args;
+    };
+    const Case cases[] = {
+        {Tool::pub, {"--ws", "-t", "t", "-m", "x"}},
+        {Tool::sub, {"--ws", "-t", "t"}},
+        {Tool::rr, {"--ws", "-t", "t", "-m", "x"}},
+        {Tool::pub, {"-L", "ws://h/t", "-m", "x"}},
+        {Tool::sub, {"-L", "wss://h/t"}},
+        {Tool::rr, {"-L", "WSS://h:9001/t", "-m", "x"}},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.args.front());
+        std::string what = "(no error)";
+        int status = -1;
+        try {
+            mqtt::parse_command_line(c.tool, c.args);
+        } catch (const mqtt::Failure& e) {
+            what = e.what();
+            status = e.status();
+        }
+        CHECK(what == text);
+        CHECK(status == mqtt::ExitStatus::usage);
+    }
+    // The usage errors come first, as for any option: --ws is not a reason to skip them.
+    CHECK(error_of(Tool::pub, {"--ws", "-t", "t"}) == "Error: Both topic and message must be supplied.");
+    CHECK(error_of(Tool::sub, {"--ws", "--bogus"}) == "Error: Unknown option '--bogus'.");
+}
+
+TEST_CASE("-w/--watch: mqtt-sub only, as mosquitto_sub 2.1")
+{
+    CHECK_FALSE(parse(Tool::sub, {"-t", "t"}).watch);
+    CHECK(parse(Tool::sub, {"-t", "t", "-w"}).watch);
+    CHECK(parse(Tool::sub, {"--watch", "-t", "t"}).watch);
+    CHECK(error_of(Tool::pub, {"-w", "-t", "t", "-m", "x"}) == "Error: Unknown option '-w'.");
+    CHECK(error_of(Tool::rr, {"--watch", "-t", "t", "-m", "x"}) == "Error: Unknown option '--watch'.");
+}
+
+TEST_CASE("-S: every tool takes it, as mosquitto built with SRV support")
+{
+    CHECK_FALSE(parse(Tool::pub, {"-t", "t", "-m", "x"}).srv);
+    CHECK(parse(Tool::pub, {"-S", "-h", "example.com", "-t", "t", "-m", "x"}).srv);
+    CHECK(parse(Tool::sub, {"-t", "t", "-S"}).srv);
+    CHECK(parse(Tool::rr, {"-S", "-t", "t", "-m", "x"}).srv);
+}

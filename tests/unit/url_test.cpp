@@ -55,7 +55,24 @@ TEST_CASE("bad URLs say why")
     CHECK(bad("mqtt://h/") == "Invalid URL for -L argument specified - topic missing.");
     CHECK(bad("mqtt://h:99999/t") == "Invalid port given: 99999");
     CHECK(bad("mqtt://:1883/t") == "Invalid URL for -L argument specified - host missing.");
-    CHECK(bad("ws://h/t").find("WebSockets") == 0);
+}
+
+TEST_CASE("ws:// and wss:// parse as mosquitto 2.1 does (the command line then refuses them)")
+{
+    const auto ws = good("WS://u:p@h/a/b");
+    CHECK(ws.websockets);
+    CHECK_FALSE(ws.tls);
+    CHECK(ws.port == 1883);
+    CHECK(ws.host == "h");
+    CHECK(ws.username == "u");
+    CHECK(ws.topic == "a/b");
+
+    const auto wss = good("wss://h:9001/t");
+    CHECK(wss.websockets);
+    CHECK(wss.tls);
+    CHECK(wss.port == 9001);
+    CHECK(good("wss://h/t").port == 8883);
+    CHECK(bad("ws://h") == "Invalid URL for -L argument specified - topic missing.");
 }
 
 namespace {
