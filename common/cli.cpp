@@ -13,6 +13,7 @@
 #include "error.h"
 #include "message_filter.h"
 #include "options_file.h"
+#include "secret.h"
 #include "tls.h"
 #include "topic.h"
 #include "url.h"
@@ -202,8 +203,10 @@ constexpr OptionDef k_connection[] = {
      }},
     {"-u,--username", "username", "user name to authenticate with",
      [](Options& o, const std::string& v) { o.username = v; }},
-    {"-P,--pw", "password", "password to authenticate with",
-     [](Options& o, const std::string& v) { o.password = v; }},
+    {"-P,--pw", "password", "password to authenticate with; - asks for it on the terminal",
+     [](Options& o, const std::string& v) { o.password = v == "-" ? prompt_password() : v; }},
+    {"--pw-file", "file", "password to authenticate with: the first line of this file",
+     [](Options& o, const std::string& v) { o.password = read_password_file(v); }},
     {"--connect-timeout", "seconds", "give up connecting after this many seconds, 0: never (default: 10)",
      [](Options& o, const std::string& v) {
          o.connect_timeout = static_cast<int>(integer_or(v, 0, 2147483, "Invalid connect timeout \"" + v + "\"."));
