@@ -427,7 +427,7 @@ bool Session::reconnect(Client& client)
     }
     const std::string why = failed.text.rfind("Error: ", 0) == 0 ? failed.text.substr(7) : failed.text;
     m_outcome = Outcome{ExitStatus::connection_lost,
-                        fmt::format("{} Connecting again failed for {} seconds{}", m_lost_text, m_options.reconnect_timeout,
+                        fmt::format("{} No new connection within {} seconds{}", m_lost_text, m_options.reconnect_timeout,
                                     why.empty() ? "." : fmt::format(" ({}).", why))};
     return false;
 }
@@ -487,9 +487,8 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosqu
         return;
     }
     self.m_connected = true;
+    // The reconnect window stays open until this connection proves stable (see on_disconnect).
     if (self.m_reconnect_give_up) self.m_reconnected_at = Clock::now();
-    self.m_reconnect_give_up.reset();
-    self.m_reconnect_delay = k_first_reconnect_delay;
     std::uint16_t receive_maximum = 0;
     if (properties && mosquitto_property_read_int16(properties, MQTT_PROP_RECEIVE_MAXIMUM, &receive_maximum, false)) {
         self.m_receive_maximum = receive_maximum;
@@ -538,13 +537,15 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
         // A connection that worked once is made again (a broker restart, a network blip);
         // so is one that fails while doing that. Never the first one: a script must learn
         // at once that its broker is not there.
-        const bool reconnecting = self.m_reconnect_give_up.has_value();
+        // A reconnect that is lost again at once did not end the outage: its window goes on,
+        // so a broker that accepts and drops every connection cannot keep us forever.
+        const bool unstable = self.m_reconnected_at && Clock::now() - *self.m_reconnected_at < k_takeover_window;
+        const bool reconnecting = self.m_reconnect_give_up.has_value() && (!was_connected || unstable);
         // mosquitto 2.0 closes a connection whose client id another client takes without a
         // DISCONNECT: a reconnect closed again at once means the other one took it back.
         // Ending here leaves the session to the other client instead of a fight for it.
         const std::string id = self.m_options.client_id();
-        if (was_connected && self.m_reconnected_at && !id.empty() &&
-            Clock::now() - *self.m_reconnected_at < k_takeover_window) {
+        if (was_connected && unstable && !id.empty()) {
             self.m_outcome = Outcome{ExitStatus::taken_over,
                                      fmt::format("Error: Session taken over: another client connected with the client id "
                                                  "'{}' (the broker closed the connection again at once).",
@@ -556,8 +557,10 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
             if (!reconnecting) {
                 self.m_lost_text = std::move(text);
                 self.m_reconnect_give_up = Clock::now() + std::chrono::seconds(self.m_options.reconnect_timeout);
-                self.m_client->on_connection_lost(self);
+                self.m_reconnected_at.reset();
+                self.m_reconnect_delay = k_first_reconnect_delay;
             }
+            if (was_connected) self.m_client->on_connection_lost(self);
             self.m_reconnect_pending = true;
             return;
         }

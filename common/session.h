@@ -153,7 +153,7 @@ private:
     std::optional<Clock::time_point> m_connect_deadline;  ///< --connect-timeout: CONNACK by then
     bool m_reconnect_pending = false;  ///< the connection was lost; connect again
     std::string m_lost_text;           ///< why it was lost, for when reconnecting fails
-    /// Set from a lost connection until the next CONNACK: when to stop trying.
+    /// Set from a lost connection until a new one proves stable: when to stop trying.
     std::optional<Clock::time_point> m_reconnect_give_up;
     static constexpr std::chrono::milliseconds k_first_reconnect_delay{100};
     static constexpr std::chrono::milliseconds k_last_reconnect_delay{2000};

@@ -72,6 +72,11 @@ void FakeConnection::send(const Packet& packet)
     std::string bytes(1, static_cast<char>((packet.type << 4) | packet.flags));
     bytes += encode_length(packet.body.size());
     bytes += packet.body;
+    send_raw(bytes);
+}
+
+void FakeConnection::send_raw(const std::string& bytes)
+{
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::send(m_fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
