@@ -13,6 +13,7 @@
 #include "error.h"
 #include "message_filter.h"
 #include "options_file.h"
+#include "secret.h"
 #include "tls.h"
 #include "topic.h"
 #include "url.h"
@@ -73,6 +74,12 @@ void add_filter(std::vector<std::string>& list, const std::string& filter, const
 {
     if (auto error = check_filter(filter, what)) fail(*error);
     list.push_back(filter);
+}
+
+/// -W: the deadline of the whole job.
+void apply_timeout(Options& o, const std::string& v)
+{
+    o.timeout = static_cast<int>(integer_or(v, 1, 2147483, "Invalid timeout \"" + v + "\"."));
 }
 
 void apply_url(Options& o, const std::string& value)
@@ -196,8 +203,14 @@ constexpr OptionDef k_connection[] = {
      }},
     {"-u,--username", "username", "user name to authenticate with",
      [](Options& o, const std::string& v) { o.username = v; }},
-    {"-P,--pw", "password", "password to authenticate with",
-     [](Options& o, const std::string& v) { o.password = v; }},
+    {"-P,--pw", "password", "password to authenticate with; - asks for it on the terminal",
+     [](Options& o, const std::string& v) { o.password = v == "-" ? prompt_password() : v; }},
+    {"--pw-file", "file", "password to authenticate with: the first line of this file",
+     [](Options& o, const std::string& v) { o.password = read_password_file(v); }},
+    {"--connect-timeout", "seconds", "give up connecting after this many seconds, 0: never (default: 10)",
+     [](Options& o, const std::string& v) {
+         o.connect_timeout = static_cast<int>(integer_or(v, 0, 2147483, "Invalid connect timeout \"" + v + "\"."));
+     }},
     {"-k,--keepalive", "keepalive", "keep-alive interval in seconds, 5-65535 (default: 60)",
      [](Options& o, const std::string& v) {
          o.keepalive = static_cast<int>(
@@ -322,6 +335,8 @@ constexpr OptionDef k_publish_topic[] = {
 };
 
 constexpr OptionDef k_publish[] = {
+    {"-W", "timeout", "give up after this many seconds: status 27, or 13 when messages await acknowledgement",
+     apply_timeout},
     {"-r,--retain", nullptr, "ask the broker to retain the message",
      [](Options& o, const std::string&) { o.retain = true; }},
     {"--repeat", "count", "publish the message this many times (default: 1)",
@@ -419,9 +434,14 @@ constexpr OptionDef k_receive[] = {
          if (v.empty()) fail("Invalid ready file ''.");
          o.ready_file = v;
      }},
-    {"-W", "timeout", "end with status 27 after this many seconds",
+    {"-W", "timeout", "end with status 27 after this many seconds", apply_timeout},
+};
+
+// mqtt-pub and mqtt-sub go on after a lost connection.
+constexpr OptionDef k_reconnect[] = {
+    {"--reconnect-timeout", "seconds", "after a lost connection, keep connecting again this long, 0: never (default: 30)",
      [](Options& o, const std::string& v) {
-         o.timeout = static_cast<int>(integer_or(v, 1, 2147483, "Invalid timeout \"" + v + "\"."));
+         o.reconnect_timeout = static_cast<int>(integer_or(v, 0, 2147483, "Invalid reconnect timeout \"" + v + "\"."));
      }},
 };
 
@@ -459,7 +479,7 @@ std::vector<Group> groups_for(Tool tool)
 {
     switch (tool) {
     case Tool::pub:
-        return {{"Connection", k_connection},    {"TLS", k_tls},           {"Message", k_message},
+        return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
                 {"Message", k_message_lines},    {"Publish", k_publish_topic}, {"Publish", k_publish},
                 {"Will", k_will},                {"MQTT 5 properties", k_publish_properties}};
     case Tool::rr:
@@ -469,7 +489,8 @@ std::vector<Group> groups_for(Tool tool)
     case Tool::sub:
         break;
     }
-    return {{"Connection", k_connection}, {"TLS", k_tls},       {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
+    return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
+            {"Subscribe", k_receive},
             {"Output", k_output},         {"Output", k_watch},  {"Will", k_will},
             {"MQTT 5 properties", k_subscribe_properties}};
 }

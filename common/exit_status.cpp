@@ -11,6 +11,18 @@ int connack_status(int reason_code)
     return reason_code > 0 && reason_code < 256 ? reason_code : ExitStatus::connection_lost;
 }
 
+BrokerDisconnect broker_disconnect(int reason_code, const std::string& reason_string, const std::string& client_id)
+{
+    const std::string detail = reason_string.empty() ? "" : " (" + reason_string + ")";
+    if (reason_code == MQTT_RC_SESSION_TAKEN_OVER) {
+        // Reconnecting would only take the session back and start a fight between the two.
+        const std::string who = client_id.empty() ? "the same client id" : "the client id '" + client_id + "'";
+        return {ExitStatus::taken_over, "Error: Session taken over: another client connected with " + who + detail + "."};
+    }
+    return {ExitStatus::disconnected,
+            std::string("Error: The broker ended the connection: ") + mosquitto_reason_string(reason_code) + detail + "."};
+}
+
 std::string connack_error_text(int reason_code, int protocol)
 {
     if (protocol == MQTT_PROTOCOL_V5) {

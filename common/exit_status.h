@@ -14,11 +14,22 @@ inline constexpr int unreachable = 6;         ///< name lookup or TCP/socket con
 inline constexpr int connection_lost = 7;     ///< the connection ended before the job was done
 inline constexpr int publish_refused = 8;     ///< a PUBACK/PUBREC carried a failure reason
 inline constexpr int subscribe_refused = 9;   ///< a SUBACK refused a filter
+inline constexpr int disconnected = 10;       ///< the broker ended the connection with an MQTT 5 DISCONNECT reason
 inline constexpr int interrupted = 11;        ///< SIGINT/SIGTERM before the job was done
 inline constexpr int tls_failed = 12;         ///< the TLS handshake failed or the broker's certificate did not verify
+inline constexpr int incomplete = 13;         ///< messages were sent but never acknowledged
+inline constexpr int taken_over = 14;         ///< another client connected with the same client id
 inline constexpr int no_connack = 19;         ///< the broker did not answer CONNECT in time
 inline constexpr int timed_out = 27;          ///< -W expired
 }  // namespace ExitStatus
+
+/// The outcome of an MQTT 5 DISCONNECT from the broker with `reason_code` (>= 0x80) and
+/// its reason string (may be empty): status and the one stderr line.
+struct BrokerDisconnect {
+    int status;
+    std::string text;
+};
+BrokerDisconnect broker_disconnect(int reason_code, const std::string& reason_string, const std::string& client_id);
 
 /// The exit status for a refused connection: the CONNACK return/reason code itself.
 int connack_status(int reason_code);

@@ -71,6 +71,8 @@ struct Options {
     bool websockets = false;          ///< --ws, -L ws:// or wss://: refused (no WebSocket client)
     TlsOptions tls;
     int keepalive = 60;
+    int connect_timeout = 10;         ///< --connect-timeout seconds (TCP/TLS connect and CONNACK); 0 = none
+    int reconnect_timeout = 30;       ///< --reconnect-timeout: seconds to keep reconnecting (pub, sub); 0 = never
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
     std::string id_prefix;            ///< -I; the id is prefix + pid
     std::optional<std::string> username;
@@ -109,7 +111,7 @@ struct Options {
     std::optional<Format> format;     ///< -F, compiled; it takes precedence over -v
     bool pretty = false;              ///< --pretty: indented JSON for %j and %J
     long msg_count = 0;               ///< -C; 0 = unlimited
-    int timeout = 0;                  ///< -W seconds; 0 = none
+    int timeout = 0;                  ///< -W seconds (pub: for everything to be acknowledged); 0 = none
     bool no_retained = false;         ///< -R
     bool retained_only = false;
     bool exit_after_subscribe = false;  ///< -E

@@ -36,6 +36,7 @@ Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
       m_source(std::move(source)),
       m_paced(options.repeat_delay > 0.0 && options.input != InputMode::stdin_lines)
 {
+    if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (const Property* alias = options.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
         m_topic_alias = static_cast<std::uint16_t>(alias->number);
     }
@@ -64,7 +65,7 @@ bool Publisher::can_send(Session& session) const
     // Back-pressure: QoS 0 waits for the socket to take what is queued; QoS 1/2 also keeps
     // the number of unacknowledged messages within the window.
     if (mosquitto_want_write(session.handle())) return false;
-    if (m_sent - m_completed >= m_window) return false;
+    if (unsettled() >= m_window) return false;
     if (m_next_send && Clock::now() < *m_next_send) return false;
     return true;
 }
@@ -115,7 +116,37 @@ void Publisher::on_input(Session& session)
 
 std::optional<Clock::time_point> Publisher::wake_at() const
 {
-    return m_next_send;
+    if (m_next_send && m_deadline) return std::min(*m_next_send, *m_deadline);
+    return m_next_send ? m_next_send : m_deadline;
+}
+
+void Publisher::on_tick(Session& session)
+{
+    if (!m_deadline || Clock::now() < *m_deadline || session.finishing()) return;
+    const long unacknowledged = unsettled();
+    if (m_source->done() && unacknowledged > 0) {
+        // Everything went out; the broker never confirmed some of it.
+        session.finish({ExitStatus::incomplete,
+                        fmt::format("Error: {} of {} messages were not acknowledged within {} seconds.", unacknowledged,
+                                    m_sent, m_options.timeout)});
+    } else {
+        session.finish({ExitStatus::timed_out, "Timed out"});
+    }
+}
+
+std::optional<std::string> Publisher::account() const
+{
+    if (m_sent == 0) return std::nullopt;
+    return fmt::format("Account: sent {}, acknowledged {}, refused {}, not acknowledged {}{}.", m_sent,
+                       m_completed - m_refused, m_refused, unsettled(),
+                       m_dropped > 0 ? fmt::format(", dropped {}", m_dropped) : "");
+}
+
+void Publisher::on_connection_lost(Session&)
+{
+    // QoS 1/2 messages stay with libmosquitto, which sends them again after the CONNACK;
+    // QoS 0 messages not yet written to the socket are gone with it.
+    if (m_options.qos == 0) m_dropped += unsettled();
 }
 
 void Publisher::on_publish(Session& session, int mid, int reason, const mosquitto_property* properties)
@@ -123,15 +154,17 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
     ++m_completed;
     if (reason >= 0x80) {
         ++m_refused;
-        session.warn(fmt::format("Warning: Publish {} failed: {}.", mid, mosquitto_reason_string(reason)));
+        // One line per refusal, the broker's reason string (if any) on it.
+        std::string detail;
         char* reason_string = nullptr;
         if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &reason_string, false)) {
-            session.warn(reason_string);
+            detail = fmt::format(" ({})", reason_string);
             free(reason_string);
         }
+        session.warn(fmt::format("Warning: Publish {} failed: {}{}.", mid, mosquitto_reason_string(reason), detail));
     }
     // QoS 0 completes inside mosquitto_publish, before m_sent counts the message.
-    if (m_paced && m_completed >= m_sent) {
+    if (m_paced && unsettled() <= 0) {
         m_next_send = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                          std::chrono::duration<double>(m_options.repeat_delay));
     }
@@ -139,8 +172,11 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
 
 void Publisher::finish_if_done(Session& session)
 {
-    if (!m_source->done() || m_completed < m_sent || session.finishing()) return;
-    if (m_refused > 0) {
+    if (!m_source->done() || unsettled() > 0 || session.finishing()) return;
+    if (m_dropped > 0) {
+        session.finish({ExitStatus::connection_lost,
+                        fmt::format("Error: {} QoS 0 messages were lost with the connection.", m_dropped)});
+    } else if (m_refused > 0) {
         session.finish({ExitStatus::publish_refused,
                         fmt::format("Error: The broker refused {} of {} messages.", m_refused, m_sent)});
     } else {

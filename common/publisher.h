@@ -21,9 +21,19 @@ public:
     int input_fd() const override;
     void on_input(Session& session) override;
     std::optional<Clock::time_point> wake_at() const override;
+    std::optional<Clock::time_point> deadline() const override { return m_deadline; }
+    void on_tick(Session& session) override;
+    bool reconnects() const override { return true; }
+    void on_connection_lost(Session& session) override;
+
+    /// The account of a job that went wrong ("Account: sent 5, acknowledged 3, refused 1,
+    /// not acknowledged 1."), or nullopt when nothing was sent.
+    std::optional<std::string> account() const;
 
 private:
     bool can_send(Session& session) const;
+    /// Sent, and neither acknowledged (written, for QoS 0) nor lost yet.
+    long unsettled() const { return m_sent - m_completed - m_dropped; }
     void finish_if_done(Session& session);
 
     const Options& m_options;
@@ -31,10 +41,12 @@ private:
     long m_sent = 0;
     long m_completed = 0;   ///< acknowledged (QoS 1/2) or written (QoS 0)
     long m_refused = 0;
+    long m_dropped = 0;     ///< QoS 0 messages lost with a connection
     int m_window = 1;       ///< most messages unacknowledged at once
     bool m_starved = false; ///< the source had nothing ready when we could send
     bool m_paced = false;   ///< --repeat-delay: one message at a time, spaced
     std::optional<Clock::time_point> m_next_send;  ///< paced: not before this
+    std::optional<Clock::time_point> m_deadline;   ///< -W
     /// -D publish topic-alias: after the first message of a connection has set the alias,
     /// the others carry the alias only (as mosquitto_pub does).
     std::uint16_t m_topic_alias = 0;

@@ -38,13 +38,16 @@ Property number_property(int identifier, PropertyType type, std::uint32_t value)
     return property;
 }
 
-/// SIGINT and SIGTERM arrive through a signalfd so that the poll loop sees them as input.
+/// SIGINT, SIGTERM and SIGHUP arrive through a signalfd so that the poll loop sees them as
+/// input: the job ends in order, with buffered output written (SIGHUP's default action
+/// would kill the tool with that output unwritten).
 int make_signal_fd()
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     sigprocmask(SIG_BLOCK, &set, nullptr);
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
@@ -86,10 +89,20 @@ private:
 
 }  // namespace
 
+const char* signal_name(int signal)
+{
+    switch (signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "a signal";
+    }
+}
+
 void Client::on_signal(Session& session, int signal)
 {
     session.finish({ExitStatus::interrupted,
-                    fmt::format("Error: Interrupted by {} before the job was done.", signal == SIGINT ? "SIGINT" : "SIGTERM")});
+                    fmt::format("Error: Interrupted by {} before the job was done.", signal_name(signal))});
 }
 
 Session::Session(const Options& options) : m_options(options)
@@ -200,6 +213,12 @@ Outcome Session::connect(const Client& client)
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     const auto deadline = client.deadline();
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    // --connect-timeout bounds the TCP (and TLS) connect here and the wait for CONNACK in
+    // the loop; -W, when sooner, wins.
+    m_connect_deadline.reset();
+    if (m_options.connect_timeout > 0) m_connect_deadline = Clock::now() + std::chrono::seconds(m_options.connect_timeout);
+    auto alarm_at = deadline;
+    if (m_connect_deadline && (!alarm_at || *m_connect_deadline < *alarm_at)) alarm_at = m_connect_deadline;
     std::string host = m_options.host;
     int port = m_options.effective_port();
     if (m_options.srv) {
@@ -214,7 +233,7 @@ Outcome Session::connect(const Client& client)
     int rc = MOSQ_ERR_SUCCESS;
     int error = 0;
     {
-        ConnectAlarm alarm(deadline);
+        ConnectAlarm alarm(alarm_at);
         errno = 0;
         rc = mosquitto_connect_bind_v5(m_mosq, host.c_str(), port,
                                        m_options.keepalive, bind, properties.get());
@@ -222,6 +241,10 @@ Outcome Session::connect(const Client& client)
     }
     if (rc == MOSQ_ERR_SUCCESS) return {};
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
+    if (m_connect_deadline && Clock::now() >= *m_connect_deadline) {
+        return {ExitStatus::unreachable, fmt::format("Error: Connecting to the broker timed out after {} seconds.",
+                                                     m_options.connect_timeout)};
+    }
     // The handshake may end inside the connect call: as a TLS error, or as EPROTO (what
     // libmosquitto makes of any OpenSSL error) when a TLS 1.3 broker refuses us as CONNECT
     // is written; plain TCP errors are never EPROTO.
@@ -294,6 +317,7 @@ int Session::poll_timeout(const Client& client) const
     auto next = now + std::chrono::seconds(1);
     if (auto wake = client.wake_at()) next = std::min(next, *wake);
     if (m_outcome) next = std::min(next, m_finish_deadline);
+    if (m_connect_deadline && !m_got_connack) next = std::min(next, *m_connect_deadline);
     if (next <= now) return 0;
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
     return static_cast<int>(ms);
@@ -335,12 +359,7 @@ void Session::step(Client& client)
         return;
     }
 
-    if (signal_index >= 0 && (fds[signal_index].revents & POLLIN)) {
-        signalfd_siginfo info{};
-        if (::read(m_signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-            client.on_signal(*this, static_cast<int>(info.ssi_signo));
-        }
-    }
+    if (signal_index >= 0 && (fds[signal_index].revents & POLLIN)) take_signal(client);
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -360,6 +379,59 @@ void Session::step(Client& client)
     if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
 }
 
+void Session::take_signal(Client& client)
+{
+    signalfd_siginfo info{};
+    if (::read(m_signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        client.on_signal(*this, static_cast<int>(info.ssi_signo));
+    }
+}
+
+bool Session::pause(Client& client, Clock::time_point until)
+{
+    for (;;) {
+        client.flush();
+        client.on_tick(*this);  // -W
+        if (m_outcome) return false;
+        const auto now = Clock::now();
+        if (now >= until) return true;
+        auto next = until;
+        if (auto wake = client.wake_at()) next = std::min(next, std::max(*wake, now));
+        pollfd fd{m_signal_fd, POLLIN, 0};
+        const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
+        if (::poll(&fd, 1, static_cast<int>(ms)) > 0 && (fd.revents & POLLIN)) take_signal(client);
+        if (m_outcome) return false;
+    }
+}
+
+bool Session::reconnect(Client& client)
+{
+    m_reconnect_pending = false;
+    m_closed = false;
+    m_connected = false;
+    m_got_connack = false;
+    m_disconnect_sent = false;
+    Outcome failed;
+    for (;;) {
+        const auto now = Clock::now();
+        if (now >= *m_reconnect_give_up) break;
+        if (!pause(client, std::min(now + m_reconnect_delay, *m_reconnect_give_up))) return false;
+        m_reconnect_delay = std::min(m_reconnect_delay * 2, k_last_reconnect_delay);
+        failed = connect(client);
+        if (failed.status == ExitStatus::success) return true;
+        // A refusal that will not change by trying again ends the job.
+        if (failed.status != ExitStatus::unreachable) {
+            m_outcome = std::move(failed);
+            return false;
+        }
+    }
+    const std::string why = failed.text.rfind("Error: ", 0) == 0 ? failed.text.substr(7) : failed.text;
+    m_outcome = Outcome{ExitStatus::connection_lost,
+                        fmt::format("{} No new connection within {} seconds{}", m_lost_text, m_options.reconnect_timeout,
+                                    why.empty() ? "." : fmt::format(" ({}).", why))};
+    return false;
+}
+
 Outcome Session::run(Client& client)
 {
     m_client = &client;
@@ -367,9 +439,29 @@ Outcome Session::run(Client& client)
     // Only now: until the TCP connect returns, Ctrl-C must still stop the program at once.
     m_signal_fd = make_signal_fd();
 
+    for (;;) {
+        run_connection(client);
+        if (!m_reconnect_pending || m_outcome || !reconnect(client)) break;
+    }
+    // Only a failed handshake closes the socket without a disconnect callback.
+    if (!m_outcome) m_outcome = tls_failure(false, true);
+    Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
+    // What was received before the end is written now; if it cannot be, the job failed.
+    if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
+    m_client = nullptr;
+    return outcome;
+}
+
+void Session::run_connection(Client& client)
+{
     while (!m_closed) {
         try {
             if (m_disconnect_due) send_disconnect();
+            if (!m_got_connack && m_connect_deadline && Clock::now() >= *m_connect_deadline) {
+                finish({ExitStatus::no_connack, fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
+                                                            m_options.connect_timeout)});
+                break;
+            }
             client.on_tick(*this);
             if (m_connected && !m_outcome) client.pump(*this);
             if (m_closed) break;
@@ -383,13 +475,6 @@ Outcome Session::run(Client& client)
             finish({failure.status(), failure.what()});
         }
     }
-    // Only a failed handshake closes the socket without a disconnect callback.
-    if (!m_outcome) m_outcome = tls_failure(false, true);
-    Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
-    // What was received before the end is written now; if it cannot be, the job failed.
-    if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
-    m_client = nullptr;
-    return outcome;
 }
 
 void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosquitto_property* properties)
@@ -402,6 +487,8 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosqu
         return;
     }
     self.m_connected = true;
+    // The reconnect window stays open until this connection proves stable (see on_disconnect).
+    if (self.m_reconnect_give_up) self.m_reconnected_at = Clock::now();
     std::uint16_t receive_maximum = 0;
     if (properties && mosquitto_property_read_int16(properties, MQTT_PROP_RECEIVE_MAXIMUM, &receive_maximum, false)) {
         self.m_receive_maximum = receive_maximum;
@@ -409,7 +496,7 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosqu
     if (self.m_client && !self.m_outcome) self.m_client->on_connected(self, properties);
 }
 
-void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property*)
+void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
     const InCallback in_callback(self);
@@ -421,6 +508,17 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
     if (auto failed = self.tls_failure(false, rc == MOSQ_ERR_ERRNO)) {
         // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake
         self.m_outcome = std::move(failed);
+    } else if (rc >= 0x80 && self.m_options.protocol == k_mqtt5) {
+        // libmosquitto passes the reason code of the broker's DISCONNECT (MOSQ_ERR_* are small);
+        // 2.0.11 frees its properties first, later versions pass the reason string.
+        std::string reason_string;
+        char* text = nullptr;
+        if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &text, false)) {
+            reason_string = text;
+            free(text);
+        }
+        auto ended = broker_disconnect(rc, reason_string, self.m_options.client_id());
+        self.m_outcome = Outcome{ended.status, std::move(ended.text)};
     } else if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
         self.m_outcome = Outcome{ExitStatus::no_connack,
                                  fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
@@ -431,13 +529,42 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
                           : rc == MOSQ_ERR_NO_CONN ? "the proxy could not reach the broker"
                                                    : "the proxy failed";
         self.m_outcome = Outcome{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
-    } else if (rc == MOSQ_ERR_KEEPALIVE) {
-        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The broker stopped answering (keepalive exceeded)."};
-    } else if (!was_connected && !self.m_got_connack) {
-        self.m_outcome = Outcome{ExitStatus::connection_lost,
-                                 "Error: The connection was closed before the broker answered CONNECT."};
     } else {
-        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The connection was lost."};
+        const bool before_connack = !was_connected && !self.m_got_connack;
+        std::string text = rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
+                           : before_connack        ? "Error: The connection was closed before the broker answered CONNECT."
+                                                   : "Error: The connection was lost.";
+        // A connection that worked once is made again (a broker restart, a network blip);
+        // so is one that fails while doing that. Never the first one: a script must learn
+        // at once that its broker is not there.
+        // A reconnect that is lost again at once did not end the outage: its window goes on,
+        // so a broker that accepts and drops every connection cannot keep us forever.
+        const bool unstable = self.m_reconnected_at && Clock::now() - *self.m_reconnected_at < k_takeover_window;
+        const bool reconnecting = self.m_reconnect_give_up.has_value() && (!was_connected || unstable);
+        // mosquitto 2.0 closes a connection whose client id another client takes without a
+        // DISCONNECT: a reconnect closed again at once means the other one took it back.
+        // Ending here leaves the session to the other client instead of a fight for it.
+        const std::string id = self.m_options.client_id();
+        if (was_connected && unstable && !id.empty()) {
+            self.m_outcome = Outcome{ExitStatus::taken_over,
+                                     fmt::format("Error: Session taken over: another client connected with the client id "
+                                                 "'{}' (the broker closed the connection again at once).",
+                                                 id)};
+            return;
+        }
+        if ((was_connected || reconnecting) && self.m_client && self.m_client->reconnects() &&
+            self.m_options.reconnect_timeout > 0) {
+            if (!reconnecting) {
+                self.m_lost_text = std::move(text);
+                self.m_reconnect_give_up = Clock::now() + std::chrono::seconds(self.m_options.reconnect_timeout);
+                self.m_reconnected_at.reset();
+                self.m_reconnect_delay = k_first_reconnect_delay;
+            }
+            if (was_connected) self.m_client->on_connection_lost(self);
+            self.m_reconnect_pending = true;
+            return;
+        }
+        self.m_outcome = Outcome{ExitStatus::connection_lost, std::move(text)};
     }
 }
 

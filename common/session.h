@@ -53,8 +53,14 @@ public:
     /// The loop is about to sleep, or the job is over: write buffered output. Returns the
     /// outcome of a failed write (the job cannot count as done), else nullopt.
     virtual std::optional<Outcome> flush() { return std::nullopt; }
-    /// SIGINT or SIGTERM arrived.
+    /// SIGINT, SIGTERM or SIGHUP arrived.
     virtual void on_signal(Session& session, int signal);
+    /// True when a lost connection should be made again (--reconnect-timeout), the job
+    /// going on where it stopped.
+    virtual bool reconnects() const { return false; }
+    /// The connection was lost and the session will try to connect again; on_connected
+    /// follows when it succeeds.
+    virtual void on_connection_lost(Session&) {}
 };
 
 class Session {
@@ -115,6 +121,15 @@ private:
     /// Tls::failure for the flags).
     std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
     void step(Client& client);
+    /// The loop of one connection, until its socket is gone.
+    void run_connection(Client& client);
+    /// After a lost connection: connects again, retrying with growing pauses for up to
+    /// --reconnect-timeout. False when the job ends instead (m_outcome says why).
+    bool reconnect(Client& client);
+    /// Sleeps until `until` or a signal; false if the job ended meanwhile (signal, -W).
+    bool pause(Client& client, Clock::time_point until);
+    /// Reads one pending signal from the signalfd and hands it to the client.
+    void take_signal(Client& client);
     int poll_timeout(const Client& client) const;
 
     const Options& m_options;
@@ -135,6 +150,17 @@ private:
     PropertyList m_disconnect_properties;
     std::optional<Outcome> m_outcome;
     Clock::time_point m_finish_deadline{};
+    std::optional<Clock::time_point> m_connect_deadline;  ///< --connect-timeout: CONNACK by then
+    bool m_reconnect_pending = false;  ///< the connection was lost; connect again
+    std::string m_lost_text;           ///< why it was lost, for when reconnecting fails
+    /// Set from a lost connection until a new one proves stable: when to stop trying.
+    std::optional<Clock::time_point> m_reconnect_give_up;
+    static constexpr std::chrono::milliseconds k_first_reconnect_delay{100};
+    static constexpr std::chrono::milliseconds k_last_reconnect_delay{2000};
+    std::chrono::milliseconds m_reconnect_delay = k_first_reconnect_delay;
+    /// When the last reconnect got its CONNACK; a loss soon after is a session taken over.
+    std::optional<Clock::time_point> m_reconnected_at;
+    static constexpr std::chrono::seconds k_takeover_window{3};
 };
 
 }  // namespace mqtt

@@ -31,6 +31,7 @@ public:
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
     std::optional<Outcome> flush() override;
     void on_signal(Session& session, int signal) override;
+    bool reconnects() const override { return true; }
 
 private:
     /// Ends the job with `outcome` once every --remove-retained publish is acknowledged.

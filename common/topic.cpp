@@ -10,8 +10,20 @@ bool valid_mqtt_utf8(const std::string& text)
     return mosquitto_validate_utf8(text.data(), static_cast<int>(text.size())) == MOSQ_ERR_SUCCESS;
 }
 
+namespace {
+
+/// MQTT strings carry a two-byte length; upstream calls a longer one malformed UTF-8.
+std::optional<std::string> too_long(const std::string& text, const std::string& what)
+{
+    if (text.size() <= 65535) return std::nullopt;
+    return "Topic too long in " + what + " argument (" + std::to_string(text.size()) + " bytes, at most 65535).";
+}
+
+}  // namespace
+
 std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what)
 {
+    if (auto error = too_long(topic, what)) return error;
     if (!valid_mqtt_utf8(topic)) return "Malformed UTF-8 in " + what + " argument.";
     if (topic.empty()) return "Invalid topic '', a topic must not be empty.";
     if (mosquitto_pub_topic_check2(topic.data(), topic.size()) != MOSQ_ERR_SUCCESS) {
@@ -23,6 +35,7 @@ std::optional<std::string> check_publish_topic(const std::string& topic, const s
 
 std::optional<std::string> check_filter(const std::string& filter, const std::string& what)
 {
+    if (auto error = too_long(filter, what)) return error;
     if (!valid_mqtt_utf8(filter)) return "Malformed UTF-8 in " + what + " argument.";
     if (filter.empty()) return "Invalid topic '', a topic must not be empty.";
     if (mosquitto_sub_topic_check2(filter.data(), filter.size()) != MOSQ_ERR_SUCCESS) {

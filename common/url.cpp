@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "options.h"  // parse_integer
+#include "secret.h"
 
 namespace mqtt {
 
@@ -46,7 +47,7 @@ std::optional<std::string> decode_credential(const std::string& text)
 std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
 {
     const std::string scheme = "socks5h://";
-    if (url.compare(0, scheme.size(), scheme) != 0) return "Unsupported proxy protocol: " + url;
+    if (url.compare(0, scheme.size(), scheme) != 0) return "Unsupported proxy protocol: " + redact_url(url);
     ProxyUrl result;
     std::string rest = url.substr(scheme.size());
 

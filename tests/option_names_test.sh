@@ -10,13 +10,13 @@ common="-A -c --disable-clean-session -d --debug -D --property -h --host -i --id
   --insecure --key --keyform --psk --psk-identity --tls-alpn --tls-engine --tls-engine-kpass-sha1
   --tls-use-os-certs --tls-version --tls-keylog"
 takes_pub="-f --file -l --stdin-line -m --message -n --null-message -r --retain --repeat
-  --repeat-delay -s --stdin-file"
+  --repeat-delay -s --stdin-file -W"
 takes_sub="-C -E -F -N --pretty -R --random-filter --remove-retained --retain-as-published
   --retained-only -T --filter-out -U --unsubscribe -v --verbose -W -w --watch"
 takes_rr="-e -f --file -F -m --message -n --null-message -N --pretty -R --retain-as-published
   -s --stdin-file -v --verbose -W"
 refuses_pub="-C -e -E -F -N --pretty -R --random-filter --remove-retained --retain-as-published
-  --retained-only -T -U -v -W -w"
+  --retained-only -T -U -v -w"
 refuses_sub="-e -f -l -m -n -r --repeat --repeat-delay -s"
 refuses_rr="-C -E -l -r --random-filter --remove-retained --repeat --repeat-delay --retained-only -T -U -w"
 status=0

@@ -60,3 +60,16 @@ TEST_CASE("connect deadline: -W interrupts a TCP connect that hangs")
     CHECK(r.out == "");
     CHECK(seconds_since(start) >= 0.9);
 }
+
+TEST_CASE("connect deadline: --connect-timeout interrupts a TCP connect that hangs: 6")
+{
+    BlackHole hole;
+    const auto start = Clock::now();
+    const test::Result r = test::run(
+        command("mqtt-pub", {"-h", "127.0.0.1", "-p", hole.port(), "--connect-timeout", "2", "-t", "x", "-m", "y"}), {},
+        15s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 6);
+    CHECK(r.err == "Error: Connecting to the broker timed out after 2 seconds.\n");
+    CHECK(seconds_since(start) >= 1.9);
+}

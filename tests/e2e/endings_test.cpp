@@ -227,7 +227,8 @@ TEST_CASE("endings: SIGTERM ends mqtt-pub -l waiting for input with 11")
     const test::Result p = publisher.wait(5s);
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 11);
-    CHECK(p.err == "Error: Interrupted by SIGTERM before the job was done.\n");
+    CHECK(p.err == "Error: Interrupted by SIGTERM before the job was done.\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
 }
 
 TEST_CASE("endings: SIGINT ends mqtt-pub -l waiting for input with 11")
@@ -247,7 +248,8 @@ TEST_CASE("endings: SIGINT ends mqtt-pub -l waiting for input with 11")
     const test::Result p = publisher.wait(5s);
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 11);
-    CHECK(p.err == "Error: Interrupted by SIGINT before the job was done.\n");
+    CHECK(p.err == "Error: Interrupted by SIGINT before the job was done.\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
 }
 
 TEST_CASE("endings: a closed stdout ends mqtt-sub with 0 long before -W")

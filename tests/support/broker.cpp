@@ -164,6 +164,19 @@ bool Broker::start() {
     // mosquitto appends to its log: start each attempt afresh so that only this attempt's
     // lines count below.
     std::filesystem::remove(m_dir + "/mosquitto.log");
+    return launch();
+}
+
+void Broker::restart() {
+    stop();
+    // The log starts afresh (readiness is read from it); the old one stays beside it.
+    std::error_code ec;
+    std::filesystem::rename(m_dir + "/mosquitto.log", m_dir + "/mosquitto.log.before-restart", ec);
+    if (!launch())
+        throw std::runtime_error(failure("the port was taken while the broker was stopped", m_dir));
+}
+
+bool Broker::launch() {
     m_pid = start_mosquitto(m_dir);
 
     const auto deadline = Clock::now() + start_bound;

@@ -64,10 +64,16 @@ public:
     /// Stops the broker now (SIGTERM, then SIGKILL after a bound); idempotent. mosquitto
     /// 2.0.11 takes about 100 ms to act on SIGTERM, so each stop costs that much.
     void stop();
+    /// Stops the broker and starts it again with the same configuration on the same ports
+    /// (with `persistence true` in BrokerConfig::extra it keeps sessions and messages);
+    /// returns once it accepts connections. log() then shows the new run only.
+    void restart();
 
 private:
     /// One attempt on fresh ports: false if a port was taken, throws on other failures.
     bool start();
+    /// Starts mosquitto on the configured ports and waits until it accepts connections.
+    bool launch();
 
     BrokerConfig m_config;
     std::string m_dir;

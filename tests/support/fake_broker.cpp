@@ -72,6 +72,11 @@ void FakeConnection::send(const Packet& packet)
     std::string bytes(1, static_cast<char>((packet.type << 4) | packet.flags));
     bytes += encode_length(packet.body.size());
     bytes += packet.body;
+    send_raw(bytes);
+}
+
+void FakeConnection::send_raw(const std::string& bytes)
+{
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::send(m_fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
@@ -102,11 +107,53 @@ Packet disconnect(int protocol, std::uint8_t reason)
     return p;
 }
 
+Packet ack(std::uint8_t type, std::uint16_t mid, std::uint8_t reason, const std::string& reason_string)
+{
+    std::string properties;
+    if (!reason_string.empty()) {
+        properties += '\x1F';  // reason string: identifier, two-byte length, UTF-8
+        properties += static_cast<char>(reason_string.size() >> 8);
+        properties += static_cast<char>(reason_string.size() & 0xFF);
+        properties += reason_string;
+    }
+    return Packet{type, 0,
+                  std::string{static_cast<char>(mid >> 8), static_cast<char>(mid & 0xFF), static_cast<char>(reason)} +
+                      encode_length(properties.size()) + properties};
+}
+
 std::uint16_t packet_id(const Packet& packet, std::size_t offset)
 {
     if (packet.body.size() < offset + 2) return 0;
     return static_cast<std::uint16_t>((static_cast<std::uint8_t>(packet.body[offset]) << 8) |
                                       static_cast<std::uint8_t>(packet.body[offset + 1]));
+}
+
+std::uint16_t publish_id(const Packet& publish)
+{
+    return packet_id(publish, 2 + packet_id(publish));  // topic length, topic, identifier
+}
+
+bool accept(FakeConnection& client)
+{
+    Packet packet;
+    if (!client.read(packet) || packet.type != 1) return false;
+    client.send(connack(client.protocol, 0));
+    return true;
+}
+
+bool grant_subscription(FakeConnection& client)
+{
+    Packet packet;
+    if (!client.read(packet) || packet.type != 8) return false;
+    client.send(suback(client.protocol, packet_id(packet), {0}));
+    return true;
+}
+
+void drain(FakeConnection& client)
+{
+    Packet packet;
+    while (client.read(packet) && packet.type != 14) {
+    }
 }
 
 FakeBroker::FakeBroker(Script script) : m_script(std::move(script))

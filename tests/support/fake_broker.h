@@ -26,6 +26,8 @@ public:
     explicit FakeConnection(int fd) : m_fd(fd) {}
     bool read(Packet& packet, int timeout_ms = 5000);
     void send(const Packet& packet);
+    /// Writes `bytes` as they are (e.g. half a packet).
+    void send_raw(const std::string& bytes);
     /// The protocol level the client's CONNECT asked for (4 = 3.1.1, 5 = 5.0), once read.
     int protocol = 4;
 
@@ -38,8 +40,20 @@ private:
 Packet connack(int protocol, std::uint8_t code);
 Packet suback(int protocol, std::uint16_t mid, const std::vector<std::uint8_t>& codes);
 Packet disconnect(int protocol, std::uint8_t reason);
+/// An MQTT 5 PUBACK (type 4) or PUBREC (type 5) for `mid` with `reason` and, if not
+/// empty, a reason-string property.
+Packet ack(std::uint8_t type, std::uint16_t mid, std::uint8_t reason, const std::string& reason_string = {});
 /// The packet identifier at the start of a SUBSCRIBE, PUBLISH (QoS>0) etc. body.
 std::uint16_t packet_id(const Packet& packet, std::size_t offset = 0);
+/// The packet identifier of a QoS 1/2 PUBLISH (after its topic).
+std::uint16_t publish_id(const Packet& publish);
+/// Reads the client's CONNECT and answers with a CONNACK that accepts it; false if
+/// something else (or nothing) came.
+bool accept(FakeConnection& client);
+/// Reads the client's SUBSCRIBE and grants it (QoS 0); false if something else came.
+bool grant_subscription(FakeConnection& client);
+/// Reads until the client closes or sends DISCONNECT (or nothing comes for a read timeout).
+void drain(FakeConnection& client);
 
 class FakeBroker {
 public:

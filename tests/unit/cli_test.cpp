@@ -491,3 +491,17 @@ TEST_CASE("-S: every tool takes it, as mosquitto built with SRV support")
     CHECK(parse(Tool::sub, {"-t", "t", "-S"}).srv);
     CHECK(parse(Tool::rr, {"-S", "-t", "t", "-m", "x"}).srv);
 }
+
+TEST_CASE("deadlines: --connect-timeout for every tool, --reconnect-timeout for pub and sub, -W for pub")
+{
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x"}).connect_timeout == 10);
+    CHECK(parse(Tool::sub, {"-t", "a"}).reconnect_timeout == 30);
+    CHECK(parse(Tool::rr, {"-t", "a", "-m", "x", "--connect-timeout", "0"}).connect_timeout == 0);
+    CHECK(parse(Tool::sub, {"-t", "a", "--connect-timeout", "3"}).connect_timeout == 3);
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x", "--reconnect-timeout", "0"}).reconnect_timeout == 0);
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x", "-W", "5"}).timeout == 5);
+    CHECK(error_of(Tool::pub, {"--connect-timeout", "-1"}) == "Error: Invalid connect timeout \"-1\".");
+    CHECK(error_of(Tool::sub, {"--reconnect-timeout", "x"}) == "Error: Invalid reconnect timeout \"x\".");
+    CHECK(error_of(Tool::rr, {"--reconnect-timeout", "1"}) == "Error: Unknown option '--reconnect-timeout'.");
+    CHECK(error_of(Tool::pub, {"-W", "0"}) == "Error: Invalid timeout \"0\".");
+}

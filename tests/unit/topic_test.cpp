@@ -13,7 +13,10 @@ TEST_CASE("publish topics: no wildcards, not empty, valid UTF-8")
     CHECK(mqtt::check_publish_topic("", "-t") == "Invalid topic '', a topic must not be empty.");
     CHECK(mqtt::check_publish_topic("a\xc0\x80", "-t") == "Malformed UTF-8 in -t argument.");
     CHECK(mqtt::check_publish_topic(std::string("a\0b", 3), "-t") == "Malformed UTF-8 in -t argument.");
-    CHECK(mqtt::check_publish_topic(std::string(65536, 'a'), "-t") == "Malformed UTF-8 in -t argument.");
+    CHECK(mqtt::check_publish_topic(std::string(65536, 'a'), "-t") ==
+          "Topic too long in -t argument (65536 bytes, at most 65535).");
+    CHECK(mqtt::check_filter(std::string(70000, 'a'), "-T") == "Topic too long in -T argument (70000 bytes, at most 65535).");
+    CHECK(mqtt::check_publish_topic(std::string(65535, 'a'), "-t") == std::nullopt);
 }
 
 TEST_CASE("subscription filters: wildcards only where MQTT allows them")

@@ -1,0 +1,96 @@
+// Hostile input: topics MQTT cannot carry, NUL bytes, payloads beyond MQTT's limit, and a
+// broker that closes the connection in the middle of a packet. A clear line and a
+// documented status each time; nothing crashes, hangs or is lost silently.
+#include "e2e.h"
+
+#include "fake_broker.h"
+
+using namespace e2e;
+
+TEST_CASE("hostile: topics MQTT cannot carry are usage errors with one clear line")
+{
+    const std::string overlong(65536, 'a');
+    struct Case {
+        std::string tool;
+        Args args;
+        std::string line;
+    };
+    const Case cases[] = {
+        {"mqtt-pub", {"-t", overlong, "-m", "x"}, "Error: Topic too long in -t argument (65536 bytes, at most 65535)."},
+        {"mqtt-sub", {"-t", overlong}, "Error: Topic too long in -t argument (65536 bytes, at most 65535)."},
+        {"mqtt-pub", {"-t", "a\xff", "-m", "x"}, "Error: Malformed UTF-8 in -t argument."},
+        {"mqtt-sub", {"-t", "caf\xc3"}, "Error: Malformed UTF-8 in -t argument."},
+        {"mqtt-pub", {"-t", "a\x01" "b", "-m", "x"}, "Error: Malformed UTF-8 in -t argument."},
+        {"mqtt-pub", {"-t", "a/+", "-m", "x"}, "Error: Invalid publish topic 'a/+', does it contain '+' or '#'?"},
+        {"mqtt-pub", {"-t", "a/#", "-m", "x"}, "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?"},
+        {"mqtt-pub", {"-L", "mqtt://localhost/a/+", "-m", "x"}, "Error: Invalid publish topic 'a/+', does it contain '+' or '#'?"},
+        {"mqtt-pub", {"-t", "t", "-m", "x", "--will-topic", "w/#"}, "Error: Invalid will topic 'w/#', does it contain '+' or '#'?"},
+        {"mqtt-sub", {"-t", "a/#/b"}, "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?"},
+        {"mqtt-rr", {"-t", "q/+", "-e", "r", "-m", "x"}, "Error: Invalid publish topic 'q/+', does it contain '+' or '#'?"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.line);
+        const test::Result r = test::run(command(c.tool, c.args), {}, 10s);
+        CHECK(r.status == 1);
+        CHECK(r.err == usage_error(c.tool, c.line));
+        CHECK(r.out == "");
+    }
+}
+
+TEST_CASE("hostile: NUL bytes in -l lines arrive byte for byte (QoS 1)")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "nul", "-q", "1", "-t", "n", "-C", "3", "-W", "10"}));
+    require_subscribed(broker, "nul");
+    const std::string input("\0\nmid\0dle\n\0\0\0\n", 14);
+    publish(broker, {"-q", "1", "-t", "n", "-l"}, input);
+    const test::Result r = subscriber.wait(10s);
+    CHECK(r.status == 0);
+    CHECK(r.out == input);
+}
+
+TEST_CASE("hostile: a file beyond MQTT's largest payload ends with 1 before connecting")
+{
+    TempDir dir;
+    const std::string path = dir.path() + "/huge";
+    {
+        std::ofstream out(path, std::ios::binary);
+    }
+    std::filesystem::resize_file(path, 268435456);  // sparse: 256 MiB of nothing on disk
+    const test::Result r = test::run(command("mqtt-pub", {"-p", "1", "-t", "t", "-f", path}), {}, 30s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 1);
+    CHECK(r.err == "Error: Message length must be less than 268435455 bytes.\n");
+}
+
+TEST_CASE("hostile: a broker that closes in the middle of the CONNACK ends mqtt-pub with 7")
+{
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!client.read(packet) || packet.type != 1) return;
+        client.send_raw(std::string("\x20\x02\x00", 3));  // CONNACK of 2 bytes, 1 sent
+    });
+    const test::Result r = test::run(
+        {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-m", "x"}, {}, 15s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.err == "Error: The connection was closed before the broker answered CONNECT.\n");
+}
+
+TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-sub prints nothing, ends with 7")
+{
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        if (!test::accept(client) || !test::grant_subscription(client)) return;
+        client.send_raw(std::string("\x30\x64\x00\x01t half", 9));  // says 100 bytes, sends 7
+    });
+    const auto start = Clock::now();
+    const test::Result r = test::run(
+        {test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "--reconnect-timeout", "2"}, {},
+        20s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.out == "");
+    CHECK(r.err == "Error: The connection was lost. No new connection within 2 seconds.\n");
+    CHECK(seconds_since(start) < 10);
+    CHECK(broker.served() >= 2);  // it did try again
+}

@@ -1,0 +1,182 @@
+// Reconnects: the real broker is restarted on the same port in the middle of a stream, and
+// every line is counted at the other end; a broker that stays away ends the job with 7.
+#include "e2e.h"
+
+#include <atomic>
+#include <csignal>
+#include <sstream>
+
+#include "fake_broker.h"
+
+using namespace e2e;
+
+namespace {
+
+/// A broker that keeps sessions and queued messages across a restart.
+test::BrokerConfig persistent(const TempDir& dir)
+{
+    return with_extra("persistence true\npersistence_location " + dir.path() + "/\n");
+}
+
+std::string numbered_lines(int from, int to)
+{
+    std::string text;
+    for (int i = from; i <= to; ++i) text += std::to_string(i) + "\n";
+    return text;
+}
+
+/// Checks that `out` holds the lines 1..n in order: each line is the next number or (QoS 1
+/// after a resend) a repeat of one seen before, never a gap or a step back to a new one.
+void require_every_line_in_order(const std::string& out, int n)
+{
+    std::istringstream lines(out);
+    std::string line;
+    int highest = 0, repeats = 0;
+    while (std::getline(lines, line)) {
+        const int value = std::stoi(line);
+        if (value <= highest) {
+            ++repeats;
+            continue;
+        }
+        if (value != highest + 1) FAIL("line " << highest + 1 << " missing before " << value);
+        highest = value;
+    }
+    MESSAGE("lines received twice (sent again after the restart): " << repeats);
+    CHECK(highest == n);
+}
+
+/// Streams 1..40000 through mqtt-pub -l at `qos` from a file, restarting the broker while
+/// the lines flow (once the subscriber has 1000); the subscriber (a persistent session)
+/// must see every line.
+void stream_across_restart(const std::string& qos, const Args& pub_extra)
+{
+    TempDir dir;
+    test::Broker broker(persistent(dir));
+    TempDir io;
+    const std::string input = io.write("lines", numbered_lines(1, 40000));
+    test::Child subscriber(sub(broker, {"-i", "counter-" + qos, "-c", "-q", qos, "-t", "l", "-W", "90"}));
+    require_subscribed(broker, "counter-" + qos);
+    Args args{"-q", qos, "-t", "l", "-l"};
+    args.insert(args.end(), pub_extra.begin(), pub_extra.end());
+    test::Child publisher(with_stdin_from(input, pub(broker, args)));
+
+    REQUIRE(subscriber.wait_for_output(numbered_lines(1, 1000).size(), 20s));
+    broker.restart();
+    CHECK_MESSAGE(subscriber.out_so_far().find("\n40000\n") == std::string::npos, "the stream was over before the restart");
+
+    const test::Result p = publisher.wait(60s);
+    INFO("mqtt-pub stderr: " << p.err);
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 0);
+    CHECK(p.err == "");
+
+    const std::string last = "\n40000\n";
+    for (auto until = Clock::now() + 30s; Clock::now() < until;) {
+        if (subscriber.out_so_far().find(last) != std::string::npos) break;
+        subscriber.wait_for_output(subscriber.out_so_far().size() + 1, 1s);
+    }
+    subscriber.signal(SIGINT);
+    const test::Result s = subscriber.wait(10s);
+    INFO("mqtt-sub stderr: " << s.err);
+    CHECK(s.status == 0);
+    require_every_line_in_order(s.out, 40000);
+}
+
+}  // namespace
+
+TEST_CASE("reconnect: mqtt-pub -l at QoS 1 loses no line across a broker restart")
+{
+    stream_across_restart("1", {});
+}
+
+TEST_CASE("reconnect: mqtt-pub -l at QoS 2 loses no line across a broker restart")
+{
+    // A QoS 2 message whose PUBREC came before the restart completes in the publisher's
+    // session, so it must persist too.
+    stream_across_restart("2", {"-i", "streamer", "-c"});
+}
+
+TEST_CASE("reconnect: mqtt-pub -s at QoS 1 sends the unacknowledged message again after a lost connection")
+{
+    // The first connection takes the PUBLISH and closes without PUBACK; the second one
+    // must receive it again, with DUP set, and acknowledges it.
+    std::atomic<int> connections{0};
+    std::string first_body, second_body;
+    std::atomic<bool> dup{false};
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!test::accept(client) || !client.read(packet) || packet.type != 3) return;
+        if (connections++ == 0) {
+            first_body = packet.body;
+            return;  // closes the connection
+        }
+        second_body = packet.body;
+        dup = (packet.flags & 0x08) != 0;
+        client.send(test::Packet{4, 0, packet.body.substr(2 + test::packet_id(packet), 2)});  // PUBACK (3.1.1)
+        test::drain(client);
+    });
+    const test::Result p = test::run(
+        {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-q", "1", "-t", "s", "-s"}, "all of it\n");
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 0);
+    CHECK(p.err == "");
+    CHECK(connections == 2);
+    CHECK(dup);
+    CHECK(second_body == first_body);
+    CHECK(second_body.find("all of it\n") != std::string::npos);
+}
+
+TEST_CASE("reconnect: a broker that stays away ends mqtt-pub and mqtt-sub with 7 after --reconnect-timeout")
+{
+    test::Broker broker;
+    TempDir dir;
+    Fifo fifo(dir);
+    test::Child subscriber(sub(broker, {"-i", "gone", "-t", "l", "-v", "--reconnect-timeout", "2"}));
+    require_subscribed(broker, "gone");
+    test::Child publisher(
+        with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "l", "-l", "--reconnect-timeout", "2"})));
+    fifo.write("before\n");
+    REQUIRE(subscriber.wait_for_output(9, 10s));
+
+    broker.stop();
+    const auto start = Clock::now();
+    const test::Result p = publisher.wait(15s);
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 7);
+    CHECK(p.err == "Error: The connection was lost. No new connection within 2 seconds (Connection refused).\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    CHECK(seconds_since(start) >= 1.5);
+
+    const test::Result s = subscriber.wait(15s);
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.status == 7);
+    CHECK(s.out == "l before\n");
+    CHECK(s.err == "Error: The connection was lost. No new connection within 2 seconds (Connection refused).\n");
+}
+
+TEST_CASE("reconnect: mqtt-sub resubscribes after a broker restart")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "again", "-t", "r", "-C", "2", "-W", "60"}));
+    require_subscribed(broker, "again");
+    publish(broker, {"-t", "r", "-m", "one"});
+    REQUIRE(subscriber.wait_for_output(4, 10s));
+    broker.restart();  // no persistence: only resubscribing brings the next message
+    require_subscribed(broker, "again");
+    publish(broker, {"-t", "r", "-m", "two"});
+    const test::Result s = subscriber.wait(20s);
+    CHECK(s.status == 0);
+    CHECK(s.out == "one\ntwo\n");
+    CHECK(s.err == "");
+}
+
+TEST_CASE("reconnect: --reconnect-timeout 0 ends at the first loss, as before")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "once", "-t", "r", "--reconnect-timeout", "0"}));
+    require_subscribed(broker, "once");
+    broker.stop();
+    const test::Result s = subscriber.wait(10s);
+    CHECK(s.status == 7);
+    CHECK(s.err == "Error: The connection was lost.\n");
+}
