@@ -407,6 +407,18 @@ constexpr OptionDef k_streams[] = {
          if (v != "recorded") fail("--pace must be recorded, not \"" + v + "\".");
          o.pace_recorded = true;
      }},
+    {"--stamp", nullptr, "put the send time into each message (MQTT 5: a user property; else a payload prefix) "
+                         "for mqtt-sub --stats",
+     [](Options& o, const std::string&) { o.stamp = true; }},
+    {"--progress", nullptr, "show a progress line on stderr while streaming a regular file (only on a terminal)",
+     [](Options& o, const std::string&) { o.progress = true; }},
+};
+
+// mqtt-pub and mqtt-sub: what a run moved.
+constexpr OptionDef k_stats[] = {
+    {"--stats", nullptr, "print one JSON object of counters (and mqtt-sub: latencies of --stamp'ed messages) on "
+                         "stderr at the end",
+     [](Options& o, const std::string&) { o.stats = true; }},
 };
 
 constexpr OptionDef k_subscribe[] = {
@@ -511,7 +523,7 @@ std::vector<Group> groups_for(Tool tool)
     switch (tool) {
     case Tool::pub:
         return {{"Connection", k_connection},    {"TLS", k_tls},           {"Message", k_message},
-                {"Message", k_message_lines},    {"Streams", k_streams},
+                {"Message", k_message_lines},    {"Streams", k_streams},          {"Streams", k_stats},
                 {"Publish", k_publish_topic},    {"Publish", k_publish},
                 {"Will", k_will},                {"MQTT 5 properties", k_publish_properties}};
     case Tool::rr:
@@ -522,7 +534,7 @@ std::vector<Group> groups_for(Tool tool)
         break;
     }
     return {{"Connection", k_connection}, {"TLS", k_tls},       {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
-            {"Output", k_output},         {"Output", k_watch},  {"Will", k_will},
+            {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
             {"MQTT 5 properties", k_subscribe_properties}};
 }
 

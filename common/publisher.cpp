@@ -98,6 +98,8 @@ void Publisher::pump(Session& session)
             return;
         }
         ++m_sent;
+        ++m_stats.sent;
+        m_stats.sent_bytes += message->payload.size();
         if (m_topic_alias > 0) m_alias_set = true;
     }
     finish_if_done(session);
@@ -127,6 +129,7 @@ std::optional<Clock::time_point> Publisher::wake_at() const
 void Publisher::on_publish(Session& session, int mid, int reason, const mosquitto_property* properties)
 {
     ++m_completed;
+    ++(reason >= 0x80 ? m_stats.refused : m_stats.acknowledged);
     if (reason >= 0x80) {
         ++m_refused;
         session.warn(fmt::format("Warning: Publish {} failed: {}.", mid, mosquitto_reason_string(reason)));

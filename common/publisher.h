@@ -8,6 +8,7 @@
 
 #include "session.h"
 #include "source.h"
+#include "stats.h"
 
 namespace mqtt {
 
@@ -21,6 +22,8 @@ public:
     int input_fd() const override;
     void on_input(Session& session) override;
     std::optional<Clock::time_point> wake_at() const override;
+    /// What was sent so far (--stats).
+    TransferStats& stats() { return m_stats; }
 
 private:
     bool can_send(Session& session) const;
@@ -39,6 +42,7 @@ private:
     /// the others carry the alias only (as mosquitto_pub does).
     std::uint16_t m_topic_alias = 0;
     bool m_alias_set = false;
+    TransferStats m_stats;
 };
 
 }  // namespace mqtt

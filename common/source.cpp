@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <cerrno>
+#include <mqtt_protocol.h>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -9,6 +10,8 @@
 
 #include "error.h"
 #include "json_record.h"
+#include "progress.h"
+#include "stats.h"
 
 namespace mqtt {
 
@@ -227,7 +230,7 @@ void LineSource::on_readable()
 }
 
 PacedSource::PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded)
-    : m_inner(std::move(inner)), m_recorded(recorded)
+    : SourceDecorator(std::move(inner)), m_recorded(recorded)
 {
     if (rate > 0.0) m_interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
 }
@@ -297,6 +300,38 @@ std::string read_file(const std::string& path)
     return read_all(fd.get(), fmt::format("file \"{}\"", path));
 }
 
+StampedSource::StampedSource(std::unique_ptr<Source> inner, const Options& options)
+    : SourceDecorator(std::move(inner)), m_mqtt5(options.protocol == k_mqtt5), m_default(options.properties.publish)
+{
+}
+
+std::optional<Outgoing> StampedSource::next()
+{
+    auto message = m_inner->next();
+    if (!message) return message;
+    const std::string stamp = std::to_string(unix_nanoseconds());
+    if (m_mqtt5) {
+        mosquitto_property* copy = nullptr;
+        const mosquitto_property* base = message->properties.value_or(m_default.get());
+        if (base && mosquitto_property_copy_all(&copy, base) != MOSQ_ERR_SUCCESS) throw std::bad_alloc();
+        m_properties = PropertyList();
+        if (mosquitto_property_add_string_pair(&copy, MQTT_PROP_USER_PROPERTY, k_stamp_property, stamp.c_str()) !=
+            MOSQ_ERR_SUCCESS) {
+            mosquitto_property_free_all(&copy);
+            throw std::bad_alloc();
+        }
+        m_properties = PropertyList::adopt(copy);
+        message->properties = m_properties.get();
+    } else {
+        m_payload.assign(k_stamp_prefix);
+        m_payload += stamp;
+        m_payload += ';';
+        m_payload += message->payload;
+        message->payload = m_payload;
+    }
+    return message;
+}
+
 namespace {
 
 std::string raw_payload(const Options& options)
@@ -353,6 +388,8 @@ std::unique_ptr<Source> make_source(const Options& options)
     if (options.rate > 0.0 || options.pace_recorded) {
         source = std::make_unique<PacedSource>(std::move(source), options.rate, options.pace_recorded);
     }
+    if (options.stamp) source = std::make_unique<StampedSource>(std::move(source), options);
+    if (options.progress) source = std::make_unique<ProgressSource>(std::move(source), options);
     return source;
 }
 

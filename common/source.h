@@ -70,7 +70,8 @@ public:
     virtual std::optional<std::chrono::steady_clock::time_point> wake_at() const { return std::nullopt; }
     /// Once done(): the error line when the input was not all good (a bad record), else nullopt.
     virtual std::optional<std::string> error() const { return std::nullopt; }
-    /// Input bytes consumed so far, and the input's size when known (a regular file).
+    /// Input bytes consumed so far (in messages sent or skipped), and the input's size when
+    /// known (a regular file).
     virtual std::uint64_t bytes_read() const { return 0; }
     virtual std::optional<std::uint64_t> input_size() const { return std::nullopt; }
 };
@@ -116,7 +117,7 @@ public:
     void on_readable() override;
     bool done() const override { return m_stopped || (m_eof && m_buffer.pending() == 0); }
     std::optional<std::string> error() const override;
-    std::uint64_t bytes_read() const override { return m_bytes_read; }
+    std::uint64_t bytes_read() const override { return m_bytes_read - m_buffer.pending(); }
     std::optional<std::uint64_t> input_size() const override { return m_size; }
 
 private:
@@ -142,30 +143,56 @@ private:
     PropertyList m_properties;       ///< the current JSON record's properties
 };
 
-/// Holds each message of `inner` back until it is due: at most `rate` messages per second,
-/// or (`recorded`) with the gaps between the records' tst times. Messages without a tst
-/// go at once.
-class PacedSource : public Source {
+/// A source that wraps another and passes everything on; subclasses change next().
+class SourceDecorator : public Source {
 public:
-    PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded);
-    std::optional<Outgoing> next() override;
-    int fd() const override { return m_held ? -1 : m_inner->fd(); }
+    explicit SourceDecorator(std::unique_ptr<Source> inner) : m_inner(std::move(inner)) {}
+    std::optional<Outgoing> next() override { return m_inner->next(); }
+    int fd() const override { return m_inner->fd(); }
     void on_readable() override { m_inner->on_readable(); }
-    bool done() const override { return !m_held && m_inner->done(); }
-    std::optional<std::chrono::steady_clock::time_point> wake_at() const override;
+    bool done() const override { return m_inner->done(); }
+    std::optional<std::chrono::steady_clock::time_point> wake_at() const override { return m_inner->wake_at(); }
     std::optional<std::string> error() const override { return m_inner->error(); }
     std::uint64_t bytes_read() const override { return m_inner->bytes_read(); }
     std::optional<std::uint64_t> input_size() const override { return m_inner->input_size(); }
 
+protected:
+    std::unique_ptr<Source> m_inner;
+};
+
+/// Holds each message of `inner` back until it is due: at most `rate` messages per second,
+/// or (`recorded`) with the gaps between the records' tst times. Messages without a tst
+/// go at once.
+class PacedSource : public SourceDecorator {
+public:
+    PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded);
+    std::optional<Outgoing> next() override;
+    int fd() const override { return m_held ? -1 : m_inner->fd(); }
+    bool done() const override { return !m_held && m_inner->done(); }
+    std::optional<std::chrono::steady_clock::time_point> wake_at() const override;
+
 private:
     using Clock = std::chrono::steady_clock;
-    std::unique_ptr<Source> m_inner;
     Clock::duration m_interval{};     ///< --rate: between two messages
     bool m_recorded;
     std::optional<Outgoing> m_held;   ///< read from inner, not yet due
     Clock::time_point m_due{};        ///< of m_held
     std::optional<Clock::time_point> m_next;  ///< --rate: when the next message is due
     std::optional<std::pair<Clock::time_point, std::int64_t>> m_origin;  ///< recorded: first send, its tst
+};
+
+/// Adds the send time to each message of `inner` (--stamp): a user property with MQTT 5
+/// (to the record's properties or -D publish), else a "stamp:<ns>;" payload prefix.
+class StampedSource : public SourceDecorator {
+public:
+    StampedSource(std::unique_ptr<Source> inner, const Options& options);
+    std::optional<Outgoing> next() override;
+
+private:
+    bool m_mqtt5;
+    PropertyList m_default;     ///< -D publish
+    PropertyList m_properties;  ///< the current message's, stamp included
+    std::string m_payload;      ///< MQTT 3: the current payload with its prefix
 };
 
 /// All of `fd` (e.g. stdin for -s) up to the MQTT payload limit. Throws Failure (usage) with

@@ -330,3 +330,57 @@ TEST_CASE("json: option errors")
     CHECK(error_of("mqtt-sub", {"-t", "t", "--encoding", "utf8"}) ==
           "Error: --encoding must be hex or base64, not \"utf8\".");
 }
+
+TEST_CASE("json: --stats prints one JSON object on stderr; --stamp gives mqtt-sub latencies")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "stats", "-V", "5", "-q", "1", "-t", "st", "-C", "50", "--stats", "-W", "20"}));
+    require_subscribed(broker, "stats");
+    std::string lines;
+    for (int i = 0; i < 50; ++i) lines += "ab\n";
+    const test::Result p = test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "st", "-l", "--stamp", "--stats"}), lines);
+    CHECK(p.status == 0);
+    CHECK(std::regex_match(p.err, std::regex(R"(\{"tool":"mqtt-pub","sent":50,"sent_bytes":100,"acknowledged":50,)"
+                                             R"("refused":0,"duration_s":[0-9]+\.[0-9]{3},"rate":[0-9]+\.[0-9]\}\n)")));
+    const test::Result r = subscriber.wait(20s);
+    CHECK(r.status == 0);
+    CHECK(r.out == lines);  // with MQTT 5 the stamp is a property: payloads unchanged
+    std::smatch match;
+    REQUIRE(std::regex_match(r.err, match, std::regex(R"(\{"tool":"mqtt-sub","received":50,"received_bytes":100,)"
+                                                      R"("duration_s":[0-9.]+,"rate":[0-9.]+,"latency_ms":\{"count":50,)"
+                                                      R"("p50":([0-9.]+),"p90":[0-9.]+,"p99":[0-9.]+,"max":([0-9.]+)\}\}\n)")));
+    // Same machine, same clock: a latency is positive and well below the run's bounds.
+    CHECK(std::stod(match[1]) > 0.0);
+    CHECK(std::stod(match[2]) < 20000.0);
+}
+
+TEST_CASE("json: --stamp with MQTT 3 puts the send time in front of the payload")
+{
+    test::Broker broker;
+    test::Child subscriber(sub(broker, {"-i", "stamp3", "-t", "st", "-C", "1", "-W", "10"}));
+    require_subscribed(broker, "stamp3");
+    publish(broker, {"-t", "st", "-m", "x", "--stamp"});
+    CHECK(std::regex_match(subscriber.wait(10s).out, std::regex("stamp:[0-9]{19};x\n")));
+}
+
+TEST_CASE("json: --progress shows a line on a terminal, nothing on a pipe")
+{
+    test::Broker broker;
+    TempDir dir;
+    std::string records;
+    for (int i = 0; i < 1000; ++i) records += "{\"topic\":\"p\",\"payload\":\"x\"}\n";
+    const std::string file = dir.write("records", records);
+    // On a pipe: no progress at all.
+    publish(broker, {"--json", "-f", file, "--progress"});
+    // On a terminal (script(1) gives the tool one): the last state, on its own line.
+    std::string command;
+    for (const auto& word : pub(broker, {"--json", "-f", file, "--progress"})) command += shell_quote(word) + " ";
+    const test::Result t = test::run({"/usr/bin/script", "-q", "-e", "-c", command + ">/dev/null", "/dev/null"});
+    CHECK(t.status == 0);
+    CHECK(t.out.find("\r1000 messages, 0.0 MB, ") != std::string::npos);
+    CHECK(t.out.find("/s, 100%\x1b[K\r\n") != std::string::npos);
+    // --quiet keeps the terminal quiet too.
+    const test::Result q = test::run({"/usr/bin/script", "-q", "-e", "-c", command + "--quiet >/dev/null", "/dev/null"});
+    CHECK(q.status == 0);
+    CHECK(q.out == "");
+}
