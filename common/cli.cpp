@@ -380,6 +380,62 @@ constexpr OptionDef k_message_lines[] = {
      nullptr, nullptr, nullptr, true},
 };
 
+/// "hex" or "base64" for --encoding.
+Encoding encoding_or_fail(const std::string& v)
+{
+    if (v == "hex") return Encoding::hex;
+    if (v == "base64") return Encoding::base64;
+    fail("--encoding must be hex or base64, not \"" + v + "\".");
+}
+
+/// --rate: "N", "N/s", "N/m" or "N/h", N a positive decimal number; messages per second.
+double rate_or_fail(const std::string& v)
+{
+    const auto slash = v.find('/');
+    const std::string unit = slash == std::string::npos ? "s" : v.substr(slash + 1);
+    const double per = unit == "s" ? 1.0 : unit == "m" ? 60.0 : unit == "h" ? 3600.0 : 0.0;
+    const auto count = parse_non_negative(v.substr(0, slash));
+    if (per == 0.0 || !count || *count <= 0.0) {
+        fail("--rate must be a positive number of messages per second, or N/m, N/h, not \"" + v + "\".");
+    }
+    return *count / per;
+}
+
+// mqtt-pub's streams: JSON records, NUL framing, decoding, pacing (see mqtt-pub(1)).
+constexpr OptionDef k_streams[] = {
+    {"--json", nullptr, "read one JSON object per line (as mqtt-sub --json prints) from stdin or -f; "
+                        "each gives its message's topic, QoS, retain, properties and payload",
+     [](Options& o, const std::string&) { o.json = true; }},
+    {"-0", nullptr, "records end in NUL instead of newline (with -l, --json, -f); alone, it means -l -0",
+     [](Options& o, const std::string&) { o.null_records = true; }},
+    {"--encoding", "encoding", "payloads of -m, -f, -s and -l are hex or base64 text, decoded before sending",
+     [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); }},
+    {"--on-error", "action", "a bad --json or --encoding record: stop (default) or skip it; both report it",
+     [](Options& o, const std::string& v) {
+         if (v != "stop" && v != "skip") fail("--on-error must be stop or skip, not \"" + v + "\".");
+         o.on_error = v == "skip" ? OnError::skip : OnError::stop;
+     }},
+    {"--rate", "rate", "send at most this many messages per second (N/m: per minute, N/h: per hour)",
+     [](Options& o, const std::string& v) { o.rate = rate_or_fail(v); }},
+    {"--pace", "pace", "recorded: with --json, keep the gaps between the records' tst times",
+     [](Options& o, const std::string& v) {
+         if (v != "recorded") fail("--pace must be recorded, not \"" + v + "\".");
+         o.pace_recorded = true;
+     }},
+    {"--stamp", nullptr, "put the send time into each message (MQTT 5: a user property; else a payload prefix) "
+                         "for mqtt-sub --stats",
+     [](Options& o, const std::string&) { o.stamp = true; }},
+    {"--progress", nullptr, "show a progress line on stderr while streaming a regular file (only on a terminal)",
+     [](Options& o, const std::string&) { o.progress = true; }},
+};
+
+// mqtt-pub and mqtt-sub: what a run moved.
+constexpr OptionDef k_stats[] = {
+    {"--stats", nullptr, "print one JSON object of counters (and mqtt-sub: latencies of --stamp'ed messages) on "
+                         "stderr at the end",
+     [](Options& o, const std::string&) { o.stats = true; }},
+};
+
 constexpr OptionDef k_subscribe[] = {
     {"-t,--topic", "topic", "topic filter to subscribe to (repeatable)",
      [](Options& o, const std::string& v) { add_filter(o.topics, v, "-t"); }},
@@ -467,6 +523,13 @@ constexpr OptionDef k_output[] = {
      }},
     {"--pretty", nullptr, "print the JSON of %j and %J indented, one member per line",
      [](Options& o, const std::string&) { o.pretty = true; }},
+    {"--json", nullptr, "print each message as one JSON object on one line, payload lossless "
+                        "(payload_base64 when not UTF-8)",
+     [](Options& o, const std::string&) { o.json = true; }},
+    {"-0", nullptr, "end each message with NUL instead of newline",
+     [](Options& o, const std::string&) { o.null_records = true; }},
+    {"--encoding", "encoding", "print payloads (plain, -v and %p) as hex or base64",
+     [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); }},
 };
 
 // mqtt-sub only, as mosquitto_sub 2.1: mqtt-rr prints a single response.
@@ -480,7 +543,8 @@ std::vector<Group> groups_for(Tool tool)
     switch (tool) {
     case Tool::pub:
         return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
-                {"Message", k_message_lines},    {"Publish", k_publish_topic}, {"Publish", k_publish},
+                {"Message", k_message_lines},    {"Streams", k_streams},      {"Streams", k_stats},
+                {"Publish", k_publish_topic},    {"Publish", k_publish},
                 {"Will", k_will},                {"MQTT 5 properties", k_publish_properties}};
     case Tool::rr:
         return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
@@ -491,7 +555,7 @@ std::vector<Group> groups_for(Tool tool)
     }
     return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
-            {"Output", k_output},         {"Output", k_watch},  {"Will", k_will},
+            {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
             {"MQTT 5 properties", k_subscribe_properties}};
 }
 
@@ -551,6 +615,38 @@ void take_request_properties(Options& o)
     }
 }
 
+/// mqtt-pub: --json and -0 choose a streaming input; the options that pace or decode it.
+void check_streams(Options& o)
+{
+    if (o.json) {
+        if (o.input != InputMode::none && o.input != InputMode::file) {
+            fail("--json reads standard input or -f; it cannot be used with -m, -s, -l or -n.");
+        }
+        if (o.encoding != Encoding::none) fail("--encoding cannot be used with --json, whose payloads are lossless.");
+        if (o.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
+            fail("-D publish topic-alias cannot be used with --json, whose records have their own topics.");
+        }
+    }
+    if (o.null_records) {
+        if (o.input == InputMode::none && !o.json) o.input = InputMode::stdin_lines;
+        if (o.input != InputMode::stdin_lines && o.input != InputMode::file && o.input != InputMode::none) {
+            fail("-0 splits -l, -f or --json input into records; it cannot be used with -m, -s or -n.");
+        }
+    }
+    if (o.pace_recorded && !o.json) fail("--pace recorded needs --json, whose records carry their times.");
+    if (o.pace_recorded && o.rate > 0.0) fail("--pace recorded and --rate cannot be used together.");
+    if (o.rate > 0.0 && o.repeat_delay > 0.0) fail("--rate and --repeat-delay cannot be used together.");
+}
+
+/// mqtt-sub and mqtt-rr: --json prints one fixed format.
+void check_output(const Options& o)
+{
+    if (!o.json) return;
+    if (o.format) fail("--json and -F cannot be used together.");
+    if (o.pretty) fail("--pretty cannot be used with --json, which prints one object per line.");
+    if (o.encoding != Encoding::none) fail("--encoding cannot be used with --json, whose payloads are lossless.");
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
@@ -590,9 +686,11 @@ void check_combinations(Options& o)
             fail(fmt::format("A response topic (-e) must be supplied with MQTT {}, whose requests cannot carry one.",
                              o.protocol == k_mqtt31 ? "3.1" : "3.1.1"));
         }
-    } else if (o.topics.empty() || o.input == InputMode::none) {
-        fail("Both topic and message must be supplied.");
+    } else {
+        check_streams(o);
+        if (!o.json && (o.topics.empty() || o.input == InputMode::none)) fail("Both topic and message must be supplied.");
     }
+    if (o.tool != Tool::pub) check_output(o);
     // The options are right but the library cannot do it: one line, no --help hint.
     if (o.websockets) throw Failure(ExitStatus::usage, k_no_websockets);
     // Last, as upstream finds these only when it sets TLS up.

@@ -17,7 +17,10 @@ namespace mqtt {
 
 /// What the renderers share while one message is rendered.
 struct RenderContext {
-    RenderContext(const Message& m, std::string& o, bool p, Formatter::Now n) : message(m), out(o), pretty(p), now(n) {}
+    RenderContext(const Message& m, std::string& o, bool p, Encoding e, Formatter::Now n)
+        : message(m), out(o), pretty(p), encoding(e), now(n)
+    {
+    }
 
     /// The time of this message: taken at the first part that needs it, then the same for
     /// every other part.
@@ -46,6 +49,7 @@ struct RenderContext {
     const Message& message;
     std::string& out;
     bool pretty;
+    Encoding encoding;
     Formatter::Now now;
     std::optional<Timestamp> time;
     std::optional<bool> payload_is_json;  ///< checked at the first %J
@@ -138,7 +142,9 @@ void render_topic(const FormatSpec& spec, RenderContext& c)
 /// %p: the raw payload; a width pads it and also cuts it to that many bytes (upstream).
 void render_payload(const FormatSpec& spec, RenderContext& c)
 {
-    std::string_view payload = c.message.payload;
+    std::string encoded;
+    if (c.encoding != Encoding::none) append_encoded(encoded, c.message.payload, c.encoding);
+    std::string_view payload = c.encoding == Encoding::none ? c.message.payload : std::string_view(encoded);
     if (spec.width > 0) payload = payload.substr(0, static_cast<std::size_t>(spec.width));
     const std::size_t fill = fill_for(spec.width, payload.size());
     if (!spec.left) c.out.append(fill, spec.zero ? '0' : ' ');
@@ -469,7 +475,8 @@ std::variant<Format, std::string> compile_format(std::string_view text)
 }
 
 Formatter::Formatter(const Options& options)
-    : m_format(options.format), m_verbose(options.verbose), m_eol(!options.no_eol), m_pretty(options.pretty),
+    : m_format(options.format), m_verbose(options.verbose), m_json(options.json), m_eol(!options.no_eol),
+      m_end(options.null_records ? '\0' : '\n'), m_pretty(options.pretty), m_encoding(options.encoding),
       m_now(real_time)
 {
     tzset();  // local time as TZ says now (localtime_r need not look)
@@ -477,9 +484,15 @@ Formatter::Formatter(const Options& options)
 
 std::optional<std::string> Formatter::render(const Message& message, std::string& out) const
 {
+    if (m_json) {
+        RenderContext context(message, out, false, m_encoding, m_now);
+        append_message_json(out, message, context.timestamp(), JsonPayload::lossless, false);
+        if (m_eol) out.push_back(m_end);
+        return std::nullopt;
+    }
     if (m_format) {
         const std::size_t start = out.size();
-        RenderContext context(message, out, m_pretty, m_now);
+        RenderContext context(message, out, m_pretty, m_encoding, m_now);
         for (const auto& part : m_format->parts()) {
             if (part.render) {
                 part.render(part.spec, context);
@@ -491,7 +504,7 @@ std::optional<std::string> Formatter::render(const Message& message, std::string
         if (context.skip) {
             out.resize(start);
         } else if (m_eol) {
-            out.push_back('\n');
+            out.push_back(m_end);
         }
         return std::move(context.error);
     }
@@ -499,7 +512,10 @@ std::optional<std::string> Formatter::render(const Message& message, std::string
     if (message.payload.empty()) {
         if (m_verbose && m_eol) {
             out.append(message.topic);
-            out.append(" (null)\n");
+            out.append(" (null)");
+            out.push_back(m_end);
+        } else if (m_eol && m_end == '\0') {
+            out.push_back(m_end);  // -0 frames every message, so an empty one is an empty record
         }
         return std::nullopt;
     }
@@ -507,8 +523,8 @@ std::optional<std::string> Formatter::render(const Message& message, std::string
         out.append(message.topic);
         out.push_back(' ');
     }
-    out.append(message.payload);
-    if (m_eol) out.push_back('\n');
+    append_encoded(out, message.payload, m_encoding);
+    if (m_eol) out.push_back(m_end);
     return std::nullopt;
 }
 

@@ -13,6 +13,8 @@
 
 #include <mosquitto.h>
 
+#include "encoding.h"
+
 namespace mqtt {
 
 struct Options;
@@ -77,8 +79,9 @@ public:
 
     explicit Formatter(const Options& options);
 
-    /// Appends `message` to `out` as -F, -v or the default output asks, with a newline
-    /// unless -N. Returns the line for stderr when the message cannot be printed as asked:
+    /// Appends `message` to `out` as --json, -F, -v or the default output asks, with a
+    /// newline (NUL with -0) unless -N; --encoding applies to the payload of -v, %p and the
+    /// default output. Returns the line for stderr when the message cannot be printed as asked:
     /// %J with a payload that is not JSON (that part stays empty), %f or %d with a payload
     /// of the wrong size (nothing at all is printed for the message).
     std::optional<std::string> render(const Message& message, std::string& out) const;
@@ -89,8 +92,11 @@ public:
 private:
     std::optional<Format> m_format;
     bool m_verbose;
+    bool m_json;
     bool m_eol;
+    char m_end;  ///< what ends a message: '\n', or NUL with -0
     bool m_pretty;
+    Encoding m_encoding;
     Now m_now;
 };
 

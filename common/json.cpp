@@ -251,6 +251,20 @@ std::size_t utf8_sequence_length(std::string_view bytes, std::size_t at)
     return 0;
 }
 
+bool is_utf8(std::string_view bytes)
+{
+    for (std::size_t i = 0; i < bytes.size();) {
+        if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t length = utf8_sequence_length(bytes, i);
+        if (length == 0) return false;
+        i += length;
+    }
+    return true;
+}
+
 void append_json_string(std::string& out, std::string_view bytes)
 {
     out.push_back('"');

@@ -22,6 +22,10 @@ void append_json_string(std::string& out, std::string_view bytes);
 /// (overlong forms, surrogates and values above U+10FFFF are not valid).
 std::size_t utf8_sequence_length(std::string_view bytes, std::size_t at);
 
+/// Whether all of `bytes` is valid UTF-8 (NUL included): then append_json_string escapes
+/// no byte as \u00xx of its value, and the string decodes back to exactly `bytes`.
+bool is_utf8(std::string_view bytes);
+
 /// Writes JSON values into a string, either compact (no whitespace) or laid out as
 /// cJSON_Print does for --pretty: one object member per line, indented with tabs,
 /// "key":<TAB>value, and array elements on one line separated by ", ". The caller says

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
 
+#include "encoding.h"
 #include "json.h"
 #include "message_properties.h"
 
@@ -27,9 +28,24 @@ void write_user_properties(JsonWriter& json, const mosquitto_property* first)
     json.end_array();
 }
 
+/// `bytes` as the member `name` (a JSON string), or, in lossless mode when they are not
+/// valid UTF-8, as the member `name`_base64.
+void write_bytes(JsonWriter& json, std::string_view name, std::string_view bytes, bool lossless)
+{
+    if (lossless && !is_utf8(bytes)) {
+        std::string encoded;
+        append_base64(encoded, bytes);
+        json.key(std::string(name) + "_base64");
+        json.string(encoded);
+    } else {
+        json.key(name);
+        json.string(bytes);
+    }
+}
+
 /// The properties of a PUBLISH in the order received, named as libmosquitto names them.
 /// All user properties go into one array, at the place of the first one.
-void write_properties(JsonWriter& json, const mosquitto_property* list)
+void write_properties(JsonWriter& json, const mosquitto_property* list, bool lossless)
 {
     json.begin_object();
     bool user_properties_done = false;
@@ -49,8 +65,7 @@ void write_properties(JsonWriter& json, const mosquitto_property* list)
         case MQTT_PROP_RESPONSE_TOPIC:
         case MQTT_PROP_CORRELATION_DATA:
             if (const auto value = read_bytes_property(p, id)) {
-                json.key(mosquitto_property_identifier_to_string(id));
-                json.string(value->view());
+                write_bytes(json, mosquitto_property_identifier_to_string(id), value->view(), lossless);
             }
             break;
         case MQTT_PROP_USER_PROPERTY:
@@ -102,7 +117,12 @@ void append_message_json(std::string& out, const Message& message, const Timesta
     }
     if (message.properties) {
         json.key("properties");
-        write_properties(json, message.properties);
+        write_properties(json, message.properties, payload == JsonPayload::lossless);
+    }
+    if (payload == JsonPayload::lossless) {
+        write_bytes(json, "payload", message.payload, true);
+        json.end_object();
+        return;
     }
     json.key("payload");
     if (message.payload.empty()) {

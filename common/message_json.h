@@ -1,6 +1,7 @@
 // The JSON object mqtt-sub prints for %j and %J, in mosquitto 2.1's shape: tst, topic,
 // qos, retain (a boolean), payloadlen, mid (QoS > 0 only), properties (only when the
-// message has some; user properties as an array of one-member objects), payload.
+// message has some; user properties as an array of one-member objects), payload. The
+// same object, lossless, is what mqtt-sub --json prints and mqtt-pub --json reads.
 #pragma once
 
 #include <array>
@@ -15,6 +16,9 @@ namespace mqtt {
 enum class JsonPayload {
     string,  ///< %j: a JSON string (see append_json_string), null when empty
     json,    ///< %J: the payload itself, which must be valid JSON (json_is_valid), null when empty
+    /// --json: "payload" (a JSON string, "" when empty) when the payload is valid UTF-8,
+    /// else "payload_base64"; correlation data likewise: every byte comes back unchanged.
+    lossless,
 };
 
 /// Appends the object for `message`, received at `time`, compact or --pretty.

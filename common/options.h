@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "encoding.h"
 #include "url.h"
 #include "format.h"
 #include "properties.h"
@@ -17,6 +18,9 @@ enum class Tool { pub, sub, rr };
 
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).
 enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message };
+
+/// --on-error: what mqtt-pub does with an input record it cannot publish.
+enum class OnError { stop, skip };
 
 /// MQTT protocol levels as they go on the wire (and as libmosquitto numbers them).
 inline constexpr int k_mqtt31 = 3;
@@ -97,6 +101,17 @@ struct Options {
     bool retain = false;
     long repeat = 1;
     double repeat_delay = 0.0;        ///< seconds
+    OnError on_error = OnError::stop; ///< --on-error, for --json and --encoding records
+    double rate = 0.0;                ///< --rate: messages per second; 0 = as fast as possible
+    bool pace_recorded = false;       ///< --pace recorded: the gaps between the records' tst
+    bool stamp = false;               ///< --stamp: the send time in each message (see stats.h)
+    bool progress = false;            ///< --progress: a progress line on a terminal's stderr
+    bool stats = false;               ///< --stats: one JSON object of counters on stderr at the end
+
+    // Both directions
+    bool json = false;                ///< --json: sub prints, pub reads one JSON object per record
+    bool null_records = false;        ///< -0: records end in NUL instead of newline
+    Encoding encoding = Encoding::none;  ///< --encoding: payloads as hex or base64 text
 
     // mqtt-rr
     std::string response_topic;       ///< -e; empty: with MQTT 5 the requester picks a unique one
@@ -129,6 +144,8 @@ struct Options {
     int effective_port() const { return port.value_or(tls.selects_tls_port() ? 8883 : 1883); }
     /// The client id sent in CONNECT ("" lets the broker choose).
     std::string client_id() const;
+    /// mqtt-pub reads its messages as a stream of records (-l, -0, --json), not one payload.
+    bool streams() const { return input == InputMode::stdin_lines || json || (null_records && input == InputMode::file); }
 };
 
 /// Parses an integer for an option: all of `text` must be a base-10 number in

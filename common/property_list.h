@@ -22,6 +22,13 @@ public:
     PropertyList(const PropertyList&) = delete;
     PropertyList& operator=(const PropertyList&) = delete;
 
+    /// Takes ownership of a list libmosquitto built.
+    static PropertyList adopt(mosquitto_property* list)
+    {
+        PropertyList result;
+        result.m_list = list;
+        return result;
+    }
     /// Appends one property (same failures as the constructor).
     void add(const Property& property);
     /// The list for libmosquitto calls; nullptr when empty (no properties at all).

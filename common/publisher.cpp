@@ -34,7 +34,7 @@ private:
 Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
     : m_options(options),
       m_source(std::move(source)),
-      m_paced(options.repeat_delay > 0.0 && options.input != InputMode::stdin_lines)
+      m_paced(options.repeat_delay > 0.0 && !options.streams())
 {
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (const Property* alias = options.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
@@ -76,18 +76,22 @@ void Publisher::pump(Session& session)
     // broker then reads many packets per wake-up instead of one (3x less broker CPU).
     Cork cork(mosquitto_socket(session.handle()));
     while (can_send(session)) {
-        auto payload = m_source->next();
-        if (!payload) {
+        auto message = m_source->next();
+        if (!message) {
             m_starved = true;
             break;
         }
         // Cleared before publishing: a QoS 0 message completes inside mosquitto_publish.
         if (m_paced) m_next_send.reset();
         int mid = 0;
-        const char* topic = m_alias_set ? nullptr : m_options.topics.front().c_str();
-        const int rc = mosquitto_publish_v5(session.handle(), &mid, topic, static_cast<int>(payload->size()),
-                                            payload->data(), m_options.qos, m_options.retain,
-                                            session.properties(PropertyCommand::publish));
+        const char* topic = message->topic       ? message->topic
+                            : m_alias_set        ? nullptr
+                                                 : m_options.topics.front().c_str();
+        const int rc = mosquitto_publish_v5(
+            session.handle(), &mid, topic, static_cast<int>(message->payload.size()), message->payload.data(),
+            message->qos >= 0 ? message->qos : m_options.qos,
+            message->retain >= 0 ? message->retain == 1 : m_options.retain,
+            message->properties.value_or(session.properties(PropertyCommand::publish)));
         if (rc != MOSQ_ERR_SUCCESS) {
             const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
                                                                                   : ExitStatus::publish_refused;
@@ -95,6 +99,8 @@ void Publisher::pump(Session& session)
             return;
         }
         ++m_sent;
+        ++m_stats.sent;
+        m_stats.sent_bytes += message->payload.size();
         if (m_topic_alias > 0) m_alias_set = true;
     }
     finish_if_done(session);
@@ -116,8 +122,11 @@ void Publisher::on_input(Session& session)
 
 std::optional<Clock::time_point> Publisher::wake_at() const
 {
-    if (m_next_send && m_deadline) return std::min(*m_next_send, *m_deadline);
-    return m_next_send ? m_next_send : m_deadline;
+    std::optional<Clock::time_point> wake = m_source->wake_at();
+    for (const auto& at : {m_next_send, m_deadline}) {
+        if (at && (!wake || *at < *wake)) wake = at;
+    }
+    return wake;
 }
 
 void Publisher::on_tick(Session& session)
@@ -152,6 +161,7 @@ void Publisher::on_connection_lost(Session&)
 void Publisher::on_publish(Session& session, int mid, int reason, const mosquitto_property* properties)
 {
     ++m_completed;
+    ++(reason >= 0x80 ? m_stats.refused : m_stats.acknowledged);
     if (reason >= 0x80) {
         ++m_refused;
         // One line per refusal, the broker's reason string (if any) on it.
@@ -173,7 +183,9 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
 void Publisher::finish_if_done(Session& session)
 {
     if (!m_source->done() || unsettled() > 0 || session.finishing()) return;
-    if (m_dropped > 0) {
+    if (auto error = m_source->error()) {
+        session.finish({ExitStatus::usage, std::move(*error)});
+    } else if (m_dropped > 0) {
         session.finish({ExitStatus::connection_lost,
                         fmt::format("Error: {} QoS 0 messages were lost with the connection.", m_dropped)});
     } else if (m_refused > 0) {

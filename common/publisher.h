@@ -8,6 +8,7 @@
 
 #include "session.h"
 #include "source.h"
+#include "stats.h"
 
 namespace mqtt {
 
@@ -29,6 +30,8 @@ public:
     /// The account of a job that went wrong ("Account: sent 5, acknowledged 3, refused 1,
     /// not acknowledged 1."), or nullopt when nothing was sent.
     std::optional<std::string> account() const;
+    /// What was sent so far (--stats).
+    TransferStats& stats() { return m_stats; }
 
 private:
     bool can_send(Session& session) const;
@@ -51,6 +54,7 @@ private:
     /// the others carry the alias only (as mosquitto_pub does).
     std::uint16_t m_topic_alias = 0;
     bool m_alias_set = false;
+    TransferStats m_stats;
 };
 
 }  // namespace mqtt

@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <cerrno>
+#include <mqtt_protocol.h>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -8,6 +9,9 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "json_record.h"
+#include "progress.h"
+#include "stats.h"
 
 namespace mqtt {
 
@@ -51,7 +55,7 @@ std::optional<std::string_view> LineBuffer::next_line(bool eof)
     const char* start = m_data.data() + m_begin;
     const std::size_t available = m_end - m_begin;
     if (available == 0) return std::nullopt;
-    const void* newline = std::memchr(start + m_scanned, '\n', available - m_scanned);
+    const void* newline = std::memchr(start + m_scanned, m_delimiter, available - m_scanned);
     if (newline == nullptr) {
         m_scanned = available;
         if (!eof) return std::nullopt;
@@ -66,20 +70,145 @@ std::optional<std::string_view> LineBuffer::next_line(bool eof)
     return std::string_view(start, length);
 }
 
-std::optional<std::string_view> FixedSource::next()
+std::optional<Outgoing> FixedSource::next()
 {
     if (m_left == 0) return std::nullopt;
     --m_left;
-    return std::string_view(m_payload);
+    return Outgoing{.payload = m_payload};
 }
 
-std::optional<std::string_view> LineSource::next()
+RecordSettings RecordSettings::from(const Options& options)
 {
-    auto line = m_buffer.next_line(m_eof);
-    if (line && line->size() > k_max_payload) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
+    RecordSettings settings;
+    settings.delimiter = options.null_records ? '\0' : '\n';
+    settings.json = options.json;
+    settings.encoding = options.encoding;
+    settings.on_error = options.on_error;
+    settings.quiet = options.quiet;
+    settings.default_topic = !options.topics.empty();
+    settings.mqtt5 = options.protocol == k_mqtt5;
+    return settings;
+}
+
+LineSource::LineSource(int fd, RecordSettings settings, bool owned)
+    : m_fd(fd), m_owned(owned), m_settings(settings), m_buffer(settings.delimiter)
+{
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+        const off_t at = ::lseek(fd, 0, SEEK_CUR);
+        m_size = static_cast<std::uint64_t>(info.st_size - std::max<off_t>(at, 0));
     }
-    return line;
+}
+
+LineSource::~LineSource()
+{
+    if (m_owned) ::close(m_fd);
+}
+
+namespace {
+
+const char* record_word(char delimiter, bool capital)
+{
+    if (delimiter == '\n') return capital ? "Line" : "line";
+    return capital ? "Record" : "record";
+}
+
+/// `text` as the end of a sentence.
+std::string sentence(const std::string& text)
+{
+    if (!text.empty() && (text.back() == '.' || text.back() == '?')) return text;
+    return text + ".";
+}
+
+}  // namespace
+
+bool LineSource::bad_record(const std::string& why)
+{
+    const char* word = record_word(m_settings.delimiter, true);
+    if (m_settings.on_error == OnError::stop) {
+        m_stopped = true;
+        m_stop_error = fmt::format("Error: {} {}: {}", word, m_number, sentence(why));
+        return false;
+    }
+    if (m_skipped++ == 0) m_first_skipped = m_number;
+    if (!m_settings.quiet) {
+        const std::string line = fmt::format("Warning: {} {} skipped: {}\n", word, m_number, sentence(why));
+        if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
+            // Nothing more useful can be done with a failed write to stderr.
+        }
+    }
+    return true;
+}
+
+std::optional<std::string> LineSource::error() const
+{
+    if (m_stopped) return m_stop_error;
+    if (m_skipped == 0) return std::nullopt;
+    const char* word = record_word(m_settings.delimiter, false);
+    return fmt::format("Error: {} bad {}{} skipped (the first: {} {}).", m_skipped, word, m_skipped == 1 ? "" : "s",
+                       word, m_first_skipped);
+}
+
+std::optional<Outgoing> LineSource::json_message(std::string_view record)
+{
+    auto parsed = parse_json_record(record);
+    if (auto* why = std::get_if<std::string>(&parsed)) {
+        bad_record(*why);
+        return std::nullopt;
+    }
+    auto& json = std::get<JsonRecord>(parsed);
+    if (!json.topic && !m_settings.default_topic) {
+        bad_record("no \"topic\", and no -t to fall back to");
+        return std::nullopt;
+    }
+    if (json.properties && !json.properties->empty() && !m_settings.mqtt5) {
+        bad_record("MQTT 5 properties, but the protocol is not MQTT 5 (-V 5)");
+        return std::nullopt;
+    }
+    Outgoing out;
+    m_decoded = std::move(json.payload);
+    out.payload = m_decoded;
+    if (json.topic) {
+        m_topic = std::move(*json.topic);
+        out.topic = m_topic.c_str();
+    }
+    out.qos = json.qos.value_or(-1);
+    out.retain = json.retain ? (*json.retain ? 1 : 0) : -1;
+    if (json.properties) {
+        m_properties = PropertyList(*json.properties);
+        out.properties = m_properties.get();
+    }
+    out.recorded_us = json.tst_us;
+    return out;
+}
+
+std::optional<Outgoing> LineSource::next()
+{
+    while (!m_stopped) {
+        auto line = m_buffer.next_line(m_eof);
+        if (!line) return std::nullopt;
+        ++m_number;
+        if (line->size() > k_max_payload) {
+            throw Failure(ExitStatus::usage, fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
+        }
+        if (m_settings.json) {
+            // Blank lines (e.g. a last "\r\n", or a blank line jq left) carry no message.
+            if (line->find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
+            if (auto message = json_message(*line)) return message;
+            continue;
+        }
+        if (m_settings.encoding != Encoding::none) {
+            auto decoded = decode(*line, m_settings.encoding);
+            if (!decoded) {
+                bad_record(fmt::format("not valid {}", encoding_name(m_settings.encoding)));
+                continue;
+            }
+            m_decoded = std::move(*decoded);
+            return Outgoing{.payload = m_decoded};
+        }
+        return Outgoing{.payload = *line};
+    }
+    return std::nullopt;
 }
 
 void LineSource::on_readable()
@@ -89,6 +218,7 @@ void LineSource::on_readable()
     const ssize_t n = ::read(m_fd, at, k_block);
     if (n > 0) {
         m_buffer.commit(static_cast<std::size_t>(n));
+        m_bytes_read += static_cast<std::uint64_t>(n);
         if (m_buffer.pending() > k_max_payload + k_block) {  // no newline in sight: stop growing
             throw Failure(ExitStatus::usage, fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
         }
@@ -97,6 +227,45 @@ void LineSource::on_readable()
     } else if (errno != EINTR && errno != EAGAIN) {
         throw Failure(ExitStatus::usage, fmt::format("Error: Unable to read standard input: {}.", std::strerror(errno)));
     }
+}
+
+PacedSource::PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded)
+    : SourceDecorator(std::move(inner)), m_recorded(recorded)
+{
+    if (rate > 0.0) m_interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+}
+
+std::optional<Outgoing> PacedSource::next()
+{
+    const auto now = Clock::now();
+    if (!m_held) {
+        m_held = m_inner->next();
+        if (!m_held) return std::nullopt;
+        if (m_recorded) {
+            m_due = now;
+            if (m_held->recorded_us) {
+                if (!m_origin) m_origin.emplace(now, *m_held->recorded_us);
+                m_due = m_origin->first + std::chrono::microseconds(*m_held->recorded_us - m_origin->second);
+            }
+        } else {
+            // Behind by more than a moment (input came slowly, or the broker held us back):
+            // start afresh rather than send a burst to catch up.
+            const auto slack = std::max<Clock::duration>(m_interval, std::chrono::milliseconds(50));
+            if (!m_next || *m_next < now - slack) m_next = now;
+            m_due = *m_next;
+        }
+    }
+    if (now < m_due) return std::nullopt;
+    if (!m_recorded) *m_next = m_due + m_interval;
+    auto out = *m_held;
+    m_held.reset();
+    return out;
+}
+
+std::optional<std::chrono::steady_clock::time_point> PacedSource::wake_at() const
+{
+    if (!m_held) return std::nullopt;
+    return m_due;
 }
 
 std::string read_all(int fd, const std::string& what)
@@ -131,7 +300,41 @@ std::string read_file(const std::string& path)
     return read_all(fd.get(), fmt::format("file \"{}\"", path));
 }
 
-std::string load_payload(const Options& options)
+StampedSource::StampedSource(std::unique_ptr<Source> inner, const Options& options)
+    : SourceDecorator(std::move(inner)), m_mqtt5(options.protocol == k_mqtt5), m_default(options.properties.publish)
+{
+}
+
+std::optional<Outgoing> StampedSource::next()
+{
+    auto message = m_inner->next();
+    if (!message) return message;
+    const std::string stamp = std::to_string(unix_nanoseconds());
+    if (m_mqtt5) {
+        mosquitto_property* copy = nullptr;
+        const mosquitto_property* base = message->properties.value_or(m_default.get());
+        if (base && mosquitto_property_copy_all(&copy, base) != MOSQ_ERR_SUCCESS) throw std::bad_alloc();
+        m_properties = PropertyList();
+        if (mosquitto_property_add_string_pair(&copy, MQTT_PROP_USER_PROPERTY, k_stamp_property, stamp.c_str()) !=
+            MOSQ_ERR_SUCCESS) {
+            mosquitto_property_free_all(&copy);
+            throw std::bad_alloc();
+        }
+        m_properties = PropertyList::adopt(copy);
+        message->properties = m_properties.get();
+    } else {
+        m_payload.assign(k_stamp_prefix);
+        m_payload += stamp;
+        m_payload += ';';
+        m_payload += message->payload;
+        message->payload = m_payload;
+    }
+    return message;
+}
+
+namespace {
+
+std::string raw_payload(const Options& options)
 {
     switch (options.input) {
     case InputMode::message:
@@ -151,20 +354,43 @@ std::string load_payload(const Options& options)
     return {};
 }
 
+}  // namespace
+
+std::string load_payload(const Options& options)
+{
+    std::string payload = raw_payload(options);
+    if (options.encoding == Encoding::none || options.input == InputMode::null_message) return payload;
+    auto decoded = decode(payload, options.encoding);
+    if (!decoded) {
+        const char* what = options.input == InputMode::message ? "-m message"
+                           : options.input == InputMode::file  ? "file"
+                                                               : "standard input";
+        throw Failure(ExitStatus::usage, fmt::format("Error: The {} is not valid {}.", what, encoding_name(options.encoding)));
+    }
+    return std::move(*decoded);
+}
+
 std::unique_ptr<Source> make_source(const Options& options)
 {
-    switch (options.input) {
-    case InputMode::stdin_lines:
-        return std::make_unique<LineSource>(STDIN_FILENO);
-    case InputMode::none:
+    std::unique_ptr<Source> source;
+    if (options.streams()) {
+        int fd = STDIN_FILENO;
+        if (options.input == InputMode::file) {
+            fd = ::open(options.file.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open file \"{}\".", options.file));
+        }
+        source = std::make_unique<LineSource>(fd, RecordSettings::from(options), fd != STDIN_FILENO);
+    } else if (options.input == InputMode::none) {
         return std::make_unique<FixedSource>(std::string(), 0);
-    case InputMode::message:
-    case InputMode::file:
-    case InputMode::stdin_whole:
-    case InputMode::null_message:
-        break;
+    } else {
+        source = std::make_unique<FixedSource>(load_payload(options), options.repeat);
     }
-    return std::make_unique<FixedSource>(load_payload(options), options.repeat);
+    if (options.rate > 0.0 || options.pace_recorded) {
+        source = std::make_unique<PacedSource>(std::move(source), options.rate, options.pace_recorded);
+    }
+    if (options.stamp) source = std::make_unique<StampedSource>(std::move(source), options);
+    if (options.progress) source = std::make_unique<ProgressSource>(std::move(source), options);
+    return source;
 }
 
 }  // namespace mqtt

@@ -13,6 +13,7 @@
 #include "ready_file.h"
 #include "session.h"
 #include "sink.h"
+#include "stats.h"
 #include "watch.h"
 
 namespace mqtt {
@@ -32,6 +33,8 @@ public:
     std::optional<Outcome> flush() override;
     void on_signal(Session& session, int signal) override;
     bool reconnects() const override { return true; }
+    /// What was received so far (--stats).
+    TransferStats& stats() { return m_stats; }
 
 private:
     /// Ends the job with `outcome` once every --remove-retained publish is acknowledged.
@@ -57,6 +60,7 @@ private:
     std::mt19937 m_random;                     ///< --random-filter
     std::optional<Clock::time_point> m_deadline;  ///< -W
     std::optional<Clock::time_point> m_idle_end;  ///< --idle-timeout, from the SUBACK on
+    TransferStats m_stats;
 };
 
 }  // namespace mqtt

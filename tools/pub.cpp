@@ -7,6 +7,7 @@
 int main(int argc, char** argv)
 {
     return mqtt::tool_main(mqtt::Tool::pub, argc, argv, [](const mqtt::Options& options) {
+        const auto start = mqtt::Clock::now();
         auto source = mqtt::make_source(options);  // -f and -s are read before connecting
         mqtt::Session session(options);
         mqtt::Publisher publisher(options, std::move(source));
@@ -14,6 +15,10 @@ int main(int argc, char** argv)
         // Whatever went wrong, say what became of the messages (--quiet silences it all).
         if (outcome.status != mqtt::ExitStatus::success) {
             if (auto account = publisher.account()) outcome.text += (outcome.text.empty() ? "" : "\n") + *account;
+        }
+        if (options.stats) {
+            const double elapsed = std::chrono::duration<double>(mqtt::Clock::now() - start).count();
+            mqtt::print_stats(publisher.stats().json("mqtt-pub", true, elapsed));
         }
         return outcome;
     });

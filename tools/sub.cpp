@@ -8,9 +8,15 @@
 int main(int argc, char** argv)
 {
     return mqtt::tool_main(mqtt::Tool::sub, argc, argv, [](const mqtt::Options& options) {
+        const auto start = mqtt::Clock::now();
         mqtt::Sink sink(STDOUT_FILENO);
         mqtt::Session session(options);
         mqtt::Subscriber subscriber(options, sink);
-        return session.run(subscriber);
+        mqtt::Outcome outcome = session.run(subscriber);
+        if (options.stats) {
+            const double elapsed = std::chrono::duration<double>(mqtt::Clock::now() - start).count();
+            mqtt::print_stats(subscriber.stats().json("mqtt-sub", false, elapsed));
+        }
+        return outcome;
     });
 }

@@ -588,3 +588,41 @@ TEST_CASE("-F is compiled into literal runs and conversions")
     CHECK(parts[3].spec.conversion == 'Y');
     CHECK(parts[4].literal == "\0"s);
 }
+
+TEST_CASE("--json: one compact lossless object per message; -0 ends it with NUL")
+{
+    mqtt::Options options;
+    options.json = true;
+    const std::string binary("\x00\xff", 2);
+    CHECK(render_with(options, sample(binary)).out ==
+          R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,"retain":false,"payloadlen":2,"payload_base64":"AP8="})"
+          "\n");
+    options.null_records = true;
+    CHECK(render_with(options, sample()).out ==
+          R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,"retain":false,"payloadlen":7,"payload":"message"})"s +
+              '\0');
+}
+
+TEST_CASE("-0 ends plain, -v and -F output with NUL; an empty payload is an empty record")
+{
+    mqtt::Options options;
+    options.null_records = true;
+    CHECK(render_with(options, sample("a\nb")).out == "a\nb\0"s);
+    CHECK(render_with(options, sample("")).out == "\0"s);
+    options.verbose = true;
+    CHECK(render_with(options, sample("")).out == "02/sub/format/test (null)\0"s);
+    options.format = compiled("%p!");
+    CHECK(render_with(options, sample("x")).out == "x!\0"s);
+}
+
+TEST_CASE("--encoding: the payload of plain, -v and %p output as hex or base64")
+{
+    mqtt::Options options;
+    options.encoding = mqtt::Encoding::hex;
+    CHECK(render_with(options, sample("\x01\xff")).out == "01ff\n");
+    options.verbose = true;
+    options.encoding = mqtt::Encoding::base64;
+    CHECK(render_with(options, sample("\x01\xff")).out == "02/sub/format/test Af8=\n");
+    options.format = compiled("%4p|%l");
+    CHECK(render_with(options, sample("abcdef")).out == "YWJj|6\n");
+}

@@ -70,3 +70,38 @@ TEST_CASE("append_message_json: properties other than a PUBLISH's are left out, 
           "\t\"retain\":\tfalse,\n\t\"payloadlen\":\t1,\n\t\"properties\":\t{\n\t},\n\t\"payload\":\t\"p\"\n}");
     mosquitto_property_free_all(&list);
 }
+
+TEST_CASE("append_message_json lossless (--json): UTF-8 as payload, other bytes as payload_base64")
+{
+    const std::string text = "\0\n\xc3\xa9"s;
+    const std::string binary = "\xff\xfe"s;
+    mqtt::Message m;
+    m.topic = "t";
+    m.payload = text;
+    CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
+          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":4,"payload":"\u0000\né"})");
+    m.payload = binary;
+    CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
+          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":2,"payload_base64":"//4="})");
+    m.payload = "";
+    CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
+          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":0,"payload":""})");
+}
+
+TEST_CASE("append_message_json lossless: correlation data that is not UTF-8 as correlation-data_base64")
+{
+    mosquitto_property* list = nullptr;
+    REQUIRE(mosquitto_property_add_binary(&list, MQTT_PROP_CORRELATION_DATA, "\x01\xff", 2) == 0);
+    mqtt::Message m;
+    m.topic = "t";
+    m.payload = "p";
+    m.properties = list;
+    CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
+          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,)"
+          R"("properties":{"correlation-data_base64":"Af8="},"payload":"p"})");
+    // %j keeps upstream's string, with the byte escaped as its Latin-1 character.
+    CHECK(json_of(m, mqtt::JsonPayload::string) ==
+          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,)"
+          R"("properties":{"correlation-data":"\u0001\u00ff"},"payload":"p"})");
+    mosquitto_property_free_all(&list);
+}

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <thread>
 #include <unistd.h>
 
 #include "error.h"
@@ -53,7 +54,7 @@ TEST_CASE("FixedSource gives its payload the given number of times")
     mqtt::FixedSource source("payload", 3);
     int count = 0;
     while (auto p = source.next()) {
-        CHECK(*p == "payload");
+        CHECK(p->payload == "payload");
         ++count;
     }
     CHECK(count == 3);
@@ -71,7 +72,7 @@ TEST_CASE("LineSource reads a pipe in blocks and ends with the last line")
     Lines lines;
     while (!source.done()) {
         if (auto line = source.next()) {
-            lines.emplace_back(*line);
+            lines.emplace_back(line->payload);
         } else {
             REQUIRE(source.fd() == fds[0]);
             source.on_readable();
@@ -119,4 +120,110 @@ TEST_CASE("load_payload: the one payload of -m, -f and -n (mqtt-rr's request)")
     CHECK(mqtt::load_payload(options) == data);
     ::unlink(path);
     CHECK_THROWS_AS(mqtt::load_payload(options), mqtt::Failure);
+}
+
+namespace {
+
+/// What a LineSource with `settings` makes of `input` (read through a pipe): the messages
+/// as "topic|qos|retain|payload" (topic "-" and -1 when the record leaves them to the
+/// command line), and the error at the end.
+struct Drained {
+    Lines messages;
+    std::optional<std::string> error;
+};
+
+Drained drain(const std::string& input, mqtt::RecordSettings settings)
+{
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    REQUIRE(::write(fds[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    ::close(fds[1]);
+    settings.quiet = true;
+    mqtt::LineSource source(fds[0], settings, true);
+    Drained result;
+    while (!source.done()) {
+        if (auto m = source.next()) {
+            result.messages.push_back(std::string(m->topic ? m->topic : "-") + "|" + std::to_string(m->qos) + "|" +
+                                      std::to_string(m->retain) + "|" + std::string(m->payload));
+        } else if (source.fd() >= 0) {
+            source.on_readable();
+        }
+    }
+    result.error = source.error();
+    return result;
+}
+
+mqtt::RecordSettings json_settings(mqtt::OnError on_error = mqtt::OnError::stop)
+{
+    mqtt::RecordSettings settings;
+    settings.json = true;
+    settings.default_topic = true;
+    settings.on_error = on_error;
+    return settings;
+}
+
+}  // namespace
+
+TEST_CASE("LineSource --json: one message per object, blank lines ignored, -t/-q/-r left to the command line")
+{
+    const auto d = drain("{\"topic\":\"a\",\"qos\":2,\"retain\":true,\"payload\":\"x\"}\r\n\n  \n{\"payload\":\"y\"}", json_settings());
+    CHECK(d.messages == Lines{"a|2|1|x", "-|-1|-1|y"});
+    CHECK(!d.error);
+}
+
+TEST_CASE("LineSource --json: a bad record stops the source (on-error stop) with its line number")
+{
+    const auto d = drain("{\"payload\":\"1\"}\n{\"payload\":2}\n{\"payload\":\"3\"}\n", json_settings());
+    CHECK(d.messages == Lines{"-|-1|-1|1"});
+    CHECK(d.error == "Error: Line 2: \"payload\" must be a string.");
+}
+
+TEST_CASE("LineSource --json: on-error skip goes on and reports the count at the end")
+{
+    const auto d = drain("x\n{\"payload\":\"1\"}\n[]\n{\"payload\":\"3\"}\n", json_settings(mqtt::OnError::skip));
+    CHECK(d.messages == Lines{"-|-1|-1|1", "-|-1|-1|3"});
+    CHECK(d.error == "Error: 2 bad lines skipped (the first: line 1).");
+}
+
+TEST_CASE("LineSource --json: a topic is needed from the record or -t; properties need MQTT 5")
+{
+    auto settings = json_settings();
+    settings.default_topic = false;
+    CHECK(drain("{\"payload\":\"1\"}\n", settings).error == "Error: Line 1: no \"topic\", and no -t to fall back to.");
+    CHECK(drain("{\"payload\":\"1\",\"properties\":{\"content-type\":\"a\"}}\n", json_settings()).error ==
+          "Error: Line 1: MQTT 5 properties, but the protocol is not MQTT 5 (-V 5).");
+    settings = json_settings();
+    settings.mqtt5 = true;
+    CHECK(!drain("{\"payload\":\"1\",\"properties\":{\"content-type\":\"a\"}}\n", settings).error);
+}
+
+TEST_CASE("LineSource -0: records end in NUL, newlines are payload; errors name records")
+{
+    mqtt::RecordSettings settings;
+    settings.delimiter = '\0';
+    CHECK(drain(std::string("a\nb\0\0c", 6), settings).messages == Lines{"-|-1|-1|a\nb", "-|-1|-1|", "-|-1|-1|c"});
+    settings.encoding = mqtt::Encoding::hex;
+    const auto d = drain(std::string("41\0zz\0", 6), settings);
+    CHECK(d.messages == Lines{"-|-1|-1|A"});
+    CHECK(d.error == "Error: Record 2: not valid hex.");
+}
+
+TEST_CASE("PacedSource --rate: holds each message until it is due, then gives it")
+{
+    auto paced = mqtt::PacedSource(std::make_unique<mqtt::FixedSource>("x", 3), 20.0, false);
+    const auto start = std::chrono::steady_clock::now();
+    int got = 0;
+    while (!paced.done()) {
+        if (paced.next()) {
+            ++got;
+        } else {
+            REQUIRE(paced.wake_at());
+            CHECK(paced.fd() == -1);
+            std::this_thread::sleep_until(*paced.wake_at());
+        }
+    }
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(got == 3);
+    CHECK(took >= 0.099);  // two gaps of 50 ms
+    CHECK(!paced.wake_at());
 }

@@ -1,0 +1,50 @@
+// --stats: what a run moved, as the one JSON object printed on stderr at the end, and
+// --stamp: the send time a publisher puts into each message so that a subscriber can
+// measure latency (an MQTT 5 user property, or a payload prefix with MQTT 3).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mosquitto.h>
+
+namespace mqtt {
+
+/// The user property --stamp adds (MQTT 5), its value the send time in nanoseconds since
+/// the epoch, in decimal.
+inline constexpr const char* k_stamp_property = "mqtt-tools-stamp";
+/// With MQTT 3 --stamp puts "stamp:<nanoseconds>;" in front of the payload.
+inline constexpr std::string_view k_stamp_prefix = "stamp:";
+
+/// The real-time clock in nanoseconds since the epoch (comparable across processes).
+std::int64_t unix_nanoseconds();
+
+/// The send time of a message stamped by --stamp: from the user property, else from a
+/// payload prefix; nullopt when it carries none.
+std::optional<std::int64_t> read_stamp(std::string_view payload, const mosquitto_property* properties);
+
+/// Counters of one run; json() renders them.
+struct TransferStats {
+    std::uint64_t sent = 0;
+    std::uint64_t sent_bytes = 0;
+    std::uint64_t acknowledged = 0;  ///< QoS 1/2: acknowledged; QoS 0: written
+    std::uint64_t refused = 0;
+    std::uint64_t received = 0;
+    std::uint64_t received_bytes = 0;
+    std::vector<double> latencies_ms;  ///< of received messages that carried a stamp
+
+    /// One line: {"tool":..., counters, "duration_s", "rate" (messages per second), and
+    /// for a subscriber "latency_ms" with count, p50, p90, p99 and max when any message
+    /// was stamped}.
+    std::string json(std::string_view tool, bool publisher, double duration_s);
+};
+
+/// Writes `line` and a newline to stderr (the --stats line; printed even with --quiet,
+/// which silences errors, not what was asked for).
+void print_stats(const std::string& line);
+
+}  // namespace mqtt

@@ -1,0 +1,50 @@
+#include <doctest/doctest.h>
+
+#include <mqtt_protocol.h>
+
+#include "progress.h"
+#include "stats.h"
+
+TEST_CASE("TransferStats::json: a publisher's counters, duration and rate")
+{
+    mqtt::TransferStats stats;
+    stats.sent = 10;
+    stats.sent_bytes = 300;
+    stats.acknowledged = 9;
+    stats.refused = 1;
+    CHECK(stats.json("mqtt-pub", true, 2.0) ==
+          R"({"tool":"mqtt-pub","sent":10,"sent_bytes":300,"acknowledged":9,"refused":1,"duration_s":2.000,"rate":5.0})");
+}
+
+TEST_CASE("TransferStats::json: a subscriber's latency percentiles (nearest rank), only when stamped")
+{
+    mqtt::TransferStats stats;
+    stats.received = 4;
+    stats.received_bytes = 8;
+    CHECK(stats.json("mqtt-sub", false, 0.5) ==
+          R"({"tool":"mqtt-sub","received":4,"received_bytes":8,"duration_s":0.500,"rate":8.0})");
+    for (int i = 100; i >= 1; --i) stats.latencies_ms.push_back(i);
+    CHECK(stats.json("mqtt-sub", false, 0.5) ==
+          R"({"tool":"mqtt-sub","received":4,"received_bytes":8,"duration_s":0.500,"rate":8.0,)"
+          R"("latency_ms":{"count":100,"p50":50.000,"p90":90.000,"p99":99.000,"max":100.000}})");
+}
+
+TEST_CASE("read_stamp: from the user property, else from the payload prefix")
+{
+    mosquitto_property* list = nullptr;
+    REQUIRE(mosquitto_property_add_string_pair(&list, MQTT_PROP_USER_PROPERTY, "other", "1") == 0);
+    REQUIRE(mosquitto_property_add_string_pair(&list, MQTT_PROP_USER_PROPERTY, mqtt::k_stamp_property, "42") == 0);
+    CHECK(mqtt::read_stamp("stamp:7;x", list) == 42);
+    mosquitto_property_free_all(&list);
+    CHECK(mqtt::read_stamp("stamp:7;x", nullptr) == 7);
+    CHECK(!mqtt::read_stamp("stamp:7x", nullptr));
+    CHECK(!mqtt::read_stamp("stamp:;", nullptr));
+    CHECK(!mqtt::read_stamp("payload", nullptr));
+}
+
+TEST_CASE("progress_line: messages, megabytes, rate, percent and time left")
+{
+    CHECK(mqtt::progress_line(500, 2500000, 10000000, 5.0) == "500 messages, 2.5 MB, 100/s, 25%, ETA 0:15");
+    CHECK(mqtt::progress_line(2000, 10000000, 10000000, 20.0) == "2000 messages, 10.0 MB, 100/s, 100%");
+    CHECK(mqtt::progress_line(0, 0, 0, 0.0) == "0 messages, 0.0 MB, 0/s, 100%");
+}
