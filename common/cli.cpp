@@ -766,15 +766,8 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
 bool any_tool_takes(const std::string& name)
 {
     for (const Tool tool : {Tool::pub, Tool::sub, Tool::rr}) {
-        for (const auto& group : groups_for(tool)) {
-            for (const auto& def : group.options) {
-                std::string_view names = def.names;
-                while (!names.empty()) {
-                    const auto comma = names.find(',');
-                    if (names.substr(0, comma) == name) return true;
-                    names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
-                }
-            }
+        for (const auto& info : option_list(tool)) {
+            if (std::find(info.names.begin(), info.names.end(), name) != info.names.end()) return true;
         }
     }
     return false;
@@ -880,6 +873,26 @@ void apply_profile(const OptionTable& table, const std::vector<std::string>& giv
 }
 
 }  // namespace
+
+std::vector<OptionInfo> option_list(Tool tool)
+{
+    std::vector<OptionInfo> list;
+    for (const auto& group : groups_for(tool)) {
+        for (const auto& def : group.options) {
+            OptionInfo info{{}, def.value ? def.value : "", def.help, group.title};
+            std::string_view names = def.names;
+            while (!names.empty()) {
+                const auto comma = names.find(',');
+                info.names.emplace_back(names.substr(0, comma));
+                names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+            }
+            list.push_back(std::move(info));
+        }
+    }
+    list.push_back({{"--help"}, "", "print this help and exit", ""});
+    list.push_back({{"--version"}, "", "print the version and exit", ""});
+    return list;
+}
 
 CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, const Environment& environment)
 {
