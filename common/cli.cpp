@@ -427,6 +427,12 @@ constexpr OptionDef k_receive[] = {
      }},
 };
 
+// mqtt-pub and mqtt-sub: check the connection only.
+constexpr OptionDef k_probe[] = {
+    {"--probe", nullptr, "connect, print what the broker granted (and TLS) as JSON, disconnect; no topic needed",
+     [](Options& o, const std::string&) { o.probe = true; }},
+};
+
 // mqtt-rr: where the response comes back.
 constexpr OptionDef k_request[] = {
     {"-e", "response topic", "topic to receive the response on (MQTT 5 default: a unique one)",
@@ -463,7 +469,8 @@ std::vector<Group> groups_for(Tool tool)
     case Tool::pub:
         return {{"Connection", k_connection},    {"TLS", k_tls},           {"Message", k_message},
                 {"Message", k_message_lines},    {"Publish", k_publish_topic}, {"Publish", k_publish},
-                {"Will", k_will},                {"MQTT 5 properties", k_publish_properties}};
+                {"Will", k_will},                {"MQTT 5 properties", k_publish_properties},
+                {"Scripting", k_probe}};
     case Tool::rr:
         return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
@@ -473,7 +480,7 @@ std::vector<Group> groups_for(Tool tool)
     }
     return {{"Connection", k_connection}, {"TLS", k_tls},       {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
             {"Output", k_output},         {"Output", k_watch},  {"Will", k_will},
-            {"MQTT 5 properties", k_subscribe_properties}};
+            {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -553,7 +560,7 @@ void check_combinations(Options& o)
     if (o.password && !o.username && o.protocol != k_mqtt5) {
         fail("Problem setting username and/or password.");
     }
-    if (o.tool == Tool::sub) {
+    if (o.tool == Tool::sub && !o.probe) {
         if (o.topics.empty() && o.unsubscribe.empty()) {
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
         }
@@ -571,7 +578,7 @@ void check_combinations(Options& o)
             fail(fmt::format("A response topic (-e) must be supplied with MQTT {}, whose requests cannot carry one.",
                              o.protocol == k_mqtt31 ? "3.1" : "3.1.1"));
         }
-    } else if (o.topics.empty() || o.input == InputMode::none) {
+    } else if (!o.probe && (o.topics.empty() || o.input == InputMode::none)) {
         fail("Both topic and message must be supplied.");
     }
     // The options are right but the library cannot do it: one line, no --help hint.
