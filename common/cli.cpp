@@ -203,7 +203,7 @@ constexpr OptionDef k_connection[] = {
      }},
     {"-u,--username", "username", "user name to authenticate with",
      [](Options& o, const std::string& v) { o.username = v; }},
-    {"-P,--pw", "password", "password to authenticate with; - asks for it on the terminal",
+    {"-P,--pw,--password", "password", "password to authenticate with; - asks for it on the terminal",
      [](Options& o, const std::string& v) { o.password = v == "-" ? prompt_password() : v; }},
     {"--pw-file", "file", "password to authenticate with: the first line of this file",
      [](Options& o, const std::string& v) { o.password = read_password_file(v); }},
@@ -233,6 +233,8 @@ constexpr OptionDef k_connection[] = {
     {"-o", "options file", "read options from this file instead of the default one",
      [](Options&, const std::string&) {},  // read before everything else (parse_command_line)
      "Error: -o argument given but no options file specified."},
+    {"--profile", "name", "read options from ~/.config/mqtt-tools/<name> (after the options file)",
+     [](Options&, const std::string&) {}},  // read before the environment (parse_command_line)
     {"-d,--debug", nullptr, "print libmosquitto's debug messages on stdout",
      [](Options& o, const std::string&) { o.debug = true; }},
     {"--quiet", nullptr, "do not print errors that happen after start-up (the exit status tells)",
@@ -501,6 +503,12 @@ constexpr OptionDef k_reconnect[] = {
      }},
 };
 
+// mqtt-pub and mqtt-sub: check the connection only.
+constexpr OptionDef k_probe[] = {
+    {"--probe", nullptr, "connect, print what the broker granted (and TLS) as JSON, disconnect; no topic needed",
+     [](Options& o, const std::string&) { o.probe = true; }},
+};
+
 // mqtt-rr: where the response comes back.
 constexpr OptionDef k_request[] = {
     {"-e", "response topic", "topic to receive the response on (MQTT 5 default: a unique one)",
@@ -545,7 +553,8 @@ std::vector<Group> groups_for(Tool tool)
         return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
                 {"Message", k_message_lines},    {"Streams", k_streams},      {"Streams", k_stats},
                 {"Publish", k_publish_topic},    {"Publish", k_publish},
-                {"Will", k_will},                {"MQTT 5 properties", k_publish_properties}};
+                {"Will", k_will},                {"MQTT 5 properties", k_publish_properties},
+                {"Scripting", k_probe}};
     case Tool::rr:
         return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
@@ -556,7 +565,7 @@ std::vector<Group> groups_for(Tool tool)
     return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
             {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
-            {"MQTT 5 properties", k_subscribe_properties}};
+            {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
 }
 
 std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
@@ -668,7 +677,7 @@ void check_combinations(Options& o)
     if (o.password && !o.username && o.protocol != k_mqtt5) {
         fail("Problem setting username and/or password.");
     }
-    if (o.tool == Tool::sub) {
+    if (o.tool == Tool::sub && !o.probe) {
         if (o.topics.empty() && o.unsubscribe.empty()) {
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
         }
@@ -688,7 +697,9 @@ void check_combinations(Options& o)
         }
     } else {
         check_streams(o);
-        if (!o.json && (o.topics.empty() || o.input == InputMode::none)) fail("Both topic and message must be supplied.");
+        if (!o.json && !o.probe && (o.topics.empty() || o.input == InputMode::none)) {
+            fail("Both topic and message must be supplied.");
+        }
     }
     if (o.tool != Tool::pub) check_output(o);
     // The options are right but the library cannot do it: one line, no --help hint.
@@ -757,7 +768,10 @@ public:
                                                 : m_app.add_flag(def.names)->description(def.help);
                 option->group(group.title);
                 for (const auto& s : option->get_snames()) m_by_name["-" + s] = {&def, option};
-                for (const auto& l : option->get_lnames()) m_by_name["--" + l] = {&def, option};
+                for (const auto& l : option->get_lnames()) {
+                    m_by_name["--" + l] = {&def, option};
+                    m_long_names.emplace_back(&def, l);
+                }
             }
         }
     }
@@ -799,6 +813,9 @@ public:
         return found == m_by_name.end() ? nullptr : found->second.first;
     }
 
+    /// Every long name (without dashes) and its option, in the order --help lists them.
+    const std::vector<std::pair<const OptionDef*, std::string>>& long_names() const { return m_long_names; }
+
     /// Applies scanned options to `options` in the order given.
     static void apply(const std::vector<Given>& given, Options& options)
     {
@@ -814,6 +831,7 @@ public:
 private:
     CLI::App m_app;
     std::map<std::string, std::pair<const OptionDef*, CLI::Option*>> m_by_name;
+    std::vector<std::pair<const OptionDef*, std::string>> m_long_names;
 };
 
 /// The values given to the option `def` (e.g. -o) in `given`.
@@ -872,22 +890,137 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
     return std::nullopt;
 }
 
-/// Applies every line of an options file, naming the file and line in any error.
-void apply_options_file(const OptionTable& table, const std::string& path, const std::string& text, Options& options)
+/// True if some tool takes the option named `name` (a profile is shared by all three).
+bool any_tool_takes(const std::string& name)
 {
+    for (const Tool tool : {Tool::pub, Tool::sub, Tool::rr}) {
+        for (const auto& info : option_list(tool)) {
+            if (std::find(info.names.begin(), info.names.end(), name) != info.names.end()) return true;
+        }
+    }
+    return false;
+}
+
+/// One source of options below the command line: option tokens, each list with the words
+/// an error adds to say where it came from.
+struct Layer {
+    struct Entry {
+        std::vector<std::string> tokens;
+        std::string where;
+    };
+    std::vector<Entry> entries;
+};
+
+/// The options of an options file or profile. With `shared` (a profile), options this tool
+/// does not take but another does are skipped.
+Layer file_layer(const OptionTable& table, const std::string& path, const std::string& text, bool shared)
+{
+    Layer layer;
     for (const auto& line : parse_options_text(text)) {
+        std::string where = fmt::format("(in options file \"{}\", line {})", path, line.number);
+        if (line.option == "-o" || line.option == "--profile") {
+            throw UsageError(fmt::format("Error: {} cannot be used in an options file.\n{}", line.option, where));
+        }
+        if (shared && !table.def(line.option) && any_tool_takes(line.option)) continue;
+        layer.entries.push_back({line_tokens(line, table), std::move(where)});
+    }
+    return layer;
+}
+
+/// The MQTT_* variables that stand for the long options of `table` (an empty one is unset).
+Layer environment_layer(const OptionTable& table, const Environment& environment)
+{
+    Layer layer;
+    for (const auto& [def, name] : table.long_names()) {
+        const std::string variable = variable_name(name);
+        const auto found = environment.variables.find(variable);
+        if (found == environment.variables.end() || found->second.empty() || name == "profile") continue;
+        std::string where = fmt::format("(in environment variable {})", variable);
+        if (!def->value) {
+            const auto given = parse_flag_value(found->second);
+            if (!given) {
+                throw UsageError(
+                    fmt::format("Error: Invalid flag value \"{}\", use 1 or 0.\n{}", found->second, where));
+            }
+            if (*given) layer.entries.push_back({{"--" + name}, std::move(where)});
+            continue;
+        }
+        layer.entries.push_back({line_tokens({0, "--" + name, found->second}, table), std::move(where)});
+    }
+    return layer;
+}
+
+/// Scans every entry of `layer` (a bad one fails with where it came from), then applies them.
+/// A message source in a layer replaces a lower layer's instead of clashing with it.
+void apply_layer(const OptionTable& table, const Layer& layer, Options& options)
+{
+    std::vector<std::pair<Scan, const std::string*>> scans;
+    bool sets_input = false;
+    for (const auto& entry : layer.entries) {
         try {
-            const std::vector<std::string> tokens = line_tokens(line, table);
-            const Scan scan = table.scan(tokens, false);
-            if (line.option == "-o") throw UsageError("Error: -o cannot be used in an options file.");
+            scans.emplace_back(table.scan(entry.tokens, false), &entry.where);
+        } catch (const UsageError& e) {
+            throw UsageError(fmt::format("{}\n{}", e.what(), entry.where));
+        }
+        for (const auto& g : scans.back().first.given) sets_input = sets_input || g.def->input;
+    }
+    if (sets_input) options.input = InputMode::none;
+    for (const auto& [scan, where] : scans) {
+        try {
             OptionTable::apply(scan.given, options);
         } catch (const UsageError& e) {
-            throw UsageError(fmt::format("{}\n(in options file \"{}\", line {})", e.what(), path, line.number));
+            throw UsageError(fmt::format("{}\n{}", e.what(), *where));
         }
     }
 }
 
+/// The profile to read: the last --profile of the command line, else $MQTT_PROFILE.
+void apply_profile(const OptionTable& table, const std::vector<std::string>& given, const Environment& environment,
+                   Options& options)
+{
+    std::string name;
+    std::string where;
+    const auto variable = environment.variables.find(variable_name("profile"));
+    if (!given.empty()) {
+        name = given.back();
+    } else if (variable != environment.variables.end() && !variable->second.empty()) {
+        name = variable->second;
+        where = "\n(in environment variable " + variable->first + ")";
+    } else {
+        return;
+    }
+    try {
+        const std::string path = profile_file(name, environment);
+        auto text = read_options_file(path);
+        if (!text) throw UsageError(fmt::format("Error: Unable to open profile \"{}\" ({}).", name, path));
+        apply_layer(table, file_layer(table, path, *text, true), options);
+    } catch (const UsageError& e) {
+        if (where.empty()) throw;
+        throw UsageError(e.what() + where);
+    }
+}
+
 }  // namespace
+
+std::vector<OptionInfo> option_list(Tool tool)
+{
+    std::vector<OptionInfo> list;
+    for (const auto& group : groups_for(tool)) {
+        for (const auto& def : group.options) {
+            OptionInfo info{{}, def.value ? def.value : "", def.help, group.title};
+            std::string_view names = def.names;
+            while (!names.empty()) {
+                const auto comma = names.find(',');
+                info.names.emplace_back(names.substr(0, comma));
+                names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+            }
+            list.push_back(std::move(info));
+        }
+    }
+    list.push_back({{"--help"}, "", "print this help and exit", ""});
+    list.push_back({{"--version"}, "", "print the version and exit", ""});
+    return list;
+}
 
 CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, const Environment& environment)
 {
@@ -905,14 +1038,16 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
         return result;
     }
 
-    // The options file first, so that the command line overrides it.
+    // Lowest first, so that each source overrides the ones before it: the options file,
+    // the profile, the environment, the command line.
     if (const auto file = options_file(tool, values_of(command_line.given, table.def("-o")), environment)) {
-        apply_options_file(table, file->first, file->second, result.options);
-        // A message source on the command line replaces the file's instead of clashing.
-        const auto sets_input = [](const Given& g) { return g.def->input; };
-        if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
-            result.options.input = InputMode::none;
-        }
+        apply_layer(table, file_layer(table, file->first, file->second, false), result.options);
+    }
+    apply_profile(table, values_of(command_line.given, table.def("--profile")), environment, result.options);
+    apply_layer(table, environment_layer(table, environment), result.options);
+    const auto sets_input = [](const Given& g) { return g.def->input; };
+    if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
+        result.options.input = InputMode::none;
     }
     OptionTable::apply(command_line.given, result.options);
     check_combinations(result.options);

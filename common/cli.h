@@ -20,6 +20,18 @@ struct CommandLine {
     std::string text;  ///< the help or version text for Action::help / Action::version
 };
 
+/// One option of a tool as its --help and the shell completions show it.
+struct OptionInfo {
+    std::vector<std::string> names;  ///< e.g. {"-h", "--host"}
+    std::string value;               ///< what its value is, e.g. "host"; empty for a flag
+    std::string help;
+    std::string group;               ///< the --help section, e.g. "Connection"
+};
+
+/// Every option `tool` takes, in --help's order, --help and --version last: the table the
+/// parser uses, for generating completions that cannot drift from it.
+std::vector<OptionInfo> option_list(Tool tool);
+
 /// The program name users type, e.g. "mqtt-pub".
 std::string program_name(Tool tool);
 

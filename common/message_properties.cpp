@@ -9,17 +9,27 @@ std::optional<std::uint32_t> read_number_property(const mosquitto_property* list
 {
     // Each property has its own wire type, and libmosquitto one reader per type.
     switch (identifier) {
-    case MQTT_PROP_PAYLOAD_FORMAT_INDICATOR: {
+    case MQTT_PROP_PAYLOAD_FORMAT_INDICATOR:
+    case MQTT_PROP_MAXIMUM_QOS:
+    case MQTT_PROP_RETAIN_AVAILABLE:
+    case MQTT_PROP_WILDCARD_SUB_AVAILABLE:
+    case MQTT_PROP_SUBSCRIPTION_ID_AVAILABLE:
+    case MQTT_PROP_SHARED_SUB_AVAILABLE: {
         std::uint8_t value = 0;
         if (mosquitto_property_read_byte(list, identifier, &value, false)) return value;
         return std::nullopt;
     }
-    case MQTT_PROP_TOPIC_ALIAS: {
+    case MQTT_PROP_TOPIC_ALIAS:
+    case MQTT_PROP_RECEIVE_MAXIMUM:
+    case MQTT_PROP_TOPIC_ALIAS_MAXIMUM:
+    case MQTT_PROP_SERVER_KEEP_ALIVE: {
         std::uint16_t value = 0;
         if (mosquitto_property_read_int16(list, identifier, &value, false)) return value;
         return std::nullopt;
     }
-    case MQTT_PROP_MESSAGE_EXPIRY_INTERVAL: {
+    case MQTT_PROP_MESSAGE_EXPIRY_INTERVAL:
+    case MQTT_PROP_SESSION_EXPIRY_INTERVAL:
+    case MQTT_PROP_MAXIMUM_PACKET_SIZE: {
         std::uint32_t value = 0;
         if (mosquitto_property_read_int32(list, identifier, &value, false)) return value;
         return std::nullopt;

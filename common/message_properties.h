@@ -33,9 +33,11 @@ struct PropertyPair {
 };
 
 /// The first numeric property `identifier` (payload-format-indicator, message-expiry-
-/// interval, topic-alias, subscription-identifier) at or after `list`, if there is one.
+/// interval, topic-alias, subscription-identifier, and CONNACK's numbers and flags) at or
+/// after `list`, if there is one.
 std::optional<std::uint32_t> read_number_property(const mosquitto_property* list, int identifier);
-/// The first string (content-type, response-topic) or binary (correlation-data) property
+/// The first string (content-type, response-topic, CONNACK's strings) or binary
+/// (correlation-data) property
 /// `identifier` at or after `list`, if there is one.
 std::optional<PropertyBytes> read_bytes_property(const mosquitto_property* list, int identifier);
 /// The user property `property` itself (which must be one).

@@ -89,6 +89,7 @@ struct Options {
     bool quiet = false;
     Will will;
     PropertyLists properties;         ///< -D, per packet; any of them selects MQTT 5
+    bool probe = false;               ///< --probe: print the CONNACK as JSON, disconnect
 
     // Topics and QoS
     std::vector<std::string> topics;  ///< pub: exactly one; rr: the request topic; sub: the filters

@@ -1,5 +1,6 @@
 #include "options_file.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -36,18 +37,47 @@ std::vector<OptionsLine> parse_options_text(std::string_view text)
     return lines;
 }
 
+std::optional<std::string> config_folder(const Environment& environment)
+{
+    if (environment.xdg_config_home && !environment.xdg_config_home->empty()) return *environment.xdg_config_home;
+    if (environment.home && !environment.home->empty()) return *environment.home + "/.config";
+    return std::nullopt;
+}
+
 std::vector<std::string> default_options_files(const std::string& name, const std::string& fallback,
                                                const Environment& environment)
 {
-    std::string folder;
-    if (environment.xdg_config_home && !environment.xdg_config_home->empty()) {
-        folder = *environment.xdg_config_home;
-    } else if (environment.home && !environment.home->empty()) {
-        folder = *environment.home + "/.config";
-    } else {
-        return {};
+    const auto folder = config_folder(environment);
+    if (!folder) return {};
+    return {*folder + "/" + name, *folder + "/" + fallback};
+}
+
+std::string variable_name(std::string_view long_name)
+{
+    std::string name(k_variable_prefix);
+    for (const char c : long_name) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+std::optional<bool> parse_flag_value(std::string_view value)
+{
+    for (const char* yes : {"1", "true", "yes", "on"}) {
+        if (value == yes) return true;
     }
-    return {folder + "/" + name, folder + "/" + fallback};
+    for (const char* no : {"0", "false", "no", "off"}) {
+        if (value == no) return false;
+    }
+    return std::nullopt;
+}
+
+std::string profile_file(const std::string& name, const Environment& environment)
+{
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+        throw UsageError(fmt::format("Error: Invalid profile name \"{}\" (a file name in ~/.config/mqtt-tools/, not a path).", name));
+    }
+    const auto folder = config_folder(environment);
+    if (!folder) throw UsageError("Error: --profile needs HOME or XDG_CONFIG_HOME to find the profile folder.");
+    return *folder + "/mqtt-tools/" + name;
 }
 
 std::optional<std::string> read_options_file(const std::string& path)

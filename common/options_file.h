@@ -1,8 +1,11 @@
 // Options files: the per-tool default file (~/.config/mqtt-pub, falling back to mosquitto's
-// ~/.config/mosquitto_pub so migrating users keep their settings) or the one given with -o.
-// One option per line, "-opt value", as mosquitto's clients read them.
+// ~/.config/mosquitto_pub so migrating users keep their settings) or the one given with -o,
+// the named profiles of --profile (~/.config/mqtt-tools/NAME), and the MQTT_* environment
+// variables that stand for long options. One option per line, "-opt value", as mosquitto's
+// clients read them.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +17,24 @@ namespace mqtt {
 struct Environment {
     std::optional<std::string> home;             ///< HOME
     std::optional<std::string> xdg_config_home;  ///< XDG_CONFIG_HOME
+    std::map<std::string, std::string> variables;  ///< every MQTT_* variable, by name
 };
+
+/// The prefix of the variables that stand for long options.
+inline constexpr std::string_view k_variable_prefix = "MQTT_";
+
+/// The variable that stands for the long option `long_name` (without its dashes):
+/// MQTT_ and the name in upper case with '-' as '_' ("pw-file" -> "MQTT_PW_FILE").
+std::string variable_name(std::string_view long_name);
+
+/// What a variable standing for a flag (e.g. MQTT_RETAIN) says: 1, true, yes, on: the flag
+/// is given; 0, false, no, off: it is not; nullopt for anything else.
+std::optional<bool> parse_flag_value(std::string_view value);
+
+/// The file of the profile `name` (a file name, not a path): mqtt-tools/<name> under
+/// $XDG_CONFIG_HOME or else $HOME/.config. Throws UsageError for a bad name or without
+/// either variable.
+std::string profile_file(const std::string& name, const Environment& environment);
 
 /// One option line: the option, and the rest of the line after the first space (if any).
 struct OptionsLine {
@@ -32,6 +52,9 @@ std::vector<OptionsLine> parse_options_text(std::string_view text);
 /// (`fallback`), under $XDG_CONFIG_HOME or else $HOME/.config. Empty without either.
 std::vector<std::string> default_options_files(const std::string& name, const std::string& fallback,
                                                const Environment& environment);
+
+/// The user's config folder: $XDG_CONFIG_HOME, or else $HOME/.config; nullopt without either.
+std::optional<std::string> config_folder(const Environment& environment);
 
 /// The whole file, or nullopt if it does not exist. Throws UsageError if it exists but
 /// cannot be read.

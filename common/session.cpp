@@ -477,12 +477,14 @@ void Session::run_connection(Client& client)
     }
 }
 
-void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int, const mosquitto_property* properties)
+void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, const mosquitto_property* properties)
 {
     Session& self = session_of(userdata);
     const InCallback in_callback(self);
     self.m_got_connack = true;
+    self.m_connack_flags = flags;
     if (rc != 0) {
+        if (self.m_client && !self.m_outcome) self.m_client->on_refused(self, rc, properties);
         self.finish({connack_status(rc), connack_error_text(rc, self.m_options.protocol)});
         return;
     }

@@ -35,6 +35,9 @@ public:
     virtual ~Client() = default;
     /// The broker accepted the connection (CONNACK success). `properties` may be null.
     virtual void on_connected(Session& session, const mosquitto_property* properties) = 0;
+    /// The broker refused the connection (CONNACK `reason_code`); the session then ends
+    /// with the refusal's status.
+    virtual void on_refused(Session&, int /*reason_code*/, const mosquitto_property*) {}
     virtual void on_publish(Session&, int /*mid*/, int /*reason*/, const mosquitto_property*) {}
     virtual void on_message(Session&, const mosquitto_message&, const mosquitto_property*) {}
     virtual void on_subscribe(Session&, int /*mid*/, std::span<const int> /*granted*/) {}
@@ -82,6 +85,8 @@ public:
 
     mosquitto* handle() { return m_mosq; }
     const Options& options() const { return m_options; }
+    /// The flags of the CONNACK (bit 0: session present), 0 before it.
+    int connack_flags() const { return m_connack_flags; }
     /// True between CONNACK success and the end of the connection.
     bool connected() const { return m_connected; }
     /// Messages the broker lets us have in flight (MQTT 5 receive maximum, else 65535).
@@ -144,6 +149,7 @@ private:
     bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
     int m_callback_depth = 0;
     int m_receive_maximum = 65535;
+    int m_connack_flags = 0;
     PropertyList m_publish_properties;
     PropertyList m_subscribe_properties;
     PropertyList m_unsubscribe_properties;

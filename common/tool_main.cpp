@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <exception>
 #include <fmt/format.h>
+#include <string_view>
+#include <unistd.h>
 
 #include "cli.h"
 #include "error.h"
@@ -29,6 +31,13 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
         Environment environment;
         if (const char* home = std::getenv("HOME")) environment.home = home;
         if (const char* xdg = std::getenv("XDG_CONFIG_HOME")) environment.xdg_config_home = xdg;
+        for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+            const std::string_view variable(*entry);
+            const auto equals = variable.find('=');
+            if (variable.starts_with(k_variable_prefix) && equals != std::string_view::npos) {
+                environment.variables.emplace(variable.substr(0, equals), variable.substr(equals + 1));
+            }
+        }
         CommandLine command = parse_command_line(tool, args, environment);
         if (command.action != CommandLine::Action::run) {
             std::fputs(command.text.c_str(), stdout);

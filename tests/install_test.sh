@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `cmake --install` puts the tools in bin/ and the man pages in share/man/man1/ of the
-# prefix, and the installed tools run.
+# `cmake --install` puts the tools in bin/, the man pages in share/man/man1/ and the shell
+# completions where Debian's bash-completion, zsh and fish look for them, and the installed
+# tools run.
 set -euo pipefail
 build=$1
 prefix=$(mktemp -d)
@@ -15,6 +16,9 @@ for tool in mqtt-pub mqtt-sub mqtt-rr; do
     *) echo "FAIL: $tool --version printed: $out"; status=1 ;;
   esac
   [ -f "$prefix/share/man/man1/$tool.1" ] || { echo "FAIL: man page $tool.1 not installed"; status=1; }
+  for completion in bash-completion/completions/$tool zsh/vendor-completions/_$tool fish/vendor_completions.d/$tool.fish; do
+    [ -f "$prefix/share/$completion" ] || { echo "FAIL: completion share/$completion not installed"; status=1; }
+  done
 done
 [ $status -eq 0 ] && echo "installed: $(cd "$prefix" && find . -type f | sort | tr '\n' ' ')"
 exit $status

@@ -1,6 +1,7 @@
 // mqtt-sub: subscribe to topic filters and print the messages that arrive.
 #include <unistd.h>
 
+#include "probe.h"
 #include "sink.h"
 #include "subscriber.h"
 #include "tool_main.h"
@@ -8,6 +9,7 @@
 int main(int argc, char** argv)
 {
     return mqtt::tool_main(mqtt::Tool::sub, argc, argv, [](const mqtt::Options& options) {
+        if (options.probe) return mqtt::run_probe(options);
         const auto start = mqtt::Clock::now();
         mqtt::Sink sink(STDOUT_FILENO);
         mqtt::Session session(options);

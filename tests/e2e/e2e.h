@@ -174,6 +174,16 @@ private:
     int m_fd = -1;
 };
 
+/// `argv` run with XDG_CONFIG_HOME set to `folder` (where options files and profiles are
+/// read) and the environment variables `variables` ("NAME=value").
+inline Args with_env(const std::string& folder, const Args& variables, const Args& argv)
+{
+    Args env{"/usr/bin/env", "XDG_CONFIG_HOME=" + folder};
+    env.insert(env.end(), variables.begin(), variables.end());
+    env.insert(env.end(), argv.begin(), argv.end());
+    return env;
+}
+
 /// `argv` run by /bin/sh with its stdin read from `path` (`exec argv < path`): the child's
 /// PID is the tool's own.
 inline Args with_stdin_from(const std::string& path, const Args& argv)

@@ -8,9 +8,7 @@ namespace {
 /// `argv` run with XDG_CONFIG_HOME set to `folder`.
 Args with_config_home(const std::string& folder, const Args& argv)
 {
-    Args env{"/usr/bin/env", "XDG_CONFIG_HOME=" + folder};
-    env.insert(env.end(), argv.begin(), argv.end());
-    return env;
+    return with_env(folder, {}, argv);
 }
 
 }  // namespace

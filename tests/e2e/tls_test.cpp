@@ -419,3 +419,32 @@ TEST_CASE("tls: TLS to a plain listener fails the handshake with status 12")
     CHECK(r.status == 12);
     CHECK(r.err == "Error: TLS handshake failed: unexpected eof while reading\n");
 }
+
+TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificate's subject and expiry")
+{
+    Pki pki;
+    test::Broker broker(with_tls(pki.listener()));
+    const test::Result end = test::run({k_openssl, "x509", "-noout", "-enddate", "-dateopt", "iso_8601", "-in", pki.crt("server")});
+    REQUIRE(end.status == 0);
+    REQUIRE(end.out.starts_with("notAfter="));
+    std::string not_after = end.out.substr(9, end.out.find('\n') - 9);  // "2026-12-03 19:51:38Z"
+    not_after[10] = 'T';
+
+    const std::string tls = ",\"tls\":{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\","
+                            "\"peer_subject\":\"CN=localhost\",\"peer_issuer\":\"CN=mqtt-tools test CA\","
+                            "\"peer_not_after\":\"" + not_after + "\"}}\n";
+    const test::Result v311 = test::run(over_tls(broker, "mqtt-pub", {"--probe", "--cafile", pki.crt("ca")}));
+    CHECK(v311.status == 0);
+    CHECK(v311.err == "");
+    CHECK(v311.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
+                          ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
+                          "Accepted.\",\"session_present\":false" + tls);
+    const test::Result v5 = test::run(over_tls(broker, "mqtt-sub", {"--probe", "-V", "5", "--cafile", pki.crt("ca")}));
+    CHECK(v5.status == 0);
+    CHECK(v5.out.starts_with("{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() + ",\"protocol\":\"mqttv5\","));
+    CHECK(v5.out.ends_with(",\"user_properties\":[]" + tls));
+    // A certificate that does not verify: no CONNACK, nothing on stdout, status 12.
+    const test::Result refused = test::run(over_tls(broker, "mqtt-pub", {"--probe", "--cafile", pki.crt("other-ca")}));
+    CHECK(refused.status == 12);
+    CHECK(refused.out == "");
+}

@@ -48,7 +48,8 @@ std::vector<std::string> child_environment() {
     std::vector<std::string> env;
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
         const std::string_view var(*entry);
-        if (!var.starts_with("HOME=") && !var.starts_with("XDG_CONFIG_HOME="))
+        // MQTT_* would stand for options (see options_file.h): a test sets the ones it means.
+        if (!var.starts_with("HOME=") && !var.starts_with("XDG_CONFIG_HOME=") && !var.starts_with("MQTT_"))
             env.emplace_back(var);
     }
     env.push_back("HOME=" + home);

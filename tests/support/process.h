@@ -24,7 +24,7 @@ std::string tool(const std::string& name);
 /// `input` (like `tool < file`, so an empty input is an immediate end of file, never the
 /// terminal); no fd other than 0, 1, 2 is open in the child. The environment is the test's,
 /// with HOME and XDG_CONFIG_HOME pointed at an empty folder (one per test process, removed
-/// at exit) so no user config is read. If argv[0] cannot be executed, status is 127.
+/// at exit) and no MQTT_* variables, so no user config is read. If argv[0] cannot be executed, status is 127.
 Result run(const std::vector<std::string>& argv, const std::string& input = {},
            std::chrono::milliseconds timeout = std::chrono::seconds(20));
 

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <unistd.h>
 
 #include "cli.h"
@@ -28,7 +29,7 @@ struct ConfigHome {
         std::ofstream(file) << text;
         return file;
     }
-    mqtt::Environment xdg() const { return {std::nullopt, path}; }
+    mqtt::Environment xdg() const { return {std::nullopt, path, {}}; }
 };
 
 std::string error_of(const std::vector<std::string>& args, const mqtt::Environment& environment)
@@ -61,9 +62,9 @@ TEST_CASE("options files: one option per line, split at the first space")
 
 TEST_CASE("options files: ours first, then mosquitto's, under XDG_CONFIG_HOME or HOME/.config")
 {
-    CHECK(mqtt::default_options_files("mqtt-pub", "mosquitto_pub", {"/home/u", "/xdg"}) ==
+    CHECK(mqtt::default_options_files("mqtt-pub", "mosquitto_pub", {"/home/u", "/xdg", {}}) ==
           std::vector<std::string>{"/xdg/mqtt-pub", "/xdg/mosquitto_pub"});
-    CHECK(mqtt::default_options_files("mqtt-sub", "mosquitto_sub", {"/home/u", std::nullopt}) ==
+    CHECK(mqtt::default_options_files("mqtt-sub", "mosquitto_sub", {"/home/u", std::nullopt, {}}) ==
           std::vector<std::string>{"/home/u/.config/mqtt-sub", "/home/u/.config/mosquitto_sub"});
     CHECK(mqtt::default_options_files("mqtt-pub", "mosquitto_pub", {}).empty());
 }
@@ -127,4 +128,112 @@ TEST_CASE("options files: -D takes its values from the rest of the line; the las
     CHECK(o.properties.publish[0].value == "the config file");
     CHECK(o.properties.publish[1].number == 60);
     CHECK(o.protocol == mqtt::k_mqtt5);
+}
+
+namespace {
+
+/// `home` as the config folder, with MQTT_* `variables`.
+mqtt::Environment with_variables(const ConfigHome& home, std::map<std::string, std::string> variables)
+{
+    mqtt::Environment environment = home.xdg();
+    environment.variables = std::move(variables);
+    return environment;
+}
+
+}  // namespace
+
+TEST_CASE("environment: one rule for the name, MQTT_ and the long option in upper case")
+{
+    CHECK(mqtt::variable_name("host") == "MQTT_HOST");
+    CHECK(mqtt::variable_name("password") == "MQTT_PASSWORD");
+    CHECK(mqtt::variable_name("will-topic") == "MQTT_WILL_TOPIC");
+    CHECK(mqtt::variable_name("tls-engine-kpass-sha1") == "MQTT_TLS_ENGINE_KPASS_SHA1");
+}
+
+TEST_CASE("environment: flags take 1/true/yes/on or 0/false/no/off")
+{
+    for (const char* yes : {"1", "true", "yes", "on"}) CHECK(mqtt::parse_flag_value(yes) == true);
+    for (const char* no : {"0", "false", "no", "off"}) CHECK(mqtt::parse_flag_value(no) == false);
+    for (const char* bad : {"", "2", "TRUE", "y"}) CHECK_FALSE(mqtt::parse_flag_value(bad));
+}
+
+TEST_CASE("environment: variables stand for long options; the command line overrides them")
+{
+    ConfigHome home;
+    const auto env = with_variables(home, {{"MQTT_HOST", "envhost"},
+                                           {"MQTT_PORT", "1999"},
+                                           {"MQTT_USERNAME", "user"},
+                                           {"MQTT_PASSWORD", "secret"},
+                                           {"MQTT_RETAIN", "1"},
+                                           {"MQTT_TOPIC", "env/topic"},
+                                           {"MQTT_MESSAGE", "from env"},
+                                           {"MQTT_PROPERTY", "publish user-property origin the environment"},
+                                           {"MQTT_QOS", ""},      // empty: unset
+                                           {"MQTT_VERBOSE", "1"},  // not a mqtt-pub option: ignored
+                                           {"MQTT_NOT_AN_OPTION", "x"}});
+    auto o = mqtt::parse_command_line(mqtt::Tool::pub, {}, env).options;
+    CHECK(o.host == "envhost");
+    CHECK(o.port == 1999);
+    CHECK(o.username == "user");
+    CHECK(o.password == "secret");
+    CHECK(o.retain);
+    CHECK(o.qos == 0);
+    CHECK(o.topics == std::vector<std::string>{"env/topic"});
+    CHECK(o.message == "from env");
+    REQUIRE(o.properties.publish.size() == 1);
+    CHECK(o.properties.publish[0].value == "the environment");
+
+    o = mqtt::parse_command_line(mqtt::Tool::pub, {"-h", "arghost", "-P", "other", "-n"}, env).options;
+    CHECK(o.host == "arghost");
+    CHECK(o.password == "other");
+    CHECK(o.input == mqtt::InputMode::null_message);  // replaces the environment's -m
+    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"},
+                                   with_variables(home, {{"MQTT_RETAIN", "0"}})).options.retain == false);
+}
+
+TEST_CASE("environment and profiles: the file, then the profile, then the environment, then argv")
+{
+    ConfigHome home;
+    home.write("mqtt-pub", "-h file\n-p 1001\n-k 11\n-q 1\n-t t\n-n\n");
+    home.write("mqtt-tools/lab", "# shared by all tools\n-p 1002\n-k 12\n-q 2\n-v\n-C 3\n");
+    const auto env = with_variables(home, {{"MQTT_KEEPALIVE", "13"}, {"MQTT_QOS", "0"}});
+    const auto o = mqtt::parse_command_line(mqtt::Tool::pub, {"--profile", "lab", "-q", "1"}, env).options;
+    CHECK(o.host == "file");
+    CHECK(o.port == 1002);
+    CHECK(o.keepalive == 13);
+    CHECK(o.qos == 1);
+    // MQTT_PROFILE names the profile when --profile does not.
+    auto by_variable = env;
+    by_variable.variables["MQTT_PROFILE"] = "lab";
+    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {}, by_variable).options.port == 1002);
+    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {}, env).options.port == 1001);
+}
+
+TEST_CASE("environment and profiles: errors say where the value came from")
+{
+    ConfigHome home;
+    CHECK(error_of({"-t", "t", "-n"}, with_variables(home, {{"MQTT_PORT", "abc"}})) ==
+          "Error: Invalid port given: abc\n(in environment variable MQTT_PORT)");
+    CHECK(error_of({"-t", "t", "-n"}, with_variables(home, {{"MQTT_RETAIN", "maybe"}})) ==
+          "Error: Invalid flag value \"maybe\", use 1 or 0.\n(in environment variable MQTT_RETAIN)");
+    const std::string lab = home.write("mqtt-tools/lab", "-q 1\n-k 2\n");
+    CHECK(error_of({"--profile", "lab", "-t", "t", "-n"}, home.xdg()) ==
+          "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive.\n(in options file \"" + lab +
+              "\", line 2)");
+    const std::string typo = home.write("mqtt-tools/typo", "--bogus 1\n");
+    CHECK(error_of({"--profile", "typo"}, home.xdg()) ==
+          "Error: Unknown option '--bogus'.\n(in options file \"" + typo + "\", line 1)");
+    const std::string nested = home.write("mqtt-tools/nested", "--profile lab\n");
+    CHECK(error_of({"--profile", "nested"}, home.xdg()) ==
+          "Error: --profile cannot be used in an options file.\n(in options file \"" + nested + "\", line 1)");
+    CHECK(error_of({"--profile", "none"}, home.xdg()) ==
+          "Error: Unable to open profile \"none\" (" + home.path + "/mqtt-tools/none).");
+    CHECK(error_of({}, with_variables(home, {{"MQTT_PROFILE", "none"}})) ==
+          "Error: Unable to open profile \"none\" (" + home.path +
+              "/mqtt-tools/none).\n(in environment variable MQTT_PROFILE)");
+    CHECK(error_of({"--profile", "../x"}, home.xdg()) ==
+          "Error: Invalid profile name \"../x\" (a file name in ~/.config/mqtt-tools/, not a path).");
+    CHECK(error_of({"--profile", "x"}, {}) ==
+          "Error: --profile needs HOME or XDG_CONFIG_HOME to find the profile folder.");
+    CHECK(error_of({"--profile"}, {}) == "Error: --profile argument given but no name specified.");
 }

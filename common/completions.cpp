@@ -1,0 +1,234 @@
+#include "completions.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <vector>
+
+#include "cli.h"
+
+namespace mqtt {
+
+namespace {
+
+/// What a shell can offer for an option's value.
+enum class ValueKind { none, flag, file, directory, profile, choices };
+
+struct ValueHint {
+    ValueKind kind = ValueKind::none;
+    std::string choices;  ///< words separated by spaces, for ValueKind::choices
+};
+
+/// Values with a fixed set of words, by option name (any of its names).
+constexpr std::pair<const char*, const char*> k_choices[] = {
+    {"--protocol-version", "mqttv5 mqttv311 mqttv31"},
+    {"--qos", "0 1 2"},
+    {"--will-qos", "0 1 2"},
+    {"--keyform", "pem engine"},
+    {"--tls-version", "tlsv1.3 tlsv1.2 tlsv1.1"},
+};
+
+ValueHint hint_for(const OptionInfo& option)
+{
+    if (option.value.empty()) return {ValueKind::flag, {}};
+    for (const auto& [name, words] : k_choices) {
+        if (std::find(option.names.begin(), option.names.end(), name) != option.names.end()) {
+            return {ValueKind::choices, words};
+        }
+    }
+    if (std::find(option.names.begin(), option.names.end(), "--profile") != option.names.end()) {
+        return {ValueKind::profile, {}};
+    }
+    const std::string& v = option.value;
+    if (v == "file" || v == "options file" || v == "path" || v == "socket path") return {ValueKind::file, {}};
+    if (v == "directory") return {ValueKind::directory, {}};
+    return {};
+}
+
+/// `text` inside single quotes for bash and zsh.
+std::string sh_quote(const std::string& text)
+{
+    std::string quoted = "'";
+    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+std::string join(const std::vector<std::string>& words, const char* separator)
+{
+    std::string text;
+    for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
+    return text;
+}
+
+/// The names of the options whose values are of `kind`.
+std::vector<std::string> names_of_kind(const std::vector<OptionInfo>& options, ValueKind kind)
+{
+    std::vector<std::string> names;
+    for (const auto& option : options) {
+        if (hint_for(option).kind == kind) names.insert(names.end(), option.names.begin(), option.names.end());
+    }
+    return names;
+}
+
+constexpr const char* k_profile_folder = "${XDG_CONFIG_HOME:-$HOME/.config}/mqtt-tools";
+
+std::string header(Shell shell, Tool tool)
+{
+    return fmt::format("# {} completion for {}, generated from its option table by mqtt-completions: do not edit.\n",
+                       shell_name(shell), program_name(tool));
+}
+
+std::string bash_script(Tool tool)
+{
+    const auto options = option_list(tool);
+    const std::string name = program_name(tool);
+    std::string function = "_" + name;
+    std::replace(function.begin(), function.end(), '-', '_');
+    std::string script = header(Shell::bash, tool);
+    script += function + "()\n{\n";
+    script += "    local cur=${COMP_WORDS[COMP_CWORD]} prev=\n";
+    script += "    [ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n";
+    script += "    COMPREPLY=()\n";
+    script += "    case $prev in\n";
+    for (const auto& option : options) {
+        const ValueHint hint = hint_for(option);
+        if (hint.kind != ValueKind::choices) continue;
+        script += fmt::format("    {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); return ;;\n",
+                              join(option.names, "|"), sh_quote(hint.choices));
+    }
+    const auto files = names_of_kind(options, ValueKind::file);
+    if (!files.empty()) {
+        script += fmt::format("    {}) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- \"$cur\"); "
+                              "return ;;\n",
+                              join(files, "|"));
+    }
+    const auto directories = names_of_kind(options, ValueKind::directory);
+    if (!directories.empty()) {
+        script += fmt::format("    {}) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- \"$cur\"); "
+                              "return ;;\n",
+                              join(directories, "|"));
+    }
+    const auto profiles = names_of_kind(options, ValueKind::profile);
+    if (!profiles.empty()) {
+        script += fmt::format("    {}) mapfile -t COMPREPLY < <(cd \"{}\" 2>/dev/null && compgen -f -- \"$cur\"); return ;;\n",
+                              join(profiles, "|"), k_profile_folder);
+    }
+    const auto others = names_of_kind(options, ValueKind::none);
+    if (!others.empty()) script += fmt::format("    {}) return ;;  # a value to type\n", join(others, "|"));
+    script += "    esac\n";
+    std::vector<std::string> all;
+    for (const auto& option : options) all.insert(all.end(), option.names.begin(), option.names.end());
+    script += fmt::format("    mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\")\n", sh_quote(join(all, " ")));
+    script += "}\n";
+    script += fmt::format("complete -F {} {}\n", function, name);
+    return script;
+}
+
+/// A description inside zsh's _arguments brackets.
+std::string zsh_description(const std::string& help)
+{
+    std::string text;
+    for (const char c : help) {
+        if (c == '[' || c == ']' || c == ':' || c == '\\') text += '\\';
+        text += c;
+    }
+    return text;
+}
+
+std::string zsh_script(Tool tool)
+{
+    const std::string name = program_name(tool);
+    std::string script = "#compdef " + name + "\n" + header(Shell::zsh, tool);
+    script += fmt::format("local profiles={}\n", k_profile_folder);  // a ':' in the spec would end it
+    script += "_arguments -S \\\n";
+    for (const auto& option : option_list(tool)) {
+        const ValueHint hint = hint_for(option);
+        std::string action;
+        switch (hint.kind) {
+        case ValueKind::flag: break;
+        case ValueKind::none: action = ":" + option.value + ": "; break;
+        case ValueKind::file: action = ":" + option.value + ":_files"; break;
+        case ValueKind::directory: action = ":" + option.value + ":_files -/"; break;
+        case ValueKind::profile: action = ":" + option.value + ":_files -W $profiles"; break;
+        case ValueKind::choices: action = fmt::format(":{}:({})", option.value, hint.choices); break;
+        }
+        // Every option may be given again: the last one wins, or they add up (-t, -D).
+        for (const auto& option_name : option.names) {
+            script += "  " + sh_quote(fmt::format("*{}[{}]{}", option_name, zsh_description(option.help), action)) + " \\\n";
+        }
+    }
+    script.resize(script.size() - 3);  // the last " \\\n"
+    script += "\n";
+    return script;
+}
+
+/// `text` inside single quotes for fish.
+std::string fish_quote(const std::string& text)
+{
+    std::string quoted = "'";
+    for (const char c : text) {
+        if (c == '\'' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "'";
+}
+
+std::string fish_script(Tool tool)
+{
+    const std::string name = program_name(tool);
+    std::string script = header(Shell::fish, tool);
+    script += fmt::format("complete -c {} -f\n", name);  // no file names unless an option takes one
+    for (const auto& option : option_list(tool)) {
+        std::string line = "complete -c " + name;
+        for (const auto& option_name : option.names) {
+            line += option_name.starts_with("--") ? " -l " + option_name.substr(2) : " -s " + option_name.substr(1);
+        }
+        const ValueHint hint = hint_for(option);
+        switch (hint.kind) {
+        case ValueKind::flag: break;
+        case ValueKind::none: line += " -x"; break;
+        case ValueKind::file:
+        case ValueKind::directory: line += " -r -F"; break;
+        case ValueKind::profile:
+            line += " -x -a " + fish_quote("(path basename (set -q XDG_CONFIG_HOME[1]; and echo $XDG_CONFIG_HOME; "
+                                           "or echo $HOME/.config)/mqtt-tools/*)");
+            break;
+        case ValueKind::choices: line += " -x -a " + fish_quote(hint.choices); break;
+        }
+        script += line + " -d " + fish_quote(option.help) + "\n";
+    }
+    return script;
+}
+
+}  // namespace
+
+std::string shell_name(Shell shell)
+{
+    switch (shell) {
+    case Shell::zsh: return "zsh";
+    case Shell::fish: return "fish";
+    case Shell::bash: break;
+    }
+    return "bash";
+}
+
+std::string completion_script(Shell shell, Tool tool)
+{
+    switch (shell) {
+    case Shell::zsh: return zsh_script(tool);
+    case Shell::fish: return fish_script(tool);
+    case Shell::bash: break;
+    }
+    return bash_script(tool);
+}
+
+std::string completion_file_name(Shell shell, Tool tool)
+{
+    switch (shell) {
+    case Shell::zsh: return "_" + program_name(tool);
+    case Shell::fish: return program_name(tool) + ".fish";
+    case Shell::bash: break;
+    }
+    return program_name(tool);
+}
+
+}  // namespace mqtt

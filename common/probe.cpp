@@ -1,0 +1,211 @@
+#include "probe.h"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+#include <mqtt_protocol.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <unistd.h>
+
+#include "exit_status.h"
+#include "json.h"
+#include "message_properties.h"
+
+namespace mqtt {
+
+namespace {
+
+std::string name_text(const X509_NAME* name)
+{
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (bio == nullptr) return {};
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    std::string text(data, static_cast<std::size_t>(size > 0 ? size : 0));
+    BIO_free(bio);
+    return text;
+}
+
+std::optional<std::string> time_text(const ASN1_TIME* time)
+{
+    std::tm tm{};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec);
+}
+
+const char* protocol_text(int protocol)
+{
+    return protocol == k_mqtt31 ? "mqttv31" : protocol == k_mqtt311 ? "mqttv311" : "mqttv5";
+}
+
+void optional_string(JsonWriter& json, const char* key, const mosquitto_property* properties, int identifier)
+{
+    json.key(key);
+    if (auto value = read_bytes_property(properties, identifier)) {
+        json.string(value->view());
+    } else {
+        json.null();
+    }
+}
+
+void number_or(JsonWriter& json, const char* key, const mosquitto_property* properties, int identifier,
+               std::optional<std::uint32_t> absent)
+{
+    json.key(key);
+    if (auto value = read_number_property(properties, identifier)) {
+        json.number(*value);
+    } else if (absent) {
+        json.number(*absent);
+    } else {
+        json.null();
+    }
+}
+
+void flag_or_true(JsonWriter& json, const char* key, const mosquitto_property* properties, int identifier)
+{
+    json.key(key);
+    const auto value = read_number_property(properties, identifier);
+    json.boolean(!value || *value != 0);  // absent: available (MQTT 5, 3.2.2.3)
+}
+
+}  // namespace
+
+std::optional<TlsSummary> tls_summary(mosquitto* mosq)
+{
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq));
+    if (ssl == nullptr) return std::nullopt;
+    TlsSummary summary;
+    summary.version = SSL_get_version(ssl);
+    if (const char* cipher = SSL_get_cipher_name(ssl)) summary.cipher = cipher;
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+        summary.peer_subject = name_text(X509_get_subject_name(peer));
+        summary.peer_issuer = name_text(X509_get_issuer_name(peer));
+        summary.peer_not_after = time_text(X509_get0_notAfter(peer));
+        X509_free(peer);
+    }
+    return summary;
+}
+
+std::string probe_json(const Options& options, int reason_code, int flags, const mosquitto_property* properties,
+                       const std::optional<TlsSummary>& tls)
+{
+    std::string out;
+    JsonWriter json(out, false);
+    json.begin_object();
+    json.key("host");
+    json.string(options.host);
+    json.key("port");
+    json.number(static_cast<std::uint64_t>(options.effective_port()));
+    json.key("protocol");
+    json.string(protocol_text(options.protocol));
+    json.key("connected");
+    json.boolean(reason_code == 0);
+    json.key("reason_code");
+    json.number(static_cast<std::uint64_t>(reason_code));
+    json.key("reason");
+    json.string(options.protocol == k_mqtt5 ? mosquitto_reason_string(reason_code) : mosquitto_connack_string(reason_code));
+    json.key("session_present");
+    json.boolean((flags & 1) != 0);
+    if (options.protocol == k_mqtt5) {
+        // Absent properties take the value MQTT 5 gives them (3.2.2.3), so that a script
+        // reads what holds for this connection.
+        optional_string(json, "assigned_client_id", properties, MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER);
+        number_or(json, "keep_alive", properties, MQTT_PROP_SERVER_KEEP_ALIVE,
+                  static_cast<std::uint32_t>(options.keepalive));
+        std::uint32_t requested_expiry = options.session_expiry.value_or(0);
+        if (const Property* p = options.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL)) {
+            requested_expiry = p->number;
+        }
+        number_or(json, "session_expiry_interval", properties, MQTT_PROP_SESSION_EXPIRY_INTERVAL, requested_expiry);
+        number_or(json, "maximum_qos", properties, MQTT_PROP_MAXIMUM_QOS, 2);
+        number_or(json, "receive_maximum", properties, MQTT_PROP_RECEIVE_MAXIMUM, 65535);
+        number_or(json, "maximum_packet_size", properties, MQTT_PROP_MAXIMUM_PACKET_SIZE, std::nullopt);
+        number_or(json, "topic_alias_maximum", properties, MQTT_PROP_TOPIC_ALIAS_MAXIMUM, 0);
+        flag_or_true(json, "retain_available", properties, MQTT_PROP_RETAIN_AVAILABLE);
+        flag_or_true(json, "wildcard_subscription_available", properties, MQTT_PROP_WILDCARD_SUB_AVAILABLE);
+        flag_or_true(json, "subscription_identifiers_available", properties, MQTT_PROP_SUBSCRIPTION_ID_AVAILABLE);
+        flag_or_true(json, "shared_subscription_available", properties, MQTT_PROP_SHARED_SUB_AVAILABLE);
+        optional_string(json, "reason_string", properties, MQTT_PROP_REASON_STRING);
+        optional_string(json, "response_information", properties, MQTT_PROP_RESPONSE_INFORMATION);
+        optional_string(json, "server_reference", properties, MQTT_PROP_SERVER_REFERENCE);
+        json.key("user_properties");
+        json.begin_array();
+        for (const mosquitto_property* p = properties; p != nullptr; p = mosquitto_property_next(p)) {
+            if (mosquitto_property_identifier(p) != MQTT_PROP_USER_PROPERTY) continue;
+            if (auto pair = read_user_property(p)) {
+                json.element();
+                json.begin_object();
+                json.key("name");
+                json.string(pair->name.view());
+                json.key("value");
+                json.string(pair->value.view());
+                json.end_object();
+            }
+        }
+        json.end_array();
+    }
+    json.key("tls");
+    if (tls) {
+        json.begin_object();
+        json.key("version");
+        json.string(tls->version);
+        json.key("cipher");
+        json.string(tls->cipher);
+        const auto optional = [&json](const char* key, const std::optional<std::string>& value) {
+            json.key(key);
+            if (value) {
+                json.string(*value);
+            } else {
+                json.null();
+            }
+        };
+        optional("peer_subject", tls->peer_subject);
+        optional("peer_issuer", tls->peer_issuer);
+        optional("peer_not_after", tls->peer_not_after);
+        json.end_object();
+    } else {
+        json.null();
+    }
+    json.end_object();
+    return out;
+}
+
+void Prober::print(Session& session, int reason_code, const mosquitto_property* properties)
+{
+    m_sink.append(probe_json(m_options, reason_code, session.connack_flags(), properties, tls_summary(session.handle())));
+    m_sink.append('\n');
+}
+
+void Prober::on_connected(Session& session, const mosquitto_property* properties)
+{
+    print(session, 0, properties);
+    session.finish({ExitStatus::success, {}});  // DISCONNECT
+}
+
+void Prober::on_refused(Session& session, int reason_code, const mosquitto_property* properties)
+{
+    print(session, reason_code, properties);
+}
+
+std::optional<Outcome> Prober::flush()
+{
+    m_sink.flush();
+    if (m_sink.error() == 0) return std::nullopt;
+    return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
+}
+
+Outcome run_probe(const Options& options)
+{
+    Sink sink(STDOUT_FILENO);
+    Session session(options);
+    Prober prober(options, sink);
+    return session.run(prober);
+}
+
+}  // namespace mqtt
