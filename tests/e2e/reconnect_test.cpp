@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <poll.h>
 #include <sstream>
 
 #include "fake_broker.h"
@@ -179,4 +181,43 @@ TEST_CASE("reconnect: --reconnect-timeout 0 ends at the first loss, as before")
     const test::Result s = subscriber.wait(10s);
     CHECK(s.status == 7);
     CHECK(s.err == "Error: The connection was lost.\n");
+}
+
+TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropped; the status is 7")
+{
+    // The first connection reads nothing until the socket is full, then closes: what
+    // libmosquitto still held for it is gone. The second one takes the rest.
+    std::atomic<int> connections{0};
+    std::atomic<long> received{0};
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        if (!test::accept(client)) return;
+        if (connections++ == 0) {
+            ::poll(nullptr, 0, 1500);
+            return;
+        }
+        test::Packet packet;
+        while (client.read(packet) && packet.type != 14) {
+            if (packet.type == 3) ++received;
+        }
+    });
+    TempDir dir;
+    const std::string line(99, 'x');
+    std::string lines;
+    for (int i = 0; i < 100000; ++i) lines += line + "\n";
+    const std::string input = dir.write("lines", lines);
+    const test::Result p = test::run(
+        with_stdin_from(input, {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-l"}), {},
+        60s);
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 7);
+    long dropped = 0;
+    const std::string first = first_line(p.err);
+    REQUIRE(std::sscanf(first.c_str(), "Error: %ld QoS 0 messages were lost with the connection.", &dropped) == 1);
+    CHECK(dropped > 0);
+    const std::string account = p.err.substr(first.size() + 1);
+    CHECK(account == "Account: sent 100000, acknowledged " + std::to_string(100000 - dropped) +
+                         ", refused 0, not acknowledged 0, dropped " + std::to_string(dropped) + ".\n");
+    CHECK(connections == 2);
+    CHECK(received > 0);
+    CHECK(received < 100000 - dropped);  // what the kernel held for the first connection is gone too
 }
