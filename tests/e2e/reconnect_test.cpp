@@ -221,3 +221,39 @@ TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropp
     CHECK(received > 0);
     CHECK(received < 100000 - dropped);  // what the kernel held for the first connection is gone too
 }
+
+TEST_CASE("reconnect: SIGINT and -W still end the tools while they wait to connect again")
+{
+    test::Broker broker;
+    TempDir dir;
+    Fifo fifo(dir);
+    test::Child interrupted(sub(broker, {"-i", "wait-int", "-t", "r", "-v"}));
+    require_subscribed(broker, "wait-int");
+    test::Child timed(sub(broker, {"-i", "wait-w", "-t", "r", "-W", "4"}));
+    require_subscribed(broker, "wait-w");
+    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "r", "-l"})));
+    fifo.write("one\n");
+    REQUIRE(interrupted.wait_for_output(6, 10s));
+    broker.stop();
+    REQUIRE_FALSE(interrupted.wait_for_output(7, 1s));  // still waiting, reconnecting
+
+    interrupted.signal(SIGINT);
+    const test::Result s = interrupted.wait(5s);
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.status == 0);
+    CHECK(s.out == "r one\n");
+    CHECK(s.err == "");
+
+    publisher.signal(SIGTERM);
+    const test::Result p = publisher.wait(5s);
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 11);
+    CHECK(p.err == "Error: Interrupted by SIGTERM before the job was done.\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+
+    const test::Result w = timed.wait(10s);
+    CHECK_FALSE(w.timed_out);
+    CHECK(w.status == 27);
+    CHECK(w.out == "one\n");
+    CHECK(w.err == "Timed out\n");
+}
