@@ -204,3 +204,19 @@ TEST_CASE("exit table: --connect-timeout bounds the wait for CONNACK: 19")
         CHECK(seconds_since(start) < 8);
     }
 }
+
+TEST_CASE("exit table: a DISCONNECT from the broker while mqtt-rr waits for the response ends with 10")
+{
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!test::accept(client) || !test::grant_subscription(client)) return;
+        if (!client.read(packet) || packet.type != 3) return;
+        client.send(test::disconnect(client.protocol, 0x89));
+        test::drain(client);
+    });
+    const test::Result r = test::run(fake(broker, "mqtt-rr", {"-t", "q", "-m", "x", "-W", "10"}));
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 10);
+    CHECK(r.out == "");
+    CHECK(r.err == "Error: The broker ended the connection: Server busy.\n");
+}
