@@ -231,9 +231,10 @@ TEST_CASE("reconnect: SIGINT and -W still end the tools while they wait to conne
     require_subscribed(broker, "wait-int");
     test::Child timed(sub(broker, {"-i", "wait-w", "-t", "r", "-W", "4"}));
     require_subscribed(broker, "wait-w");
-    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "r", "-l"})));
+    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-i", "wait-pub", "-q", "1", "-t", "r", "-l"})));
     fifo.write("one\n");
     REQUIRE(interrupted.wait_for_output(6, 10s));
+    REQUIRE(broker.wait_for_log("Sending PUBACK to wait-pub "));
     broker.stop();
     REQUIRE_FALSE(interrupted.wait_for_output(7, 1s));  // still waiting, reconnecting
 
