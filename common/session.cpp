@@ -459,6 +459,12 @@ void Session::run_connection(Client& client)
         try {
             if (m_disconnect_due) send_disconnect();
             if (!m_got_connack && m_connect_deadline && Clock::now() >= *m_connect_deadline) {
+                if (m_reconnect_give_up && !m_outcome) {
+                    // A reconnect the broker does not answer (still starting up): try again;
+                    // the next connect closes this socket.
+                    m_reconnect_pending = true;
+                    break;
+                }
                 finish({ExitStatus::no_connack, fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                                             m_options.connect_timeout)});
                 break;
