@@ -64,7 +64,6 @@ private:
     std::string m_correlation;      ///< MQTT 5 only; empty with MQTT 3
     State m_state = State::connecting;
     int m_subscribe_mid = 0;
-    int m_request_mid = -1;
     long m_ignored = 0;             ///< responses without the request's correlation data
     std::optional<Clock::time_point> m_deadline;  ///< -W
 };

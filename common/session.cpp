@@ -87,8 +87,6 @@ private:
     bool m_armed = false;
 };
 
-}  // namespace
-
 const char* signal_name(int signal)
 {
     switch (signal) {
@@ -98,6 +96,8 @@ const char* signal_name(int signal)
     default: return "a signal";
     }
 }
+
+}  // namespace
 
 void Client::on_signal(Session& session, int signal)
 {
@@ -359,7 +359,6 @@ void Session::step(Client& client)
         return;
     }
 
-    if (signal_index >= 0 && (fds[signal_index].revents & POLLIN)) take_signal(client);
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -373,6 +372,8 @@ void Session::step(Client& client)
         if (m_disconnect_due) send_disconnect();
         if ((revents & POLLOUT) && mosquitto_socket(m_mosq) >= 0) mosquitto_loop_write(m_mosq, 1);
     }
+    // After the socket: acknowledgements that came with the signal still count.
+    if (signal_index >= 0 && (fds[signal_index].revents & POLLIN)) take_signal(client);
     if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) {
         client.on_input(*this);
     }
@@ -458,6 +459,12 @@ void Session::run_connection(Client& client)
         try {
             if (m_disconnect_due) send_disconnect();
             if (!m_got_connack && m_connect_deadline && Clock::now() >= *m_connect_deadline) {
+                if (m_reconnect_give_up && !m_outcome) {
+                    // A reconnect the broker does not answer (still starting up): try again;
+                    // the next connect closes this socket.
+                    m_reconnect_pending = true;
+                    break;
+                }
                 finish({ExitStatus::no_connack, fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                                             m_options.connect_timeout)});
                 break;
@@ -533,41 +540,44 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
         self.m_outcome = Outcome{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
     } else {
         const bool before_connack = !was_connected && !self.m_got_connack;
-        std::string text = rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
-                           : before_connack        ? "Error: The connection was closed before the broker answered CONNECT."
-                                                   : "Error: The connection was lost.";
-        // A connection that worked once is made again (a broker restart, a network blip);
-        // so is one that fails while doing that. Never the first one: a script must learn
-        // at once that its broker is not there.
-        // A reconnect that is lost again at once did not end the outage: its window goes on,
-        // so a broker that accepts and drops every connection cannot keep us forever.
-        const bool unstable = self.m_reconnected_at && Clock::now() - *self.m_reconnected_at < k_takeover_window;
-        const bool reconnecting = self.m_reconnect_give_up.has_value() && (!was_connected || unstable);
-        // mosquitto 2.0 closes a connection whose client id another client takes without a
-        // DISCONNECT: a reconnect closed again at once means the other one took it back.
-        // Ending here leaves the session to the other client instead of a fight for it.
-        const std::string id = self.m_options.client_id();
-        if (was_connected && unstable && !id.empty()) {
-            self.m_outcome = Outcome{ExitStatus::taken_over,
-                                     fmt::format("Error: Session taken over: another client connected with the client id "
-                                                 "'{}' (the broker closed the connection again at once).",
-                                                 id)};
-            return;
-        }
-        if ((was_connected || reconnecting) && self.m_client && self.m_client->reconnects() &&
-            self.m_options.reconnect_timeout > 0) {
-            if (!reconnecting) {
-                self.m_lost_text = std::move(text);
-                self.m_reconnect_give_up = Clock::now() + std::chrono::seconds(self.m_options.reconnect_timeout);
-                self.m_reconnected_at.reset();
-                self.m_reconnect_delay = k_first_reconnect_delay;
-            }
-            if (was_connected) self.m_client->on_connection_lost(self);
-            self.m_reconnect_pending = true;
-            return;
-        }
-        self.m_outcome = Outcome{ExitStatus::connection_lost, std::move(text)};
+        self.lost(was_connected, rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
+                                 : before_connack ? "Error: The connection was closed before the broker answered CONNECT."
+                                                  : "Error: The connection was lost.");
     }
+}
+
+void Session::lost(bool was_connected, std::string text)
+{
+    // A connection that worked once is made again (a broker restart, a network blip); so
+    // is one that fails while doing that. Never the first one: a script must learn at once
+    // that its broker is not there. A reconnect lost again at once did not end the outage:
+    // its window goes on, so a broker that accepts and drops every connection cannot keep
+    // us forever.
+    const bool unstable = m_reconnected_at && Clock::now() - *m_reconnected_at < k_takeover_window;
+    const bool reconnecting = m_reconnect_give_up.has_value() && (!was_connected || unstable);
+    // mosquitto 2.0 closes a connection whose client id another client takes without a
+    // DISCONNECT: a reconnect closed again at once means the other one took it back.
+    // Ending here leaves the session to the other client instead of a fight for it.
+    const std::string id = m_options.client_id();
+    if (was_connected && unstable && !id.empty()) {
+        m_outcome = Outcome{ExitStatus::taken_over,
+                            fmt::format("Error: Session taken over: another client connected with the client id '{}' "
+                                        "(the broker closed the connection again at once).",
+                                        id)};
+        return;
+    }
+    if (!(was_connected || reconnecting) || !m_client || !m_client->reconnects() || m_options.reconnect_timeout <= 0) {
+        m_outcome = Outcome{ExitStatus::connection_lost, std::move(text)};
+        return;
+    }
+    if (!reconnecting) {
+        m_lost_text = std::move(text);
+        m_reconnect_give_up = Clock::now() + std::chrono::seconds(m_options.reconnect_timeout);
+        m_reconnected_at.reset();
+        m_reconnect_delay = k_first_reconnect_delay;
+    }
+    if (was_connected) m_client->on_connection_lost(*this);
+    m_reconnect_pending = true;
 }
 
 void Session::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property* properties)

@@ -106,6 +106,9 @@ private:
     static void on_subscribe_cb(mosquitto*, void*, int, int, const int*, const mosquitto_property*);
     static void on_unsubscribe_cb(mosquitto*, void*, int, const mosquitto_property*);
     static void on_log_cb(mosquitto*, void*, int, const char*);
+    /// The connection ended without a reason from the broker: reconnect, or end the job
+    /// with `text` (or as taken over).
+    void lost(bool was_connected, std::string text);
 
     /// Marks the time libmosquitto spends in one of our callbacks (see finish()).
     class InCallback {

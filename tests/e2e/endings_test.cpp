@@ -218,10 +218,11 @@ TEST_CASE("endings: SIGTERM ends mqtt-pub -l waiting for input with 11")
     test::Child subscriber(sub(broker, {"-i", "pub-term", "-t", "l", "-C", "1", "-W", "10"}));
     require_subscribed(broker, "pub-term");
 
-    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "l", "-l"})));
+    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-i", "pub-term-pub", "-q", "1", "-t", "l", "-l"})));
     fifo.write("sent\n");
     const test::Result r = subscriber.wait(10s);
     REQUIRE(r.out == "sent\n");  // mqtt-pub is connected and waits for the next line
+    REQUIRE(broker.wait_for_log("Sending PUBACK to pub-term-pub "));
 
     publisher.signal(SIGTERM);
     const test::Result p = publisher.wait(5s);

@@ -5,6 +5,8 @@
 
 #include "fake_broker.h"
 
+#include <atomic>
+
 using namespace e2e;
 
 TEST_CASE("hostile: topics MQTT cannot carry are usage errors with one clear line")
@@ -93,4 +95,26 @@ TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-su
     CHECK(r.err == "Error: The connection was lost. No new connection within 2 seconds.\n");
     CHECK(seconds_since(start) < 10);
     CHECK(broker.served() >= 2);  // it did try again
+}
+
+TEST_CASE("hostile: after a lost connection, a broker that never answers CONNECT is tried again until --reconnect-timeout")
+{
+    std::atomic<int> connections{0};
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        if (connections++ == 0) {
+            if (test::accept(client)) test::grant_subscription(client);
+            return;  // closes: the connection is lost
+        }
+        test::drain(client);  // reads CONNECT, never answers
+    });
+    const auto start = Clock::now();
+    const test::Result r = test::run({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t",
+                                      "--connect-timeout", "1", "--reconnect-timeout", "4"},
+                                     {}, 30s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.err == "Error: The connection was lost. No new connection within 4 seconds.\n");
+    CHECK(seconds_since(start) >= 3.5);
+    CHECK(seconds_since(start) < 15);
+    CHECK(connections >= 3);
 }

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <poll.h>
 #include <sstream>
 
 #include "fake_broker.h"
@@ -179,4 +181,80 @@ TEST_CASE("reconnect: --reconnect-timeout 0 ends at the first loss, as before")
     const test::Result s = subscriber.wait(10s);
     CHECK(s.status == 7);
     CHECK(s.err == "Error: The connection was lost.\n");
+}
+
+TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropped; the status is 7")
+{
+    // The first connection reads nothing until the socket is full, then closes: what
+    // libmosquitto still held for it is gone. The second one takes the rest.
+    std::atomic<int> connections{0};
+    std::atomic<long> received{0};
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        if (!test::accept(client)) return;
+        if (connections++ == 0) {
+            ::poll(nullptr, 0, 1500);
+            return;
+        }
+        test::Packet packet;
+        while (client.read(packet) && packet.type != 14) {
+            if (packet.type == 3) ++received;
+        }
+    });
+    TempDir dir;
+    const std::string line(99, 'x');
+    std::string lines;
+    for (int i = 0; i < 100000; ++i) lines += line + "\n";
+    const std::string input = dir.write("lines", lines);
+    const test::Result p = test::run(
+        with_stdin_from(input, {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-l"}), {},
+        60s);
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 7);
+    long dropped = 0;
+    const std::string first = first_line(p.err);
+    REQUIRE(std::sscanf(first.c_str(), "Error: %ld QoS 0 messages were lost with the connection.", &dropped) == 1);
+    CHECK(dropped > 0);
+    const std::string account = p.err.substr(first.size() + 1);
+    CHECK(account == "Account: sent 100000, acknowledged " + std::to_string(100000 - dropped) +
+                         ", refused 0, not acknowledged 0, dropped " + std::to_string(dropped) + ".\n");
+    CHECK(connections == 2);
+    CHECK(received > 0);
+    CHECK(received < 100000 - dropped);  // what the kernel held for the first connection is gone too
+}
+
+TEST_CASE("reconnect: SIGINT and -W still end the tools while they wait to connect again")
+{
+    test::Broker broker;
+    TempDir dir;
+    Fifo fifo(dir);
+    test::Child interrupted(sub(broker, {"-i", "wait-int", "-t", "r", "-v"}));
+    require_subscribed(broker, "wait-int");
+    test::Child timed(sub(broker, {"-i", "wait-w", "-t", "r", "-W", "4"}));
+    require_subscribed(broker, "wait-w");
+    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-i", "wait-pub", "-q", "1", "-t", "r", "-l"})));
+    fifo.write("one\n");
+    REQUIRE(interrupted.wait_for_output(6, 10s));
+    REQUIRE(broker.wait_for_log("Sending PUBACK to wait-pub "));
+    broker.stop();
+    REQUIRE_FALSE(interrupted.wait_for_output(7, 1s));  // still waiting, reconnecting
+
+    interrupted.signal(SIGINT);
+    const test::Result s = interrupted.wait(5s);
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.status == 0);
+    CHECK(s.out == "r one\n");
+    CHECK(s.err == "");
+
+    publisher.signal(SIGTERM);
+    const test::Result p = publisher.wait(5s);
+    CHECK_FALSE(p.timed_out);
+    CHECK(p.status == 11);
+    CHECK(p.err == "Error: Interrupted by SIGTERM before the job was done.\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+
+    const test::Result w = timed.wait(10s);
+    CHECK_FALSE(w.timed_out);
+    CHECK(w.status == 27);
+    CHECK(w.out == "one\n");
+    CHECK(w.err == "Timed out\n");
 }

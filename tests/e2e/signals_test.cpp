@@ -40,9 +40,10 @@ TEST_CASE("signals: SIGHUP ends mqtt-pub -l with 11 and its account")
     Fifo fifo(dir);
     test::Child subscriber(sub(broker, {"-i", "pub-hup", "-t", "l", "-C", "1", "-W", "10"}));
     require_subscribed(broker, "pub-hup");
-    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "l", "-l"})));
+    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-i", "hup-pub", "-q", "1", "-t", "l", "-l"})));
     fifo.write("sent\n");
     REQUIRE(subscriber.wait(10s).out == "sent\n");
+    REQUIRE(broker.wait_for_log("Sending PUBACK to hup-pub "));
 
     publisher.signal(SIGHUP);
     const test::Result p = publisher.wait(5s);
