@@ -329,6 +329,19 @@ TEST_CASE("json: option errors")
     CHECK(error_of("mqtt-sub", {"-t", "t", "--json", "-F", "%p"}) == "Error: --json and -F cannot be used together.");
     CHECK(error_of("mqtt-sub", {"-t", "t", "--encoding", "utf8"}) ==
           "Error: --encoding must be hex or base64, not \"utf8\".");
+    CHECK(error_of("mqtt-sub", {"-t", "t", "--json", "--pretty"}) ==
+          "Error: --pretty cannot be used with --json, which prints one object per line.");
+    CHECK(error_of("mqtt-pub", {"-t", "t", "--json", "--encoding", "hex"}) ==
+          "Error: --encoding cannot be used with --json, whose payloads are lossless.");
+    CHECK(error_of("mqtt-pub", {"-t", "t", "-0", "-s"}) ==
+          "Error: -0 splits -l, -f or --json input into records; it cannot be used with -m, -s or -n.");
+    CHECK(error_of("mqtt-pub", {"-t", "t", "-l", "--rate", "5", "--repeat-delay", "1"}) ==
+          "Error: --rate and --repeat-delay cannot be used together.");
+    CHECK(error_of("mqtt-pub", {"--json", "--rate", "5", "--pace", "recorded"}) ==
+          "Error: --pace recorded and --rate cannot be used together.");
+    CHECK(error_of("mqtt-pub", {"--json", "-V", "5", "-D", "publish", "topic-alias", "1"}) ==
+          "Error: -D publish topic-alias cannot be used with --json, whose records have their own topics.");
+    CHECK(error_of("mqtt-pub", {"-0"}) == "Error: Both topic and message must be supplied.");
 }
 
 TEST_CASE("json: --stats prints one JSON object on stderr; --stamp gives mqtt-sub latencies")
