@@ -149,12 +149,17 @@ TEST_CASE("json: mqtt-sub --json | mqtt-pub --json copies every byte of payloads
     CHECK(without_times(c.out) == without_times(original));
 }
 
-TEST_CASE("json: 100000 messages at QoS 1 recorded with --json and replayed, none lost or changed")
+TEST_CASE("json: 100000 messages (MQTT_TOOLS_JSON_COUNT) at QoS 1 recorded with --json and replayed, none lost or changed")
 {
     // The issue asks for 1 000 000. QoS 1 through the broker runs at about 8 000 messages a
     // second each way on this (shared, loaded) machine: that would be four minutes of test
-    // time, so the test uses a tenth; the streams and the code paths are the same.
-    constexpr int k_count = 100000;
+    // time, so the suite uses a tenth; the streams and the code paths are the same.
+    // MQTT_TOOLS_JSON_COUNT=1000000 runs the full count (with -W and waits scaled).
+    const char* wanted = std::getenv("MQTT_TOOLS_JSON_COUNT");
+    const int k_count = wanted ? std::atoi(wanted) : 100000;
+    REQUIRE(k_count > 0);
+    const auto bound = std::chrono::seconds(60 + k_count / 2000);
+    const std::string wait_s = std::to_string(bound.count());
     std::string lines;
     for (int i = 1; i <= k_count; ++i) lines += "message " + std::to_string(i) + "\n";
     test::Broker from;
@@ -165,20 +170,20 @@ TEST_CASE("json: 100000 messages at QoS 1 recorded with --json and replayed, non
 
     const auto start = Clock::now();
     test::Child recorder(with_stdout_to(recording, sub(from, {"-i", "rec", "-q", "1", "-t", "bulk", "--json", "-C", count,
-                                                              "-W", "60"})));
+                                                              "-W", wait_s})));
     require_subscribed(from, "rec");
     test::Child source(pub(from, {"-q", "1", "-t", "bulk", "-l"}), lines);
-    CHECK(source.wait(60s).status == 0);
-    const test::Result r = recorder.wait(60s);
+    CHECK(source.wait(bound).status == 0);
+    const test::Result r = recorder.wait(bound);
     REQUIRE(r.status == 0);
     MESSAGE("recording " << k_count << " messages took " << seconds_since(start) << " s");
 
     const auto replay_start = Clock::now();
-    test::Child copy(sub(to, {"-i", "copy", "-q", "1", "-t", "bulk", "-C", count, "-W", "60"}));
+    test::Child copy(sub(to, {"-i", "copy", "-q", "1", "-t", "bulk", "-C", count, "-W", wait_s}));
     require_subscribed(to, "copy");
     test::Child replay(with_stdin_from(recording, pub(to, {"--json"})));
-    const test::Result c = copy.wait(60s);
-    const test::Result p = replay.wait(60s);
+    const test::Result c = copy.wait(bound);
+    const test::Result p = replay.wait(bound);
     MESSAGE("replaying took " << seconds_since(replay_start) << " s");
     CHECK(p.status == 0);
     CHECK(p.err == "");
