@@ -17,15 +17,15 @@ using Kind = JsonValue::Kind;
 
 /// The bytes of a member given either as `name` (a JSON string) or as `name`_base64; a
 /// string with the error when it is neither, or both.
-std::variant<std::optional<std::string>, std::string> bytes_member(const JsonValue& object, const std::string& name)
+std::variant<std::optional<std::string>, std::string> bytes_member(JsonValue& object, const std::string& name)
 {
-    const JsonValue* text = object.find(name);
+    JsonValue* text = object.find(name);
     const JsonValue* base64 = object.find(name + "_base64");
     if (text && base64) return fmt::format("both \"{}\" and \"{}_base64\" given", name, name);
     if (text) {
         if (text->kind == Kind::null) return std::optional<std::string>(std::string());  // %j's empty payload
         if (text->kind != Kind::string) return fmt::format("\"{}\" must be a string", name);
-        return std::optional<std::string>(text->text);
+        return std::optional<std::string>(std::move(text->text));
     }
     if (base64) {
         if (base64->kind != Kind::string) return fmt::format("\"{}_base64\" must be a string", name);
@@ -101,7 +101,7 @@ std::optional<std::string> add_user_properties(std::vector<Property>& out, const
     return std::nullopt;
 }
 
-std::variant<std::vector<Property>, std::string> read_properties(const JsonValue& object)
+std::variant<std::vector<Property>, std::string> read_properties(JsonValue& object)
 {
     if (object.kind != Kind::object) return std::string("\"properties\" must be an object");
     std::vector<Property> out;
@@ -202,13 +202,13 @@ std::variant<JsonRecord, std::string> parse_json_record(std::string_view text)
     if (auto* error = std::get_if<JsonError>(&parsed)) {
         return fmt::format("not JSON at byte {}: {}", error->offset + 1, error->what);
     }
-    const JsonValue& object = std::get<JsonValue>(parsed);
+    JsonValue& object = std::get<JsonValue>(parsed);
     if (object.kind != Kind::object) return std::string("not a JSON object");
     JsonRecord record;
-    if (const JsonValue* topic = object.find("topic")) {
+    if (JsonValue* topic = object.find("topic")) {
         if (topic->kind != Kind::string) return std::string("\"topic\" must be a string");
         if (auto error = check_publish_topic(topic->text, "\"topic\"")) return *error;
-        record.topic = topic->text;
+        record.topic = std::move(topic->text);
     }
     if (const JsonValue* qos = object.find("qos")) {
         const auto n = qos->whole_number(2);
@@ -226,7 +226,7 @@ std::variant<JsonRecord, std::string> parse_json_record(std::string_view text)
     auto& bytes = *std::get_if<std::optional<std::string>>(&payload);
     if (!bytes) return std::string("no \"payload\" or \"payload_base64\"");
     record.payload = std::move(*bytes);
-    if (const JsonValue* properties = object.find("properties")) {
+    if (JsonValue* properties = object.find("properties")) {
         auto read = read_properties(*properties);
         if (auto* error = std::get_if<std::string>(&read)) return *error;
         record.properties = std::move(std::get<std::vector<Property>>(read));

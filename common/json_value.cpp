@@ -1,6 +1,7 @@
 #include "json_value.h"
 
 #include <charconv>
+#include <utility>
 
 #include "json.h"
 
@@ -210,6 +211,8 @@ private:
         if (depth > k_json_max_depth) return fail("nested too deeply");
         ++m_pos;
         out.kind = JsonValue::Kind::object;
+        out.names.reserve(8);  // a record has about as many members: one allocation each
+        out.values.reserve(8);
         skip_whitespace();
         if (peek() == '}') {
             ++m_pos;
@@ -276,6 +279,11 @@ const JsonValue* JsonValue::find(std::string_view name) const
         if (names[i] == name) return &values[i];
     }
     return nullptr;
+}
+
+JsonValue* JsonValue::find(std::string_view name)
+{
+    return const_cast<JsonValue*>(std::as_const(*this).find(name));
 }
 
 std::optional<std::uint64_t> JsonValue::whole_number(std::uint64_t max) const

@@ -27,6 +27,7 @@ public:
     /// The value of the first member called `name` of an object; nullptr if none (or not
     /// an object).
     const JsonValue* find(std::string_view name) const;
+    JsonValue* find(std::string_view name);
     /// A number that is a whole number in [0, max], else nullopt.
     std::optional<std::uint64_t> whole_number(std::uint64_t max) const;
 };

@@ -225,7 +225,7 @@ void LineSource::on_readable()
     } else if (n == 0) {
         m_eof = true;
     } else if (errno != EINTR && errno != EAGAIN) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to read standard input: {}.", std::strerror(errno)));
+        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to read {}: {}.", m_settings.input, std::strerror(errno)));
     }
 }
 
@@ -379,7 +379,9 @@ std::unique_ptr<Source> make_source(const Options& options)
             fd = ::open(options.file.c_str(), O_RDONLY | O_CLOEXEC);
             if (fd < 0) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open file \"{}\".", options.file));
         }
-        source = std::make_unique<LineSource>(fd, RecordSettings::from(options), fd != STDIN_FILENO);
+        RecordSettings settings = RecordSettings::from(options);
+        if (fd != STDIN_FILENO) settings.input = fmt::format("file \"{}\"", options.file);
+        source = std::make_unique<LineSource>(fd, settings, fd != STDIN_FILENO);
     } else if (options.input == InputMode::none) {
         return std::make_unique<FixedSource>(std::string(), 0);
     } else {

@@ -97,6 +97,7 @@ struct RecordSettings {
     bool quiet = false;             ///< no warnings for skipped records
     bool default_topic = false;     ///< -t given: a JSON record may leave its topic out
     bool mqtt5 = false;             ///< JSON records may carry properties
+    std::string input = "standard input";  ///< for read errors: or "file \"<path>\""
 
     static RecordSettings from(const Options& options);
 };

@@ -22,14 +22,42 @@ std::optional<std::int64_t> parse_nanoseconds(std::string_view text)
     return value;
 }
 
-/// The nearest-rank percentile `p` of sorted `values`.
-double percentile(const std::vector<double>& values, double p)
+constexpr double k_smallest_ms = 0.001;
+constexpr double k_bucket_ratio = 1.01;
+constexpr std::size_t k_buckets = 2100;  // 0.001 ms * 1.01^2100 > 1000 s
+
+double upper_edge(std::size_t bucket)
 {
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-    return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+    return k_smallest_ms * std::pow(k_bucket_ratio, static_cast<double>(bucket));
 }
 
 }  // namespace
+
+void LatencyHistogram::add(double ms)
+{
+    if (m_buckets.empty()) m_buckets.resize(k_buckets);
+    std::size_t bucket = 0;
+    if (ms > k_smallest_ms) {
+        bucket = static_cast<std::size_t>(std::ceil(std::log(ms / k_smallest_ms) / std::log(k_bucket_ratio)));
+        bucket = std::min(bucket, k_buckets - 1);
+    }
+    ++m_buckets[bucket];
+    ++m_count;
+    m_max = std::max(m_max, ms);
+}
+
+double LatencyHistogram::percentile(double p) const
+{
+    if (m_count == 0) return 0.0;
+    const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(m_count))));
+    std::uint64_t seen = 0;
+    for (std::size_t bucket = 0; bucket < m_buckets.size(); ++bucket) {
+        seen += m_buckets[bucket];
+        // The last bucket also holds everything beyond it: only the maximum bounds it.
+        if (seen >= rank) return bucket + 1 == m_buckets.size() ? m_max : std::min(upper_edge(bucket), m_max);
+    }
+    return m_max;
+}
 
 std::int64_t unix_nanoseconds()
 {
@@ -59,7 +87,7 @@ void print_stats(const std::string& line)
     }
 }
 
-std::string TransferStats::json(std::string_view tool, bool publisher, double duration_s)
+std::string TransferStats::json(std::string_view tool, bool publisher, double duration_s) const
 {
     const std::uint64_t messages = publisher ? sent : received;
     const double rate = duration_s > 0.0 ? static_cast<double>(messages) / duration_s : 0.0;
@@ -71,11 +99,10 @@ std::string TransferStats::json(std::string_view tool, bool publisher, double du
         out += fmt::format("\"received\":{},\"received_bytes\":{},", received, received_bytes);
     }
     out += fmt::format("\"duration_s\":{:.3f},\"rate\":{:.1f}", duration_s, rate);
-    if (!publisher && !latencies_ms.empty()) {
-        std::sort(latencies_ms.begin(), latencies_ms.end());
+    if (!publisher && latencies.count() > 0) {
         out += fmt::format(",\"latency_ms\":{{\"count\":{},\"p50\":{:.3f},\"p90\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}}",
-                           latencies_ms.size(), percentile(latencies_ms, 50), percentile(latencies_ms, 90),
-                           percentile(latencies_ms, 99), latencies_ms.back());
+                           latencies.count(), latencies.percentile(50), latencies.percentile(90),
+                           latencies.percentile(99), latencies.max());
     }
     return out + "}";
 }

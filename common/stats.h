@@ -27,6 +27,24 @@ std::int64_t unix_nanoseconds();
 /// payload prefix; nullopt when it carries none.
 std::optional<std::int64_t> read_stamp(std::string_view payload, const mosquitto_property* properties);
 
+/// Latencies in milliseconds, in memory that does not grow with their number (an endless
+/// subscription): buckets 1 % wide from 1 us to about 1000 s, so a percentile is within
+/// 1 % of the exact one.
+class LatencyHistogram {
+public:
+    /// Adds one latency; below 1 us (clocks apart: even negative) counts as 1 us.
+    void add(double ms);
+    std::uint64_t count() const { return m_count; }
+    /// The nearest-rank percentile `p` (0-100], as the upper edge of its bucket, at most max().
+    double percentile(double p) const;
+    double max() const { return m_max; }
+
+private:
+    std::vector<std::uint64_t> m_buckets;
+    std::uint64_t m_count = 0;
+    double m_max = 0.0;
+};
+
 /// Counters of one run; json() renders them.
 struct TransferStats {
     std::uint64_t sent = 0;
@@ -35,12 +53,12 @@ struct TransferStats {
     std::uint64_t refused = 0;
     std::uint64_t received = 0;
     std::uint64_t received_bytes = 0;
-    std::vector<double> latencies_ms;  ///< of received messages that carried a stamp
+    LatencyHistogram latencies;  ///< of received messages that carried a stamp
 
     /// One line: {"tool":..., counters, "duration_s", "rate" (messages per second), and
     /// for a subscriber "latency_ms" with count, p50, p90, p99 and max when any message
     /// was stamped}.
-    std::string json(std::string_view tool, bool publisher, double duration_s);
+    std::string json(std::string_view tool, bool publisher, double duration_s) const;
 };
 
 /// Writes `line` and a newline to stderr (the --stats line; printed even with --quiet,

@@ -162,7 +162,7 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
         ++m_stats.received;
         m_stats.received_bytes += payload.size();
         if (const auto stamp = read_stamp(payload, properties)) {
-            m_stats.latencies_ms.push_back(static_cast<double>(unix_nanoseconds() - *stamp) / 1e6);
+            m_stats.latencies.add(static_cast<double>(unix_nanoseconds() - *stamp) / 1e6);
         }
     }
     if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(session, {ExitStatus::success, {}});

@@ -23,10 +23,31 @@ TEST_CASE("TransferStats::json: a subscriber's latency percentiles (nearest rank
     stats.received_bytes = 8;
     CHECK(stats.json("mqtt-sub", false, 0.5) ==
           R"({"tool":"mqtt-sub","received":4,"received_bytes":8,"duration_s":0.500,"rate":8.0})");
-    for (int i = 100; i >= 1; --i) stats.latencies_ms.push_back(i);
+    for (int i = 100; i >= 1; --i) stats.latencies.add(i);
+    // Each percentile is the upper edge of its 1 % bucket (50 ms: 50.310).
     CHECK(stats.json("mqtt-sub", false, 0.5) ==
           R"({"tool":"mqtt-sub","received":4,"received_bytes":8,"duration_s":0.500,"rate":8.0,)"
-          R"("latency_ms":{"count":100,"p50":50.000,"p90":90.000,"p99":99.000,"max":100.000}})");
+          R"("latency_ms":{"count":100,"p50":50.310,"p90":90.493,"p99":99.961,"max":100.000}})");
+}
+
+TEST_CASE("LatencyHistogram: percentiles within 1 % whatever the scale, in fixed memory")
+{
+    mqtt::LatencyHistogram h;
+    CHECK(h.percentile(50) == 0.0);
+    for (int i = 1; i <= 100000; ++i) h.add(i * 0.01);  // 0.01 ms to 1000 ms
+    CHECK(h.count() == 100000);
+    CHECK(h.max() == doctest::Approx(1000.0));
+    for (double p : {1.0, 50.0, 90.0, 99.0, 99.9}) {
+        const double exact = p * 10.0;
+        CHECK(h.percentile(p) >= exact * 0.999);
+        CHECK(h.percentile(p) <= exact * 1.0101);
+    }
+    CHECK(h.percentile(100) == doctest::Approx(1000.0));
+    mqtt::LatencyHistogram odd;
+    odd.add(-3.0);  // clocks apart
+    odd.add(5e7);   // beyond the last bucket
+    CHECK(odd.percentile(50) == doctest::Approx(0.001));
+    CHECK(odd.percentile(100) == doctest::Approx(5e7));
 }
 
 TEST_CASE("read_stamp: from the user property, else from the payload prefix")
