@@ -11,6 +11,7 @@
 #include <span>
 
 #include "error.h"
+#include "help.h"
 #include "message_filter.h"
 #include "options_file.h"
 #include "secret.h"
@@ -178,7 +179,7 @@ constexpr OptionDef k_connection[] = {
          o.port = 0;
      },
      "Error: --unix argument given but no socket path specified."},
-    {"-A", "address", "bind the outgoing socket to this local address",
+    {"-A", "address", "bind the outgoing socket to this local address (default: any)",
      [](Options& o, const std::string& v) { o.bind_address = v; }},
     {"--proxy", "proxy url", "connect through this SOCKS5 proxy: socks5h://[user[:password]@]host[:port]",
      [](Options& o, const std::string& v) {
@@ -221,7 +222,7 @@ constexpr OptionDef k_connection[] = {
      "Error: --protocol-version argument given but no version specified."},
     {"-c,--disable-clean-session", nullptr, "keep the session when disconnecting (needs -i)",
      [](Options& o, const std::string&) { o.clean_session = false; }},
-    {"-x", "session expiry interval", "MQTT 5 session expiry interval in seconds (-1: never)",
+    {"-x", "session expiry interval", "MQTT 5 session expiry interval in seconds, -1: never (default: 0)",
      apply_session_expiry},
     {"-M", "max_inflight", "most QoS 1/2 messages in flight at once (default: 20)",
      [](Options& o, const std::string& v) {
@@ -451,7 +452,7 @@ constexpr OptionDef k_subscribe[] = {
      [](Options& o, const std::string&) { o.retained_only = true; }},
     {"--remove-retained", nullptr, "clear each retained message received (publishes an empty retained one)",
      [](Options& o, const std::string&) { o.remove_retained = true; }},
-    {"--random-filter", "chance", "print only this percentage of messages, 0.1-100",
+    {"--random-filter", "chance", "print only this percentage of messages, 0.1-100 (default: 100)",
      [](Options& o, const std::string& v) {
          const auto chance = parse_non_negative(v);
          if (!chance || *chance < 0.1 || *chance > 100.0) fail("--random-filter chance must be between 0.1-100.0");
@@ -467,7 +468,7 @@ constexpr OptionDef k_subscribe[] = {
          if (auto error = check_regex(v, "--grep-topic")) fail(*error);
          o.grep_topic = v;
      }},
-    {"--idle-timeout", "seconds", "end with success after this long without a message",
+    {"--idle-timeout", "seconds", "end with success after this long without a message (default: never)",
      [](Options& o, const std::string& v) {
          const auto seconds = parse_non_negative(v);
          if (!seconds || *seconds <= 0.0) fail("Invalid idle timeout \"" + v + "\".");
@@ -475,7 +476,7 @@ constexpr OptionDef k_subscribe[] = {
      }},
     {"-E", nullptr, "end once the subscriptions are acknowledged",
      [](Options& o, const std::string&) { o.exit_after_subscribe = true; }},
-    {"-C", "count", "end after this many messages",
+    {"-C", "count", "end after this many messages (default: no limit)",
      [](Options& o, const std::string& v) {
          o.msg_count = static_cast<long>(integer_or(v, 1, INT32_MAX, "Invalid message count \"" + v + "\"."));
      }},
@@ -492,7 +493,7 @@ constexpr OptionDef k_receive[] = {
          if (v.empty()) fail("Invalid ready file ''.");
          o.ready_file = v;
      }},
-    {"-W", "timeout", "end with status 27 after this many seconds", apply_timeout},
+    {"-W", "timeout", "end with status 27 after this many seconds (default: no limit)", apply_timeout},
 };
 
 // mqtt-pub and mqtt-sub go on after a lost connection.
@@ -523,7 +524,7 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.verbose = true; }},
     {"-N", nullptr, "do not print a newline after each message",
      [](Options& o, const std::string&) { o.no_eol = true; }},
-    {"-F", "format", "print each message as this format says (see FORMAT in mqtt-sub(1))",
+    {"-F", "format", "print each message as this format says (default: the payload; see FORMAT in mqtt-sub(1))",
      [](Options& o, const std::string& v) {
          auto compiled = compile_format(v);
          if (auto* error = std::get_if<std::string>(&compiled)) throw UsageError(*error);
@@ -747,7 +748,8 @@ struct Scan {
 
 /// The option table of one tool, with upstream's rules: exact names only, and the values
 /// of an option are always the arguments that follow it (-D takes three or four). CLI11
-/// only lays out --help: it cannot take "-D <command> <name> [<key>] <value>".
+/// only checks and splits the option names (help.cpp lays out --help): it cannot take
+/// "-D <command> <name> [<key>] <value>".
 class OptionTable {
 public:
     explicit OptionTable(Tool tool)
@@ -757,7 +759,6 @@ public:
                 program_name(tool))
     {
         m_app.set_help_flag();
-        m_app.footer(fmt::format("Exit status: 0 on success; see the EXIT STATUS section of {}(1).", program_name(tool)));
         m_app.add_flag("--help")->description("print this help and exit");
         m_app.add_flag("--version")->description("print the version and exit");
         for (const auto& group : groups_for(tool)) {
@@ -775,8 +776,6 @@ public:
             }
         }
     }
-
-    std::string help() { return m_app.help(); }
 
     /// Every option of `tokens` and its values, left to right, so that an unknown option or
     /// a missing value is reported before any value is judged. With `allow_help`, a --help
@@ -1002,23 +1001,48 @@ void apply_profile(const OptionTable& table, const std::vector<std::string>& giv
 
 }  // namespace
 
+namespace {
+
+/// Options --help lists under Scripting or Output whatever group the parser keeps them in.
+constexpr std::pair<const char*, const char*> k_help_sections[] = {
+    {"-o", "Scripting"},         {"--profile", "Scripting"},    {"--ready-file", "Scripting"},
+    {"--idle-timeout", "Scripting"}, {"-W", "Scripting"},       {"-C", "Scripting"},
+    {"-E", "Scripting"},         {"--grep", "Scripting"},       {"--grep-topic", "Scripting"},
+    {"-d", "Output"},            {"--quiet", "Output"},
+};
+
+/// The --help section (Connection, TLS, Message, Output, Scripting) of an option.
+std::string help_section(const Group& group, std::string_view first_name)
+{
+    for (const auto& [name, section] : k_help_sections) {
+        if (first_name == name) return section;
+    }
+    const std::string_view title = group.title;
+    if (title == "Connection" || title == "Will") return "Connection";
+    if (title == "TLS" || title == "Output" || title == "Scripting") return std::string(title);
+    return "Message";  // what is published or subscribed to, and its properties
+}
+
+}  // namespace
+
 std::vector<OptionInfo> option_list(Tool tool)
 {
     std::vector<OptionInfo> list;
     for (const auto& group : groups_for(tool)) {
         for (const auto& def : group.options) {
-            OptionInfo info{{}, def.value ? def.value : "", def.help, group.title};
+            OptionInfo info{{}, def.value ? def.value : "", def.help, {}};
             std::string_view names = def.names;
             while (!names.empty()) {
                 const auto comma = names.find(',');
                 info.names.emplace_back(names.substr(0, comma));
                 names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
             }
+            info.group = help_section(group, info.names.front());
             list.push_back(std::move(info));
         }
     }
-    list.push_back({{"--help"}, "", "print this help and exit", ""});
-    list.push_back({{"--version"}, "", "print the version and exit", ""});
+    list.push_back({{"--help"}, "", "print this help and exit", "Help"});
+    list.push_back({{"--version"}, "", "print the version and exit", "Help"});
     return list;
 }
 
@@ -1034,7 +1058,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     if (const auto at = command_line.help_at) {
         const bool help = args[*at] == "--help";
         result.action = help ? CommandLine::Action::help : CommandLine::Action::version;
-        result.text = help ? table.help() : version_text(tool);
+        result.text = help ? help_text(tool) : version_text(tool);
         return result;
     }
 

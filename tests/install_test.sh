@@ -15,7 +15,8 @@ for tool in mqtt-pub mqtt-sub mqtt-rr; do
     "$tool version "*" running on libmosquitto "*) ;;
     *) echo "FAIL: $tool --version printed: $out"; status=1 ;;
   esac
-  [ -f "$prefix/share/man/man1/$tool.1" ] || { echo "FAIL: man page $tool.1 not installed"; status=1; }
+  zcat "$prefix/share/man/man1/$tool.1.gz" 2>/dev/null | cmp -s - "$(dirname "$0")/../man/$tool.1" ||
+    { echo "FAIL: man page $tool.1.gz not installed (or not the source's)"; status=1; }
   for completion in bash-completion/completions/$tool zsh/vendor-completions/_$tool fish/vendor_completions.d/$tool.fish; do
     [ -f "$prefix/share/$completion" ] || { echo "FAIL: completion share/$completion not installed"; status=1; }
   done

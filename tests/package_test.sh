@@ -1,0 +1,76 @@
+#!/bin/bash
+# `cpack -G DEB` makes a Debian package with the tools, the man pages and the completions
+# under /usr, and control fields that name the libraries the tools need; the tools unpacked
+# from it run.
+# Usage: package_test.sh <build folder>
+set -uo pipefail
+build=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+fail() { echo "FAIL: $*"; status=1; }
+
+(cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack -G DEB"; exit 1; }
+debs=("$work"/out/mqtt-tools_*.deb)
+[ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ] || { fail "no single mqtt-tools_*.deb in: $(ls "$work/out")"; exit 1; }
+deb=${debs[0]}
+
+expected="./usr/bin/mqtt-pub
+./usr/bin/mqtt-rr
+./usr/bin/mqtt-sub
+./usr/share/bash-completion/completions/mqtt-pub
+./usr/share/bash-completion/completions/mqtt-rr
+./usr/share/bash-completion/completions/mqtt-sub
+./usr/share/fish/vendor_completions.d/mqtt-pub.fish
+./usr/share/fish/vendor_completions.d/mqtt-rr.fish
+./usr/share/fish/vendor_completions.d/mqtt-sub.fish
+./usr/share/man/man1/mqtt-pub.1.gz
+./usr/share/man/man1/mqtt-rr.1.gz
+./usr/share/man/man1/mqtt-sub.1.gz
+./usr/share/zsh/vendor-completions/_mqtt-pub
+./usr/share/zsh/vendor-completions/_mqtt-rr
+./usr/share/zsh/vendor-completions/_mqtt-sub"
+files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' | sort)
+[ "$files" = "$expected" ] || fail "file list differs:
+$(diff <(echo "$expected") <(echo "$files"))"
+dpkg-deb -c "$deb" | awk '{print $2}' | grep -qv '^root/root$' && fail "files not owned by root/root"
+
+field() { dpkg-deb -f "$deb" "$1"; }
+[ "$(field Package)" = mqtt-tools ] || fail "Package: $(field Package)"
+[ "$(field Version)" = "$(sed -n 's/^ *project(mqtt-tools VERSION \([^ ]*\).*/\1/p' "$(dirname "$0")/../CMakeLists.txt")" ] ||
+    fail "Version: $(field Version)"
+[ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(field Architecture)"
+[ "$(field Section)" = net ] || fail "Section: $(field Section)"
+[ -n "$(field Maintainer)" ] || fail "no Maintainer"
+[[ $(field Description) == "MQTT command-line clients for scripts: mqtt-pub, mqtt-sub, mqtt-rr"* ]] ||
+    fail "Description: $(field Description)"
+depends=$(field Depends)
+# True if Depends names the package $1 (with or without a version).
+depends_on() { sed 's/ *([^)]*)//g; s/, */\n/g' <<<"$depends" | grep -qxF -- "$1"; }
+for library in libc6 libmosquitto1 libfmt9 libssl3 libstdc++6; do
+    depends_on "$library" || fail "Depends lacks $library: $depends"
+done
+# Every library the tools load comes from a package in Depends.
+for tool in mqtt-pub mqtt-sub mqtt-rr; do
+    for library in $(ldd "$build/tools/$tool" | awk '/=> \// {print $3}'); do
+        package=$(dpkg -S "$(readlink -f "$library")" 2>/dev/null | head -n 1 | cut -d: -f1)
+        [ -z "$package" ] && package=$(dpkg -S "$library" 2>/dev/null | head -n 1 | cut -d: -f1)
+        [ -n "$package" ] || { fail "no package owns $library"; continue; }
+        depends_on "$package" || fail "$tool needs $library from $package, not in Depends: $depends"
+    done
+done
+
+# The unpacked tools run and their man pages render.
+dpkg-deb -x "$deb" "$work/root"
+for tool in mqtt-pub mqtt-sub mqtt-rr; do
+    out=$("$work/root/usr/bin/$tool" --version)
+    [[ $out == "$tool version "*" running on libmosquitto "* ]] || fail "$tool --version printed: $out"
+    zcat "$work/root/usr/share/man/man1/$tool.1.gz" | mandoc -T ascii >/dev/null || fail "man page $tool.1.gz"
+done
+# apt can install it here: every dependency resolves (a simulation: nothing is installed).
+if command -v apt-get >/dev/null; then
+    plan=$(apt-get install -s "$deb" 2>&1)
+    grep -q "^Inst mqtt-tools " <<<"$plan" || fail "apt-get install -s: $plan"
+fi
+[ $status -eq 0 ] && echo "package: $(basename "$deb"), Depends: $depends"
+exit $status
