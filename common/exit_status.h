@@ -16,6 +16,7 @@ inline constexpr int publish_refused = 8;     ///< a PUBACK/PUBREC carried a fai
 inline constexpr int subscribe_refused = 9;   ///< a SUBACK refused a filter
 inline constexpr int interrupted = 11;        ///< SIGINT/SIGTERM before the job was done
 inline constexpr int tls_failed = 12;         ///< the TLS handshake failed or the broker's certificate did not verify
+inline constexpr int http_refused = 13;       ///< the WebSocket upgrade or the HTTP proxy refused, or the port does not speak WebSocket
 inline constexpr int no_connack = 19;         ///< the broker did not answer CONNECT in time
 inline constexpr int timed_out = 27;          ///< -W expired
 }  // namespace ExitStatus
