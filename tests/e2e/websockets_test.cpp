@@ -365,3 +365,26 @@ TEST_CASE("http proxy: credentials go as Basic; a refusal is status 13 with its 
     CHECK(r.status == 6);
     CHECK(r.err == "Error: Connection refused\n");
 }
+
+TEST_CASE("websockets: a server that never answers the upgrade: -W's status 27, else keepalive seconds and status 13")
+{
+    // A listening socket nobody accepts on: the kernel completes the TCP handshake, then silence.
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener, 8) == 0);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const std::string port = std::to_string(ntohs(addr.sin_port));
+
+    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", port, "--ws", "-t", "t", "-W", "1"}));
+    CHECK(timed.status == 27);
+    CHECK(timed.err == "Timed out\n");
+    const test::Result bounded = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", port, "--ws", "-k", "5", "-t", "t", "-m", "x"}));
+    CHECK(bounded.status == 13);
+    CHECK(bounded.err == "Error: WebSocket upgrade: no answer within 5 seconds.\n");
+    ::close(listener);
+}
