@@ -318,7 +318,7 @@ TEST_CASE("websockets: wss with the wrong CA, and wss at a plain ws port, fail i
     const test::Result r = test::run(command("mqtt-sub", {"-L", "wss://127.0.0.1:" + plain.ws_port_str() + "/t", "--cafile",
                                                           pki.crt("ca"), "-W", "10"}));
     CHECK(r.status == 12);
-    CHECK(r.err == "Error: TLS handshake failed: wrong version number\n");  // an HTTP answer, not TLS
+    CHECK(r.err == "Error: TLS handshake failed: wrong version number (is port " + plain.ws_port_str() + " a TLS port?)\n");
 }
 
 TEST_CASE("http proxy: mqtt, mqtts, ws and wss through an HTTP CONNECT proxy")
