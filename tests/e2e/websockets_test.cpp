@@ -5,6 +5,7 @@
 #include "e2e.h"
 #include "http_proxy.h"
 #include "pki.h"
+#include "ws_handshake.h"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -49,9 +50,11 @@ bool is_empty_dir(const std::string& path)
 
 /// A TCP server on 127.0.0.1 that reads one request (up to the blank line), answers it
 /// with `answer` and closes: what a WebSocket server could say that mosquitto never does.
+/// With `then`, the answer is a real upgrade (its accept key made from the request's key)
+/// and `then` is sent once the client has sent something more (its CONNECT).
 class CannedHttp {
 public:
-    explicit CannedHttp(std::string answer) : m_answer(std::move(answer))
+    explicit CannedHttp(std::string answer, std::string then = {}) : m_answer(std::move(answer)), m_then(std::move(then))
     {
         m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
@@ -101,14 +104,30 @@ private:
                 std::lock_guard<std::mutex> lock(m_mutex);
                 m_request = request;
             }
-            if (::send(fd, m_answer.data(), m_answer.size(), MSG_NOSIGNAL) < 0) {
+            std::string answer = m_answer;
+            if (!m_then.empty()) {
+                const std::string name = "Sec-WebSocket-Key: ";
+                const auto at = request.find(name);
+                const std::string key = at == std::string::npos ? "" : request.substr(at + name.size(), 24);
+                answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Accept: " + mqtt::ws::accept_for(key) + "\r\n\r\n";
+            }
+            if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) {
                 // the tool went away first: its output tells
+            }
+            pollfd q{fd, POLLIN, 0};
+            if (!m_then.empty() && ::poll(&q, 1, 5000) == 1) {
+                char buffer[4096];
+                if (::read(fd, buffer, sizeof buffer) > 0 && ::send(fd, m_then.data(), m_then.size(), MSG_NOSIGNAL) > 0) {
+                    ::poll(&q, 1, 5000);  // until the tool closes
+                }
             }
             ::close(fd);
         }
     }
 
     std::string m_answer;
+    std::string m_then;
     int m_listener = -1;
     int m_port = 0;
     std::atomic<bool> m_stop{false};
@@ -387,4 +406,29 @@ TEST_CASE("websockets: a server that never answers the upgrade: -W's status 27, 
     CHECK(bounded.status == 13);
     CHECK(bounded.err == "Error: WebSocket upgrade: no answer within 5 seconds.\n");
     ::close(listener);
+}
+
+TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: status 7 and the reason")
+{
+    struct Case {
+        std::string frame;
+        std::string line;
+    };
+    const Case cases[] = {
+        {"\x81\x02hi", "Error: WebSocket: the broker sent a text frame (MQTT needs binary frames).\n"},
+        {std::string("\x82\x82\x01\x02\x03\x04xy", 8), "Error: WebSocket: the broker sent a masked frame.\n"},
+        // A close frame is an orderly end of the connection, not an error of the broker's.
+        {std::string("\x88\x02\x03\xe8", 4), "Error: The connection was closed before the broker answered CONNECT.\n"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.line);
+        CannedHttp server({}, c.frame);
+        TempDir tmp;
+        const test::Result r = test::run(with_tmpdir(tmp.path(), command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(),
+                                                                                      "--ws", "-t", "t", "-W", "10"})));
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 7);
+        CHECK(r.err == c.line);
+        CHECK(is_empty_dir(tmp.path()));
+    }
 }
