@@ -18,6 +18,7 @@
 #include "tls.h"
 #include "topic.h"
 #include "url.h"
+#include "ws_handshake.h"
 
 namespace mqtt {
 
@@ -181,7 +182,8 @@ constexpr OptionDef k_connection[] = {
      "Error: --unix argument given but no socket path specified."},
     {"-A", "address", "bind the outgoing socket to this local address (default: any)",
      [](Options& o, const std::string& v) { o.bind_address = v; }},
-    {"--proxy", "proxy url", "connect through this SOCKS5 proxy: socks5h://[user[:password]@]host[:port]",
+    {"--proxy", "proxy url",
+     "connect through this proxy: socks5h:// (SOCKS5) or http:// (HTTP CONNECT), [user[:password]@]host[:port]",
      [](Options& o, const std::string& v) {
          auto parsed = parse_proxy_url(v);
          if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
@@ -189,8 +191,18 @@ constexpr OptionDef k_connection[] = {
      }},
     {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
      [](Options& o, const std::string&) { o.nodelay = true; }},
-    {"--ws", nullptr, "MQTT over WebSockets (mosquitto 2.1): refused, libmosquitto 2.0.11 has no WebSocket client",
+    {"--ws", nullptr, "MQTT over WebSockets (wss with any TLS option); -L ws:// and wss:// imply it",
      [](Options& o, const std::string&) { o.websockets = true; }},
+    {"--ws-path", "path", "path (and query) of the WebSocket upgrade request (default: /mqtt)",
+     [](Options& o, const std::string& v) {
+         if (auto error = ws::check_path(v); !error.empty()) fail(error);
+         o.ws_path = v;
+     }},
+    {"--ws-header", "header", "add this 'Name: value' header to the WebSocket upgrade request (repeatable)",
+     [](Options& o, const std::string& v) {
+         if (auto error = ws::check_header(v); !error.empty()) fail(error);
+         o.ws_headers.push_back(v);
+     }},
     {"-i,--id", "id", "client id (default: assigned by the broker)",
      [](Options& o, const std::string& v) {
          if (!o.id_prefix.empty()) fail("-i and -I argument cannot be used together.");
@@ -657,6 +669,22 @@ void check_output(const Options& o)
     if (o.encoding != Encoding::none) fail("--encoding cannot be used with --json, whose payloads are lossless.");
 }
 
+/// What the bridge (--ws, --proxy http://) cannot be combined with.
+void check_bridge(const Options& o)
+{
+    const bool http_proxy = o.proxy && o.proxy->kind == ProxyKind::http;
+    if (!o.websockets) {
+        if (o.ws_path != "/mqtt" || !o.ws_headers.empty()) fail("--ws-path and --ws-header need --ws (or a ws:// URL).");
+        if (!http_proxy) return;
+    }
+    const char* what = o.websockets ? "--ws" : "--proxy http://";
+    if (o.proxy && o.proxy->kind == ProxyKind::socks5h) {
+        fail("--ws cannot go through a SOCKS5 proxy; use --proxy http://host:port.");
+    }
+    if (o.effective_port() == 0) fail(fmt::format("{} cannot be used with a unix socket (--unix, -p 0).", what));
+    if (o.srv) fail(fmt::format("-S cannot be used with {}.", what));
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
@@ -703,8 +731,7 @@ void check_combinations(Options& o)
         }
     }
     if (o.tool != Tool::pub) check_output(o);
-    // The options are right but the library cannot do it: one line, no --help hint.
-    if (o.websockets) throw Failure(ExitStatus::usage, k_no_websockets);
+    check_bridge(o);
     // Last, as upstream finds these only when it sets TLS up.
     if (auto error = tls_option_error(o)) fail(*error);
 }

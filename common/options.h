@@ -70,9 +70,11 @@ struct Options {
     std::optional<int> port;          ///< unset: 1883, or 8883 with --cafile/--capath/--psk
     std::string bind_address;         ///< -A
     bool nodelay = false;             ///< --nodelay: TCP_NODELAY
-    std::optional<ProxyUrl> proxy;    ///< --proxy
+    std::optional<ProxyUrl> proxy;    ///< --proxy: SOCKS5 (libmosquitto's) or HTTP CONNECT (the bridge's)
     bool srv = false;                 ///< -S: the broker from DNS SRV records of -h's domain
-    bool websockets = false;          ///< --ws, -L ws:// or wss://: refused (no WebSocket client)
+    bool websockets = false;          ///< --ws, -L ws:// or wss://: MQTT over WebSockets (common/bridge)
+    std::string ws_path = "/mqtt";    ///< --ws-path: the upgrade request's path and query
+    std::vector<std::string> ws_headers;  ///< --ws-header: "Name: value" lines for the upgrade
     TlsOptions tls;
     int keepalive = 60;
     int connect_timeout = 10;         ///< --connect-timeout seconds (TCP/TLS connect and CONNACK); 0 = none

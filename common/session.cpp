@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "error.h"
 #include "exit_status.h"
 #include "srv.h"
@@ -171,7 +172,8 @@ void Session::configure()
         properties.release();  // libmosquitto owns the list once the will is set
     }
     if (m_options.nodelay) mosquitto_int_option(m_mosq, MOSQ_OPT_TCP_NODELAY, 1);
-    if (const auto& proxy = m_options.proxy) {
+    const bool bridged = needs_bridge(m_options);
+    if (const auto& proxy = m_options.proxy; proxy && proxy->kind == ProxyKind::socks5h) {
         const auto text = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
         if (mosquitto_socks5_set(m_mosq, proxy->host.c_str(), proxy->port, text(proxy->username), text(proxy->password)) !=
             MOSQ_ERR_SUCCESS) {
@@ -182,8 +184,15 @@ void Session::configure()
     m_subscribe_properties = PropertyList(m_options.properties.subscribe);
     m_unsubscribe_properties = PropertyList(m_options.properties.unsubscribe);
     m_disconnect_properties = PropertyList(m_options.properties.disconnect);
-    m_tls.emplace(m_mosq, m_options);
-    for (const auto& line : m_tls->warnings()) warn(line);
+    if (bridged) {
+        // The bridge runs TLS itself: libmosquitto's side is a plain unix socket.
+        Options plain = m_options;
+        plain.tls.no_tls = true;
+        m_tls.emplace(m_mosq, plain);
+    } else {
+        m_tls.emplace(m_mosq, m_options);
+    }
+    for (const auto& line : tls_warnings(m_options)) warn(line);
     // libmosquitto logs why a TLS handshake failed (and takes it off OpenSSL's error queue).
     if (m_options.debug || m_tls->enabled()) mosquitto_log_callback_set(m_mosq, on_log_cb);
 }
@@ -219,6 +228,7 @@ Outcome Session::connect(const Client& client)
     if (m_options.connect_timeout > 0) m_connect_deadline = Clock::now() + std::chrono::seconds(m_options.connect_timeout);
     auto alarm_at = deadline;
     if (m_connect_deadline && (!alarm_at || *m_connect_deadline < *alarm_at)) alarm_at = m_connect_deadline;
+    if (needs_bridge(m_options)) return connect_bridge(deadline, properties.get());
     std::string host = m_options.host;
     int port = m_options.effective_port();
     if (m_options.srv) {
@@ -258,6 +268,31 @@ Outcome Session::connect(const Client& client)
         return {ExitStatus::usage, fmt::format("Error: Unable to connect ({}).", mosquitto_strerror(rc))};
     }
     return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+}
+
+Outcome Session::connect_bridge(std::optional<Clock::time_point> deadline, const mosquitto_property* properties)
+{
+    // Without -W the set-up gets keepalive seconds, as CONNACK does.
+    SetupDeadline bound{Clock::now() + std::chrono::seconds(m_options.keepalive), false, m_options.keepalive};
+    if (deadline && *deadline < bound.at) bound = {*deadline, true, 0};
+    try {
+        ConnectAlarm alarm(bound.at);  // the name lookup cannot be given a deadline otherwise
+        m_bridge = std::make_unique<Bridge>(m_options, bound);
+    } catch (const Failure& failure) {
+        return {failure.status(), failure.what()};
+    }
+    const int rc = mosquitto_connect_bind_v5(m_mosq, m_bridge->socket_path().c_str(), 0, m_options.keepalive, nullptr,
+                                             properties);
+    if (rc != MOSQ_ERR_SUCCESS) {
+        m_bridge.reset();
+        return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+    }
+    try {
+        m_bridge->accept();
+    } catch (const Failure& failure) {
+        return {failure.status(), failure.what()};
+    }
+    return {};
 }
 
 const mosquitto_property* Session::properties(PropertyCommand command) const
@@ -318,7 +353,7 @@ int Session::poll_timeout(const Client& client) const
     if (auto wake = client.wake_at()) next = std::min(next, *wake);
     if (m_outcome) next = std::min(next, m_finish_deadline);
     if (m_connect_deadline && !m_got_connack) next = std::min(next, *m_connect_deadline);
-    if (next <= now) return 0;
+    if (next <= now || (m_bridge && m_bridge->busy())) return 0;
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
     return static_cast<int>(ms);
 }
@@ -334,7 +369,7 @@ void Session::step(Client& client)
         timeout_ms = poll_timeout(client);
     }
 
-    pollfd fds[3];
+    pollfd fds[5];
     nfds_t count = 0;
     const int sock = mosquitto_socket(m_mosq);
     int sock_index = -1, input_index = -1, signal_index = -1;
@@ -353,12 +388,17 @@ void Session::step(Client& client)
         fds[count++] = {m_signal_fd, POLLIN, 0};
     }
 
+    const std::size_t bridge_index = count;
+    const std::size_t bridge_count = m_bridge ? m_bridge->poll_fds(fds + count) : 0;
+    count += bridge_count;
+
     const int ready = ::poll(fds, count, timeout_ms);
     if (ready < 0 && errno != EINTR) {
         finish({ExitStatus::connection_lost, fmt::format("Error: poll: {}", std::strerror(errno))});
         return;
     }
 
+    if (bridge_count > 0 && ready >= 0) m_bridge->handle(fds + bridge_index, bridge_count);
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -482,6 +522,8 @@ void Session::run_connection(Client& client)
             finish({failure.status(), failure.what()});
         }
     }
+    // libmosquitto's last bytes (its DISCONNECT) are still in the bridge.
+    if (m_bridge) m_bridge->drain(Clock::now() + std::chrono::seconds(2));
 }
 
 void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, const mosquitto_property* properties)
@@ -513,6 +555,11 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
     self.m_connected = false;
     self.m_closed = true;
     if (self.m_outcome) return;
+    if (self.m_bridge && self.m_bridge->failure()) {
+        const Failure& failure = *self.m_bridge->failure();
+        self.m_outcome = Outcome{failure.status(), failure.what()};
+        return;
+    }
     // After the TCP connect all I/O is TLS when it is on: an errno error is OpenSSL's.
     if (auto failed = self.tls_failure(false, rc == MOSQ_ERR_ERRNO)) {
         // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake

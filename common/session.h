@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,7 @@ namespace mqtt {
 using Clock = std::chrono::steady_clock;
 
 class Session;
+class Bridge;
 
 /// How a job ended: the exit status and, for failures, the one line for stderr.
 struct Outcome {
@@ -125,6 +127,8 @@ private:
     void configure();
     void send_disconnect();
     Outcome connect(const Client& client);
+    /// Opens the bridge and connects libmosquitto to it (--ws, --proxy http://).
+    Outcome connect_bridge(std::optional<Clock::time_point> deadline, const mosquitto_property* properties);
     /// The outcome of a connection that ended before CONNACK because of TLS, if it did (see
     /// Tls::failure for the flags).
     std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
@@ -143,6 +147,7 @@ private:
     const Options& m_options;
     mosquitto* m_mosq = nullptr;
     std::optional<Tls> m_tls;
+    std::unique_ptr<Bridge> m_bridge;  ///< --ws, --proxy http://: libmosquitto talks to it
     Client* m_client = nullptr;
     int m_signal_fd = -1;
     bool m_connected = false;     ///< CONNACK success seen, socket still open

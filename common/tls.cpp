@@ -1,6 +1,7 @@
 #include "tls.h"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -183,13 +184,10 @@ std::string hex_to_bytes(const std::string& hex)
     return bytes;
 }
 
-/// Sets up a TLS-PSK context the way libmosquitto would. libmosquitto 2.0.11 cannot do it on a
-/// context it did not create (its PSK callback does not find its client there), so it gets
-/// this one ready-made.
-void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
+/// --tls-version (TLS 1.2 at least by default), --ciphers and --tls-alpn, and no
+/// compression, as libmosquitto sets them on its own contexts. Throws Failure.
+void set_versions_and_ciphers(SSL_CTX* ctx, const TlsOptions& tls)
 {
-    data.psk_identity = tls.psk_identity.value_or("");  // required by the option checks
-    data.psk = hex_to_bytes(*tls.psk);
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);
     long lowest = TLS1_2_VERSION;
     if (tls.version == "tlsv1.3") lowest = TLS1_3_VERSION;
@@ -206,6 +204,16 @@ void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
             throw Failure(ExitStatus::usage, "Error: Problem setting TLS ALPN protocol.");
         }
     }
+}
+
+/// Sets up a TLS-PSK context the way libmosquitto would. libmosquitto 2.0.11 cannot do it on a
+/// context it did not create (its PSK callback does not find its client there), so it gets
+/// this one ready-made.
+void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
+{
+    data.psk_identity = tls.psk_identity.value_or("");  // required by the option checks
+    data.psk = hex_to_bytes(*tls.psk);
+    set_versions_and_ciphers(ctx, tls);
     SSL_CTX_set_psk_client_callback(ctx, give_psk);
 }
 
@@ -224,6 +232,34 @@ std::string pending_alert(mosquitto* mosq)
     }
     ERR_clear_error();
     return reason;
+}
+
+/// A client context carrying `data` (TlsContextData: host name check, key log file, the
+/// result of the certificate check), with the callbacks that use it. Throws Failure.
+SSL_CTX* new_context(const Options& options, bool check_host, TlsContextData*& data_out)
+{
+    const TlsOptions& tls = options.tls;
+    auto data = std::make_unique<TlsContextData>();
+    data->host = options.host;
+    data->check_host = check_host;
+    if (tls.keylog) {
+        data->keylog_fd = ::open(tls.keylog->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (data->keylog_fd < 0) {
+            throw Failure(ExitStatus::usage,
+                          fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, std::strerror(errno)));
+        }
+    }
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == nullptr) throw Failure(ExitStatus::usage, "Error: Unable to create SSL_CTX.");
+    if (!SSL_CTX_set_ex_data(ctx, context_data_index(), data.get())) {
+        SSL_CTX_free(ctx);
+        throw Failure(ExitStatus::usage, "Error: Unable to set SSL_CTX ex data.");
+    }
+    data_out = data.release();  // the context owns it now (free_context_data)
+    SSL_CTX_set_cert_verify_callback(ctx, verify_broker_chain, data_out);
+    SSL_CTX_set_client_cert_cb(ctx, note_certificate_wanted);
+    if (tls.keylog) SSL_CTX_set_keylog_callback(ctx, write_keylog);
+    return ctx;
 }
 
 }  // namespace
@@ -286,34 +322,18 @@ void Tls::ContextFree::operator()(ssl_ctx_st* ctx) const
 }
 
 Tls::Tls(mosquitto* mosq, const Options& options)
-    : m_mode(tls_mode(options)), m_insecure(options.tls.insecure), m_mosq(mosq)
+    : m_mode(tls_mode(options)), m_mosq(mosq)
 {
     if (m_mode == TlsMode::off) return;
     const TlsOptions& tls = options.tls;
     const auto refused = [](const std::string& text) { return Failure(ExitStatus::usage, text); };
 
-    auto data = std::make_unique<TlsContextData>();
-    data->host = options.host;
-    // Port 0 is a unix socket: there is no host name to check (as libmosquitto).
-    data->check_host = !tls.insecure && options.effective_port() != 0;
-    if (tls.keylog) {
-        data->keylog_fd = ::open(tls.keylog->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (data->keylog_fd < 0) {
-            throw refused(fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, std::strerror(errno)));
-        }
-    }
-
     // Our own context, which libmosquitto fills with its defaults (CA, client certificate,
     // version, ciphers, ALPN) except for PSK: it carries the key log callback and the host
     // name check, and keeps the result of the certificate check for failure().
-    m_context.reset(SSL_CTX_new(TLS_client_method()));
-    if (!m_context) throw refused("Error: Unable to create SSL_CTX.");
+    // Port 0 is a unix socket: there is no host name to check (as libmosquitto).
+    m_context.reset(new_context(options, !tls.insecure && options.effective_port() != 0, m_data));
     SSL_CTX* ctx = m_context.get();
-    if (!SSL_CTX_set_ex_data(ctx, context_data_index(), data.get())) throw refused("Error: Unable to set SSL_CTX ex data.");
-    m_data = data.release();
-    SSL_CTX_set_cert_verify_callback(ctx, verify_broker_chain, m_data);
-    SSL_CTX_set_client_cert_cb(ctx, note_certificate_wanted);
-    if (tls.keylog) SSL_CTX_set_keylog_callback(ctx, write_keylog);
     if (m_mode == TlsMode::psk) {
         set_up_psk(ctx, tls, *m_data);
         mosquitto_void_option(mosq, MOSQ_OPT_SSL_CTX, ctx);  // takes a reference of its own
@@ -367,10 +387,11 @@ Tls::Tls(mosquitto* mosq, const Options& options)
 
 Tls::~Tls() = default;
 
-std::vector<std::string> Tls::warnings() const
+std::vector<std::string> tls_warnings(const Options& options)
 {
     std::vector<std::string> lines;
-    if (m_insecure && (m_mode == TlsMode::ca_files || m_mode == TlsMode::os_certs)) {
+    const TlsMode mode = tls_mode(options);
+    if (options.tls.insecure && (mode == TlsMode::ca_files || mode == TlsMode::os_certs)) {
         lines.emplace_back("Warning: --insecure: the broker's certificate host name is not checked.");
     }
     return lines;
@@ -412,6 +433,80 @@ std::optional<TlsFailure> Tls::failure(bool in_connect, bool tls_error) const
                           "Error: TLS handshake failed: " + (alert.empty() ? "the broker closed the connection" : alert)};
     }
     return std::nullopt;
+}
+
+void BridgeTls::ContextFree::operator()(ssl_ctx_st* ctx) const
+{
+    SSL_CTX_free(ctx);
+}
+
+BridgeTls::BridgeTls(const Options& options)
+    : m_host(options.host), m_mode(tls_mode(options))
+{
+    const TlsOptions& tls = options.tls;
+    const auto refused = [](const std::string& text) { return Failure(ExitStatus::usage, text); };
+    if (tls.engine || (tls.keyform && equal_nocase(*tls.keyform, "engine"))) {
+        throw refused("Error: --tls-engine and --keyform engine cannot be used with --ws or an http:// proxy.");
+    }
+    m_context.reset(new_context(options, !tls.insecure, m_data));
+    SSL_CTX* ctx = m_context.get();
+    if (m_mode == TlsMode::psk) {
+        set_up_psk(ctx, tls, *m_data);
+        return;
+    }
+    set_versions_and_ciphers(ctx, tls);
+    // The chain is always verified; --insecure skips only the host name (verify_broker_chain).
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    if (tls.cafile || tls.capath) {
+        if (SSL_CTX_load_verify_locations(ctx, tls.cafile ? tls.cafile->c_str() : nullptr,
+                                          tls.capath ? tls.capath->c_str() : nullptr) != 1) {
+            throw refused("Error: Problem setting TLS options: File not found.");
+        }
+    }
+    if (tls.use_os_certs || m_mode == TlsMode::os_certs) SSL_CTX_set_default_verify_paths(ctx);
+    if (tls.certfile) {
+        if (SSL_CTX_use_certificate_chain_file(ctx, tls.certfile->c_str()) != 1) {
+            throw refused(fmt::format("Error: Unable to load client certificate \"{}\".", *tls.certfile));
+        }
+        if (SSL_CTX_use_PrivateKey_file(ctx, tls.keyfile->c_str(), SSL_FILETYPE_PEM) != 1 ||
+            SSL_CTX_check_private_key(ctx) != 1) {
+            throw refused(fmt::format("Error: Unable to load client key file \"{}\".", *tls.keyfile));
+        }
+    }
+    ERR_clear_error();
+}
+
+BridgeTls::~BridgeTls() = default;
+
+ssl_st* BridgeTls::new_ssl(int fd) const
+{
+    SSL* ssl = SSL_new(m_context.get());
+    if (ssl == nullptr) return nullptr;
+    SSL_set_fd(ssl, fd);
+    // SNI carries a name, never an address (RFC 6066, 3).
+    unsigned char address[16];
+    const bool is_address = inet_pton(AF_INET, m_host.c_str(), address) == 1 || inet_pton(AF_INET6, m_host.c_str(), address) == 1;
+    if (!is_address) {
+        // SSL_set_tlsext_host_name, without the macro's C cast
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(m_host.c_str()));
+    }
+    return ssl;
+}
+
+TlsFailure BridgeTls::failure() const
+{
+    if (m_data->verify_error != X509_V_OK) {
+        return TlsFailure{ExitStatus::tls_failed, fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
+                                                              X509_verify_cert_error_string(m_data->verify_error))};
+    }
+    if (m_data->certificate_wanted) {
+        return TlsFailure{ExitStatus::tls_failed,
+                          "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key)"};
+    }
+    const unsigned long error = ERR_peek_error();
+    const char* reason = error != 0 ? ERR_reason_error_string(error) : nullptr;
+    return TlsFailure{ExitStatus::tls_failed,
+                      std::string("Error: TLS handshake failed: ") + (reason ? reason : "the broker closed the connection")};
 }
 
 }  // namespace mqtt

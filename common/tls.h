@@ -12,6 +12,7 @@
 
 struct mosquitto;
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only tls.cpp includes OpenSSL
+struct ssl_st;      // OpenSSL's SSL
 
 namespace mqtt {
 
@@ -35,6 +36,9 @@ std::optional<std::string> tls_option_conflict(const TlsOptions& tls);
 /// Nothing is checked with --no-tls. Returns the error text without "Error: ", or nullopt.
 std::optional<std::string> tls_option_error(const Options& options);
 
+/// Lines for stderr before connecting (--insecure says what it gives up).
+std::vector<std::string> tls_warnings(const Options& options);
+
 /// What the TLS callbacks need; lives as long as the TLS context (tls.cpp).
 struct TlsContextData;
 
@@ -57,8 +61,6 @@ public:
     Tls& operator=(const Tls&) = delete;
 
     bool enabled() const { return m_mode != TlsMode::off; }
-    /// Lines for stderr before connecting (--insecure says what it gives up).
-    std::vector<std::string> warnings() const;
     /// Takes each error line libmosquitto logs (MOSQ_LOG_ERR): its own set-up errors and the
     /// OpenSSL errors of a failed handshake, which it takes off OpenSSL's error queue.
     void note_error_log(const char* line);
@@ -75,12 +77,37 @@ private:
         void operator()(ssl_ctx_st* ctx) const;
     };
     TlsMode m_mode = TlsMode::off;
-    bool m_insecure = false;
     mosquitto* m_mosq = nullptr;
     std::unique_ptr<ssl_ctx_st, ContextFree> m_context;
     TlsContextData* m_data = nullptr;  ///< owned by m_context (its ex data)
     std::string m_setup_error;      ///< libmosquitto's first own error line
     std::string m_reason;           ///< OpenSSL's reason for the first error of the handshake
+};
+
+/// TLS that the tool runs itself on the bridge's connection (wss://, or TLS through an HTTP
+/// proxy), where libmosquitto only sees a unix socket: a context built from the TLS options
+/// as libmosquitto builds its own, with the same certificate checks and failure lines.
+class BridgeTls {
+public:
+    /// Throws Failure with status 1 when a file or setting is refused.
+    explicit BridgeTls(const Options& options);
+    ~BridgeTls();
+    BridgeTls(const BridgeTls&) = delete;
+    BridgeTls& operator=(const BridgeTls&) = delete;
+
+    /// A client SSL on the connected socket `fd` for the broker's host name (SNI).
+    ssl_st* new_ssl(int fd) const;
+    /// Why the handshake failed, from OpenSSL's state after SSL_connect returned an error.
+    TlsFailure failure() const;
+
+private:
+    struct ContextFree {
+        void operator()(ssl_ctx_st* ctx) const;
+    };
+    std::unique_ptr<ssl_ctx_st, ContextFree> m_context;
+    TlsContextData* m_data = nullptr;  ///< owned by m_context
+    std::string m_host;
+    TlsMode m_mode = TlsMode::off;
 };
 
 }  // namespace mqtt

@@ -46,10 +46,17 @@ std::optional<std::string> decode_credential(const std::string& text)
 
 std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
 {
-    const std::string scheme = "socks5h://";
-    if (url.compare(0, scheme.size(), scheme) != 0) return "Unsupported proxy protocol: " + redact_url(url);
     ProxyUrl result;
-    std::string rest = url.substr(scheme.size());
+    std::string rest;
+    if (url.compare(0, 10, "socks5h://") == 0) {
+        rest = url.substr(10);
+    } else if (url.compare(0, 7, "http://") == 0) {
+        result.kind = ProxyKind::http;
+        rest = url.substr(7);
+        if (!rest.empty() && rest.back() == '/') rest.pop_back();  // as curl takes http://host:port/
+    } else {
+        return "Unsupported proxy protocol: " + redact_url(url);
+    }
 
     const auto at = rest.find('@');
     if (at != std::string::npos) {

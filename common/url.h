@@ -1,5 +1,6 @@
-// Broker and proxy URLs: -L mqtt[s]://[username[:password]@]host[:port]/topic (and ws[s]://,
-// which mosquitto 2.1 takes and we parse only to refuse with one text), split as upstream does (first '@', first ':', first '/'; no percent-decoding), and --proxy socks5h:// URLs.
+// Broker and proxy URLs: -L mqtt[s]://[username[:password]@]host[:port]/topic and ws[s]://
+// (mosquitto 2.1's), split as upstream does (first '@', first ':', first '/'; no
+// percent-decoding), and --proxy socks5h:// and http:// URLs.
 #pragma once
 
 #include <optional>
@@ -7,11 +8,6 @@
 #include <variant>
 
 namespace mqtt {
-
-/// Why --ws and ws:// or wss:// URLs are refused, whichever asked for WebSockets.
-inline constexpr const char* k_no_websockets =
-    "Error: WebSockets (--ws, ws:// and wss:// URLs) are not supported: "
-    "Debian's libmosquitto 2.0.11 has no WebSocket client.";
 
 struct BrokerUrl {
     bool tls = false;         ///< mqtts:// or wss://
@@ -26,8 +22,13 @@ struct BrokerUrl {
 /// The parsed URL, or the error text (without "Error: ").
 std::variant<BrokerUrl, std::string> parse_url(const std::string& url);
 
-/// A SOCKS5 proxy: socks5h://[username[:password]@]host[:port] (the proxy resolves names).
+/// How --proxy reaches the broker: SOCKS5 (libmosquitto's own) or an HTTP CONNECT tunnel.
+enum class ProxyKind { socks5h, http };
+
+/// A proxy: socks5h://[username[:password]@]host[:port] (the proxy resolves names), or
+/// http://[username[:password]@]host[:port] (HTTP CONNECT, Basic credentials).
 struct ProxyUrl {
+    ProxyKind kind = ProxyKind::socks5h;
     std::string host;
     int port = 1080;
     std::optional<std::string> username;

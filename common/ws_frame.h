@@ -35,6 +35,9 @@ public:
     /// protocol; the decoder must not be fed again then.
     std::optional<std::string> feed(std::string_view input, std::string& data, std::vector<ControlFrame>& control);
 
+    /// True while a frame's payload is still to come (a long frame arrives in pieces).
+    bool inside_frame() const { return m_in_payload && m_left > 0; }
+
 private:
     std::optional<std::string> start_frame();
 

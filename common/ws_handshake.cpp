@@ -1,9 +1,10 @@
 #include "ws_handshake.h"
 
+#include "http_proxy.h"  // base64
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 namespace mqtt::ws {
@@ -11,15 +12,6 @@ namespace mqtt::ws {
 namespace {
 
 constexpr std::string_view k_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-std::string base64(std::string_view bytes)
-{
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 std::string lower(std::string_view text)
 {

@@ -1,32 +1,8 @@
-// mosquitto 2.1's newer options and -S: --ws (and -L ws://, wss://) is taken and refused
-// with one line; mqtt-sub -w/--watch gives each topic its own line; -S looks up DNS SRV records.
+// mosquitto 2.1's newer options and -S: mqtt-sub -w/--watch gives each topic its own line;
+// -S looks up DNS SRV records. (--ws: websockets_test.cpp.)
 #include "e2e.h"
 
 using namespace e2e;
-
-TEST_CASE("compat: --ws and -L ws:// are refused with one line and status 1, before connecting")
-{
-    test::Broker broker;
-    const std::string line =
-        "Error: WebSockets (--ws, ws:// and wss:// URLs) are not supported: "
-        "Debian's libmosquitto 2.0.11 has no WebSocket client.\n";
-    const std::vector<Args> commands = {
-        pub(broker, {"--ws", "-t", "t", "-m", "x"}),
-        sub(broker, {"--ws", "-t", "t", "-W", "2"}),
-        rr(broker, {"--ws", "-t", "t", "-m", "x", "-W", "2"}),
-        command("mqtt-pub", {"-L", "ws://127.0.0.1:" + broker.port_str() + "/t", "-m", "x"}),
-        command("mqtt-sub", {"-L", "wss://127.0.0.1:" + broker.port_str() + "/t", "-W", "2"}),
-    };
-    for (const auto& argv : commands) {
-        CAPTURE(argv.front());
-        const test::Result r = test::run(argv);
-        CHECK_FALSE(r.timed_out);
-        CHECK(r.status == 1);
-        CHECK(r.out.empty());
-        CHECK(r.err == line);
-    }
-    CHECK(broker.log().find("New client connected") == std::string::npos);
-}
 
 TEST_CASE("compat: mqtt-sub -w puts each topic's latest message on its own terminal line")
 {

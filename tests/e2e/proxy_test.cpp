@@ -77,7 +77,7 @@ TEST_CASE("proxy: a broker the proxy cannot reach gives status 6")
 
 TEST_CASE("proxy: a bad proxy URL is a usage error")
 {
-    const test::Result r = test::run(command("mqtt-pub", {"--proxy", "http://127.0.0.1:3128", "-t", "t", "-m", "x"}));
+    const test::Result r = test::run(command("mqtt-pub", {"--proxy", "https://127.0.0.1:3128", "-t", "t", "-m", "x"}));
     CHECK(r.status == 1);
-    CHECK(r.err == usage_error("mqtt-pub", "Error: Unsupported proxy protocol: http://127.0.0.1:3128"));
+    CHECK(r.err == usage_error("mqtt-pub", "Error: Unsupported proxy protocol: https://127.0.0.1:3128"));
 }

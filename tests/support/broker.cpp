@@ -51,7 +51,7 @@ void write_file(const std::string& path, const std::string& text) {
 }
 
 std::string config_text(const BrokerConfig& config, const std::string& dir, int port,
-                        int second_port) {
+                        int second_port, int ws_port) {
     std::string text = "listener " + std::to_string(port) + " 127.0.0.1\n";
     if (config.username.empty()) {
         text += "allow_anonymous true\n";
@@ -72,6 +72,10 @@ std::string config_text(const BrokerConfig& config, const std::string& dir, int 
     if (!config.second_listener.empty()) {
         text += "listener " + std::to_string(second_port) + " 127.0.0.1\n" + config.second_listener;
         if (config.second_listener.back() != '\n') text += '\n';
+    }
+    if (config.websockets) {
+        text += "listener " + std::to_string(ws_port) + "\nprotocol websockets\n" + config.websockets_listener;
+        if (!config.websockets_listener.empty() && config.websockets_listener.back() != '\n') text += '\n';
     }
     return text;
 }
@@ -110,16 +114,25 @@ std::string failure(const std::string& what, const std::string& dir) {
 
 // A port the kernel considers free now. Someone may take it before mosquitto binds it;
 // the caller retries then.
-int free_port() {
+namespace {
+
+int free_port_on(bool any) {
     detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
     sockaddr_in addr = loopback(0);
+    if (any) addr.sin_addr.s_addr = htonl(INADDR_ANY);
     socklen_t len = sizeof addr;
     if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
         ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::system_error(errno, std::generic_category(), "bind 127.0.0.1:0");
+        throw std::system_error(errno, std::generic_category(), "bind :0");
     return ntohs(addr.sin_port);
 }
+
+}  // namespace
+
+int free_port() { return free_port_on(false); }
+
+int free_port_any() { return free_port_on(true); }
 
 bool can_connect(int port) {
     detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -160,7 +173,13 @@ bool Broker::start() {
             m_second_port = free_port();
         } while (m_second_port == m_port);
     }
-    write_file(m_dir + "/mosquitto.conf", config_text(m_config, m_dir, m_port, m_second_port));
+    if (m_config.websockets) {
+        do {
+            m_ws_port = free_port_any();
+        } while (m_ws_port == m_port || m_ws_port == m_second_port);
+    }
+    write_file(m_dir + "/mosquitto.conf",
+               config_text(m_config, m_dir, m_port, m_second_port, m_ws_port));
     // mosquitto appends to its log: start each attempt afresh so that only this attempt's
     // lines count below.
     std::filesystem::remove(m_dir + "/mosquitto.log");

@@ -24,10 +24,17 @@ struct BrokerConfig {
     /// configured by these lines, written after its "listener" line and after `extra` (e.g.
     /// "cafile ...", "certfile ...", "keyfile ...", "require_certificate true", "psk_hint h").
     std::string second_listener = {};  // "= {}": designated initializers may stop before it
+    /// When true, a `protocol websockets` listener on Broker::ws_port(), configured further by
+    /// `websockets_listener` lines (e.g. TLS). mosquitto binds it to every interface whatever
+    /// address it is given, so its port is chosen free on all of them.
+    bool websockets = false;
+    std::string websockets_listener = {};
 };
 
 /// A 127.0.0.1 TCP port the kernel considers free now; someone may take it before it is used.
 int free_port();
+/// A TCP port free on every interface now (for listeners that bind them all).
+int free_port_any();
 
 /// Starts `mosquitto -c <generated conf>` and waits (bounded) until it accepts connections,
 /// retrying on a new port if another process took the chosen one first. Throws
@@ -48,6 +55,9 @@ public:
     /// The port of BrokerConfig::second_listener (0 when there is none).
     int second_port() const { return m_second_port; }
     std::string second_port_str() const { return std::to_string(m_second_port); }
+    /// The port of the websockets listener (0 when there is none).
+    int ws_port() const { return m_ws_port; }
+    std::string ws_port_str() const { return std::to_string(m_ws_port); }
     const std::string& dir() const { return m_dir; }
 
     /// The broker's log so far (log_type all).
@@ -79,6 +89,7 @@ private:
     std::string m_dir;
     int m_port = 0;
     int m_second_port = 0;
+    int m_ws_port = 0;
     pid_t m_pid = -1;
 };
 

@@ -443,37 +443,35 @@ TEST_CASE("mqtt-rr with -D: the user's correlation data replaces the random one;
           "Error: unsubscribe properties are not used by mqtt-rr, which sends no UNSUBSCRIBE.");
 }
 
-TEST_CASE("--ws and -L ws:// or wss:// are taken by every tool and refused with one line, status 1")
+TEST_CASE("--ws, -L ws:// and wss://, --ws-path and --ws-header")
 {
-    const std::string text =
-        "Error: WebSockets (--ws, ws:// and wss:// URLs) are not supported: "
-        "Debian's libmosquitto 2.0.11 has no WebSocket client.";
-    struct Case {
-        Tool tool;
-        std::vector<std::string> args;
-    };
-    const Case cases[] = {
-        {Tool::pub, {"--ws", "-t", "t", "-m", "x"}},
-        {Tool::sub, {"--ws", "-t", "t"}},
-        {Tool::rr, {"--ws", "-t", "t", "-m", "x"}},
-        {Tool::pub, {"-L", "ws://h/t", "-m", "x"}},
-        {Tool::sub, {"-L", "wss://h/t"}},
-        {Tool::rr, {"-L", "WSS://h:9001/t", "-m", "x"}},
-    };
-    for (const auto& c : cases) {
-        CAPTURE(c.args.front());
-        std::string what = "(no error)";
-        int status = -1;
-        try {
-            mqtt::parse_command_line(c.tool, c.args);
-        } catch (const mqtt::Failure& e) {
-            what = e.what();
-            status = e.status();
-        }
-        CHECK(what == text);
-        CHECK(status == mqtt::ExitStatus::usage);
-    }
-    // The usage errors come first, as for any option: --ws is not a reason to skip them.
+    const Options ws = parse(Tool::pub, {"--ws", "-t", "t", "-m", "x"});
+    CHECK(ws.websockets);
+    CHECK(ws.ws_path == "/mqtt");
+    CHECK(ws.effective_port() == 1883);
+    const Options url = parse(Tool::sub, {"-L", "wss://h/t", "--ws-path", "/p?q=1", "--ws-header", "A: b", "--ws-header", "C: d"});
+    CHECK(url.websockets);
+    CHECK(url.effective_port() == 8883);
+    CHECK(url.tls.use_os_certs);
+    CHECK(url.ws_path == "/p?q=1");
+    CHECK(url.ws_headers == std::vector<std::string>{"A: b", "C: d"});
+    CHECK(parse(Tool::rr, {"-L", "WS://h:9001/t", "-m", "x"}).websockets);
+    CHECK(parse(Tool::pub, {"--proxy", "http://p:3128", "-t", "t", "-m", "x"}).proxy->kind == mqtt::ProxyKind::http);
+
+    CHECK(error_of(Tool::pub, {"--ws-path", "/x", "-t", "t", "-m", "x"}) ==
+          "Error: --ws-path and --ws-header need --ws (or a ws:// URL).");
+    CHECK(error_of(Tool::sub, {"--ws-header", "A: b", "-t", "t"}) ==
+          "Error: --ws-path and --ws-header need --ws (or a ws:// URL).");
+    CHECK(error_of(Tool::sub, {"--ws", "--ws-header", "nocolon", "-t", "t"}) ==
+          "Error: Invalid --ws-header \"nocolon\": it must be \"Name: value\".");
+    CHECK(error_of(Tool::sub, {"--ws", "--ws-path", "mqtt", "-t", "t"}) ==
+          "Error: Invalid --ws-path \"mqtt\": it must start with '/' and hold no spaces or control characters.");
+    CHECK(error_of(Tool::sub, {"--ws", "--proxy", "socks5h://p", "-t", "t"}) ==
+          "Error: --ws cannot go through a SOCKS5 proxy; use --proxy http://host:port.");
+    CHECK(error_of(Tool::sub, {"--ws", "--unix", "/s", "-t", "t"}) ==
+          "Error: --ws cannot be used with a unix socket (--unix, -p 0).");
+    CHECK(error_of(Tool::sub, {"--proxy", "http://p", "-S", "-t", "t"}) == "Error: -S cannot be used with --proxy http://.");
+    // The usage errors come first, as for any option.
     CHECK(error_of(Tool::pub, {"--ws", "-t", "t"}) == "Error: Both topic and message must be supplied.");
     CHECK(error_of(Tool::sub, {"--ws", "--bogus"}) == "Error: Unknown option '--bogus'.");
 }

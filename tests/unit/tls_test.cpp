@@ -244,10 +244,7 @@ TEST_CASE("setting TLS up: what libmosquitto refuses, before connecting")
 
 TEST_CASE("--insecure warns where a certificate is checked")
 {
-    const auto warnings_of = [](const std::vector<std::string>& args) {
-        Client client;
-        return mqtt::Tls(client.mosq, parse(Tool::sub, args)).warnings();
-    };
+    const auto warnings_of = [](const std::vector<std::string>& args) { return mqtt::tls_warnings(parse(Tool::sub, args)); };
     const std::vector<std::string> warning{"Warning: --insecure: the broker's certificate host name is not checked."};
     CHECK(warnings_of({"--cafile", "/dev/null", "--insecure"}) == warning);
     CHECK(warnings_of({"-p", "8883", "--insecure"}) == warning);

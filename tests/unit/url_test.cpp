@@ -57,7 +57,7 @@ TEST_CASE("bad URLs say why")
     CHECK(bad("mqtt://:1883/t") == "Invalid URL for -L argument specified - host missing.");
 }
 
-TEST_CASE("ws:// and wss:// parse as mosquitto 2.1 does (the command line then refuses them)")
+TEST_CASE("ws:// and wss:// parse as mosquitto 2.1 does")
 {
     const auto ws = good("WS://u:p@h/a/b");
     CHECK(ws.websockets);
@@ -93,6 +93,20 @@ std::string bad_proxy(const std::string& text)
 
 }  // namespace
 
+TEST_CASE("--proxy URLs: http:// for HTTP CONNECT, with the same credentials and ports")
+{
+    const auto plain = good_proxy("http://proxy.example:3128/");
+    CHECK(plain.kind == mqtt::ProxyKind::http);
+    CHECK(plain.host == "proxy.example");
+    CHECK(plain.port == 3128);
+    const auto full = good_proxy("http://me:s%3Acret@[::1]");
+    CHECK(full.host == "::1");
+    CHECK(full.port == 1080);
+    CHECK(full.username == "me");
+    CHECK(full.password == "s:cret");
+    CHECK(good_proxy("socks5h://h").kind == mqtt::ProxyKind::socks5h);
+}
+
 TEST_CASE("--proxy URLs: socks5h with optional credentials and port")
 {
     const auto plain = good_proxy("socks5h://proxy.example");
@@ -120,7 +134,7 @@ TEST_CASE("--proxy URLs: socks5h with optional credentials and port")
 TEST_CASE("--proxy URLs: errors say why")
 {
     CHECK(bad_proxy("socks5://h") == "Unsupported proxy protocol: socks5://h");
-    CHECK(bad_proxy("http://h:3128") == "Unsupported proxy protocol: http://h:3128");
+    CHECK(bad_proxy("https://h:3128") == "Unsupported proxy protocol: https://h:3128");
     CHECK(bad_proxy("socks5h://a:b:c@h") == "Username cannot contain ':'.");
     CHECK(bad_proxy("socks5h://h:0") == "Invalid proxy port 0");
     CHECK(bad_proxy("socks5h://h:65536") == "Invalid proxy port 65536");

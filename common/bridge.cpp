@@ -1,0 +1,325 @@
+#include "bridge.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
+#include <openssl/rand.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "exit_status.h"
+#include "ws_handshake.h"
+
+namespace mqtt {
+
+namespace {
+
+constexpr std::size_t k_chunk = 65536;          // bytes read (and framed) at once
+constexpr std::size_t k_buffer_limit = 1 << 20;  // a side stops reading while its output holds this much
+
+std::uint32_t random_mask()
+{
+    std::uint32_t mask = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&mask), sizeof mask) != 1) {
+        throw Failure(ExitStatus::connection_lost, "Error: WebSocket: no random bytes for the frame mask.");
+    }
+    return mask;
+}
+
+/// Drops what was written from the front of `buffer` once it is most of it.
+void compact(std::string& buffer, std::size_t& at)
+{
+    if (at == buffer.size()) {
+        buffer.clear();
+        at = 0;
+    } else if (at > k_buffer_limit) {
+        buffer.erase(0, at);
+        at = 0;
+    }
+}
+
+}  // namespace
+
+bool needs_bridge(const Options& options)
+{
+    return options.websockets || (options.proxy && options.proxy->kind == ProxyKind::http);
+}
+
+Bridge::Bridge(const Options& options, const SetupDeadline& deadline) : m_options(options), m_websocket(options.websockets)
+{
+    m_stream = std::make_unique<BrokerStream>(options, deadline);
+    if (m_websocket) upgrade(deadline);
+    open_socket();
+}
+
+Bridge::~Bridge()
+{
+    if (m_client_fd >= 0) ::close(m_client_fd);
+    if (m_listen_fd >= 0) ::close(m_listen_fd);
+    if (!m_path.empty()) ::unlink(m_path.c_str());
+    if (!m_dir.empty()) ::rmdir(m_dir.c_str());
+}
+
+void Bridge::upgrade(const SetupDeadline& deadline)
+{
+    unsigned char nonce[16];
+    if (RAND_bytes(nonce, sizeof nonce) != 1) throw Failure(ExitStatus::usage, "Error: WebSocket: no random bytes for the key.");
+    const std::string key = ws::make_key(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce));
+    ws::UpgradeRequest request;
+    request.host = m_options.host;
+    request.port = m_options.effective_port();
+    request.tls = tls_mode(m_options) != TlsMode::off;
+    request.path = m_options.ws_path;
+    request.headers = m_options.ws_headers;
+    const char* step = "WebSocket upgrade";
+    m_stream->write_all(ws::upgrade_request(request, key), deadline, step, ExitStatus::http_refused);
+    std::string received;
+    while (true) {
+        const std::string more = m_stream->read_some(deadline, step, ExitStatus::http_refused);
+        if (more.empty()) {
+            throw Failure(ExitStatus::http_refused,
+                          fmt::format("Error: WebSocket upgrade failed: the broker closed the connection (is port {} a "
+                                      "WebSocket listener, not a plain MQTT one?).",
+                                      m_options.effective_port()));
+        }
+        received += more;
+        const ws::UpgradeResponse response = ws::parse_upgrade_response(received, key);
+        if (const auto* refused = std::get_if<ws::Refused>(&response)) {
+            throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket upgrade {}.", refused->text));
+        }
+        if (const auto* upgraded = std::get_if<ws::Upgraded>(&response)) {
+            std::vector<ws::ControlFrame> control;
+            if (auto error = m_decoder.feed(upgraded->rest, m_to_client, control)) {
+                throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket: {}.", *error));
+            }
+            return;
+        }
+    }
+}
+
+void Bridge::open_socket()
+{
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mqtt-tools.XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr) {
+        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to create a private folder in {}: {}.",
+                                                     tmp ? tmp : "/tmp", std::strerror(errno)));
+    }
+    m_dir = templ;
+    m_path = m_dir + "/s";
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (m_path.size() >= sizeof addr.sun_path) {
+        throw Failure(ExitStatus::usage, fmt::format("Error: The temporary folder path {} is too long for a unix socket.", m_dir));
+    }
+    std::memcpy(addr.sun_path, m_path.c_str(), m_path.size() + 1);
+    m_listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (m_listen_fd < 0 || ::bind(m_listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(m_listen_fd, 1) != 0) {
+        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open the unix socket {}: {}.", m_path, std::strerror(errno)));
+    }
+}
+
+void Bridge::accept()
+{
+    m_client_fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    ::close(m_listen_fd);
+    m_listen_fd = -1;
+    ::unlink(m_path.c_str());
+    ::rmdir(m_dir.c_str());
+    m_path.clear();
+    m_dir.clear();
+    if (m_client_fd < 0) {
+        throw Failure(ExitStatus::connection_lost, fmt::format("Error: accept on the bridge's unix socket: {}.", std::strerror(errno)));
+    }
+    // What the upgrade answer carried after its headers goes to libmosquitto first.
+    write_client();
+}
+
+std::size_t Bridge::poll_fds(pollfd* fds) const
+{
+    std::size_t count = 0;
+    if (m_client_fd >= 0) {
+        short events = 0;
+        if (m_to_broker.size() - m_to_broker_at < k_buffer_limit && !m_broker_done) events |= POLLIN;
+        if (m_to_client_at < m_to_client.size()) events |= POLLOUT;
+        fds[count++] = {m_client_fd, events, 0};
+    }
+    if (m_stream && !m_broker_done) {
+        short events = 0;
+        if (m_to_client.size() - m_to_client_at < k_buffer_limit) events |= POLLIN;
+        if (m_to_broker_at < m_to_broker.size() || m_stream->wants_write()) events |= POLLOUT;
+        fds[count++] = {m_stream->fd(), events, 0};
+    }
+    return count;
+}
+
+bool Bridge::busy() const
+{
+    return m_stream && !m_broker_done && m_stream->pending() && m_to_client.size() - m_to_client_at < k_buffer_limit;
+}
+
+void Bridge::handle(const pollfd* fds, std::size_t count)
+{
+    for (std::size_t i = 0; i < count; ++i) {
+        const short revents = fds[i].revents;
+        if (fds[i].fd == m_client_fd) {
+            if (revents & (POLLIN | POLLHUP | POLLERR)) read_client();
+        } else if (m_stream && fds[i].fd == m_stream->fd()) {
+            if (revents & (POLLIN | POLLHUP | POLLERR)) read_broker();
+            if (revents & POLLOUT) write_broker();
+        }
+    }
+    if (busy()) read_broker();
+    write_broker();
+    write_client();
+}
+
+void Bridge::fail(const std::string& text)
+{
+    if (!m_failure) m_failure.emplace(ExitStatus::connection_lost, text);
+    m_broker_done = true;
+    m_to_client.clear();
+    m_to_client_at = 0;
+    close_client();
+}
+
+void Bridge::close_client()
+{
+    // libmosquitto sees end of file and ends the connection its usual way.
+    if (m_client_fd >= 0) ::close(m_client_fd);
+    m_client_fd = -1;
+}
+
+void Bridge::send_close()
+{
+    if (!m_websocket || m_close_sent) return;
+    m_close_sent = true;
+    ws::append_frame(m_to_broker, ws::Opcode::close, std::string_view("\x03\xe8", 2), random_mask());  // 1000: normal
+}
+
+void Bridge::read_client()
+{
+    char buffer[k_chunk];
+    while (m_client_fd >= 0 && m_to_broker.size() - m_to_broker_at < k_buffer_limit) {
+        const ssize_t n = ::read(m_client_fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return;
+        if (n <= 0) {
+            // libmosquitto closed its socket: the connection is over.
+            close_client();
+            send_close();
+            return;
+        }
+        const std::string_view bytes(buffer, static_cast<std::size_t>(n));
+        if (m_websocket) {
+            ws::append_frame(m_to_broker, ws::Opcode::binary, bytes, random_mask());
+        } else {
+            m_to_broker.append(bytes);
+        }
+    }
+}
+
+void Bridge::read_broker()
+{
+    char buffer[k_chunk];
+    bool got = false;
+    while (!m_broker_done && m_to_client.size() - m_to_client_at < k_buffer_limit) {
+        const long n = m_stream->read(buffer, sizeof buffer);
+        if (n == BrokerStream::k_again) {
+            // Debian's mosquitto 2.0.11 writes a long frame 4 KiB at a time, one piece per
+            // turn of its loop, which otherwise waits up to 100 ms for socket activity: a
+            // ping per piece received keeps it turning (10 MiB: seconds instead of minutes).
+            if (got && m_websocket && m_decoder.inside_frame()) {
+                ws::append_frame(m_to_broker, ws::Opcode::ping, {}, random_mask());
+            }
+            return;
+        }
+        if (n == BrokerStream::k_closed) {
+            if (!m_stream->error().empty()) {
+                fail(fmt::format("Error: The connection to the broker failed: {}.", m_stream->error()));
+                return;
+            }
+            m_broker_done = true;
+            if (m_to_client_at == m_to_client.size()) close_client();
+            return;
+        }
+        got = true;
+        const std::string_view bytes(buffer, static_cast<std::size_t>(n));
+        if (!m_websocket) {
+            m_to_client.append(bytes);
+            continue;
+        }
+        std::vector<ws::ControlFrame> control;
+        if (auto error = m_decoder.feed(bytes, m_to_client, control)) {
+            fail(fmt::format("Error: WebSocket: {}.", *error));
+            return;
+        }
+        for (const auto& frame : control) {
+            if (frame.opcode == ws::Opcode::ping) {
+                ws::append_frame(m_to_broker, ws::Opcode::pong, frame.payload, random_mask());
+            } else if (frame.opcode == ws::Opcode::close) {
+                send_close();
+                m_broker_done = true;
+                if (m_to_client_at == m_to_client.size()) close_client();
+                return;
+            }
+        }
+    }
+}
+
+void Bridge::write_broker()
+{
+    while (m_stream && m_to_broker_at < m_to_broker.size()) {
+        const long n = m_stream->write(m_to_broker.data() + m_to_broker_at, m_to_broker.size() - m_to_broker_at);
+        if (n == BrokerStream::k_again) break;
+        if (n == BrokerStream::k_closed) {
+            m_to_broker.clear();
+            m_to_broker_at = 0;
+            fail(fmt::format("Error: The connection to the broker failed: {}.",
+                             m_stream->error().empty() ? "closed" : m_stream->error()));
+            return;
+        }
+        m_to_broker_at += static_cast<std::size_t>(n);
+    }
+    compact(m_to_broker, m_to_broker_at);
+}
+
+void Bridge::write_client()
+{
+    while (m_client_fd >= 0 && m_to_client_at < m_to_client.size()) {
+        const ssize_t n = ::send(m_client_fd, m_to_client.data() + m_to_client_at, m_to_client.size() - m_to_client_at,
+                                 MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) break;
+        if (n < 0) {
+            close_client();  // libmosquitto went away; the session sees why
+            break;
+        }
+        m_to_client_at += static_cast<std::size_t>(n);
+    }
+    compact(m_to_client, m_to_client_at);
+    if (m_broker_done && m_to_client_at == m_to_client.size()) close_client();
+}
+
+void Bridge::drain(Clock::time_point until)
+{
+    if (!m_stream || m_failure) return;
+    // libmosquitto has closed its socket (or the session gave up on it): take its last bytes.
+    if (m_client_fd >= 0) {
+        read_client();
+        close_client();
+    }
+    send_close();
+    while (m_to_broker_at < m_to_broker.size() && !m_failure && Clock::now() < until) {
+        write_broker();
+        if (m_to_broker_at >= m_to_broker.size() || m_failure) break;
+        pollfd fd{m_stream->fd(), static_cast<short>(m_stream->wants_write() || m_to_broker_at < m_to_broker.size() ? POLLOUT : POLLIN), 0};
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
+        ::poll(&fd, 1, static_cast<int>(std::max<long long>(left, 0)));
+    }
+}
+
+}  // namespace mqtt

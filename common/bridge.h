@@ -1,0 +1,81 @@
+// The transport for what libmosquitto 2.0.11 cannot do itself (WebSockets, HTTP CONNECT
+// proxies): libmosquitto connects to a private unix socket that the tool owns, and the
+// bridge carries those bytes to the broker, as WebSocket binary frames with --ws, over TCP
+// or TLS, inside the session's poll loop (two more fds, no thread).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <poll.h>
+#include <string>
+#include <vector>
+
+#include "broker_stream.h"
+#include "error.h"
+#include "options.h"
+#include "ws_frame.h"
+
+namespace mqtt {
+
+/// True when the session needs the bridge: --ws, or --proxy http://.
+bool needs_bridge(const Options& options);
+
+class Bridge {
+public:
+    /// Connects to the broker, asks for the WebSocket upgrade with --ws, and opens the unix
+    /// socket libmosquitto is to connect to. Throws Failure (status and line) when a step
+    /// fails.
+    Bridge(const Options& options, const SetupDeadline& deadline);
+    /// Closes everything; the socket file and its folder are gone already (or now).
+    ~Bridge();
+    Bridge(const Bridge&) = delete;
+    Bridge& operator=(const Bridge&) = delete;
+
+    /// Where libmosquitto connects (host = this path, port = 0).
+    const std::string& socket_path() const { return m_path; }
+    /// Takes libmosquitto's connection (made by now), then removes the socket file and its
+    /// folder, so that nothing is left behind whatever happens next.
+    void accept();
+
+    /// The fds to poll now (up to 2), written to `fds`; returns how many.
+    std::size_t poll_fds(pollfd* fds) const;
+    /// Moves bytes both ways after poll() filled the revents of what poll_fds() gave.
+    void handle(const pollfd* fds, std::size_t count);
+    /// Data is waiting inside TLS that poll() cannot see: poll with a zero timeout.
+    bool busy() const;
+    /// Why the bridge ended the connection, when it was the broker's fault (a protocol
+    /// error, a TLS error); libmosquitto then sees its socket close.
+    const std::optional<Failure>& failure() const { return m_failure; }
+    /// At the end: forwards what libmosquitto wrote last (its DISCONNECT), then closes the
+    /// WebSocket, waiting at most until `until`.
+    void drain(Clock::time_point until);
+
+private:
+    void upgrade(const SetupDeadline& deadline);
+    void open_socket();
+    void read_client();
+    void read_broker();
+    void write_broker();
+    void write_client();
+    void fail(const std::string& text);
+    void close_client();
+    void send_close();
+
+    const Options& m_options;
+    std::unique_ptr<BrokerStream> m_stream;
+    std::string m_dir;
+    std::string m_path;
+    int m_listen_fd = -1;
+    int m_client_fd = -1;            ///< libmosquitto's connection, our end
+    bool m_websocket = false;
+    ws::FrameDecoder m_decoder;
+    std::string m_to_broker;         ///< framed bytes not yet written
+    std::size_t m_to_broker_at = 0;
+    std::string m_to_client;         ///< MQTT bytes not yet given to libmosquitto
+    std::size_t m_to_client_at = 0;
+    bool m_broker_done = false;      ///< the broker closed (or sent close): nothing more comes
+    bool m_close_sent = false;
+    std::optional<Failure> m_failure;
+};
+
+}  // namespace mqtt

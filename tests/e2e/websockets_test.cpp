@@ -1,0 +1,434 @@
+// MQTT over WebSockets (--ws, -L ws:// and wss://) and through HTTP CONNECT proxies, against
+// real mosquitto `protocol websockets` listeners (plain and TLS), a canned HTTP server for
+// what mosquitto does not check (path, headers, refusals), and test::HttpProxy.
+// Debian's broker answers the upgrade on a ~100 ms tick: no test asserts connect times.
+#include "e2e.h"
+#include "http_proxy.h"
+#include "pki.h"
+#include "ws_handshake.h"
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <csignal>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <thread>
+
+using namespace e2e;
+
+namespace {
+
+test::BrokerConfig with_websockets(const std::string& lines = {})
+{
+    test::BrokerConfig config;
+    config.websockets = true;
+    config.websockets_listener = lines;
+    return config;
+}
+
+/// `name` connecting to the broker's websockets listener with --ws, then `args`.
+Args over_ws(const test::Broker& broker, const std::string& name, const Args& args)
+{
+    Args argv{test::tool(name), "-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+/// `argv` run with TMPDIR set to `folder`, where the bridge makes its socket.
+Args with_tmpdir(const std::string& folder, const Args& argv)
+{
+    Args env{"/usr/bin/env", "TMPDIR=" + folder};
+    env.insert(env.end(), argv.begin(), argv.end());
+    return env;
+}
+
+bool is_empty_dir(const std::string& path)
+{
+    return std::filesystem::is_empty(path);
+}
+
+/// A TCP server on 127.0.0.1 that reads one request (up to the blank line), answers it
+/// with `answer` and closes: what a WebSocket server could say that mosquitto never does.
+/// With `then`, the answer is a real upgrade (its accept key made from the request's key)
+/// and `then` is sent once the client has sent something more (its CONNECT).
+class CannedHttp {
+public:
+    explicit CannedHttp(std::string answer, std::string then = {}) : m_answer(std::move(answer)), m_then(std::move(then))
+    {
+        m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        REQUIRE(::bind(m_listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(m_listener, 4) == 0);
+        REQUIRE(::getsockname(m_listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        m_port = ntohs(addr.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~CannedHttp()
+    {
+        m_stop = true;
+        m_thread.join();
+        ::close(m_listener);
+    }
+    CannedHttp(const CannedHttp&) = delete;
+    CannedHttp& operator=(const CannedHttp&) = delete;
+
+    std::string port_str() const { return std::to_string(m_port); }
+    /// The request read (complete once the tool has ended).
+    std::string request()
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_request;
+    }
+
+private:
+    void serve()
+    {
+        while (!m_stop) {
+            pollfd p{m_listener, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            const int fd = ::accept4(m_listener, nullptr, nullptr, SOCK_CLOEXEC);
+            if (fd < 0) continue;
+            std::string request;
+            char byte = 0;
+            while (request.find("\r\n\r\n") == std::string::npos && !m_stop) {
+                pollfd q{fd, POLLIN, 0};
+                if (::poll(&q, 1, 50) <= 0) continue;
+                if (::read(fd, &byte, 1) != 1) break;
+                request += byte;
+            }
+            {
+                std::lock_guard<std::mutex> lock(m_mutex);
+                m_request = request;
+            }
+            std::string answer = m_answer;
+            if (!m_then.empty()) {
+                const std::string name = "Sec-WebSocket-Key: ";
+                const auto at = request.find(name);
+                const std::string key = at == std::string::npos ? "" : request.substr(at + name.size(), 24);
+                answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Accept: " + mqtt::ws::accept_for(key) + "\r\n\r\n";
+            }
+            if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) {
+                // the tool went away first: its output tells
+            }
+            pollfd q{fd, POLLIN, 0};
+            if (!m_then.empty() && ::poll(&q, 1, 5000) == 1) {
+                char buffer[4096];
+                if (::read(fd, buffer, sizeof buffer) > 0 && ::send(fd, m_then.data(), m_then.size(), MSG_NOSIGNAL) > 0) {
+                    ::poll(&q, 1, 5000);  // until the tool closes
+                }
+            }
+            ::close(fd);
+        }
+    }
+
+    std::string m_answer;
+    std::string m_then;
+    int m_listener = -1;
+    int m_port = 0;
+    std::atomic<bool> m_stop{false};
+    std::mutex m_mutex;
+    std::string m_request;
+    std::thread m_thread;
+};
+
+/// `name` with the connection options `connect`, then `args`, run with TMPDIR at `tmp`.
+Args tool_at(const std::string& tmp, const std::string& name, const Args& connect, const Args& args)
+{
+    Args argv{test::tool(name)};
+    argv.insert(argv.end(), connect.begin(), connect.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return with_tmpdir(tmp, argv);
+}
+
+/// mqtt-sub and mqtt-pub connected with `connect` at QoS 0, 1 and 2: two lines each way,
+/// nothing on stderr, no socket file left in TMPDIR.
+void check_round_trip(const test::Broker& broker, const Args& connect, const std::string& id)
+{
+    TempDir tmp;
+    for (const char* qos : {"0", "1", "2"}) {
+        CAPTURE(qos);
+        const std::string sub_id = id + qos;
+        test::Child subscriber(tool_at(tmp.path(), "mqtt-sub", connect, {"-i", sub_id, "-q", qos, "-t", "ws/t", "-v", "-C", "2", "-W", "20"}));
+        require_subscribed(broker, sub_id);
+        const test::Result p = test::run(tool_at(tmp.path(), "mqtt-pub", connect, {"-q", qos, "-t", "ws/t", "-l"}), "first\nsecond\n");
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+        const test::Result s = subscriber.wait(20s);
+        CHECK_FALSE(s.timed_out);
+        CHECK(s.status == 0);
+        CHECK(s.err == "");
+        CHECK(s.out == "ws/t first\nws/t second\n");
+        CHECK(is_empty_dir(tmp.path()));
+        // Each left with a DISCONNECT, which the bridge forwarded before closing.
+        CHECK(broker.wait_for_log("Received DISCONNECT from " + sub_id + "\n", 5s));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("websockets: mqtt-pub and mqtt-sub over ws at QoS 0, 1 and 2, leaving no socket file")
+{
+    test::Broker broker(with_websockets());
+    check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws"}, "ws-sub-");
+}
+
+TEST_CASE("websockets: -L ws:// URLs, and a 10 MiB payload each way")
+{
+    test::Broker broker(with_websockets());
+    TempDir dir;
+    const std::string payload = binary_payload(10 * 1024 * 1024);
+    const std::string file = dir.write("big", payload);
+    const std::string url = "ws://127.0.0.1:" + broker.ws_port_str() + "/big/one";
+    test::Child subscriber(command("mqtt-sub", {"-L", url, "-i", "big-sub", "-q", "1", "-C", "1", "-N", "-W", "60"}));
+    require_subscribed(broker, "big-sub");
+    const test::Result p = test::run(command("mqtt-pub", {"-L", url, "-q", "1", "-f", file}), {}, 60s);
+    CHECK(p.status == 0);
+    CHECK(p.err == "");
+    const test::Result s = subscriber.wait(60s);
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.status == 0);
+    CHECK(s.out.size() == payload.size());
+    CHECK(s.out == payload);
+}
+
+TEST_CASE("websockets: mqtt-rr over ws at QoS 0, 1 and 2")
+{
+    test::Broker broker(with_websockets());
+    for (const char* qos : {"0", "1", "2"}) {
+        CAPTURE(qos);
+        const std::string id = std::string("ws-responder-") + qos;
+        test::Child responder(over_ws(broker, "mqtt-sub", {"-i", id, "-q", qos, "-t", "service/ws", "-C", "1", "-W", "20"}));
+        require_subscribed(broker, id);
+        test::Child requester(over_ws(broker, "mqtt-rr", {"-V", "311", "-q", qos, "-t", "service/ws", "-e", "replies/ws",
+                                                           "-m", "question", "-W", "20"}));
+        REQUIRE(responder.wait_for_output(9, 20s));
+        CHECK(responder.out_so_far() == "question\n");
+        const test::Result answer = test::run(over_ws(broker, "mqtt-pub", {"-q", qos, "-t", "replies/ws", "-m", "answer"}));
+        CHECK(answer.status == 0);
+        const test::Result r = requester.wait(20s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out == "answer\n");
+    }
+}
+
+TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request; HTTP refusals have status 15")
+{
+    struct Case {
+        std::string answer;
+        std::string line;
+    };
+    const Case cases[] = {
+        {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 404 Not Found.\n"},
+        {"HTTP/1.1 401 Unauthorized\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 401 Unauthorized.\n"},
+        {"HTTP/1.1 503 Service Unavailable\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 503 Service Unavailable.\n"},
+        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n",
+         "Error: WebSocket upgrade failed: wrong Sec-WebSocket-Accept from the broker.\n"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.line);
+        CannedHttp server(c.answer);
+        const test::Result r = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "--ws-path",
+                                                              "/mqtt/v1?token=a%2Fb", "--ws-header", "Authorization: Bearer t0k",
+                                                              "--ws-header", "X-Tenant: 7", "-t", "t", "-m", "x"}));
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 15);
+        CHECK(r.out == "");
+        CHECK(r.err == c.line);
+        const std::string request = server.request();
+        CHECK(request.rfind("GET /mqtt/v1?token=a%2Fb HTTP/1.1\r\nHost: 127.0.0.1:" + server.port_str() + "\r\n", 0) == 0);
+        CHECK(request.find("\r\nSec-WebSocket-Protocol: mqtt\r\n") != std::string::npos);
+        CHECK(request.find("\r\nAuthorization: Bearer t0k\r\nX-Tenant: 7\r\n\r\n") != std::string::npos);
+    }
+    // Without --ws-path the path is /mqtt.
+    CannedHttp server("HTTP/1.1 404 Not Found\r\n\r\n");
+    const test::Result r = test::run(command("mqtt-sub", {"-L", "ws://127.0.0.1:" + server.port_str() + "/t", "-W", "10"}));
+    CHECK(r.status == 15);
+    CHECK(server.request().rfind("GET /mqtt HTTP/1.1\r\n", 0) == 0);
+}
+
+TEST_CASE("websockets: a ws URL aimed at a plain MQTT port fails with its own line, status 15")
+{
+    test::Broker broker;
+    const std::string line = "Error: WebSocket upgrade failed: the broker closed the connection (is port " +
+                             broker.port_str() + " a WebSocket listener, not a plain MQTT one?).\n";
+    const std::string url = "ws://127.0.0.1:" + broker.port_str() + "/t";
+    const std::vector<Args> commands = {
+        command("mqtt-pub", {"-L", url, "-m", "x"}),
+        command("mqtt-sub", {"-L", url, "-W", "10"}),
+        command("mqtt-rr", {"-L", url, "-m", "x", "-W", "10"}),
+    };
+    for (const auto& argv : commands) {
+        CAPTURE(argv.front());
+        const test::Result r = test::run(argv);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 15);
+        CHECK(r.out == "");
+        CHECK(r.err == line);
+    }
+}
+
+TEST_CASE("websockets: a broker restart ends the job with status 7 and leaves no socket file")
+{
+    test::Broker broker(with_websockets());
+    TempDir tmp;
+    test::Child subscriber(with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "-t", "r", "-W", "30"})));
+    require_subscribed(broker, "restart-sub");
+    broker.stop();
+    const test::Result r = subscriber.wait(20s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.err == "Error: The connection was lost.\n");
+    CHECK(is_empty_dir(tmp.path()));
+}
+
+TEST_CASE("websockets: Ctrl-C ends mqtt-sub as over TCP (status 0), with a DISCONNECT, leaving no socket file")
+{
+    test::Broker broker(with_websockets());
+    TempDir tmp;
+    test::Child subscriber(with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "int-sub", "-t", "r", "-W", "30"})));
+    require_subscribed(broker, "int-sub");
+    subscriber.signal(SIGINT);
+    const test::Result r = subscriber.wait(20s);
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    CHECK(is_empty_dir(tmp.path()));
+    CHECK(broker.wait_for_log("Received DISCONNECT from int-sub"));
+}
+
+TEST_CASE("websockets: wss (--ws plus TLS options) at QoS 0, 1 and 2")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")}, "wss-sub-");
+    // -L wss:// with --cafile: the same listener by URL.
+    const test::Result r = test::run(command("mqtt-rr", {"-L", "wss://localhost:" + broker.ws_port_str() + "/nobody/home",
+                                                         "--cafile", pki.crt("ca"), "-m", "x", "-W", "2"}));
+    CHECK(r.status == 27);
+    CHECK(r.err == "Timed out\n");
+    CHECK(broker.log().find("Received SUBSCRIBE from ") != std::string::npos);
+}
+
+TEST_CASE("websockets: wss with the wrong CA, and wss at a plain ws port, fail in TLS with status 12")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    const test::Result wrong = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
+                                                              pki.crt("other-ca"), "-t", "t", "-m", "x"}));
+    CHECK(wrong.status == 12);
+    CHECK(wrong.err == "Error: TLS handshake failed: certificate verify failed (self-signed certificate in certificate chain)\n");
+    // --insecure skips only the host name check, as mosquitto's: the chain is still verified.
+    const test::Result insecure = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
+                                                                 pki.crt("other-ca"), "--insecure", "-t", "t", "-m", "x"}));
+    CHECK(insecure.status == 12);
+    CHECK(insecure.err == "Warning: --insecure: the broker's certificate host name is not checked.\n"
+                          "Error: TLS handshake failed: certificate verify failed (self-signed certificate in certificate chain)\n");
+    const test::Result name = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
+                                                             pki.crt("ca"), "-t", "t", "-m", "x"}));
+    CHECK(name.status == 0);
+
+    test::Broker plain(with_websockets());
+    const test::Result r = test::run(command("mqtt-sub", {"-L", "wss://127.0.0.1:" + plain.ws_port_str() + "/t", "--cafile",
+                                                          pki.crt("ca"), "-W", "10"}));
+    CHECK(r.status == 12);
+    CHECK(r.err == "Error: TLS handshake failed: wrong version number (is port " + plain.ws_port_str() + " a TLS port?)\n");
+}
+
+TEST_CASE("http proxy: mqtt, mqtts, ws and wss through an HTTP CONNECT proxy")
+{
+    Pki pki;
+    test::BrokerConfig config = with_websockets(pki.listener());
+    config.second_listener = pki.listener();
+    test::Broker broker(config);
+    test::Broker plain_ws(with_websockets());
+    test::HttpProxy proxy;
+    check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()}, "proxied-mqtt-");
+    check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.second_port_str(), "--cafile", pki.crt("ca"), "--proxy", proxy.url()},
+                     "proxied-mqtts-");
+    check_round_trip(plain_ws, {"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()}, "proxied-ws-");
+    check_round_trip(broker, {"-L", "wss://127.0.0.1:" + broker.ws_port_str() + "/x", "--cafile", pki.crt("ca"), "--proxy",
+                              proxy.url()},
+                     "proxied-wss-");
+    const auto requests = proxy.requests();
+    REQUIRE(requests.size() == 24);
+    CHECK(requests[0] == "CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port_str() + "\r\n\r\n");
+    CHECK(requests[23].rfind("CONNECT 127.0.0.1:" + broker.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
+}
+
+TEST_CASE("http proxy: credentials go as Basic; a refusal is status 15 with its own line")
+{
+    test::Broker broker;
+    test::HttpProxy refusing("407 Proxy Authentication Required");
+    const std::string url = "http://me:s%3Acret@127.0.0.1:" + std::to_string(refusing.port());
+    for (const char* tool : {"mqtt-pub", "mqtt-sub"}) {
+        CAPTURE(tool);
+        const Args args = std::string(tool) == "mqtt-pub" ? Args{"--proxy", url, "-t", "t", "-m", "x"} : Args{"--proxy", url, "-t", "t"};
+        const test::Result r = test::run(at(broker, tool, args));
+        CHECK(r.status == 15);
+        CHECK(r.out == "");
+        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required.\n");
+    }
+    const auto requests = refusing.requests();
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0] == "CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port_str() +
+                             "\r\nProxy-Authorization: Basic bWU6czpjcmV0\r\n\r\n");
+    // Nothing listens at the proxy's address: as for the broker itself, status 6.
+    const int closed = test::free_port();
+    const test::Result r = test::run(pub(broker, {"--proxy", "http://127.0.0.1:" + std::to_string(closed), "-t", "t", "-m", "x"}));
+    CHECK(r.status == 6);
+    CHECK(r.err == "Error: Connection refused\n");
+}
+
+TEST_CASE("websockets: a server that never answers the upgrade: -W's status 27, else keepalive seconds and status 15")
+{
+    // A listening socket nobody accepts on: the kernel completes the TCP handshake, then silence.
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener, 8) == 0);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const std::string port = std::to_string(ntohs(addr.sin_port));
+
+    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", port, "--ws", "-t", "t", "-W", "1"}));
+    CHECK(timed.status == 27);
+    CHECK(timed.err == "Timed out\n");
+    const test::Result bounded = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", port, "--ws", "-k", "5", "-t", "t", "-m", "x"}));
+    CHECK(bounded.status == 15);
+    CHECK(bounded.err == "Error: WebSocket upgrade: no answer within 5 seconds.\n");
+    ::close(listener);
+}
+
+TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: status 7 and the reason")
+{
+    struct Case {
+        std::string frame;
+        std::string line;
+    };
+    const Case cases[] = {
+        {"\x81\x02hi", "Error: WebSocket: the broker sent a text frame (MQTT needs binary frames).\n"},
+        {std::string("\x82\x82\x01\x02\x03\x04xy", 8), "Error: WebSocket: the broker sent a masked frame.\n"},
+        // A close frame is an orderly end of the connection, not an error of the broker's.
+        {std::string("\x88\x02\x03\xe8", 4), "Error: The connection was closed before the broker answered CONNECT.\n"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.line);
+        CannedHttp server({}, c.frame);
+        TempDir tmp;
+        const test::Result r = test::run(with_tmpdir(tmp.path(), command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(),
+                                                                                      "--ws", "-t", "t", "-W", "10"})));
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 7);
+        CHECK(r.err == c.line);
+        CHECK(is_empty_dir(tmp.path()));
+    }
+}
