@@ -46,7 +46,7 @@ check() {  # <command line> <expected candidates, space-separated>
 }
 
 check "mqtt-pub --ho" "--host"
-check "mqtt-pub --pro" "--probe --profile --property --protocol-version --proxy"
+check "mqtt-pub --pro" "--probe --profile --progress --property --protocol-version --proxy"
 check "mqtt-rr --pro" "--profile --property --protocol-version --proxy"
 check "mqtt-sub --ret" "--retain-as-published --retained-only"
 check "mqtt-rr --ret" "--retain-as-published"

@@ -201,7 +201,8 @@ TEST_CASE("json: a bad record stops mqtt-pub --json with its line number, after 
         "{\"topic\":\"a\",\"payload\":\"one\"}\n\n{\"payload\":\"two\",\"qos\":3}\n{\"payload\":\"three\"}\n";
     const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "-q", "1"}), input);
     CHECK(p.status == 1);
-    CHECK(p.err == "Error: Line 3: \"qos\" must be 0, 1 or 2.\n");
+    CHECK(p.err == "Error: Line 3: \"qos\" must be 0, 1 or 2.\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
     const test::Result r = subscriber.wait(10s);
     CHECK(r.out == "a one\n");
 }
@@ -217,7 +218,8 @@ TEST_CASE("json: --on-error skip sends the good records, warns per bad one and e
     CHECK(p.status == 1);
     CHECK(p.err == "Warning: Line 2 skipped: not JSON at byte 1: not a JSON value.\n"
                    "Warning: Line 3 skipped: Invalid publish topic 'a/+', does it contain '+' or '#'?\n"
-                   "Error: 2 bad lines skipped (the first: line 2).\n");
+                   "Error: 2 bad lines skipped (the first: line 2).\n"
+                   "Account: sent 2, acknowledged 2, refused 0, not acknowledged 0.\n");
     const test::Result r = subscriber.wait(10s);
     CHECK(r.out == "a one\nfallback two\n");
 }
@@ -281,7 +283,8 @@ TEST_CASE("json: --encoding decodes what mqtt-pub sends and encodes what mqtt-su
     CHECK(bad.err == "Error: The -m message is not valid hex.\n");
     const test::Result line = test::run(pub(broker, {"-t", "enc", "--encoding", "base64", "-l"}), "AAEC\n%%\n");
     CHECK(line.status == 1);
-    CHECK(line.err == "Error: Line 2: not valid base64.\n");
+    CHECK(line.err == "Error: Line 2: not valid base64.\n"
+                      "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
 }
 
 TEST_CASE("json: --rate spaces the messages of -l and --repeat")

@@ -104,7 +104,7 @@ TEST_CASE("secrets: -P - asks on the terminal and logs in with what was typed")
 
 TEST_CASE("secrets: a proxy URL's password is not in the error line")
 {
-    const test::Result r = test::run(command("mqtt-pub", {"--proxy", "http://bob:pr0xypw@proxy:3128", "-t", "t", "-m", "x"}));
+    const test::Result r = test::run(command("mqtt-pub", {"--proxy", "https://bob:pr0xypw@proxy:3128", "-t", "t", "-m", "x"}));
     CHECK(r.status == 1);
-    CHECK(r.err == usage_error("mqtt-pub", "Error: Unsupported proxy protocol: http://bob:***@proxy:3128"));
+    CHECK(r.err == usage_error("mqtt-pub", "Error: Unsupported proxy protocol: https://bob:***@proxy:3128"));
 }

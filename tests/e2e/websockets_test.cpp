@@ -274,11 +274,11 @@ TEST_CASE("websockets: a ws URL aimed at a plain MQTT port fails with its own li
     }
 }
 
-TEST_CASE("websockets: a broker restart ends the job with status 7 and leaves no socket file")
+TEST_CASE("websockets: a lost broker with --reconnect-timeout 0 ends the job with status 7 and leaves no socket file")
 {
     test::Broker broker(with_websockets());
     TempDir tmp;
-    test::Child subscriber(with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "-t", "r", "-W", "30"})));
+    test::Child subscriber(with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "--reconnect-timeout", "0", "-t", "r", "-W", "30"})));
     require_subscribed(broker, "restart-sub");
     broker.stop();
     const test::Result r = subscriber.wait(20s);
