@@ -432,3 +432,23 @@ TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: stat
         CHECK(is_empty_dir(tmp.path()));
     }
 }
+
+TEST_CASE("websockets: mqtt-sub over ws reconnects and resubscribes after a broker restart, leaving no socket file")
+{
+    test::Broker broker(with_websockets());
+    TempDir tmp;
+    test::Child subscriber(
+        with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "ws-again", "-t", "r", "-C", "2", "-W", "60"})));
+    require_subscribed(broker, "ws-again");
+    publish(broker, {"-t", "r", "-m", "one"});
+    REQUIRE(subscriber.wait_for_output(4, 10s));
+    broker.restart();  // no persistence: only resubscribing brings the next message
+    require_subscribed(broker, "ws-again");
+    publish(broker, {"-t", "r", "-m", "two"});
+    const test::Result s = subscriber.wait(30s);
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.status == 0);
+    CHECK(s.out == "one\ntwo\n");
+    CHECK(s.err == "");
+    CHECK(is_empty_dir(tmp.path()));
+}
