@@ -581,11 +581,10 @@ std::vector<Group> groups_for(Tool tool)
             {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
 }
 
-std::string missing_value_text(const OptionDef& def, const CLI::Option& option)
+/// `name`: the option's first short name, else its first long one (e.g. "-t").
+std::string missing_value_text(const OptionDef& def, const std::string& name)
 {
     if (def.missing) return def.missing;
-    const auto& shorts = option.get_snames();
-    const std::string name = shorts.empty() ? "--" + option.get_lnames().front() : "-" + shorts.front();
     return fmt::format("Error: {} argument given but no {} specified.", name, def.value);
 }
 
@@ -776,28 +775,20 @@ struct Scan {
 /// The option table of one tool, with upstream's rules: exact names only, and the values
 /// of an option are always the arguments that follow it (-D takes three or four). CLI11
 /// only checks and splits the option names (help.cpp lays out --help): it cannot take
-/// "-D <command> <name> [<key>] <value>".
+/// "-D <command> <name> [<key>] <value>". Its names are split without building a CLI::App,
+/// whose add_option compares each new option with every earlier one (a third of a one-shot
+/// publish's start-up); check_option_table() does that once, in the unit tests.
 class OptionTable {
 public:
     explicit OptionTable(Tool tool)
-        : m_app(tool == Tool::pub  ? "Publish MQTT messages."
-                : tool == Tool::rr ? "Publish an MQTT request and print the response."
-                                   : "Subscribe to MQTT topics and print the messages.",
-                program_name(tool))
     {
-        m_app.set_help_flag();
-        m_app.add_flag("--help")->description("print this help and exit");
-        m_app.add_flag("--version")->description("print the version and exit");
         for (const auto& group : groups_for(tool)) {
             for (const auto& def : group.options) {
-                const std::string shape =
-                    def.count_values ? def.value : fmt::format("<{}>", def.value ? def.value : "");
-                CLI::Option* option = def.value ? m_app.add_option(def.names, def.help)->expected(1)->type_name(shape)
-                                                : m_app.add_flag(def.names)->description(def.help);
-                option->group(group.title);
-                for (const auto& s : option->get_snames()) m_by_name["-" + s] = {&def, option};
-                for (const auto& l : option->get_lnames()) {
-                    m_by_name["--" + l] = {&def, option};
+                const auto [shorts, longs, positional] = CLI::detail::get_names(CLI::detail::split_names(def.names));
+                const std::string primary = shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
+                for (const auto& s : shorts) m_by_name.emplace("-" + s, Entry{&def, primary});
+                for (const auto& l : longs) {
+                    m_by_name.emplace("--" + l, Entry{&def, primary});
                     m_long_names.emplace_back(&def, l);
                 }
             }
@@ -817,13 +808,13 @@ public:
             }
             auto found = m_by_name.find(tokens[i]);
             if (found == m_by_name.end()) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
-            const OptionDef& def = *found->second.first;
+            const OptionDef& def = *found->second.def;
             const auto following = std::span<const std::string>(tokens).subspan(i + 1);
             std::size_t count = 0;
             if (def.count_values) {
                 count = def.count_values(following);
             } else if (def.value) {
-                if (following.empty()) throw UsageError(missing_value_text(def, *found->second.second));
+                if (following.empty()) throw UsageError(missing_value_text(def, found->second.primary));
                 count = 1;
             }
             result.given.push_back({&def, following.first(count)});
@@ -836,7 +827,7 @@ public:
     const OptionDef* def(const std::string& name) const
     {
         auto found = m_by_name.find(name);
-        return found == m_by_name.end() ? nullptr : found->second.first;
+        return found == m_by_name.end() ? nullptr : found->second.def;
     }
 
     /// Every long name (without dashes) and its option, in the order --help lists them.
@@ -855,8 +846,11 @@ public:
     }
 
 private:
-    CLI::App m_app;
-    std::map<std::string, std::pair<const OptionDef*, CLI::Option*>> m_by_name;
+    struct Entry {
+        const OptionDef* def;
+        std::string primary;  ///< the name error messages use
+    };
+    std::map<std::string, Entry> m_by_name;
     std::vector<std::pair<const OptionDef*, std::string>> m_long_names;
 };
 
@@ -1051,6 +1045,23 @@ std::string help_section(const Group& group, std::string_view first_name)
 }
 
 }  // namespace
+
+void check_option_table(Tool tool)
+{
+    CLI::App app(program_name(tool));
+    app.set_help_flag();
+    app.add_flag("--help");
+    app.add_flag("--version");
+    for (const auto& group : groups_for(tool)) {
+        for (const auto& def : group.options) {
+            if (def.value) {
+                app.add_option(def.names);
+            } else {
+                app.add_flag(def.names);
+            }
+        }
+    }
+}
 
 std::vector<OptionInfo> option_list(Tool tool)
 {

@@ -27,12 +27,12 @@ MessageFilter::MessageFilter(const Options& options) : m_filter_out(options.filt
     if (!options.grep_topic.empty()) m_topic.emplace(options.grep_topic, k_syntax);
 }
 
-bool MessageFilter::keeps(const std::string& topic, std::string_view payload) const
+bool MessageFilter::keeps(std::string_view topic, std::string_view payload) const
 {
     for (const auto& filter : m_filter_out) {
         if (topic_matches(filter, topic)) return false;
     }
-    if (m_topic && !std::regex_search(topic, *m_topic)) return false;
+    if (m_topic && !std::regex_search(topic.begin(), topic.end(), *m_topic)) return false;
     if (m_payload && !std::regex_search(payload.begin(), payload.end(), *m_payload)) return false;
     return true;
 }

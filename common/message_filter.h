@@ -20,7 +20,7 @@ public:
     /// Compiles the expressions of `options` (already checked by the parser).
     explicit MessageFilter(const Options& options);
     /// True when a message on `topic` with `payload` is to be printed and counted.
-    bool keeps(const std::string& topic, std::string_view payload) const;
+    bool keeps(std::string_view topic, std::string_view payload) const;
 
 private:
     const std::vector<std::string>& m_filter_out;

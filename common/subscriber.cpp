@@ -129,11 +129,11 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
         return;
     }
     if (m_options.no_retained && message.retain) return;
-    const std::string topic = message.topic ? message.topic : "";
+    const std::string_view topic = message.topic ? message.topic : "";
     const std::string_view payload(static_cast<const char*>(message.payload),
                                    message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
     if (!m_filter.keeps(topic, payload)) return;
-    if (m_options.remove_retained && message.retain) remove_retained(session, topic);
+    if (m_options.remove_retained && message.retain && message.topic) remove_retained(session, message.topic);
     // As upstream, a message the random filter skips still counts for -C.
     const bool print = m_options.random_filter >= 100.0 ||
                        std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;

@@ -45,7 +45,7 @@ std::optional<std::string> check_filter(const std::string& filter, const std::st
     return std::nullopt;
 }
 
-bool topic_matches(const std::string& filter, const std::string& topic)
+bool topic_matches(std::string_view filter, std::string_view topic)
 {
     bool result = false;
     mosquitto_topic_matches_sub2(filter.data(), filter.size(), topic.data(), topic.size(), &result);

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace mqtt {
 
@@ -15,7 +16,7 @@ std::optional<std::string> check_publish_topic(const std::string& topic, const s
 std::optional<std::string> check_filter(const std::string& filter, const std::string& what);
 
 /// True when `topic` matches subscription filter `filter` (both already valid).
-bool topic_matches(const std::string& filter, const std::string& topic);
+bool topic_matches(std::string_view filter, std::string_view topic);
 
 /// True when `text` is valid UTF-8 as MQTT requires for strings (no NUL, no surrogates).
 bool valid_mqtt_utf8(const std::string& text);

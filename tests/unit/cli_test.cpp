@@ -32,6 +32,14 @@ std::string error_of(Tool tool, const std::vector<std::string>& args)
 
 }  // namespace
 
+TEST_CASE("every tool's option names are well formed and used once (CLI11's own checks)")
+{
+    for (const Tool tool : {Tool::pub, Tool::sub, Tool::rr}) {
+        CAPTURE(mqtt::program_name(tool));
+        CHECK_NOTHROW(mqtt::check_option_table(tool));
+    }
+}
+
 TEST_CASE("a value is always the next argument, even when it starts with '-'")
 {
     const Options o = parse(Tool::pub, {"-t", "a", "-m", "-x"});
