@@ -1,6 +1,8 @@
 #include "cli.h"
 
-#include <CLI/CLI.hpp>
+// Only CLI11's name rules: its App pulls in <iostream>, whose start-up work (every locale
+// facet) the tools do not need. check_option_table() in cli_check.cpp builds the App.
+#include <CLI/Split.hpp>
 #include <algorithm>
 #include <cctype>
 #include <climits>
@@ -1045,23 +1047,6 @@ std::string help_section(const Group& group, std::string_view first_name)
 }
 
 }  // namespace
-
-void check_option_table(Tool tool)
-{
-    CLI::App app(program_name(tool));
-    app.set_help_flag();
-    app.add_flag("--help");
-    app.add_flag("--version");
-    for (const auto& group : groups_for(tool)) {
-        for (const auto& def : group.options) {
-            if (def.value) {
-                app.add_option(def.names);
-            } else {
-                app.add_flag(def.names);
-            }
-        }
-    }
-}
 
 std::vector<OptionInfo> option_list(Tool tool)
 {

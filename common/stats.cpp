@@ -1,6 +1,7 @@
 #include "stats.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -26,9 +27,20 @@ constexpr double k_smallest_ms = 0.001;
 constexpr double k_bucket_ratio = 1.01;
 constexpr std::size_t k_buckets = 2100;  // 0.001 ms * 1.01^2100 > 1000 s
 
-double upper_edge(std::size_t bucket)
+/// The upper edge of each bucket, 0.001 ms * 1.01^i, by multiplication: std::pow and
+/// std::log would make the tools load libm only for this.
+const std::array<double, k_buckets>& upper_edges()
 {
-    return k_smallest_ms * std::pow(k_bucket_ratio, static_cast<double>(bucket));
+    static const std::array<double, k_buckets> edges = [] {
+        std::array<double, k_buckets> e{};
+        double edge = k_smallest_ms;
+        for (auto& slot : e) {
+            slot = edge;
+            edge *= k_bucket_ratio;
+        }
+        return e;
+    }();
+    return edges;
 }
 
 }  // namespace
@@ -36,12 +48,10 @@ double upper_edge(std::size_t bucket)
 void LatencyHistogram::add(double ms)
 {
     if (m_buckets.empty()) m_buckets.resize(k_buckets);
-    std::size_t bucket = 0;
-    if (ms > k_smallest_ms) {
-        bucket = static_cast<std::size_t>(std::ceil(std::log(ms / k_smallest_ms) / std::log(k_bucket_ratio)));
-        bucket = std::min(bucket, k_buckets - 1);
-    }
-    ++m_buckets[bucket];
+    // The first bucket whose upper edge is at or above `ms`; the last one holds the rest.
+    const auto& edges = upper_edges();
+    const auto bucket = static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), ms) - edges.begin());
+    ++m_buckets[std::min(bucket, k_buckets - 1)];
     ++m_count;
     m_max = std::max(m_max, ms);
 }
@@ -54,7 +64,7 @@ double LatencyHistogram::percentile(double p) const
     for (std::size_t bucket = 0; bucket < m_buckets.size(); ++bucket) {
         seen += m_buckets[bucket];
         // The last bucket also holds everything beyond it: only the maximum bounds it.
-        if (seen >= rank) return bucket + 1 == m_buckets.size() ? m_max : std::min(upper_edge(bucket), m_max);
+        if (seen >= rank) return bucket + 1 == m_buckets.size() ? m_max : std::min(upper_edges()[bucket], m_max);
     }
     return m_max;
 }

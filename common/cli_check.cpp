@@ -1,0 +1,25 @@
+// check_option_table(): CLI11's App judges the option table once, in the unit tests. A file
+// of its own, so that the tools do not link CLI::App (and <iostream>'s start-up).
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli.h"
+
+namespace mqtt {
+
+void check_option_table(Tool tool)
+{
+    CLI::App app(program_name(tool));
+    app.set_help_flag();  // -h is --host here
+    for (const auto& info : option_list(tool)) {
+        std::string names;
+        for (const auto& name : info.names) names += (names.empty() ? "" : ",") + name;
+        if (info.value.empty()) {
+            app.add_flag(names);
+        } else {
+            app.add_option(names);
+        }
+    }
+}
+
+}  // namespace mqtt
