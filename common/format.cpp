@@ -523,7 +523,11 @@ std::optional<std::string> Formatter::render(const Message& message, std::string
         out.append(message.topic);
         out.push_back(' ');
     }
-    append_encoded(out, message.payload, m_encoding);
+    if (m_encoding == Encoding::none) {
+        out.append(message.payload);
+    } else {
+        append_encoded(out, message.payload, m_encoding);
+    }
     if (m_eol) out.push_back(m_end);
     return std::nullopt;
 }

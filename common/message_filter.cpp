@@ -25,9 +25,10 @@ MessageFilter::MessageFilter(const Options& options) : m_filter_out(options.filt
 {
     if (!options.grep.empty()) m_payload.emplace(options.grep, k_syntax);
     if (!options.grep_topic.empty()) m_topic.emplace(options.grep_topic, k_syntax);
+    m_keeps_all = m_filter_out.empty() && !m_payload && !m_topic;
 }
 
-bool MessageFilter::keeps(std::string_view topic, std::string_view payload) const
+bool MessageFilter::judge(std::string_view topic, std::string_view payload) const
 {
     for (const auto& filter : m_filter_out) {
         if (topic_matches(filter, topic)) return false;

@@ -20,12 +20,18 @@ public:
     /// Compiles the expressions of `options` (already checked by the parser).
     explicit MessageFilter(const Options& options);
     /// True when a message on `topic` with `payload` is to be printed and counted.
-    bool keeps(std::string_view topic, std::string_view payload) const;
+    bool keeps(std::string_view topic, std::string_view payload) const
+    {
+        return m_keeps_all || judge(topic, payload);
+    }
 
 private:
+    bool judge(std::string_view topic, std::string_view payload) const;
+
     const std::vector<std::string>& m_filter_out;
     std::optional<std::regex> m_payload;
     std::optional<std::regex> m_topic;
+    bool m_keeps_all;  ///< no -T, --grep or --grep-topic: the common case, decided once
 };
 
 }  // namespace mqtt

@@ -1,35 +1,12 @@
 #include "publisher.h"
 
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
 #include "exit_status.h"
 
 namespace mqtt {
-
-namespace {
-
-/// TCP_CORK for the lifetime of the object (a no-op on sockets that are not TCP).
-class Cork {
-public:
-    explicit Cork(int fd) : m_fd(fd) { set(1); }
-    ~Cork() { set(0); }
-    Cork(const Cork&) = delete;
-    Cork& operator=(const Cork&) = delete;
-
-private:
-    void set(int on) const
-    {
-        if (m_fd >= 0) ::setsockopt(m_fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
-    }
-    int m_fd;
-};
-
-}  // namespace
 
 Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
     : m_options(options),
@@ -72,9 +49,6 @@ bool Publisher::can_send(Session& session) const
 
 void Publisher::pump(Session& session)
 {
-    // Everything published in this turn leaves in as few TCP segments as possible: the
-    // broker then reads many packets per wake-up instead of one (3x less broker CPU).
-    Cork cork(mosquitto_socket(session.handle()));
     while (can_send(session)) {
         auto message = m_source->next();
         if (!message) {

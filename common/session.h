@@ -133,6 +133,8 @@ private:
     /// Tls::failure for the flags).
     std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
     void step(Client& client);
+    /// TCP_CORK on the broker's socket from the end of one poll() to the start of the next.
+    void set_cork(bool on);
     /// The loop of one connection, until its socket is gone.
     void run_connection(Client& client);
     /// After a lost connection: connects again, retrying with growing pauses for up to
@@ -156,6 +158,8 @@ private:
     bool m_disconnect_sent = false;
     bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
     int m_callback_depth = 0;
+    int m_cork_fd = -1;           ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)
+    bool m_corked = false;
     int m_receive_maximum = 65535;
     int m_connack_flags = 0;
     PropertyList m_publish_properties;

@@ -155,7 +155,7 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
         }
         m_sink.commit();
         if (error) session.warn(*error);
-        if (!output_ok(session)) return;
+        if ((m_sink.closed() || m_sink.error() != 0) && !output_ok(session)) return;
     }
     ++m_received;
     if (m_options.stats) {
