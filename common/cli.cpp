@@ -11,6 +11,8 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <span>
+#include <stdexcept>
+#include <string_view>
 
 #include "error.h"
 #include "help.h"
@@ -762,6 +764,20 @@ std::string program_name(Tool tool)
 
 namespace {
 
+/// The names of `def` ("-h,--host": {"-h", "--host"}). Split here, not by CLI11's
+/// split_names(), which trims each name with std::isspace(c, std::locale()): that builds
+/// every locale facet, start-up work and pages of code for a table without spaces.
+std::vector<std::string> name_list(const OptionDef& def)
+{
+    std::vector<std::string> names;
+    for (std::string_view rest = def.names; !rest.empty();) {
+        const auto comma = rest.find(',');
+        names.emplace_back(rest.substr(0, comma));
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return names;
+}
+
 /// An option found in a list of tokens, with its values (views into those tokens).
 struct Given {
     const OptionDef* def;
@@ -786,7 +802,8 @@ public:
     {
         for (const auto& group : groups_for(tool)) {
             for (const auto& def : group.options) {
-                const auto [shorts, longs, positional] = CLI::detail::get_names(CLI::detail::split_names(def.names));
+                const auto [shorts, longs, positional] = CLI::detail::get_names(name_list(def));
+                if (!positional.empty()) throw std::logic_error("option table: bad name '" + positional + "'");
                 const std::string primary = shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
                 for (const auto& s : shorts) m_by_name.emplace("-" + s, Entry{&def, primary});
                 for (const auto& l : longs) {
@@ -1053,13 +1070,7 @@ std::vector<OptionInfo> option_list(Tool tool)
     std::vector<OptionInfo> list;
     for (const auto& group : groups_for(tool)) {
         for (const auto& def : group.options) {
-            OptionInfo info{{}, def.value ? def.value : "", def.help, {}};
-            std::string_view names = def.names;
-            while (!names.empty()) {
-                const auto comma = names.find(',');
-                info.names.emplace_back(names.substr(0, comma));
-                names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
-            }
+            OptionInfo info{name_list(def), def.value ? def.value : "", def.help, {}};
             info.group = help_section(group, info.names.front());
             list.push_back(std::move(info));
         }
