@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
@@ -138,9 +139,11 @@ inline auto restart_between(test::Broker& broker, const std::string& id)
 }
 
 /// Checks how a run ended: by itself (not killed at its deadline), with `status`, and
-/// exactly `out` on stdout and `err` on stderr.
-inline void check_ended(const test::Result& r, int status, const std::string& out, const std::string& err = {})
+/// exactly `out` on stdout and `err` on stderr. A failure names the caller's line.
+inline void check_ended(const test::Result& r, int status, const std::string& out, const std::string& err = {},
+                        std::source_location caller = std::source_location::current())
 {
+    INFO("checked at " << std::string(caller.file_name()) << ":" << caller.line());
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == status);
     CHECK(r.out == out);
@@ -258,12 +261,14 @@ inline Args piped_to_head_c1(const Args& argv)
 
 /// Sends `signal` (called `name`, e.g. "SIGTERM") to a background mqtt-pub that has sent
 /// one message, which the broker acknowledged, and checks that it ends with 11 and says so.
-inline void check_interrupted(test::Child& publisher, int signal, const std::string& name)
+inline void check_interrupted(test::Child& publisher, int signal, const std::string& name,
+                              std::source_location caller = std::source_location::current())
 {
     publisher.signal(signal);
     check_ended(publisher.wait(5s), 11, "",
                 "Error: Interrupted by " + name + " before the job was done.\n"
-                "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+                "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n",
+                caller);
 }
 
 /// A signal test of mqtt-pub -l `pub_args` (topic l): it reads a FIFO, sends one line,
