@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "json_scan.h"
+
 namespace mqtt {
 
 namespace {
@@ -19,211 +21,41 @@ void append_unicode_escape(std::string& out, unsigned char c)
     out.append(escape, sizeof escape);
 }
 
-bool is_hex_digit(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/// Recursive descent over one JSON text. With a writer it also copies what it reads; it is
-/// then only run on text that a run without a writer accepted, so a failure half-way
-/// cannot leave half a value behind.
-class Scanner {
+/// The builder of json_is_valid (no writer: it only checks) and json_copy (each token
+/// through the writer, numbers and strings as written).
+class Copier {
 public:
-    Scanner(std::string_view text, JsonWriter* writer) : m_text(text), m_writer(writer) {}
+    using Slot = JsonInOrder;
 
-    bool document()
+    explicit Copier(JsonWriter* writer) : m_writer(writer) {}
+
+    std::string* string_bytes(Slot) { return nullptr; }
+    std::string* name(Slot) { return nullptr; }
+
+    void token(Slot, JsonToken, std::string_view as_written)
     {
-        skip_whitespace();
-        if (!value(0)) return false;
-        skip_whitespace();
-        return m_pos == m_text.size();
+        if (m_writer) m_writer->raw(as_written);
+    }
+    void key(Slot, std::string_view as_written)
+    {
+        if (m_writer) m_writer->raw_key(as_written);
+    }
+    void begin(Slot, bool object)
+    {
+        if (m_writer) object ? m_writer->begin_object() : m_writer->begin_array();
+    }
+    void end(Slot, bool object)
+    {
+        if (m_writer) object ? m_writer->end_object() : m_writer->end_array();
+    }
+    Slot child(Slot, bool object)
+    {
+        if (m_writer && !object) m_writer->element();
+        return {};
     }
 
 private:
-    bool at_end() const { return m_pos >= m_text.size(); }
-    char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
-
-    void skip_whitespace()
-    {
-        while (!at_end()) {
-            const char c = m_text[m_pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-            ++m_pos;
-        }
-    }
-
-    bool value(int depth)
-    {
-        switch (peek()) {
-        case '{':
-            return object(depth + 1);
-        case '[':
-            return array(depth + 1);
-        case '"': {
-            const std::size_t start = m_pos;
-            if (!string()) return false;
-            if (m_writer) m_writer->raw(m_text.substr(start, m_pos - start));
-            return true;
-        }
-        case 't':
-            return literal("true");
-        case 'f':
-            return literal("false");
-        case 'n':
-            return literal("null");
-        default:
-            return number();
-        }
-    }
-
-    bool literal(std::string_view word)
-    {
-        if (m_text.substr(m_pos, word.size()) != word) return false;
-        m_pos += word.size();
-        if (m_writer) m_writer->raw(word);
-        return true;
-    }
-
-    bool digits()
-    {
-        const std::size_t start = m_pos;
-        while (is_digit(peek())) ++m_pos;
-        return m_pos > start;
-    }
-
-    bool number()
-    {
-        const std::size_t start = m_pos;
-        if (peek() == '-') ++m_pos;
-        if (peek() == '0') {
-            ++m_pos;
-        } else if (!digits()) {
-            return false;
-        }
-        if (peek() == '.') {
-            ++m_pos;
-            if (!digits()) return false;
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            ++m_pos;
-            if (peek() == '+' || peek() == '-') ++m_pos;
-            if (!digits()) return false;
-        }
-        if (m_writer) m_writer->raw(m_text.substr(start, m_pos - start));
-        return true;
-    }
-
-    /// A string token; m_pos ends after its closing quote.
-    bool string()
-    {
-        ++m_pos;  // the opening quote
-        while (!at_end()) {
-            const auto c = static_cast<unsigned char>(m_text[m_pos]);
-            if (c == '"') {
-                ++m_pos;
-                return true;
-            }
-            if (c < 0x20) return false;
-            if (c == '\\') {
-                if (!escape()) return false;
-            } else if (c < 0x80) {
-                ++m_pos;
-            } else {
-                const std::size_t length = utf8_sequence_length(m_text, m_pos);
-                if (length == 0) return false;
-                m_pos += length;
-            }
-        }
-        return false;
-    }
-
-    bool escape()
-    {
-        ++m_pos;  // the backslash
-        switch (peek()) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-            ++m_pos;
-            return true;
-        case 'u':
-            ++m_pos;
-            for (int i = 0; i < 4; ++i, ++m_pos) {
-                if (!is_hex_digit(peek())) return false;
-            }
-            return true;
-        default:
-            return false;
-        }
-    }
-
-    bool object(int depth)
-    {
-        if (depth > k_json_max_depth) return false;
-        ++m_pos;
-        if (m_writer) m_writer->begin_object();
-        skip_whitespace();
-        if (peek() == '}') {
-            ++m_pos;
-            if (m_writer) m_writer->end_object();
-            return true;
-        }
-        for (;;) {
-            skip_whitespace();
-            if (peek() != '"') return false;
-            const std::size_t start = m_pos;
-            if (!string()) return false;
-            if (m_writer) m_writer->raw_key(m_text.substr(start, m_pos - start));
-            skip_whitespace();
-            if (peek() != ':') return false;
-            ++m_pos;
-            skip_whitespace();
-            if (!value(depth)) return false;
-            skip_whitespace();
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() != '}') return false;
-            ++m_pos;
-            if (m_writer) m_writer->end_object();
-            return true;
-        }
-    }
-
-    bool array(int depth)
-    {
-        if (depth > k_json_max_depth) return false;
-        ++m_pos;
-        if (m_writer) m_writer->begin_array();
-        skip_whitespace();
-        if (peek() == ']') {
-            ++m_pos;
-            if (m_writer) m_writer->end_array();
-            return true;
-        }
-        for (;;) {
-            skip_whitespace();
-            if (m_writer) m_writer->element();
-            if (!value(depth)) return false;
-            skip_whitespace();
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() != ']') return false;
-            ++m_pos;
-            if (m_writer) m_writer->end_array();
-            return true;
-        }
-    }
-
-    std::string_view m_text;
     JsonWriter* m_writer;
-    std::size_t m_pos = 0;
 };
 
 }  // namespace
@@ -376,12 +208,15 @@ void JsonWriter::number(std::uint64_t value)
 
 bool json_is_valid(std::string_view text)
 {
-    return Scanner(text, nullptr).document();
+    Copier checker(nullptr);
+    return JsonScanner(text, checker).document({});
 }
 
 void json_copy(std::string_view text, JsonWriter& writer)
 {
-    Scanner(text, &writer).document();
+    // Only run on text that json_is_valid() accepted, so no failure leaves half a value.
+    Copier copier(&writer);
+    JsonScanner(text, copier).document({});
 }
 
 }  // namespace mqtt

@@ -1,6 +1,7 @@
 // JSON text for mqtt-sub's output: a string escaper whose result is valid JSON whatever the
 // bytes, a writer that lays values out as mosquitto's cJSON does (compact, or --pretty),
-// and a strict RFC 8259 scanner that checks a payload is one JSON value and copies it.
+// and a strict RFC 8259 check that a payload is one JSON value, and its copy (both over the
+// grammar of json_scan.h, which json_parse shares).
 #pragma once
 
 #include <cstdint>

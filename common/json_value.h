@@ -1,6 +1,7 @@
 // Reading JSON text into values: what mqtt-pub --json needs to take one record apart.
-// Strict RFC 8259 (as json_is_valid), strings decoded to their UTF-8 bytes, numbers kept
-// as written so that the caller decides what range it accepts.
+// The grammar of json_is_valid (json_scan.h), strings decoded to their UTF-8 bytes (so a
+// \u escape of a lone surrogate is an error here), numbers kept as written so that the
+// caller decides what range it accepts.
 #pragma once
 
 #include <cstdint>

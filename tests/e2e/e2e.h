@@ -1,5 +1,6 @@
 // Helpers shared by the end-to-end tests: command lines for the built tools against a
-// test::Broker, expected stderr texts, temporary files, FIFOs and shell wrappers.
+// test::Broker, a subscriber's run from start to end, expected stderr texts, temporary
+// files, FIFOs and shell wrappers.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -14,10 +15,13 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <system_error>
+#include <type_traits>
 #include <unistd.h>
 #include <vector>
 
@@ -98,6 +102,52 @@ inline void publish(const test::Broker& broker, const Args& args, const std::str
     REQUIRE(r.status == 0);
     REQUIRE(r.err.empty());
     REQUIRE(r.out.empty());
+}
+
+/// The shape of most subscriber tests: starts `argv` (an mqtt-sub command line with
+/// `-i id`) in the background, waits (bounded) until the broker has acknowledged its
+/// subscription, calls `then` (which publishes, or signals the subscriber when it takes a
+/// test::Child&), then waits at most `timeout` for the subscriber to end and returns all
+/// it wrote.
+template <class Then>
+test::Result run_subscriber(const test::Broker& broker, const std::string& id, const Args& argv, Then&& then,
+                            std::chrono::milliseconds timeout = 10s)
+{
+    test::Child subscriber(argv);
+    require_subscribed(broker, id);
+    if constexpr (std::is_invocable_v<Then&, test::Child&>) {
+        then(subscriber);
+    } else {
+        then();
+    }
+    return subscriber.wait(timeout);
+}
+
+/// A `then` for run_subscriber, for a subscriber of topic "r" (client id `id`) that should
+/// print "one\ntwo\n": publishes "one", restarts the broker once it is printed (without
+/// persistence, so only resubscribing brings the next message), waits for the new SUBACK
+/// and publishes "two".
+inline auto restart_between(test::Broker& broker, const std::string& id)
+{
+    return [&broker, id](test::Child& subscriber) {
+        publish(broker, {"-t", "r", "-m", "one"});
+        REQUIRE(subscriber.wait_for_output(4, 10s));
+        broker.restart();
+        require_subscribed(broker, id);
+        publish(broker, {"-t", "r", "-m", "two"});
+    };
+}
+
+/// Checks how a run ended: by itself (not killed at its deadline), with `status`, and
+/// exactly `out` on stdout and `err` on stderr. A failure names the caller's line.
+inline void check_ended(const test::Result& r, int status, const std::string& out, const std::string& err = {},
+                        std::source_location caller = std::source_location::current())
+{
+    INFO("checked at " << std::string(caller.file_name()) << ":" << caller.line());
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == status);
+    CHECK(r.out == out);
+    CHECK(r.err == err);
 }
 
 /// A private folder, removed with everything in it at the end of the test.
@@ -207,6 +257,36 @@ inline Args piped_to_head_c1(const Args& argv)
     Args shell{"/bin/bash", "-c", "\"$@\" | head -c 1; s=${PIPESTATUS[0]}; printf END; exit $s", "bash"};
     shell.insert(shell.end(), argv.begin(), argv.end());
     return shell;
+}
+
+/// Sends `signal` (called `name`, e.g. "SIGTERM") to a background mqtt-pub that has sent
+/// one message, which the broker acknowledged, and checks that it ends with 11 and says so.
+inline void check_interrupted(test::Child& publisher, int signal, const std::string& name,
+                              std::source_location caller = std::source_location::current())
+{
+    publisher.signal(signal);
+    check_ended(publisher.wait(5s), 11, "",
+                "Error: Interrupted by " + name + " before the job was done.\n"
+                "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n",
+                caller);
+}
+
+/// A signal test of mqtt-pub -l `pub_args` (topic l): it reads a FIFO, sends one line,
+/// which a subscriber prints, and waits for the next; then (once the broker has logged
+/// `ready`, when not empty) `signal` must end it with 11 and its account.
+inline void check_signal_ends_waiting_publisher(const test::Broker& broker, const Args& pub_args, const std::string& ready,
+                                                int signal, const std::string& name)
+{
+    TempDir dir;
+    Fifo fifo(dir);
+    std::optional<test::Child> publisher;
+    const test::Result r = run_subscriber(broker, "printer", sub(broker, {"-i", "printer", "-t", "l", "-C", "1", "-W", "10"}), [&] {
+        publisher.emplace(with_stdin_from(fifo.path(), pub(broker, pub_args)));
+        fifo.write("sent\n");
+    });
+    REQUIRE(r.out == "sent\n");  // mqtt-pub is connected and waits for the next line
+    if (!ready.empty()) REQUIRE(broker.wait_for_log(ready));
+    check_interrupted(*publisher, signal, name);
 }
 
 /// `size` pseudo-random bytes (fixed seed) that start with every byte value 0..255.

@@ -46,20 +46,19 @@ TEST_CASE("environment: MQTT_HOST, MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD; -
     Args wrong = connection;
     wrong.push_back("MQTT_PASSWORD=wrong");
 
-    test::Child subscriber(with_env(config.path(), right, command("mqtt-sub", {"-i", "envsub", "-t", "t", "-C", "2", "-W", "20"})));
-    require_subscribed(broker, "envsub");
-    const test::Result refused = test::run(with_env(config.path(), wrong, command("mqtt-pub", {"-t", "t", "-m", "no"})));
-    CHECK(refused.status == 5);
-    CHECK(refused.err == "Connection error: Connection Refused: not authorised.\n");
-    for (const auto& [env, argv] : {std::pair{right, Args{"-t", "t", "-m", "from env"}},
-                                    std::pair{wrong, Args{"-P", "s3cret", "-t", "t", "-m", "-P wins"}}}) {
-        const test::Result r = test::run(with_env(config.path(), env, command("mqtt-pub", argv)));
-        INFO("stderr: " << r.err);
-        CHECK(r.status == 0);
-    }
-    const test::Result r = subscriber.wait(20s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "from env\n-P wins\n");
+    const Args subscriber = with_env(config.path(), right, command("mqtt-sub", {"-i", "envsub", "-t", "t", "-C", "2", "-W", "20"}));
+    const test::Result r = run_subscriber(broker, "envsub", subscriber, [&] {
+        const test::Result refused = test::run(with_env(config.path(), wrong, command("mqtt-pub", {"-t", "t", "-m", "no"})));
+        CHECK(refused.status == 5);
+        CHECK(refused.err == "Connection error: Connection Refused: not authorised.\n");
+        for (const auto& [env, argv] : {std::pair{right, Args{"-t", "t", "-m", "from env"}},
+                                        std::pair{wrong, Args{"-P", "s3cret", "-t", "t", "-m", "-P wins"}}}) {
+            const test::Result p = test::run(with_env(config.path(), env, command("mqtt-pub", argv)));
+            INFO("stderr: " << p.err);
+            CHECK(p.status == 0);
+        }
+    }, 20s);
+    check_ended(r, 0, "from env\n-P wins\n");
 }
 
 TEST_CASE("environment: MQTT_PROFILE picks the profile; flags take 1 or 0")

@@ -91,16 +91,13 @@ TEST_CASE("errors: a wrong password is refused with 135 in MQTT 5")
 TEST_CASE("errors: the right password works")
 {
     test::Broker broker(k_with_account);
-    test::Child subscriber(sub(broker, {"-u", "alice", "-P", "s3cret", "-i", "alice-sub", "-t", "t", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "alice-sub");
-
-    const test::Result p = test::run(pub(broker, {"-u", "alice", "-P", "s3cret", "-t", "t", "-m", "welcome"}));
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "welcome\n");
+    const Args argv = sub(broker, {"-u", "alice", "-P", "s3cret", "-i", "alice-sub", "-t", "t", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "alice-sub", argv, [&] {
+        const test::Result p = test::run(pub(broker, {"-u", "alice", "-P", "s3cret", "-t", "t", "-m", "welcome"}));
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+    });
+    check_ended(r, 0, "welcome\n");
 }
 
 TEST_CASE("errors: nothing listening ends with 6 and Connection refused")
@@ -160,18 +157,15 @@ TEST_CASE("errors: a publish refused by the broker ends with 8 (MQTT 5, QoS 1 an
 TEST_CASE("errors: with -l a refused message is reported, the others are still published (MQTT 5)")
 {
     test::Broker broker(with_extra("message_size_limit 10"));
-    test::Child subscriber(sub(broker, {"-V", "5", "-i", "partial", "-t", "t", "-C", "2", "-W", "10"}));
-    require_subscribed(broker, "partial");
-
-    const test::Result p =
-        test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "t", "-l"}), "short\nthis line is far too long\nok\n");
-    CHECK(p.status == 8);
-    CHECK(p.err == "Warning: Publish 2 failed: Packet too large.\nError: The broker refused 1 of 3 messages.\n"
-                   "Account: sent 3, acknowledged 2, refused 1, not acknowledged 0.\n");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "short\nok\n");
+    const Args argv = sub(broker, {"-V", "5", "-i", "partial", "-t", "t", "-C", "2", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "partial", argv, [&] {
+        const test::Result p =
+            test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "t", "-l"}), "short\nthis line is far too long\nok\n");
+        CHECK(p.status == 8);
+        CHECK(p.err == "Warning: Publish 2 failed: Packet too large.\nError: The broker refused 1 of 3 messages.\n"
+                       "Account: sent 3, acknowledged 2, refused 1, not acknowledged 0.\n");
+    });
+    check_ended(r, 0, "short\nok\n");
 }
 
 TEST_CASE("errors: a failing stdout ends mqtt-sub with 1")

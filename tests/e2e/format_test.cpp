@@ -21,10 +21,9 @@ test::Result sub_then_pub(const test::Broker& broker, const std::string& id, con
 {
     Args args{"-i", id, "-W", "10"};
     args.insert(args.end(), sub_args.begin(), sub_args.end());
-    test::Child subscriber(sub(broker, args));
-    require_subscribed(broker, id);
-    for (const auto& p : publishes) publish(broker, p);
-    return subscriber.wait(10s);
+    return run_subscriber(broker, id, sub(broker, args), [&] {
+        for (const auto& p : publishes) publish(broker, p);
+    });
 }
 
 /// Publishes one MQTT 5 message with `properties` through libmosquitto (mqtt-pub cannot
@@ -201,11 +200,8 @@ TEST_CASE("format: MQTT 5 properties of a message, in %C %D %E %F %P %R and %j")
     REQUIRE(mosquitto_property_add_byte(&props.list, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1) == 0);
     REQUIRE(mosquitto_property_add_int32(&props.list, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, 3600) == 0);
 
-    test::Child subscriber(sub(broker, {"-i", "props", "-V", "5", "-t", "p", "-C", "1", "-W", "10", "-F",
-                                        "%12C|%P|%D|%R|%F|%A|%S|\\n%j"}));
-    require_subscribed(broker, "props");
-    publish_v5(broker, "p", "x", props.list);
-    const test::Result r = subscriber.wait(10s);
+    const Args argv = sub(broker, {"-i", "props", "-V", "5", "-t", "p", "-C", "1", "-W", "10", "-F", "%12C|%P|%D|%R|%F|%A|%S|\\n%j"});
+    const test::Result r = run_subscriber(broker, "props", argv, [&] { publish_v5(broker, "p", "x", props.list); });
     CHECK(r.status == 0);
     CHECK(r.err == "");
     // The broker passes the properties on in order; it counts the expiry down, and may

@@ -42,13 +42,10 @@ TEST_CASE("hostile: topics MQTT cannot carry are usage errors with one clear lin
 TEST_CASE("hostile: NUL bytes in -l lines arrive byte for byte (QoS 1)")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "nul", "-q", "1", "-t", "n", "-C", "3", "-W", "10"}));
-    require_subscribed(broker, "nul");
     const std::string input("\0\nmid\0dle\n\0\0\0\n", 14);
-    publish(broker, {"-q", "1", "-t", "n", "-l"}, input);
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == input);
+    const Args argv = sub(broker, {"-i", "nul", "-q", "1", "-t", "n", "-C", "3", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "nul", argv, [&] { publish(broker, {"-q", "1", "-t", "n", "-l"}, input); });
+    check_ended(r, 0, input);
 }
 
 TEST_CASE("hostile: a file beyond MQTT's largest payload ends with 1 before connecting")

@@ -195,47 +195,46 @@ TEST_CASE("json: 100000 messages (MQTT_TOOLS_JSON_COUNT) at QoS 1 recorded with 
 TEST_CASE("json: a bad record stops mqtt-pub --json with its line number, after the good ones before it")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "bad", "-t", "#", "-v", "-W", "10", "--idle-timeout", "1"}));
-    require_subscribed(broker, "bad");
-    const std::string input =
-        "{\"topic\":\"a\",\"payload\":\"one\"}\n\n{\"payload\":\"two\",\"qos\":3}\n{\"payload\":\"three\"}\n";
-    const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "-q", "1"}), input);
-    CHECK(p.status == 1);
-    CHECK(p.err == "Error: Line 3: \"qos\" must be 0, 1 or 2.\n"
-                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
-    const test::Result r = subscriber.wait(10s);
+    const auto then = [&] {
+        const std::string input =
+            "{\"topic\":\"a\",\"payload\":\"one\"}\n\n{\"payload\":\"two\",\"qos\":3}\n{\"payload\":\"three\"}\n";
+        const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "-q", "1"}), input);
+        CHECK(p.status == 1);
+        CHECK(p.err == "Error: Line 3: \"qos\" must be 0, 1 or 2.\n"
+                       "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    };
+    const test::Result r = run_subscriber(broker, "bad", sub(broker, {"-i", "bad", "-t", "#", "-v", "-W", "10", "--idle-timeout", "1"}), then);
     CHECK(r.out == "a one\n");
 }
 
 TEST_CASE("json: --on-error skip sends the good records, warns per bad one and ends with 1")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "skip", "-t", "#", "-v", "-C", "2", "-W", "10"}));
-    require_subscribed(broker, "skip");
-    const std::string input = "{\"topic\":\"a\",\"payload\":\"one\"}\nnot json\n{\"topic\":\"a/+\",\"payload\":\"x\"}\n"
-                              "{\"payload_base64\":\"dHdv\"}\n";
-    const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "--on-error", "skip"}), input);
-    CHECK(p.status == 1);
-    CHECK(p.err == "Warning: Line 2 skipped: not JSON at byte 1: not a JSON value.\n"
-                   "Warning: Line 3 skipped: Invalid publish topic 'a/+', does it contain '+' or '#'?\n"
-                   "Error: 2 bad lines skipped (the first: line 2).\n"
-                   "Account: sent 2, acknowledged 2, refused 0, not acknowledged 0.\n");
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.out == "a one\nfallback two\n");
+    const auto then = [&] {
+        const std::string input = "{\"topic\":\"a\",\"payload\":\"one\"}\nnot json\n{\"topic\":\"a/+\",\"payload\":\"x\"}\n"
+                                  "{\"payload_base64\":\"dHdv\"}\n";
+        const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "--on-error", "skip"}), input);
+        CHECK(p.status == 1);
+        CHECK(p.err == "Warning: Line 2 skipped: not JSON at byte 1: not a JSON value.\n"
+                       "Warning: Line 3 skipped: Invalid publish topic 'a/+', does it contain '+' or '#'?\n"
+                       "Error: 2 bad lines skipped (the first: line 2).\n"
+                       "Account: sent 2, acknowledged 2, refused 0, not acknowledged 0.\n");
+    };
+    const test::Result r = run_subscriber(broker, "skip", sub(broker, {"-i", "skip", "-t", "#", "-v", "-C", "2", "-W", "10"}), then);
+    check_ended(r, 0, "a one\nfallback two\n");
 }
 
 TEST_CASE("json: mqtt-pub --json -f reads the records from a file; -t, -q and -r fill in what they leave out")
 {
     test::Broker broker;
     TempDir dir;
-    test::Child subscriber(sub(broker, {"-i", "file", "-t", "#", "-F", "%t %q %r %p", "-q", "2", "-C", "2", "-W", "10"}));
-    require_subscribed(broker, "file");
     const std::string file =
         dir.write("records", "{\"topic\":\"own\",\"qos\":0,\"retain\":false,\"payload\":\"a\"}\n{\"payload\":\"b\"}");
-    publish(broker, {"--json", "-f", file, "-t", "default", "-q", "1", "-r"});
-    const test::Result r = subscriber.wait(10s);
+    const test::Result r =
+        run_subscriber(broker, "file", sub(broker, {"-i", "file", "-t", "#", "-F", "%t %q %r %p", "-q", "2", "-C", "2", "-W", "10"}),
+                       [&] { publish(broker, {"--json", "-f", file, "-t", "default", "-q", "1", "-r"}); });
     // A retained message is delivered to live subscribers with retain 0.
-    CHECK(r.out == "own 0 0 a\ndefault 1 0 b\n");
+    check_ended(r, 0, "own 0 0 a\ndefault 1 0 b\n");
 }
 
 TEST_CASE("json: -0 frames records with NUL so payloads with newlines survive a pipe")
@@ -260,10 +259,10 @@ TEST_CASE("json: -0 frames records with NUL so payloads with newlines survive a 
 TEST_CASE("json: --json -0 reads NUL-terminated JSON records")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "json0", "-t", "#", "-v", "-C", "2", "-W", "10"}));
-    require_subscribed(broker, "json0");
-    publish(broker, {"--json", "-0"}, "{\"topic\":\"a\",\n\"payload\":\"x\"}\0{\"topic\":\"b\",\"payload\":\"y\"}\0"s);
-    CHECK(subscriber.wait(10s).out == "a x\nb y\n");
+    const test::Result r = run_subscriber(broker, "json0", sub(broker, {"-i", "json0", "-t", "#", "-v", "-C", "2", "-W", "10"}), [&] {
+        publish(broker, {"--json", "-0"}, "{\"topic\":\"a\",\n\"payload\":\"x\"}\0{\"topic\":\"b\",\"payload\":\"y\"}\0"s);
+    });
+    check_ended(r, 0, "a x\nb y\n");
 }
 
 TEST_CASE("json: --encoding decodes what mqtt-pub sends and encodes what mqtt-sub prints")
@@ -390,10 +389,10 @@ TEST_CASE("json: --stats prints one JSON object on stderr; --stamp gives mqtt-su
 TEST_CASE("json: --stamp with MQTT 3 puts the send time in front of the payload")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "stamp3", "-t", "st", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "stamp3");
-    publish(broker, {"-t", "st", "-m", "x", "--stamp"});
-    CHECK(std::regex_match(subscriber.wait(10s).out, std::regex("stamp:[0-9]{19};x\n")));
+    const test::Result r = run_subscriber(broker, "stamp3", sub(broker, {"-i", "stamp3", "-t", "st", "-C", "1", "-W", "10"}),
+                                          [&] { publish(broker, {"-t", "st", "-m", "x", "--stamp"}); });
+    CHECK(r.status == 0);
+    CHECK(std::regex_match(r.out, std::regex("stamp:[0-9]{19};x\n")));
 }
 
 TEST_CASE("json: --progress shows a line on a terminal, nothing on a pipe")

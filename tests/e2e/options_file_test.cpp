@@ -21,15 +21,13 @@ TEST_CASE("options file: the default file gives host, port and topic; argv adds 
     config.write("mosquitto_pub", "# a migrating user's mosquitto_pub settings\n-h 127.0.0.1\n-p " + broker.port_str() +
                                       "\n-t from/config\n");
 
-    test::Child subscriber(with_config_home(config.path(), command("mqtt-sub", {"-i", "cfg", "-t", "from/#", "-C", "1", "-W", "10"})));
-    require_subscribed(broker, "cfg");
-    const test::Result published = test::run(with_config_home(config.path(), command("mqtt-pub", {"-m", "configured"})));
-    CHECK(published.status == 0);
-    CHECK(published.err == "");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "from/config configured\n");
+    const Args argv = with_config_home(config.path(), command("mqtt-sub", {"-i", "cfg", "-t", "from/#", "-C", "1", "-W", "10"}));
+    const test::Result r = run_subscriber(broker, "cfg", argv, [&] {
+        const test::Result published = test::run(with_config_home(config.path(), command("mqtt-pub", {"-m", "configured"})));
+        CHECK(published.status == 0);
+        CHECK(published.err == "");
+    });
+    check_ended(r, 0, "from/config configured\n");
 }
 
 TEST_CASE("options file: -o names the file; a bad line says where it is")

@@ -37,23 +37,21 @@ TEST_CASE("properties: -D publish properties are sent and reach an MQTT 5 subscr
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    test::Child subscriber(via(tap, "mqtt-sub", {"-V", "5", "-i", "psub", "-t", "sensors/#", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "psub");
-
-    const test::Result p = test::run(via(tap, "mqtt-pub",
-                                         {"-i", "ppub", "-t", "sensors/t1", "-m", "21.5", "-q", "1",
-                                          "-D", "publish", "user-property", "unit", "celsius",
-                                          "-D", "PUBLISH", "User-Property", "room", "kitchen",
-                                          "-D", "publish", "content-type", "text/plain",
-                                          "-D", "publish", "response-topic", "replies/t1",
-                                          "-D", "publish", "correlation-data", "req-42",
-                                          "-D", "publish", "message-expiry-interval", "3600",
-                                          "-D", "publish", "payload-format-indicator", "1"}));
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "sensors/t1 21.5\n");
+    const Args argv = via(tap, "mqtt-sub", {"-V", "5", "-i", "psub", "-t", "sensors/#", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "psub", argv, [&] {
+        const test::Result p = test::run(via(tap, "mqtt-pub",
+                                             {"-i", "ppub", "-t", "sensors/t1", "-m", "21.5", "-q", "1",
+                                              "-D", "publish", "user-property", "unit", "celsius",
+                                              "-D", "PUBLISH", "User-Property", "room", "kitchen",
+                                              "-D", "publish", "content-type", "text/plain",
+                                              "-D", "publish", "response-topic", "replies/t1",
+                                              "-D", "publish", "correlation-data", "req-42",
+                                              "-D", "publish", "message-expiry-interval", "3600",
+                                              "-D", "publish", "payload-format-indicator", "1"}));
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+    });
+    check_ended(r, 0, "sensors/t1 21.5\n");
 
     // What mqtt-pub sent, in the order given, and only with the PUBLISH.
     const auto sent = tap.sent_by("ppub");
@@ -157,14 +155,11 @@ TEST_CASE("properties: -D subscribe subscription-identifier is sent and comes ba
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    test::Child subscriber(via(tap, "mqtt-sub", {"-i", "idsub", "-t", "ids/#", "-C", "1", "-W", "10",
-                                                 "-D", "subscribe", "subscription-identifier", "42",
-                                                 "-D", "subscribe", "user-property", "purpose", "test"}));
-    require_subscribed(broker, "idsub");
-    publish(broker, {"-t", "ids/1", "-m", "tagged"});
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "tagged\n");
+    const Args argv = via(tap, "mqtt-sub", {"-i", "idsub", "-t", "ids/#", "-C", "1", "-W", "10",
+                                            "-D", "subscribe", "subscription-identifier", "42",
+                                            "-D", "subscribe", "user-property", "purpose", "test"});
+    const test::Result r = run_subscriber(broker, "idsub", argv, [&] { publish(broker, {"-t", "ids/1", "-m", "tagged"}); });
+    check_ended(r, 0, "tagged\n");
 
     const auto subscribe = only(tap.sent_by("idsub"), "SUBSCRIBE");
     REQUIRE(subscribe.size() == 1);
@@ -215,13 +210,11 @@ TEST_CASE("properties: -D disconnect properties are sent when -C ends in the mid
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    test::Child subscriber(via(tap, "mqtt-sub", {"-i", "burst", "-q", "1", "-t", "b", "-C", "2", "-W", "10",
-                                                 "--will-topic", "wills/burst", "-D", "disconnect", "reason-string", "enough"}));
-    require_subscribed(broker, "burst");
-    publish(broker, {"-q", "1", "-t", "b", "-m", "m", "--repeat", "50"});
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "m\nm\n");
+    const Args argv = via(tap, "mqtt-sub", {"-i", "burst", "-q", "1", "-t", "b", "-C", "2", "-W", "10",
+                                            "--will-topic", "wills/burst", "-D", "disconnect", "reason-string", "enough"});
+    const test::Result r =
+        run_subscriber(broker, "burst", argv, [&] { publish(broker, {"-q", "1", "-t", "b", "-m", "m", "--repeat", "50"}); });
+    check_ended(r, 0, "m\nm\n");
     REQUIRE(tap.wait_for_sent("burst", "DISCONNECT"));
     CHECK(describe(only(tap.sent_by("burst"), "DISCONNECT")[0].properties) == "reason-string=enough");
     // A normal DISCONNECT: the broker discards the will.
@@ -233,15 +226,14 @@ TEST_CASE("properties: -D publish topic-alias: the first PUBLISH names the topic
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    test::Child subscriber(sub(broker, {"-V", "5", "-i", "asub", "-t", "alias/#", "-v", "-C", "3", "-W", "10"}));
-    require_subscribed(broker, "asub");
-    const test::Result p = test::run(via(tap, "mqtt-pub", {"-i", "apub", "-t", "alias/long/topic/name", "-q", "1",
-                                                           "-m", "m", "--repeat", "3", "-D", "publish", "topic-alias", "7"}));
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "alias/long/topic/name m\nalias/long/topic/name m\nalias/long/topic/name m\n");
+    const Args argv = sub(broker, {"-V", "5", "-i", "asub", "-t", "alias/#", "-v", "-C", "3", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "asub", argv, [&] {
+        const test::Result p = test::run(via(tap, "mqtt-pub", {"-i", "apub", "-t", "alias/long/topic/name", "-q", "1",
+                                                               "-m", "m", "--repeat", "3", "-D", "publish", "topic-alias", "7"}));
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+    });
+    check_ended(r, 0, "alias/long/topic/name m\nalias/long/topic/name m\nalias/long/topic/name m\n");
 
     const auto sent = only(tap.sent_by("apub"), "PUBLISH");
     REQUIRE(sent.size() == 3);

@@ -41,13 +41,11 @@ TEST_CASE("proxy: mqtt-pub and mqtt-sub reach the broker through a SOCKS5 proxy"
 {
     test::Broker broker;
     SocksProxy proxy;
-    test::Child subscriber(sub(broker, {"--proxy", proxy.url(), "-i", "via-proxy", "-t", "p", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "via-proxy");
-    publish(broker, {"--proxy", proxy.url(), "-q", "1", "-t", "p", "-m", "through socks"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "p through socks\n");
+    const Args argv = sub(broker, {"--proxy", proxy.url(), "-i", "via-proxy", "-t", "p", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "via-proxy", argv, [&] {
+        publish(broker, {"--proxy", proxy.url(), "-q", "1", "-t", "p", "-m", "through socks"});
+    });
+    check_ended(r, 0, "p through socks\n");
 }
 
 TEST_CASE("proxy: credentials, with ':' and '@' escaped in the password")

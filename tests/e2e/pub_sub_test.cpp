@@ -12,16 +12,11 @@ namespace {
 void round_trip_at_qos(const std::string& qos)
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "sub-q" + qos, "-q", qos, "-t", "sensors/+/value", "-C", "1", "-v", "-W", "10"}));
-    require_subscribed(broker, "sub-q" + qos);
-
-    publish(broker, {"-i", "pub-q" + qos, "-q", qos, "-t", "sensors/kitchen/value", "-m", "qos " + qos + " payload"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 0);
-    CHECK(r.out == "sensors/kitchen/value qos " + qos + " payload\n");
-    CHECK(r.err == "");
+    const Args argv = sub(broker, {"-i", "sub-q" + qos, "-q", qos, "-t", "sensors/+/value", "-C", "1", "-v", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "sub-q" + qos, argv, [&] {
+        publish(broker, {"-i", "pub-q" + qos, "-q", qos, "-t", "sensors/kitchen/value", "-m", "qos " + qos + " payload"});
+    });
+    check_ended(r, 0, "sensors/kitchen/value qos " + qos + " payload\n");
     const std::string log = broker.log();
     CHECK(log.find("Received PUBLISH from pub-q" + qos + " (d0, q" + qos + ", r0") != std::string::npos);
     CHECK(log.find("Sending PUBLISH to sub-q" + qos + " (d0, q" + qos + ", r0") != std::string::npos);
@@ -32,19 +27,15 @@ void round_trip_at_qos(const std::string& qos)
 TEST_CASE("pub_sub: the classic - mqtt-sub -t home/# -v prints what mqtt-pub -i publisher sends")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "classic", "-t", "home/#", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "classic");
-
-    const test::Result p =
-        test::run(pub(broker, {"-i", "publisher", "-t", "home/livingroom/temperature", "-m", "22.5"}));
-    CHECK(p.status == 0);
-    CHECK(p.out == "");
-    CHECK(p.err == "");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "home/livingroom/temperature 22.5\n");
-    CHECK(r.err == "");
+    const Args argv = sub(broker, {"-i", "classic", "-t", "home/#", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "classic", argv, [&] {
+        const test::Result p =
+            test::run(pub(broker, {"-i", "publisher", "-t", "home/livingroom/temperature", "-m", "22.5"}));
+        CHECK(p.status == 0);
+        CHECK(p.out == "");
+        CHECK(p.err == "");
+    });
+    check_ended(r, 0, "home/livingroom/temperature 22.5\n");
     // -i is the client id the broker sees.
     CHECK(broker.log().find(" as publisher (") != std::string::npos);
 }
@@ -67,15 +58,11 @@ TEST_CASE("pub_sub: QoS 2 round trip")
 TEST_CASE("pub_sub: MQTT 5 round trip with -V 5 and -V mqttv5")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-V", "mqttv5", "-i", "sub5", "-q", "1", "-t", "v5/topic", "-C", "1", "-v", "-W", "10"}));
-    require_subscribed(broker, "sub5");
-
-    publish(broker, {"-V", "5", "-i", "pub5", "-q", "1", "-t", "v5/topic", "-m", "hello v5"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "v5/topic hello v5\n");
-    CHECK(r.err == "");
+    const Args argv = sub(broker, {"-V", "mqttv5", "-i", "sub5", "-q", "1", "-t", "v5/topic", "-C", "1", "-v", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "sub5", argv, [&] {
+        publish(broker, {"-V", "5", "-i", "pub5", "-q", "1", "-t", "v5/topic", "-m", "hello v5"});
+    });
+    check_ended(r, 0, "v5/topic hello v5\n");
     // mosquitto logs the protocol as p5 for MQTT 5.
     const std::string log = broker.log();
     CHECK(log.find(" as sub5 (p5,") != std::string::npos);
@@ -85,74 +72,56 @@ TEST_CASE("pub_sub: MQTT 5 round trip with -V 5 and -V mqttv5")
 TEST_CASE("pub_sub: MQTT 3.1 round trip with -V mqttv31")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-V", "mqttv31", "-i", "sub31", "-t", "v31", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "sub31");
-
-    publish(broker, {"-V", "31", "-i", "pub31", "-t", "v31", "-m", "old protocol"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "old protocol\n");
+    const Args argv = sub(broker, {"-V", "mqttv31", "-i", "sub31", "-t", "v31", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "sub31", argv, [&] {
+        publish(broker, {"-V", "31", "-i", "pub31", "-t", "v31", "-m", "old protocol"});
+    });
+    check_ended(r, 0, "old protocol\n");
     CHECK(broker.log().find(" as pub31 (p1,") != std::string::npos);
 }
 
 TEST_CASE("pub_sub: without -v only the payload is printed; several -t filters")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "multi", "-t", "a/+", "-t", "b", "-C", "3", "-W", "10"}));
-    require_subscribed(broker, "multi");
-
-    publish(broker, {"-t", "a/1", "-m", "first"});
-    publish(broker, {"-t", "c", "-m", "not subscribed"});
-    publish(broker, {"-t", "b", "-m", "second"});
-    publish(broker, {"-t", "a/2", "-m", "third"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "first\nsecond\nthird\n");
-    CHECK(r.err == "");
+    const Args argv = sub(broker, {"-i", "multi", "-t", "a/+", "-t", "b", "-C", "3", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "multi", argv, [&] {
+        publish(broker, {"-t", "a/1", "-m", "first"});
+        publish(broker, {"-t", "c", "-m", "not subscribed"});
+        publish(broker, {"-t", "b", "-m", "second"});
+        publish(broker, {"-t", "a/2", "-m", "third"});
+    });
+    check_ended(r, 0, "first\nsecond\nthird\n");
 }
 
 TEST_CASE("pub_sub: -N prints payloads without a newline")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "noeol", "-t", "n", "-N", "-C", "2", "-W", "10"}));
-    require_subscribed(broker, "noeol");
-
-    publish(broker, {"-t", "n", "-m", "one"});
-    publish(broker, {"-t", "n", "-m", "two"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "onetwo");
+    const Args argv = sub(broker, {"-i", "noeol", "-t", "n", "-N", "-C", "2", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "noeol", argv, [&] {
+        publish(broker, {"-t", "n", "-m", "one"});
+        publish(broker, {"-t", "n", "-m", "two"});
+    });
+    check_ended(r, 0, "onetwo");
 }
 
 TEST_CASE("pub_sub: -n sends an empty message, shown as (null) with -v")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "null", "-t", "t", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "null");
-
-    publish(broker, {"-t", "t", "-n"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "t (null)\n");
+    const Args argv = sub(broker, {"-i", "null", "-t", "t", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "null", argv, [&] { publish(broker, {"-t", "t", "-n"}); });
+    check_ended(r, 0, "t (null)\n");
     CHECK(broker.log().find("'t', ... (0 bytes))") != std::string::npos);
 }
 
 TEST_CASE("pub_sub: an empty message prints nothing without -v but counts for -C")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "quiet-null", "-t", "t", "-C", "2", "-W", "10"}));
-    require_subscribed(broker, "quiet-null");
-
-    publish(broker, {"-t", "t", "-n"});
-    publish(broker, {"-t", "t", "-m", "after"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "after\n");
+    const Args argv = sub(broker, {"-i", "quiet-null", "-t", "t", "-C", "2", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "quiet-null", argv, [&] {
+        publish(broker, {"-t", "t", "-n"});
+        publish(broker, {"-t", "t", "-m", "after"});
+    });
+    check_ended(r, 0, "after\n");
 }
 
 TEST_CASE("pub_sub: -r retains the message for a later mqtt-sub")
@@ -199,16 +168,13 @@ TEST_CASE("pub_sub: -L mqtt://host:port/topic gives broker and topic to both too
 {
     test::Broker broker;
     const std::string url = "mqtt://127.0.0.1:" + broker.port_str() + "/via/url";
-    test::Child subscriber(command("mqtt-sub", {"-L", url, "-i", "url-sub", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "url-sub");
-
-    const test::Result p = test::run(command("mqtt-pub", {"-L", url, "-m", "found it"}));
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "via/url found it\n");
+    const Args argv = command("mqtt-sub", {"-L", url, "-i", "url-sub", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "url-sub", argv, [&] {
+        const test::Result p = test::run(command("mqtt-pub", {"-L", url, "-m", "found it"}));
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+    });
+    check_ended(r, 0, "via/url found it\n");
 }
 
 TEST_CASE("pub_sub: -I prefix makes the client id prefix and process id")
@@ -227,13 +193,10 @@ TEST_CASE("pub_sub: -I prefix makes the client id prefix and process id")
 TEST_CASE("pub_sub: -u -P and --will options are accepted on a plain round trip")
 {
     test::Broker broker(with_account("user", "secret"));
-    test::Child subscriber(sub(broker, {"-u", "user", "-P", "secret", "-i", "auth-sub", "-t", "t", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "auth-sub");
-
-    publish(broker, {"-u", "user", "-P", "secret", "--will-topic", "w", "--will-payload", "bye", "-t", "t", "-m",
-                     "authenticated"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "authenticated\n");
+    const Args argv = sub(broker, {"-u", "user", "-P", "secret", "-i", "auth-sub", "-t", "t", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "auth-sub", argv, [&] {
+        publish(broker, {"-u", "user", "-P", "secret", "--will-topic", "w", "--will-payload", "bye", "-t", "t", "-m",
+                         "authenticated"});
+    });
+    check_ended(r, 0, "authenticated\n");
 }

@@ -56,29 +56,30 @@ void stream_across_restart(const std::string& qos, const Args& pub_extra)
     test::Broker broker(persistent(dir));
     TempDir io;
     const std::string input = io.write("lines", numbered_lines(1, 40000));
-    test::Child subscriber(sub(broker, {"-i", "counter-" + qos, "-c", "-q", qos, "-t", "l", "-W", "90"}));
-    require_subscribed(broker, "counter-" + qos);
-    Args args{"-q", qos, "-t", "l", "-l"};
-    args.insert(args.end(), pub_extra.begin(), pub_extra.end());
-    test::Child publisher(with_stdin_from(input, pub(broker, args)));
+    const std::string id = "counter-" + qos;
+    const auto then = [&](test::Child& subscriber) {
+        Args args{"-q", qos, "-t", "l", "-l"};
+        args.insert(args.end(), pub_extra.begin(), pub_extra.end());
+        test::Child publisher(with_stdin_from(input, pub(broker, args)));
 
-    REQUIRE(subscriber.wait_for_output(numbered_lines(1, 1000).size(), 20s));
-    broker.restart();
-    CHECK_MESSAGE(subscriber.out_so_far().find("\n40000\n") == std::string::npos, "the stream was over before the restart");
+        REQUIRE(subscriber.wait_for_output(numbered_lines(1, 1000).size(), 20s));
+        broker.restart();
+        CHECK_MESSAGE(subscriber.out_so_far().find("\n40000\n") == std::string::npos, "the stream was over before the restart");
 
-    const test::Result p = publisher.wait(60s);
-    INFO("mqtt-pub stderr: " << p.err);
-    CHECK_FALSE(p.timed_out);
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
+        const test::Result p = publisher.wait(60s);
+        INFO("mqtt-pub stderr: " << p.err);
+        CHECK_FALSE(p.timed_out);
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
 
-    const std::string last = "\n40000\n";
-    for (auto until = Clock::now() + 30s; Clock::now() < until;) {
-        if (subscriber.out_so_far().find(last) != std::string::npos) break;
-        subscriber.wait_for_output(subscriber.out_so_far().size() + 1, 1s);
-    }
-    subscriber.signal(SIGINT);
-    const test::Result s = subscriber.wait(10s);
+        const std::string last = "\n40000\n";
+        for (auto until = Clock::now() + 30s; Clock::now() < until;) {
+            if (subscriber.out_so_far().find(last) != std::string::npos) break;
+            subscriber.wait_for_output(subscriber.out_so_far().size() + 1, 1s);
+        }
+        subscriber.signal(SIGINT);
+    };
+    const test::Result s = run_subscriber(broker, id, sub(broker, {"-i", id, "-c", "-q", qos, "-t", "l", "-W", "90"}), then);
     INFO("mqtt-sub stderr: " << s.err);
     CHECK(s.status == 0);
     require_every_line_in_order(s.out, 40000);
@@ -133,54 +134,39 @@ TEST_CASE("reconnect: a broker that stays away ends mqtt-pub and mqtt-sub with 7
     test::Broker broker;
     TempDir dir;
     Fifo fifo(dir);
-    test::Child subscriber(sub(broker, {"-i", "gone", "-t", "l", "-v", "--reconnect-timeout", "2"}));
-    require_subscribed(broker, "gone");
-    test::Child publisher(
-        with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "l", "-l", "--reconnect-timeout", "2"})));
-    fifo.write("before\n");
-    REQUIRE(subscriber.wait_for_output(9, 10s));
+    const auto then = [&](test::Child& subscriber) {
+        test::Child publisher(
+            with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "l", "-l", "--reconnect-timeout", "2"})));
+        fifo.write("before\n");
+        REQUIRE(subscriber.wait_for_output(9, 10s));
 
-    broker.stop();
-    const auto start = Clock::now();
-    const test::Result p = publisher.wait(15s);
-    CHECK_FALSE(p.timed_out);
-    CHECK(p.status == 7);
-    CHECK(p.err == "Error: The connection was lost. No new connection within 2 seconds (Connection refused).\n"
-                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
-    CHECK(seconds_since(start) >= 1.5);
-
-    const test::Result s = subscriber.wait(15s);
-    CHECK_FALSE(s.timed_out);
-    CHECK(s.status == 7);
-    CHECK(s.out == "l before\n");
-    CHECK(s.err == "Error: The connection was lost. No new connection within 2 seconds (Connection refused).\n");
+        broker.stop();
+        const auto start = Clock::now();
+        const test::Result p = publisher.wait(15s);
+        check_ended(p, 7, "",
+                    "Error: The connection was lost. No new connection within 2 seconds (Connection refused).\n"
+                    "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+        CHECK(seconds_since(start) >= 1.5);
+    };
+    const test::Result s =
+        run_subscriber(broker, "gone", sub(broker, {"-i", "gone", "-t", "l", "-v", "--reconnect-timeout", "2"}), then, 15s);
+    check_ended(s, 7, "l before\n", "Error: The connection was lost. No new connection within 2 seconds (Connection refused).\n");
 }
 
 TEST_CASE("reconnect: mqtt-sub resubscribes after a broker restart")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "again", "-t", "r", "-C", "2", "-W", "60"}));
-    require_subscribed(broker, "again");
-    publish(broker, {"-t", "r", "-m", "one"});
-    REQUIRE(subscriber.wait_for_output(4, 10s));
-    broker.restart();  // no persistence: only resubscribing brings the next message
-    require_subscribed(broker, "again");
-    publish(broker, {"-t", "r", "-m", "two"});
-    const test::Result s = subscriber.wait(20s);
-    CHECK(s.status == 0);
-    CHECK(s.out == "one\ntwo\n");
-    CHECK(s.err == "");
+    const test::Result s = run_subscriber(broker, "again", sub(broker, {"-i", "again", "-t", "r", "-C", "2", "-W", "60"}),
+                                          restart_between(broker, "again"), 20s);
+    check_ended(s, 0, "one\ntwo\n");
 }
 
 TEST_CASE("reconnect: --reconnect-timeout 0 ends at the first loss, as before")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "once", "-t", "r", "--reconnect-timeout", "0"}));
-    require_subscribed(broker, "once");
-    broker.stop();
-    const test::Result s = subscriber.wait(10s);
-    CHECK(s.status == 7);
-    CHECK(s.err == "Error: The connection was lost.\n");
+    const test::Result s = run_subscriber(broker, "once", sub(broker, {"-i", "once", "-t", "r", "--reconnect-timeout", "0"}),
+                                          [&] { broker.stop(); });
+    check_ended(s, 7, "", "Error: The connection was lost.\n");
 }
 
 TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropped; the status is 7")
@@ -245,12 +231,7 @@ TEST_CASE("reconnect: SIGINT and -W still end the tools while they wait to conne
     CHECK(s.out == "r one\n");
     CHECK(s.err == "");
 
-    publisher.signal(SIGTERM);
-    const test::Result p = publisher.wait(5s);
-    CHECK_FALSE(p.timed_out);
-    CHECK(p.status == 11);
-    CHECK(p.err == "Error: Interrupted by SIGTERM before the job was done.\n"
-                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    check_interrupted(publisher, SIGTERM, "SIGTERM");
 
     const test::Result w = timed.wait(10s);
     CHECK_FALSE(w.timed_out);

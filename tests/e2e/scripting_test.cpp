@@ -55,40 +55,33 @@ TEST_CASE("scripting: --ready-file that cannot be created ends with 1")
 TEST_CASE("scripting: --grep -C 1 waits for the matching payload")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "grep", "-t", "dev/+/status", "-v", "--grep", "^online", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "grep");
-    publish(broker, {"-t", "dev/1/status", "-m", "booting"});
-    publish(broker, {"-t", "dev/1/status", "-m", "still offline"});
-    publish(broker, {"-t", "dev/1/status", "-m", "online since 12:00"});
-    publish(broker, {"-t", "dev/1/status", "-m", "online again"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "dev/1/status online since 12:00\n");
+    const Args argv = sub(broker, {"-i", "grep", "-t", "dev/+/status", "-v", "--grep", "^online", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "grep", argv, [&] {
+        publish(broker, {"-t", "dev/1/status", "-m", "booting"});
+        publish(broker, {"-t", "dev/1/status", "-m", "still offline"});
+        publish(broker, {"-t", "dev/1/status", "-m", "online since 12:00"});
+        publish(broker, {"-t", "dev/1/status", "-m", "online again"});
+    });
+    check_ended(r, 0, "dev/1/status online since 12:00\n");
 }
 
 TEST_CASE("scripting: --grep without a match ends with the -W status")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "nomatch", "-t", "t", "--grep", "never", "-C", "1", "-W", "1"}));
-    require_subscribed(broker, "nomatch");
-    publish(broker, {"-t", "t", "-m", "something else"});
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 27);
-    CHECK(r.out == "");
-    CHECK(r.err == "Timed out\n");
+    const Args argv = sub(broker, {"-i", "nomatch", "-t", "t", "--grep", "never", "-C", "1", "-W", "1"});
+    const test::Result r = run_subscriber(broker, "nomatch", argv, [&] { publish(broker, {"-t", "t", "-m", "something else"}); });
+    check_ended(r, 27, "", "Timed out\n");
 }
 
 TEST_CASE("scripting: --grep-topic keeps matching topics only")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "gt", "-t", "#", "-v", "--grep-topic", "/alarm$", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "gt");
-    publish(broker, {"-t", "site/temp", "-m", "20"});
-    publish(broker, {"-t", "site/alarm", "-m", "fire"});
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "site/alarm fire\n");
+    const Args argv = sub(broker, {"-i", "gt", "-t", "#", "-v", "--grep-topic", "/alarm$", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "gt", argv, [&] {
+        publish(broker, {"-t", "site/temp", "-m", "20"});
+        publish(broker, {"-t", "site/alarm", "-m", "fire"});
+    });
+    check_ended(r, 0, "site/alarm fire\n");
 }
 
 TEST_CASE("scripting: an invalid --grep is a usage error")
@@ -115,15 +108,14 @@ TEST_CASE("scripting: --idle-timeout ends a retained snapshot with 0")
 TEST_CASE("scripting: --idle-timeout restarts with every message")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "idle", "-t", "i", "--idle-timeout", "1.5", "-W", "20"}));
-    require_subscribed(broker, "idle");
+    const Args argv = sub(broker, {"-i", "idle", "-t", "i", "--idle-timeout", "1.5", "-W", "20"});
     const auto start = Clock::now();
-    for (int i = 0; i < 3; ++i) {
-        publish(broker, {"-t", "i", "-m", std::to_string(i)});
-        std::this_thread::sleep_for(500ms);  // pacing the messages, shorter than the idle time
-    }
-    const test::Result r = subscriber.wait(20s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "0\n1\n2\n");
+    const test::Result r = run_subscriber(broker, "idle", argv, [&] {
+        for (int i = 0; i < 3; ++i) {
+            publish(broker, {"-t", "i", "-m", std::to_string(i)});
+            std::this_thread::sleep_for(500ms);  // pacing the messages, shorter than the idle time
+        }
+    }, 20s);
+    check_ended(r, 0, "0\n1\n2\n");
     CHECK(seconds_since(start) >= 2.5);  // 1 s of messages, then 1.5 s of silence
 }

@@ -36,19 +36,6 @@ TEST_CASE("signals: SIGHUP makes mqtt-sub write what it received into a file and
 TEST_CASE("signals: SIGHUP ends mqtt-pub -l with 11 and its account")
 {
     test::Broker broker;
-    TempDir dir;
-    Fifo fifo(dir);
-    test::Child subscriber(sub(broker, {"-i", "pub-hup", "-t", "l", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "pub-hup");
-    test::Child publisher(with_stdin_from(fifo.path(), pub(broker, {"-i", "hup-pub", "-q", "1", "-t", "l", "-l"})));
-    fifo.write("sent\n");
-    REQUIRE(subscriber.wait(10s).out == "sent\n");
-    REQUIRE(broker.wait_for_log("Sending PUBACK to hup-pub "));
-
-    publisher.signal(SIGHUP);
-    const test::Result p = publisher.wait(5s);
-    CHECK_FALSE(p.timed_out);
-    CHECK(p.status == 11);
-    CHECK(p.err == "Error: Interrupted by SIGHUP before the job was done.\n"
-                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    check_signal_ends_waiting_publisher(broker, {"-i", "hup-pub", "-q", "1", "-t", "l", "-l"}, "Sending PUBACK to hup-pub ", SIGHUP,
+                                        "SIGHUP");
 }

@@ -37,18 +37,16 @@ std::size_t count_of(const std::string& haystack, const std::string& needle)
 void repeat_delay_spaces_messages(const std::string& qos)
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "paced", "-t", "paced", "-C", "3", "-W", "10"}));
-    require_subscribed(broker, "paced");
-
-    const auto start = Clock::now();
-    const test::Result p = test::run(pub(broker, {"-q", qos, "-t", "paced", "-m", "tick", "--repeat", "3", "--repeat-delay", "0.2"}));
-    const double took = seconds_since(start);
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "tick\ntick\ntick\n");
+    const Args argv = sub(broker, {"-i", "paced", "-t", "paced", "-C", "3", "-W", "10"});
+    double took = 0;
+    const test::Result r = run_subscriber(broker, "paced", argv, [&] {
+        const auto start = Clock::now();
+        const test::Result p = test::run(pub(broker, {"-q", qos, "-t", "paced", "-m", "tick", "--repeat", "3", "--repeat-delay", "0.2"}));
+        took = seconds_since(start);
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+    });
+    check_ended(r, 0, "tick\ntick\ntick\n");
     // Two delays of 0.2 s between three messages (a lower bound only).
     CHECK_MESSAGE(took >= 0.38, "mqtt-pub took " << took << " s");
 }
@@ -83,30 +81,23 @@ TEST_CASE("stream: -l sends 100000 lines at QoS 1, all received in order")
 TEST_CASE("stream: -l keeps CR, sends empty lines as empty messages and a last line without newline")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "edges", "-t", "t", "-v", "-C", "6", "-W", "10"}));
-    require_subscribed(broker, "edges");
-
-    publish(broker, {"-q", "1", "-t", "t", "-l"}, "first\n\nwindows\r\n\n  spaced  \nno newline at the end");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "t first\nt (null)\nt windows\r\nt (null)\nt   spaced  \nt no newline at the end\n");
-    CHECK(r.err == "");
+    const Args argv = sub(broker, {"-i", "edges", "-t", "t", "-v", "-C", "6", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "edges", argv, [&] {
+        publish(broker, {"-q", "1", "-t", "t", "-l"}, "first\n\nwindows\r\n\n  spaced  \nno newline at the end");
+    });
+    check_ended(r, 0, "t first\nt (null)\nt windows\r\nt (null)\nt   spaced  \nt no newline at the end\n");
 }
 
 TEST_CASE("stream: -l with empty stdin sends nothing and ends with 0")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "nothing", "-t", "t", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "nothing");
-
-    publish(broker, {"-t", "t", "-l"}, "");
-    // Had the empty input produced a message, -C 1 would have printed it instead.
-    publish(broker, {"-t", "t", "-m", "marker"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "t marker\n");
+    const Args argv = sub(broker, {"-i", "nothing", "-t", "t", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "nothing", argv, [&] {
+        publish(broker, {"-t", "t", "-l"}, "");
+        // Had the empty input produced a message, -C 1 would have printed it instead.
+        publish(broker, {"-t", "t", "-m", "marker"});
+    });
+    check_ended(r, 0, "t marker\n");
 }
 
 TEST_CASE("stream: -l publishes each line as soon as it is read")
@@ -198,14 +189,9 @@ TEST_CASE("stream: -f of an empty file sends an empty message")
     const std::string file = dir.write("empty", "");
 
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "emptyfile", "-t", "t", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "emptyfile");
-
-    publish(broker, {"-t", "t", "-f", file});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "t (null)\n");
+    const Args argv = sub(broker, {"-i", "emptyfile", "-t", "t", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "emptyfile", argv, [&] { publish(broker, {"-t", "t", "-f", file}); });
+    check_ended(r, 0, "t (null)\n");
 }
 
 TEST_CASE("stream: -f of a missing file ends with 1")
@@ -243,14 +229,11 @@ TEST_CASE("stream: -s with empty stdin ends with 1")
 TEST_CASE("stream: --repeat 5 sends the message 5 times over one connection")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"-i", "repeat", "-t", "r", "-v", "-C", "5", "-W", "10"}));
-    require_subscribed(broker, "repeat");
-
-    publish(broker, {"-i", "repeater", "-q", "1", "-t", "r", "-m", "again", "--repeat", "5"});
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "r again\nr again\nr again\nr again\nr again\n");
+    const Args argv = sub(broker, {"-i", "repeat", "-t", "r", "-v", "-C", "5", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "repeat", argv, [&] {
+        publish(broker, {"-i", "repeater", "-q", "1", "-t", "r", "-m", "again", "--repeat", "5"});
+    });
+    check_ended(r, 0, "r again\nr again\nr again\nr again\nr again\n");
     const std::string log = broker.log();
     CHECK(count_of(log, "Received PUBLISH from repeater ") == 5);
     CHECK(count_of(log, " as repeater (") == 1);

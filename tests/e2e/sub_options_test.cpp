@@ -12,15 +12,13 @@ TEST_CASE("sub options: --unix connects through the broker's unix socket")
     const std::string socket = dir.path() + "/broker.sock";
     test::Broker broker(with_extra("listener 0 " + socket + "\n"));
 
-    test::Child subscriber(command("mqtt-sub", {"--unix", socket, "-i", "unix-sub", "-t", "u", "-v", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "unix-sub");
-    const test::Result published = test::run(command("mqtt-pub", {"--unix", socket, "-t", "u", "-m", "through the socket"}));
-    CHECK(published.status == 0);
-    CHECK(published.err == "");
-
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "u through the socket\n");
+    const Args argv = command("mqtt-sub", {"--unix", socket, "-i", "unix-sub", "-t", "u", "-v", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "unix-sub", argv, [&] {
+        const test::Result published = test::run(command("mqtt-pub", {"--unix", socket, "-t", "u", "-m", "through the socket"}));
+        CHECK(published.status == 0);
+        CHECK(published.err == "");
+    });
+    check_ended(r, 0, "u through the socket\n");
 }
 
 TEST_CASE("sub options: a later -p after --unix connects over TCP again")
@@ -97,10 +95,7 @@ TEST_CASE("sub options: --remove-retained with -C clears the retained messages a
 TEST_CASE("sub options: --nodelay round trip")
 {
     test::Broker broker;
-    test::Child subscriber(sub(broker, {"--nodelay", "-i", "nd", "-t", "n", "-C", "1", "-W", "10"}));
-    require_subscribed(broker, "nd");
-    publish(broker, {"--nodelay", "-t", "n", "-m", "fast"});
-    const test::Result r = subscriber.wait(10s);
-    CHECK(r.status == 0);
-    CHECK(r.out == "fast\n");
+    const Args argv = sub(broker, {"--nodelay", "-i", "nd", "-t", "n", "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "nd", argv, [&] { publish(broker, {"--nodelay", "-t", "n", "-m", "fast"}); });
+    check_ended(r, 0, "fast\n");
 }

@@ -153,16 +153,13 @@ void check_round_trip(const test::Broker& broker, const Args& connect, const std
     for (const char* qos : {"0", "1", "2"}) {
         CAPTURE(qos);
         const std::string sub_id = id + qos;
-        test::Child subscriber(tool_at(tmp.path(), "mqtt-sub", connect, {"-i", sub_id, "-q", qos, "-t", "ws/t", "-v", "-C", "2", "-W", "20"}));
-        require_subscribed(broker, sub_id);
-        const test::Result p = test::run(tool_at(tmp.path(), "mqtt-pub", connect, {"-q", qos, "-t", "ws/t", "-l"}), "first\nsecond\n");
-        CHECK(p.status == 0);
-        CHECK(p.err == "");
-        const test::Result s = subscriber.wait(20s);
-        CHECK_FALSE(s.timed_out);
-        CHECK(s.status == 0);
-        CHECK(s.err == "");
-        CHECK(s.out == "ws/t first\nws/t second\n");
+        const Args subscriber = tool_at(tmp.path(), "mqtt-sub", connect, {"-i", sub_id, "-q", qos, "-t", "ws/t", "-v", "-C", "2", "-W", "20"});
+        const auto then = [&] {
+            const test::Result p = test::run(tool_at(tmp.path(), "mqtt-pub", connect, {"-q", qos, "-t", "ws/t", "-l"}), "first\nsecond\n");
+            CHECK(p.status == 0);
+            CHECK(p.err == "");
+        };
+        check_ended(run_subscriber(broker, sub_id, subscriber, then, 20s), 0, "ws/t first\nws/t second\n");
         CHECK(is_empty_dir(tmp.path()));
         // Each left with a DISCONNECT, which the bridge forwarded before closing.
         CHECK(broker.wait_for_log("Received DISCONNECT from " + sub_id + "\n", 5s));
@@ -184,16 +181,15 @@ TEST_CASE("websockets: -L ws:// URLs, and a 10 MiB payload each way")
     const std::string payload = binary_payload(10 * 1024 * 1024);
     const std::string file = dir.write("big", payload);
     const std::string url = "ws://127.0.0.1:" + broker.ws_port_str() + "/big/one";
-    test::Child subscriber(command("mqtt-sub", {"-L", url, "-i", "big-sub", "-q", "1", "-C", "1", "-N", "-W", "60"}));
-    require_subscribed(broker, "big-sub");
-    const test::Result p = test::run(command("mqtt-pub", {"-L", url, "-q", "1", "-f", file}), {}, 60s);
-    CHECK(p.status == 0);
-    CHECK(p.err == "");
-    const test::Result s = subscriber.wait(60s);
-    CHECK_FALSE(s.timed_out);
-    CHECK(s.status == 0);
+    const auto then = [&] {
+        const test::Result p = test::run(command("mqtt-pub", {"-L", url, "-q", "1", "-f", file}), {}, 60s);
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+    };
+    const test::Result s = run_subscriber(
+        broker, "big-sub", command("mqtt-sub", {"-L", url, "-i", "big-sub", "-q", "1", "-C", "1", "-N", "-W", "60"}), then, 60s);
     CHECK(s.out.size() == payload.size());
-    CHECK(s.out == payload);
+    check_ended(s, 0, payload);
 }
 
 TEST_CASE("websockets: mqtt-rr over ws at QoS 0, 1 and 2")
@@ -278,13 +274,8 @@ TEST_CASE("websockets: a lost broker with --reconnect-timeout 0 ends the job wit
 {
     test::Broker broker(with_websockets());
     TempDir tmp;
-    test::Child subscriber(with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "--reconnect-timeout", "0", "-t", "r", "-W", "30"})));
-    require_subscribed(broker, "restart-sub");
-    broker.stop();
-    const test::Result r = subscriber.wait(20s);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 7);
-    CHECK(r.err == "Error: The connection was lost.\n");
+    const Args argv = with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "--reconnect-timeout", "0", "-t", "r", "-W", "30"}));
+    check_ended(run_subscriber(broker, "restart-sub", argv, [&] { broker.stop(); }, 20s), 7, "", "Error: The connection was lost.\n");
     CHECK(is_empty_dir(tmp.path()));
 }
 
@@ -292,12 +283,8 @@ TEST_CASE("websockets: Ctrl-C ends mqtt-sub as over TCP (status 0), with a DISCO
 {
     test::Broker broker(with_websockets());
     TempDir tmp;
-    test::Child subscriber(with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "int-sub", "-t", "r", "-W", "30"})));
-    require_subscribed(broker, "int-sub");
-    subscriber.signal(SIGINT);
-    const test::Result r = subscriber.wait(20s);
-    CHECK(r.status == 0);
-    CHECK(r.err == "");
+    const Args argv = with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "int-sub", "-t", "r", "-W", "30"}));
+    check_ended(run_subscriber(broker, "int-sub", argv, [](test::Child& subscriber) { subscriber.signal(SIGINT); }, 20s), 0, "");
     CHECK(is_empty_dir(tmp.path()));
     CHECK(broker.wait_for_log("Received DISCONNECT from int-sub"));
 }
@@ -437,18 +424,7 @@ TEST_CASE("websockets: mqtt-sub over ws reconnects and resubscribes after a brok
 {
     test::Broker broker(with_websockets());
     TempDir tmp;
-    test::Child subscriber(
-        with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "ws-again", "-t", "r", "-C", "2", "-W", "60"})));
-    require_subscribed(broker, "ws-again");
-    publish(broker, {"-t", "r", "-m", "one"});
-    REQUIRE(subscriber.wait_for_output(4, 10s));
-    broker.restart();  // no persistence: only resubscribing brings the next message
-    require_subscribed(broker, "ws-again");
-    publish(broker, {"-t", "r", "-m", "two"});
-    const test::Result s = subscriber.wait(30s);
-    CHECK_FALSE(s.timed_out);
-    CHECK(s.status == 0);
-    CHECK(s.out == "one\ntwo\n");
-    CHECK(s.err == "");
+    const Args argv = with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "ws-again", "-t", "r", "-C", "2", "-W", "60"}));
+    check_ended(run_subscriber(broker, "ws-again", argv, restart_between(broker, "ws-again"), 30s), 0, "one\ntwo\n");
     CHECK(is_empty_dir(tmp.path()));
 }
