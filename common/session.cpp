@@ -357,6 +357,10 @@ void Session::send_disconnect()
     m_disconnect_due = false;
     if (m_disconnect_sent || !m_connected) return;
     m_disconnect_sent = true;
+    // Uncorked first: libmosquitto closes the socket right after writing DISCONNECT, and a
+    // close with unread bytes (an UNSUBACK, say) resets the connection, discarding whatever
+    // the cork still held (the DISCONNECT, the last QoS 0 messages).
+    set_cork(false);
     // Outside a callback this writes DISCONNECT at once; the socket then closes and
     // on_disconnect ends the loop.
     mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, m_disconnect_properties.get());

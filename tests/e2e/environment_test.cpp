@@ -36,7 +36,7 @@ TEST_CASE("environment: each source overrides the ones below it, down to the def
     CHECK(r.out == "from/argv 1\nfrom/env 1\nfrom/profile 1\nfrom/file 1\ndefaults 0\n");
 }
 
-TEST_CASE("environment: MQTT_HOST, MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD; -P overrides")
+TEST_CASE("environment: MQTT_HOST, MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD, -P overrides")
 {
     test::Broker broker(with_account("ci", "s3cret"));
     TempDir config;
@@ -61,7 +61,7 @@ TEST_CASE("environment: MQTT_HOST, MQTT_PORT, MQTT_USERNAME and MQTT_PASSWORD; -
     check_ended(r, 0, "from env\n-P wins\n");
 }
 
-TEST_CASE("environment: MQTT_PROFILE picks the profile; flags take 1 or 0")
+TEST_CASE("environment: MQTT_PROFILE picks the profile, flags take 1 or 0")
 {
     test::Broker broker;
     TempDir config;

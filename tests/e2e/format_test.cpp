@@ -72,7 +72,7 @@ TEST_CASE("format: the README's first example, -F 'Received message: %p on topic
     CHECK(r.err == "");
 }
 
-TEST_CASE("format: message fields of a retained QoS 1 message; -F wins over -v")
+TEST_CASE("format: message fields of a retained QoS 1 message, -F wins over -v")
 {
     test::Broker broker;
     publish(broker, {"-t", "f/retained", "-m", "hello", "-q", "1", "-r"});
@@ -122,7 +122,7 @@ TEST_CASE("format: %I, %U, @ sequences and the %j timestamp use one local time p
     CHECK(m[1] == expected);
 }
 
-TEST_CASE("format: %j with mosquitto 2.1's shape, a binary payload still valid JSON; --pretty")
+TEST_CASE("format: %j with mosquitto 2.1's shape, a binary payload still valid JSON, --pretty")
 {
     test::Broker broker;
     TempDir dir;
@@ -144,7 +144,7 @@ TEST_CASE("format: %j with mosquitto 2.1's shape, a binary payload still valid J
     CHECK_MESSAGE(std::regex_match(p.out, pretty), p.out);
 }
 
-TEST_CASE("format: %J embeds a JSON payload; one that is not JSON gives an error line and an empty line")
+TEST_CASE("format: %J embeds a JSON payload, one that is not JSON gives an error line and an empty line")
 {
     test::Broker broker;
     const test::Result r = sub_then_pub(
@@ -167,7 +167,7 @@ TEST_CASE("format: %J embeds a JSON payload; one that is not JSON gives an error
     CHECK(q.err == "");
 }
 
-TEST_CASE("format: %f and %d; a payload of the wrong size is skipped with one error line")
+TEST_CASE("format: %f and %d, a payload of the wrong size is skipped with one error line")
 {
     test::Broker broker;
     TempDir dir;
@@ -214,7 +214,7 @@ TEST_CASE("format: MQTT 5 properties of a message, in %C %D %E %F %P %R and %j")
     CHECK_MESSAGE(std::regex_match(r.out, shape), r.out);
 }
 
-TEST_CASE("format: a bad -F is a usage error; mqtt-pub has no -F or --pretty")
+TEST_CASE("format: a bad -F is a usage error, mqtt-pub has no -F or --pretty")
 {
     const struct {
         const char* tool;

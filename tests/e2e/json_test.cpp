@@ -224,7 +224,7 @@ TEST_CASE("json: --on-error skip sends the good records, warns per bad one and e
     check_ended(r, 0, "a one\nfallback two\n");
 }
 
-TEST_CASE("json: mqtt-pub --json -f reads the records from a file; -t, -q and -r fill in what they leave out")
+TEST_CASE("json: mqtt-pub --json -f reads the records from a file, -t, -q and -r fill in what they leave out")
 {
     test::Broker broker;
     TempDir dir;
@@ -363,7 +363,7 @@ TEST_CASE("json: option errors")
     CHECK(error_of("mqtt-pub", {"-0"}) == "Error: Both topic and message must be supplied.");
 }
 
-TEST_CASE("json: --stats prints one JSON object on stderr; --stamp gives mqtt-sub latencies")
+TEST_CASE("json: --stats prints one JSON object on stderr, --stamp gives mqtt-sub latencies")
 {
     test::Broker broker;
     test::Child subscriber(sub(broker, {"-i", "stats", "-V", "5", "-q", "1", "-t", "st", "-C", "50", "--stats", "-W", "20"}));

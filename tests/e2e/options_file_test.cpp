@@ -13,7 +13,7 @@ Args with_config_home(const std::string& folder, const Args& argv)
 
 }  // namespace
 
-TEST_CASE("options file: the default file gives host, port and topic; argv adds the rest")
+TEST_CASE("options file: the default file gives host, port and topic, argv adds the rest")
 {
     test::Broker broker;
     TempDir config;
@@ -30,7 +30,7 @@ TEST_CASE("options file: the default file gives host, port and topic; argv adds 
     check_ended(r, 0, "from/config configured\n");
 }
 
-TEST_CASE("options file: -o names the file; a bad line says where it is")
+TEST_CASE("options file: -o names the file, a bad line says where it is")
 {
     test::Broker broker;
     TempDir dir;

@@ -6,7 +6,7 @@
 
 using namespace e2e;
 
-TEST_CASE("probe: MQTT 3.1.1 prints the CONNACK, disconnects cleanly, exits 0; no topic needed")
+TEST_CASE("probe: MQTT 3.1.1 prints the CONNACK, disconnects cleanly, exits 0, no topic needed")
 {
     test::Broker broker;
     const test::Result r = test::run(pub(broker, {"--probe", "-i", "prober"}));

@@ -80,7 +80,7 @@ TEST_CASE("pub_sub: MQTT 3.1 round trip with -V mqttv31")
     CHECK(broker.log().find(" as pub31 (p1,") != std::string::npos);
 }
 
-TEST_CASE("pub_sub: without -v only the payload is printed; several -t filters")
+TEST_CASE("pub_sub: without -v only the payload is printed, several -t filters")
 {
     test::Broker broker;
     const Args argv = sub(broker, {"-i", "multi", "-t", "a/+", "-t", "b", "-C", "3", "-W", "10"});

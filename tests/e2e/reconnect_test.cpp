@@ -169,7 +169,7 @@ TEST_CASE("reconnect: --reconnect-timeout 0 ends at the first loss, as before")
     check_ended(s, 7, "", "Error: The connection was lost.\n");
 }
 
-TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropped; the status is 7")
+TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropped, the status is 7")
 {
     // The first connection reads nothing until the socket is full, then closes: what
     // libmosquitto still held for it is gone. The second one takes the rest.

@@ -32,7 +32,7 @@ Args fake_sub(const test::FakeBroker& broker, const Args& args)
 
 }  // namespace
 
-TEST_CASE("refusals: every subscription refused ends with 9 and upstream's line; no ready file")
+TEST_CASE("refusals: every subscription refused ends with 9 and upstream's line, no ready file")
 {
     test::FakeBroker broker(refusing({0x80}));
     TempDir dir;

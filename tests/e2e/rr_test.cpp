@@ -259,7 +259,7 @@ TEST_CASE("rr: every run sends new correlation data")
     CHECK(requests[0].correlation != requests[1].correlation);
 }
 
-TEST_CASE("rr: without -e, MQTT 5 asks for the response on a topic of its own; -v prints it")
+TEST_CASE("rr: without -e, MQTT 5 asks for the response on a topic of its own, -v prints it")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
@@ -276,7 +276,7 @@ TEST_CASE("rr: without -e, MQTT 5 asks for the response on a topic of its own; -
     CHECK(r.out == topic + " re:who am i\n");
 }
 
-TEST_CASE("rr: responses without the request's correlation data are ignored; -d tells")
+TEST_CASE("rr: responses without the request's correlation data are ignored, -d tells")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::wrong_then_right);
@@ -415,7 +415,7 @@ TEST_CASE("rr: options of the other tools are unknown options")
     }
 }
 
-TEST_CASE("rr: --ready-file exists once subscribed; DISCONNECT is sent, so the will is not published")
+TEST_CASE("rr: --ready-file exists once subscribed, DISCONNECT is sent, so the will is not published")
 {
     test::Broker broker;
     test::Child watcher(sub(broker, {"-i", "watcher", "-t", "wills/+", "-v", "-C", "1", "-W", "10"}));
@@ -438,7 +438,7 @@ TEST_CASE("rr: --ready-file exists once subscribed; DISCONNECT is sent, so the w
     CHECK(w.out == "wills/marker marker\n");
 }
 
-TEST_CASE("rr: a refused response subscription ends with 9; no request, no ready file")
+TEST_CASE("rr: a refused response subscription ends with 9, no request, no ready file")
 {
     std::atomic<bool> published{false};
     test::FakeBroker broker([&published](test::FakeConnection& client) {
@@ -483,7 +483,7 @@ TEST_CASE("rr: SIGINT while waiting for the response ends with 11 after a DISCON
     CHECK(broker.wait_for_log("Client impatient disconnected.\n"));
 }
 
-TEST_CASE("rr: -D publish correlation-data replaces the random data; only a response with it is taken")
+TEST_CASE("rr: -D publish correlation-data replaces the random data, only a response with it is taken")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::random_then_right);
@@ -544,7 +544,7 @@ TEST_CASE("rr: -D properties that clash with the request or are never sent are u
           usage_error("mqtt-rr", "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected."));
 }
 
-TEST_CASE("rr: -o gives host, port and topic; the command line adds the request")
+TEST_CASE("rr: -o gives host, port and topic, the command line adds the request")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
@@ -585,7 +585,7 @@ TEST_CASE("rr: the default options file is mqtt-rr, else mosquitto_rr, in $XDG_C
     CHECK(own.err == "");
 }
 
-TEST_CASE("rr: a request and its response over TLS (--cafile); another CA ends with 12")
+TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends with 12")
 {
     Pki pki;
     test::Broker broker(pki.broker_config());

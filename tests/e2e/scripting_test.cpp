@@ -21,7 +21,7 @@ bool wait_for_file(const std::string& path, std::chrono::milliseconds timeout)
 
 }  // namespace
 
-TEST_CASE("scripting: --ready-file appears once subscribed; a publish right after is received")
+TEST_CASE("scripting: --ready-file appears once subscribed, a publish right after is received")
 {
     test::Broker broker;
     TempDir dir;

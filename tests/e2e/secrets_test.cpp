@@ -48,7 +48,7 @@ TEST_CASE("secrets: --pw-file logs in, and the password is not in the process li
     CHECK(subscriber.wait(10s).out == "in\n");
 }
 
-TEST_CASE("secrets: a wrong password from --pw-file is refused; no line shows it")
+TEST_CASE("secrets: a wrong password from --pw-file is refused, no line shows it")
 {
     test::Broker broker(k_alice);
     TempDir dir;

@@ -145,7 +145,7 @@ TEST_CASE("tls: a certificate from another CA is refused with status 12 and one 
     CHECK(quiet.err == "");
 }
 
-TEST_CASE("tls: a certificate for another name is refused; --insecure takes it and warns")
+TEST_CASE("tls: a certificate for another name is refused, --insecure takes it and warns")
 {
     Pki pki;
     test::Broker broker(with_tls(pki.listener("wrong")));
@@ -205,7 +205,7 @@ TEST_CASE("tls: a listener that requires a client certificate")
     round_trip(broker, over_tls(broker, "mqtt-sub", cert), "cert-sub", publisher);
 }
 
-TEST_CASE("tls: --cert and --key work with the system's CA store too; mqtts:// URLs")
+TEST_CASE("tls: --cert and --key work with the system's CA store too, mqtts:// URLs")
 {
     Pki pki;
     test::Broker broker(with_tls(pki.listener("server", "require_certificate true\n")));
@@ -261,7 +261,7 @@ TEST_CASE("tls: --tls-alpn offers the protocol")
     CHECK(server.wait_for("ALPN protocols advertised by the client: mqtt"));
 }
 
-TEST_CASE("tls: --tls-version sets the lowest version; --tls-keylog gets the TLS 1.2 secrets")
+TEST_CASE("tls: --tls-version sets the lowest version, --tls-keylog gets the TLS 1.2 secrets")
 {
     Pki pki;
     TlsServer old_server(pki, {"-tls1_2"});

@@ -214,7 +214,7 @@ TEST_CASE("websockets: mqtt-rr over ws at QoS 0, 1 and 2")
     }
 }
 
-TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request; HTTP refusals have status 15")
+TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request, HTTP refusals have status 15")
 {
     struct Case {
         std::string answer;
@@ -348,7 +348,7 @@ TEST_CASE("http proxy: mqtt, mqtts, ws and wss through an HTTP CONNECT proxy")
     CHECK(requests[23].rfind("CONNECT 127.0.0.1:" + broker.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
 }
 
-TEST_CASE("http proxy: credentials go as Basic; a refusal is status 15 with its own line")
+TEST_CASE("http proxy: credentials go as Basic, a refusal is status 15 with its own line")
 {
     test::Broker broker;
     test::HttpProxy refusing("407 Proxy Authentication Required");

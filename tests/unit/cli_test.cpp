@@ -48,7 +48,7 @@ TEST_CASE("a value is always the next argument, even when it starts with '-'")
     CHECK(parse(Tool::pub, {"-t", "--help", "-m", "--"}).topics.front() == "--help");
 }
 
-TEST_CASE("repeated scalars: the last one wins; sub -t, -T, -U accumulate")
+TEST_CASE("repeated scalars: the last one wins, sub -t, -T, -U accumulate")
 {
     const Options pub = parse(Tool::pub, {"-t", "a", "-m", "x", "-h", "one", "-h", "two", "-q", "2", "-q", "1", "-t", "b"});
     CHECK(pub.host == "two");
@@ -99,7 +99,7 @@ TEST_CASE("-x selects MQTT 5 and -c asks for a never-expiring session")
     CHECK(parse(Tool::sub, {"-t", "x", "-I", "pre-"}).client_id().rfind("pre-", 0) == 0);
 }
 
-TEST_CASE("--unix sets the socket path as host and port 0; later -h/-p override it")
+TEST_CASE("--unix sets the socket path as host and port 0, later -h/-p override it")
 {
     const Options o = parse(Tool::sub, {"-t", "x", "--unix", "/run/broker.sock"});
     CHECK(o.host == "/run/broker.sock");
@@ -195,7 +195,7 @@ TEST_CASE("usage errors carry upstream's first line")
     }
 }
 
-TEST_CASE("mqtt-sub -F is compiled while parsing; the last one wins; --pretty")
+TEST_CASE("mqtt-sub -F is compiled while parsing, the last one wins, --pretty")
 {
     const Options plain = parse(Tool::sub, {"-t", "a"});
     CHECK_FALSE(plain.format);
@@ -245,7 +245,7 @@ TEST_CASE("-D takes a command, a name and one value, or two for user-property, w
               .properties.will.size() == 1);
 }
 
-TEST_CASE("-D selects MQTT 5; a later -V changes it, which is an error with properties")
+TEST_CASE("-D selects MQTT 5, a later -V changes it, which is an error with properties")
 {
     CHECK(parse(Tool::sub, {"-t", "a", "-V", "311", "-D", "subscribe", "subscription-identifier", "3"}).protocol ==
           mqtt::k_mqtt5);
@@ -324,7 +324,7 @@ TEST_CASE("-D errors: upstream's lines, and properties a tool never sends")
     CHECK(unwrapped(Tool::sub).find("connect, subscribe, unsubscribe, disconnect or will") != std::string::npos);
 }
 
-TEST_CASE("mqtt-rr: MQTT 5 by default; -e, the request topic and message")
+TEST_CASE("mqtt-rr: MQTT 5 by default, -e, the request topic and message")
 {
     const Options o = parse(Tool::rr, {"-t", "service/time", "-e", "me/answer", "-m", "now?"});
     CHECK(o.protocol == mqtt::k_mqtt5);
@@ -437,7 +437,7 @@ TEST_CASE("mqtt-rr --help and --version")
     CHECK(version.text.rfind("mqtt-rr version ", 0) == 0);
 }
 
-TEST_CASE("mqtt-rr with -D: the user's correlation data replaces the random one; a response topic clashes")
+TEST_CASE("mqtt-rr with -D: the user's correlation data replaces the random one, a response topic clashes")
 {
     const Options o = parse(Tool::rr, {"-t", "q", "-m", "x", "-D", "publish", "correlation-data", "my-id", "-D",
                                        "publish", "content-type", "text/plain"});

@@ -47,7 +47,7 @@ TEST_CASE("completions: bash offers choices, files, directories and profiles aft
     CHECK(has_line(script, "complete -F _mqtt_sub mqtt-sub"));
 }
 
-TEST_CASE("completions: zsh escapes the description; fish quotes it")
+TEST_CASE("completions: zsh escapes the description, fish quotes it")
 {
     const std::string zsh = mqtt::completion_script(mqtt::Shell::zsh, mqtt::Tool::pub);
     CHECK(zsh.starts_with("#compdef mqtt-pub\n"));

@@ -34,7 +34,7 @@ TEST_CASE("base64: the test vectors of RFC 4648, both ways")
     }
 }
 
-TEST_CASE("base64: every byte value round-trips; wrapped text decodes")
+TEST_CASE("base64: every byte value round-trips, wrapped text decodes")
 {
     std::string all;
     for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
@@ -50,7 +50,7 @@ TEST_CASE("base64: what is not base64 is refused")
     }
 }
 
-TEST_CASE("hex: two lower-case digits per byte; either case and whitespace read back")
+TEST_CASE("hex: two lower-case digits per byte, either case and whitespace read back")
 {
     CHECK(hex("\x00\x7f\x80\xff"s) == "007f80ff");
     CHECK(mqtt::decode_hex("007F80ff") == "\x00\x7f\x80\xff"s);
@@ -60,7 +60,7 @@ TEST_CASE("hex: two lower-case digits per byte; either case and whitespace read 
     CHECK(!mqtt::decode_hex("0g"));
 }
 
-TEST_CASE("append_encoded and decode follow the encoding; none leaves bytes alone")
+TEST_CASE("append_encoded and decode follow the encoding, none leaves bytes alone")
 {
     std::string out;
     mqtt::append_encoded(out, "A\n", mqtt::Encoding::none);

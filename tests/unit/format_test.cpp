@@ -131,7 +131,7 @@ void check_all(const std::vector<Case>& cases, const mqtt::Message& message = sa
 
 }  // namespace
 
-TEST_CASE("default output: the payload and a newline; nothing for an empty payload")
+TEST_CASE("default output: the payload and a newline, nothing for an empty payload")
 {
     mqtt::Options o;
     CHECK(render_with(o, sample("22.5")).out == "22.5\n");
@@ -139,7 +139,7 @@ TEST_CASE("default output: the payload and a newline; nothing for an empty paylo
     CHECK(render_with(o, sample("\0\xff\n"s)).out == "\0\xff\n\n"s);
 }
 
-TEST_CASE("-v prints the topic first; an empty payload shows as (null)")
+TEST_CASE("-v prints the topic first, an empty payload shows as (null)")
 {
     mqtt::Options o;
     o.verbose = true;
@@ -589,7 +589,7 @@ TEST_CASE("-F is compiled into literal runs and conversions")
     CHECK(parts[4].literal == "\0"s);
 }
 
-TEST_CASE("--json: one compact lossless object per message; -0 ends it with NUL")
+TEST_CASE("--json: one compact lossless object per message, -0 ends it with NUL")
 {
     mqtt::Options options;
     options.json = true;
@@ -603,7 +603,7 @@ TEST_CASE("--json: one compact lossless object per message; -0 ends it with NUL"
               '\0');
 }
 
-TEST_CASE("-0 ends plain, -v and -F output with NUL; an empty payload is an empty record")
+TEST_CASE("-0 ends plain, -v and -F output with NUL, an empty payload is an empty record")
 {
     mqtt::Options options;
     options.null_records = true;

@@ -36,7 +36,7 @@ TEST_CASE("parse_json_record: what mqtt-sub --json prints")
     CHECK(r.tst_us == 1588798080123456LL);
 }
 
-TEST_CASE("parse_json_record: absent keys stay unset; payload_base64, null and 2.0's retain numbers")
+TEST_CASE("parse_json_record: absent keys stay unset, payload_base64, null and 2.0's retain numbers")
 {
     const auto r = record(R"({"payload_base64":"AP8=","extra":[1]})");
     CHECK(!r.topic);

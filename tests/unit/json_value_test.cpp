@@ -46,7 +46,7 @@ TEST_CASE("json_parse: strings decode every escape to UTF-8 bytes")
     CHECK(parsed("\"\xf0\x9f\x98\x80 raw\"").text == "\xf0\x9f\x98\x80 raw");
 }
 
-TEST_CASE("json_parse: numbers are kept as written; whole_number() checks the range")
+TEST_CASE("json_parse: numbers are kept as written, whole_number() checks the range")
 {
     CHECK(parsed("-1.5e+3").text == "-1.5e+3");
     CHECK(parsed("2").whole_number(2) == 2u);

@@ -90,7 +90,7 @@ TEST_CASE("options files: mosquitto's file is the fallback, ours wins when both 
     CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"}, home.xdg()).options.host == "our-host");
 }
 
-TEST_CASE("options files: -o replaces the default file; errors name the file and line")
+TEST_CASE("options files: -o replaces the default file, errors name the file and line")
 {
     ConfigHome home;
     home.write("mqtt-pub", "-h default\n");
@@ -118,7 +118,7 @@ TEST_CASE("options files: sub filters from the file and the command line add up"
     CHECK(o.verbose);
 }
 
-TEST_CASE("options files: -D takes its values from the rest of the line; the last keeps spaces")
+TEST_CASE("options files: -D takes its values from the rest of the line, the last keeps spaces")
 {
     ConfigHome home;
     home.write("mqtt-pub", "-D publish user-property origin the config file\n-D publish message-expiry-interval 60\n");
@@ -157,7 +157,7 @@ TEST_CASE("environment: flags take 1/true/yes/on or 0/false/no/off")
     for (const char* bad : {"", "2", "TRUE", "y"}) CHECK_FALSE(mqtt::parse_flag_value(bad));
 }
 
-TEST_CASE("environment: variables stand for long options; the command line overrides them")
+TEST_CASE("environment: variables stand for long options, the command line overrides them")
 {
     ConfigHome home;
     const auto env = with_variables(home, {{"MQTT_HOST", "envhost"},

@@ -30,7 +30,7 @@ TEST_CASE("probe: the JSON object of a CONNACK, with the TLS member")
           "\"tls\":null}");
 }
 
-TEST_CASE("probe: --probe needs no topic or message; mqtt-rr does not take it")
+TEST_CASE("probe: --probe needs no topic or message, mqtt-rr does not take it")
 {
     CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"--probe"}).options.probe);
     CHECK(mqtt::parse_command_line(mqtt::Tool::sub, {"--probe"}).options.probe);

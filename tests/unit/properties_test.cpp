@@ -96,7 +96,7 @@ TEST_CASE("the checks come in mosquitto's order")
     CHECK(bad({"auth", "receive-maximum", "abc"}) == "Error: receive-maximum property not allowed for auth in --property argument.");
 }
 
-TEST_CASE("command and property names are not case sensitive; messages repeat them as typed")
+TEST_CASE("command and property names are not case sensitive, messages repeat them as typed")
 {
     const auto p = good({"PUBLISH", "Content-Type", "text/plain"});
     CHECK(p.command == PropertyCommand::publish);
@@ -165,7 +165,7 @@ TEST_CASE("libmosquitto's own value rules apply")
     CHECK(good({"connect", "maximum-packet-size", "1"}).property.number == 1);
 }
 
-TEST_CASE("strings and binary data keep their bytes; the limit is 65535")
+TEST_CASE("strings and binary data keep their bytes, the limit is 65535")
 {
     const auto string = good({"publish", "content-type", "application/json; charset=utf-8"});
     CHECK(string.property.type == PropertyType::string);

@@ -87,7 +87,7 @@ TEST_CASE("a subscription identifier is a variable byte integer")
     CHECK(mosquitto_property_check_all(CMD_SUBSCRIBE, list.get()) == MOSQ_ERR_SUCCESS);
 }
 
-TEST_CASE("an empty list is no list; moving and releasing hand the list on")
+TEST_CASE("an empty list is no list, moving and releasing hand the list on")
 {
     mqtt::PropertyList empty;
     CHECK(empty.get() == nullptr);

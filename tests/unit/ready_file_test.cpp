@@ -44,7 +44,7 @@ TEST_CASE("ready file: a stale one goes at construction, the new one comes with 
     CHECK(std::filesystem::file_size(path) == 0);
 }
 
-TEST_CASE("ready file: none asked for, none made; an impossible path gives the error line")
+TEST_CASE("ready file: none asked for, none made, an impossible path gives the error line")
 {
     CHECK_FALSE(mqtt::ReadyFile("").create());
     const auto error = mqtt::ReadyFile("/nonexistent/dir/ready").create();

@@ -185,7 +185,7 @@ TEST_CASE("LineSource --json: on-error skip goes on and reports the count at the
     CHECK(d.error == "Error: 2 bad lines skipped (the first: line 1).");
 }
 
-TEST_CASE("LineSource --json: a topic is needed from the record or -t; properties need MQTT 5")
+TEST_CASE("LineSource --json: a topic is needed from the record or -t, properties need MQTT 5")
 {
     auto settings = json_settings();
     settings.default_topic = false;
@@ -197,7 +197,7 @@ TEST_CASE("LineSource --json: a topic is needed from the record or -t; propertie
     CHECK(!drain("{\"payload\":\"1\",\"properties\":{\"content-type\":\"a\"}}\n", settings).error);
 }
 
-TEST_CASE("LineSource -0: records end in NUL, newlines are payload; errors name records")
+TEST_CASE("LineSource -0: records end in NUL, newlines are payload, errors name records")
 {
     mqtt::RecordSettings settings;
     settings.delimiter = '\0';

@@ -109,7 +109,7 @@ TEST_CASE("which options turn TLS on, and the default port")
     }
 }
 
-TEST_CASE("TLS options are kept as given; --tls-version is not case sensitive")
+TEST_CASE("TLS options are kept as given, --tls-version is not case sensitive")
 {
     const Options o = parse(Tool::sub, {"--cafile", "ca.crt", "--capath", "dir", "--cert", "c.crt", "--key", "c.key",
                                         "--keyform", "PEM", "--insecure", "--tls-alpn", "mqtt", "--tls-version",

@@ -9,7 +9,7 @@ TEST_CASE("watch: start clears the screen, homes the cursor and names the broker
     CHECK(out == "before\x1b[2J\x1b[1;1HBroker: broker.example\n");
 }
 
-TEST_CASE("watch: each new topic gets the next line from line 2; a known topic keeps its line")
+TEST_CASE("watch: each new topic gets the next line from line 2, a known topic keeps its line")
 {
     mqtt::Watch watch;
     std::string out;

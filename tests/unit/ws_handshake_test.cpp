@@ -60,7 +60,7 @@ TEST_CASE("ws handshake: the upgrade request")
     CHECK(upgrade_request(v6, k_key).substr(0, 37) == "GET /mqtt HTTP/1.1\r\nHost: [::1]:443\r\n");
 }
 
-TEST_CASE("ws handshake: 101 with the right accept key upgrades; bytes after the headers are frame data")
+TEST_CASE("ws handshake: 101 with the right accept key upgrades, bytes after the headers are frame data")
 {
     const std::string good = answer("101 Switching Protocols", k_good_headers);
     for (std::size_t size = 0; size < good.size(); ++size) {
