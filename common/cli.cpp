@@ -793,26 +793,12 @@ struct Scan {
 /// The option table of one tool, with upstream's rules: exact names only, and the values
 /// of an option are always the arguments that follow it (-D takes three or four). CLI11
 /// only checks and splits the option names (help.cpp lays out --help): it cannot take
-/// "-D <command> <name> [<key>] <value>". Its names are split without building a CLI::App,
-/// whose add_option compares each new option with every earlier one (a third of a one-shot
-/// publish's start-up); check_option_table() does that once, in the unit tests.
+/// "-D <command> <name> [<key>] <value>". Names are looked up in the static tables, nothing
+/// built at start-up (a CLI::App's add_option compares each new option with every earlier
+/// one: a third of a one-shot publish); check_option_table() builds the App in the tests.
 class OptionTable {
 public:
-    explicit OptionTable(Tool tool)
-    {
-        for (const auto& group : groups_for(tool)) {
-            for (const auto& def : group.options) {
-                const auto [shorts, longs, positional] = CLI::detail::get_names(name_list(def));
-                if (!positional.empty()) throw std::logic_error("option table: bad name '" + positional + "'");
-                const std::string primary = shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
-                for (const auto& s : shorts) m_by_name.emplace("-" + s, Entry{&def, primary});
-                for (const auto& l : longs) {
-                    m_by_name.emplace("--" + l, Entry{&def, primary});
-                    m_long_names.emplace_back(&def, l);
-                }
-            }
-        }
-    }
+    explicit OptionTable(Tool tool) : m_groups(groups_for(tool)) {}
 
     /// Every option of `tokens` and its values, left to right, so that an unknown option or
     /// a missing value is reported before any value is judged. With `allow_help`, a --help
@@ -825,15 +811,15 @@ public:
                 result.help_at = i;
                 return result;
             }
-            auto found = m_by_name.find(tokens[i]);
-            if (found == m_by_name.end()) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
-            const OptionDef& def = *found->second.def;
+            const OptionDef* found = def(tokens[i]);
+            if (!found) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
+            const OptionDef& def = *found;
             const auto following = std::span<const std::string>(tokens).subspan(i + 1);
             std::size_t count = 0;
             if (def.count_values) {
                 count = def.count_values(following);
             } else if (def.value) {
-                if (following.empty()) throw UsageError(missing_value_text(def, found->second.primary));
+                if (following.empty()) throw UsageError(missing_value_text(def, primary_name(def)));
                 count = 1;
             }
             result.given.push_back({&def, following.first(count)});
@@ -843,14 +829,27 @@ public:
     }
 
     /// The option definition named `name` (e.g. "-o"), if the tool has it.
-    const OptionDef* def(const std::string& name) const
+    const OptionDef* def(std::string_view name) const
     {
-        auto found = m_by_name.find(name);
-        return found == m_by_name.end() ? nullptr : found->second.def;
+        for (const auto& group : m_groups) {
+            for (const auto& option : group.options) {
+                if (has_name(option, name)) return &option;
+            }
+        }
+        return nullptr;
     }
 
-    /// Every long name (without dashes) and its option, in the order --help lists them.
-    const std::vector<std::pair<const OptionDef*, std::string>>& long_names() const { return m_long_names; }
+    /// Calls `visit(def, name)` for every long name (without dashes), in --help's order.
+    template <typename Visit>
+    void for_each_long_name(Visit visit) const
+    {
+        for (const auto& group : m_groups) {
+            for (const auto& option : group.options) {
+                const auto names = CLI::detail::get_names(name_list(option));
+                for (const auto& name : std::get<1>(names)) visit(option, name);
+            }
+        }
+    }
 
     /// Applies scanned options to `options` in the order given.
     static void apply(const std::vector<Given>& given, Options& options)
@@ -865,12 +864,26 @@ public:
     }
 
 private:
-    struct Entry {
-        const OptionDef* def;
-        std::string primary;  ///< the name error messages use
-    };
-    std::map<std::string, Entry> m_by_name;
-    std::vector<std::pair<const OptionDef*, std::string>> m_long_names;
+    /// True if `name` is one of the comma-separated names of `def` ("-h,--host").
+    static bool has_name(const OptionDef& def, std::string_view name)
+    {
+        for (std::string_view rest = def.names; !rest.empty();) {
+            const auto comma = rest.find(',');
+            if (rest.substr(0, comma) == name) return true;
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+        return false;
+    }
+
+    /// The name error messages use: the first short name, else the first long one, as
+    /// CLI11's rules split them.
+    static std::string primary_name(const OptionDef& def)
+    {
+        const auto [shorts, longs, positional] = CLI::detail::get_names(name_list(def));
+        return shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
+    }
+
+    std::vector<Group> m_groups;
 };
 
 /// The values given to the option `def` (e.g. -o) in `given`.
@@ -970,10 +983,12 @@ Layer file_layer(const OptionTable& table, const std::string& path, const std::s
 Layer environment_layer(const OptionTable& table, const Environment& environment)
 {
     Layer layer;
-    for (const auto& [def, name] : table.long_names()) {
+    if (environment.variables.empty()) return layer;
+    table.for_each_long_name([&](const OptionDef& option, const std::string& name) {
+        const OptionDef* def = &option;
         const std::string variable = variable_name(name);
         const auto found = environment.variables.find(variable);
-        if (found == environment.variables.end() || found->second.empty() || name == "profile") continue;
+        if (found == environment.variables.end() || found->second.empty() || name == "profile") return;
         std::string where = fmt::format("(in environment variable {})", variable);
         if (!def->value) {
             const auto given = parse_flag_value(found->second);
@@ -982,10 +997,10 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
                     fmt::format("Error: Invalid flag value \"{}\", use 1 or 0.\n{}", found->second, where));
             }
             if (*given) layer.entries.push_back({{"--" + name}, std::move(where)});
-            continue;
+            return;
         }
         layer.entries.push_back({line_tokens({0, "--" + name, found->second}, table), std::move(where)});
-    }
+    });
     return layer;
 }
 
