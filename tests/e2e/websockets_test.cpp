@@ -5,6 +5,7 @@
 #include "e2e.h"
 #include "http_proxy.h"
 #include "pki.h"
+#include "silent_server.h"
 #include "ws_handshake.h"
 
 #include <arpa/inet.h>
@@ -167,6 +168,27 @@ void check_round_trip(const test::Broker& broker, const Args& connect, const std
         // Each left with a DISCONNECT, which the bridge forwarded before closing.
         CHECK(broker.wait_for_log("Received DISCONNECT from " + sub_id + "\n", 5s));
     }
+}
+
+/// `first`, then `second`.
+Args joined(Args first, const Args& second)
+{
+    first.insert(first.end(), second.begin(), second.end());
+    return first;
+}
+
+/// Runs `argv` against something that never answers: it must end with status 19 and `line`
+/// on stderr, nothing on stdout, within `seconds` plus a margin for a loaded machine.
+void check_unanswered(const Args& argv, int seconds, const std::string& line)
+{
+    const auto start = Clock::now();
+    const test::Result r = test::run(argv, {}, std::chrono::seconds(seconds + 20));
+    const double took = seconds_since(start);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 19);
+    CHECK(r.out == "");
+    CHECK(r.err == line);
+    CHECK(took < seconds + 5);
 }
 
 }  // namespace
@@ -385,27 +407,88 @@ TEST_CASE("http proxy: credentials go as Basic; a refusal is status 15 with its 
     CHECK(r.err == "Error: Connection refused\n");
 }
 
-TEST_CASE("websockets: a server that never answers the upgrade: -W's status 27, else keepalive seconds and status 15")
+TEST_CASE("websockets: a server that never answers the upgrade: --connect-timeout's status 19, for pub, sub and rr")
 {
-    // A listening socket nobody accepts on: the kernel completes the TCP handshake, then silence.
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(listener >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listener, 8) == 0);
-    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    const std::string port = std::to_string(ntohs(addr.sin_port));
+    SilentServer silent;
+    const Args connect{"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--connect-timeout", "2"};
+    for (const auto& [name, args] : {std::pair<std::string, Args>{"mqtt-pub", {"-t", "t", "-m", "x"}},
+                                     {"mqtt-sub", {"-t", "t"}},
+                                     {"mqtt-rr", {"-t", "t", "-e", "r", "-m", "x"}}}) {
+        CAPTURE(name);
+        check_unanswered(command(name, joined(connect, args)), 2,
+                         "Error: The broker did not answer the WebSocket upgrade within 2 seconds.\n");
+    }
+}
 
-    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", port, "--ws", "-t", "t", "-W", "1"}));
+TEST_CASE("websockets: the set-up's bound is --connect-timeout (default 10) or -k, whichever is shorter, or -W when sooner")
+{
+    SilentServer silent;
+    check_unanswered(command("mqtt-pub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-m", "x"}), 10,
+                     "Error: The broker did not answer the WebSocket upgrade within 10 seconds.\n");
+    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5"}), 5,
+                     "Error: The broker did not answer the WebSocket upgrade within 5 seconds.\n");
+    // 0: no bound but the keep-alive interval's, as for CONNACK.
+    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5",
+                                          "--connect-timeout", "0"}),
+                     5, "Error: The broker did not answer the WebSocket upgrade within 5 seconds.\n");
+    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-W", "1"}));
     CHECK(timed.status == 27);
     CHECK(timed.err == "Timed out\n");
-    const test::Result bounded = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", port, "--ws", "-k", "5", "-t", "t", "-m", "x"}));
-    CHECK(bounded.status == 15);
-    CHECK(bounded.err == "Error: WebSocket upgrade: no answer within 5 seconds.\n");
-    ::close(listener);
+}
+
+TEST_CASE("websockets: wss at a server that never answers TLS: status 19 and the TLS handshake's line, for pub, sub and rr")
+{
+    Pki pki;
+    SilentServer silent;
+    const Args connect{"-L", "wss://127.0.0.1:" + silent.port_str() + "/t", "--cafile", pki.crt("ca"), "--connect-timeout", "2"};
+    for (const char* name : {"mqtt-pub", "mqtt-sub", "mqtt-rr"}) {
+        CAPTURE(name);
+        const Args args = std::string(name) == "mqtt-sub" ? Args{} : Args{"-m", "x"};
+        check_unanswered(command(name, joined(connect, args)), 2,
+                         "Error: The broker did not answer the TLS handshake within 2 seconds.\n");
+    }
+}
+
+TEST_CASE("http proxy: a proxy that never answers CONNECT, and a tunnel to a server that never answers: status 19")
+{
+    SilentServer silent_proxy;
+    const std::string url = "http://127.0.0.1:" + silent_proxy.port_str();
+    test::Broker broker(with_websockets());
+    // mqtt and ws through the proxy: its CONNECT answer is the step that never comes.
+    const std::vector<Args> commands = {
+        command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", url, "--connect-timeout", "2", "-t", "t", "-m", "x"}),
+        command("mqtt-sub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t"}),
+        command("mqtt-rr", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t",
+                            "-e", "r", "-m", "x"}),
+    };
+    for (const auto& argv : commands) {
+        CAPTURE(argv[0]);
+        check_unanswered(argv, 2, "Error: The HTTP proxy did not answer CONNECT within 2 seconds.\n");
+    }
+    // A proxy that opens the tunnel to a server that never answers the upgrade.
+    SilentServer silent;
+    test::HttpProxy proxy;
+    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--proxy", proxy.url(),
+                                          "--connect-timeout", "2", "-t", "t"}),
+                     2, "Error: The broker did not answer the WebSocket upgrade within 2 seconds.\n");
+}
+
+TEST_CASE("websockets: after a lost connection, an upgrade nobody answers is tried again until --reconnect-timeout")
+{
+    test::Broker broker(with_websockets());
+    test::Child subscriber(over_ws(broker, "mqtt-sub", {"-i", "ws-silent-again", "-t", "r", "--connect-timeout", "2",
+                                                        "--reconnect-timeout", "5"}));
+    require_subscribed(broker, "ws-silent-again");
+    const auto start = Clock::now();
+    broker.stop();
+    SilentServer silent(broker.ws_port());  // where the broker was: accepts, never answers
+    const test::Result r = subscriber.wait(30s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.err == "Error: The connection was lost. No new connection within 5 seconds (The broker did not answer the "
+                   "WebSocket upgrade within 2 seconds).\n");
+    CHECK(seconds_since(start) >= 4.5);
+    CHECK(seconds_since(start) < 15);
 }
 
 TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: status 7 and the reason")
