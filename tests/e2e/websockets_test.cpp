@@ -177,6 +177,31 @@ Args joined(Args first, const Args& second)
     return first;
 }
 
+/// mqtt-rr connected with `connect` asks at QoS 0, 1 and 2 on service/rr; a mqtt-sub and a
+/// mqtt-pub connected the same way play the responder. rr prints the answer, nothing else.
+void check_request_reply(const test::Broker& broker, const Args& connect, const std::string& id)
+{
+    for (const char* qos : {"0", "1", "2"}) {
+        CAPTURE(qos);
+        const std::string responder_id = id + "responder-" + qos;
+        test::Child responder(command("mqtt-sub", joined(connect, {"-i", responder_id, "-q", qos, "-t", "service/rr", "-C", "1",
+                                                                   "-W", "20"})));
+        require_subscribed(broker, responder_id);
+        test::Child requester(command("mqtt-rr", joined(connect, {"-V", "311", "-q", qos, "-t", "service/rr", "-e", "replies/rr",
+                                                                  "-m", "question", "-W", "20"})));
+        REQUIRE(responder.wait_for_output(9, 20s));
+        CHECK(responder.out_so_far() == "question\n");
+        const test::Result answer = test::run(command("mqtt-pub", joined(connect, {"-q", qos, "-t", "replies/rr", "-m", "answer"})));
+        CHECK(answer.status == 0);
+        CHECK(answer.err == "");
+        const test::Result r = requester.wait(20s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out == "answer\n");
+    }
+}
+
 /// Runs `argv` against something that never answers: it must end with status 19 and `line`
 /// on stderr, nothing on stdout, within `seconds` plus a margin for a loaded machine.
 void check_unanswered(const Args& argv, int seconds, const std::string& line)
@@ -221,23 +246,33 @@ TEST_CASE("websockets: -L ws:// URLs, and a 10 MiB payload each way")
 TEST_CASE("websockets: mqtt-rr over ws at QoS 0, 1 and 2")
 {
     test::Broker broker(with_websockets());
-    for (const char* qos : {"0", "1", "2"}) {
-        CAPTURE(qos);
-        const std::string id = std::string("ws-responder-") + qos;
-        test::Child responder(over_ws(broker, "mqtt-sub", {"-i", id, "-q", qos, "-t", "service/ws", "-C", "1", "-W", "20"}));
-        require_subscribed(broker, id);
-        test::Child requester(over_ws(broker, "mqtt-rr", {"-V", "311", "-q", qos, "-t", "service/ws", "-e", "replies/ws",
-                                                           "-m", "question", "-W", "20"}));
-        REQUIRE(responder.wait_for_output(9, 20s));
-        CHECK(responder.out_so_far() == "question\n");
-        const test::Result answer = test::run(over_ws(broker, "mqtt-pub", {"-q", qos, "-t", "replies/ws", "-m", "answer"}));
-        CHECK(answer.status == 0);
-        const test::Result r = requester.wait(20s);
-        CHECK_FALSE(r.timed_out);
-        CHECK(r.status == 0);
-        CHECK(r.err == "");
-        CHECK(r.out == "answer\n");
-    }
+    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws"}, "ws-");
+}
+
+TEST_CASE("websockets: mqtt-rr over wss at QoS 0, 1 and 2")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    check_request_reply(broker, {"-h", "localhost", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")}, "wss-");
+}
+
+TEST_CASE("http proxy: mqtt-rr over ws, wss and mqtt through an HTTP CONNECT proxy")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    test::Broker plain_ws(with_websockets());
+    test::HttpProxy proxy;
+    check_request_reply(plain_ws, {"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()}, "proxied-ws-");
+    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca"), "--proxy",
+                                 proxy.url()},
+                        "proxied-wss-");
+    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()}, "proxied-mqtt-");
+    // Three tools, three QoS, three ways: each connection asked the proxy for its tunnel.
+    const auto requests = proxy.requests();
+    REQUIRE(requests.size() == 27);
+    CHECK(requests[0].rfind("CONNECT 127.0.0.1:" + plain_ws.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
+    CHECK(requests[9].rfind("CONNECT 127.0.0.1:" + broker.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
+    CHECK(requests[26].rfind("CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\n", 0) == 0);
 }
 
 TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request; HTTP refusals have status 15")
