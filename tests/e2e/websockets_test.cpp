@@ -570,3 +570,39 @@ TEST_CASE("websockets: mqtt-sub over ws reconnects and resubscribes after a brok
     CHECK(s.err == "");
     CHECK(is_empty_dir(tmp.path()));
 }
+
+TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mosquitto 2.0.11 serves none over WebSockets")
+{
+    TempDir dir;
+    const std::string psk_file = dir.write("psk", "reader:00112233445566778899aabbccddeeff\n");
+    const Args psk{"--psk", "00112233445566778899aabbccddeeff", "--psk-identity", "reader"};
+    test::BrokerConfig config = with_websockets("psk_hint mqtt-tools\n");
+    config.extra = "psk_file " + psk_file;
+    config.second_listener = "psk_hint mqtt-tools\n";
+    test::Broker broker(config);
+    // The bridge's own TLS-PSK handshake, with the broker's PSK listener through the proxy.
+    test::HttpProxy proxy;
+    check_round_trip(broker, joined({"-h", "127.0.0.1", "-p", broker.second_port_str(), "--proxy", proxy.url()}, psk),
+                     "proxied-psk-");
+    // A websockets listener with psk_hint (and no certificate) speaks plain ws, not TLS.
+    const test::Result plain = test::run(command("mqtt-pub", joined({"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws",
+                                                                     "-t", "t", "-m", "x"}, psk)));
+    CHECK(plain.status == 12);
+    CHECK(plain.err == "Error: TLS handshake failed: wrong version number (is port " + broker.ws_port_str() + " a TLS port?)\n");
+    // With a certificate too it speaks TLS but declines the key and sends the certificate,
+    // which would authenticate nobody here: refused.
+    Pki pki;
+    test::BrokerConfig with_certificate = with_websockets(pki.listener("server", "psk_hint mqtt-tools\n"));
+    with_certificate.extra = "psk_file " + psk_file;
+    test::Broker tls_broker(with_certificate);
+    for (const char* name : {"mqtt-pub", "mqtt-sub", "mqtt-rr"}) {
+        CAPTURE(name);
+        const Args args = std::string(name) == "mqtt-sub" ? Args{"-t", "t"} : Args{"-t", "t", "-m", "x"};
+        const test::Result r = test::run(command(name, joined(joined({"-h", "127.0.0.1", "-p", tls_broker.ws_port_str(), "--ws"}, psk),
+                                                              args)));
+        CHECK(r.status == 12);
+        CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
+                       "instead\n");
+    }
+    CHECK(tls_broker.log().find("Received CONNECT") == std::string::npos);
+}
