@@ -18,6 +18,8 @@ namespace {
 
 constexpr std::size_t k_chunk = 65536;          // bytes read (and framed) at once
 constexpr std::size_t k_buffer_limit = 1 << 20;  // a side stops reading while its output holds this much
+constexpr SetupStep k_upgrade_step{"WebSocket upgrade", ExitStatus::http_refused, ExitStatus::no_connack,
+                                   "The broker did not answer the WebSocket upgrade within {} seconds."};
 
 std::uint32_t random_mask()
 {
@@ -73,11 +75,10 @@ void Bridge::upgrade(const SetupDeadline& deadline)
     request.tls = tls_mode(m_options) != TlsMode::off;
     request.path = m_options.ws_path;
     request.headers = m_options.ws_headers;
-    const char* step = "WebSocket upgrade";
-    m_stream->write_all(ws::upgrade_request(request, key), deadline, step, ExitStatus::http_refused);
+    m_stream->write_all(ws::upgrade_request(request, key), deadline, k_upgrade_step);
     std::string received;
     while (true) {
-        const std::string more = m_stream->read_some(deadline, step, ExitStatus::http_refused);
+        const std::string more = m_stream->read_some(deadline, k_upgrade_step);
         if (more.empty()) {
             throw Failure(ExitStatus::http_refused,
                           fmt::format("Error: WebSocket upgrade failed: the broker closed the connection (is port {} a "

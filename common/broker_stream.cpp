@@ -38,10 +38,10 @@ BrokerStream::BrokerStream(const Options& options, const SetupDeadline& deadline
 {
     try {
         if (uses_http_proxy(options)) {
-            open_tcp(options.proxy->host, options.proxy->port, deadline);
+            open_tcp(options.proxy->host, options.proxy->port, deadline, k_proxy_tcp_step);
             http_connect(deadline);
         } else {
-            open_tcp(options.host, options.effective_port(), deadline);
+            open_tcp(options.host, options.effective_port(), deadline, k_tcp_step);
         }
         if (tls_mode(options) != TlsMode::off) start_tls(deadline);
     } catch (...) {
@@ -57,21 +57,21 @@ BrokerStream::~BrokerStream()
     if (m_fd >= 0) ::close(m_fd);
 }
 
-void BrokerStream::wait(short events, const SetupDeadline& deadline, const char* step, int status) const
+void BrokerStream::wait(short events, const SetupDeadline& deadline, const SetupStep& step) const
 {
     pollfd fd{m_fd, events, 0};
     while (true) {
         const int ready = ::poll(&fd, 1, milliseconds_until(deadline.at));
         if (ready > 0) return;
         if (ready < 0 && errno == EINTR) continue;
-        if (ready < 0) throw Failure(status, fmt::format("Error: {}: poll: {}", step, std::strerror(errno)));
+        if (ready < 0) throw Failure(step.status, fmt::format("Error: {}: poll: {}", step.name, std::strerror(errno)));
         if (Clock::now() < deadline.at) continue;
         if (deadline.user) throw Failure(ExitStatus::timed_out, "Timed out");
-        throw Failure(status, fmt::format("Error: {}: no answer within {} seconds.", step, deadline.seconds));
+        throw Failure(step.silent_status, "Error: " + fmt::format(fmt::runtime(step.silence), deadline.seconds));
     }
 }
 
-void BrokerStream::open_tcp(const std::string& host, int port, const SetupDeadline& deadline)
+void BrokerStream::open_tcp(const std::string& host, int port, const SetupDeadline& deadline, const SetupStep& step)
 {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -109,7 +109,7 @@ void BrokerStream::open_tcp(const std::string& host, int port, const SetupDeadli
         }
         m_fd = fd;
         try {
-            wait(POLLOUT, deadline, "TCP connect", ExitStatus::unreachable);
+            wait(POLLOUT, deadline, step);
         } catch (...) {
             freeaddrinfo(found);
             throw;
@@ -132,13 +132,12 @@ void BrokerStream::open_tcp(const std::string& host, int port, const SetupDeadli
 void BrokerStream::http_connect(const SetupDeadline& deadline)
 {
     const ProxyUrl& proxy = *m_options.proxy;
-    const char* step = "HTTP proxy";
-    write_all(connect_request(m_options.host, m_options.effective_port(), proxy.username, proxy.password), deadline, step,
-              ExitStatus::http_refused);
+    write_all(connect_request(m_options.host, m_options.effective_port(), proxy.username, proxy.password), deadline,
+              k_proxy_step);
     // Byte by byte: what follows the answer is the broker's (TLS or the upgrade answer).
     std::string received;
     while (true) {
-        wait(POLLIN, deadline, step, ExitStatus::http_refused);
+        wait(POLLIN, deadline, k_proxy_step);
         char byte = 0;
         const ssize_t n = ::read(m_fd, &byte, 1);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
@@ -167,7 +166,7 @@ void BrokerStream::start_tls(const SetupDeadline& deadline)
         if (rc == 1) return;
         const int error = SSL_get_error(m_ssl, rc);
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-            wait(error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, "TLS handshake", ExitStatus::tls_failed);
+            wait(error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, k_tls_step);
             continue;
         }
         TlsFailure failed = m_tls->failure();
@@ -235,20 +234,22 @@ long BrokerStream::write(const char* bytes, std::size_t size)
     return n > 0 ? n : tls_result(n);
 }
 
-void BrokerStream::write_all(std::string_view bytes, const SetupDeadline& deadline, const char* step, int status)
+void BrokerStream::write_all(std::string_view bytes, const SetupDeadline& deadline, const SetupStep& step)
 {
     while (!bytes.empty()) {
         const long n = write(bytes.data(), bytes.size());
-        if (n == k_closed) throw Failure(status, fmt::format("Error: {}: {}.", step, m_error.empty() ? "the connection was closed" : m_error));
+        if (n == k_closed) {
+            throw Failure(step.status, fmt::format("Error: {}: {}.", step.name, m_error.empty() ? "the connection was closed" : m_error));
+        }
         if (n == k_again) {
-            wait(m_ssl && !m_wants_write ? POLLIN : POLLOUT, deadline, step, status);
+            wait(m_ssl && !m_wants_write ? POLLIN : POLLOUT, deadline, step);
             continue;
         }
         bytes.remove_prefix(static_cast<std::size_t>(n));
     }
 }
 
-std::string BrokerStream::read_some(const SetupDeadline& deadline, const char* step, int status)
+std::string BrokerStream::read_some(const SetupDeadline& deadline, const SetupStep& step)
 {
     char buffer[4096];
     while (true) {
@@ -256,10 +257,12 @@ std::string BrokerStream::read_some(const SetupDeadline& deadline, const char* s
         if (n > 0) return std::string(buffer, static_cast<std::size_t>(n));
         if (n == k_closed) {
             // A reset counts as a close: the caller knows what a close means in its step.
-            if (!m_error.empty() && m_errno != ECONNRESET) throw Failure(status, fmt::format("Error: {}: {}.", step, m_error));
+            if (!m_error.empty() && m_errno != ECONNRESET) {
+                throw Failure(step.status, fmt::format("Error: {}: {}.", step.name, m_error));
+            }
             return {};
         }
-        wait(m_wants_write ? POLLOUT : POLLIN, deadline, step, status);
+        wait(m_wants_write ? POLLOUT : POLLIN, deadline, step);
     }
 }
 

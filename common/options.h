@@ -77,7 +77,7 @@ struct Options {
     std::vector<std::string> ws_headers;  ///< --ws-header: "Name: value" lines for the upgrade
     TlsOptions tls;
     int keepalive = 60;
-    int connect_timeout = 10;         ///< --connect-timeout seconds (TCP/TLS connect and CONNACK); 0 = none
+    int connect_timeout = 10;         ///< --connect-timeout seconds (TCP/TLS/proxy/upgrade and CONNACK); 0 = none
     int reconnect_timeout = 30;       ///< --reconnect-timeout: seconds to keep reconnecting (pub, sub); 0 = never
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
     std::string id_prefix;            ///< -I; the id is prefix + pid

@@ -234,8 +234,8 @@ Outcome Session::connect(const Client& client)
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     const auto deadline = client.deadline();
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
-    // --connect-timeout bounds the TCP (and TLS) connect here and the wait for CONNACK in
-    // the loop; -W, when sooner, wins.
+    // --connect-timeout bounds the TCP (and TLS) connect here, or the bridge's set-up, and
+    // the wait for CONNACK in the loop; -W, when sooner, wins.
     m_connect_deadline.reset();
     m_cork_fd = -1;
     if (m_options.connect_timeout > 0) m_connect_deadline = Clock::now() + std::chrono::seconds(m_options.connect_timeout);
@@ -289,8 +289,10 @@ Outcome Session::connect(const Client& client)
 
 Outcome Session::connect_bridge(std::optional<Clock::time_point> deadline, const mosquitto_property* properties)
 {
-    // Without -W the set-up gets keepalive seconds, as CONNACK does.
+    // The set-up steps and CONNACK share --connect-timeout's deadline; the keep-alive
+    // interval bounds them too, as it bounds CONNACK; -W wins when it is the sooner.
     SetupDeadline bound{Clock::now() + std::chrono::seconds(m_options.keepalive), false, m_options.keepalive};
+    if (m_connect_deadline && *m_connect_deadline < bound.at) bound = {*m_connect_deadline, false, m_options.connect_timeout};
     if (deadline && *deadline < bound.at) bound = {*deadline, true, 0};
     try {
         ConnectAlarm alarm(bound.at);  // the name lookup cannot be given a deadline otherwise
@@ -494,13 +496,15 @@ bool Session::reconnect(Client& client)
         m_reconnect_delay = std::min(m_reconnect_delay * 2, k_last_reconnect_delay);
         failed = connect(client);
         if (failed.status == ExitStatus::success) return true;
-        // A refusal that will not change by trying again ends the job.
-        if (failed.status != ExitStatus::unreachable) {
+        // A refusal that will not change by trying again ends the job; a set-up step
+        // nobody answered (a broker still starting) is tried again, as a missing CONNACK is.
+        if (failed.status != ExitStatus::unreachable && failed.status != ExitStatus::no_connack) {
             m_outcome = std::move(failed);
             return false;
         }
     }
-    const std::string why = failed.text.rfind("Error: ", 0) == 0 ? failed.text.substr(7) : failed.text;
+    std::string why = failed.text.rfind("Error: ", 0) == 0 ? failed.text.substr(7) : failed.text;
+    if (why.ends_with('.')) why.pop_back();  // it goes in parentheses before the line's own period
     m_outcome = Outcome{ExitStatus::connection_lost,
                         fmt::format("{} No new connection within {} seconds{}", m_lost_text, m_options.reconnect_timeout,
                                     why.empty() ? "." : fmt::format(" ({}).", why))};

@@ -90,6 +90,7 @@ struct TlsContextData {
     std::string psk;  ///< the key's bytes
     int verify_error = X509_V_OK;  ///< the last chain verification's result
     bool certificate_wanted = false;  ///< the broker asked for a client certificate we lack
+    bool certificate_not_psk = false;  ///< --psk, but the broker authenticated with a certificate
 
     TlsContextData() = default;
     TlsContextData(const TlsContextData&) = delete;
@@ -140,6 +141,31 @@ int verify_broker_chain(X509_STORE_CTX* store, void* arg)
     const int ok = X509_verify_cert(store);
     data->verify_error = X509_STORE_CTX_get_error(store);
     return ok > 0 ? 1 : 0;
+}
+
+/// --psk: a broker that sends a certificate did not take the key (a TLS 1.3 server may
+/// decline it and authenticate itself by certificate instead, which nothing here checks):
+/// refused, or the key would authenticate nobody.
+int refuse_certificate_for_psk(X509_STORE_CTX*, void* arg)
+{
+    static_cast<TlsContextData*>(arg)->certificate_not_psk = true;
+    return 0;
+}
+
+/// What the broker's certificate made of the handshake, if it failed because of it.
+std::optional<TlsFailure> certificate_failure(const TlsContextData* data)
+{
+    if (data == nullptr) return std::nullopt;
+    if (data->certificate_not_psk) {
+        return TlsFailure{ExitStatus::tls_failed,
+                          "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a "
+                          "certificate instead"};
+    }
+    if (data->verify_error != X509_V_OK) {
+        return TlsFailure{ExitStatus::tls_failed, fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
+                                                              X509_verify_cert_error_string(data->verify_error))};
+    }
+    return std::nullopt;
 }
 
 /// Called when the broker asks for a client certificate and none was given: notes it, so that
@@ -215,6 +241,9 @@ void set_up_psk(SSL_CTX* ctx, const TlsOptions& tls, TlsContextData& data)
     data.psk = hex_to_bytes(*tls.psk);
     set_versions_and_ciphers(ctx, tls);
     SSL_CTX_set_psk_client_callback(ctx, give_psk);
+    // A PSK handshake has no server certificate: one that comes means the key was declined.
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_cert_verify_callback(ctx, refuse_certificate_for_psk, &data);
 }
 
 /// The reason of an alert the broker sent that nobody read: a TLS 1.3 broker refuses our
@@ -412,11 +441,7 @@ void Tls::note_error_log(const char* line)
 std::optional<TlsFailure> Tls::failure(bool in_connect, bool tls_error) const
 {
     if (!enabled()) return std::nullopt;
-    if (m_data != nullptr && m_data->verify_error != X509_V_OK) {
-        return TlsFailure{ExitStatus::tls_failed,
-                          fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
-                                      X509_verify_cert_error_string(m_data->verify_error))};
-    }
+    if (auto failed = certificate_failure(m_data)) return failed;
     // libmosquitto builds the TLS context inside the connect call: its own error lines there
     // are about our files and settings (e.g. a CA file that holds no certificate).
     if (in_connect && !m_setup_error.empty()) return TlsFailure{ExitStatus::usage, m_setup_error};
@@ -495,10 +520,7 @@ ssl_st* BridgeTls::new_ssl(int fd) const
 
 TlsFailure BridgeTls::failure() const
 {
-    if (m_data->verify_error != X509_V_OK) {
-        return TlsFailure{ExitStatus::tls_failed, fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
-                                                              X509_verify_cert_error_string(m_data->verify_error))};
-    }
+    if (auto failed = certificate_failure(m_data)) return *failed;
     if (m_data->certificate_wanted) {
         return TlsFailure{ExitStatus::tls_failed,
                           "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key)"};

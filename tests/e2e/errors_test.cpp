@@ -2,46 +2,15 @@
 // connections, nothing listening, a silent server, a lost connection, refused publishes,
 // failing output and bad options; --help and --version.
 #include "e2e.h"
+#include "silent_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <string>
-#include <sys/socket.h>
 
 using namespace e2e;
 
 namespace {
 
 const test::BrokerConfig k_with_account = with_account("alice", "s3cret");
-
-/// A TCP server on a free 127.0.0.1 port that accepts connections (the kernel completes
-/// them) but never says anything: a broker that does not answer CONNECT.
-class SilentServer {
-public:
-    SilentServer()
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        REQUIRE(m_fd >= 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = 0;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(m_fd, 16) == 0);
-        REQUIRE(::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-        m_port = ntohs(addr.sin_port);
-    }
-    ~SilentServer() { ::close(m_fd); }
-    SilentServer(const SilentServer&) = delete;
-    SilentServer& operator=(const SilentServer&) = delete;
-
-    std::string port_str() const { return std::to_string(m_port); }
-
-private:
-    int m_fd = -1;
-    int m_port = 0;
-};
 
 /// A usage error: status 1, nothing on stdout, the error line then the hint on stderr.
 struct BadOptions {

@@ -245,6 +245,24 @@ TEST_CASE("tls: PSK with --psk and --psk-identity")
     CHECK(std::count(wrong_key.err.begin(), wrong_key.err.end(), '\n') == 1);
 }
 
+TEST_CASE("tls: --psk at a broker that declines the key and sends a certificate: status 12, not connected")
+{
+    Pki pki;
+    test::Broker broker(with_tls(pki.listener()));
+    for (const char* name : {"mqtt-pub", "mqtt-sub"}) {
+        CAPTURE(name);
+        const Args args = std::string(name) == "mqtt-sub" ? Args{"-t", "t", "-W", "10"} : Args{"-t", "t", "-m", "x"};
+        Args argv = over_tls(broker, name, {"--psk", "00112233445566778899aabbccddeeff", "--psk-identity", "reader"});
+        argv.insert(argv.end(), args.begin(), args.end());
+        const test::Result r = test::run(argv);
+        CHECK(r.status == 12);
+        CHECK(r.out == "");
+        CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
+                       "instead\n");
+    }
+    CHECK(broker.log().find("Received CONNECT") == std::string::npos);
+}
+
 TEST_CASE("tls: --tls-alpn offers the protocol")
 {
     Pki pki;

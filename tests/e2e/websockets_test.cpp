@@ -5,6 +5,7 @@
 #include "e2e.h"
 #include "http_proxy.h"
 #include "pki.h"
+#include "silent_server.h"
 #include "ws_handshake.h"
 
 #include <arpa/inet.h>
@@ -166,6 +167,52 @@ void check_round_trip(const test::Broker& broker, const Args& connect, const std
     }
 }
 
+/// `first`, then `second`.
+Args joined(Args first, const Args& second)
+{
+    first.insert(first.end(), second.begin(), second.end());
+    return first;
+}
+
+/// mqtt-rr connected with `connect` asks at QoS 0, 1 and 2 on service/rr; a mqtt-sub and a
+/// mqtt-pub connected the same way play the responder. rr prints the answer, nothing else.
+void check_request_reply(const test::Broker& broker, const Args& connect, const std::string& id)
+{
+    for (const char* qos : {"0", "1", "2"}) {
+        CAPTURE(qos);
+        const std::string responder_id = id + "responder-" + qos;
+        test::Child responder(command("mqtt-sub", joined(connect, {"-i", responder_id, "-q", qos, "-t", "service/rr", "-C", "1",
+                                                                   "-W", "20"})));
+        require_subscribed(broker, responder_id);
+        test::Child requester(command("mqtt-rr", joined(connect, {"-V", "311", "-q", qos, "-t", "service/rr", "-e", "replies/rr",
+                                                                  "-m", "question", "-W", "20"})));
+        REQUIRE(responder.wait_for_output(9, 20s));
+        CHECK(responder.out_so_far() == "question\n");
+        const test::Result answer = test::run(command("mqtt-pub", joined(connect, {"-q", qos, "-t", "replies/rr", "-m", "answer"})));
+        CHECK(answer.status == 0);
+        CHECK(answer.err == "");
+        const test::Result r = requester.wait(20s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        CHECK(r.out == "answer\n");
+    }
+}
+
+/// Runs `argv` against something that never answers: it must end with status 19 and `line`
+/// on stderr, nothing on stdout, within `seconds` plus a margin for a loaded machine.
+void check_unanswered(const Args& argv, int seconds, const std::string& line)
+{
+    const auto start = Clock::now();
+    const test::Result r = test::run(argv, {}, std::chrono::seconds(seconds + 20));
+    const double took = seconds_since(start);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 19);
+    CHECK(r.out == "");
+    CHECK(r.err == line);
+    CHECK(took < seconds + 5);
+}
+
 }  // namespace
 
 TEST_CASE("websockets: mqtt-pub and mqtt-sub over ws at QoS 0, 1 and 2, leaving no socket file")
@@ -195,23 +242,33 @@ TEST_CASE("websockets: -L ws:// URLs, and a 10 MiB payload each way")
 TEST_CASE("websockets: mqtt-rr over ws at QoS 0, 1 and 2")
 {
     test::Broker broker(with_websockets());
-    for (const char* qos : {"0", "1", "2"}) {
-        CAPTURE(qos);
-        const std::string id = std::string("ws-responder-") + qos;
-        test::Child responder(over_ws(broker, "mqtt-sub", {"-i", id, "-q", qos, "-t", "service/ws", "-C", "1", "-W", "20"}));
-        require_subscribed(broker, id);
-        test::Child requester(over_ws(broker, "mqtt-rr", {"-V", "311", "-q", qos, "-t", "service/ws", "-e", "replies/ws",
-                                                           "-m", "question", "-W", "20"}));
-        REQUIRE(responder.wait_for_output(9, 20s));
-        CHECK(responder.out_so_far() == "question\n");
-        const test::Result answer = test::run(over_ws(broker, "mqtt-pub", {"-q", qos, "-t", "replies/ws", "-m", "answer"}));
-        CHECK(answer.status == 0);
-        const test::Result r = requester.wait(20s);
-        CHECK_FALSE(r.timed_out);
-        CHECK(r.status == 0);
-        CHECK(r.err == "");
-        CHECK(r.out == "answer\n");
-    }
+    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws"}, "ws-");
+}
+
+TEST_CASE("websockets: mqtt-rr over wss at QoS 0, 1 and 2")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    check_request_reply(broker, {"-h", "localhost", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")}, "wss-");
+}
+
+TEST_CASE("http proxy: mqtt-rr over ws, wss and mqtt through an HTTP CONNECT proxy")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    test::Broker plain_ws(with_websockets());
+    test::HttpProxy proxy;
+    check_request_reply(plain_ws, {"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()}, "proxied-ws-");
+    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca"), "--proxy",
+                                 proxy.url()},
+                        "proxied-wss-");
+    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()}, "proxied-mqtt-");
+    // Three tools, three QoS, three ways: each connection asked the proxy for its tunnel.
+    const auto requests = proxy.requests();
+    REQUIRE(requests.size() == 27);
+    CHECK(requests[0].rfind("CONNECT 127.0.0.1:" + plain_ws.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
+    CHECK(requests[9].rfind("CONNECT 127.0.0.1:" + broker.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
+    CHECK(requests[26].rfind("CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\n", 0) == 0);
 }
 
 TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request, HTTP refusals have status 15")
@@ -372,27 +429,88 @@ TEST_CASE("http proxy: credentials go as Basic, a refusal is status 15 with its 
     CHECK(r.err == "Error: Connection refused\n");
 }
 
-TEST_CASE("websockets: a server that never answers the upgrade: -W's status 27, else keepalive seconds and status 15")
+TEST_CASE("websockets: a server that never answers the upgrade: --connect-timeout's status 19, for pub, sub and rr")
 {
-    // A listening socket nobody accepts on: the kernel completes the TCP handshake, then silence.
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(listener >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listener, 8) == 0);
-    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    const std::string port = std::to_string(ntohs(addr.sin_port));
+    SilentServer silent;
+    const Args connect{"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--connect-timeout", "2"};
+    for (const auto& [name, args] : {std::pair<std::string, Args>{"mqtt-pub", {"-t", "t", "-m", "x"}},
+                                     {"mqtt-sub", {"-t", "t"}},
+                                     {"mqtt-rr", {"-t", "t", "-e", "r", "-m", "x"}}}) {
+        CAPTURE(name);
+        check_unanswered(command(name, joined(connect, args)), 2,
+                         "Error: The broker did not answer the WebSocket upgrade within 2 seconds.\n");
+    }
+}
 
-    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", port, "--ws", "-t", "t", "-W", "1"}));
+TEST_CASE("websockets: the set-up's bound is --connect-timeout (default 10) or -k, whichever is shorter, or -W when sooner")
+{
+    SilentServer silent;
+    check_unanswered(command("mqtt-pub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-m", "x"}), 10,
+                     "Error: The broker did not answer the WebSocket upgrade within 10 seconds.\n");
+    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5"}), 5,
+                     "Error: The broker did not answer the WebSocket upgrade within 5 seconds.\n");
+    // 0: no bound but the keep-alive interval's, as for CONNACK.
+    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5",
+                                          "--connect-timeout", "0"}),
+                     5, "Error: The broker did not answer the WebSocket upgrade within 5 seconds.\n");
+    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-W", "1"}));
     CHECK(timed.status == 27);
     CHECK(timed.err == "Timed out\n");
-    const test::Result bounded = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", port, "--ws", "-k", "5", "-t", "t", "-m", "x"}));
-    CHECK(bounded.status == 15);
-    CHECK(bounded.err == "Error: WebSocket upgrade: no answer within 5 seconds.\n");
-    ::close(listener);
+}
+
+TEST_CASE("websockets: wss at a server that never answers TLS: status 19 and the TLS handshake's line, for pub, sub and rr")
+{
+    Pki pki;
+    SilentServer silent;
+    const Args connect{"-L", "wss://127.0.0.1:" + silent.port_str() + "/t", "--cafile", pki.crt("ca"), "--connect-timeout", "2"};
+    for (const char* name : {"mqtt-pub", "mqtt-sub", "mqtt-rr"}) {
+        CAPTURE(name);
+        const Args args = std::string(name) == "mqtt-sub" ? Args{} : Args{"-m", "x"};
+        check_unanswered(command(name, joined(connect, args)), 2,
+                         "Error: The broker did not answer the TLS handshake within 2 seconds.\n");
+    }
+}
+
+TEST_CASE("http proxy: a proxy that never answers CONNECT, and a tunnel to a server that never answers: status 19")
+{
+    SilentServer silent_proxy;
+    const std::string url = "http://127.0.0.1:" + silent_proxy.port_str();
+    test::Broker broker(with_websockets());
+    // mqtt and ws through the proxy: its CONNECT answer is the step that never comes.
+    const std::vector<Args> commands = {
+        command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", url, "--connect-timeout", "2", "-t", "t", "-m", "x"}),
+        command("mqtt-sub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t"}),
+        command("mqtt-rr", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t",
+                            "-e", "r", "-m", "x"}),
+    };
+    for (const auto& argv : commands) {
+        CAPTURE(argv[0]);
+        check_unanswered(argv, 2, "Error: The HTTP proxy did not answer CONNECT within 2 seconds.\n");
+    }
+    // A proxy that opens the tunnel to a server that never answers the upgrade.
+    SilentServer silent;
+    test::HttpProxy proxy;
+    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--proxy", proxy.url(),
+                                          "--connect-timeout", "2", "-t", "t"}),
+                     2, "Error: The broker did not answer the WebSocket upgrade within 2 seconds.\n");
+}
+
+TEST_CASE("websockets: after a lost connection, an upgrade nobody answers is tried again until --reconnect-timeout")
+{
+    test::Broker broker(with_websockets());
+    test::Child subscriber(over_ws(broker, "mqtt-sub", {"-i", "ws-silent-again", "-t", "r", "--connect-timeout", "2",
+                                                        "--reconnect-timeout", "5"}));
+    require_subscribed(broker, "ws-silent-again");
+    const auto start = Clock::now();
+    broker.stop();
+    SilentServer silent(broker.ws_port());  // where the broker was: accepts, never answers
+    const test::Result r = subscriber.wait(30s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.err == "Error: The connection was lost. No new connection within 5 seconds (The broker did not answer the "
+                   "WebSocket upgrade within 2 seconds).\n");
+    CHECK(seconds_since(start) >= 4.5);
+    CHECK(seconds_since(start) < 15);
 }
 
 TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: status 7 and the reason")
@@ -427,4 +545,40 @@ TEST_CASE("websockets: mqtt-sub over ws reconnects and resubscribes after a brok
     const Args argv = with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "ws-again", "-t", "r", "-C", "2", "-W", "60"}));
     check_ended(run_subscriber(broker, "ws-again", argv, restart_between(broker, "ws-again"), 30s), 0, "one\ntwo\n");
     CHECK(is_empty_dir(tmp.path()));
+}
+
+TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mosquitto 2.0.11 serves none over WebSockets")
+{
+    TempDir dir;
+    const std::string psk_file = dir.write("psk", "reader:00112233445566778899aabbccddeeff\n");
+    const Args psk{"--psk", "00112233445566778899aabbccddeeff", "--psk-identity", "reader"};
+    test::BrokerConfig config = with_websockets("psk_hint mqtt-tools\n");
+    config.extra = "psk_file " + psk_file;
+    config.second_listener = "psk_hint mqtt-tools\n";
+    test::Broker broker(config);
+    // The bridge's own TLS-PSK handshake, with the broker's PSK listener through the proxy.
+    test::HttpProxy proxy;
+    check_round_trip(broker, joined({"-h", "127.0.0.1", "-p", broker.second_port_str(), "--proxy", proxy.url()}, psk),
+                     "proxied-psk-");
+    // A websockets listener with psk_hint (and no certificate) speaks plain ws, not TLS.
+    const test::Result plain = test::run(command("mqtt-pub", joined({"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws",
+                                                                     "-t", "t", "-m", "x"}, psk)));
+    CHECK(plain.status == 12);
+    CHECK(plain.err == "Error: TLS handshake failed: wrong version number (is port " + broker.ws_port_str() + " a TLS port?)\n");
+    // With a certificate too it speaks TLS but declines the key and sends the certificate,
+    // which would authenticate nobody here: refused.
+    Pki pki;
+    test::BrokerConfig with_certificate = with_websockets(pki.listener("server", "psk_hint mqtt-tools\n"));
+    with_certificate.extra = "psk_file " + psk_file;
+    test::Broker tls_broker(with_certificate);
+    for (const char* name : {"mqtt-pub", "mqtt-sub", "mqtt-rr"}) {
+        CAPTURE(name);
+        const Args args = std::string(name) == "mqtt-sub" ? Args{"-t", "t"} : Args{"-t", "t", "-m", "x"};
+        const test::Result r = test::run(command(name, joined(joined({"-h", "127.0.0.1", "-p", tls_broker.ws_port_str(), "--ws"}, psk),
+                                                              args)));
+        CHECK(r.status == 12);
+        CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
+                       "instead\n");
+    }
+    CHECK(tls_broker.log().find("Received CONNECT") == std::string::npos);
 }

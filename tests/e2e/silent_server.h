@@ -1,0 +1,49 @@
+// A server that accepts TCP connections and never says anything, for the tests of what the
+// tools do when a broker, a WebSocket server or a proxy hangs (errors_test.cpp,
+// websockets_test.cpp): a real broker cannot be made to do this.
+#pragma once
+
+#include "e2e.h"
+
+#include <arpa/inet.h>
+#include <cstdint>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace e2e {
+
+/// Listens on 127.0.0.1 and never accepts: the kernel completes each TCP handshake (the
+/// backlog), then nothing answers.
+class SilentServer {
+public:
+    /// On `port` (e.g. where a stopped broker was), or on a free one.
+    explicit SilentServer(int port = 0)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        REQUIRE(m_fd >= 0);
+        const int one = 1;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // a stopped broker's port
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(m_fd, 16) == 0);
+        REQUIRE(::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        m_port = ntohs(addr.sin_port);
+    }
+    ~SilentServer() { ::close(m_fd); }
+    SilentServer(const SilentServer&) = delete;
+    SilentServer& operator=(const SilentServer&) = delete;
+
+    std::string port_str() const { return std::to_string(m_port); }
+
+private:
+    int m_fd = -1;
+    int m_port = 0;
+};
+
+}  // namespace e2e
