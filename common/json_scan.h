@@ -22,9 +22,9 @@ struct JsonInOrder {};
 /// Reads one JSON text and calls, in text order, these members of `Builder`:
 ///   using Slot = ...;                          where a value goes, passed by value
 ///   std::string* string_bytes(Slot)            where a string value is decoded to, or nullptr
-///                                              to check it only (then lone \u surrogates pass,
-///                                              as the grammar allows: only decoding needs a
-///                                              character)
+///                                              to check it only (a lone \u surrogate fails
+///                                              either way, as in cJSON: what %J prints as JSON,
+///                                              --json can read back)
 ///   void token(Slot, JsonToken, std::string_view as_written)
 ///                                              a string (after string_bytes), number or literal
 ///   void begin(Slot, bool object); void end(Slot, bool object);
@@ -179,7 +179,6 @@ private:
     {
         std::uint32_t code = 0;
         if (!hex4(code)) return false;
-        if (out == nullptr) return true;
         if (code >= 0xdc00 && code <= 0xdfff) return fail("a low surrogate without a high one");
         if (code >= 0xd800 && code <= 0xdbff) {
             // A character beyond U+FFFF: the low half must follow at once.
@@ -190,7 +189,7 @@ private:
             if (low < 0xdc00 || low > 0xdfff) return fail("a high surrogate without a low one");
             code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
         }
-        append_utf8(*out, code);
+        if (out != nullptr) append_utf8(*out, code);
         return true;
     }
 
