@@ -585,13 +585,6 @@ std::vector<Group> groups_for(Tool tool)
             {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
 }
 
-/// `name`: the option's first short name, else its first long one (e.g. "-t").
-std::string missing_value_text(const OptionDef& def, const std::string& name)
-{
-    if (def.missing) return def.missing;
-    return fmt::format("Error: {} argument given but no {} specified.", name, def.value);
-}
-
 /// The session expiry interval CONNECT will carry, from -x, -c or -D connect.
 std::uint32_t connect_session_expiry(const Options& o)
 {
@@ -764,18 +757,40 @@ std::string program_name(Tool tool)
 
 namespace {
 
-/// The names of `def` ("-h,--host": {"-h", "--host"}). Split here, not by CLI11's
-/// split_names(), which trims each name with std::isspace(c, std::locale()): that builds
-/// every locale facet, start-up work and pages of code for a table without spaces.
+/// True if `pick(name)` is for one of the comma-separated names of `def` ("-h,--host"),
+/// tried in order. Split here, not by CLI11's split_names(), which trims each name with
+/// std::isspace(c, std::locale()): that builds every locale facet, start-up work and pages
+/// of code for a table without spaces.
+template <typename Pick>
+bool any_name(const OptionDef& def, Pick pick)
+{
+    for (std::string_view rest = def.names; !rest.empty();) {
+        const auto comma = rest.find(',');
+        if (pick(rest.substr(0, comma))) return true;
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    return false;
+}
+
+/// The names of `def` ("-h,--host": {"-h", "--host"}).
 std::vector<std::string> name_list(const OptionDef& def)
 {
     std::vector<std::string> names;
-    for (std::string_view rest = def.names; !rest.empty();) {
-        const auto comma = rest.find(',');
-        names.emplace_back(rest.substr(0, comma));
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    }
+    any_name(def, [&](std::string_view name) {
+        names.emplace_back(name);
+        return false;
+    });
     return names;
+}
+
+/// The error for an option given without its value, named by its first short name, else
+/// its first long one (e.g. "-t"), as CLI11's rules split them.
+std::string missing_value_text(const OptionDef& def)
+{
+    if (def.missing) return def.missing;
+    const auto [shorts, longs, positional] = CLI::detail::get_names(name_list(def));
+    const std::string name = shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
+    return fmt::format("Error: {} argument given but no {} specified.", name, def.value);
 }
 
 /// An option found in a list of tokens, with its values (views into those tokens).
@@ -819,7 +834,7 @@ public:
             if (def.count_values) {
                 count = def.count_values(following);
             } else if (def.value) {
-                if (following.empty()) throw UsageError(missing_value_text(def, primary_name(def)));
+                if (following.empty()) throw UsageError(missing_value_text(def));
                 count = 1;
             }
             result.given.push_back({&def, following.first(count)});
@@ -833,7 +848,7 @@ public:
     {
         for (const auto& group : m_groups) {
             for (const auto& option : group.options) {
-                if (has_name(option, name)) return &option;
+                if (any_name(option, [&](std::string_view given) { return given == name; })) return &option;
             }
         }
         return nullptr;
@@ -864,25 +879,6 @@ public:
     }
 
 private:
-    /// True if `name` is one of the comma-separated names of `def` ("-h,--host").
-    static bool has_name(const OptionDef& def, std::string_view name)
-    {
-        for (std::string_view rest = def.names; !rest.empty();) {
-            const auto comma = rest.find(',');
-            if (rest.substr(0, comma) == name) return true;
-            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-        }
-        return false;
-    }
-
-    /// The name error messages use: the first short name, else the first long one, as
-    /// CLI11's rules split them.
-    static std::string primary_name(const OptionDef& def)
-    {
-        const auto [shorts, longs, positional] = CLI::detail::get_names(name_list(def));
-        return shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
-    }
-
     std::vector<Group> m_groups;
 };
 
@@ -984,13 +980,12 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
 {
     Layer layer;
     if (environment.variables.empty()) return layer;
-    table.for_each_long_name([&](const OptionDef& option, const std::string& name) {
-        const OptionDef* def = &option;
+    table.for_each_long_name([&](const OptionDef& def, const std::string& name) {
         const std::string variable = variable_name(name);
         const auto found = environment.variables.find(variable);
         if (found == environment.variables.end() || found->second.empty() || name == "profile") return;
         std::string where = fmt::format("(in environment variable {})", variable);
-        if (!def->value) {
+        if (!def.value) {
             const auto given = parse_flag_value(found->second);
             if (!given) {
                 throw UsageError(

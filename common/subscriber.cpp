@@ -155,7 +155,7 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
         }
         m_sink.commit();
         if (error) session.warn(*error);
-        if ((m_sink.closed() || m_sink.error() != 0) && !output_ok(session)) return;
+        if (!output_ok(session)) return;
     }
     ++m_received;
     if (m_options.stats) {
@@ -205,18 +205,14 @@ std::optional<Outcome> Subscriber::output_failure() const
     return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
 }
 
-bool Subscriber::output_ok(Session& session)
+void Subscriber::end_for_output(Session& session)
 {
     if (m_sink.closed()) {
         // The reader is gone (e.g. `| head -1`): nothing more can be delivered; end quietly.
         session.finish({ExitStatus::success, {}});
-        return false;
-    }
-    if (auto failed = output_failure()) {
+    } else if (auto failed = output_failure()) {
         session.finish(std::move(*failed));
-        return false;
     }
-    return true;
 }
 
 void Subscriber::on_tick(Session& session)

@@ -43,7 +43,15 @@ private:
     void restart_idle_timer();
     /// Creates --ready-file; false (and the job ends) if it cannot be created.
     bool signal_ready(Session& session);
-    bool output_ok(Session& session);
+    /// False (and the job ends) once stdout is gone or failing; inline, as every message asks.
+    bool output_ok(Session& session)
+    {
+        if (!m_sink.closed() && m_sink.error() == 0) return true;
+        end_for_output(session);
+        return false;
+    }
+    /// Ends the job because stdout is gone (quietly) or failing.
+    void end_for_output(Session& session);
     std::optional<Outcome> output_failure() const;
 
     const Options& m_options;
