@@ -16,13 +16,14 @@
 
 #include "error.h"
 #include "help.h"
-#include "message_filter.h"
+#include "regex.h"
 #include "options_file.h"
 #include "secret.h"
-#include "tls.h"
+#include "text.h"
+#include "tls_options.h"
 #include "topic.h"
 #include "url.h"
-#include "ws_handshake.h"
+#include "ws_options.h"
 
 namespace mqtt {
 
@@ -281,12 +282,6 @@ constexpr OptionDef k_subscribe_properties[] = {
      nullptr, nullptr, property_argument_count, apply_property},
 };
 
-std::string lower_case(std::string text)
-{
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
 // TLS (both tools). The values are checked once all options are known (tls.cpp), as upstream
 // checks them when it sets TLS up.
 constexpr OptionDef k_tls[] = {
@@ -542,9 +537,9 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.no_eol = true; }},
     {"-F", "format", "print each message as this format says (default: the payload; see FORMAT in mqtt-sub(1))",
      [](Options& o, const std::string& v) {
-         auto compiled = compile_format(v);
-         if (auto* error = std::get_if<std::string>(&compiled)) throw UsageError(*error);
-         o.format = std::move(std::get<Format>(compiled));
+         auto parsed = parse_format(v);
+         if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+         o.format = std::move(std::get<ParsedFormat>(parsed));
      }},
     {"--pretty", nullptr, "print the JSON of %j and %J indented, one member per line",
      [](Options& o, const std::string&) { o.pretty = true; }},

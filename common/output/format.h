@@ -1,7 +1,7 @@
 // How mqtt-sub prints one message: the payload alone, "topic payload" with -v, or as the
-// -F format says. A format is compiled once, when the command line is parsed, into a list
-// of parts (literal text, conversions, time sequences); each message is then rendered
-// part by part into the output buffer.
+// -F format says. The command line parses a format once (core/format_spec.h); here each
+// conversion gets its renderer, and each message is rendered part by part into the
+// output buffer.
 #pragma once
 
 #include <ctime>
@@ -14,6 +14,7 @@
 #include <mosquitto.h>
 
 #include "encoding.h"
+#include "format_spec.h"
 
 namespace mqtt {
 
@@ -36,22 +37,14 @@ struct Timestamp {
     std::tm local{};
 };
 
-/// The modifiers of one conversion, e.g. "%-08.2:x": flags, width, precision, separator.
-struct FormatSpec {
-    char conversion = 0;  ///< the letter after '%', or the character after '@'
-    bool left = false;    ///< '-': align left, pad with spaces
-    bool zero = false;    ///< '0': pad numbers (and %p, %x) with zeros
-    int width = 0;        ///< minimum width; 0: none
-    int precision = -1;   ///< -1: none
-    char separator = ' '; ///< %x/%X: what goes between groups of `precision` hex digits
-};
-
 struct RenderContext;
 using Renderer = void (*)(const FormatSpec&, RenderContext&);
 
-/// A compiled -F format: what compile_format() made of the text, ready to render.
+/// A -F format ready to render: each conversion of a ParsedFormat with its renderer.
 class Format {
 public:
+    explicit Format(const ParsedFormat& parsed);
+
     /// Literal text (render is null) or a conversion with its modifiers.
     struct Part {
         std::string literal;
@@ -62,14 +55,10 @@ public:
     const std::vector<Part>& parts() const { return m_parts; }
 
 private:
-    friend std::variant<Format, std::string> compile_format(std::string_view text);
     std::vector<Part> m_parts;
 };
 
-/// Widths and precisions above this are refused (they would only make huge lines).
-inline constexpr int k_max_format_width = 65535;
-
-/// Compiles a -F format, or returns the error line (upstream's texts, e.g.
+/// Parses and binds a -F format, or returns the error line (upstream's texts, e.g.
 /// "Error: Invalid format specifier 'y'.").
 std::variant<Format, std::string> compile_format(std::string_view text);
 

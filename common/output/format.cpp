@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <iterator>
 #include <mqtt_protocol.h>
+#include <stdexcept>
 
 #include "json.h"
 #include "message_json.h"
@@ -59,7 +60,6 @@ struct RenderContext {
 
 namespace {
 
-constexpr std::string_view k_group_separators = "!\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~ ";
 constexpr char k_lower_hex[] = "0123456789abcdef";
 constexpr char k_upper_hex[] = "0123456789ABCDEF";
 
@@ -382,100 +382,34 @@ Renderer renderer_for(char letter)
     return nullptr;
 }
 
-/// The character at text[at] for an error line: a whole UTF-8 character where there is one.
-std::string_view character_at(std::string_view text, std::size_t at)
-{
-    const std::size_t length = utf8_sequence_length(text, at);
-    return text.substr(at, length > 0 ? length : 1);
-}
 
 }  // namespace
 
+Format::Format(const ParsedFormat& parsed)
+{
+    m_parts.reserve(parsed.parts.size());
+    for (const auto& part : parsed.parts) {
+        Renderer render = nullptr;
+        if (part.kind == FormatPart::Kind::conversion) {
+            render = renderer_for(part.spec.conversion);
+            // parse_format() admits only k_format_conversions; the unit tests check that each has a renderer.
+            if (render == nullptr) throw std::logic_error("no renderer for a -F conversion");
+        } else if (part.kind == FormatPart::Kind::time) {
+            render = part.spec.conversion == 'N' ? render_nanoseconds : render_strftime;
+        }
+        m_parts.push_back({part.literal, part.spec, render});
+    }
+}
+
 std::variant<Format, std::string> compile_format(std::string_view text)
 {
-    static constexpr const char* k_incomplete = "Error: Incomplete format specifier.";
-    Format format;
-    std::string literal;
-    const auto add = [&](const FormatSpec& spec, Renderer render) {
-        if (!literal.empty()) format.m_parts.push_back({std::move(literal), {}, nullptr});
-        literal.clear();
-        format.m_parts.push_back({{}, spec, render});
-    };
-    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-
-    std::size_t i = 0;
-    // Reads digits into `value`; false if the number is too large.
-    const auto read_number = [&](int& value) {
-        for (; i < text.size() && is_digit(text[i]); ++i) {
-            value = value * 10 + (text[i] - '0');
-            if (value > k_max_format_width) return false;
-        }
-        return true;
-    };
-    while (i < text.size()) {
-        const char c = text[i++];
-        if (c == '%') {
-            // %[-|0][width][.precision][separator]letter
-            FormatSpec spec;
-            if (i < text.size() && (text[i] == '-' || text[i] == '0')) {
-                spec.left = text[i] == '-';
-                spec.zero = text[i] == '0';
-                ++i;
-            }
-            bool fits = read_number(spec.width);
-            if (i < text.size() && text[i] == '.') {
-                ++i;
-                spec.precision = 0;
-                fits = fits && read_number(spec.precision);
-            }
-            if (!fits) return fmt::format("Error: Format width or precision larger than {}.", k_max_format_width);
-            if (i < text.size() && k_group_separators.find(text[i]) != std::string_view::npos) spec.separator = text[i++];
-            if (i >= text.size()) return std::string(k_incomplete);
-            const char letter = text[i];
-            if (letter == '%') {
-                literal.push_back('%');
-                ++i;
-                continue;
-            }
-            const Renderer render = renderer_for(letter);
-            if (!render) return fmt::format("Error: Invalid format specifier '{}'.", character_at(text, i));
-            ++i;
-            spec.conversion = letter;
-            add(spec, render);
-        } else if (c == '@') {
-            if (i >= text.size()) return std::string(k_incomplete);
-            const char letter = text[i++];
-            if (letter == '@') {
-                literal.push_back('@');
-            } else {
-                FormatSpec spec;
-                spec.conversion = letter;
-                add(spec, letter == 'N' ? render_nanoseconds : render_strftime);
-            }
-        } else if (c == '\\') {
-            if (i >= text.size()) return std::string("Error: Incomplete escape specifier.");
-            switch (text[i]) {
-            case '\\': literal.push_back('\\'); break;
-            case '0': literal.push_back('\0'); break;
-            case 'a': literal.push_back('\a'); break;
-            case 'e': literal.push_back('\x1b'); break;
-            case 'n': literal.push_back('\n'); break;
-            case 'r': literal.push_back('\r'); break;
-            case 't': literal.push_back('\t'); break;
-            case 'v': literal.push_back('\v'); break;
-            default: return fmt::format("Error: Invalid escape specifier '{}'.", character_at(text, i));
-            }
-            ++i;
-        } else {
-            literal.push_back(c);
-        }
-    }
-    if (!literal.empty()) format.m_parts.push_back({std::move(literal), {}, nullptr});
-    return format;
+    auto parsed = parse_format(text);
+    if (auto* error = std::get_if<std::string>(&parsed)) return std::move(*error);
+    return Format(std::get<ParsedFormat>(parsed));
 }
 
 Formatter::Formatter(const Options& options)
-    : m_format(options.format), m_verbose(options.verbose), m_json(options.json), m_eol(!options.no_eol),
+    : m_format(options.format ? std::optional<Format>(Format(*options.format)) : std::nullopt), m_verbose(options.verbose), m_json(options.json), m_eol(!options.no_eol),
       m_end(options.null_records ? '\0' : '\n'), m_pretty(options.pretty), m_encoding(options.encoding),
       m_now(real_time)
 {

@@ -41,11 +41,6 @@ using UpgradeResponse = std::variant<NeedMore, Upgraded, Refused>;
 /// Judges the bytes received so far in answer to a request carrying `key`.
 UpgradeResponse parse_upgrade_response(std::string_view received, std::string_view key);
 
-/// Checks a --ws-header value; returns the error text (without "Error: ") or "".
-std::string check_header(std::string_view line);
-/// Checks a --ws-path value; returns the error text (without "Error: ") or "".
-std::string check_path(std::string_view path);
-
 /// The largest answer header read before giving up on the broker.
 inline constexpr std::size_t k_max_response_header = 16384;
 

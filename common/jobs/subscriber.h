@@ -30,6 +30,12 @@ public:
     void on_tick(Session& session) override;
     std::optional<Clock::time_point> wake_at() const override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
+    /// -C below 20: the broker need not push more unacknowledged messages than we will take.
+    std::optional<int> receive_maximum() const override
+    {
+        if (m_options.msg_count > 0 && m_options.msg_count < 20) return static_cast<int>(m_options.msg_count);
+        return std::nullopt;
+    }
     std::optional<Outcome> flush() override;
     void on_signal(Session& session, int signal) override;
     bool reconnects() const override { return true; }

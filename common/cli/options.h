@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "encoding.h"
+#include "numbers.h"
 #include "url.h"
-#include "format.h"
+#include "format_spec.h"
 #include "properties.h"
 
 namespace mqtt {
@@ -126,7 +127,7 @@ struct Options {
     bool verbose = false;             ///< -v
     bool no_eol = false;              ///< -N
     bool watch = false;               ///< -w: one terminal line per topic
-    std::optional<Format> format;     ///< -F, compiled; it takes precedence over -v
+    std::optional<ParsedFormat> format;  ///< -F, parsed; it takes precedence over -v
     bool pretty = false;              ///< --pretty: indented JSON for %j and %J
     long msg_count = 0;               ///< -C; 0 = unlimited
     int timeout = 0;                  ///< -W seconds (pub: for everything to be acknowledged); 0 = none
@@ -150,11 +151,5 @@ struct Options {
     /// mqtt-pub reads its messages as a stream of records (-l, -0, --json), not one payload.
     bool streams() const { return input == InputMode::stdin_lines || json || (null_records && input == InputMode::file); }
 };
-
-/// Parses an integer for an option: all of `text` must be a base-10 number in
-/// [min, max], else nullopt.
-std::optional<long long> parse_integer(const std::string& text, long long min, long long max);
-/// Parses a non-negative decimal number (e.g. "0.5" seconds); nullopt if not one.
-std::optional<double> parse_non_negative(const std::string& text);
 
 }  // namespace mqtt

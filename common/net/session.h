@@ -51,6 +51,9 @@ public:
     virtual void on_input(Session&) {}
     /// Every loop turn, connected or not: check timers (e.g. -W) and output state.
     virtual void on_tick(Session&) {}
+    /// How many unacknowledged messages the job wants the broker to send at once (the MQTT 5
+    /// receive maximum in CONNECT), when it wants fewer than the broker's default.
+    virtual std::optional<int> receive_maximum() const { return std::nullopt; }
     /// When the whole job must be over (e.g. -W), if ever; it bounds connecting too.
     virtual std::optional<Clock::time_point> deadline() const { return std::nullopt; }
     /// When pump() or on_tick() must run again even without I/O (a timer), if ever.

@@ -218,17 +218,12 @@ Outcome Session::connect(const Client& client)
             properties.add(number_property(MQTT_PROP_SESSION_EXPIRY_INTERVAL, PropertyType::int32,
                                            *m_options.session_expiry));
         }
-        // -C below 20: the broker need not push more unacknowledged messages than we will
-        // take. A receive-maximum given with -D wins, as with mosquitto_sub.
-        if (m_options.tool == Tool::sub && m_options.msg_count > 0 && m_options.msg_count < 20 &&
-            !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
+        // The job's own limit (e.g. mqtt-sub -C below 20, mqtt-rr's single response); a
+        // receive-maximum given with -D wins, as with mosquitto_sub.
+        if (const auto maximum = client.receive_maximum();
+            maximum && !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
             properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16,
-                                           static_cast<std::uint32_t>(m_options.msg_count)));
-        }
-        // mqtt-rr takes one response at a time, as mosquitto_rr (its -C is fixed at 1).
-        if (m_options.tool == Tool::rr &&
-            !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
-            properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16, 1));
+                                           static_cast<std::uint32_t>(*maximum)));
         }
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();

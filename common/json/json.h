@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "utf8.h"
+
 namespace mqtt {
 
 /// Deepest nesting of arrays and objects json_is_valid() accepts (cJSON's limit too).
@@ -18,14 +20,6 @@ inline constexpr int k_json_max_depth = 1000;
 /// \u0000), and so is every byte that is not part of valid UTF-8, as \u00xx of its value
 /// (read as Latin-1): the result is always valid JSON, whatever the bytes.
 void append_json_string(std::string& out, std::string_view bytes);
-
-/// Length of the valid UTF-8 sequence that starts at bytes[at], or 0 if none starts there
-/// (overlong forms, surrogates and values above U+10FFFF are not valid).
-std::size_t utf8_sequence_length(std::string_view bytes, std::size_t at);
-
-/// Whether all of `bytes` is valid UTF-8 (NUL included): then append_json_string escapes
-/// no byte as \u00xx of its value, and the string decodes back to exactly `bytes`.
-bool is_utf8(std::string_view bytes);
 
 /// Writes JSON values into a string, either compact (no whitespace) or laid out as
 /// cJSON_Print does for --pretty: one object member per line, indented with tabs,

@@ -3,17 +3,15 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "regex.h"
+
 namespace mqtt {
 
 struct Options;
-
-/// The error text for an invalid --grep/--grep-topic expression, or nullopt if it compiles.
-std::optional<std::string> check_regex(const std::string& expression, const std::string& option);
 
 class MessageFilter {
 public:
@@ -29,8 +27,8 @@ private:
     bool judge(std::string_view topic, std::string_view payload) const;
 
     const std::vector<std::string>& m_filter_out;
-    std::optional<std::regex> m_payload;
-    std::optional<std::regex> m_topic;
+    std::optional<Regex> m_payload;
+    std::optional<Regex> m_topic;
     bool m_keeps_all;  ///< no -T, --grep or --grep-topic: the common case, decided once
 };
 

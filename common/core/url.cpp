@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "options.h"  // parse_integer
+#include "numbers.h"
 #include "secret.h"
 
 namespace mqtt {

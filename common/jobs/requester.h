@@ -42,6 +42,8 @@ public:
     void on_tick(Session& session) override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
     std::optional<Clock::time_point> wake_at() const override { return m_deadline; }
+    /// One response at a time, as mosquitto_rr (its -C is fixed at 1).
+    std::optional<int> receive_maximum() const override { return 1; }
     std::optional<Outcome> flush() override;
 
     const std::string& response_topic() const { return m_response_topic; }

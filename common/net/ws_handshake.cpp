@@ -7,18 +7,13 @@
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include "text.h"
+
 namespace mqtt::ws {
 
 namespace {
 
 constexpr std::string_view k_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view trim(std::string_view text)
 {
@@ -32,17 +27,13 @@ bool has_token(std::string_view value, std::string_view token)
 {
     while (!value.empty()) {
         const auto comma = value.find(',');
-        if (lower(trim(value.substr(0, comma))) == token) return true;
+        if (lower_case(trim(value.substr(0, comma))) == token) return true;
         if (comma == std::string_view::npos) break;
         value.remove_prefix(comma + 1);
     }
     return false;
 }
 
-bool is_token_char(char c)
-{
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 }  // namespace
 
@@ -110,7 +101,7 @@ UpgradeResponse parse_upgrade_response(std::string_view received, std::string_vi
         head.remove_prefix(line_end + 2);
         const auto colon = line.find(':');
         if (colon == std::string_view::npos) return Refused{"failed: the broker sent a malformed header line"};
-        const std::string name = lower(trim(line.substr(0, colon)));
+        const std::string name = lower_case(trim(line.substr(0, colon)));
         const std::string_view value = trim(line.substr(colon + 1));
         if (name == "upgrade") upgrade = has_token(value, "websocket");
         if (name == "connection") connection = has_token(value, "upgrade");
@@ -127,34 +118,6 @@ UpgradeResponse parse_upgrade_response(std::string_view received, std::string_vi
         return Refused{fmt::format("failed: the broker chose the subprotocol \"{}\", not \"mqtt\"", protocol)};
     }
     return Upgraded{std::string(received.substr(end + 4))};
-}
-
-std::string check_header(std::string_view line)
-{
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0 ||
-        !std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), is_token_char)) {
-        return fmt::format("Invalid --ws-header \"{}\": it must be \"Name: value\".", line);
-    }
-    if (line.find_first_of("\r\n") != std::string_view::npos) {
-        return fmt::format("Invalid --ws-header \"{}\": it must be one line.", line);
-    }
-    static const char* const reserved[] = {"host", "upgrade", "connection", "sec-websocket-key",
-                                           "sec-websocket-version", "sec-websocket-protocol"};
-    const std::string name = lower(line.substr(0, colon));
-    if (std::find(std::begin(reserved), std::end(reserved), name) != std::end(reserved)) {
-        return fmt::format("Invalid --ws-header \"{}\": the tool sets {} itself.", line, line.substr(0, colon));
-    }
-    return {};
-}
-
-std::string check_path(std::string_view path)
-{
-    if (path.empty() || path.front() != '/' ||
-        std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
-        return fmt::format("Invalid --ws-path \"{}\": it must start with '/' and hold no spaces or control characters.", path);
-    }
-    return {};
 }
 
 }  // namespace mqtt::ws

@@ -1,17 +1,10 @@
-#include "options.h"
+#include "numbers.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <unistd.h>
 
 namespace mqtt {
-
-std::string Options::client_id() const
-{
-    if (!id_prefix.empty()) return id_prefix + std::to_string(getpid());
-    return id;
-}
 
 std::optional<long long> parse_integer(const std::string& text, long long min, long long max)
 {
