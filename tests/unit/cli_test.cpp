@@ -202,10 +202,10 @@ TEST_CASE("mqtt-sub -F is compiled while parsing, the last one wins, --pretty")
     CHECK_FALSE(plain.pretty);
     const Options o = parse(Tool::sub, {"-F", "%p", "-t", "a", "-F", "%t: %j", "--pretty", "-v"});
     REQUIRE(o.format);
-    REQUIRE(o.format->parts().size() == 3);
-    CHECK(o.format->parts()[0].spec.conversion == 't');
-    CHECK(o.format->parts()[1].literal == ": ");
-    CHECK(o.format->parts()[2].spec.conversion == 'j');
+    REQUIRE(o.format->parts.size() == 3);
+    CHECK(o.format->parts[0].spec.conversion == 't');
+    CHECK(o.format->parts[1].literal == ": ");
+    CHECK(o.format->parts[2].spec.conversion == 'j');
     CHECK(o.pretty);
     CHECK(o.verbose);
 }

@@ -626,3 +626,17 @@ TEST_CASE("--encoding: the payload of plain, -v and %p output as hex or base64")
     options.format = compiled("%4p|%l");
     CHECK(render_with(options, sample("abcdef")).out == "YWJj|6\n");
 }
+
+TEST_CASE("-F: every conversion letter the parser admits has a renderer")
+{
+    // parse_format() (core) accepts k_format_conversions; Format (output) must render each.
+    for (const char letter : mqtt::k_format_conversions) {
+        CAPTURE(letter);
+        const auto compiled = mqtt::compile_format(std::string("%") + letter);
+        REQUIRE(std::holds_alternative<mqtt::Format>(compiled));
+        const auto& parts = std::get<mqtt::Format>(compiled).parts();
+        REQUIRE(parts.size() == 1);
+        CHECK(parts[0].spec.conversion == letter);
+        CHECK(parts[0].render != nullptr);
+    }
+}
