@@ -13,6 +13,11 @@ std::string Options::client_id() const
     return id;
 }
 
+bool Options::holds_secret() const
+{
+    return password || (proxy && proxy->password) || tls.psk || tls.keyfile || tls.engine_kpass_sha1;
+}
+
 std::optional<long long> parse_integer(const std::string& text, long long min, long long max)
 {
     if (text.empty() || text.size() > 20) return std::nullopt;
