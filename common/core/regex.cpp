@@ -1,28 +1,42 @@
 #include "regex.h"
 
+#include <re2/re2.h>
+
 namespace mqtt {
 
-namespace {
+Regex::Regex(std::string_view expression, bool ignore_case)
+{
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingLatin1);
+    options.set_case_sensitive(!ignore_case);
+    options.set_log_errors(false);  // the caller reports error() its own way
+    m_re = std::make_unique<RE2>(re2::StringPiece(expression.data(), expression.size()), options);
+}
 
-constexpr auto k_syntax = std::regex::ECMAScript | std::regex::optimize;
+Regex::~Regex() = default;
+Regex::Regex(Regex&&) noexcept = default;
+Regex& Regex::operator=(Regex&&) noexcept = default;
 
-}  // namespace
+bool Regex::ok() const
+{
+    return m_re->ok();
+}
 
-Regex::Regex(const std::string& expression) : m_regex(expression, k_syntax) {}
+std::string Regex::error() const
+{
+    return m_re->error();
+}
 
 bool Regex::search(std::string_view text) const
 {
-    return std::regex_search(text.begin(), text.end(), m_regex);
+    return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *m_re);
 }
 
 std::optional<std::string> check_regex(const std::string& expression, const std::string& option)
 {
-    try {
-        Regex compiled(expression);
-    } catch (const std::regex_error& e) {
-        return "Invalid " + option + " expression '" + expression + "': " + e.what();
-    }
-    return std::nullopt;
+    const Regex compiled(expression, false);
+    if (compiled.ok()) return std::nullopt;
+    return "Invalid " + option + " expression '" + expression + "': " + compiled.error();
 }
 
 }  // namespace mqtt

@@ -1,24 +1,36 @@
-// The regular expressions of --grep and --grep-topic: one engine behind one small type, so
-// that the command line checks an expression with the same engine that later matches it.
+// The regular expressions of --grep and --grep-topic: RE2, which matches in time linear in
+// the input with a bounded stack, so a payload from the network can neither overflow the
+// stack nor stall the loop, and a match is never cut short by a limit.
 #pragma once
 
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 
+namespace re2 {
+class RE2;
+}
+
 namespace mqtt {
 
-/// A compiled expression (ECMAScript dialect), searched for anywhere in a text.
 class Regex {
 public:
-    /// Compiles `expression`; throws std::regex_error when it is not valid (check_regex says why).
-    explicit Regex(const std::string& expression);
-    /// True when the expression matches somewhere in `text`.
+    /// Compiles `expression` in RE2 syntax. Text is read as bytes (Latin-1), so that binary
+    /// and non-UTF-8 payloads are searched too and a UTF-8 literal matches its own bytes.
+    Regex(std::string_view expression, bool ignore_case);
+    ~Regex();
+    Regex(Regex&&) noexcept;
+    Regex& operator=(Regex&&) noexcept;
+
+    /// False when the expression did not compile; error() then says why.
+    bool ok() const;
+    std::string error() const;
+    /// True when some part of `text` matches (a search: anchor with ^ and $ for all of it).
     bool search(std::string_view text) const;
 
 private:
-    std::regex m_regex;
+    std::unique_ptr<re2::RE2> m_re;
 };
 
 /// The error text for an invalid --grep/--grep-topic expression, or nullopt if it compiles.

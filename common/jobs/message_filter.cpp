@@ -7,8 +7,8 @@ namespace mqtt {
 
 MessageFilter::MessageFilter(const Options& options) : m_filter_out(options.filter_out)
 {
-    if (!options.grep.empty()) m_payload.emplace(options.grep);
-    if (!options.grep_topic.empty()) m_topic.emplace(options.grep_topic);
+    if (!options.grep.empty()) m_payload.emplace(options.grep, options.grep_ignore_case);
+    if (!options.grep_topic.empty()) m_topic.emplace(options.grep_topic, options.grep_ignore_case);
     m_keeps_all = m_filter_out.empty() && !m_payload && !m_topic;
 }
 

@@ -1,5 +1,5 @@
 // Which received messages mqtt-sub keeps: -T drops topics matching a filter; --grep and
-// --grep-topic keep only payloads and topics that match an ECMAScript regular expression.
+// --grep-topic keep only payloads and topics that match a regular expression (RE2 syntax).
 #pragma once
 
 #include <optional>

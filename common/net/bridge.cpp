@@ -1,12 +1,10 @@
 #include "bridge.h"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <openssl/rand.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "exit_status.h"
@@ -18,6 +16,10 @@ namespace {
 
 constexpr std::size_t k_chunk = 65536;          // bytes read (and framed) at once
 constexpr std::size_t k_buffer_limit = 1 << 20;  // a side stops reading while its output holds this much
+// Bytes taken from the broker in one turn of the loop: frames that carry nothing (empty
+// continuations, pings) never fill the client's buffer, and must not keep the loop from
+// signals and deadlines.
+constexpr std::size_t k_read_per_turn = 1 << 20;
 constexpr SetupStep k_upgrade_step{"WebSocket upgrade", ExitStatus::http_refused, ExitStatus::no_connack,
                                    "The broker did not answer the WebSocket upgrade within {} seconds."};
 
@@ -53,15 +55,11 @@ Bridge::Bridge(const Options& options, const SetupDeadline& deadline) : m_option
 {
     m_stream = std::make_unique<BrokerStream>(options, deadline);
     if (m_websocket) upgrade(deadline);
-    open_socket();
 }
 
 Bridge::~Bridge()
 {
     if (m_client_fd >= 0) ::close(m_client_fd);
-    if (m_listen_fd >= 0) ::close(m_listen_fd);
-    if (!m_path.empty()) ::unlink(m_path.c_str());
-    if (!m_dir.empty()) ::rmdir(m_dir.c_str());
 }
 
 void Bridge::upgrade(const SetupDeadline& deadline)
@@ -80,15 +78,18 @@ void Bridge::upgrade(const SetupDeadline& deadline)
     while (true) {
         const std::string more = m_stream->read_some(deadline, k_upgrade_step);
         if (more.empty()) {
+            // A port forwarder whose server is not up yet accepts and closes, too.
             throw Failure(ExitStatus::http_refused,
                           fmt::format("Error: WebSocket upgrade failed: the broker closed the connection (is port {} a "
                                       "WebSocket listener, not a plain MQTT one?).",
-                                      m_options.effective_port()));
+                                      m_options.effective_port()),
+                          true);
         }
         received += more;
         const ws::UpgradeResponse response = ws::parse_upgrade_response(received, key);
         if (const auto* refused = std::get_if<ws::Refused>(&response)) {
-            throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket upgrade {}.", refused->text));
+            throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket upgrade {}.", refused->text),
+                          refused->gateway_error);
         }
         if (const auto* upgraded = std::get_if<ws::Upgraded>(&response)) {
             std::vector<ws::ControlFrame> control;
@@ -100,40 +101,20 @@ void Bridge::upgrade(const SetupDeadline& deadline)
     }
 }
 
-void Bridge::open_socket()
+const std::string& Bridge::listen()
 {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mqtt-tools.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to create a private folder in {}: {}.",
-                                                     tmp ? tmp : "/tmp", std::strerror(errno)));
-    }
-    m_dir = templ;
-    m_path = m_dir + "/s";
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (m_path.size() >= sizeof addr.sun_path) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: The temporary folder path {} is too long for a unix socket.", m_dir));
-    }
-    std::memcpy(addr.sun_path, m_path.c_str(), m_path.size() + 1);
-    m_listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (m_listen_fd < 0 || ::bind(m_listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m_listen_fd, 1) != 0) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open the unix socket {}: {}.", m_path, std::strerror(errno)));
-    }
+    m_socket.emplace();
+    return m_socket->path();
 }
 
-void Bridge::accept()
+void Bridge::accept(int mosquitto_fd)
 {
-    m_client_fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    ::close(m_listen_fd);
-    m_listen_fd = -1;
-    ::unlink(m_path.c_str());
-    ::rmdir(m_dir.c_str());
-    m_path.clear();
-    m_dir.clear();
-    if (m_client_fd < 0) {
-        throw Failure(ExitStatus::connection_lost, fmt::format("Error: accept on the bridge's unix socket: {}.", std::strerror(errno)));
+    m_client_fd = m_socket->accept();
+    m_socket.reset();
+    // The other way round too: libmosquitto's socket leads to this process, not to a socket
+    // someone put at the path.
+    if (!peer_is_this_process(mosquitto_fd)) {
+        throw Failure(ExitStatus::connection_lost, "Error: libmosquitto's connection to the bridge leads to another process.");
     }
     // What the upgrade answer carried after its headers goes to libmosquitto first.
     write_client();
@@ -227,7 +208,8 @@ void Bridge::read_broker()
 {
     char buffer[k_chunk];
     bool got = false;
-    while (!m_broker_done && m_to_client.size() - m_to_client_at < k_buffer_limit) {
+    std::size_t taken = 0;
+    while (!m_broker_done && m_to_client.size() - m_to_client_at < k_buffer_limit && taken < k_read_per_turn) {
         const long n = m_stream->read(buffer, sizeof buffer);
         if (n == BrokerStream::k_again) {
             // Debian's mosquitto 2.0.11 writes a long frame 4 KiB at a time, one piece per
@@ -248,6 +230,7 @@ void Bridge::read_broker()
             return;
         }
         got = true;
+        taken += static_cast<std::size_t>(n);
         const std::string_view bytes(buffer, static_cast<std::size_t>(n));
         if (!m_websocket) {
             m_to_client.append(bytes);
@@ -260,7 +243,7 @@ void Bridge::read_broker()
         }
         for (const auto& frame : control) {
             if (frame.opcode == ws::Opcode::ping) {
-                ws::append_frame(m_to_broker, ws::Opcode::pong, frame.payload, random_mask());
+                m_pong = frame.payload;  // RFC 6455 5.5.3: answering the latest ping is enough
             } else if (frame.opcode == ws::Opcode::close) {
                 send_close();
                 m_broker_done = true;
@@ -273,6 +256,11 @@ void Bridge::read_broker()
 
 void Bridge::write_broker()
 {
+    // One pong at most waits for a broker that sends pings but does not read.
+    if (m_pong && m_to_broker.size() - m_to_broker_at < k_buffer_limit) {
+        ws::append_frame(m_to_broker, ws::Opcode::pong, *m_pong, random_mask());
+        m_pong.reset();
+    }
     while (m_stream && m_to_broker_at < m_to_broker.size()) {
         const long n = m_stream->write(m_to_broker.data() + m_to_broker_at, m_to_broker.size() - m_to_broker_at);
         if (n == BrokerStream::k_again) break;

@@ -35,6 +35,14 @@ mqtt::Format compiled(const std::string& text)
     return std::get<mqtt::Format>(result);
 }
 
+/// Parses `text` as the command line does (Options keeps the parsed format).
+mqtt::ParsedFormat parsed(const std::string& text)
+{
+    auto result = mqtt::parse_format(text);
+    if (auto* error = std::get_if<std::string>(&result)) FAIL("-F '" << text << "' refused: " << *error);
+    return std::get<mqtt::ParsedFormat>(result);
+}
+
 /// The error compile_format gives for `text`, or "(compiled)".
 std::string compile_error(const std::string& text)
 {
@@ -71,7 +79,7 @@ Rendered render_with(const mqtt::Options& options, const mqtt::Message& message)
 std::string render(const std::string& format, const mqtt::Message& message = sample())
 {
     mqtt::Options options;
-    options.format = compiled(format);
+    options.format = parsed(format);
     const Rendered r = render_with(options, message);
     CHECK_MESSAGE(!r.error, "stderr: " << r.error.value_or(""));
     return r.out;
@@ -162,14 +170,14 @@ TEST_CASE("-N leaves out the newline")
 TEST_CASE("-F: takes precedence over -v, -N leaves out its newline, and an empty payload is printed")
 {
     mqtt::Options o;
-    o.format = compiled("Received message: %p on topic %t");
+    o.format = parsed("Received message: %p on topic %t");
     o.verbose = true;
     mqtt::Message m = sample("22.5");
     m.topic = "home/livingroom/temperature";
     CHECK(render_with(o, m).out == "Received message: 22.5 on topic home/livingroom/temperature\n");
     o.no_eol = true;
     CHECK(render_with(o, m).out == "Received message: 22.5 on topic home/livingroom/temperature");
-    o.format = compiled("[%p]%l");
+    o.format = parsed("[%p]%l");
     CHECK(render_with(o, sample("")).out == "[]0");
 }
 
@@ -323,14 +331,17 @@ TEST_CASE("-F: %f and %d print the payload as a host-order IEEE 754 float or dou
 TEST_CASE("-F: %f and %d with a payload of the wrong size: one error line, nothing printed")
 {
     mqtt::Options options;
-    options.format = compiled("before %f after");
+    options.format = parsed("before %f after");
     mqtt::Message m = sample("hello");
     m.topic = "sensors/t";
     Rendered r = render_with(options, m);
     CHECK(r.out == "");
     CHECK(r.error == "Error: Message payload on topic sensors/t is not a float: 5 bytes instead of 4.");
+    m.topic = "sensors/\x1b]0;pwned\x07";  // a topic in an error line is escaped
+    CHECK(render_with(options, m).error ==
+          "Error: Message payload on topic sensors/\\x1b]0;pwned\\x07 is not a float: 5 bytes instead of 4.");
 
-    options.format = compiled("%x %d");
+    options.format = parsed("%x %d");
     r = render_with(options, sample("abcd"));
     CHECK(r.out == "");
     CHECK(r.error == "Error: Message payload on topic 02/sub/format/test is not a double: 4 bytes instead of 8.");
@@ -380,7 +391,7 @@ TEST_CASE("-F: %I, %U and @ sequences use one time per message, local time as TZ
         {"@!", "%!"},  // strftime copies a conversion it does not know
     });
     mqtt::Options options;
-    options.format = compiled("%U %I @S.@N %j");
+    options.format = parsed("%U %I @S.@N %j");
     setenv("TZ", "UTC0", 1);
     mqtt::Formatter formatter(options);
     formatter.set_clock(counting_clock);
@@ -392,7 +403,7 @@ TEST_CASE("-F: %I, %U and @ sequences use one time per message, local time as TZ
                  R"({"tst":"2020-05-06T20:48:01.000000+0000","topic":"02/sub/format/test","qos":0,"retain":false,)"
                  R"("payloadlen":1,"payload":"x"})" "\n");
     // No time is taken for a format without time.
-    options.format = compiled("%t %p");
+    options.format = parsed("%t %p");
     mqtt::Formatter no_time(options);
     no_time.set_clock(counting_clock);
     g_clock_reads = 0;
@@ -459,18 +470,18 @@ TEST_CASE("-F: %J embeds a JSON payload, compact")
 TEST_CASE("-F: %J with a payload that is not JSON: stderr says so, the part stays empty")
 {
     mqtt::Options options;
-    options.format = compiled("%J");
+    options.format = parsed("%J");
     mqtt::Message m = sample("22.5 degrees");
     m.topic = "home/t";
     Rendered r = render_with(options, m);
     CHECK(r.out == "\n");
     CHECK(r.error == "Error: Message payload is not valid JSON on topic home/t.");
-    options.format = compiled("<%J|%J|%p>");
+    options.format = parsed("<%J|%J|%p>");
     r = render_with(options, m);
     CHECK(r.out == "<||22.5 degrees>\n");
     CHECK(r.error == "Error: Message payload is not valid JSON on topic home/t.");
     options.no_eol = true;
-    options.format = compiled("%J");
+    options.format = parsed("%J");
     CHECK(render_with(options, sample("{\"a\":1}\0"s)).out == "");
 }
 
@@ -480,7 +491,7 @@ TEST_CASE("--pretty: %j and %J laid out as mosquitto's cJSON_Print does")
     p.string(MQTT_PROP_CONTENT_TYPE, "application/json").user("k", "v").user("k2", "v2");
     mqtt::Options options;
     options.pretty = true;
-    options.format = compiled("%J");
+    options.format = parsed("%J");
     mqtt::Message m = sample(R"({"a":[1,2,{"b":null,"c":[]},[3,[4]]],"d":{}, "e": "x"})");
     m.qos = 1;
     m.mid = 7;
@@ -511,13 +522,13 @@ TEST_CASE("--pretty: %j and %J laid out as mosquitto's cJSON_Print does")
                        "\t\t\"e\":\t\"x\"\n"
                        "\t}\n"
                        "}\n");
-    options.format = compiled("%j");
+    options.format = parsed("%j");
     r = render_with(options, m);
     CHECK(r.out == head + "\t\"payloadlen\":\t54,\n" + properties +
                        "\t\"payload\":\t\"{\\\"a\\\":[1,2,{\\\"b\\\":null,\\\"c\\\":[]},[3,[4]]],\\\"d\\\":{}, \\\"e\\\": \\\"x\\\"}\"\n"
                        "}\n");
     // --pretty changes nothing else.
-    options.format = compiled("%t %p");
+    options.format = parsed("%t %p");
     CHECK(render_with(options, sample("a")).out == "02/sub/format/test a\n");
 }
 
@@ -611,7 +622,7 @@ TEST_CASE("-0 ends plain, -v and -F output with NUL, an empty payload is an empt
     CHECK(render_with(options, sample("")).out == "\0"s);
     options.verbose = true;
     CHECK(render_with(options, sample("")).out == "02/sub/format/test (null)\0"s);
-    options.format = compiled("%p!");
+    options.format = parsed("%p!");
     CHECK(render_with(options, sample("x")).out == "x!\0"s);
 }
 
@@ -623,7 +634,7 @@ TEST_CASE("--encoding: the payload of plain, -v and %p output as hex or base64")
     options.verbose = true;
     options.encoding = mqtt::Encoding::base64;
     CHECK(render_with(options, sample("\x01\xff")).out == "02/sub/format/test Af8=\n");
-    options.format = compiled("%4p|%l");
+    options.format = parsed("%4p|%l");
     CHECK(render_with(options, sample("abcdef")).out == "YWJj|6\n");
 }
 
@@ -637,6 +648,6 @@ TEST_CASE("-F: every conversion letter the parser admits has a renderer")
         const auto& parts = std::get<mqtt::Format>(compiled).parts();
         REQUIRE(parts.size() == 1);
         CHECK(parts[0].spec.conversion == letter);
-        CHECK(parts[0].render != nullptr);
+        CHECK(static_cast<bool>(parts[0].render));
     }
 }
