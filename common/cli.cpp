@@ -475,16 +475,18 @@ constexpr OptionDef k_subscribe[] = {
          if (!chance || *chance < 0.1 || *chance > 100.0) fail("--random-filter chance must be between 0.1-100.0");
          o.random_filter = *chance;
      }},
-    {"--grep", "regex", "keep only messages whose payload matches this ECMAScript expression",
+    {"--grep", "regex", "keep only messages whose payload matches this regular expression (RE2 syntax)",
      [](Options& o, const std::string& v) {
          if (auto error = check_regex(v, "--grep")) fail(*error);
          o.grep = v;
      }},
-    {"--grep-topic", "regex", "keep only messages whose topic matches this ECMAScript expression",
+    {"--grep-topic", "regex", "keep only messages whose topic matches this regular expression (RE2 syntax)",
      [](Options& o, const std::string& v) {
          if (auto error = check_regex(v, "--grep-topic")) fail(*error);
          o.grep_topic = v;
      }},
+    {"--grep-ignore-case", nullptr, "--grep and --grep-topic match letters of either case",
+     [](Options& o, const std::string&) { o.grep_ignore_case = true; }},
     {"--idle-timeout", "seconds", "end with success after this long without a message (default: never)",
      [](Options& o, const std::string& v) {
          const auto seconds = parse_non_negative(v);
@@ -1102,6 +1104,7 @@ constexpr std::pair<const char*, const char*> k_help_sections[] = {
     {"-o", "Scripting"},         {"--profile", "Scripting"},    {"--ready-file", "Scripting"},
     {"--idle-timeout", "Scripting"}, {"-W", "Scripting"},       {"-C", "Scripting"},
     {"-E", "Scripting"},         {"--grep", "Scripting"},       {"--grep-topic", "Scripting"},
+    {"--grep-ignore-case", "Scripting"},
     {"-d", "Output"},            {"--quiet", "Output"},
 };
 

@@ -1,12 +1,13 @@
 // Which received messages mqtt-sub keeps: -T drops topics matching a filter; --grep and
-// --grep-topic keep only payloads and topics that match an ECMAScript regular expression.
+// --grep-topic keep only payloads and topics that match a regular expression (RE2 syntax).
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "regex.h"
 
 namespace mqtt {
 
@@ -29,8 +30,8 @@ private:
     bool judge(std::string_view topic, std::string_view payload) const;
 
     const std::vector<std::string>& m_filter_out;
-    std::optional<std::regex> m_payload;
-    std::optional<std::regex> m_topic;
+    std::optional<Regex> m_payload;
+    std::optional<Regex> m_topic;
     bool m_keeps_all;  ///< no -T, --grep or --grep-topic: the common case, decided once
 };
 

@@ -138,6 +138,7 @@ struct Options {
     double random_filter = 100.0;     ///< --random-filter: percent of messages printed
     std::string grep;                 ///< --grep: payload regular expression ("" = none)
     std::string grep_topic;           ///< --grep-topic
+    bool grep_ignore_case = false;    ///< --grep-ignore-case: both match letters of either case
     std::string ready_file;           ///< --ready-file: created once every SUBACK is in
     double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
     std::vector<std::string> filter_out;   ///< -T

@@ -84,6 +84,44 @@ TEST_CASE("scripting: --grep-topic keeps matching topics only")
     check_ended(r, 0, "site/alarm fire\n");
 }
 
+TEST_CASE("scripting: --grep on long payloads matches without crashing (std::regex overflowed the stack: 139)")
+{
+    test::Broker broker;
+    struct Case {
+        const char* id;
+        const char* expression;
+        std::string payload;
+    };
+    std::string alternation = "x";
+    for (int i = 0; i < 20000; ++i) alternation += i % 2 ? 'a' : 'b';
+    const Case cases[] = {
+        {"long1", "temp.*high", "temp" + std::string(100000, 'a') + "high"},
+        {"long2", "x(a|b)*y", alternation + "y"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.expression);
+        const Args argv = sub(broker, {"-i", c.id, "-t", "g", "--grep", c.expression, "-C", "1", "-W", "20"});
+        const test::Result r = run_subscriber(broker, c.id, argv, [&] {
+            publish(broker, {"-t", "g", "-m", "no match here"});
+            publish(broker, {"-t", "g", "-s"}, c.payload);
+        });
+        check_ended(r, 0, c.payload + "\n");
+    }
+}
+
+TEST_CASE("scripting: --grep-ignore-case applies to --grep and --grep-topic")
+{
+    test::Broker broker;
+    const Args argv = sub(broker, {"-i", "ci", "-t", "#", "-v", "--grep", "^ALARM", "--grep-topic", "Kitchen", "--grep-ignore-case",
+                                   "-C", "1", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "ci", argv, [&] {
+        publish(broker, {"-t", "home/hall", "-m", "alarm: door"});
+        publish(broker, {"-t", "home/kitchen", "-m", "all quiet"});
+        publish(broker, {"-t", "home/kitchen", "-m", "Alarm: smoke"});
+    });
+    check_ended(r, 0, "home/kitchen Alarm: smoke\n");
+}
+
 TEST_CASE("scripting: an invalid --grep is a usage error")
 {
     const test::Result r = test::run(command("mqtt-sub", {"-t", "t", "--grep", "(oops"}));

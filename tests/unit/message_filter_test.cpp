@@ -3,7 +3,7 @@
 #include "message_filter.h"
 #include "options.h"
 
-TEST_CASE("check_regex accepts ECMAScript expressions and names the bad ones")
+TEST_CASE("check_regex accepts RE2 expressions and names the bad ones")
 {
     CHECK_FALSE(mqtt::check_regex("^temp=[0-9]+(\\.[0-9]+)?$", "--grep"));
     CHECK_FALSE(mqtt::check_regex("", "--grep"));
@@ -27,4 +27,17 @@ TEST_CASE("MessageFilter: -T drops topics, --grep and --grep-topic keep matches 
     CHECK_FALSE(filter.keeps("c/1", "ok"));            // topic does not match
     CHECK_FALSE(filter.keeps("b/1", "failed"));        // payload does not match
     CHECK(filter.keeps("b/2", std::string("\0ok\xff", 4)));  // binary payloads are searched as bytes
+}
+
+TEST_CASE("MessageFilter: --grep-ignore-case applies to --grep and --grep-topic")
+{
+    mqtt::Options o;
+    o.grep = "^ALARM";
+    o.grep_topic = "Kitchen";
+    CHECK_FALSE(mqtt::MessageFilter(o).keeps("home/kitchen", "alarm: smoke"));
+    o.grep_ignore_case = true;
+    const mqtt::MessageFilter filter(o);
+    CHECK(filter.keeps("home/kitchen", "alarm: smoke"));
+    CHECK_FALSE(filter.keeps("home/hall", "alarm: smoke"));
+    CHECK_FALSE(filter.keeps("home/kitchen", "no alarm"));
 }
