@@ -18,6 +18,10 @@ namespace {
 
 constexpr std::size_t k_chunk = 65536;          // bytes read (and framed) at once
 constexpr std::size_t k_buffer_limit = 1 << 20;  // a side stops reading while its output holds this much
+// Bytes taken from the broker in one turn of the loop: frames that carry nothing (empty
+// continuations, pings) never fill the client's buffer, and must not keep the loop from
+// signals and deadlines.
+constexpr std::size_t k_read_per_turn = 1 << 20;
 constexpr SetupStep k_upgrade_step{"WebSocket upgrade", ExitStatus::http_refused, ExitStatus::no_connack,
                                    "The broker did not answer the WebSocket upgrade within {} seconds."};
 
@@ -227,7 +231,8 @@ void Bridge::read_broker()
 {
     char buffer[k_chunk];
     bool got = false;
-    while (!m_broker_done && m_to_client.size() - m_to_client_at < k_buffer_limit) {
+    std::size_t taken = 0;
+    while (!m_broker_done && m_to_client.size() - m_to_client_at < k_buffer_limit && taken < k_read_per_turn) {
         const long n = m_stream->read(buffer, sizeof buffer);
         if (n == BrokerStream::k_again) {
             // Debian's mosquitto 2.0.11 writes a long frame 4 KiB at a time, one piece per
@@ -248,6 +253,7 @@ void Bridge::read_broker()
             return;
         }
         got = true;
+        taken += static_cast<std::size_t>(n);
         const std::string_view bytes(buffer, static_cast<std::size_t>(n));
         if (!m_websocket) {
             m_to_client.append(bytes);
@@ -260,7 +266,7 @@ void Bridge::read_broker()
         }
         for (const auto& frame : control) {
             if (frame.opcode == ws::Opcode::ping) {
-                ws::append_frame(m_to_broker, ws::Opcode::pong, frame.payload, random_mask());
+                m_pong = frame.payload;  // RFC 6455 5.5.3: answering the latest ping is enough
             } else if (frame.opcode == ws::Opcode::close) {
                 send_close();
                 m_broker_done = true;
@@ -273,6 +279,11 @@ void Bridge::read_broker()
 
 void Bridge::write_broker()
 {
+    // One pong at most waits for a broker that sends pings but does not read.
+    if (m_pong && m_to_broker.size() - m_to_broker_at < k_buffer_limit) {
+        ws::append_frame(m_to_broker, ws::Opcode::pong, *m_pong, random_mask());
+        m_pong.reset();
+    }
     while (m_stream && m_to_broker_at < m_to_broker.size()) {
         const long n = m_stream->write(m_to_broker.data() + m_to_broker_at, m_to_broker.size() - m_to_broker_at);
         if (n == BrokerStream::k_again) break;

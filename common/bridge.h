@@ -70,6 +70,7 @@ private:
     bool m_websocket = false;
     ws::FrameDecoder m_decoder;
     std::string m_to_broker;         ///< framed bytes not yet written
+    std::optional<std::string> m_pong;  ///< the payload of the latest ping not yet answered
     std::size_t m_to_broker_at = 0;
     std::string m_to_client;         ///< MQTT bytes not yet given to libmosquitto
     std::size_t m_to_client_at = 0;

@@ -431,9 +431,14 @@ void Session::step(Client& client)
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
             // loop_read handles a few packets per call; drain the socket before polling again.
-            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due; ++i) {
+            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed;
+                 ++i) {
                 errno = 0;
-                const int rc = mosquitto_loop_read(m_mosq, 1);
+                const int rc = guarded_loop_read(m_mosq);
+                if (rc == k_read_aborted) {
+                    refuse_malformed();
+                    return;
+                }
                 if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN || errno == EWOULDBLOCK) break;
             }
         }
@@ -446,6 +451,19 @@ void Session::step(Client& client)
         client.on_input(*this);
     }
     if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
+}
+
+void Session::refuse_malformed()
+{
+    m_malformed = true;
+    const bool was_connected = m_connected && !m_disconnect_sent;
+    m_connected = false;  // finish() ends the loop instead of sending a normal DISCONNECT
+    finish({ExitStatus::connection_lost, "Error: The broker sent a malformed packet."});
+    if (was_connected) {
+        m_disconnect_sent = true;
+        set_cork(false);
+        mosquitto_disconnect_v5(m_mosq, MQTT_RC_MALFORMED_PACKET, nullptr);
+    }
 }
 
 void Session::set_cork(bool on)

@@ -14,6 +14,7 @@
 
 #include "options.h"
 #include "property_list.h"
+#include "read_guard.h"
 #include "tls.h"
 
 namespace mqtt {
@@ -122,6 +123,7 @@ private:
 
     private:
         Session& m_session;
+        ReadGuardPause m_guard_pause;
     };
 
     void configure();
@@ -133,6 +135,8 @@ private:
     /// Tls::failure for the flags).
     std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
     void step(Client& client);
+    /// The broker sent a packet libmosquitto cannot take: DISCONNECT (0x81) and end with 7.
+    void refuse_malformed();
     /// TCP_CORK on the broker's socket from the end of one poll() to the start of the next.
     void set_cork(bool on);
     /// The loop of one connection, until its socket is gone.
@@ -156,6 +160,7 @@ private:
     bool m_got_connack = false;
     bool m_closed = false;        ///< the socket is gone
     bool m_disconnect_sent = false;
+    bool m_malformed = false;     ///< a packet broke libmosquitto's reader: never read again
     bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
     int m_callback_depth = 0;
     int m_cork_fd = -1;           ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)

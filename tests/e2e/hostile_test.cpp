@@ -115,3 +115,40 @@ TEST_CASE("hostile: after a lost connection, a broker that never answers CONNECT
     CHECK(seconds_since(start) < 15);
     CHECK(connections >= 3);
 }
+
+TEST_CASE("hostile: an unknown MQTT 5 property id in CONNACK ends with 7 and one line, no abort (was SIGABRT, 134)")
+{
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!client.read(packet) || packet.type != 1) return;
+        client.send_raw(std::string("\x20\x05\x00\x00\x02\x7f\x00", 7));  // property 0x7f does not exist
+        test::drain(client);
+    });
+    for (const char* tool : {"mqtt-pub", "mqtt-sub", "mqtt-rr"}) {
+        CAPTURE(tool);
+        Args argv{test::tool(tool), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5", "-t", "t"};
+        if (std::string(tool) == "mqtt-pub") argv.insert(argv.end(), {"-m", "x"});
+        if (std::string(tool) == "mqtt-rr") argv.insert(argv.end(), {"-e", "r", "-m", "x"});
+        const test::Result r = test::run(argv, {}, 20s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 7);
+        CHECK(r.out == "");
+        CHECK(r.err == "Error: The broker sent a malformed packet.\n");
+    }
+}
+
+TEST_CASE("hostile: an unknown property id in a PUBLISH: what came before is printed, then 7 and one line")
+{
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        if (!test::accept(client) || !test::grant_subscription(client)) return;
+        client.send_raw(std::string("\x30\x05\x00\x01t\x00" "a", 7));            // "a", no properties
+        client.send_raw(std::string("\x30\x07\x00\x01t\x02\x7f\x00" "b", 9));    // property 0x7f
+        test::drain(client);
+    });
+    const test::Result r = test::run(
+        {test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5", "-t", "t", "-W", "10"}, {}, 20s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.out == "a\n");
+    CHECK(r.err == "Error: The broker sent a malformed packet.\n");
+}

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -49,6 +50,31 @@ bool is_empty_dir(const std::string& path)
     return std::filesystem::is_empty(path);
 }
 
+/// A listening TCP socket on a free 127.0.0.1 port, stored in `port`.
+int loopback_listener(int& port)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener, 4) == 0);
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port = ntohs(addr.sin_port);
+    return listener;
+}
+
+/// The 101 answer that accepts the upgrade `request` (its accept key made from the request's key).
+std::string upgrade_answer(const std::string& request)
+{
+    const std::string name = "Sec-WebSocket-Key: ";
+    const auto at = request.find(name);
+    const std::string key = at == std::string::npos ? "" : request.substr(at + name.size(), 24);
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Accept: " + mqtt::ws::accept_for(key) + "\r\n\r\n";
+}
+
 /// A TCP server on 127.0.0.1 that reads one request (up to the blank line), answers it
 /// with `answer` and closes: what a WebSocket server could say that mosquitto never does.
 /// With `then`, the answer is a real upgrade (its accept key made from the request's key)
@@ -57,15 +83,7 @@ class CannedHttp {
 public:
     explicit CannedHttp(std::string answer, std::string then = {}) : m_answer(std::move(answer)), m_then(std::move(then))
     {
-        m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        REQUIRE(::bind(m_listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(m_listener, 4) == 0);
-        REQUIRE(::getsockname(m_listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-        m_port = ntohs(addr.sin_port);
+        m_listener = loopback_listener(m_port);
         m_thread = std::thread([this] { serve(); });
     }
     ~CannedHttp()
@@ -106,13 +124,7 @@ private:
                 m_request = request;
             }
             std::string answer = m_answer;
-            if (!m_then.empty()) {
-                const std::string name = "Sec-WebSocket-Key: ";
-                const auto at = request.find(name);
-                const std::string key = at == std::string::npos ? "" : request.substr(at + name.size(), 24);
-                answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Accept: " + mqtt::ws::accept_for(key) + "\r\n\r\n";
-            }
+            if (!m_then.empty()) answer = upgrade_answer(request);
             if (::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL) < 0) {
                 // the tool went away first: its output tells
             }
@@ -136,6 +148,101 @@ private:
     std::string m_request;
     std::thread m_thread;
 };
+
+/// A WebSocket server that takes the upgrade, answers CONNECT with a CONNACK when asked,
+/// then sends `start` and `flood` over and over, never reading, until the client goes away.
+class FloodingServer {
+public:
+    FloodingServer(std::string start, std::string flood, bool connack)
+        : m_start(std::move(start)), m_connack(connack)
+    {
+        while (m_flood.size() < 65536) m_flood += flood;
+        m_listener = loopback_listener(m_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~FloodingServer()
+    {
+        m_stop = true;
+        m_thread.join();
+        ::close(m_listener);
+    }
+    FloodingServer(const FloodingServer&) = delete;
+    FloodingServer& operator=(const FloodingServer&) = delete;
+
+    std::string port_str() const { return std::to_string(m_port); }
+    /// Waits until the flood has sent `bytes`, at most `timeout`.
+    bool wait_for_sent(std::size_t bytes, std::chrono::milliseconds timeout) const
+    {
+        const auto until = Clock::now() + timeout;
+        while (m_sent < bytes && Clock::now() < until) std::this_thread::sleep_for(10ms);
+        return m_sent >= bytes;
+    }
+
+private:
+    bool wait(int fd, short events) const
+    {
+        pollfd p{fd, events, 0};
+        while (!m_stop) {
+            if (::poll(&p, 1, 50) > 0) return true;
+        }
+        return false;
+    }
+    void serve()
+    {
+        if (!wait(m_listener, POLLIN)) return;
+        const int fd = ::accept4(m_listener, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) return;
+        std::string request;
+        char byte = 0;
+        while (request.find("\r\n\r\n") == std::string::npos && wait(fd, POLLIN) && ::read(fd, &byte, 1) == 1) {
+            request += byte;
+        }
+        std::string out = upgrade_answer(request);
+        if (m_connack) {
+            ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+            char connect[4096];
+            if (!wait(fd, POLLIN) || ::read(fd, connect, sizeof connect) <= 0) {
+                ::close(fd);
+                return;
+            }
+            out = std::string("\x82\x04\x20\x02\x00\x00", 6);  // CONNACK (MQTT 3.1.1) in a binary frame
+        }
+        out += m_start;
+        while (!m_stop) {
+            const std::string& bytes = out.empty() ? m_flood : out;
+            if (!wait(fd, POLLOUT)) break;
+            const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno == EAGAIN) continue;
+            if (n <= 0) break;  // the client went away
+            if (out.empty()) {
+                m_sent += static_cast<std::size_t>(n);
+            } else {
+                out.erase(0, static_cast<std::size_t>(n));
+            }
+        }
+        ::close(fd);
+    }
+
+    std::string m_start;
+    std::string m_flood;
+    bool m_connack;
+    int m_listener = -1;
+    int m_port = 0;
+    std::atomic<bool> m_stop{false};
+    std::atomic<std::size_t> m_sent{0};
+    std::thread m_thread;
+};
+
+/// The largest resident set of process `pid` so far, in KiB (VmHWM), or 0.
+long peak_rss_kib(pid_t pid)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
 
 /// `name` with the connection options `connect`, then `args`, run with TMPDIR at `tmp`.
 Args tool_at(const std::string& tmp, const std::string& name, const Args& connect, const Args& args)
@@ -581,4 +688,52 @@ TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mo
                        "instead\n");
     }
     CHECK(tls_broker.log().find("Received CONNECT") == std::string::npos);
+}
+
+TEST_CASE("websockets: a flood of empty continuation frames before CONNACK ends at --connect-timeout (was a hang)")
+{
+    FloodingServer server(std::string("\x02\x00", 2), std::string("\x00\x00", 2), false);
+    const auto start = Clock::now();
+    const test::Result r = test::run({test::tool("mqtt-pub"), "--ws", "-h", "127.0.0.1", "-p", server.port_str(),
+                                      "--connect-timeout", "2", "-t", "t", "-m", "x"},
+                                     {}, 60s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 19);
+    CHECK(r.out == "");
+    CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds.\n");
+    CHECK(seconds_since(start) < 15);
+}
+
+TEST_CASE("websockets: a flood of pings after CONNACK: -W ends mqtt-sub (27), the pongs waiting stay bounded")
+{
+    FloodingServer server({}, std::string("\x89\x00", 2), true);
+    const auto start = Clock::now();
+    test::Child subscriber({test::tool("mqtt-sub"), "--ws", "-h", "127.0.0.1", "-p", server.port_str(), "-t", "t", "-W", "15"});
+    // 16 MiB of pings to a peer that reads nothing: one pong each held 70 MB.
+    const bool flooded = server.wait_for_sent(16u << 20, 60s);
+    const long peak = peak_rss_kib(subscriber.pid());
+    INFO("peak RSS during the flood: " << peak << " KiB");
+    const test::Result r = subscriber.wait(60s);
+    CHECK(flooded);
+    CHECK(peak < 100 * 1024);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 27);
+    CHECK(r.out == "");
+    CHECK(r.err == "Timed out\n");
+    CHECK(seconds_since(start) < 40);
+}
+
+TEST_CASE("websockets: SIGTERM ends mqtt-sub during a flood of empty continuation frames")
+{
+    FloodingServer server(std::string("\x02\x00", 2), std::string("\x00\x00", 2), true);
+    test::Child subscriber({test::tool("mqtt-sub"), "--ws", "-h", "127.0.0.1", "-p", server.port_str(), "-t", "t"});
+    REQUIRE(server.wait_for_sent(4u << 20, 60s));
+    const auto start = Clock::now();
+    subscriber.signal(SIGTERM);
+    const test::Result r = subscriber.wait(30s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.out == "");
+    CHECK(r.err == "");
+    CHECK(seconds_since(start) < 15);
 }

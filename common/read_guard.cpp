@@ -1,0 +1,52 @@
+#include "read_guard.h"
+
+#include <cassert>
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <errno.h>
+
+namespace {
+
+// Where an assertion inside mosquitto_loop_read jumps to; null outside it. A global because
+// __assert_fail has no context argument; the tools are single-threaded.
+std::jmp_buf* g_read_jump = nullptr;
+
+}  // namespace
+
+// Takes the place of glibc's for the whole process (the executable comes first in symbol
+// lookup, so libmosquitto's calls land here). Outside the guard it does what glibc's does.
+extern "C" void __assert_fail(const char* assertion, const char* file, unsigned int line, const char* function) noexcept
+{
+    if (g_read_jump != nullptr) std::longjmp(*g_read_jump, 1);
+    std::fprintf(stderr, "%s: %s:%u: %s%sAssertion `%s' failed.\n", program_invocation_short_name, file, line,
+                 function ? function : "", function ? ": " : "", assertion);
+    std::abort();
+}
+
+namespace mqtt {
+
+int guarded_loop_read(mosquitto* mosq)
+{
+    std::jmp_buf jump;
+    if (setjmp(jump) != 0) {
+        g_read_jump = nullptr;
+        return k_read_aborted;
+    }
+    g_read_jump = &jump;
+    const int rc = mosquitto_loop_read(mosq, 1);
+    g_read_jump = nullptr;
+    return rc;
+}
+
+ReadGuardPause::ReadGuardPause() : m_saved(g_read_jump)
+{
+    g_read_jump = nullptr;
+}
+
+ReadGuardPause::~ReadGuardPause()
+{
+    g_read_jump = static_cast<std::jmp_buf*>(m_saved);
+}
+
+}  // namespace mqtt
