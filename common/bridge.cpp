@@ -1,12 +1,10 @@
 #include "bridge.h"
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <openssl/rand.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "exit_status.h"
@@ -57,15 +55,11 @@ Bridge::Bridge(const Options& options, const SetupDeadline& deadline) : m_option
 {
     m_stream = std::make_unique<BrokerStream>(options, deadline);
     if (m_websocket) upgrade(deadline);
-    open_socket();
 }
 
 Bridge::~Bridge()
 {
     if (m_client_fd >= 0) ::close(m_client_fd);
-    if (m_listen_fd >= 0) ::close(m_listen_fd);
-    if (!m_path.empty()) ::unlink(m_path.c_str());
-    if (!m_dir.empty()) ::rmdir(m_dir.c_str());
 }
 
 void Bridge::upgrade(const SetupDeadline& deadline)
@@ -84,15 +78,18 @@ void Bridge::upgrade(const SetupDeadline& deadline)
     while (true) {
         const std::string more = m_stream->read_some(deadline, k_upgrade_step);
         if (more.empty()) {
+            // A port forwarder whose server is not up yet accepts and closes, too.
             throw Failure(ExitStatus::http_refused,
                           fmt::format("Error: WebSocket upgrade failed: the broker closed the connection (is port {} a "
                                       "WebSocket listener, not a plain MQTT one?).",
-                                      m_options.effective_port()));
+                                      m_options.effective_port()),
+                          true);
         }
         received += more;
         const ws::UpgradeResponse response = ws::parse_upgrade_response(received, key);
         if (const auto* refused = std::get_if<ws::Refused>(&response)) {
-            throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket upgrade {}.", refused->text));
+            throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket upgrade {}.", refused->text),
+                          refused->gateway_error);
         }
         if (const auto* upgraded = std::get_if<ws::Upgraded>(&response)) {
             std::vector<ws::ControlFrame> control;
@@ -104,40 +101,20 @@ void Bridge::upgrade(const SetupDeadline& deadline)
     }
 }
 
-void Bridge::open_socket()
+const std::string& Bridge::listen()
 {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mqtt-tools.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to create a private folder in {}: {}.",
-                                                     tmp ? tmp : "/tmp", std::strerror(errno)));
-    }
-    m_dir = templ;
-    m_path = m_dir + "/s";
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (m_path.size() >= sizeof addr.sun_path) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: The temporary folder path {} is too long for a unix socket.", m_dir));
-    }
-    std::memcpy(addr.sun_path, m_path.c_str(), m_path.size() + 1);
-    m_listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (m_listen_fd < 0 || ::bind(m_listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m_listen_fd, 1) != 0) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open the unix socket {}: {}.", m_path, std::strerror(errno)));
-    }
+    m_socket.emplace();
+    return m_socket->path();
 }
 
-void Bridge::accept()
+void Bridge::accept(int mosquitto_fd)
 {
-    m_client_fd = ::accept4(m_listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    ::close(m_listen_fd);
-    m_listen_fd = -1;
-    ::unlink(m_path.c_str());
-    ::rmdir(m_dir.c_str());
-    m_path.clear();
-    m_dir.clear();
-    if (m_client_fd < 0) {
-        throw Failure(ExitStatus::connection_lost, fmt::format("Error: accept on the bridge's unix socket: {}.", std::strerror(errno)));
+    m_client_fd = m_socket->accept();
+    m_socket.reset();
+    // The other way round too: libmosquitto's socket leads to this process, not to a socket
+    // someone put at the path.
+    if (!peer_is_this_process(mosquitto_fd)) {
+        throw Failure(ExitStatus::connection_lost, "Error: libmosquitto's connection to the bridge leads to another process.");
     }
     // What the upgrade answer carried after its headers goes to libmosquitto first.
     write_client();

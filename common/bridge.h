@@ -13,6 +13,7 @@
 #include "broker_stream.h"
 #include "error.h"
 #include "options.h"
+#include "private_socket.h"
 #include "ws_frame.h"
 
 namespace mqtt {
@@ -22,20 +23,21 @@ bool needs_bridge(const Options& options);
 
 class Bridge {
 public:
-    /// Connects to the broker, asks for the WebSocket upgrade with --ws, and opens the unix
-    /// socket libmosquitto is to connect to. Throws Failure (status and line) when a step
-    /// fails.
+    /// Connects to the broker and asks for the WebSocket upgrade with --ws. Throws Failure
+    /// (status and line) when a step fails.
     Bridge(const Options& options, const SetupDeadline& deadline);
     /// Closes everything; the socket file and its folder are gone already (or now).
     ~Bridge();
     Bridge(const Bridge&) = delete;
     Bridge& operator=(const Bridge&) = delete;
 
-    /// Where libmosquitto connects (host = this path, port = 0).
-    const std::string& socket_path() const { return m_path; }
-    /// Takes libmosquitto's connection (made by now), then removes the socket file and its
-    /// folder, so that nothing is left behind whatever happens next.
-    void accept();
+    /// Opens the private unix socket libmosquitto is to connect to (host = this path,
+    /// port = 0). Throws Failure (see PrivateSocket). Hold signals (HeldSignals) from here
+    /// to accept(), so that the socket's folder is never left behind.
+    const std::string& listen();
+    /// Takes libmosquitto's connection (made by now), checks that `mosquitto_fd` (its end)
+    /// leads to us, and removes the socket file and its folder. Throws Failure.
+    void accept(int mosquitto_fd);
 
     /// The fds to poll now (up to 2), written to `fds`; returns how many.
     std::size_t poll_fds(pollfd* fds) const;
@@ -52,7 +54,6 @@ public:
 
 private:
     void upgrade(const SetupDeadline& deadline);
-    void open_socket();
     void read_client();
     void read_broker();
     void write_broker();
@@ -63,9 +64,7 @@ private:
 
     const Options& m_options;
     std::unique_ptr<BrokerStream> m_stream;
-    std::string m_dir;
-    std::string m_path;
-    int m_listen_fd = -1;
+    std::optional<PrivateSocket> m_socket;  ///< from listen() to accept()
     int m_client_fd = -1;            ///< libmosquitto's connection, our end
     bool m_websocket = false;
     ws::FrameDecoder m_decoder;

@@ -144,12 +144,14 @@ void BrokerStream::http_connect(const SetupDeadline& deadline)
         if (n <= 0) {
             throw Failure(ExitStatus::http_refused,
                           n == 0 ? "Error: HTTP proxy: the proxy closed the connection."
-                                 : fmt::format("Error: HTTP proxy: {}.", std::strerror(errno)));
+                                 : fmt::format("Error: HTTP proxy: {}.", std::strerror(errno)),
+                          true);
         }
         received += byte;
         const ProxyResponse response = parse_connect_response(received);
         if (const auto* refused = std::get_if<ProxyRefused>(&response)) {
-            throw Failure(ExitStatus::http_refused, fmt::format("Error: HTTP proxy: {}.", refused->text));
+            throw Failure(ExitStatus::http_refused, fmt::format("Error: HTTP proxy: {}.", refused->text),
+                          refused->gateway_error);
         }
         if (std::holds_alternative<ProxyConnected>(response)) return;
     }

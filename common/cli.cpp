@@ -229,6 +229,11 @@ constexpr OptionDef k_connection[] = {
      [](Options& o, const std::string& v) {
          o.connect_timeout = static_cast<int>(integer_or(v, 0, 2147483, "Invalid connect timeout \"" + v + "\"."));
      }},
+    {"--wait-for-broker", "seconds",
+     "retry the first connection this long while the broker (or its proxy) is not up yet (default: 0, fail at once)",
+     [](Options& o, const std::string& v) {
+         o.wait_for_broker = static_cast<int>(integer_or(v, 0, 2147483, "Invalid wait for broker \"" + v + "\"."));
+     }},
     {"-k,--keepalive", "keepalive", "keep-alive interval in seconds, 5-65535 (default: 60)",
      [](Options& o, const std::string& v) {
          o.keepalive = static_cast<int>(

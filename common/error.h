@@ -19,11 +19,17 @@ public:
 /// The job failed with a status from the exit table. what() is the one stderr line.
 class Failure : public std::runtime_error {
 public:
-    Failure(int status, const std::string& text) : std::runtime_error(text), m_status(status) {}
+    /// `transient`: a broker or proxy that is still starting fails so (see --wait-for-broker).
+    Failure(int status, const std::string& text, bool transient = false)
+        : std::runtime_error(text), m_status(status), m_transient(transient)
+    {
+    }
     int status() const { return m_status; }
+    bool transient() const { return m_transient; }
 
 private:
     int m_status;
+    bool m_transient;
 };
 
 }  // namespace mqtt

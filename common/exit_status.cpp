@@ -3,6 +3,8 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include "terminal_text.h"
+
 namespace mqtt {
 
 int connack_status(int reason_code)
@@ -13,7 +15,7 @@ int connack_status(int reason_code)
 
 BrokerDisconnect broker_disconnect(int reason_code, const std::string& reason_string, const std::string& client_id)
 {
-    const std::string detail = reason_string.empty() ? "" : " (" + reason_string + ")";
+    const std::string detail = reason_string.empty() ? "" : " (" + escape_control(reason_string) + ")";
     if (reason_code == MQTT_RC_SESSION_TAKEN_OVER) {
         // Reconnecting would only take the session back and start a fight between the two.
         const std::string who = client_id.empty() ? "the same client id" : "the client id '" + client_id + "'";

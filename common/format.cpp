@@ -12,6 +12,7 @@
 #include "message_json.h"
 #include "message_properties.h"
 #include "options.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -327,7 +328,7 @@ void render_json_embedded(const FormatSpec&, RenderContext& c)
 {
     if (!c.payload_is_json) c.payload_is_json = c.message.payload.empty() || json_is_valid(c.message.payload);
     if (!*c.payload_is_json) {
-        c.warn(fmt::format("Error: Message payload is not valid JSON on topic {}.", c.message.topic));
+        c.warn(fmt::format("Error: Message payload is not valid JSON on topic {}.", escape_control(c.message.topic)));
         return;
     }
     append_message_json(c.out, c.message, c.timestamp(), JsonPayload::json, c.pretty);
@@ -338,7 +339,7 @@ void render_float(const FormatSpec& spec, RenderContext& c)
     float value = 0;
     if (c.message.payload.size() != sizeof value) {
         c.skip_message(fmt::format("Error: Message payload on topic {} is not a float: {} bytes instead of {}.",
-                                   c.message.topic, c.message.payload.size(), sizeof value));
+                                   escape_control(c.message.topic), c.message.payload.size(), sizeof value));
         return;
     }
     std::memcpy(&value, c.message.payload.data(), sizeof value);
@@ -350,7 +351,7 @@ void render_double(const FormatSpec& spec, RenderContext& c)
     double value = 0;
     if (c.message.payload.size() != sizeof value) {
         c.skip_message(fmt::format("Error: Message payload on topic {} is not a double: {} bytes instead of {}.",
-                                   c.message.topic, c.message.payload.size(), sizeof value));
+                                   escape_control(c.message.topic), c.message.payload.size(), sizeof value));
         return;
     }
     std::memcpy(&value, c.message.payload.data(), sizeof value);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "terminal_text.h"
+
 namespace mqtt {
 
 namespace {
@@ -10,6 +12,11 @@ namespace {
 constexpr std::size_t k_max_header = 16384;
 
 }  // namespace
+
+bool is_gateway_error(std::string_view code)
+{
+    return code == "502" || code == "503" || code == "504";
+}
 
 std::string base64(std::string_view bytes)
 {
@@ -46,7 +53,10 @@ ProxyResponse parse_connect_response(std::string_view received)
     const std::string_view code = status_line.substr(9, 3);
     if (code[0] != '2') {
         std::string_view reason = status_line.size() > 13 ? status_line.substr(13) : std::string_view();
-        return ProxyRefused{fmt::format("CONNECT refused: HTTP {}{}{}", code, reason.empty() ? "" : " ", reason)};
+        // The proxy's words reach the terminal: no control byte of theirs gets through.
+        return ProxyRefused{
+            escape_control(fmt::format("CONNECT refused: HTTP {}{}{}", code, reason.empty() ? "" : " ", reason)),
+            is_gateway_error(code)};
     }
     return ProxyConnected{std::string(received.substr(end + 4))};
 }

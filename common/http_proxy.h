@@ -12,6 +12,10 @@ namespace mqtt {
 /// Base64 (RFC 4648): Basic credentials here, WebSocket keys in ws_handshake.
 std::string base64(std::string_view bytes);
 
+/// A gateway's HTTP status (502, 503, 504): what a proxy answers while the server behind
+/// it is not up yet.
+bool is_gateway_error(std::string_view code);
+
 /// The CONNECT request for `host`:`port`, with Basic credentials when a user is given.
 std::string connect_request(const std::string& host, int port, const std::optional<std::string>& username,
                             const std::optional<std::string>& password);
@@ -25,6 +29,7 @@ struct ProxyConnected {
 /// The proxy refused: the text for "Error: HTTP proxy: <text>.".
 struct ProxyRefused {
     std::string text;
+    bool gateway_error = false;  ///< 502, 503 or 504: the broker behind it may not be up yet
 };
 using ProxyResponse = std::variant<ProxyNeedMore, ProxyConnected, ProxyRefused>;
 

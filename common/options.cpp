@@ -13,6 +13,11 @@ std::string Options::client_id() const
     return id;
 }
 
+bool Options::holds_secret() const
+{
+    return password || (proxy && proxy->password) || tls.psk || tls.keyfile || tls.engine_kpass_sha1;
+}
+
 namespace {
 
 /// `text` without the spaces and tabs around it.

@@ -78,6 +78,7 @@ struct Options {
     TlsOptions tls;
     int keepalive = 60;
     int connect_timeout = 10;         ///< --connect-timeout seconds (TCP/TLS/proxy/upgrade and CONNACK); 0 = none
+    int wait_for_broker = 0;          ///< --wait-for-broker: seconds to retry the first connection; 0 = fail at once
     int reconnect_timeout = 30;       ///< --reconnect-timeout: seconds to keep reconnecting (pub, sub); 0 = never
     std::string id;                   ///< -i; empty: the broker assigns one (v3.1: random)
     std::string id_prefix;            ///< -I; the id is prefix + pid
@@ -148,6 +149,9 @@ struct Options {
     int effective_port() const { return port.value_or(tls.selects_tls_port() ? 8883 : 1883); }
     /// The client id sent in CONNECT ("" lets the broker choose).
     std::string client_id() const;
+    /// A password (-P, --pw-file, -L, MQTT_PASSWORD), a proxy's password, a PSK, or a private
+    /// key (--key: it may be protected by a passphrase OpenSSL asks for) is in memory.
+    bool holds_secret() const;
     /// mqtt-pub reads its messages as a stream of records (-l, -0, --json), not one payload.
     bool streams() const { return input == InputMode::stdin_lines || json || (null_records && input == InputMode::file); }
 };

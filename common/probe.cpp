@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "exit_status.h"
 #include "json.h"
 #include "message_properties.h"
@@ -42,6 +43,20 @@ std::optional<std::string> time_text(const ASN1_TIME* time)
 const char* protocol_text(int protocol)
 {
     return protocol == k_mqtt31 ? "mqttv31" : protocol == k_mqtt311 ? "mqttv311" : "mqttv5";
+}
+
+/// The members every probe object starts with: where, how, and whether it connected.
+void begin_probe_object(JsonWriter& json, const Options& options, bool connected)
+{
+    json.begin_object();
+    json.key("host");
+    json.string(options.host);
+    json.key("port");
+    json.number(static_cast<std::uint64_t>(options.effective_port()));
+    json.key("protocol");
+    json.string(protocol_text(options.protocol));
+    json.key("connected");
+    json.boolean(connected);
 }
 
 void optional_string(JsonWriter& json, const char* key, const mosquitto_property* properties, int identifier)
@@ -97,15 +112,7 @@ std::string probe_json(const Options& options, int reason_code, int flags, const
 {
     std::string out;
     JsonWriter json(out, false);
-    json.begin_object();
-    json.key("host");
-    json.string(options.host);
-    json.key("port");
-    json.number(static_cast<std::uint64_t>(options.effective_port()));
-    json.key("protocol");
-    json.string(protocol_text(options.protocol));
-    json.key("connected");
-    json.boolean(reason_code == 0);
+    begin_probe_object(json, options, reason_code == 0);
     json.key("reason_code");
     json.number(static_cast<std::uint64_t>(reason_code));
     json.key("reason");
@@ -150,6 +157,12 @@ std::string probe_json(const Options& options, int reason_code, int flags, const
         }
         json.end_array();
     }
+    if (reason_code != 0) {
+        json.key("error");
+        json.string(connack_error_text(reason_code, options.protocol));
+        json.key("status");
+        json.number(static_cast<std::uint64_t>(connack_status(reason_code)));
+    }
     json.key("tls");
     if (tls) {
         json.begin_object();
@@ -176,10 +189,24 @@ std::string probe_json(const Options& options, int reason_code, int flags, const
     return out;
 }
 
+std::string probe_failure_json(const Options& options, const Outcome& outcome)
+{
+    std::string out;
+    JsonWriter json(out, false);
+    begin_probe_object(json, options, false);
+    json.key("error");
+    json.string(outcome.text);
+    json.key("status");
+    json.number(static_cast<std::uint64_t>(outcome.status));
+    json.end_object();
+    return out;
+}
+
 void Prober::print(Session& session, int reason_code, const mosquitto_property* properties)
 {
     m_sink.append(probe_json(m_options, reason_code, session.connack_flags(), properties, tls_summary(session.handle())));
     m_sink.append('\n');
+    m_printed = true;
 }
 
 void Prober::on_connected(Session& session, const mosquitto_property* properties)
@@ -203,9 +230,20 @@ std::optional<Outcome> Prober::flush()
 Outcome run_probe(const Options& options)
 {
     Sink sink(STDOUT_FILENO);
-    Session session(options);
     Prober prober(options, sink);
-    return session.run(prober);
+    Outcome outcome;
+    try {
+        Session session(options);
+        outcome = session.run(prober);
+    } catch (const Failure& failure) {  // e.g. a TLS file that cannot be read
+        outcome = {failure.status(), failure.what()};
+    }
+    if (!prober.printed() && outcome.status != ExitStatus::success) {
+        sink.append(probe_failure_json(options, outcome));
+        sink.append('\n');
+        if (auto failed = prober.flush()) return *failed;
+    }
+    return outcome;
 }
 
 }  // namespace mqtt

@@ -5,6 +5,7 @@
 #include <mqtt_protocol.h>
 
 #include "exit_status.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -142,7 +143,7 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
         std::string detail;
         char* reason_string = nullptr;
         if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &reason_string, false)) {
-            detail = fmt::format(" ({})", reason_string);
+            detail = fmt::format(" ({})", escape_control(reason_string));
             free(reason_string);
         }
         session.warn(fmt::format("Warning: Publish {} failed: {}{}.", mid, mosquitto_reason_string(reason), detail));

@@ -1,10 +1,9 @@
 #include "ready_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
+
+#include "safe_file.h"
 
 namespace mqtt {
 
@@ -16,9 +15,11 @@ ReadyFile::ReadyFile(std::string path) : m_path(std::move(path))
 std::optional<std::string> ReadyFile::create() const
 {
     if (m_path.empty()) return std::nullopt;
-    const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fmt::format("Error: Unable to create ready file \"{}\": {}.", m_path, std::strerror(errno));
-    ::close(fd);
+    // Not open(O_CREAT|O_TRUNC): in a shared folder another user may have planted a symlink
+    // to a victim file at the path since the start.
+    if (auto error = create_empty_file(m_path)) {
+        return fmt::format("Error: Unable to create ready file \"{}\": {}.", m_path, *error);
+    }
     return std::nullopt;
 }
 

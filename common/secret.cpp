@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -54,8 +56,18 @@ void strip_line_end(std::string& line)
 
 }  // namespace
 
+void keep_out_of_core_dumps()
+{
+    // Both: a core_pattern that pipes to a program (systemd-coredump) ignores a zero limit,
+    // and a setuid-dumpable system may still dump a process that is not dumpable.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+}
+
 std::string read_password_file(const std::string& path)
 {
+    keep_out_of_core_dumps();
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw UsageError(fmt::format("Error: Unable to read password file \"{}\": {}.", path, std::strerror(errno)));
     std::string text;
@@ -76,6 +88,7 @@ std::string read_password_file(const std::string& path)
 
 std::string prompt_password()
 {
+    keep_out_of_core_dumps();
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) throw UsageError("Error: -P -: there is no terminal to ask for the password (use --pw-file).");
     Terminal terminal(fd);
@@ -95,8 +108,10 @@ std::string redact_url(const std::string& url)
 {
     const auto scheme_end = url.find("://");
     const std::size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
-    const auto at = url.find('@', start);
-    if (at == std::string::npos) return url;
+    // The last '@', as parse_proxy_url splits: a password may hold '@' (hiding too much
+    // beats showing part of a password).
+    const auto at = url.rfind('@');
+    if (at == std::string::npos || at < start) return url;
     const auto colon = url.find(':', start);
     if (colon == std::string::npos || colon > at) return url;
     return url.substr(0, colon + 1) + "***" + url.substr(at);

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "exit_status.h"
 #include "srv.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -100,6 +101,14 @@ private:
     bool m_armed = false;
 };
 
+/// A failure that a broker or proxy still starting causes, so that connecting again may
+/// succeed: nothing listens or the name is not known yet (6), nobody answers (19), a proxy
+/// or port forwarder refuses or closes (transient).
+bool worth_retrying(const Outcome& failed)
+{
+    return failed.status == ExitStatus::unreachable || failed.status == ExitStatus::no_connack || failed.transient;
+}
+
 const char* signal_name(int signal)
 {
     switch (signal) {
@@ -150,7 +159,7 @@ Session::~Session()
 void Session::warn(const std::string& text) const
 {
     if (m_options.quiet) return;
-    const std::string line = text + "\n";
+    const std::string line = escape_control_lines(text) + "\n";
     if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
         // Nothing more useful can be done with a failed write to stderr.
     }
@@ -298,17 +307,20 @@ Outcome Session::connect_bridge(std::optional<Clock::time_point> deadline, const
         ConnectAlarm alarm(bound.at);  // the name lookup cannot be given a deadline otherwise
         m_bridge = std::make_unique<Bridge>(m_options, bound);
     } catch (const Failure& failure) {
-        return {failure.status(), failure.what()};
+        return {failure.status(), failure.what(), failure.transient()};
     }
-    const int rc = mosquitto_connect_bind_v5(m_mosq, m_bridge->socket_path().c_str(), 0, m_options.keepalive, nullptr,
-                                             properties);
-    if (rc != MOSQ_ERR_SUCCESS) {
-        m_bridge.reset();
-        return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
-    }
+    // From the socket's folder made to its removal: a signal now would leave it behind.
+    const HeldSignals held;
     try {
-        m_bridge->accept();
+        const int rc = mosquitto_connect_bind_v5(m_mosq, m_bridge->listen().c_str(), 0, m_options.keepalive, nullptr,
+                                                 properties);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            m_bridge.reset();
+            return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+        }
+        m_bridge->accept(mosquitto_socket(m_mosq));
     } catch (const Failure& failure) {
+        m_bridge.reset();
         return {failure.status(), failure.what()};
     }
     return {};
@@ -499,13 +511,37 @@ bool Session::pause(Client& client, Clock::time_point until)
     }
 }
 
-bool Session::reconnect(Client& client)
+void Session::reset_connection_state()
 {
     m_reconnect_pending = false;
     m_closed = false;
     m_connected = false;
     m_got_connack = false;
     m_disconnect_sent = false;
+    m_disconnect_due = false;
+}
+
+bool Session::wait_for_broker(Client& client, const Outcome& failed)
+{
+    if (!m_wait_until || failed.status == ExitStatus::success || !worth_retrying(failed)) return false;
+    const auto now = Clock::now();
+    if (now >= *m_wait_until) return false;
+    const bool go_on = pause(client, std::min(now + m_wait_delay, *m_wait_until));
+    m_wait_delay = std::min(m_wait_delay * 2, k_last_wait_delay);
+    return go_on;
+}
+
+Outcome Session::connect_first(Client& client)
+{
+    for (;;) {
+        Outcome outcome = connect(client);
+        if (!wait_for_broker(client, outcome)) return m_outcome.value_or(std::move(outcome));
+    }
+}
+
+bool Session::reconnect(Client& client)
+{
+    reset_connection_state();
     Outcome failed;
     for (;;) {
         const auto now = Clock::now();
@@ -516,7 +552,7 @@ bool Session::reconnect(Client& client)
         if (failed.status == ExitStatus::success) return true;
         // A refusal that will not change by trying again ends the job; a set-up step
         // nobody answered (a broker still starting) is tried again, as a missing CONNACK is.
-        if (failed.status != ExitStatus::unreachable && failed.status != ExitStatus::no_connack) {
+        if (!worth_retrying(failed)) {
             m_outcome = std::move(failed);
             return false;
         }
@@ -532,12 +568,27 @@ bool Session::reconnect(Client& client)
 Outcome Session::run(Client& client)
 {
     m_client = &client;
-    if (Outcome failed = connect(client); failed.status != 0) return failed;
+    if (m_options.wait_for_broker > 0) m_wait_until = Clock::now() + std::chrono::seconds(m_options.wait_for_broker);
+    if (Outcome failed = connect_first(client); failed.status != 0) return failed;
     // Only now: until the TCP connect returns, Ctrl-C must still stop the program at once.
     m_signal_fd = make_signal_fd();
 
     for (;;) {
         run_connection(client);
+        // --wait-for-broker: a first connection that ended before any CONNACK (a port
+        // forwarder that accepts and closes while its broker starts, no CONNACK in time).
+        if (m_wait_until && m_outcome && worth_retrying(*m_outcome)) {
+            const Outcome failed = *m_outcome;
+            m_outcome.reset();
+            reset_connection_state();
+            if (wait_for_broker(client, failed)) {
+                Outcome again = connect_first(client);
+                if (again.status == ExitStatus::success) continue;
+                if (!m_outcome) m_outcome = std::move(again);
+            }
+            if (!m_outcome) m_outcome = failed;
+            break;
+        }
         if (!m_reconnect_pending || m_outcome || !reconnect(client)) break;
     }
     // Only a failed handshake closes the socket without a disconnect callback.
@@ -587,6 +638,7 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, const
     Session& self = session_of(userdata);
     const InCallback in_callback(self);
     self.m_got_connack = true;
+    self.m_wait_until.reset();  // the broker is up: --wait-for-broker is over
     self.m_connack_flags = flags;
     if (rc != 0) {
         if (self.m_client && !self.m_outcome) self.m_client->on_refused(self, rc, properties);
@@ -670,7 +722,8 @@ void Session::lost(bool was_connected, std::string text)
         return;
     }
     if (!(was_connected || reconnecting) || !m_client || !m_client->reconnects() || m_options.reconnect_timeout <= 0) {
-        m_outcome = Outcome{ExitStatus::connection_lost, std::move(text)};
+        // Closed before any CONNACK: what a port forwarder does while its broker starts.
+        m_outcome = Outcome{ExitStatus::connection_lost, std::move(text), !was_connected && !m_got_connack};
         return;
     }
     if (!reconnecting) {

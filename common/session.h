@@ -28,6 +28,9 @@ class Bridge;
 struct Outcome {
     int status = 0;
     std::string text;
+    /// A broker or proxy that is still starting fails so: connecting again may succeed
+    /// (--wait-for-broker).
+    bool transient = false;
 };
 
 /// What the publisher and subscriber implement. Library callbacks arrive as on_* calls;
@@ -146,6 +149,15 @@ private:
     bool reconnect(Client& client);
     /// Sleeps until `until` or a signal; false if the job ended meanwhile (signal, -W).
     bool pause(Client& client, Clock::time_point until);
+    /// The first connection, made again with --wait-for-broker while it fails the way a
+    /// broker (or proxy) that is still starting makes it fail; the last attempt's outcome.
+    Outcome connect_first(Client& client);
+    /// --wait-for-broker: after the first connection `failed`, pauses (a little longer each
+    /// time) and says whether to try again: false past the deadline, for a failure that
+    /// will not change, or when the job ended meanwhile (then m_outcome says why).
+    bool wait_for_broker(Client& client, const Outcome& failed);
+    /// Forgets the state of the connection that ended, before the next one.
+    void reset_connection_state();
     /// Reads one pending signal from the signalfd and hands it to the client.
     void take_signal(Client& client);
     int poll_timeout(const Client& client) const;
@@ -181,6 +193,11 @@ private:
     static constexpr std::chrono::milliseconds k_first_reconnect_delay{100};
     static constexpr std::chrono::milliseconds k_last_reconnect_delay{2000};
     std::chrono::milliseconds m_reconnect_delay = k_first_reconnect_delay;
+    /// --wait-for-broker's deadline, until the first CONNACK.
+    std::optional<Clock::time_point> m_wait_until;
+    static constexpr std::chrono::milliseconds k_first_wait_delay{100};
+    static constexpr std::chrono::milliseconds k_last_wait_delay{1000};
+    std::chrono::milliseconds m_wait_delay = k_first_wait_delay;
     /// When the last reconnect got its CONNACK; a loss soon after is a session taken over.
     std::optional<Clock::time_point> m_reconnected_at;
     static constexpr std::chrono::seconds k_takeover_window{3};

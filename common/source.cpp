@@ -12,6 +12,7 @@
 #include "json_record.h"
 #include "progress.h"
 #include "stats.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -132,7 +133,8 @@ bool LineSource::bad_record(const std::string& why)
     }
     if (m_skipped++ == 0) m_first_skipped = m_number;
     if (!m_settings.quiet) {
-        const std::string line = fmt::format("Warning: {} {} skipped: {}\n", word, m_number, sentence(why));
+        const std::string line =
+            escape_control_lines(fmt::format("Warning: {} {} skipped: {}", word, m_number, sentence(why))) + "\n";
         if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
             // Nothing more useful can be done with a failed write to stderr.
         }

@@ -6,6 +6,7 @@
 #include <mqtt_protocol.h>
 
 #include "exit_status.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -176,7 +177,8 @@ void Subscriber::remove_retained(Session& session, const std::string& topic)
     if (rc == MOSQ_ERR_SUCCESS) {
         m_removals.insert(mid);
     } else {
-        session.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", topic, mosquitto_strerror(rc)));
+        session.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", escape_control(topic),
+                                 mosquitto_strerror(rc)));
     }
 }
 

@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "exit_status.h"
+#include "safe_file.h"
 
 namespace mqtt {
 
@@ -272,11 +273,11 @@ SSL_CTX* new_context(const Options& options, bool check_host, TlsContextData*& d
     data->host = options.host;
     data->check_host = check_host;
     if (tls.keylog) {
-        data->keylog_fd = ::open(tls.keylog->c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (data->keylog_fd < 0) {
-            throw Failure(ExitStatus::usage,
-                          fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, std::strerror(errno)));
+        auto opened = open_private_append(*tls.keylog);
+        if (auto* why = std::get_if<std::string>(&opened)) {
+            throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, *why));
         }
+        data->keylog_fd = std::get<int>(opened);
     }
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     if (ctx == nullptr) throw Failure(ExitStatus::usage, "Error: Unable to create SSL_CTX.");

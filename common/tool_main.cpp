@@ -9,14 +9,18 @@
 
 #include "cli.h"
 #include "error.h"
+#include "secret.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
 namespace {
 
+/// The one writer of the final stderr lines; what a peer said in them is escaped already,
+/// and whatever else slipped in is escaped here.
 void print_error(const std::string& line)
 {
-    std::fputs(line.c_str(), stderr);
+    std::fputs(escape_control_lines(line).c_str(), stderr);
     std::fputc('\n', stderr);
 }
 
@@ -43,6 +47,7 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
             std::fputs(command.text.c_str(), stdout);
             return std::fflush(stdout) == 0 ? ExitStatus::success : ExitStatus::usage;
         }
+        if (command.options.holds_secret()) keep_out_of_core_dumps();
         quiet = command.options.quiet;
         if (command.options.debug && !quiet) {
             for (const auto& warning : command.warnings) print_error(warning);

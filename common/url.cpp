@@ -58,7 +58,8 @@ std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
         return "Unsupported proxy protocol: " + redact_url(url);
     }
 
-    const auto at = rest.find('@');
+    // The user information ends at the last '@' (RFC 3986, as curl): a password may hold '@'.
+    const auto at = rest.rfind('@');
     if (at != std::string::npos) {
         const std::string credentials = rest.substr(0, at);
         rest = rest.substr(at + 1);

@@ -1,6 +1,7 @@
 #include "ws_handshake.h"
 
 #include "http_proxy.h"  // base64
+#include "terminal_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -99,7 +100,9 @@ UpgradeResponse parse_upgrade_response(std::string_view received, std::string_vi
     const std::string_view code = status_line.substr(9, 3);
     const std::string_view reason = status_line.size() > 13 ? trim(status_line.substr(13)) : std::string_view();
     if (code != "101") {
-        return Refused{fmt::format("refused: HTTP {}{}{}", code, reason.empty() ? "" : " ", reason)};
+        // The server's words reach the terminal: no control byte of theirs gets through.
+        return Refused{escape_control(fmt::format("refused: HTTP {}{}{}", code, reason.empty() ? "" : " ", reason)),
+                       is_gateway_error(code)};
     }
     bool upgrade = false, connection = false;
     std::string accept, protocol;
@@ -124,7 +127,7 @@ UpgradeResponse parse_upgrade_response(std::string_view received, std::string_vi
     if (accept != accept_for(key)) return Refused{"failed: wrong Sec-WebSocket-Accept from the broker"};
     // RFC 6455 4.1: a broker may choose no subprotocol, but never one we did not offer.
     if (has_protocol && protocol != "mqtt") {
-        return Refused{fmt::format("failed: the broker chose the subprotocol \"{}\", not \"mqtt\"", protocol)};
+        return Refused{fmt::format("failed: the broker chose the subprotocol \"{}\", not \"mqtt\"", escape_control(protocol))};
     }
     return Upgraded{std::string(received.substr(end + 4))};
 }

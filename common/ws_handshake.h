@@ -35,6 +35,7 @@ struct Upgraded {
 /// The broker refused or answered wrongly: the text for "Error: WebSocket upgrade ...".
 struct Refused {
     std::string text;
+    bool gateway_error = false;  ///< 502, 503 or 504: the broker behind a proxy may not be up yet
 };
 using UpgradeResponse = std::variant<NeedMore, Upgraded, Refused>;
 

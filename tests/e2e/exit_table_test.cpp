@@ -73,6 +73,24 @@ TEST_CASE("exit table: a refusal's reason string is on the warning line (MQTT 5)
                    "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
 }
 
+TEST_CASE("hostile peers: a PUBACK whose reason string holds control bytes is a malformed packet: status 7, no byte of it shown")
+{
+    // libmosquitto 2.0.11 refuses control characters in MQTT strings (malformed UTF-8) and
+    // drops the connection: such a reason string never reaches the terminal.
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!test::accept(client)) return;
+        if (!client.read(packet) || packet.type != 3) return;
+        client.send(test::ack(4, test::publish_id(packet), 0x97, "\x1b]0;pwned\x07\nError: forged line"));
+        test::drain(client);
+    });
+    const test::Result p =
+        test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "--reconnect-timeout", "0", "-t", "t", "-m", "x"}));
+    CHECK(p.status == 7);
+    CHECK(p.err == "Error: The connection was lost.\n"
+                   "Account: sent 1, acknowledged 0, refused 0, not acknowledged 1.\n");
+}
+
 TEST_CASE("exit table: --quiet silences the refusal and the account, the status stays 8")
 {
     test::Broker broker(with_extra("message_size_limit 10"));

@@ -1,6 +1,7 @@
 // --probe end to end (mqtt-pub, mqtt-sub): one JSON object with what the broker granted,
 // a clean DISCONNECT, the connection's exit status. TLS probes are in tls_test.cpp.
 #include "e2e.h"
+#include "silent_server.h"
 
 #include <regex>
 
@@ -61,10 +62,36 @@ TEST_CASE("probe: a refused connection is printed too and gives the refusal's st
     CHECK(v311.err == "Connection error: Connection Refused: not authorised.\n");
     CHECK(v311.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
                           ",\"protocol\":\"mqttv311\",\"connected\":false,\"reason_code\":5,\"reason\":\"Connection "
-                          "Refused: not authorised.\",\"session_present\":false,\"tls\":null}\n");
-    // No broker at all: nothing on stdout, the usual line and status.
-    const test::Result none = test::run(command("mqtt-pub", {"--probe", "-h", "127.0.0.1", "-p", "1"}));
-    CHECK(none.status == 6);
-    CHECK(none.out == "");
-    CHECK(none.err == "Error: Connection refused\n");
+                          "Refused: not authorised.\",\"session_present\":false,\"error\":\"Connection error: "
+                          "Connection Refused: not authorised.\",\"status\":5,\"tls\":null}\n");
+}
+
+TEST_CASE("probe: no broker, or no answer: still one JSON object, and the failure's status")
+{
+    // jq -e succeeds on empty input: a health check must get an object to judge.
+    const int closed = test::free_port();
+    for (const char* tool : {"mqtt-pub", "mqtt-sub"}) {
+        CAPTURE(tool);
+        const test::Result none = test::run(command(tool, {"--probe", "-h", "127.0.0.1", "-p", std::to_string(closed)}));
+        CHECK(none.status == 6);
+        CHECK(none.out == "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
+                              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: Connection refused\","
+                              "\"status\":6}\n");
+        CHECK(none.err == "Error: Connection refused\n");
+    }
+    SilentServer silent;
+    const test::Result quiet = test::run(command("mqtt-pub", {"--probe", "-V", "5", "-h", "127.0.0.1", "-p", silent.port_str(),
+                                                              "--connect-timeout", "1"}));
+    CHECK(quiet.status == 19);
+    CHECK(quiet.out == "{\"host\":\"127.0.0.1\",\"port\":" + silent.port_str() +
+                           ",\"protocol\":\"mqttv5\",\"connected\":false,\"error\":\"Error: The broker did not answer "
+                           "CONNECT within 1 seconds.\",\"status\":19}\n");
+}
+
+TEST_CASE("probe: the README's health check fails with the broker down, also in jq 1.6")
+{
+    const int closed = test::free_port();
+    const std::string probe = test::tool("mqtt-pub") + " --probe -V 5 -h 127.0.0.1 -p " + std::to_string(closed);
+    const test::Result r = test::run({"/bin/sh", "-c", probe + " | jq -e '.connected and .retain_available' >/dev/null"});
+    CHECK(r.status == 1);
 }

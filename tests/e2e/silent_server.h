@@ -40,6 +40,8 @@ public:
     SilentServer& operator=(const SilentServer&) = delete;
 
     std::string port_str() const { return std::to_string(m_port); }
+    /// The listening socket (for a server that does accept, see wait_for_broker_test.cpp).
+    int fd() const { return m_fd; }
 
 private:
     int m_fd = -1;

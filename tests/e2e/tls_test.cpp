@@ -403,8 +403,10 @@ TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificat
     CHECK(v5.status == 0);
     CHECK(v5.out.starts_with("{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() + ",\"protocol\":\"mqttv5\","));
     CHECK(v5.out.ends_with(",\"user_properties\":[]" + tls));
-    // A certificate that does not verify: no CONNACK, nothing on stdout, status 12.
+    // A certificate that does not verify: no CONNACK, status 12, and the object that says so.
     const test::Result refused = test::run(over_tls(broker, "mqtt-pub", {"--probe", "--cafile", pki.crt("other-ca")}));
     CHECK(refused.status == 12);
-    CHECK(refused.out == "");
+    CHECK(refused.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
+                             ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: TLS handshake failed: "
+                             "certificate verify failed (self-signed certificate in certificate chain)\",\"status\":12}\n");
 }

@@ -40,7 +40,7 @@ Args over_ws(const test::Broker& broker, const std::string& name, const Args& ar
 /// `argv` run with TMPDIR set to `folder`, where the bridge makes its socket.
 Args with_tmpdir(const std::string& folder, const Args& argv)
 {
-    Args env{"/usr/bin/env", "TMPDIR=" + folder};
+    Args env{"/usr/bin/env", "-u", "XDG_RUNTIME_DIR", "TMPDIR=" + folder};  // the bridge prefers XDG_RUNTIME_DIR
     env.insert(env.end(), argv.begin(), argv.end());
     return env;
 }
@@ -443,6 +443,43 @@ TEST_CASE("websockets: a lost broker with --reconnect-timeout 0 ends the job wit
     CHECK(is_empty_dir(tmp.path()));
 }
 
+TEST_CASE("websockets: a TMPDIR others may write without the sticky bit is refused, XDG_RUNTIME_DIR is preferred")
+{
+    // Another user could rename the socket's private folder and put a socket of theirs in its
+    // place, which libmosquitto would then send CONNECT and the password to.
+    test::Broker broker(with_websockets());
+    TempDir shared;
+    ::chmod(shared.path().c_str(), 0777);
+    const test::Result r = test::run(with_tmpdir(shared.path(), over_ws(broker, "mqtt-pub", {"-t", "t", "-m", "x"})));
+    CHECK(r.status == 1);
+    CHECK(r.err == "Error: Unsafe folder for the bridge's private socket: " + shared.path() +
+                       " is writable by other users and has no sticky bit (set TMPDIR or XDG_RUNTIME_DIR to a folder no "
+                       "other user can change).\n");
+    CHECK(is_empty_dir(shared.path()));
+
+    TempDir runtime;  // 0700, this user's: the socket goes there
+    const test::Result x = test::run(Args{"/usr/bin/env", "XDG_RUNTIME_DIR=" + runtime.path(), "TMPDIR=" + shared.path(),
+                                          test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "-t",
+                                          "t", "-m", "x"});
+    CHECK(x.status == 0);
+    CHECK(x.err == "");
+    CHECK(is_empty_dir(runtime.path()));
+    CHECK(is_empty_dir(shared.path()));
+}
+
+TEST_CASE("websockets: a TMPDIR too long for a socket path: status 1, nothing left in it")
+{
+    test::Broker broker(with_websockets());
+    TempDir tmp;
+    std::string deep = tmp.path();
+    while (deep.size() < 118) deep += "/d";
+    std::filesystem::create_directories(deep);
+    const test::Result r = test::run(with_tmpdir(deep, over_ws(broker, "mqtt-pub", {"-t", "t", "-m", "x"})));
+    CHECK(r.status == 1);
+    CHECK(r.err == "Error: The temporary folder path " + deep + " is too long for a unix socket.\n");
+    CHECK(is_empty_dir(deep));
+}
+
 TEST_CASE("websockets: Ctrl-C ends mqtt-sub as over TCP (status 0), with a DISCONNECT, leaving no socket file")
 {
     test::Broker broker(with_websockets());
@@ -534,6 +571,20 @@ TEST_CASE("http proxy: credentials go as Basic, a refusal is status 15 with its 
     const test::Result r = test::run(pub(broker, {"--proxy", "http://127.0.0.1:" + std::to_string(closed), "-t", "t", "-m", "x"}));
     CHECK(r.status == 6);
     CHECK(r.err == "Error: Connection refused\n");
+}
+
+TEST_CASE("hostile peers: control bytes in a proxy's or WebSocket server's status line reach stderr escaped")
+{
+    // An OSC sequence retitles the terminal window, BEL rings, CSI 2J clears the screen.
+    test::HttpProxy proxy("407 \x1b]0;pwned\x07" "Auth\x1b[2J");
+    const test::Result p = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "--proxy", proxy.url(), "-t", "t", "-m", "x"}));
+    CHECK(p.status == 15);
+    CHECK(p.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 \\x1b]0;pwned\\x07Auth\\x1b[2J.\n");
+
+    CannedHttp server("HTTP/1.1 403 \x1b]0;pwned\x07\xc2\x9b" "31mForbidden\r\n\r\n");
+    const test::Result w = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "-t", "t"}));
+    CHECK(w.status == 15);
+    CHECK(w.err == "Error: WebSocket upgrade refused: HTTP 403 \\x1b]0;pwned\\x07\\xc2\\x9b31mForbidden.\n");
 }
 
 TEST_CASE("websockets: a server that never answers the upgrade: --connect-timeout's status 19, for pub, sub and rr")

@@ -514,3 +514,14 @@ TEST_CASE("deadlines: --connect-timeout for every tool, --reconnect-timeout for 
     CHECK(error_of(Tool::rr, {"--reconnect-timeout", "1"}) == "Error: Unknown option '--reconnect-timeout'.");
     CHECK(error_of(Tool::pub, {"-W", "0"}) == "Error: Invalid timeout \"0\".");
 }
+
+TEST_CASE("--wait-for-broker: every tool, off by default")
+{
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x"}).wait_for_broker == 0);
+    CHECK(parse(Tool::pub, {"-t", "a", "-m", "x", "--wait-for-broker", "30"}).wait_for_broker == 30);
+    CHECK(parse(Tool::sub, {"-t", "a", "--wait-for-broker", "5"}).wait_for_broker == 5);
+    CHECK(parse(Tool::rr, {"-t", "a", "-m", "x", "--wait-for-broker", "0"}).wait_for_broker == 0);
+    CHECK(parse(Tool::sub, {"--probe", "--wait-for-broker", "9"}).wait_for_broker == 9);
+    CHECK(error_of(Tool::pub, {"--wait-for-broker", "-1"}) == "Error: Invalid wait for broker \"-1\".");
+    CHECK(error_of(Tool::rr, {"--wait-for-broker", "soon"}) == "Error: Invalid wait for broker \"soon\".");
+}

@@ -329,6 +329,9 @@ TEST_CASE("-F: %f and %d with a payload of the wrong size: one error line, nothi
     Rendered r = render_with(options, m);
     CHECK(r.out == "");
     CHECK(r.error == "Error: Message payload on topic sensors/t is not a float: 5 bytes instead of 4.");
+    m.topic = "sensors/\x1b]0;pwned\x07";  // a topic in an error line is escaped
+    CHECK(render_with(options, m).error ==
+          "Error: Message payload on topic sensors/\\x1b]0;pwned\\x07 is not a float: 5 bytes instead of 4.");
 
     options.format = compiled("%x %d");
     r = render_with(options, sample("abcd"));

@@ -35,6 +35,8 @@ TEST_CASE("http proxy: the proxy's answer")
     CHECK(refused("HTTP/1.0 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n") ==
           "CONNECT refused: HTTP 407 Proxy Authentication Required");
     CHECK(refused("HTTP/1.1 502\r\n\r\n") == "CONNECT refused: HTTP 502");
+    CHECK(refused("HTTP/1.1 407 \x1b]0;pwned\x07\r\n\r\n") == "CONNECT refused: HTTP 407 \\x1b]0;pwned\\x07");
+    CHECK(refused("HTTP/1.1 4\x1b\x07 x\r\n\r\n") == "CONNECT refused: HTTP 4\\x1b\\x07 x");
     CHECK(refused("SSH-2.0-OpenSSH") == "the proxy did not answer in HTTP");
     CHECK(refused("HTTP/1.1 200" + std::string(20000, ' ')) == "the proxy's answer has no end of headers");
 }

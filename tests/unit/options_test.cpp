@@ -48,3 +48,22 @@ TEST_CASE("the client id: -i as given, -I followed by the process id, else empty
     CHECK(id.size() > 4);
     CHECK(id.find_first_not_of("0123456789", 4) == std::string::npos);
 }
+
+TEST_CASE("holds_secret: a password, a proxy password, a PSK or a private key")
+{
+    CHECK_FALSE(mqtt::Options().holds_secret());
+    mqtt::Options user;
+    user.username = "bob";
+    CHECK_FALSE(user.holds_secret());
+    const auto with = [](void (*set)(mqtt::Options&)) {
+        mqtt::Options o;
+        set(o);
+        return o.holds_secret();
+    };
+    CHECK(with([](mqtt::Options& o) { o.password = ""; }));
+    CHECK(with([](mqtt::Options& o) { o.proxy = mqtt::ProxyUrl{mqtt::ProxyKind::http, "h", 3128, "bob", "pw"}; }));
+    CHECK_FALSE(with([](mqtt::Options& o) { o.proxy = mqtt::ProxyUrl{mqtt::ProxyKind::http, "h", 3128, "bob", {}}; }));
+    CHECK(with([](mqtt::Options& o) { o.tls.psk = "00ff"; }));
+    CHECK(with([](mqtt::Options& o) { o.tls.keyfile = "client.key"; }));
+    CHECK(with([](mqtt::Options& o) { o.tls.engine_kpass_sha1 = std::string(40, 'a'); }));
+}

@@ -27,7 +27,23 @@ TEST_CASE("probe: the JSON object of a CONNACK, with the TLS member")
           "\"topic_alias_maximum\":0,\"retain_available\":true,\"wildcard_subscription_available\":true,"
           "\"subscription_identifiers_available\":true,\"shared_subscription_available\":true,"
           "\"reason_string\":null,\"response_information\":null,\"server_reference\":null,\"user_properties\":[],"
-          "\"tls\":null}");
+          "\"error\":\"Connection error: Not authorized\",\"status\":135,\"tls\":null}");
+}
+
+TEST_CASE("probe: the object when no CONNACK came says why, with the exit status")
+{
+    mqtt::Options options;
+    options.host = "127.0.0.1";
+    options.port = 1;
+    CHECK(mqtt::probe_failure_json(options, {6, "Error: Connection refused"}) ==
+          "{\"host\":\"127.0.0.1\",\"port\":1,\"protocol\":\"mqttv311\",\"connected\":false,"
+          "\"error\":\"Error: Connection refused\",\"status\":6}");
+    options.protocol = mqtt::k_mqtt5;
+    options.port.reset();
+    options.tls.cafile = "ca.crt";
+    CHECK(mqtt::probe_failure_json(options, {19, "Error: The broker did not answer CONNECT within 10 seconds."}) ==
+          "{\"host\":\"127.0.0.1\",\"port\":8883,\"protocol\":\"mqttv5\",\"connected\":false,"
+          "\"error\":\"Error: The broker did not answer CONNECT within 10 seconds.\",\"status\":19}");
 }
 
 TEST_CASE("probe: --probe needs no topic or message, mqtt-rr does not take it")

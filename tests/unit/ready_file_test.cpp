@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "temp_folder.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,20 +12,6 @@
 
 namespace {
 
-/// A private folder for the test, removed at the end.
-struct Folder {
-    std::string path;
-    Folder()
-    {
-        std::string templ = std::filesystem::temp_directory_path().string() + "/ready_file_test.XXXXXX";
-        REQUIRE(::mkdtemp(templ.data()) != nullptr);
-        path = templ;
-    }
-    ~Folder() { std::filesystem::remove_all(path); }
-    Folder(const Folder&) = delete;
-    Folder& operator=(const Folder&) = delete;
-};
-
 bool exists(const std::string& path)
 {
     return ::access(path.c_str(), F_OK) == 0;
@@ -33,7 +21,7 @@ bool exists(const std::string& path)
 
 TEST_CASE("ready file: a stale one goes at construction, the new one comes with create()")
 {
-    Folder folder;
+    unit::TempFolder folder;
     const std::string path = folder.path + "/ready";
     std::ofstream(path) << "left by an earlier run";
     REQUIRE(exists(path));
@@ -42,6 +30,20 @@ TEST_CASE("ready file: a stale one goes at construction, the new one comes with 
     CHECK_FALSE(ready.create());
     CHECK(exists(path));
     CHECK(std::filesystem::file_size(path) == 0);
+}
+
+TEST_CASE("ready file: a symlink planted after the start is replaced, its target left alone")
+{
+    unit::TempFolder folder;
+    const std::string path = folder.path + "/ready";
+    const std::string victim = folder.path + "/victim";
+    std::ofstream(victim) << "precious";
+    const mqtt::ReadyFile ready(path);
+    // Another user, in a shared folder, while the subscription waits for its SUBACK:
+    REQUIRE(::symlink(victim.c_str(), path.c_str()) == 0);
+    CHECK_FALSE(ready.create());
+    CHECK(std::filesystem::file_size(victim) == 8);
+    CHECK(std::filesystem::is_regular_file(std::filesystem::symlink_status(path)));
 }
 
 TEST_CASE("ready file: none asked for, none made, an impossible path gives the error line")

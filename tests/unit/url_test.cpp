@@ -121,6 +121,14 @@ TEST_CASE("--proxy URLs: socks5h with optional credentials and port")
     CHECK(full.host == "127.0.0.1");
     CHECK(full.port == 9050);
 
+    // The user information ends at the last '@' (RFC 3986, curl): the password keeps its '@'.
+    const auto at_sign = good_proxy("socks5h://bob:se@cret5@host:1080");
+    CHECK(at_sign.username == "bob");
+    CHECK(at_sign.password == "se@cret5");
+    CHECK(at_sign.host == "host");
+    CHECK(at_sign.port == 1080);
+    CHECK(good_proxy("http://me:a@b@c@proxy").password == "a@b@c");
+
     const auto user_only = good_proxy("socks5h://me@h");
     CHECK(user_only.username == "me");
     CHECK_FALSE(user_only.password);

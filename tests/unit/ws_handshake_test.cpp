@@ -96,6 +96,12 @@ TEST_CASE("ws handshake: refusals and wrong answers")
                                                                 "Sec-WebSocket-Accept: ") +
                                                         k_accept + "\r\nSec-WebSocket-Protocol: mqttv3.1\r\n")) ==
           "failed: the broker chose the subprotocol \"mqttv3.1\", not \"mqtt\"");
+    // The server's words reach the terminal: its control bytes come out escaped.
+    CHECK(refused(answer("403 \x1b]0;pwned\x07No", "")) == "refused: HTTP 403 \\x1b]0;pwned\\x07No");
+    CHECK(refused(answer("101 Switching Protocols", std::string("Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                                                "Sec-WebSocket-Accept: ") +
+                                                        k_accept + "\r\nSec-WebSocket-Protocol: \x1b[2Jmqtt\r\n")) ==
+          "failed: the broker chose the subprotocol \"\\x1b[2Jmqtt\", not \"mqtt\"");
     CHECK(refused(answer("101 Switching Protocols", std::string("Connection: Upgrade\r\nSec-WebSocket-Accept: ") + k_accept +
                                                         "\r\n")) ==
           "failed: the broker's 101 answer does not upgrade to websocket");
