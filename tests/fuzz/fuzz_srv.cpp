@@ -1,0 +1,40 @@
+// libFuzzer target: a DNS answer to the -S SRV query (srv.h parse_srv_answer), then the
+// RFC 2782 choice among its records with a roll taken from the first byte.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "srv.h"
+#include "terminal_text.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size)
+{
+    if (size == 0) return 0;
+    const double roll = bytes[0] / 256.0;
+    const auto parsed = mqtt::parse_srv_answer(std::span<const unsigned char>(bytes + 1, size - 1));
+    const auto* records = std::get_if<std::vector<mqtt::SrvRecord>>(&parsed);
+    if (records == nullptr) return 0;
+    // An SRV record takes at least 17 bytes of the message (a one-byte owner name or pointer
+    // is 1-2, then type, class, TTL, length, priority, weight, port and the target's 1+).
+    if (records->size() * 17 > size) std::abort();
+    std::uint16_t lowest = 0xffff;
+    for (const auto& record : *records) {
+        // The target is printed in error lines and passed to the resolver: one line, no control bytes.
+        if (record.target.empty() || record.target.size() > 1025 || mqtt::escape_control(record.target) != record.target) {
+            std::abort();
+        }
+        lowest = std::min(lowest, record.priority);
+    }
+    const auto chosen = mqtt::choose_srv(*records, roll);
+    if (chosen) {
+        if (chosen->priority != lowest || std::find(records->begin(), records->end(), *chosen) == records->end()) std::abort();
+    } else if (!records->empty() && !(records->size() == 1 && records->front().target == ".")) {
+        std::abort();
+    }
+    return 0;
+}
