@@ -23,17 +23,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     // is 1-2, then type, class, TTL, length, priority, weight, port and the target's 1+).
     if (records->size() * 17 > size) std::abort();
     std::uint16_t lowest = 0xffff;
+    bool any_broker = false;
     for (const auto& record : *records) {
         // The target is printed in error lines and passed to the resolver: one line, no control bytes.
         if (record.target.empty() || record.target.size() > 1025 || mqtt::escape_control(record.target) != record.target) {
             std::abort();
         }
+        if (record.target == ".") continue;  // no service: never chosen
+        any_broker = true;
         lowest = std::min(lowest, record.priority);
     }
+    // A broker is chosen exactly when the answer offers one, from its best priority.
     const auto chosen = mqtt::choose_srv(*records, roll);
-    if (chosen) {
-        if (chosen->priority != lowest || std::find(records->begin(), records->end(), *chosen) == records->end()) std::abort();
-    } else if (!records->empty() && !(records->size() == 1 && records->front().target == ".")) {
+    if (chosen.has_value() != any_broker) std::abort();
+    if (chosen && (chosen->priority != lowest || chosen->target == "." ||
+                   std::find(records->begin(), records->end(), *chosen) == records->end())) {
         std::abort();
     }
     return 0;
