@@ -6,7 +6,16 @@
 #include <cstdlib>
 #include <errno.h>
 
+// GCC says -fsanitize=address with __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only
+// through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define MQTT_TOOLS_LEAK_CHECKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MQTT_TOOLS_LEAK_CHECKS 1
+#endif
+#endif
+#if defined(MQTT_TOOLS_LEAK_CHECKS)
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -21,14 +30,14 @@ std::jmp_buf* g_read_jump = nullptr;
 // callbacks, run with the guard paused, are checked for leaks as everywhere else.
 void leak_checks_off()
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MQTT_TOOLS_LEAK_CHECKS)
     __lsan_disable();
 #endif
 }
 
 void leak_checks_on()
 {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MQTT_TOOLS_LEAK_CHECKS)
     __lsan_enable();
 #endif
 }
