@@ -18,6 +18,7 @@
 #include "help.h"
 #include "regex.h"
 #include "options_file.h"
+#include "quote.h"
 #include "secret.h"
 #include "text.h"
 #include "tls_options.h"
@@ -921,9 +922,12 @@ std::vector<std::string> line_tokens(const OptionsLine& line, const OptionTable&
     return tokens;
 }
 
-/// The options file to read: -o's, or the first default one that exists.
+/// The options file to read: -o's, or the first default one that exists and can be read.
+/// A default one that cannot be read is skipped, as upstream does, with a line in
+/// `warnings` (printed under -d); -o's must be readable.
 std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const std::vector<std::string>& given,
-                                                                 const Environment& environment)
+                                                                 const Environment& environment,
+                                                                 std::vector<std::string>& warnings)
 {
     if (given.size() > 1) throw UsageError("Error: Duplicate -o argument given.");
     if (!given.empty()) {
@@ -935,7 +939,13 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
     const std::string name = program_name(tool);
     const std::string fallback = tool == Tool::pub ? "mosquitto_pub" : tool == Tool::rr ? "mosquitto_rr" : "mosquitto_sub";
     for (const auto& path : default_options_files(name, fallback, environment)) {
-        if (auto text = read_options_file(path)) return std::make_pair(path, std::move(*text));
+        try {
+            if (auto text = read_options_file(path)) return std::make_pair(path, std::move(*text));
+        } catch (const UnreadableFile& e) {
+            std::string line = e.what();
+            line.replace(0, std::string_view("Error: ").size(), "Warning: ");
+            warnings.push_back(line + " Going on without it.");
+        }
     }
     return std::nullopt;
 }
@@ -961,13 +971,47 @@ struct Layer {
     std::vector<Entry> entries;
 };
 
+/// True for an option whose value is a secret: error lines never show it.
+bool secret_option(std::string_view option)
+{
+    for (const char* name : {"-P", "--pw", "--password", "--psk", "--tls-engine-kpass-sha1"}) {
+        if (option == name) return true;
+    }
+    return false;
+}
+
+/// An options file line as an error line shows it: the option, and its value in quotes
+/// (so that spaces show), cut to a readable length, a secret hidden, a URL's password too.
+std::string shown_line(const OptionsLine& line)
+{
+    std::string shown = cut_value(line.option);
+    if (!line.value) return shown;
+    if (secret_option(line.option)) return shown + " \"***\"";
+    const bool url = line.option == "-L" || line.option == "--url" || line.option == "--proxy";
+    return shown + " " + quote_value(url ? redact_url(*line.value) : *line.value);
+}
+
+/// `error` with each of `tokens` that is too long to read cut short where the text
+/// repeats it (e.g. "Error: Invalid port given: <8000 bytes>").
+std::string cut_tokens(std::string error, std::span<const std::string> tokens)
+{
+    for (const auto& token : tokens) {
+        if (token.size() <= k_shown_value_bytes) continue;
+        const std::string cut = cut_value(token);
+        for (auto at = error.find(token); at != std::string::npos; at = error.find(token, at + cut.size())) {
+            error.replace(at, token.size(), cut);
+        }
+    }
+    return error;
+}
+
 /// The options of an options file or profile. With `shared` (a profile), options this tool
 /// does not take but another does are skipped.
 Layer file_layer(const OptionTable& table, const std::string& path, const std::string& text, bool shared)
 {
     Layer layer;
     for (const auto& line : parse_options_text(text)) {
-        std::string where = fmt::format("(in options file \"{}\", line {})", path, line.number);
+        std::string where = fmt::format("(in options file \"{}\", line {}: {})", path, line.number, shown_line(line));
         if (line.option == "-o" || line.option == "--profile") {
             throw UsageError(fmt::format("Error: {} cannot be used in an options file.\n{}", line.option, where));
         }
@@ -1005,22 +1049,22 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
 /// A message source in a layer replaces a lower layer's instead of clashing with it.
 void apply_layer(const OptionTable& table, const Layer& layer, Options& options)
 {
-    std::vector<std::pair<Scan, const std::string*>> scans;
+    std::vector<std::pair<Scan, const Layer::Entry*>> scans;
     bool sets_input = false;
     for (const auto& entry : layer.entries) {
         try {
-            scans.emplace_back(table.scan(entry.tokens, false), &entry.where);
+            scans.emplace_back(table.scan(entry.tokens, false), &entry);
         } catch (const UsageError& e) {
-            throw UsageError(fmt::format("{}\n{}", e.what(), entry.where));
+            throw UsageError(fmt::format("{}\n{}", cut_tokens(e.what(), entry.tokens), entry.where));
         }
         for (const auto& g : scans.back().first.given) sets_input = sets_input || g.def->input;
     }
     if (sets_input) options.input = InputMode::none;
-    for (const auto& [scan, where] : scans) {
+    for (const auto& [scan, entry] : scans) {
         try {
             OptionTable::apply(scan.given, options);
         } catch (const UsageError& e) {
-            throw UsageError(fmt::format("{}\n{}", e.what(), *where));
+            throw UsageError(fmt::format("{}\n{}", cut_tokens(e.what(), entry->tokens), entry->where));
         }
     }
 }
@@ -1101,7 +1145,12 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     if (tool == Tool::rr) result.options.protocol = k_mqtt5;  // request/response is an MQTT 5 feature
 
     // Left to right as upstream: --help or --version ends parsing where it stands.
-    const Scan command_line = table.scan(args, true);
+    Scan command_line;
+    try {
+        command_line = table.scan(args, true);
+    } catch (const UsageError& e) {
+        throw UsageError(cut_tokens(e.what(), args));
+    }
     if (const auto at = command_line.help_at) {
         const bool help = args[*at] == "--help";
         result.action = help ? CommandLine::Action::help : CommandLine::Action::version;
@@ -1111,7 +1160,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
 
     // Lowest first, so that each source overrides the ones before it: the options file,
     // the profile, the environment, the command line.
-    if (const auto file = options_file(tool, values_of(command_line.given, table.def("-o")), environment)) {
+    if (const auto file = options_file(tool, values_of(command_line.given, table.def("-o")), environment, result.warnings)) {
         apply_layer(table, file_layer(table, file->first, file->second, false), result.options);
     }
     apply_profile(table, values_of(command_line.given, table.def("--profile")), environment, result.options);
@@ -1120,7 +1169,11 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
         result.options.input = InputMode::none;
     }
-    OptionTable::apply(command_line.given, result.options);
+    try {
+        OptionTable::apply(command_line.given, result.options);
+    } catch (const UsageError& e) {
+        throw UsageError(cut_tokens(e.what(), args));
+    }
     check_combinations(result.options);
     return result;
 }

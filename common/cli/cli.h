@@ -18,6 +18,7 @@ struct CommandLine {
     Action action = Action::run;
     Options options;
     std::string text;  ///< the help or version text for Action::help / Action::version
+    std::vector<std::string> warnings;  ///< lines for stderr under -d (a default options file skipped)
 };
 
 /// One option of a tool as its --help and the shell completions show it.

@@ -31,7 +31,8 @@ std::vector<OptionsLine> parse_options_text(std::string_view text)
         parsed.number = number;
         const auto space = line.find(' ');
         parsed.option = std::string(line.substr(0, space));
-        if (space != std::string_view::npos) parsed.value = std::string(line.substr(space + 1));
+        // As strtok(NULL, "") upstream: the rest after the first space, nothing if it is empty.
+        if (space != std::string_view::npos && space + 1 < line.size()) parsed.value = std::string(line.substr(space + 1));
         lines.push_back(std::move(parsed));
     }
     return lines;
@@ -85,15 +86,35 @@ std::optional<std::string> read_options_file(const std::string& path)
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return std::nullopt;
-        throw UsageError(fmt::format("Error: Unable to read options file \"{}\": {}.", path, std::strerror(errno)));
+        throw UnreadableFile(fmt::format("Error: Unable to read options file \"{}\": {}.", path, std::strerror(errno)));
     }
     std::string text;
     char buffer[4096];
     ssize_t n = 0;
-    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+    std::size_t line_start = 0;  // where the line being read starts in `text`
+    int line = 1;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
+        const std::size_t old_size = text.size();
+        text.append(buffer, static_cast<std::size_t>(n));
+        for (std::size_t i = old_size; i < text.size(); ++i) {
+            if (text[i] == '\n') {
+                line_start = i + 1;
+                ++line;
+            } else if (i - line_start >= k_max_options_line) {
+                ::close(fd);
+                throw UsageError(fmt::format("Error: Line {} of options file \"{}\" is longer than {} bytes.", line, path,
+                                             k_max_options_line));
+            }
+        }
+        if (text.size() > k_max_options_file) {
+            ::close(fd);
+            throw UsageError(
+                fmt::format("Error: Options file \"{}\" is larger than {} bytes.", path, k_max_options_file));
+        }
+    }
     const int error = errno;
     ::close(fd);
-    if (n < 0) throw UsageError(fmt::format("Error: Unable to read options file \"{}\": {}.", path, std::strerror(error)));
+    if (n < 0) throw UnreadableFile(fmt::format("Error: Unable to read options file \"{}\": {}.", path, std::strerror(error)));
     return text;
 }
 

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "error.h"
+
 namespace mqtt {
 
 /// The environment variables option loading reads; main() fills it, tests make their own.
@@ -43,10 +45,18 @@ struct OptionsLine {
     std::optional<std::string> value;
 };
 
-/// Splits an options file: '#' starts a comment line, empty lines are skipped, a trailing
-/// CR/LF is dropped, and each line splits at its first space (the value keeps the rest,
-/// spaces included, so "-m hello world" works).
+/// Splits an options file as mosquitto's clients do: '#' starts a comment line, empty lines
+/// are skipped, a trailing CR/LF is dropped, leading spaces are skipped, and each line
+/// splits at its first space. The value is the rest of the line exactly, spaces included
+/// ("-m hello world", "-p  1883" gives " 1883"); a line ending right after that space has
+/// no value ("-r " is "-r").
 std::vector<OptionsLine> parse_options_text(std::string_view text);
+
+/// The longest line an options file or profile may have, in bytes (mosquitto cuts lines at
+/// 1023 bytes and reads the rest as another line).
+inline constexpr std::size_t k_max_options_line = 8192;
+/// The largest options file or profile, in bytes.
+inline constexpr std::size_t k_max_options_file = 1024 * 1024;
 
 /// The default files to try for a tool, in order: ours (`name`), then mosquitto's
 /// (`fallback`), under $XDG_CONFIG_HOME or else $HOME/.config. Empty without either.
@@ -56,8 +66,15 @@ std::vector<std::string> default_options_files(const std::string& name, const st
 /// The user's config folder: $XDG_CONFIG_HOME, or else $HOME/.config; nullopt without either.
 std::optional<std::string> config_folder(const Environment& environment);
 
-/// The whole file, or nullopt if it does not exist. Throws UsageError if it exists but
-/// cannot be read.
+/// An options file that exists but cannot be opened or read (e.g. permission denied).
+class UnreadableFile : public UsageError {
+public:
+    using UsageError::UsageError;
+};
+
+/// The whole file, or nullopt if it does not exist. Throws UnreadableFile if it exists but
+/// cannot be read, and UsageError for a line longer than k_max_options_line or a file
+/// larger than k_max_options_file (memory stays bounded: -o /dev/zero ends at once).
 std::optional<std::string> read_options_file(const std::string& path);
 
 }  // namespace mqtt

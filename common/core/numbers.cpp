@@ -6,8 +6,21 @@
 
 namespace mqtt {
 
-std::optional<long long> parse_integer(const std::string& text, long long min, long long max)
+namespace {
+
+/// `text` without the spaces and tabs around it.
+std::string trim_blanks(const std::string& text)
 {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+}  // namespace
+
+std::optional<long long> parse_integer(const std::string& given, long long min, long long max)
+{
+    const std::string text = trim_blanks(given);
     if (text.empty() || text.size() > 20) return std::nullopt;
     std::size_t i = 0;
     bool negative = false;
@@ -28,8 +41,9 @@ std::optional<long long> parse_integer(const std::string& text, long long min, l
     return value;
 }
 
-std::optional<double> parse_non_negative(const std::string& text)
+std::optional<double> parse_non_negative(const std::string& given)
 {
+    const std::string text = trim_blanks(given);
     if (text.empty()) return std::nullopt;
     errno = 0;
     char* end = nullptr;

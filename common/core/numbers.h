@@ -8,9 +8,11 @@
 namespace mqtt {
 
 /// Parses an integer for an option: all of `text` must be a base-10 number in
-/// [min, max], else nullopt.
+/// [min, max], else nullopt. Spaces and tabs around it are allowed, as upstream's atoi
+/// allows them ("-p  1883" in an options file gives the value " 1883").
 std::optional<long long> parse_integer(const std::string& text, long long min, long long max);
-/// Parses a non-negative decimal number (e.g. "0.5" seconds); nullopt if not one.
+/// Parses a non-negative decimal number (e.g. "0.5" seconds), spaces and tabs around it
+/// allowed; nullopt if not one.
 std::optional<double> parse_non_negative(const std::string& text);
 
 }  // namespace mqtt

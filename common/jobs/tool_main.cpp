@@ -49,6 +49,9 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
         }
         if (command.options.holds_secret()) keep_out_of_core_dumps();
         quiet = command.options.quiet;
+        if (command.options.debug && !quiet) {
+            for (const auto& warning : command.warnings) print_error(warning);
+        }
         const Outcome outcome = job(command.options);
         if (!outcome.text.empty() && !quiet) print_error(outcome.text);
         return outcome.status;

@@ -7,12 +7,6 @@
 
 namespace mqtt {
 
-namespace {
-
-constexpr std::size_t k_max_header = 16384;
-
-}  // namespace
-
 bool is_gateway_error(std::string_view code)
 {
     return code == "502" || code == "503" || code == "504";
@@ -45,7 +39,7 @@ ProxyResponse parse_connect_response(std::string_view received)
     const std::size_t n = std::min(received.size(), http.size());
     if (received.substr(0, n) != http.substr(0, n)) return ProxyRefused{"the proxy did not answer in HTTP"};
     if (end == std::string_view::npos) {
-        if (received.size() > k_max_header) return ProxyRefused{"the proxy's answer has no end of headers"};
+        if (received.size() > k_max_proxy_header) return ProxyRefused{"the proxy's answer has no end of headers"};
         return ProxyNeedMore{};
     }
     const std::string_view status_line = received.substr(0, received.find("\r\n"));

@@ -2,6 +2,7 @@
 // the broker, and the check of the proxy's answer.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,9 @@ struct ProxyRefused {
     bool gateway_error = false;  ///< 502, 503 or 504: the broker behind it may not be up yet
 };
 using ProxyResponse = std::variant<ProxyNeedMore, ProxyConnected, ProxyRefused>;
+
+/// The largest answer header read before giving up on the proxy.
+inline constexpr std::size_t k_max_proxy_header = 16384;
 
 /// Judges the bytes the proxy sent so far.
 ProxyResponse parse_connect_response(std::string_view received);

@@ -83,35 +83,40 @@ std::variant<std::vector<SrvRecord>, std::string> parse_srv_answer(std::span<con
 
 std::optional<SrvRecord> choose_srv(const std::vector<SrvRecord>& records, double roll)
 {
-    if (records.empty()) return std::nullopt;
-    std::uint16_t lowest = records.front().priority;
-    for (const auto& r : records) lowest = std::min(lowest, r.priority);
+    // "." says there is no such service only as the one record (RFC 2782); beside real
+    // targets it is no broker to connect to, and the real ones are still chosen from.
+    std::vector<const SrvRecord*> brokers;
+    for (const auto& r : records) {
+        if (r.target != ".") brokers.push_back(&r);
+    }
+    if (brokers.empty()) return std::nullopt;
+    std::uint16_t lowest = brokers.front()->priority;
+    for (const auto* r : brokers) lowest = std::min(lowest, r->priority);
     // RFC 2782's weighted choice: a record of weight w gets a w/total share. A record of
     // weight 0 has "a very small chance" there; here it is chosen only when every weight of
     // the priority is 0, and then the first one is.
     unsigned long total = 0;
-    for (const auto& r : records) {
-        if (r.priority == lowest) total += r.weight;
+    for (const auto* r : brokers) {
+        if (r->priority == lowest) total += r->weight;
     }
     const SrvRecord* chosen = nullptr;
     if (total == 0) {
-        for (const auto& r : records) {
-            if (r.priority == lowest) {
-                chosen = &r;
+        for (const auto* r : brokers) {
+            if (r->priority == lowest) {
+                chosen = r;
                 break;
             }
         }
     } else {
         const double point = roll * static_cast<double>(total);
         unsigned long running = 0;
-        for (const auto& r : records) {
-            if (r.priority != lowest || r.weight == 0) continue;
-            running += r.weight;
-            chosen = &r;
+        for (const auto* r : brokers) {
+            if (r->priority != lowest || r->weight == 0) continue;
+            running += r->weight;
+            chosen = r;
             if (point < static_cast<double>(running)) break;
         }
     }
-    if (chosen == nullptr || chosen->target == ".") return std::nullopt;
     return *chosen;
 }
 

@@ -28,7 +28,8 @@ std::variant<std::vector<SrvRecord>, std::string> parse_srv_answer(std::span<con
 
 /// The record to connect to, RFC 2782: the lowest priority; among those, one picked at
 /// random in proportion to the weights, `roll` being a number in [0, 1). None if there are
-/// no records or the only one is "." (the domain says there is no such service).
+/// no records or the only one is "." (the domain says there is no such service); a "."
+/// beside other records is skipped.
 std::optional<SrvRecord> choose_srv(const std::vector<SrvRecord>& records, double roll);
 
 /// The SRV name for a broker domain: _secure-mqtt._tcp.<domain> with TLS, else _mqtt._tcp.<domain>.

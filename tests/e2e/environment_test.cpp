@@ -91,7 +91,7 @@ TEST_CASE("environment: a bad value names the variable or the profile's file and
     const std::string lab = config.write("mqtt-tools/lab", "-h 127.0.0.1\n-q 3\n");
     const test::Result profile = test::run(with_env(config.path(), {}, command("mqtt-pub", {"--profile", "lab", "-t", "t", "-n"})));
     CHECK(profile.status == 1);
-    CHECK(profile.err == usage_error("mqtt-pub", "Error: Invalid QoS given: 3\n(in options file \"" + lab + "\", line 2)"));
+    CHECK(profile.err == usage_error("mqtt-pub", "Error: Invalid QoS given: 3\n(in options file \"" + lab + "\", line 2: -q \"3\")"));
     const test::Result missing = test::run(with_env(config.path(), {}, command("mqtt-rr", {"--profile", "nope", "-t", "t", "-m", "x"})));
     CHECK(missing.status == 1);
     CHECK(missing.err == usage_error("mqtt-rr", "Error: Unable to open profile \"nope\" (" + config.path() + "/mqtt-tools/nope)."));

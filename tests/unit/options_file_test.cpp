@@ -60,6 +60,106 @@ TEST_CASE("options files: one option per line, split at the first space")
     CHECK(mqtt::parse_options_text("-t last-line-without-newline").at(0).value == "last-line-without-newline");
 }
 
+TEST_CASE("options files: tokenised as mosquitto's clients do (strtok at the first space, the rest as it is)")
+{
+    // mosquitto: strtok(line, " ") then strtok(NULL, ""): "-p  1883" gives " 1883" (atoi
+    // skips the space), "-h host " keeps the space, "-r " has no value, a tab is no separator.
+    const auto lines = mqtt::parse_options_text("-p  1883\n-h host \n-r \n-E  \n\t-d\n  \n-m  two  spaces \n");
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0].value == " 1883");
+    CHECK(lines[1].value == "host ");
+    CHECK(lines[2].option == "-r");
+    CHECK_FALSE(lines[2].value);
+    CHECK(lines[3].value == " ");
+    CHECK(lines[4].option == "\t-d");
+    CHECK(lines[5].value == " two  spaces ");
+
+    ConfigHome home;
+    home.write("mqtt-sub", "-p  60395\n-k 30 \n-E \n-t a b \n-W \t5\t\n");
+    const auto o = mqtt::parse_command_line(mqtt::Tool::sub, {}, home.xdg()).options;
+    CHECK(o.port == 60395);
+    CHECK(o.keepalive == 30);
+    CHECK(o.exit_after_subscribe);
+    CHECK(o.topics == std::vector<std::string>{"a b "});
+    CHECK(o.timeout == 5);
+}
+
+TEST_CASE("options files: error lines quote the value, so that spaces show, and cut a long one")
+{
+    ConfigHome home;
+    const std::string spaced = home.write("spaced.conf", "-q 1 x\n");
+    CHECK(error_of({"-o", spaced, "-t", "t", "-n"}, {}) ==
+          "Error: Invalid QoS given: 1 x\n(in options file \"" + spaced + "\", line 1: -q \"1 x\")");
+    const std::string flag = home.write("flag.conf", "-r  \n");
+    CHECK(error_of({"-o", flag, "-t", "t", "-n"}, {}) ==
+          "Error: Unknown option ' '.\n(in options file \"" + flag + "\", line 1: -r \" \")");
+    const std::string long_value(5000, '7');
+    const std::string long_port = home.write("long.conf", "-p " + long_value + "\n");
+    const std::string shown = std::string(64, '7');
+    CHECK(error_of({"-o", long_port, "-t", "t", "-n"}, {}) ==
+          "Error: Invalid port given: " + shown + "... (5000 bytes)\n(in options file \"" + long_port + "\", line 1: -p \"" +
+              shown + "\"... (5000 bytes))");
+    const std::string long_option = home.write("long-option.conf", "-" + std::string(100, 'x') + "\n");
+    CHECK(error_of({"-o", long_option}, {}) == "Error: Unknown option '-" + std::string(63, 'x') +
+                                                   "... (101 bytes)'.\n(in options file \"" + long_option +
+                                                   "\", line 1: -" + std::string(63, 'x') + "... (101 bytes))");
+    // Secrets never show; a URL's password neither.
+    const std::string secret = home.write("secret.conf", "-P hunter2\n-q 9\n");
+    CHECK(error_of({"-o", secret, "-t", "t", "-n"}, {}) ==
+          "Error: Invalid QoS given: 9\n(in options file \"" + secret + "\", line 2: -q \"9\")");
+    const std::string psk = home.write("psk.conf", "--psk-identity\n");
+    CHECK(error_of({"-o", psk, "-t", "t", "-n"}, {}) ==
+          "Error: --psk-identity argument given but no identity specified.\n(in options file \"" + psk +
+              "\", line 1: --psk-identity)");
+    const std::string url = home.write("url.conf", "-L mqtt://bob:hunter2@host:1883/a/+\n");
+    const std::string url_error = error_of({"-o", url, "-m", "x"}, {});
+    CHECK(url_error.find("hunter2") == std::string::npos);
+    CHECK(url_error.find("line 1: -L \"mqtt://bob:***@host:1883/a/+\")") != std::string::npos);
+}
+
+TEST_CASE("options files: lines and files are bounded, a huge line or /dev/zero ends with one clear line")
+{
+    ConfigHome home;
+    const std::string at_limit = home.write("at-limit.conf", "-m " + std::string(mqtt::k_max_options_line - 3, 'm') + "\n-t t\n");
+    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-o", at_limit}, {}).options.message.size() ==
+          mqtt::k_max_options_line - 3);
+    const std::string too_long =
+        home.write("too-long.conf", "-t t\n-m " + std::string(mqtt::k_max_options_line - 2, 'm') + "\n");
+    CHECK(error_of({"-o", too_long}, {}) == "Error: Line 2 of options file \"" + too_long + "\" is longer than 8192 bytes.");
+    CHECK(error_of({"-o", "/dev/zero"}, {}) == "Error: Line 1 of options file \"/dev/zero\" is longer than 8192 bytes.");
+    std::string many;
+    while (many.size() <= mqtt::k_max_options_file) many += "-r\n";
+    const std::string big = home.write("big.conf", many);
+    CHECK(error_of({"-o", big}, {}) == "Error: Options file \"" + big + "\" is larger than 1048576 bytes.");
+    // A profile too.
+    const std::string profile = home.write("mqtt-tools/huge", "-m " + std::string(10000, 'm') + "\n");
+    CHECK(error_of({"--profile", "huge"}, home.xdg()) ==
+          "Error: Line 1 of options file \"" + profile + "\" is longer than 8192 bytes.");
+}
+
+TEST_CASE("options files: a default file that cannot be read is skipped with a warning, -o and --profile stay fatal")
+{
+    ConfigHome home;
+    std::filesystem::create_directories(home.path + "/mqtt-pub");  // exists, read() fails: EISDIR
+    home.write("mosquitto_pub", "-h from-mosquitto\n");
+    const auto parsed = mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"}, home.xdg());
+    CHECK(parsed.options.host == "from-mosquitto");
+    CHECK(parsed.warnings == std::vector<std::string>{"Warning: Unable to read options file \"" + home.path +
+                                                      "/mqtt-pub\": Is a directory. Going on without it."});
+    CHECK(error_of({"-o", home.path + "/mqtt-pub", "-t", "t", "-n"}, {}) ==
+          "Error: Unable to read options file \"" + home.path + "/mqtt-pub\": Is a directory.");
+    std::filesystem::create_directories(home.path + "/mqtt-tools/dir");
+    CHECK(error_of({"--profile", "dir", "-t", "t", "-n"}, home.xdg()) ==
+          "Error: Unable to read options file \"" + home.path + "/mqtt-tools/dir\": Is a directory.");
+    if (::geteuid() != 0) {  // root reads any file
+        const std::string locked = home.write("mqtt-sub", "-v\n");
+        std::filesystem::permissions(locked, std::filesystem::perms::none);
+        const auto sub = mqtt::parse_command_line(mqtt::Tool::sub, {"-t", "t"}, home.xdg());
+        CHECK(sub.warnings == std::vector<std::string>{"Warning: Unable to read options file \"" + locked +
+                                                       "\": Permission denied. Going on without it."});
+    }
+}
+
 TEST_CASE("options files: ours first, then mosquitto's, under XDG_CONFIG_HOME or HOME/.config")
 {
     CHECK(mqtt::default_options_files("mqtt-pub", "mosquitto_pub", {"/home/u", "/xdg", {}}) ==
@@ -99,11 +199,11 @@ TEST_CASE("options files: -o replaces the default file, errors name the file and
 
     const std::string bad = home.write("bad.conf", "-h ok\n# fine\n-q 7\n");
     CHECK(error_of({"-o", bad, "-t", "t", "-n"}, {}) ==
-          "Error: Invalid QoS given: 7\n(in options file \"" + bad + "\", line 3)");
+          "Error: Invalid QoS given: 7\n(in options file \"" + bad + "\", line 3: -q \"7\")");
     const std::string unknown = home.write("unknown.conf", "--bogus 1\n");
-    CHECK(error_of({"-o", unknown}, {}) == "Error: Unknown option '--bogus'.\n(in options file \"" + unknown + "\", line 1)");
+    CHECK(error_of({"-o", unknown}, {}) == "Error: Unknown option '--bogus'.\n(in options file \"" + unknown + "\", line 1: --bogus \"1\")");
     const std::string flag = home.write("flag.conf", "-r yes\n");
-    CHECK(error_of({"-o", flag}, {}) == "Error: Unknown option 'yes'.\n(in options file \"" + flag + "\", line 1)");
+    CHECK(error_of({"-o", flag}, {}) == "Error: Unknown option 'yes'.\n(in options file \"" + flag + "\", line 1: -r \"yes\")");
     CHECK(error_of({"-o", home.path + "/missing"}, {}) == "Error: Unable to open options file \"" + home.path + "/missing\".");
     CHECK(error_of({"-o", "a", "-o", "b"}, {}) == "Error: Duplicate -o argument given.");
     CHECK(error_of({"-o"}, {}) == "Error: -o argument given but no options file specified.");
@@ -219,13 +319,13 @@ TEST_CASE("environment and profiles: errors say where the value came from")
     const std::string lab = home.write("mqtt-tools/lab", "-q 1\n-k 2\n");
     CHECK(error_of({"--profile", "lab", "-t", "t", "-n"}, home.xdg()) ==
           "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive.\n(in options file \"" + lab +
-              "\", line 2)");
+              "\", line 2: -k \"2\")");
     const std::string typo = home.write("mqtt-tools/typo", "--bogus 1\n");
     CHECK(error_of({"--profile", "typo"}, home.xdg()) ==
-          "Error: Unknown option '--bogus'.\n(in options file \"" + typo + "\", line 1)");
+          "Error: Unknown option '--bogus'.\n(in options file \"" + typo + "\", line 1: --bogus \"1\")");
     const std::string nested = home.write("mqtt-tools/nested", "--profile lab\n");
     CHECK(error_of({"--profile", "nested"}, home.xdg()) ==
-          "Error: --profile cannot be used in an options file.\n(in options file \"" + nested + "\", line 1)");
+          "Error: --profile cannot be used in an options file.\n(in options file \"" + nested + "\", line 1: --profile \"lab\")");
     CHECK(error_of({"--profile", "none"}, home.xdg()) ==
           "Error: Unable to open profile \"none\" (" + home.path + "/mqtt-tools/none).");
     CHECK(error_of({}, with_variables(home, {{"MQTT_PROFILE", "none"}})) ==

@@ -11,7 +11,10 @@ TEST_CASE("parse_integer takes whole base-10 numbers within bounds only")
     CHECK_FALSE(mqtt::parse_integer("3", 0, 2));
     CHECK_FALSE(mqtt::parse_integer("", 0, 2));
     CHECK_FALSE(mqtt::parse_integer("1x", 0, 2));
-    CHECK_FALSE(mqtt::parse_integer(" 1", 0, 2));
+    CHECK(mqtt::parse_integer(" 1", 0, 2) == 1);  // as atoi: "-p  1883" in an options file
+    CHECK(mqtt::parse_integer("\t2 ", 0, 2) == 2);
+    CHECK_FALSE(mqtt::parse_integer("1 x", 0, 2));
+    CHECK_FALSE(mqtt::parse_integer("  ", 0, 2));
     CHECK_FALSE(mqtt::parse_integer("-", 0, 2));
     CHECK_FALSE(mqtt::parse_integer("0x10", 0, 100));
     CHECK_FALSE(mqtt::parse_integer("99999999999999999999999", 0, 100));
@@ -28,6 +31,8 @@ TEST_CASE("parse_non_negative takes non-negative decimal numbers")
     CHECK_FALSE(mqtt::parse_non_negative(""));
     CHECK_FALSE(mqtt::parse_non_negative("inf"));
     CHECK_FALSE(mqtt::parse_non_negative("nan"));
+    CHECK(mqtt::parse_non_negative(" 1.5 ") == doctest::Approx(1.5));
+    CHECK_FALSE(mqtt::parse_non_negative(" "));
 }
 
 TEST_CASE("the client id: -i as given, -I followed by the process id, else empty")

@@ -131,6 +131,22 @@ TEST_CASE("srv: no records, or \".\", means no service")
     CHECK_FALSE(mqtt::choose_srv({{0, 0, 0, "."}}, 0.5));
 }
 
+TEST_CASE("srv: a \".\" beside real targets is skipped, whatever its priority or weight")
+{
+    // Found by fuzz_srv: the "." at the best priority made -S say "no MQTT broker offered"
+    // although the answer offered one.
+    for (const double roll : {0.0, 0.5, 0.9999}) {
+        CAPTURE(roll);
+        const auto lower = mqtt::choose_srv({{51722, 40, 1883, "broker2"}, {0, 300, 27, "."}}, roll);
+        REQUIRE(lower);
+        CHECK(lower->target == "broker2");
+        CHECK(lower->port == 1883);
+        const auto same = mqtt::choose_srv({{1, 90, 1, "."}, {1, 10, 2, "b"}}, roll);
+        REQUIRE(same);
+        CHECK(same->target == "b");
+    }
+}
+
 TEST_CASE("srv: the name asked for, with and without TLS")
 {
     CHECK(mqtt::srv_name("example.com", false) == "_mqtt._tcp.example.com");
