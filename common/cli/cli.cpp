@@ -50,6 +50,8 @@ struct OptionDef {
     bool input = false;  ///< one of the exclusive message sources (-m -f -s -l -n)
 };
 
+/// Options under one title: the --help section, and the man page's subsection of OPTIONS
+/// (tests/man_test.sh checks that they list the same options).
 struct Group {
     const char* title;
     std::span<const OptionDef> options;
@@ -543,7 +545,7 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.verbose = true; }},
     {"-N", nullptr, "do not print a newline after each message",
      [](Options& o, const std::string&) { o.no_eol = true; }},
-    {"-F", "format", "print each message as this format says (default: the payload; see FORMAT in mqtt-sub(1))",
+    {"-F", "format", "print each message as this format says (default: the payload; see OUTPUT FORMAT in mqtt-sub(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_format(v);
          if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
@@ -573,8 +575,8 @@ std::vector<Group> groups_for(Tool tool)
         return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
                 {"Message", k_message_lines},    {"Streams", k_streams},      {"Streams", k_stats},
                 {"Publish", k_publish_topic},    {"Publish", k_publish},
-                {"Will", k_will},                {"MQTT 5 properties", k_publish_properties},
-                {"Scripting", k_probe}};
+                {"Will", k_will},                {"Scripting", k_probe},
+                {"MQTT 5 properties", k_publish_properties}};
     case Tool::rr:
         return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
@@ -585,7 +587,7 @@ std::vector<Group> groups_for(Tool tool)
     return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
             {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
-            {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
+            {"Scripting", k_probe},       {"MQTT 5 properties", k_subscribe_properties}};
 }
 
 /// The session expiry interval CONNECT will carry, from -x, -c or -D connect.
@@ -1097,39 +1099,12 @@ void apply_profile(const OptionTable& table, const std::vector<std::string>& giv
 
 }  // namespace
 
-namespace {
-
-/// Options --help lists under Scripting or Output whatever group the parser keeps them in.
-constexpr std::pair<const char*, const char*> k_help_sections[] = {
-    {"-o", "Scripting"},         {"--profile", "Scripting"},    {"--ready-file", "Scripting"},
-    {"--idle-timeout", "Scripting"}, {"-W", "Scripting"},       {"-C", "Scripting"},
-    {"-E", "Scripting"},         {"--grep", "Scripting"},       {"--grep-topic", "Scripting"},
-    {"--grep-ignore-case", "Scripting"},
-    {"-d", "Output"},            {"--quiet", "Output"},
-};
-
-/// The --help section (Connection, TLS, Message, Output, Scripting) of an option.
-std::string help_section(const Group& group, std::string_view first_name)
-{
-    for (const auto& [name, section] : k_help_sections) {
-        if (first_name == name) return section;
-    }
-    const std::string_view title = group.title;
-    if (title == "Connection" || title == "Will") return "Connection";
-    if (title == "TLS" || title == "Output" || title == "Scripting") return std::string(title);
-    return "Message";  // what is published or subscribed to, and its properties
-}
-
-}  // namespace
-
 std::vector<OptionInfo> option_list(Tool tool)
 {
     std::vector<OptionInfo> list;
     for (const auto& group : groups_for(tool)) {
         for (const auto& def : group.options) {
-            OptionInfo info{name_list(def), def.value ? def.value : "", def.help, {}};
-            info.group = help_section(group, info.names.front());
-            list.push_back(std::move(info));
+            list.push_back({name_list(def), def.value ? def.value : "", def.help, group.title});
         }
     }
     list.push_back({{"--help"}, "", "print this help and exit", "Help"});

@@ -26,7 +26,7 @@ struct OptionInfo {
     std::vector<std::string> names;  ///< e.g. {"-h", "--host"}
     std::string value;               ///< what its value is, e.g. "host"; empty for a flag
     std::string help;
-    std::string group;               ///< the --help section: Connection, TLS, Message, Output, Scripting, Help
+    std::string group;               ///< the --help section, named as the man page's subsection (e.g. TLS)
 };
 
 /// Every option `tool` takes, in --help's order, --help and --version last: the table the

@@ -1,5 +1,6 @@
 #include "help.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <string_view>
 #include <vector>
@@ -75,13 +76,15 @@ std::string help_text(Tool tool)
     const auto options = option_list(tool);
     std::string out = fmt::format("Usage: {} [OPTIONS]\n{}\n", name, summary(tool));
     out += "Options also come from MQTT_* variables, --profile and the options file.\n";
-    for (const char* section : {"Connection", "TLS", "Message", "Output", "Scripting", "Help"}) {
-        bool any = false;
+    // Sections in the order of their first option (a group may be split in the table).
+    std::vector<std::string> sections;
+    for (const auto& option : options) {
+        if (std::find(sections.begin(), sections.end(), option.group) == sections.end()) sections.push_back(option.group);
+    }
+    for (const auto& section : sections) {
+        out += fmt::format("\n{}:\n", section);
         for (const auto& option : options) {
-            if (option.group != section) continue;
-            if (!any) out += fmt::format("\n{}:\n", section);
-            any = true;
-            append_option(out, option);
+            if (option.group == section) append_option(out, option);
         }
     }
     out += fmt::format("\nFlags are off unless given. Exit status 0: the job was done (see EXIT STATUS).\n"

@@ -1,6 +1,6 @@
-// --help: the options of a tool from the parser's table (option_list), in five sections
-// (Connection, TLS, Message, Output, Scripting), each line what the option does and its
-// default, wrapped to 80 columns, ending with where the man page is.
+// --help: the options of a tool from the parser's table (option_list), in the sections of
+// the man page's OPTIONS (Connection, TLS, ...; then Help), each line what the option does
+// and its default, wrapped to 80 columns, ending with where the man page is.
 #pragma once
 
 #include <string>

@@ -125,14 +125,16 @@ std::string sentence(const std::string& text)
 
 bool LineSource::bad_record(const std::string& why)
 {
-    const char* word = record_word(m_settings.delimiter, true);
     if (m_settings.on_error == OnError::stop) {
         m_stopped = true;
-        m_stop_error = fmt::format("Error: {} {}: {}", word, m_number, sentence(why));
+        // Whole sentences, not "{} {}": the man page's check finds the lines it quotes.
+        m_stop_error = m_settings.delimiter == '\n' ? fmt::format("Error: Line {}: {}", m_number, sentence(why))
+                                                     : fmt::format("Error: Record {}: {}", m_number, sentence(why));
         return false;
     }
     if (m_skipped++ == 0) m_first_skipped = m_number;
     if (!m_settings.quiet) {
+        const char* word = record_word(m_settings.delimiter, true);
         const std::string line =
             escape_control_lines(fmt::format("Warning: {} {} skipped: {}", word, m_number, sentence(why))) + "\n";
         if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {

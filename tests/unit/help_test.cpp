@@ -2,6 +2,7 @@
 
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "help.h"
@@ -18,22 +19,25 @@ std::vector<std::string> lines_of(const std::string& text)
 
 }  // namespace
 
-TEST_CASE("help: five sections in order, every line within 80 columns, the man page last")
+TEST_CASE("help: the man page's sections in order, every line within 80 columns, the man page last")
 {
-    for (const auto tool : {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr}) {
+    const std::vector<std::pair<mqtt::Tool, std::vector<std::string>>> tools = {
+        {mqtt::Tool::pub,
+         {"Connection", "TLS", "Message", "Streams", "Publish", "Will", "Scripting", "MQTT 5 properties", "Help"}},
+        {mqtt::Tool::sub, {"Connection", "TLS", "Subscribe", "Output", "Will", "Scripting", "MQTT 5 properties", "Help"}},
+        {mqtt::Tool::rr,
+         {"Connection", "TLS", "Request", "Message", "Response", "Output", "Will", "MQTT 5 properties", "Help"}},
+    };
+    for (const auto& [tool, sections] : tools) {
         const std::string text = mqtt::help_text(tool);
         const auto lines = lines_of(text);
+        std::vector<std::string> found;
         for (const auto& line : lines) {
             CAPTURE(line);
             CHECK(line.size() <= mqtt::k_help_width);
+            if (!line.empty() && line.back() == ':' && line.front() != ' ') found.push_back(line.substr(0, line.size() - 1));
         }
-        std::size_t at = 0;
-        for (const char* section : {"\nConnection:\n", "\nTLS:\n", "\nMessage:\n", "\nOutput:\n", "\nScripting:\n", "\nHelp:\n"}) {
-            CAPTURE(section);
-            const auto found = text.find(section, at);
-            REQUIRE(found != std::string::npos);
-            at = found;
-        }
+        CHECK(found == sections);
         const std::string name = tool == mqtt::Tool::pub ? "mqtt-pub" : tool == mqtt::Tool::sub ? "mqtt-sub" : "mqtt-rr";
         CHECK(lines.front() == "Usage: " + name + " [OPTIONS]");
         CHECK(lines.back() == "Every option, exit status and example: " + name + "(1), man " + name);
@@ -49,7 +53,7 @@ TEST_CASE("help: names and value in the left column, the text wrapped beside it 
                     "                              --capath or --psk; 0: unix socket at -h)\n") != std::string::npos);
     CHECK(text.find("\n  -V,--protocol-version <version>\n                              mqttv5, mqttv311 or mqttv31") !=
           std::string::npos);
-    CHECK(text.find("\nScripting:\n  -o <options file>") != std::string::npos);
+    CHECK(text.find("\nSubscribe:\n  -t,--topic <topic>") != std::string::npos);
     CHECK(text.find("\n  --probe                     connect, print what the broker granted") != std::string::npos);
     CHECK(text.find("\n  -D,--property <command> <name> [<key>] <value>\n") != std::string::npos);
 }
