@@ -242,9 +242,21 @@ constexpr OptionDef k_connection[] = {
          o.keepalive = static_cast<int>(
              integer_or(v, 5, 65535, "Invalid keepalive given, it must be between 5 and 65535 inclusive."));
      }},
-    {"-V,--protocol-version", "version", "mqttv5, mqttv311 or mqttv31 (default: mqttv311; mqtt-rr: mqttv5)",
-     apply_protocol,
-     "Error: --protocol-version argument given but no version specified."},
+};
+
+// -V, whose default differs: request/response needs MQTT 5.
+constexpr OptionDef k_protocol[] = {
+    {"-V,--protocol-version", "version", "MQTT version: 5 or mqttv5, 311 or mqttv311, 31 or mqttv31 (default: mqttv311)",
+     apply_protocol, "Error: --protocol-version argument given but no version specified."},
+};
+
+constexpr OptionDef k_protocol_rr[] = {
+    {"-V,--protocol-version", "version", "MQTT version: 5 or mqttv5, 311 or mqttv311, 31 or mqttv31 (default: mqttv5)",
+     apply_protocol, "Error: --protocol-version argument given but no version specified."},
+};
+
+// The session and where the other options come from (every tool).
+constexpr OptionDef k_session[] = {
     {"-c,--disable-clean-session", nullptr, "keep the session when disconnecting (needs -i)",
      [](Options& o, const std::string&) { o.clean_session = false; }},
     {"-x", "session expiry interval", "MQTT 5 session expiry interval in seconds, -1: never (default: 0)",
@@ -344,14 +356,24 @@ constexpr OptionDef k_will[] = {
      [](Options& o, const std::string&) { o.will.retain = true; }},
 };
 
-// The topic and QoS of what a tool publishes: mqtt-pub's messages, mqtt-rr's request (whose
-// QoS is also that of the response subscription).
+void apply_publish_topic(Options& o, const std::string& v)
+{
+    if (auto error = check_publish_topic(v, "-t")) fail(*error);
+    o.topics = {v};
+}
+
+// The topic of what a tool publishes: mqtt-pub's messages, mqtt-rr's request.
 constexpr OptionDef k_publish_topic[] = {
-    {"-t,--topic", "topic", "topic to publish to",
-     [](Options& o, const std::string& v) {
-         if (auto error = check_publish_topic(v, "-t")) fail(*error);
-         o.topics = {v};
-     }},
+    {"-t,--topic", "topic", "topic to publish to; required unless -L gives it (or with --json, --probe)",
+     apply_publish_topic},
+};
+
+constexpr OptionDef k_request_topic[] = {
+    {"-t,--topic", "topic", "topic to send the request to; required unless -L gives it", apply_publish_topic},
+};
+
+// The QoS of what a tool publishes (mqtt-rr: also of the response subscription).
+constexpr OptionDef k_publish_qos[] = {
     {"-q,--qos", "QoS", "quality of service, 0, 1 or 2 (default: 0)",
      [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
 };
@@ -452,14 +474,20 @@ constexpr OptionDef k_streams[] = {
 };
 
 // mqtt-pub and mqtt-sub: what a run moved.
-constexpr OptionDef k_stats[] = {
-    {"--stats", nullptr, "print one JSON object of counters (and mqtt-sub: latencies of --stamp'ed messages) on "
-                         "stderr at the end",
+constexpr OptionDef k_publish_stats[] = {
+    {"--stats", nullptr, "print one JSON object of counters on stderr at the end",
+     [](Options& o, const std::string&) { o.stats = true; }},
+};
+
+constexpr OptionDef k_subscribe_stats[] = {
+    {"--stats", nullptr, "print one JSON object of counters and the latencies of --stamp'ed messages on stderr "
+                         "at the end",
      [](Options& o, const std::string&) { o.stats = true; }},
 };
 
 constexpr OptionDef k_subscribe[] = {
-    {"-t,--topic", "topic", "topic filter to subscribe to (repeatable)",
+    {"-t,--topic", "topic", "topic filter to subscribe to (repeatable); required unless -U or -L gives one (or with "
+                            "--probe)",
      [](Options& o, const std::string& v) { add_filter(o.topics, v, "-t"); }},
     {"-q,--qos", "QoS", "quality of service of the subscriptions (default: 0)",
      [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
@@ -572,21 +600,24 @@ std::vector<Group> groups_for(Tool tool)
 {
     switch (tool) {
     case Tool::pub:
-        return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
-                {"Message", k_message_lines},    {"Streams", k_streams},      {"Streams", k_stats},
-                {"Publish", k_publish_topic},    {"Publish", k_publish},
+        return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"Connection", k_protocol},
+                {"Connection", k_session},       {"TLS", k_tls},              {"Message", k_message},
+                {"Message", k_message_lines},    {"Streams", k_streams},      {"Streams", k_publish_stats},
+                {"Publish", k_publish_topic},    {"Publish", k_publish_qos},  {"Publish", k_publish},
                 {"Will", k_will},                {"Scripting", k_probe},
                 {"MQTT 5 properties", k_publish_properties}};
     case Tool::rr:
-        return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
+        return {{"Connection", k_connection},  {"Connection", k_protocol_rr}, {"Connection", k_session},
+                {"TLS", k_tls},                {"Request", k_request_topic},  {"Request", k_publish_qos},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
                 {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}};
     case Tool::sub:
         break;
     }
-    return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
+    return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"Connection", k_protocol},
+            {"Connection", k_session},    {"TLS", k_tls},              {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
-            {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
+            {"Output", k_output},         {"Output", k_watch},  {"Output", k_subscribe_stats},  {"Will", k_will},
             {"Scripting", k_probe},       {"MQTT 5 properties", k_subscribe_properties}};
 }
 

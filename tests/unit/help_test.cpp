@@ -51,9 +51,38 @@ TEST_CASE("help: names and value in the left column, the text wrapped beside it 
           std::string::npos);
     CHECK(text.find("\n  -p,--port <port>            broker port (default: 1883; 8883 with --cafile,\n"
                     "                              --capath or --psk; 0: unix socket at -h)\n") != std::string::npos);
-    CHECK(text.find("\n  -V,--protocol-version <version>\n                              mqttv5, mqttv311 or mqttv31") !=
+    CHECK(text.find("\n  -V,--protocol-version <version>\n                              MQTT version: 5 or mqttv5, 311") !=
           std::string::npos);
     CHECK(text.find("\nSubscribe:\n  -t,--topic <topic>") != std::string::npos);
     CHECK(text.find("\n  --probe                     connect, print what the broker granted") != std::string::npos);
     CHECK(text.find("\n  -D,--property <command> <name> [<key>] <value>\n") != std::string::npos);
+}
+
+TEST_CASE("help: each tool says its own defaults, requirements and wording, not the others'")
+{
+    const std::string pub = mqtt::help_text(mqtt::Tool::pub);
+    const std::string sub = mqtt::help_text(mqtt::Tool::sub);
+    const std::string rr = mqtt::help_text(mqtt::Tool::rr);
+    for (const auto* text : {&pub, &sub, &rr}) {
+        CAPTURE(*text);
+        CHECK(text->find("mqtt-rr:") == std::string::npos);
+        CHECK(text->find("mqtt-sub:") == std::string::npos);
+        CHECK(text->find("mqtt-pub:") == std::string::npos);
+    }
+    const std::string v311 = "\n  -V,--protocol-version <version>\n"
+                             "                              MQTT version: 5 or mqttv5, 311 or mqttv311, 31 or\n"
+                             "                              mqttv31 (default: mqttv311)\n";
+    CHECK(pub.find(v311) != std::string::npos);
+    CHECK(sub.find(v311) != std::string::npos);
+    CHECK(rr.find("\n                              mqttv31 (default: mqttv5)\n") != std::string::npos);
+    CHECK(pub.find("\n  -t,--topic <topic>          topic to publish to; required unless -L gives it (or\n"
+                   "                              with --json, --probe)\n") != std::string::npos);
+    CHECK(rr.find("\n  -t,--topic <topic>          topic to send the request to; required unless -L\n"
+                  "                              gives it\n") != std::string::npos);
+    CHECK(sub.find("\n  -t,--topic <topic>          topic filter to subscribe to (repeatable); required\n"
+                   "                              unless -U or -L gives one (or with --probe)\n") != std::string::npos);
+    CHECK(pub.find("\n  --stats                     print one JSON object of counters on stderr at the end\n") !=
+          std::string::npos);
+    CHECK(sub.find("\n  --stats                     print one JSON object of counters and the latencies of\n"
+                   "                              --stamp'ed messages on stderr at the end\n") != std::string::npos);
 }
