@@ -48,6 +48,10 @@ struct OptionDef {
     CountValues count_values = nullptr;
     ApplyValues apply_values = nullptr;
     bool input = false;  ///< one of the exclusive message sources (-m -f -s -l -n)
+    /// The words the value may be, space-separated, for the completions (the apply
+    /// function checks the value; a unit test checks that it takes each of these). -D:
+    /// the commands; completions.cpp adds each command's property names.
+    const char* choices = nullptr;
 };
 
 /// Options under one title: the --help section, and the man page's subsection of OPTIONS
@@ -245,14 +249,17 @@ constexpr OptionDef k_connection[] = {
 };
 
 // -V, whose default differs: request/response needs MQTT 5.
+constexpr const char* k_protocol_choices = "5 311 31 mqttv5 mqttv311 mqttv31";
 constexpr OptionDef k_protocol[] = {
     {"-V,--protocol-version", "version", "MQTT version: 5 or mqttv5, 311 or mqttv311, 31 or mqttv31 (default: mqttv311)",
-     apply_protocol, "Error: --protocol-version argument given but no version specified."},
+     apply_protocol, "Error: --protocol-version argument given but no version specified.", nullptr, nullptr, false,
+     k_protocol_choices},
 };
 
 constexpr OptionDef k_protocol_rr[] = {
     {"-V,--protocol-version", "version", "MQTT version: 5 or mqttv5, 311 or mqttv311, 31 or mqttv31 (default: mqttv5)",
-     apply_protocol, "Error: --protocol-version argument given but no version specified."},
+     apply_protocol, "Error: --protocol-version argument given but no version specified.", nullptr, nullptr, false,
+     k_protocol_choices},
 };
 
 // The session and where the other options come from (every tool).
@@ -285,21 +292,22 @@ constexpr OptionDef k_publish_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, publish, disconnect or will; user-property takes a key and a value "
      "(selects MQTT 5)",
-     nullptr, nullptr, property_argument_count, apply_property},
+     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish disconnect will"},
 };
 
 constexpr OptionDef k_request_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, publish (the request), subscribe (the response topic), disconnect or will; "
      "user-property takes a key and a value",
-     nullptr, nullptr, property_argument_count, apply_property},
+     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish subscribe disconnect will"},
 };
 
 constexpr OptionDef k_subscribe_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, subscribe, unsubscribe, disconnect or will; user-property takes a key and "
      "a value (selects MQTT 5)",
-     nullptr, nullptr, property_argument_count, apply_property},
+     nullptr, nullptr, property_argument_count, apply_property, false,
+     "connect subscribe unsubscribe disconnect will"},
 };
 
 // TLS (both tools). The values are checked once all options are known (tls.cpp), as upstream
@@ -315,12 +323,18 @@ constexpr OptionDef k_tls[] = {
      [](Options& o, const std::string& v) { o.tls.certfile = v; }},
     {"--key", "file", "private key of the client certificate",
      [](Options& o, const std::string& v) { o.tls.keyfile = v; }},
-    {"--keyform", "keyform", "form of --key: pem (default) or engine",
-     [](Options& o, const std::string& v) { o.tls.keyform = v; }},
+    {.names = "--keyform",
+     .value = "keyform",
+     .help = "form of --key: pem (default) or engine",
+     .apply = [](Options& o, const std::string& v) { o.tls.keyform = v; },
+     .choices = "pem engine"},
     {"--insecure", nullptr, "do not check that the broker's certificate is for the host name",
      [](Options& o, const std::string&) { o.tls.insecure = true; }},
-    {"--tls-version", "version", "lowest TLS version: tlsv1.3, tlsv1.2 (default) or tlsv1.1",
-     [](Options& o, const std::string& v) { o.tls.version = lower_case(v); }},
+    {.names = "--tls-version",
+     .value = "version",
+     .help = "lowest TLS version: tlsv1.3, tlsv1.2 (default) or tlsv1.1",
+     .apply = [](Options& o, const std::string& v) { o.tls.version = lower_case(v); },
+     .choices = "tlsv1.3 tlsv1.2 tlsv1.1"},
     {"--ciphers", "ciphers", "OpenSSL cipher list for TLS 1.2 and older",
      [](Options& o, const std::string& v) { o.tls.ciphers = v; }},
     {"--tls-alpn", "protocol", "application protocol to offer in ALPN, e.g. mqtt",
@@ -350,8 +364,11 @@ constexpr OptionDef k_will[] = {
          o.will.payload = v;
          o.will.payload_given = true;
      }},
-    {"--will-qos", "will QoS", "QoS of the will message (default: 0)",
-     [](Options& o, const std::string& v) { o.will.qos = qos_or(v, "Invalid will QoS " + v + "."); }},
+    {.names = "--will-qos",
+     .value = "will QoS",
+     .help = "QoS of the will message (default: 0)",
+     .apply = [](Options& o, const std::string& v) { o.will.qos = qos_or(v, "Invalid will QoS " + v + "."); },
+     .choices = "0 1 2"},
     {"--will-retain", nullptr, "retain the will message",
      [](Options& o, const std::string&) { o.will.retain = true; }},
 };
@@ -374,8 +391,11 @@ constexpr OptionDef k_request_topic[] = {
 
 // The QoS of what a tool publishes (mqtt-rr: also of the response subscription).
 constexpr OptionDef k_publish_qos[] = {
-    {"-q,--qos", "QoS", "quality of service, 0, 1 or 2 (default: 0)",
-     [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
+    {.names = "-q,--qos",
+     .value = "QoS",
+     .help = "quality of service, 0, 1 or 2 (default: 0)",
+     .apply = [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); },
+     .choices = "0 1 2"},
 };
 
 constexpr OptionDef k_publish[] = {
@@ -452,20 +472,31 @@ constexpr OptionDef k_streams[] = {
      [](Options& o, const std::string&) { o.json = true; }},
     {"-0", nullptr, "records end in NUL instead of newline (with -l, --json, -f); alone, it means -l -0",
      [](Options& o, const std::string&) { o.null_records = true; }},
-    {"--encoding", "encoding", "payloads of -m, -f, -s and -l are hex or base64 text, decoded before sending",
-     [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); }},
-    {"--on-error", "action", "a bad --json or --encoding record: stop (default) or skip it; both report it",
-     [](Options& o, const std::string& v) {
-         if (v != "stop" && v != "skip") fail("--on-error must be stop or skip, not \"" + v + "\".");
-         o.on_error = v == "skip" ? OnError::skip : OnError::stop;
-     }},
+    {.names = "--encoding",
+     .value = "encoding",
+     .help = "payloads of -m, -f, -s and -l are hex or base64 text, decoded before sending",
+     .apply = [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); },
+     .choices = "hex base64"},
+    {.names = "--on-error",
+     .value = "action",
+     .help = "a bad --json or --encoding record: stop (default) or skip it; both report it",
+     .apply =
+         [](Options& o, const std::string& v) {
+             if (v != "stop" && v != "skip") fail("--on-error must be stop or skip, not \"" + v + "\".");
+             o.on_error = v == "skip" ? OnError::skip : OnError::stop;
+         },
+     .choices = "stop skip"},
     {"--rate", "rate", "send at most this many messages per second (N/m: per minute, N/h: per hour)",
      [](Options& o, const std::string& v) { o.rate = rate_or_fail(v); }},
-    {"--pace", "pace", "recorded: with --json, keep the gaps between the records' tst times",
-     [](Options& o, const std::string& v) {
-         if (v != "recorded") fail("--pace must be recorded, not \"" + v + "\".");
-         o.pace_recorded = true;
-     }},
+    {.names = "--pace",
+     .value = "pace",
+     .help = "recorded: with --json, keep the gaps between the records' tst times",
+     .apply =
+         [](Options& o, const std::string& v) {
+             if (v != "recorded") fail("--pace must be recorded, not \"" + v + "\".");
+             o.pace_recorded = true;
+         },
+     .choices = "recorded"},
     {"--stamp", nullptr, "put the send time into each message (MQTT 5: a user property; else a payload prefix) "
                          "for mqtt-sub --stats",
      [](Options& o, const std::string&) { o.stamp = true; }},
@@ -489,8 +520,11 @@ constexpr OptionDef k_subscribe[] = {
     {"-t,--topic", "topic", "topic filter to subscribe to (repeatable); required unless -U or -L gives one (or with "
                             "--probe)",
      [](Options& o, const std::string& v) { add_filter(o.topics, v, "-t"); }},
-    {"-q,--qos", "QoS", "quality of service of the subscriptions (default: 0)",
-     [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
+    {.names = "-q,--qos",
+     .value = "QoS",
+     .help = "quality of service of the subscriptions (default: 0)",
+     .apply = [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); },
+     .choices = "0 1 2"},
     {"-T,--filter-out", "topic filter", "do not print messages on topics matching this filter",
      [](Options& o, const std::string& v) { add_filter(o.filter_out, v, "-T"); }},
     {"-U,--unsubscribe", "unsubscribe topic", "unsubscribe from this filter after subscribing",
@@ -537,7 +571,7 @@ constexpr OptionDef k_receive[] = {
      [](Options& o, const std::string&) { o.no_retained = true; }},
     {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
      [](Options& o, const std::string&) { o.retain_as_published = true; }},
-    {"--ready-file", "path", "create this file once every subscription is acknowledged",
+    {"--ready-file", "file", "create this file once every subscription is acknowledged",
      [](Options& o, const std::string& v) {
          if (v.empty()) fail("Invalid ready file ''.");
          o.ready_file = v;
@@ -586,8 +620,11 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.json = true; }},
     {"-0", nullptr, "end each message with NUL instead of newline",
      [](Options& o, const std::string&) { o.null_records = true; }},
-    {"--encoding", "encoding", "print payloads (plain, -v and %p) as hex or base64",
-     [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); }},
+    {.names = "--encoding",
+     .value = "encoding",
+     .help = "print payloads (plain, -v and %p) as hex or base64",
+     .apply = [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); },
+     .choices = "hex base64"},
 };
 
 // mqtt-sub only, as mosquitto_sub 2.1: mqtt-rr prints a single response.
@@ -808,6 +845,18 @@ bool any_name(const OptionDef& def, Pick pick)
     return false;
 }
 
+/// The words of `text` between single spaces (two spaces: an empty word between them).
+std::vector<std::string> split_words(std::string_view text)
+{
+    std::vector<std::string> result;
+    for (std::string_view rest = text; !rest.empty();) {
+        const auto space = rest.find(' ');
+        result.emplace_back(rest.substr(0, space));
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    return result;
+}
+
 /// The names of `def` ("-h,--host": {"-h", "--host"}).
 std::vector<std::string> name_list(const OptionDef& def)
 {
@@ -939,13 +988,7 @@ std::vector<std::string> line_tokens(const OptionsLine& line, const OptionTable&
         tokens.push_back(*line.value);
         return tokens;
     }
-    std::vector<std::string> words;
-    std::string_view rest = *line.value;
-    while (!rest.empty()) {
-        const auto space = rest.find(' ');
-        words.emplace_back(rest.substr(0, space));
-        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-    }
+    std::vector<std::string> words = split_words(*line.value);
     const std::size_t count = def->count_values(words);
     if (count > 0 && count < words.size()) {
         for (std::size_t i = count; i < words.size(); ++i) words[count - 1] += " " + words[i];
@@ -1135,11 +1178,12 @@ std::vector<OptionInfo> option_list(Tool tool)
     std::vector<OptionInfo> list;
     for (const auto& group : groups_for(tool)) {
         for (const auto& def : group.options) {
-            list.push_back({name_list(def), def.value ? def.value : "", def.help, group.title});
+            list.push_back({name_list(def), def.value ? def.value : "", def.help, group.title,
+                            split_words(def.choices ? def.choices : "")});
         }
     }
-    list.push_back({{"--help"}, "", "print this help and exit", "Help"});
-    list.push_back({{"--version"}, "", "print the version and exit", "Help"});
+    list.push_back({{"--help"}, "", "print this help and exit", "Help", {}});
+    list.push_back({{"--version"}, "", "print the version and exit", "Help", {}});
     return list;
 }
 

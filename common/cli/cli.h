@@ -27,6 +27,7 @@ struct OptionInfo {
     std::string value;               ///< what its value is, e.g. "host"; empty for a flag
     std::string help;
     std::string group;               ///< the --help section, named as the man page's subsection (e.g. TLS)
+    std::vector<std::string> choices;  ///< the words the value may be (-D: the commands); empty: any text
 };
 
 /// Every option `tool` takes, in --help's order, --help and --version last: the table the

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "properties.h"
 
 namespace mqtt {
 
@@ -18,29 +19,54 @@ struct ValueHint {
     std::string choices;  ///< words separated by spaces, for ValueKind::choices
 };
 
-/// Values with a fixed set of words, by option name (any of its names).
-constexpr std::pair<const char*, const char*> k_choices[] = {
-    {"--protocol-version", "mqttv5 mqttv311 mqttv31"},
-    {"--qos", "0 1 2"},
-    {"--will-qos", "0 1 2"},
-    {"--keyform", "pem engine"},
-    {"--tls-version", "tlsv1.3 tlsv1.2 tlsv1.1"},
-};
+std::string join(const std::vector<std::string>& words, const char* separator)
+{
+    std::string text;
+    for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
+    return text;
+}
 
+bool has_name(const OptionInfo& option, const char* name)
+{
+    return std::find(option.names.begin(), option.names.end(), name) != option.names.end();
+}
+
+/// -D: its choices are the commands, each followed by a property name (property_names).
+bool is_property(const OptionInfo& option)
+{
+    return has_name(option, "--property");
+}
+
+/// What the value of `option` completes to: the option table's choices, else a file for a
+/// value named as one (the table's value names: "file", "options file", "socket path"),
+/// a folder for "directory"; any other value (a host, a path on the broker) is typed.
 ValueHint hint_for(const OptionInfo& option)
 {
     if (option.value.empty()) return {ValueKind::flag, {}};
-    for (const auto& [name, words] : k_choices) {
-        if (std::find(option.names.begin(), option.names.end(), name) != option.names.end()) {
-            return {ValueKind::choices, words};
-        }
-    }
-    if (std::find(option.names.begin(), option.names.end(), "--profile") != option.names.end()) {
-        return {ValueKind::profile, {}};
-    }
+    if (!option.choices.empty() && !is_property(option)) return {ValueKind::choices, join(option.choices, " ")};
+    if (has_name(option, "--profile")) return {ValueKind::profile, {}};
     const std::string& v = option.value;
-    if (v == "file" || v == "options file" || v == "path" || v == "socket path") return {ValueKind::file, {}};
+    if (v == "file" || v == "options file" || v == "socket path") return {ValueKind::file, {}};
     if (v == "directory") return {ValueKind::directory, {}};
+    return {};
+}
+
+/// The -D option of `options`, if the tool has one.
+const OptionInfo* property_option(const std::vector<OptionInfo>& options)
+{
+    for (const auto& option : options) {
+        if (is_property(option)) return &option;
+    }
+    return nullptr;
+}
+
+/// The property names -D takes after `command` ("publish").
+std::vector<std::string> property_names_after(const std::string& command)
+{
+    for (const auto c : {PropertyCommand::connect, PropertyCommand::publish, PropertyCommand::subscribe,
+                         PropertyCommand::unsubscribe, PropertyCommand::disconnect, PropertyCommand::will}) {
+        if (command == command_name(c)) return property_names(c);
+    }
     return {};
 }
 
@@ -50,13 +76,6 @@ std::string sh_quote(const std::string& text)
     std::string quoted = "'";
     for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return quoted + "'";
-}
-
-std::string join(const std::vector<std::string>& words, const char* separator)
-{
-    std::string text;
-    for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
-    return text;
 }
 
 /// The names of the options whose values are of `kind`.
@@ -88,12 +107,22 @@ std::string bash_script(Tool tool)
     script += "    local cur=${COMP_WORDS[COMP_CWORD]} prev=\n";
     script += "    [ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n";
     script += "    COMPREPLY=()\n";
+    if (const OptionInfo* property = property_option(options)) {
+        // -D <command> <name>: the names that command takes.
+        script += "    [ \"$COMP_CWORD\" -gt 1 ] && case ${COMP_WORDS[COMP_CWORD-2]} in\n";
+        script += fmt::format("    {})\n        case $prev in\n", join(property->names, "|"));
+        for (const auto& command : property->choices) {
+            script += fmt::format("        {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\") ;;\n", command,
+                                  sh_quote(join(property_names_after(command), " ")));
+        }
+        script += "        esac\n        return ;;\n    esac\n";
+    }
     script += "    case $prev in\n";
     for (const auto& option : options) {
         const ValueHint hint = hint_for(option);
-        if (hint.kind != ValueKind::choices) continue;
+        if (hint.kind != ValueKind::choices && !is_property(option)) continue;
         script += fmt::format("    {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); return ;;\n",
-                              join(option.names, "|"), sh_quote(hint.choices));
+                              join(option.names, "|"), sh_quote(join(option.choices, " ")));
     }
     const auto files = names_of_kind(options, ValueKind::file);
     if (!files.empty()) {
@@ -134,23 +163,42 @@ std::string zsh_description(const std::string& help)
     return text;
 }
 
+/// The _arguments action for the values of `option` (none for a flag); `property_names` is
+/// the function that offers -D's property names.
+std::string zsh_action(const OptionInfo& option, const std::string& property_names)
+{
+    if (is_property(option)) return fmt::format(":command:({}):name:{}:value: ", join(option.choices, " "), property_names);
+    const ValueHint hint = hint_for(option);
+    switch (hint.kind) {
+    case ValueKind::flag: break;
+    case ValueKind::none: return ":" + option.value + ": ";
+    case ValueKind::file: return ":" + option.value + ":_files";
+    case ValueKind::directory: return ":" + option.value + ":_files -/";
+    case ValueKind::profile: return ":" + option.value + ":_files -W $profiles";
+    case ValueKind::choices: return fmt::format(":{}:({})", option.value, hint.choices);
+    }
+    return {};
+}
+
 std::string zsh_script(Tool tool)
 {
     const std::string name = program_name(tool);
+    const auto options = option_list(tool);
     std::string script = "#compdef " + name + "\n" + header(Shell::zsh, tool);
     script += fmt::format("local profiles={}\n", k_profile_folder);  // a ':' in the spec would end it
-    script += "_arguments -S \\\n";
-    for (const auto& option : option_list(tool)) {
-        const ValueHint hint = hint_for(option);
-        std::string action;
-        switch (hint.kind) {
-        case ValueKind::flag: break;
-        case ValueKind::none: action = ":" + option.value + ": "; break;
-        case ValueKind::file: action = ":" + option.value + ":_files"; break;
-        case ValueKind::directory: action = ":" + option.value + ":_files -/"; break;
-        case ValueKind::profile: action = ":" + option.value + ":_files -W $profiles"; break;
-        case ValueKind::choices: action = fmt::format(":{}:({})", option.value, hint.choices); break;
+    std::string function = "_" + name + "_property_names";
+    std::replace(function.begin(), function.end(), '-', '_');
+    if (const OptionInfo* property = property_option(options)) {
+        // -D <command> <name>: the names the command before takes.
+        script += function + "() {\n  case $words[CURRENT-1] in\n";
+        for (const auto& command : property->choices) {
+            script += fmt::format("  {}) compadd - {} ;;\n", command, join(property_names_after(command), " "));
         }
+        script += "  esac\n}\n";
+    }
+    script += "_arguments -S \\\n";
+    for (const auto& option : options) {
+        const std::string action = zsh_action(option, function);
         // Every option may be given again: the last one wins, or they add up (-t, -D).
         for (const auto& option_name : option.names) {
             script += "  " + sh_quote(fmt::format("*{}[{}]{}", option_name, zsh_description(option.help), action)) + " \\\n";
@@ -175,9 +223,10 @@ std::string fish_quote(const std::string& text)
 std::string fish_script(Tool tool)
 {
     const std::string name = program_name(tool);
+    const auto options = option_list(tool);
     std::string script = header(Shell::fish, tool);
     script += fmt::format("complete -c {} -f\n", name);  // no file names unless an option takes one
-    for (const auto& option : option_list(tool)) {
+    for (const auto& option : options) {
         std::string line = "complete -c " + name;
         for (const auto& option_name : option.names) {
             line += option_name.starts_with("--") ? " -l " + option_name.substr(2) : " -s " + option_name.substr(1);
@@ -194,7 +243,21 @@ std::string fish_script(Tool tool)
             break;
         case ValueKind::choices: line += " -x -a " + fish_quote(hint.choices); break;
         }
+        if (is_property(option)) line += " -a " + fish_quote(join(option.choices, " "));
         script += line + " -d " + fish_quote(option.help) + "\n";
+    }
+    if (const OptionInfo* property = property_option(options)) {
+        // -D <command> <name>: the names the command before takes.
+        std::string function = "__" + name + "_after_property_command";
+        std::replace(function.begin(), function.end(), '-', '_');
+        script += fmt::format("function {} --argument-names command\n    set -l words (commandline -opc)\n"
+                              "    test (count $words) -ge 2; and contains -- $words[-2] {}; and test \"$words[-1]\" = "
+                              "\"$command\"\nend\n",
+                              function, join(property->names, " "));
+        for (const auto& command : property->choices) {
+            script += fmt::format("complete -c {} -n {} -x -a {}\n", name, fish_quote(function + " " + command),
+                                  fish_quote(join(property_names_after(command), " ")));
+        }
     }
     return script;
 }

@@ -224,6 +224,20 @@ const char* command_name(PropertyCommand command)
     return "";
 }
 
+std::vector<std::string> property_names(PropertyCommand command)
+{
+    std::vector<std::string> names;
+    int library_cmd = 0;
+    if (mosquitto_string_to_command(command_name(command), &library_cmd) != MOSQ_ERR_SUCCESS) return names;
+    // Identifiers are one byte (MQTT 5, 2.2.2.2); libmosquitto names the ones it knows.
+    for (int identifier = 1; identifier < 256; ++identifier) {
+        const char* name = mosquitto_property_identifier_to_string(identifier);
+        if (!name || mosquitto_property_check_command(library_cmd, identifier) != MOSQ_ERR_SUCCESS) continue;
+        if (sent_command(library_cmd, identifier) == command) names.emplace_back(name);
+    }
+    return names;
+}
+
 std::size_t property_argument_count(std::span<const std::string> following)
 {
     std::size_t wanted = 3;

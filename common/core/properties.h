@@ -53,6 +53,10 @@ struct PropertyLists {
 /// The command as -D spells it ("connect" ... "will").
 const char* command_name(PropertyCommand command);
 
+/// The property names -D takes for `command` (libmosquitto's spelling, e.g.
+/// "message-expiry-interval"), in identifier order: for the shell completions.
+std::vector<std::string> property_names(PropertyCommand command);
+
 /// How many of the arguments that follow -D are its values: a command, a name and one
 /// value, or two for user-property. Fewer when the arguments end first; parse_property
 /// then reports what is missing, after the checks upstream makes before that.

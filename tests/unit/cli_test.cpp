@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "cli.h"
 #include "error.h"
+#include "properties.h"
 
 using mqtt::CommandLine;
 using mqtt::InputMode;
@@ -524,4 +526,64 @@ TEST_CASE("--wait-for-broker: every tool, off by default")
     CHECK(parse(Tool::sub, {"--probe", "--wait-for-broker", "9"}).wait_for_broker == 9);
     CHECK(error_of(Tool::pub, {"--wait-for-broker", "-1"}) == "Error: Invalid wait for broker \"-1\".");
     CHECK(error_of(Tool::rr, {"--wait-for-broker", "soon"}) == "Error: Invalid wait for broker \"soon\".");
+}
+
+TEST_CASE("the choices the option table declares (for the completions) are values the parser takes")
+{
+    std::size_t checked = 0;
+    for (const Tool tool : {Tool::pub, Tool::sub, Tool::rr}) {
+        const std::vector<std::string> base =
+            tool == Tool::sub ? std::vector<std::string>{"-t", "a"} : std::vector<std::string>{"-t", "a", "-m", "b"};
+        for (const auto& option : mqtt::option_list(tool)) {
+            if (option.choices.empty()) continue;
+            const std::string& name = option.names.back();
+            CAPTURE(mqtt::program_name(tool));
+            CAPTURE(name);
+            if (name == "--property") {
+                // Each command takes a user property (the will's needs a will topic).
+                for (const auto& command : option.choices) {
+                    CAPTURE(command);
+                    auto args = base;
+                    args.insert(args.end(), {"--will-topic", "w", "-D", command, "user-property", "k", "v"});
+                    CHECK(error_of(tool, args) == "(no error)");
+                    ++checked;
+                }
+                continue;
+            }
+            // --pace needs --json, which reads standard input instead of -m; TLS values are
+            // checked once TLS is on (--keyform: with a key).
+            auto with = [&](const std::string& value) {
+                std::vector<std::string> args = name == "--pace" ? std::vector<std::string>{"--json"} : base;
+                if (name == "--keyform" || name == "--tls-version") {
+                    args.insert(args.end(), {"--tls-use-os-certs", "--cert", "c.pem", "--key", "k.pem"});
+                }
+                args.insert(args.end(), {name, value});
+                return error_of(tool, args);
+            };
+            const std::string refused = with("not-a-choice");
+            for (const auto& choice : option.choices) {
+                CAPTURE(choice);
+                const std::string taken = with(choice);
+                // The value itself is taken: no error, or a later one that the bad value does not give.
+                CHECK(taken != refused);
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked >= 40);
+}
+
+TEST_CASE("-D's property names per command are libmosquitto's, only those the command takes")
+{
+    const auto publish = mqtt::property_names(mqtt::PropertyCommand::publish);
+    const auto has = [](const std::vector<std::string>& names, const std::string& name) {
+        return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    CHECK(has(publish, "message-expiry-interval"));
+    CHECK(has(publish, "user-property"));
+    CHECK_FALSE(has(publish, "subscription-identifier"));  // the broker's, not the publisher's
+    CHECK(mqtt::property_names(mqtt::PropertyCommand::subscribe) ==
+          std::vector<std::string>{"subscription-identifier", "user-property"});
+    CHECK(has(mqtt::property_names(mqtt::PropertyCommand::connect), "session-expiry-interval"));
+    CHECK(has(mqtt::property_names(mqtt::PropertyCommand::will), "will-delay-interval"));
 }
