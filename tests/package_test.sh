@@ -1,7 +1,8 @@
 #!/bin/bash
 # `cpack -G DEB` makes a Debian package with the tools, the man pages and the completions
-# under /usr, and control fields that name the libraries the tools need; the tools unpacked
-# from it run.
+# under /usr, the Debian changelog and a DEP-5 copyright file, and control fields that name
+# the libraries the tools need; the tools unpacked from it run, and lintian reports nothing
+# but the tags listed below (each with why it stays).
 # Usage: package_test.sh <build folder>
 set -uo pipefail
 build=$1
@@ -21,6 +22,8 @@ expected="./usr/bin/mqtt-pub
 ./usr/share/bash-completion/completions/mqtt-pub
 ./usr/share/bash-completion/completions/mqtt-rr
 ./usr/share/bash-completion/completions/mqtt-sub
+./usr/share/doc/mqtt-tools/changelog.Debian.gz
+./usr/share/doc/mqtt-tools/copyright
 ./usr/share/fish/vendor_completions.d/mqtt-pub.fish
 ./usr/share/fish/vendor_completions.d/mqtt-rr.fish
 ./usr/share/fish/vendor_completions.d/mqtt-sub.fish
@@ -37,8 +40,9 @@ dpkg-deb -c "$deb" | awk '{print $2}' | grep -qv '^root/root$' && fail "files no
 
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = mqtt-tools ] || fail "Package: $(field Package)"
-[ "$(field Version)" = "$(sed -n 's/^ *project(mqtt-tools VERSION \([^ ]*\).*/\1/p' "$(dirname "$0")/../CMakeLists.txt")" ] ||
-    fail "Version: $(field Version)"
+upstream=$(sed -n 's/^ *project(mqtt-tools VERSION \([^ ]*\).*/\1/p' "$(dirname "$0")/../CMakeLists.txt")
+[[ $(field Version) == "$upstream"-[0-9]* ]] || fail "Version: $(field Version), upstream $upstream"
+[ -z "$(field Homepage)" ] || fail "Homepage: $(field Homepage) (the project has no page of its own)"
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(field Architecture)"
 [ "$(field Section)" = net ] || fail "Section: $(field Section)"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
@@ -61,8 +65,16 @@ for tool in mqtt-pub mqtt-sub mqtt-rr; do
     done
 done
 
-# The unpacked tools run and their man pages render.
+# The unpacked tools run and their man pages render; the changelog's newest entry is this
+# version; the copyright file is machine-readable and says that no license is granted yet.
 dpkg-deb -x "$deb" "$work/root"
+doc=$work/root/usr/share/doc/mqtt-tools
+top=$(zcat "$doc/changelog.Debian.gz" | head -n 1)
+[[ $top == "mqtt-tools ($(field Version)) "* ]] || fail "changelog.Debian.gz starts with: $top"
+head -n 1 "$doc/copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+    fail "copyright is not DEP-5: $(head -n 1 "$doc/copyright")"
+grep -q '^License: none$' "$doc/copyright" && grep -q 'No license has been granted yet' "$doc/copyright" ||
+    fail "copyright does not say that no license is granted"
 for tool in mqtt-pub mqtt-sub mqtt-rr; do
     out=$("$work/root/usr/bin/$tool" --version)
     [[ $out == "$tool version "*" running on libmosquitto "* ]] || fail "$tool --version printed: $out"
@@ -72,6 +84,19 @@ done
 if command -v apt-get >/dev/null; then
     plan=$(apt-get install -s "$deb" 2>&1)
     grep -q "^Inst mqtt-tools " <<<"$plan" || fail "apt-get install -s: $plan"
+fi
+# lintian (Debian's package checker): no tag beyond these, each kept for a reason.
+#   unknown-copyright-format-uri? no: DEP-5's own URI. The ones kept:
+allowed=(
+)
+if command -v lintian >/dev/null; then
+    report=$(lintian --no-tag-display-limit "$deb" 2>&1)
+    while read -r kind _ tag _; do
+        [[ $kind == [EWI]: ]] || continue
+        printf '%s\n' "${allowed[@]}" | grep -qxF -- "$tag" || fail "lintian: $kind $tag ($(grep -F -- " $tag" <<<"$report" | head -n 1))"
+    done <<<"$report"
+else
+    fail "lintian is not installed (scripts/install-deps)"
 fi
 [ $status -eq 0 ] && echo "package: $(basename "$deb"), Depends: $depends"
 exit $status
