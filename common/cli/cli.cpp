@@ -20,6 +20,7 @@
 #include "options_file.h"
 #include "quote.h"
 #include "secret.h"
+#include "show_config.h"
 #include "text.h"
 #include "tls_options.h"
 #include "topic.h"
@@ -52,6 +53,7 @@ struct OptionDef {
     /// function checks the value; a unit test checks that it takes each of these). -D:
     /// the commands; completions.cpp adds each command's property names.
     const char* choices = nullptr;
+    bool adds = false;  ///< each use adds a value (sub -t, -D): --show-config lists them all
 };
 
 /// Options under one title: the --help section, and the man page's subsection of OPTIONS
@@ -210,11 +212,15 @@ constexpr OptionDef k_connection[] = {
          if (auto error = ws::check_path(v); !error.empty()) fail(error);
          o.ws_path = v;
      }},
-    {"--ws-header", "header", "add this 'Name: value' header to the WebSocket upgrade request (repeatable)",
-     [](Options& o, const std::string& v) {
-         if (auto error = ws::check_header(v); !error.empty()) fail(error);
-         o.ws_headers.push_back(v);
-     }},
+    {.names = "--ws-header",
+     .value = "header",
+     .help = "add this 'Name: value' header to the WebSocket upgrade request (repeatable)",
+     .apply =
+         [](Options& o, const std::string& v) {
+             if (auto error = ws::check_header(v); !error.empty()) fail(error);
+             o.ws_headers.push_back(v);
+         },
+     .adds = true},
     {"-i,--id", "id", "client id (default: assigned by the broker)",
      [](Options& o, const std::string& v) {
          if (!o.id_prefix.empty()) fail("-i and -I argument cannot be used together.");
@@ -280,6 +286,10 @@ constexpr OptionDef k_session[] = {
      "Error: -o argument given but no options file specified."},
     {"--profile", "name", "read options from ~/.config/mqtt-tools/<name> (after the options file)",
      [](Options&, const std::string&) {}},  // read before the environment (parse_command_line)
+    {"--show-config", nullptr,
+     "print each setting in effect and where it came from (default, options file, profile, environment, "
+     "command line), secrets masked, and exit",
+     [](Options& o, const std::string&) { o.show_config = true; }},
     {"-d,--debug", nullptr, "print libmosquitto's debug messages on stdout",
      [](Options& o, const std::string&) { o.debug = true; }},
     {"--quiet", nullptr, "do not print errors that happen after start-up (the exit status tells)",
@@ -292,14 +302,15 @@ constexpr OptionDef k_publish_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, publish, disconnect or will; user-property takes a key and a value "
      "(selects MQTT 5)",
-     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish disconnect will"},
+     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish disconnect will", true},
 };
 
 constexpr OptionDef k_request_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, publish (the request), subscribe (the response topic), disconnect or will; "
      "user-property takes a key and a value",
-     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish subscribe disconnect will"},
+     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish subscribe disconnect will",
+     true},
 };
 
 constexpr OptionDef k_subscribe_properties[] = {
@@ -307,7 +318,7 @@ constexpr OptionDef k_subscribe_properties[] = {
      "MQTT 5 property for connect, subscribe, unsubscribe, disconnect or will; user-property takes a key and "
      "a value (selects MQTT 5)",
      nullptr, nullptr, property_argument_count, apply_property, false,
-     "connect subscribe unsubscribe disconnect will"},
+     "connect subscribe unsubscribe disconnect will", true},
 };
 
 // TLS (both tools). The values are checked once all options are known (tls.cpp), as upstream
@@ -517,18 +528,26 @@ constexpr OptionDef k_subscribe_stats[] = {
 };
 
 constexpr OptionDef k_subscribe[] = {
-    {"-t,--topic", "topic", "topic filter to subscribe to (repeatable); required unless -U or -L gives one (or with "
-                            "--probe)",
-     [](Options& o, const std::string& v) { add_filter(o.topics, v, "-t"); }},
+    {.names = "-t,--topic",
+     .value = "topic",
+     .help = "topic filter to subscribe to (repeatable); required unless -U or -L gives one (or with --probe)",
+     .apply = [](Options& o, const std::string& v) { add_filter(o.topics, v, "-t"); },
+     .adds = true},
     {.names = "-q,--qos",
      .value = "QoS",
      .help = "quality of service of the subscriptions (default: 0)",
      .apply = [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); },
      .choices = "0 1 2"},
-    {"-T,--filter-out", "topic filter", "do not print messages on topics matching this filter",
-     [](Options& o, const std::string& v) { add_filter(o.filter_out, v, "-T"); }},
-    {"-U,--unsubscribe", "unsubscribe topic", "unsubscribe from this filter after subscribing",
-     [](Options& o, const std::string& v) { add_filter(o.unsubscribe, v, "-U"); }},
+    {.names = "-T,--filter-out",
+     .value = "topic filter",
+     .help = "do not print messages on topics matching this filter",
+     .apply = [](Options& o, const std::string& v) { add_filter(o.filter_out, v, "-T"); },
+     .adds = true},
+    {.names = "-U,--unsubscribe",
+     .value = "unsubscribe topic",
+     .help = "unsubscribe from this filter after subscribing",
+     .apply = [](Options& o, const std::string& v) { add_filter(o.unsubscribe, v, "-U"); },
+     .adds = true},
     {"--retained-only", nullptr, "print only retained messages; end at the first live one",
      [](Options& o, const std::string&) { o.retained_only = true; }},
     {"--remove-retained", nullptr, "clear each retained message received (publishes an empty retained one)",
@@ -775,7 +794,7 @@ void check_combinations(Options& o)
     if (o.password && !o.username && o.protocol != k_mqtt5) {
         fail("Problem setting username and/or password.");
     }
-    if (o.tool == Tool::sub && !o.probe) {
+    if (o.tool == Tool::sub && !o.probe && !o.show_config) {
         if (o.topics.empty() && o.unsubscribe.empty()) {
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
         }
@@ -786,7 +805,7 @@ void check_combinations(Options& o)
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
     } else if (o.tool == Tool::rr) {
         // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.
-        if (o.topics.empty() || o.input == InputMode::none) {
+        if (!o.show_config && (o.topics.empty() || o.input == InputMode::none)) {
             fail("All of topic, message, and response topic must be supplied.");
         }
         if (o.response_topic.empty() && o.protocol != k_mqtt5) {
@@ -795,7 +814,7 @@ void check_combinations(Options& o)
         }
     } else {
         check_streams(o);
-        if (!o.json && !o.probe && (o.topics.empty() || o.input == InputMode::none)) {
+        if (!o.json && !o.probe && !o.show_config && (o.topics.empty() || o.input == InputMode::none)) {
             fail("Both topic and message must be supplied.");
         }
     }
@@ -951,10 +970,13 @@ public:
         }
     }
 
-    /// Applies scanned options to `options` in the order given.
-    static void apply(const std::vector<Given>& given, Options& options)
+    /// Applies scanned options to `options` in the order given, and records each in
+    /// `origins` as coming from `source` (for --show-config).
+    static void apply(const std::vector<Given>& given, Options& options, std::vector<Origin>& origins,
+                      const std::string& source)
     {
         for (const auto& [def, values] : given) {
+            origins.push_back({name_list(*def).back(), {values.begin(), values.end()}, source, def->adds});
             if (def->apply_values) {
                 def->apply_values(options, values);
             } else {
@@ -1043,6 +1065,7 @@ struct Layer {
     struct Entry {
         std::vector<std::string> tokens;
         std::string where;
+        std::string source;  ///< for --show-config: "options file \"...\", line 3"
     };
     std::vector<Entry> entries;
 };
@@ -1088,11 +1111,12 @@ Layer file_layer(const OptionTable& table, const std::string& path, const std::s
     Layer layer;
     for (const auto& line : parse_options_text(text)) {
         std::string where = fmt::format("(in options file \"{}\", line {}: {})", path, line.number, shown_line(line));
+        std::string source = fmt::format("{} \"{}\", line {}", shared ? "profile" : "options file", path, line.number);
         if (line.option == "-o" || line.option == "--profile") {
             throw UsageError(fmt::format("Error: {} cannot be used in an options file.\n{}", line.option, where));
         }
         if (shared && !table.def(line.option) && any_tool_takes(line.option)) continue;
-        layer.entries.push_back({line_tokens(line, table), std::move(where)});
+        layer.entries.push_back({line_tokens(line, table), std::move(where), std::move(source)});
     }
     return layer;
 }
@@ -1107,23 +1131,24 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
         const auto found = environment.variables.find(variable);
         if (found == environment.variables.end() || found->second.empty() || name == "profile") return;
         std::string where = fmt::format("(in environment variable {})", variable);
+        std::string source = "environment variable " + variable;
         if (!def.value) {
             const auto given = parse_flag_value(found->second);
             if (!given) {
                 throw UsageError(
                     fmt::format("Error: Invalid flag value \"{}\", use 1 or 0.\n{}", found->second, where));
             }
-            if (*given) layer.entries.push_back({{"--" + name}, std::move(where)});
+            if (*given) layer.entries.push_back({{"--" + name}, std::move(where), std::move(source)});
             return;
         }
-        layer.entries.push_back({line_tokens({0, "--" + name, found->second}, table), std::move(where)});
+        layer.entries.push_back({line_tokens({0, "--" + name, found->second}, table), std::move(where), std::move(source)});
     });
     return layer;
 }
 
 /// Scans every entry of `layer` (a bad one fails with where it came from), then applies them.
 /// A message source in a layer replaces a lower layer's instead of clashing with it.
-void apply_layer(const OptionTable& table, const Layer& layer, Options& options)
+void apply_layer(const OptionTable& table, const Layer& layer, Options& options, std::vector<Origin>& origins)
 {
     std::vector<std::pair<Scan, const Layer::Entry*>> scans;
     bool sets_input = false;
@@ -1138,7 +1163,7 @@ void apply_layer(const OptionTable& table, const Layer& layer, Options& options)
     if (sets_input) options.input = InputMode::none;
     for (const auto& [scan, entry] : scans) {
         try {
-            OptionTable::apply(scan.given, options);
+            OptionTable::apply(scan.given, options, origins, entry->source);
         } catch (const UsageError& e) {
             throw UsageError(fmt::format("{}\n{}", cut_tokens(e.what(), entry->tokens), entry->where));
         }
@@ -1147,7 +1172,7 @@ void apply_layer(const OptionTable& table, const Layer& layer, Options& options)
 
 /// The profile to read: the last --profile of the command line, else $MQTT_PROFILE.
 void apply_profile(const OptionTable& table, const std::vector<std::string>& given, const Environment& environment,
-                   Options& options)
+                   Options& options, std::vector<Origin>& origins)
 {
     std::string name;
     std::string where;
@@ -1164,7 +1189,7 @@ void apply_profile(const OptionTable& table, const std::vector<std::string>& giv
         const std::string path = profile_file(name, environment);
         auto text = read_options_file(path);
         if (!text) throw UsageError(fmt::format("Error: Unable to open profile \"{}\" ({}).", name, path));
-        apply_layer(table, file_layer(table, path, *text, true), options);
+        apply_layer(table, file_layer(table, path, *text, true), options, origins);
     } catch (const UsageError& e) {
         if (where.empty()) throw;
         throw UsageError(e.what() + where);
@@ -1209,22 +1234,34 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
     }
 
     // Lowest first, so that each source overrides the ones before it: the options file,
-    // the profile, the environment, the command line.
+    // the profile, the environment, the command line. Each option applied is recorded with
+    // its source, for --show-config and -d.
+    std::vector<Origin> origins;
     if (const auto file = options_file(tool, values_of(command_line.given, table.def("-o")), environment, result.warnings)) {
-        apply_layer(table, file_layer(table, file->first, file->second, false), result.options);
+        apply_layer(table, file_layer(table, file->first, file->second, false), result.options, origins);
     }
-    apply_profile(table, values_of(command_line.given, table.def("--profile")), environment, result.options);
-    apply_layer(table, environment_layer(table, environment), result.options);
+    apply_profile(table, values_of(command_line.given, table.def("--profile")), environment, result.options, origins);
+    apply_layer(table, environment_layer(table, environment), result.options, origins);
     const auto sets_input = [](const Given& g) { return g.def->input; };
     if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
         result.options.input = InputMode::none;
     }
     try {
-        OptionTable::apply(command_line.given, result.options);
+        OptionTable::apply(command_line.given, result.options, origins, "command line");
     } catch (const UsageError& e) {
         throw UsageError(cut_tokens(e.what(), args));
     }
     check_combinations(result.options);
+    if (result.options.show_config || result.options.debug) {
+        std::erase_if(origins, [](const Origin& origin) { return origin.option == "--show-config"; });
+        const std::string text = fmt::format("{} {}", program_name(tool), show_config_text(result.options, origins));
+        if (result.options.show_config) {
+            result.action = CommandLine::Action::show_config;
+            result.text = text;
+        } else {
+            result.config = text;
+        }
+    }
     return result;
 }
 

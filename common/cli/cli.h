@@ -14,10 +14,11 @@ namespace mqtt {
 
 /// What main() should do after parsing.
 struct CommandLine {
-    enum class Action { run, help, version };
+    enum class Action { run, help, version, show_config };
     Action action = Action::run;
     Options options;
-    std::string text;  ///< the help or version text for Action::help / Action::version
+    std::string text;  ///< what to print for Action::help, ::version and ::show_config
+    std::string config;  ///< with -d: the --show-config text, for stdout at start
     std::vector<std::string> warnings;  ///< lines for stderr under -d (a default options file skipped)
 };
 

@@ -91,6 +91,7 @@ struct Options {
     int max_inflight = 20;            ///< -M
     bool debug = false;
     bool quiet = false;
+    bool show_config = false;         ///< --show-config: print the settings and their sources, run nothing
     Will will;
     PropertyLists properties;         ///< -D, per packet; any of them selects MQTT 5
     bool probe = false;               ///< --probe: print the CONNACK as JSON, disconnect

@@ -52,6 +52,11 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
         if (command.options.debug && !quiet) {
             for (const auto& warning : command.warnings) print_error(warning);
         }
+        if (command.options.debug) {
+            // Before libmosquitto's debug lines on stdout; the sinks write to the fd itself.
+            std::fputs(command.config.c_str(), stdout);
+            std::fflush(stdout);
+        }
         const Outcome outcome = job(command.options);
         if (!outcome.text.empty() && !quiet) print_error(outcome.text);
         return outcome.status;
