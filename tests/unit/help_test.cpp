@@ -75,14 +75,16 @@ TEST_CASE("help: each tool says its own defaults, requirements and wording, not 
     CHECK(pub.find(v311) != std::string::npos);
     CHECK(sub.find(v311) != std::string::npos);
     CHECK(rr.find("\n                              mqttv31 (default: mqttv5)\n") != std::string::npos);
-    CHECK(pub.find("\n  -t,--topic <topic>          topic to publish to; required unless -L gives it (or\n"
-                   "                              with --json, --probe)\n") != std::string::npos);
+    CHECK(pub.find("\n  -t,--topic <topic>          topic to publish to; required unless -L gives it\n"
+                   "                              (or with --json, --probe)\n") != std::string::npos);
     CHECK(rr.find("\n  -t,--topic <topic>          topic to send the request to; required unless -L\n"
                   "                              gives it\n") != std::string::npos);
-    CHECK(sub.find("\n  -t,--topic <topic>          topic filter to subscribe to (repeatable); required\n"
-                   "                              unless -U or -L gives one (or with --probe)\n") != std::string::npos);
-    CHECK(pub.find("\n  --stats                     print one JSON object of counters on stderr at the end\n") !=
-          std::string::npos);
-    CHECK(sub.find("\n  --stats                     print one JSON object of counters and the latencies of\n"
-                   "                              --stamp'ed messages on stderr at the end\n") != std::string::npos);
+    CHECK(sub.find("\n  -t,--topic <topic>          topic filter to subscribe to (repeatable);\n"
+                   "                              required unless -U or -L gives one (or with\n"
+                   "                              --probe)\n") != std::string::npos);
+    CHECK(pub.find("\n  --stats                     print one JSON object of counters on stderr at the\n"
+                   "                              end\n") != std::string::npos);
+    CHECK(sub.find("\n  --stats                     print one JSON object of counters and the\n"
+                   "                              latencies of --stamp'ed messages on stderr at the\n"
+                   "                              end\n") != std::string::npos);
 }

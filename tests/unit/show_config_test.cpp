@@ -40,11 +40,3 @@ TEST_CASE("show-config: effective values of the connection settings, then the op
               line("--password ***", "command line") + line("--topic a", "environment variable MQTT_URL") +
               line("--topic b\\x1b", "command line") + line("--ws-header \"X: 1\"", "command line"));
 }
-
-TEST_CASE("show-config: port 8883 by default with TLS")
-{
-    mqtt::Options options;
-    options.tls.cafile = "ca.crt";
-    const std::string text = mqtt::show_config_text(options, {});
-    CHECK(text.find(line("--port 8883", "default with TLS")) != std::string::npos);
-}
