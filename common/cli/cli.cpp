@@ -536,6 +536,9 @@ constexpr OptionDef k_request[] = {
          if (auto error = check_publish_topic(v, "-e")) fail(*error);
          o.response_topic = v;
      }},
+    {"--no-correlation-check", nullptr, "MQTT 5: take the first message on the response topic as the response, "
+                                        "with or without the request's correlation data",
+     [](Options& o, const std::string&) { o.no_correlation_check = true; }},
 };
 
 constexpr OptionDef k_output[] = {

@@ -167,7 +167,7 @@ void Requester::on_message(Session& session, const mosquitto_message& message, c
     // A session kept with -c may still hold other subscriptions.
     if (topic != m_response_topic) return;
     if (m_options.no_retained && message.retain) return;
-    if (m_options.protocol == k_mqtt5) {
+    if (m_options.protocol == k_mqtt5 && !m_options.no_correlation_check) {
         const Correlation correlation = correlate(properties, m_correlation);
         if (correlation != Correlation::matches) {
             // A stale (retained) response, or one to somebody else's request.
@@ -200,8 +200,10 @@ void Requester::on_tick(Session& session)
     if (!m_deadline || Clock::now() < *m_deadline || m_state == State::done || session.finishing()) return;
     std::string text = "Timed out";
     if (m_ignored > 0) {
-        text += fmt::format(" (ignored {} message{} without the request's correlation data)", m_ignored,
-                            m_ignored == 1 ? "" : "s");
+        // Many responders (devices, shell pipelines) do not copy the correlation data back.
+        text += fmt::format(" (ignored {} message{} without the request's correlation data; "
+                            "--no-correlation-check takes the first message on the response topic)",
+                            m_ignored, m_ignored == 1 ? "" : "s");
     }
     session.finish({ExitStatus::timed_out, std::move(text)});
 }
