@@ -652,6 +652,7 @@ TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends w
     CHECK(refused.status == 12);
     CHECK(refused.out == "");
     CHECK(refused.err == "Error: TLS handshake failed: certificate verify failed "
-                         "(self-signed certificate in certificate chain)\n");
+                         "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
+                             broker.second_port_str() + " over TLS)\n");
     CHECK(responder.requests().size() == 1);  // no second request
 }
