@@ -152,7 +152,7 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
             error = m_formatter.render(view, m_rendered);
             m_watch->print(topic, m_rendered, m_sink.buffer());
         } else {
-            error = m_formatter.render(view, m_sink.buffer());
+            error = m_formatter.render(view, m_sink);
         }
         m_sink.commit();
         if (error) session.warn(*error);
