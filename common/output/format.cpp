@@ -23,7 +23,6 @@ struct RenderContext {
     RenderContext(const Message& m, std::string& o, Sink* s, bool p, Encoding e, Formatter::Now n)
         : message(m), out(o), sink(s), pretty(p), encoding(e), now(n)
     {
-        if (sink) spill = [this] { sink->commit(); };
     }
 
     /// The time of this message: taken at the first part that needs it, then the same for
@@ -63,12 +62,17 @@ struct RenderContext {
         }
     }
     /// For long JSON strings (see JsonSpill): null unless printing into a sink.
-    const JsonSpill* json_spill() const { return sink ? &spill : nullptr; }
+    const JsonSpill* json_spill()
+    {
+        if (!sink) return nullptr;
+        if (!spill) spill = [this] { sink->commit(); };
+        return &spill;
+    }
 
     const Message& message;
     std::string& out;
     Sink* sink;  ///< whose buffer `out` is, when printing (not for the -w view or the tests)
-    JsonSpill spill;
+    JsonSpill spill;  ///< made at the first json_spill()
     bool pretty;
     Encoding encoding;
     Formatter::Now now;
