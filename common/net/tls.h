@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connection.h"
 #include "options.h"
 #include "tls_options.h"
 
@@ -90,5 +91,9 @@ private:
     std::string m_host;
     TlsMode m_mode = TlsMode::off;
 };
+
+/// What TLS negotiated on the connected `mosq`: version, cipher, the broker's certificate;
+/// nullopt without TLS.
+std::optional<TlsSummary> negotiated_tls(mosquitto* mosq);
 
 }  // namespace mqtt

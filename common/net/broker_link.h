@@ -1,7 +1,8 @@
-// The connection to the broker: one libmosquitto client (RAII) configured from Options, and
-// one single-threaded poll() loop over the broker socket, the client's input fd, signals and
+// The link to the broker: one libmosquitto client (RAII) configured from Options, and one
+// single-threaded poll() loop over the broker socket, the job's input fd, signals and
 // timers. The loop drives libmosquitto itself (no loop_start thread) and turns library
-// callbacks into calls on a Client (the publisher or the subscriber).
+// callbacks into calls on a Client (the job: publisher, subscriber, requester, probe), which
+// sees the link only as a Connection (connection.h).
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 
 #include <mosquitto.h>
 
+#include "connection.h"
 #include "options.h"
 #include "property_list.h"
 #include "read_guard.h"
@@ -19,93 +21,37 @@
 
 namespace mqtt {
 
-using Clock = std::chrono::steady_clock;
-
-class Session;
 class Bridge;
 
-/// How a job ended: the exit status and, for failures, the one line for stderr.
-struct Outcome {
-    int status = 0;
-    std::string text;
-    /// A broker or proxy that is still starting fails so: connecting again may succeed
-    /// (--wait-for-broker).
-    bool transient = false;
-};
-
-/// What the publisher and subscriber implement. Library callbacks arrive as on_* calls;
-/// they must not throw. pump() and on_input() run outside library callbacks, so what they
-/// publish is written at once.
-class Client {
-public:
-    virtual ~Client() = default;
-    /// The broker accepted the connection (CONNACK success). `properties` may be null.
-    virtual void on_connected(Session& session, const mosquitto_property* properties) = 0;
-    /// The broker refused the connection (CONNACK `reason_code`); the session then ends
-    /// with the refusal's status.
-    virtual void on_refused(Session&, int /*reason_code*/, const mosquitto_property*) {}
-    virtual void on_publish(Session&, int /*mid*/, int /*reason*/, const mosquitto_property*) {}
-    virtual void on_message(Session&, const mosquitto_message&, const mosquitto_property*) {}
-    virtual void on_subscribe(Session&, int /*mid*/, std::span<const int> /*granted*/) {}
-    virtual void on_unsubscribe(Session&, int /*mid*/) {}
-    /// Every loop turn, while connected and not finishing: send what can be sent now.
-    virtual void pump(Session&) {}
-    /// An fd to watch for reading now (e.g. stdin), or -1.
-    virtual int input_fd() const { return -1; }
-    virtual void on_input(Session&) {}
-    /// Every loop turn, connected or not: check timers (e.g. -W) and output state.
-    virtual void on_tick(Session&) {}
-    /// How many unacknowledged messages the job wants the broker to send at once (the MQTT 5
-    /// receive maximum in CONNECT), when it wants fewer than the broker's default.
-    virtual std::optional<int> receive_maximum() const { return std::nullopt; }
-    /// When the whole job must be over (e.g. -W), if ever; it bounds connecting too.
-    virtual std::optional<Clock::time_point> deadline() const { return std::nullopt; }
-    /// When pump() or on_tick() must run again even without I/O (a timer), if ever.
-    virtual std::optional<Clock::time_point> wake_at() const { return std::nullopt; }
-    /// The loop is about to sleep, or the job is over: write buffered output. Returns the
-    /// outcome of a failed write (the job cannot count as done), else nullopt.
-    virtual std::optional<Outcome> flush() { return std::nullopt; }
-    /// SIGINT, SIGTERM or SIGHUP arrived.
-    virtual void on_signal(Session& session, int signal);
-    /// True when a lost connection should be made again (--reconnect-timeout), the job
-    /// going on where it stopped.
-    virtual bool reconnects() const { return false; }
-    /// The connection was lost and the session will try to connect again; on_connected
-    /// follows when it succeeds.
-    virtual void on_connection_lost(Session&) {}
-};
-
-class Session {
+class BrokerLink final : public Connection {
 public:
     /// Creates the libmosquitto client from `options`. Throws UsageError when the library
     /// refuses a setting (e.g. an invalid client id).
-    explicit Session(const Options& options);
-    ~Session();
-    Session(const Session&) = delete;
-    Session& operator=(const Session&) = delete;
+    explicit BrokerLink(const Options& options);
+    ~BrokerLink() override;
+    BrokerLink(const BrokerLink&) = delete;
+    BrokerLink& operator=(const BrokerLink&) = delete;
 
     /// Connects and runs the loop until the job is finished or the connection ends.
     Outcome run(Client& client);
 
-    /// Ends the job with `outcome`: sends DISCONNECT when connected, then the loop ends.
-    /// The first outcome given wins.
-    void finish(Outcome outcome);
-    bool finishing() const { return m_outcome.has_value(); }
+    void finish(Outcome outcome) override;
+    bool finishing() const override { return m_outcome.has_value(); }
+    bool connected() const override { return m_connected; }
+    int connack_flags() const override { return m_connack_flags; }
+    int broker_receive_maximum() const override { return m_receive_maximum; }
+    /// CONNECT's and the will's properties are sent by the link itself.
+    const mosquitto_property* properties(PropertyCommand command) const override;
+    void warn(const std::string& text) const override;
+    bool want_write() const override;
+    int publish(int* mid, const char* topic, std::string_view payload, int qos, bool retain,
+                const mosquitto_property* properties) override;
+    int subscribe(int* mid, std::span<const std::string> filters, int qos, int options,
+                  const mosquitto_property* properties) override;
+    int unsubscribe(int* mid, std::span<const std::string> filters, const mosquitto_property* properties) override;
+    std::optional<TlsSummary> tls_summary() const override;
 
-    mosquitto* handle() { return m_mosq; }
     const Options& options() const { return m_options; }
-    /// The flags of the CONNACK (bit 0: session present), 0 before it.
-    int connack_flags() const { return m_connack_flags; }
-    /// True between CONNACK success and the end of the connection.
-    bool connected() const { return m_connected; }
-    /// Messages the broker lets us have in flight (MQTT 5 receive maximum, else 65535).
-    int broker_receive_maximum() const { return m_receive_maximum; }
-    /// The -D properties for PUBLISH, SUBSCRIBE, UNSUBSCRIBE or DISCONNECT, ready for
-    /// libmosquitto (nullptr when there are none). CONNECT's and the will's are sent by
-    /// the session itself.
-    const mosquitto_property* properties(PropertyCommand command) const;
-    /// Prints a warning line on stderr unless --quiet.
-    void warn(const std::string& text) const;
 
 private:
     static void on_connect_cb(mosquitto*, void*, int, int, const mosquitto_property*);
@@ -122,13 +68,13 @@ private:
     /// Marks the time libmosquitto spends in one of our callbacks (see finish()).
     class InCallback {
     public:
-        explicit InCallback(Session& session) : m_session(session) { ++m_session.m_callback_depth; }
-        ~InCallback() { --m_session.m_callback_depth; }
+        explicit InCallback(BrokerLink& link) : m_link(link) { ++m_link.m_callback_depth; }
+        ~InCallback() { --m_link.m_callback_depth; }
         InCallback(const InCallback&) = delete;
         InCallback& operator=(const InCallback&) = delete;
 
     private:
-        Session& m_session;
+        BrokerLink& m_link;
         ReadGuardPause m_guard_pause;
     };
 
