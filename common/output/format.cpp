@@ -18,6 +18,30 @@
 
 namespace mqtt {
 
+namespace {
+
+/// Appends `bytes` (a payload) to `out` encoded as `how` says. Printing into `sink` (whose
+/// buffer `out` is), a long payload is never held whole a second time: raw, it is written
+/// out from where it is, after what is buffered; encoded, a piece at a time.
+void append_payload(std::string& out, Sink* sink, std::string_view bytes, Encoding how)
+{
+    if (how == Encoding::none) {
+        if (sink && bytes.size() >= sink->capacity()) {
+            sink->write_through(bytes);
+        } else {
+            out.append(bytes);
+        }
+        return;
+    }
+    constexpr std::size_t piece = 48 * 1024;  // a multiple of 3: base64 pieces join without padding
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+        append_encoded(out, bytes.substr(at, piece), how);
+        if (sink) sink->commit();
+    }
+}
+
+}  // namespace
+
 /// What the renderers share while one message is rendered.
 struct RenderContext {
     RenderContext(const Message& m, std::string& o, Sink* s, bool p, Encoding e, Formatter::Now n)
@@ -41,25 +65,6 @@ struct RenderContext {
     void warn(std::string text)
     {
         if (!error) error = std::move(text);
-    }
-    /// Appends `bytes` (a payload) encoded as `how` says. Printing into a sink, a long
-    /// payload is never held whole a second time: raw, it is written out from where it is,
-    /// after what is buffered; encoded, a piece at a time.
-    void append_payload(std::string_view bytes, Encoding how)
-    {
-        if (how == Encoding::none) {
-            if (sink && bytes.size() >= sink->capacity()) {
-                sink->write_through(bytes);
-            } else {
-                out.append(bytes);
-            }
-            return;
-        }
-        constexpr std::size_t piece = 48 * 1024;  // a multiple of 3: base64 pieces join without padding
-        for (std::size_t at = 0; at < bytes.size(); at += piece) {
-            append_encoded(out, bytes.substr(at, piece), how);
-            if (sink) sink->commit();
-        }
     }
     /// For long JSON strings (see JsonSpill): null unless printing into a sink.
     const JsonSpill* json_spill()
@@ -166,7 +171,7 @@ void render_topic(const FormatSpec& spec, RenderContext& c)
 void render_payload(const FormatSpec& spec, RenderContext& c)
 {
     if (spec.width <= 0) {
-        c.append_payload(c.message.payload, c.encoding);
+        append_payload(c.out, c.sink, c.message.payload, c.encoding);
         return;
     }
     std::string encoded;
@@ -474,14 +479,15 @@ std::optional<std::string> Formatter::render(const Message& message, Sink& sink)
 
 std::optional<std::string> Formatter::render_to(const Message& message, std::string& out, Sink* sink) const
 {
-    RenderContext context(message, out, sink, m_pretty, m_encoding, m_now);
     if (m_json) {
+        RenderContext context(message, out, sink, false, m_encoding, m_now);
         append_message_json(out, message, context.timestamp(), JsonPayload::lossless, false, context.json_spill());
         if (m_eol) out.push_back(m_end);
         return std::nullopt;
     }
     if (m_format) {
         if (auto error = size_error(*m_format, message)) return error;
+        RenderContext context(message, out, sink, m_pretty, m_encoding, m_now);
         for (const auto& part : m_format->parts()) {
             if (part.render) {
                 part.render(part.spec, context);
@@ -507,7 +513,7 @@ std::optional<std::string> Formatter::render_to(const Message& message, std::str
         out.append(message.topic);
         out.push_back(' ');
     }
-    context.append_payload(message.payload, m_encoding);
+    append_payload(out, sink, message.payload, m_encoding);
     if (m_eol) out.push_back(m_end);
     return std::nullopt;
 }
