@@ -6,6 +6,7 @@
 #include "fake_broker.h"
 
 #include <atomic>
+#include <thread>
 
 using namespace e2e;
 
@@ -176,22 +177,26 @@ struct LimitSeen {
 };
 
 /// Sends the header of a PUBLISH of 64 MiB (67108869 bytes in all), then its body 1 MiB at
-/// a time as long as the client takes it, then reads the client's DISCONNECT.
+/// a time as long as the client takes it, reading the client's DISCONNECT meanwhile (once
+/// the client is gone, the reset of its connection may drop what it sent last).
 void send_huge_publish(test::FakeConnection& client, LimitSeen& seen)
 {
+    std::thread reader([&] {
+        test::Packet packet;
+        while (client.read(packet)) {
+            if (packet.type == 14) {
+                seen.disconnect_reason = packet.body.empty() ? 0 : static_cast<unsigned char>(packet.body[0]);
+                break;
+            }
+        }
+    });
     client.send_raw(std::string("\x30\x80\x80\x80\x20\x00\x01t\x00", 9));  // remaining length 64 MiB
     const std::string chunk(1 << 20, 'x');
     for (std::size_t sent = 4; sent < (64u << 20); sent += chunk.size()) {
         if (!client.send_raw(chunk)) break;
         seen.body_sent += chunk.size();
     }
-    test::Packet packet;
-    while (client.read(packet)) {
-        if (packet.type == 14) {
-            seen.disconnect_reason = packet.body.empty() ? 0 : static_cast<unsigned char>(packet.body[0]);
-            break;
-        }
-    }
+    reader.join();
 }
 
 }  // namespace
