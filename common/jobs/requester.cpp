@@ -184,8 +184,7 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
     view.retain = message.retain;
     view.mid = message.mid;
     view.properties = properties;
-    const auto error = m_formatter.render(view, m_sink.buffer());
-    m_sink.commit();
+    const auto error = m_formatter.render(view, m_sink);
     if (error) connection.warn(*error);
     // A normal DISCONNECT: unlike mosquitto_rr, which just closes the socket, the broker
     // then drops the will instead of publishing it.

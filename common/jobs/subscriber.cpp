@@ -145,7 +145,7 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
             error = m_formatter.render(view, m_rendered);
             m_watch->print(topic, m_rendered, m_sink.buffer());
         } else {
-            error = m_formatter.render(view, m_sink.buffer());
+            error = m_formatter.render(view, m_sink);
         }
         m_sink.commit();
         if (error) connection.warn(*error);

@@ -760,6 +760,12 @@ void BrokerLink::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosq
         self.m_outcome = Outcome{ExitStatus::no_connack,
                                  fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                              self.m_options.keepalive)};
+    } else if (rc == MOSQ_ERR_MALFORMED_PACKET || rc == MOSQ_ERR_PROTOCOL || rc == MOSQ_ERR_MALFORMED_UTF8 ||
+               rc == MOSQ_ERR_DUPLICATE_PROPERTY || rc == MOSQ_ERR_TOPIC_ALIAS_INVALID) {
+        // What libmosquitto found wrong in a packet it read (2.0.11 says "protocol error" of
+        // a PUBACK too short or a packet of an unknown type, too): the broker's fault, not
+        // the network's, so no new connection, which would get the same.
+        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The broker sent a malformed packet."};
     } else if (!self.m_got_connack && (rc == MOSQ_ERR_AUTH || rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_PROXY)) {
         // Only the SOCKS5 handshake ends a connection with these before any CONNACK.
         const char* why = rc == MOSQ_ERR_AUTH      ? "access denied (user name, password or target not allowed)"

@@ -233,17 +233,6 @@ private:
     std::thread m_thread;
 };
 
-/// The largest resident set of process `pid` so far, in KiB (VmHWM), or 0.
-long peak_rss_kib(pid_t pid)
-{
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return 0;
-}
-
 /// `name` with the connection options `connect`, then `args`, run with TMPDIR at `tmp`.
 Args tool_at(const std::string& tmp, const std::string& name, const Args& connect, const Args& args)
 {
