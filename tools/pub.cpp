@@ -1,4 +1,5 @@
 // mqtt-pub: publish messages from the command line, a file or standard input.
+#include "broker_link.h"
 #include "publisher.h"
 #include "probe.h"
 #include "source.h"
@@ -11,9 +12,9 @@ int main(int argc, char** argv)
         if (options.probe) return mqtt::run_probe(options);
         const auto start = mqtt::Clock::now();
         auto source = mqtt::make_source(options);  // -f and -s are read before connecting
-        mqtt::Session session(options);
+        mqtt::BrokerLink link(options);
         mqtt::Publisher publisher(options, std::move(source));
-        mqtt::Outcome outcome = session.run(publisher);
+        mqtt::Outcome outcome = link.run(publisher);
         // Whatever went wrong, say what became of the messages (--quiet silences it all).
         if (outcome.status != mqtt::ExitStatus::success) {
             if (auto account = publisher.account()) outcome.text += (outcome.text.empty() ? "" : "\n") + *account;

@@ -2,6 +2,7 @@
 // subscribe and publish with MQTT 3.1.1).
 #include <unistd.h>
 
+#include "broker_link.h"
 #include "requester.h"
 #include "sink.h"
 #include "source.h"
@@ -12,8 +13,8 @@ int main(int argc, char** argv)
     return mqtt::tool_main(mqtt::Tool::rr, argc, argv, [](const mqtt::Options& options) {
         std::string request = mqtt::load_payload(options);  // -f and -s are read before connecting
         mqtt::Sink sink(STDOUT_FILENO);
-        mqtt::Session session(options);
+        mqtt::BrokerLink link(options);
         mqtt::Requester requester(options, sink, std::move(request));
-        return session.run(requester);
+        return link.run(requester);
     });
 }

@@ -1,6 +1,7 @@
 // mqtt-sub: subscribe to topic filters and print the messages that arrive.
 #include <unistd.h>
 
+#include "broker_link.h"
 #include "probe.h"
 #include "sink.h"
 #include "subscriber.h"
@@ -12,9 +13,9 @@ int main(int argc, char** argv)
         if (options.probe) return mqtt::run_probe(options);
         const auto start = mqtt::Clock::now();
         mqtt::Sink sink(STDOUT_FILENO);
-        mqtt::Session session(options);
+        mqtt::BrokerLink link(options);
         mqtt::Subscriber subscriber(options, sink);
-        mqtt::Outcome outcome = session.run(subscriber);
+        mqtt::Outcome outcome = link.run(subscriber);
         if (options.stats) {
             const double elapsed = std::chrono::duration<double>(mqtt::Clock::now() - start).count();
             mqtt::print_stats(subscriber.stats().json("mqtt-sub", false, elapsed));

@@ -38,4 +38,9 @@ std::string connack_error_text(int reason_code, int protocol)
     return std::string("Connection error: ") + mosquitto_connack_string(reason_code);
 }
 
+int send_failure_status(int rc)
+{
+    return rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost : ExitStatus::publish_refused;
+}
+
 }  // namespace mqtt

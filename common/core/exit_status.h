@@ -35,6 +35,10 @@ BrokerDisconnect broker_disconnect(int reason_code, const std::string& reason_st
 /// The exit status for a refused connection: the CONNACK return/reason code itself.
 int connack_status(int reason_code);
 
+/// The status for a send call (publish) that libmosquitto refused with `rc`: the connection
+/// is gone (7) or the message was not taken (8).
+int send_failure_status(int rc);
+
 /// "Connection error: <reason>" as upstream words it for `reason_code` in `protocol`.
 std::string connack_error_text(int reason_code, int protocol);
 

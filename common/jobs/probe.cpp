@@ -2,15 +2,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <unistd.h>
 
+#include "broker_link.h"
 #include "error.h"
 #include "exit_status.h"
 #include "json.h"
@@ -19,26 +15,6 @@
 namespace mqtt {
 
 namespace {
-
-std::string name_text(const X509_NAME* name)
-{
-    BIO* bio = BIO_new(BIO_s_mem());
-    if (bio == nullptr) return {};
-    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio, &data);
-    std::string text(data, static_cast<std::size_t>(size > 0 ? size : 0));
-    BIO_free(bio);
-    return text;
-}
-
-std::optional<std::string> time_text(const ASN1_TIME* time)
-{
-    std::tm tm{};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                       tm.tm_min, tm.tm_sec);
-}
 
 const char* protocol_text(int protocol)
 {
@@ -90,22 +66,6 @@ void flag_or_true(JsonWriter& json, const char* key, const mosquitto_property* p
 }
 
 }  // namespace
-
-std::optional<TlsSummary> tls_summary(mosquitto* mosq)
-{
-    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq));
-    if (ssl == nullptr) return std::nullopt;
-    TlsSummary summary;
-    summary.version = SSL_get_version(ssl);
-    if (const char* cipher = SSL_get_cipher_name(ssl)) summary.cipher = cipher;
-    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
-        summary.peer_subject = name_text(X509_get_subject_name(peer));
-        summary.peer_issuer = name_text(X509_get_issuer_name(peer));
-        summary.peer_not_after = time_text(X509_get0_notAfter(peer));
-        X509_free(peer);
-    }
-    return summary;
-}
 
 std::string probe_json(const Options& options, int reason_code, int flags, const mosquitto_property* properties,
                        const std::optional<TlsSummary>& tls)
@@ -202,22 +162,22 @@ std::string probe_failure_json(const Options& options, const Outcome& outcome)
     return out;
 }
 
-void Prober::print(Session& session, int reason_code, const mosquitto_property* properties)
+void Prober::print(Connection& connection, int reason_code, const mosquitto_property* properties)
 {
-    m_sink.append(probe_json(m_options, reason_code, session.connack_flags(), properties, tls_summary(session.handle())));
+    m_sink.append(probe_json(m_options, reason_code, connection.connack_flags(), properties, connection.tls_summary()));
     m_sink.append('\n');
     m_printed = true;
 }
 
-void Prober::on_connected(Session& session, const mosquitto_property* properties)
+void Prober::on_connected(Connection& connection, const mosquitto_property* properties)
 {
-    print(session, 0, properties);
-    session.finish({ExitStatus::success, {}});  // DISCONNECT
+    print(connection, 0, properties);
+    connection.finish({ExitStatus::success, {}});  // DISCONNECT
 }
 
-void Prober::on_refused(Session& session, int reason_code, const mosquitto_property* properties)
+void Prober::on_refused(Connection& connection, int reason_code, const mosquitto_property* properties)
 {
-    print(session, reason_code, properties);
+    print(connection, reason_code, properties);
 }
 
 std::optional<Outcome> Prober::flush()
@@ -233,8 +193,8 @@ Outcome run_probe(const Options& options)
     Prober prober(options, sink);
     Outcome outcome;
     try {
-        Session session(options);
-        outcome = session.run(prober);
+        BrokerLink link(options);
+        outcome = link.run(prober);
     } catch (const Failure& failure) {  // e.g. a TLS file that cannot be read
         outcome = {failure.status(), failure.what()};
     }

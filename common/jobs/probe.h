@@ -6,22 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "session.h"
+#include "connection.h"
+#include "options.h"
 #include "sink.h"
 
 namespace mqtt {
-
-/// What the TLS handshake settled, for the probe's "tls" member.
-struct TlsSummary {
-    std::string version;         ///< e.g. "TLSv1.3"
-    std::string cipher;          ///< e.g. "TLS_AES_256_GCM_SHA384"
-    std::optional<std::string> peer_subject;   ///< RFC 2253, e.g. "CN=localhost,O=Test"
-    std::optional<std::string> peer_issuer;
-    std::optional<std::string> peer_not_after;  ///< ISO 8601 UTC, e.g. "2027-12-01T19:21:36Z"
-};
-
-/// The TLS state of a connected libmosquitto client; nullopt without TLS.
-std::optional<TlsSummary> tls_summary(mosquitto* mosq);
 
 /// The probe's JSON object (one line, no newline) for a CONNACK with `reason_code` and
 /// `flags` in `protocol`, its MQTT 5 `properties` (may be null) and the TLS state. A
@@ -43,12 +32,12 @@ public:
 
     /// True once the object for a CONNACK is printed.
     bool printed() const { return m_printed; }
-    void on_connected(Session& session, const mosquitto_property* properties) override;
-    void on_refused(Session& session, int reason_code, const mosquitto_property* properties) override;
+    void on_connected(Connection& connection, const mosquitto_property* properties) override;
+    void on_refused(Connection& connection, int reason_code, const mosquitto_property* properties) override;
     std::optional<Outcome> flush() override;
 
 private:
-    void print(Session& session, int reason_code, const mosquitto_property* properties);
+    void print(Connection& connection, int reason_code, const mosquitto_property* properties);
 
     const Options& m_options;
     Sink& m_sink;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "diagnostics.h"
+
 namespace mqtt {
 
 namespace {
@@ -40,9 +42,7 @@ void ProgressSource::show(bool last)
     // Back to the start of the line, the new text, the rest of the old one cleared.
     std::string text = "\r" + progress_line(m_messages, m_inner->bytes_read(), *m_inner->input_size(), elapsed) + "\x1b[K";
     if (last) text += "\n";
-    if (::write(STDERR_FILENO, text.data(), text.size()) < 0) {
-        // Progress is best effort.
-    }
+    print_raw(text);  // best effort
 }
 
 std::optional<Outgoing> ProgressSource::next()

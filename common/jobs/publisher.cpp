@@ -20,37 +20,37 @@ Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
     }
 }
 
-void Publisher::on_connected(Session& session, const mosquitto_property* properties)
+void Publisher::on_connected(Connection& connection, const mosquitto_property* properties)
 {
-    m_window = m_paced ? 1 : std::max(1, std::min(m_options.max_inflight, session.broker_receive_maximum()));
+    m_window = m_paced ? 1 : std::max(1, std::min(m_options.max_inflight, connection.broker_receive_maximum()));
     m_alias_set = false;  // aliases last one connection
     if (m_topic_alias > 0) {
         // A broker drops the connection on an alias above its maximum (none: 0); say why now.
         std::uint16_t maximum = 0;
         if (properties) mosquitto_property_read_int16(properties, MQTT_PROP_TOPIC_ALIAS_MAXIMUM, &maximum, false);
         if (maximum == 0) {
-            session.finish({ExitStatus::publish_refused, "Error: The broker does not accept topic aliases."});
+            connection.finish({ExitStatus::publish_refused, "Error: The broker does not accept topic aliases."});
         } else if (m_topic_alias > maximum) {
-            session.finish({ExitStatus::publish_refused,
+            connection.finish({ExitStatus::publish_refused,
                             fmt::format("Error: The broker accepts topic aliases up to {}, not {}.", maximum, m_topic_alias)});
         }
     }
 }
 
-bool Publisher::can_send(Session& session) const
+bool Publisher::can_send(Connection& connection) const
 {
-    if (!session.connected() || session.finishing()) return false;
+    if (!connection.connected() || connection.finishing()) return false;
     // Back-pressure: QoS 0 waits for the socket to take what is queued; QoS 1/2 also keeps
     // the number of unacknowledged messages within the window.
-    if (mosquitto_want_write(session.handle())) return false;
+    if (connection.want_write()) return false;
     if (unsettled() >= m_window) return false;
     if (m_next_send && Clock::now() < *m_next_send) return false;
     return true;
 }
 
-void Publisher::pump(Session& session)
+void Publisher::pump(Connection& connection)
 {
-    while (can_send(session)) {
+    while (can_send(connection)) {
         auto message = m_source->next();
         if (!message) {
             m_starved = true;
@@ -62,15 +62,13 @@ void Publisher::pump(Session& session)
         const char* topic = message->topic       ? message->topic
                             : m_alias_set        ? nullptr
                                                  : m_options.topics.front().c_str();
-        const int rc = mosquitto_publish_v5(
-            session.handle(), &mid, topic, static_cast<int>(message->payload.size()), message->payload.data(),
+        const int rc = connection.publish(
+            &mid, topic, message->payload,
             message->qos >= 0 ? message->qos : m_options.qos,
             message->retain >= 0 ? message->retain == 1 : m_options.retain,
-            message->properties.value_or(session.properties(PropertyCommand::publish)));
+            message->properties.value_or(connection.properties(PropertyCommand::publish)));
         if (rc != MOSQ_ERR_SUCCESS) {
-            const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
-                                                                                  : ExitStatus::publish_refused;
-            session.finish({status, fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
+            connection.finish({send_failure_status(rc), fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
             return;
         }
         ++m_sent;
@@ -78,7 +76,7 @@ void Publisher::pump(Session& session)
         m_stats.sent_bytes += message->payload.size();
         if (m_topic_alias > 0) m_alias_set = true;
     }
-    finish_if_done(session);
+    finish_if_done(connection);
 }
 
 int Publisher::input_fd() const
@@ -88,11 +86,11 @@ int Publisher::input_fd() const
     return m_starved ? m_source->fd() : -1;
 }
 
-void Publisher::on_input(Session& session)
+void Publisher::on_input(Connection& connection)
 {
     m_starved = false;
     m_source->on_readable();
-    pump(session);
+    pump(connection);
 }
 
 std::optional<Clock::time_point> Publisher::wake_at() const
@@ -104,17 +102,17 @@ std::optional<Clock::time_point> Publisher::wake_at() const
     return wake;
 }
 
-void Publisher::on_tick(Session& session)
+void Publisher::on_tick(Connection& connection)
 {
-    if (!m_deadline || Clock::now() < *m_deadline || session.finishing()) return;
+    if (!m_deadline || Clock::now() < *m_deadline || connection.finishing()) return;
     const long unacknowledged = unsettled();
     if (m_source->done() && unacknowledged > 0) {
         // Everything went out; the broker never confirmed some of it.
-        session.finish({ExitStatus::incomplete,
+        connection.finish({ExitStatus::incomplete,
                         fmt::format("Error: {} of {} messages were not acknowledged within {} seconds.", unacknowledged,
                                     m_sent, m_options.timeout)});
     } else {
-        session.finish({ExitStatus::timed_out, "Timed out"});
+        connection.finish({ExitStatus::timed_out, "Timed out"});
     }
 }
 
@@ -126,14 +124,14 @@ std::optional<std::string> Publisher::account() const
                        m_dropped > 0 ? fmt::format(", dropped {}", m_dropped) : "");
 }
 
-void Publisher::on_connection_lost(Session&)
+void Publisher::on_connection_lost(Connection&)
 {
     // QoS 1/2 messages stay with libmosquitto, which sends them again after the CONNACK;
     // QoS 0 messages not yet written to the socket are gone with it.
     if (m_options.qos == 0) m_dropped += unsettled();
 }
 
-void Publisher::on_publish(Session& session, int mid, int reason, const mosquitto_property* properties)
+void Publisher::on_publish(Connection& connection, int mid, int reason, const mosquitto_property* properties)
 {
     ++m_completed;
     ++(reason >= 0x80 ? m_stats.refused : m_stats.acknowledged);
@@ -146,7 +144,7 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
             detail = fmt::format(" ({})", escape_control(reason_string));
             free(reason_string);
         }
-        session.warn(fmt::format("Warning: Publish {} failed: {}{}.", mid, mosquitto_reason_string(reason), detail));
+        connection.warn(fmt::format("Warning: Publish {} failed: {}{}.", mid, mosquitto_reason_string(reason), detail));
     }
     // QoS 0 completes inside mosquitto_publish, before m_sent counts the message.
     if (m_paced && unsettled() <= 0) {
@@ -155,19 +153,19 @@ void Publisher::on_publish(Session& session, int mid, int reason, const mosquitt
     }
 }
 
-void Publisher::finish_if_done(Session& session)
+void Publisher::finish_if_done(Connection& connection)
 {
-    if (!m_source->done() || unsettled() > 0 || session.finishing()) return;
+    if (!m_source->done() || unsettled() > 0 || connection.finishing()) return;
     if (auto error = m_source->error()) {
-        session.finish({ExitStatus::usage, std::move(*error)});
+        connection.finish({ExitStatus::usage, std::move(*error)});
     } else if (m_dropped > 0) {
-        session.finish({ExitStatus::connection_lost,
+        connection.finish({ExitStatus::connection_lost,
                         fmt::format("Error: {} QoS 0 messages were lost with the connection.", m_dropped)});
     } else if (m_refused > 0) {
-        session.finish({ExitStatus::publish_refused,
+        connection.finish({ExitStatus::publish_refused,
                         fmt::format("Error: The broker refused {} of {} messages.", m_refused, m_sent)});
     } else {
-        session.finish({ExitStatus::success, {}});
+        connection.finish({ExitStatus::success, {}});
     }
 }
 

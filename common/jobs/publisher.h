@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <memory>
 
-#include "session.h"
+#include "connection.h"
+#include "options.h"
 #include "source.h"
 #include "stats.h"
 
@@ -16,16 +17,16 @@ class Publisher : public Client {
 public:
     Publisher(const Options& options, std::unique_ptr<Source> source);
 
-    void on_connected(Session& session, const mosquitto_property* properties) override;
-    void on_publish(Session& session, int mid, int reason, const mosquitto_property* properties) override;
-    void pump(Session& session) override;
+    void on_connected(Connection& connection, const mosquitto_property* properties) override;
+    void on_publish(Connection& connection, int mid, int reason, const mosquitto_property* properties) override;
+    void pump(Connection& connection) override;
     int input_fd() const override;
-    void on_input(Session& session) override;
+    void on_input(Connection& connection) override;
     std::optional<Clock::time_point> wake_at() const override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
-    void on_tick(Session& session) override;
+    void on_tick(Connection& connection) override;
     bool reconnects() const override { return true; }
-    void on_connection_lost(Session& session) override;
+    void on_connection_lost(Connection& connection) override;
 
     /// The account of a job that went wrong ("Account: sent 5, acknowledged 3, refused 1,
     /// not acknowledged 1."), or nullopt when nothing was sent.
@@ -34,10 +35,10 @@ public:
     TransferStats& stats() { return m_stats; }
 
 private:
-    bool can_send(Session& session) const;
+    bool can_send(Connection& connection) const;
     /// Sent, and neither acknowledged (written, for QoS 0) nor lost yet.
     long unsettled() const { return m_sent - m_completed - m_dropped; }
-    void finish_if_done(Session& session);
+    void finish_if_done(Connection& connection);
 
     const Options& m_options;
     std::unique_ptr<Source> m_source;

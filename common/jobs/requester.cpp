@@ -79,7 +79,7 @@ Requester::Requester(const Options& options, Sink& sink, std::string request)
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
 }
 
-void Requester::on_connected(Session& session, const mosquitto_property*)
+void Requester::on_connected(Connection& connection, const mosquitto_property*)
 {
     int sub_options = 0;
     if (m_options.protocol == k_mqtt5) {
@@ -88,37 +88,37 @@ void Requester::on_connected(Session& session, const mosquitto_property*)
         if (m_options.retain_as_published) sub_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
     }
     m_state = State::subscribing;
-    const int rc = mosquitto_subscribe_v5(session.handle(), &m_subscribe_mid, m_response_topic.c_str(), m_options.qos,
-                                          sub_options, session.properties(PropertyCommand::subscribe));
+    const int rc = connection.subscribe(&m_subscribe_mid, std::span(&m_response_topic, 1), m_options.qos, sub_options,
+                                        connection.properties(PropertyCommand::subscribe));
     if (rc != MOSQ_ERR_SUCCESS) {
-        session.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
+        connection.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
     }
 }
 
-void Requester::on_subscribe(Session& session, int mid, std::span<const int> granted)
+void Requester::on_subscribe(Connection& connection, int mid, std::span<const int> granted)
 {
     if (m_state != State::subscribing || mid != m_subscribe_mid) return;
     if (granted.empty() || granted.front() >= 0x80) {
         const int reason = granted.empty() ? MQTT_RC_UNSPECIFIED : granted.front();
-        session.finish({ExitStatus::subscribe_refused,
+        connection.finish({ExitStatus::subscribe_refused,
                         fmt::format("Error: The broker refused the subscription to the response topic '{}': {}.",
                                     m_response_topic, mosquitto_reason_string(reason))});
         return;
     }
     // The response can only be missed if the request left before the subscription existed.
     if (auto error = m_ready_file.create()) {
-        session.finish({ExitStatus::usage, std::move(*error)});
+        connection.finish({ExitStatus::usage, std::move(*error)});
         return;
     }
     m_state = State::ready;
 }
 
-void Requester::pump(Session& session)
+void Requester::pump(Connection& connection)
 {
-    if (m_state == State::ready) send_request(session);
+    if (m_state == State::ready) send_request(connection);
 }
 
-void Requester::send_request(Session& session)
+void Requester::send_request(Connection& connection)
 {
     m_state = State::waiting;
     PropertyList properties;
@@ -141,33 +141,30 @@ void Requester::send_request(Session& session)
         debug(fmt::format("Request: response topic '{}', correlation data {}.", m_response_topic, hex(m_correlation)));
     }
     // A request is never retained: a later subscriber must not take it for a new one.
-    const int rc = mosquitto_publish_v5(session.handle(), nullptr, m_options.topics.front().c_str(),
-                                        static_cast<int>(m_request.size()), m_request.data(), m_options.qos, false,
-                                        properties.get());
+    const int rc = connection.publish(nullptr, m_options.topics.front().c_str(), m_request, m_options.qos, false,
+                                      properties.get());
     if (rc != MOSQ_ERR_SUCCESS) {
-        const int status = rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost
-                                                                              : ExitStatus::publish_refused;
-        session.finish({status, fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
+        connection.finish({send_failure_status(rc), fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
     }
 }
 
-void Requester::on_publish(Session& session, int, int reason, const mosquitto_property*)
+void Requester::on_publish(Connection& connection, int, int reason, const mosquitto_property*)
 {
     // The request is the only message mqtt-rr publishes.
     if (reason >= 0x80) {
-        session.finish({ExitStatus::publish_refused,
+        connection.finish({ExitStatus::publish_refused,
                         fmt::format("Error: The broker refused the request: {}.", mosquitto_reason_string(reason))});
     }
 }
 
-void Requester::on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties)
+void Requester::on_message(Connection& connection, const mosquitto_message& message, const mosquitto_property* properties)
 {
     if (m_state == State::done) return;
     const std::string_view topic = message.topic ? message.topic : "";
     // A session kept with -c may still hold other subscriptions.
     if (topic != m_response_topic) return;
     if (m_options.no_retained && message.retain) return;
-    if (m_options.protocol == k_mqtt5) {
+    if (m_options.protocol == k_mqtt5 && !m_options.no_correlation_check) {
         const Correlation correlation = correlate(properties, m_correlation);
         if (correlation != Correlation::matches) {
             // A stale (retained) response, or one to somebody else's request.
@@ -187,23 +184,24 @@ void Requester::on_message(Session& session, const mosquitto_message& message, c
     view.retain = message.retain;
     view.mid = message.mid;
     view.properties = properties;
-    const auto error = m_formatter.render(view, m_sink.buffer());
-    m_sink.commit();
-    if (error) session.warn(*error);
+    const auto error = m_formatter.render(view, m_sink);
+    if (error) connection.warn(*error);
     // A normal DISCONNECT: unlike mosquitto_rr, which just closes the socket, the broker
     // then drops the will instead of publishing it.
-    session.finish({ExitStatus::success, {}});
+    connection.finish({ExitStatus::success, {}});
 }
 
-void Requester::on_tick(Session& session)
+void Requester::on_tick(Connection& connection)
 {
-    if (!m_deadline || Clock::now() < *m_deadline || m_state == State::done || session.finishing()) return;
+    if (!m_deadline || Clock::now() < *m_deadline || m_state == State::done || connection.finishing()) return;
     std::string text = "Timed out";
     if (m_ignored > 0) {
-        text += fmt::format(" (ignored {} message{} without the request's correlation data)", m_ignored,
-                            m_ignored == 1 ? "" : "s");
+        // Many responders (devices, shell pipelines) do not copy the correlation data back.
+        text += fmt::format(" (ignored {} message{} without the request's correlation data; "
+                            "--no-correlation-check takes the first message on the response topic)",
+                            m_ignored, m_ignored == 1 ? "" : "s");
     }
-    session.finish({ExitStatus::timed_out, std::move(text)});
+    connection.finish({ExitStatus::timed_out, std::move(text)});
 }
 
 std::optional<Outcome> Requester::flush()

@@ -1,7 +1,8 @@
 // mqtt-rr's job: subscribe to the response topic; once the broker acknowledges it (and
 // --ready-file is created), publish the request, which in MQTT 5 carries the response
 // topic and correlation data; print the first response through the formatter and
-// disconnect. In MQTT 5 only a response with the request's correlation data counts, so a
+// disconnect. In MQTT 5 only a response with the request's correlation data counts (unless
+// --no-correlation-check, for responders that do not copy it), so a
 // stale (retained) or someone else's response is never taken for ours. In MQTT 3.1.1 the
 // request cannot say where to answer: the user names the topic (-e), and the first message
 // on it is the response.
@@ -12,9 +13,10 @@
 #include <string>
 #include <string_view>
 
+#include "connection.h"
 #include "format.h"
+#include "options.h"
 #include "ready_file.h"
-#include "session.h"
 #include "sink.h"
 
 namespace mqtt {
@@ -34,12 +36,12 @@ public:
     /// `request` is the payload to send (already read from -m, -f, -s or -n).
     Requester(const Options& options, Sink& sink, std::string request);
 
-    void on_connected(Session& session, const mosquitto_property* properties) override;
-    void on_subscribe(Session& session, int mid, std::span<const int> granted) override;
-    void pump(Session& session) override;
-    void on_publish(Session& session, int mid, int reason, const mosquitto_property* properties) override;
-    void on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties) override;
-    void on_tick(Session& session) override;
+    void on_connected(Connection& connection, const mosquitto_property* properties) override;
+    void on_subscribe(Connection& connection, int mid, std::span<const int> granted) override;
+    void pump(Connection& connection) override;
+    void on_publish(Connection& connection, int mid, int reason, const mosquitto_property* properties) override;
+    void on_message(Connection& connection, const mosquitto_message& message, const mosquitto_property* properties) override;
+    void on_tick(Connection& connection) override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
     std::optional<Clock::time_point> wake_at() const override { return m_deadline; }
     /// One response at a time, as mosquitto_rr (its -C is fixed at 1).
@@ -53,7 +55,7 @@ private:
     enum class State { connecting, subscribing, ready, waiting, done };
 
     /// Sends the request (from pump(), outside library callbacks, so it leaves at once).
-    void send_request(Session& session);
+    void send_request(Connection& connection);
     /// A line for -d, in order with the library's debug lines.
     void debug(const std::string& line);
 

@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diagnostics.h"
 #include "error.h"
 #include "json_record.h"
 #include "progress.h"
 #include "stats.h"
-#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -135,11 +135,7 @@ bool LineSource::bad_record(const std::string& why)
     if (m_skipped++ == 0) m_first_skipped = m_number;
     if (!m_settings.quiet) {
         const char* word = record_word(m_settings.delimiter, true);
-        const std::string line =
-            escape_control_lines(fmt::format("Warning: {} {} skipped: {}", word, m_number, sentence(why))) + "\n";
-        if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
-            // Nothing more useful can be done with a failed write to stderr.
-        }
+        print_line(fmt::format("Warning: {} {} skipped: {}", word, m_number, sentence(why)));
     }
     return true;
 }
@@ -233,15 +229,15 @@ void LineSource::on_readable()
     }
 }
 
-PacedSource::PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded)
-    : SourceDecorator(std::move(inner)), m_recorded(recorded)
+PacedSource::PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded, Now now)
+    : SourceDecorator(std::move(inner)), m_now(std::move(now)), m_recorded(recorded)
 {
     if (rate > 0.0) m_interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
 }
 
 std::optional<Outgoing> PacedSource::next()
 {
-    const auto now = Clock::now();
+    const auto now = m_now();
     if (!m_held) {
         m_held = m_inner->next();
         if (!m_held) return std::nullopt;

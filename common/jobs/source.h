@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -163,10 +164,11 @@ protected:
 
 /// Holds each message of `inner` back until it is due: at most `rate` messages per second,
 /// or (`recorded`) with the gaps between the records' tst times. Messages without a tst
-/// go at once.
+/// go at once. `now` tells the time (a test gives its own clock).
 class PacedSource : public SourceDecorator {
 public:
-    PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded);
+    using Now = std::function<std::chrono::steady_clock::time_point()>;
+    PacedSource(std::unique_ptr<Source> inner, double rate, bool recorded, Now now = std::chrono::steady_clock::now);
     std::optional<Outgoing> next() override;
     int fd() const override { return m_held ? -1 : m_inner->fd(); }
     bool done() const override { return !m_held && m_inner->done(); }
@@ -174,6 +176,7 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
+    Now m_now;
     Clock::duration m_interval{};     ///< --rate: between two messages
     bool m_recorded;
     std::optional<Outgoing> m_held;   ///< read from inner, not yet due

@@ -39,35 +39,28 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
     }
 }
 
-void Subscriber::on_connected(Session& session, const mosquitto_property*)
+void Subscriber::on_connected(Connection& connection, const mosquitto_property*)
 {
-    mosquitto* mosq = session.handle();
     if (!m_options.topics.empty()) {
-        std::vector<char*> filters;
-        for (const auto& topic : m_options.topics) filters.push_back(const_cast<char*>(topic.c_str()));
         int sub_options = 0;
         if (m_options.protocol == k_mqtt5) {
             // -R in MQTT 5 also asks the broker not to send retained messages at all.
             if (m_options.no_retained) sub_options |= MQTT_SUB_OPT_SEND_RETAIN_NEVER;
             if (m_options.retain_as_published) sub_options |= MQTT_SUB_OPT_RETAIN_AS_PUBLISHED;
         }
-        const int rc = mosquitto_subscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
-                                                    m_options.qos, sub_options,
-                                                    session.properties(PropertyCommand::subscribe));
+        const int rc = connection.subscribe(nullptr, m_options.topics, m_options.qos, sub_options,
+                                            connection.properties(PropertyCommand::subscribe));
         if (rc != MOSQ_ERR_SUCCESS) {
-            session.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
+            connection.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
             return;
         }
     }
     if (!m_options.unsubscribe.empty()) {
-        std::vector<char*> filters;
-        for (const auto& topic : m_options.unsubscribe) filters.push_back(const_cast<char*>(topic.c_str()));
-        mosquitto_unsubscribe_multiple(mosq, nullptr, static_cast<int>(filters.size()), filters.data(),
-                                       session.properties(PropertyCommand::unsubscribe));
+        connection.unsubscribe(nullptr, m_options.unsubscribe, connection.properties(PropertyCommand::unsubscribe));
     }
 }
 
-void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> granted)
+void Subscriber::on_subscribe(Connection& connection, int mid, std::span<const int> granted)
 {
     if (m_options.debug && !m_options.quiet) {
         std::string line = fmt::format("Subscribed (mid: {}): ", mid);
@@ -84,24 +77,24 @@ void Subscriber::on_subscribe(Session& session, int mid, std::span<const int> gr
         }
     }
     if (refused == granted.size() && refused > 0) {
-        session.finish({ExitStatus::subscribe_refused, "All subscription requests were denied."});
+        connection.finish({ExitStatus::subscribe_refused, "All subscription requests were denied."});
     } else if (refused > 0) {
-        session.finish({ExitStatus::subscribe_refused,
+        connection.finish({ExitStatus::subscribe_refused,
                         fmt::format("Error: The broker refused {} of {} subscriptions, first {}.", refused,
                                     granted.size(), first)});
-    } else if (!signal_ready(session)) {
+    } else if (!signal_ready(connection)) {
         return;
     } else if (m_options.exit_after_subscribe) {
-        complete(session, {ExitStatus::success, {}});
+        complete(connection, {ExitStatus::success, {}});
     } else {
         restart_idle_timer();
     }
 }
 
-bool Subscriber::signal_ready(Session& session)
+bool Subscriber::signal_ready(Connection& connection)
 {
     if (auto error = m_ready_file.create()) {
-        session.finish({ExitStatus::usage, std::move(*error)});
+        connection.finish({ExitStatus::usage, std::move(*error)});
         return false;
     }
     return true;
@@ -115,18 +108,18 @@ void Subscriber::restart_idle_timer()
     }
 }
 
-void Subscriber::on_unsubscribe(Session& session, int)
+void Subscriber::on_unsubscribe(Connection& connection, int)
 {
     // Only -U given (e.g. to end a durable session's subscription): the job is done.
-    if (m_options.topics.empty()) complete(session, {ExitStatus::success, {}});
+    if (m_options.topics.empty()) complete(connection, {ExitStatus::success, {}});
 }
 
-void Subscriber::on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties)
+void Subscriber::on_message(Connection& connection, const mosquitto_message& message, const mosquitto_property* properties)
 {
     if (m_stopping) return;
     restart_idle_timer();
     if (m_options.retained_only && !message.retain) {
-        complete(session, {ExitStatus::success, {}});
+        complete(connection, {ExitStatus::success, {}});
         return;
     }
     if (m_options.no_retained && message.retain) return;
@@ -134,7 +127,7 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
     const std::string_view payload(static_cast<const char*>(message.payload),
                                    message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
     if (!m_filter.keeps(topic, payload)) return;
-    if (m_options.remove_retained && message.retain && message.topic) remove_retained(session, message.topic);
+    if (m_options.remove_retained && message.retain && message.topic) remove_retained(connection, message.topic);
     // As upstream, a message the random filter skips still counts for -C.
     const bool print = m_options.random_filter >= 100.0 ||
                        std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
@@ -152,11 +145,11 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
             error = m_formatter.render(view, m_rendered);
             m_watch->print(topic, m_rendered, m_sink.buffer());
         } else {
-            error = m_formatter.render(view, m_sink.buffer());
+            error = m_formatter.render(view, m_sink);
         }
         m_sink.commit();
-        if (error) session.warn(*error);
-        if (!output_ok(session)) return;
+        if (error) connection.warn(*error);
+        if (!output_ok(connection)) return;
     }
     ++m_received;
     if (m_options.stats) {
@@ -166,36 +159,36 @@ void Subscriber::on_message(Session& session, const mosquitto_message& message, 
             m_stats.latencies.add(static_cast<double>(unix_nanoseconds() - *stamp) / 1e6);
         }
     }
-    if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(session, {ExitStatus::success, {}});
+    if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(connection, {ExitStatus::success, {}});
 }
 
-void Subscriber::remove_retained(Session& session, const std::string& topic)
+void Subscriber::remove_retained(Connection& connection, const std::string& topic)
 {
     // An empty retained message clears what the broker keeps for the topic.
     int mid = 0;
-    const int rc = mosquitto_publish_v5(session.handle(), &mid, topic.c_str(), 0, nullptr, 1, true, nullptr);
+    const int rc = connection.publish(&mid, topic.c_str(), {}, 1, true, nullptr);
     if (rc == MOSQ_ERR_SUCCESS) {
         m_removals.insert(mid);
     } else {
-        session.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", escape_control(topic),
+        connection.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", escape_control(topic),
                                  mosquitto_strerror(rc)));
     }
 }
 
-void Subscriber::on_publish(Session& session, int mid, int reason, const mosquitto_property*)
+void Subscriber::on_publish(Connection& connection, int mid, int reason, const mosquitto_property*)
 {
     if (m_removals.erase(mid) == 0) return;
     if (reason >= 0x80) {
-        session.warn(fmt::format("Warning: The broker refused to remove a retained message: {}.", mosquitto_reason_string(reason)));
+        connection.warn(fmt::format("Warning: The broker refused to remove a retained message: {}.", mosquitto_reason_string(reason)));
     }
-    if (m_removals.empty() && m_pending_outcome) session.finish(std::move(*m_pending_outcome));
+    if (m_removals.empty() && m_pending_outcome) connection.finish(std::move(*m_pending_outcome));
 }
 
-void Subscriber::complete(Session& session, Outcome outcome)
+void Subscriber::complete(Connection& connection, Outcome outcome)
 {
     m_stopping = true;
     if (m_removals.empty()) {
-        session.finish(std::move(outcome));
+        connection.finish(std::move(outcome));
     } else if (!m_pending_outcome) {
         m_pending_outcome = std::move(outcome);  // -W still bounds the wait
     }
@@ -207,24 +200,24 @@ std::optional<Outcome> Subscriber::output_failure() const
     return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
 }
 
-void Subscriber::end_for_output(Session& session)
+void Subscriber::end_for_output(Connection& connection)
 {
     if (m_sink.closed()) {
         // The reader is gone (e.g. `| head -1`): nothing more can be delivered; end quietly.
-        session.finish({ExitStatus::success, {}});
+        connection.finish({ExitStatus::success, {}});
     } else if (auto failed = output_failure()) {
-        session.finish(std::move(*failed));
+        connection.finish(std::move(*failed));
     }
 }
 
-void Subscriber::on_tick(Session& session)
+void Subscriber::on_tick(Connection& connection)
 {
-    if (!output_ok(session)) return;
+    if (!output_ok(connection)) return;
     const auto now = Clock::now();
     if (m_deadline && now >= *m_deadline) {
-        session.finish({ExitStatus::timed_out, "Timed out"});
+        connection.finish({ExitStatus::timed_out, "Timed out"});
     } else if (m_idle_end && now >= *m_idle_end && !m_stopping) {
-        complete(session, {ExitStatus::success, {}});
+        complete(connection, {ExitStatus::success, {}});
     }
 }
 
@@ -240,10 +233,10 @@ std::optional<Outcome> Subscriber::flush()
     return output_failure();
 }
 
-void Subscriber::on_signal(Session& session, int)
+void Subscriber::on_signal(Connection& connection, int)
 {
     // Ctrl-C is how a person ends an open-ended subscription: success, as upstream.
-    session.finish({ExitStatus::success, {}});
+    connection.finish({ExitStatus::success, {}});
 }
 
 }  // namespace mqtt

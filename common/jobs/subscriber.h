@@ -8,10 +8,11 @@
 #include <set>
 #include <vector>
 
+#include "connection.h"
 #include "format.h"
 #include "message_filter.h"
+#include "options.h"
 #include "ready_file.h"
-#include "session.h"
 #include "sink.h"
 #include "stats.h"
 #include "watch.h"
@@ -22,12 +23,12 @@ class Subscriber : public Client {
 public:
     Subscriber(const Options& options, Sink& sink);
 
-    void on_connected(Session& session, const mosquitto_property* properties) override;
-    void on_message(Session& session, const mosquitto_message& message, const mosquitto_property* properties) override;
-    void on_subscribe(Session& session, int mid, std::span<const int> granted) override;
-    void on_unsubscribe(Session& session, int mid) override;
-    void on_publish(Session& session, int mid, int reason, const mosquitto_property* properties) override;
-    void on_tick(Session& session) override;
+    void on_connected(Connection& connection, const mosquitto_property* properties) override;
+    void on_message(Connection& connection, const mosquitto_message& message, const mosquitto_property* properties) override;
+    void on_subscribe(Connection& connection, int mid, std::span<const int> granted) override;
+    void on_unsubscribe(Connection& connection, int mid) override;
+    void on_publish(Connection& connection, int mid, int reason, const mosquitto_property* properties) override;
+    void on_tick(Connection& connection) override;
     std::optional<Clock::time_point> wake_at() const override;
     std::optional<Clock::time_point> deadline() const override { return m_deadline; }
     /// -C below 20: the broker need not push more unacknowledged messages than we will take.
@@ -37,27 +38,27 @@ public:
         return std::nullopt;
     }
     std::optional<Outcome> flush() override;
-    void on_signal(Session& session, int signal) override;
+    void on_signal(Connection& connection, int signal) override;
     bool reconnects() const override { return true; }
     /// What was received so far (--stats).
     TransferStats& stats() { return m_stats; }
 
 private:
     /// Ends the job with `outcome` once every --remove-retained publish is acknowledged.
-    void complete(Session& session, Outcome outcome);
-    void remove_retained(Session& session, const std::string& topic);
+    void complete(Connection& connection, Outcome outcome);
+    void remove_retained(Connection& connection, const std::string& topic);
     void restart_idle_timer();
     /// Creates --ready-file; false (and the job ends) if it cannot be created.
-    bool signal_ready(Session& session);
+    bool signal_ready(Connection& connection);
     /// False (and the job ends) once stdout is gone or failing; inline, as every message asks.
-    bool output_ok(Session& session)
+    bool output_ok(Connection& connection)
     {
         if (!m_sink.closed() && m_sink.error() == 0) return true;
-        end_for_output(session);
+        end_for_output(connection);
         return false;
     }
     /// Ends the job because stdout is gone (quietly) or failing.
-    void end_for_output(Session& session);
+    void end_for_output(Connection& connection);
     std::optional<Outcome> output_failure() const;
 
     const Options& m_options;

@@ -8,20 +8,19 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diagnostics.h"
 #include "error.h"
 #include "secret.h"
-#include "terminal_text.h"
 
 namespace mqtt {
 
 namespace {
 
-/// The one writer of the final stderr lines; what a peer said in them is escaped already,
-/// and whatever else slipped in is escaped here.
+/// The final stderr lines; what a peer said in them is escaped already, and whatever else
+/// slipped in is escaped by print_line.
 void print_error(const std::string& line)
 {
-    std::fputs(escape_control_lines(line).c_str(), stderr);
-    std::fputc('\n', stderr);
+    print_line(line);
 }
 
 }  // namespace

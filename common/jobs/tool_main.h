@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "options.h"
-#include "session.h"
+#include "connection.h"
 
 namespace mqtt {
 

@@ -1,7 +1,9 @@
 #include "json.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "encoding.h"
 #include "json_scan.h"
 
 namespace mqtt {
@@ -55,42 +57,63 @@ private:
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view bytes)
+void append_json_string(std::string& out, std::string_view bytes, const JsonSpill* spill)
 {
     out.push_back('"');
     std::size_t run = 0;  // start of the bytes not yet copied
     std::size_t i = 0;
     const auto copy_run = [&] { out.append(bytes.substr(run, i - run)); };
     while (i < bytes.size()) {
-        const auto c = static_cast<unsigned char>(bytes[i]);
-        if (c >= 0x80) {
-            const std::size_t length = utf8_sequence_length(bytes, i);
-            if (length > 0) {
-                i += length;
+        // One piece at a time when the caller takes the text as it grows.
+        const std::size_t stop = spill ? std::min(bytes.size(), i + k_json_spill_every) : bytes.size();
+        while (i < stop) {
+            const auto c = static_cast<unsigned char>(bytes[i]);
+            if (c >= 0x80) {
+                const std::size_t length = utf8_sequence_length(bytes, i);
+                if (length > 0) {
+                    i += length;
+                    continue;
+                }
+                copy_run();
+                append_unicode_escape(out, c);
+            } else if (c < 0x20 || c == '"' || c == '\\') {
+                copy_run();
+                switch (c) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\b': out.append("\\b"); break;
+                case '\f': out.append("\\f"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                default: append_unicode_escape(out, c); break;
+                }
+            } else {
+                ++i;
                 continue;
             }
-            copy_run();
-            append_unicode_escape(out, c);
-        } else if (c < 0x20 || c == '"' || c == '\\') {
-            copy_run();
-            switch (c) {
-            case '"': out.append("\\\""); break;
-            case '\\': out.append("\\\\"); break;
-            case '\b': out.append("\\b"); break;
-            case '\f': out.append("\\f"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-            case '\t': out.append("\\t"); break;
-            default: append_unicode_escape(out, c); break;
-            }
-        } else {
-            ++i;
-            continue;
+            run = ++i;
         }
-        run = ++i;
+        if (spill && i < bytes.size()) {
+            copy_run();
+            run = i;
+            (*spill)();
+        }
     }
     copy_run();
     out.push_back('"');
+}
+
+void JsonWriter::base64_string(std::string_view bytes)
+{
+    // Pieces of a multiple of 3 bytes: their base64 texts join without padding between them.
+    constexpr std::size_t piece = k_json_spill_every / 4 * 3;
+    m_out.push_back('"');
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+        append_base64(m_out, bytes.substr(at, piece));
+        if (m_spill && at + piece < bytes.size()) (*m_spill)();
+    }
+    m_out.push_back('"');
 }
 
 void JsonWriter::indent(int depth)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -15,11 +16,18 @@ namespace mqtt {
 /// Deepest nesting of arrays and objects json_is_valid() accepts (cJSON's limit too).
 inline constexpr int k_json_max_depth = 1000;
 
+/// Called while a long string is written, after about every k_json_spill_every bytes of it,
+/// so that the caller can write out what `out` holds and empty it: mqtt-sub prints a large
+/// payload without holding its escaped copy.
+using JsonSpill = std::function<void()>;
+inline constexpr std::size_t k_json_spill_every = 64 * 1024;
+
 /// Appends `bytes` as a JSON string literal, quotes included. Valid UTF-8 is copied as it
 /// is; `"`, `\` and control characters are escaped (\b \f \n \r \t, others \u00xx, NUL as
 /// \u0000), and so is every byte that is not part of valid UTF-8, as \u00xx of its value
-/// (read as Latin-1): the result is always valid JSON, whatever the bytes.
-void append_json_string(std::string& out, std::string_view bytes);
+/// (read as Latin-1): the result is always valid JSON, whatever the bytes. `spill`, when
+/// given, is called between pieces of a long string.
+void append_json_string(std::string& out, std::string_view bytes, const JsonSpill* spill = nullptr);
 
 /// Writes JSON values into a string, either compact (no whitespace) or laid out as
 /// cJSON_Print does for --pretty: one object member per line, indented with tabs,
@@ -27,7 +35,8 @@ void append_json_string(std::string& out, std::string_view bytes);
 /// where values go (key() in objects, element() in arrays); nothing is checked.
 class JsonWriter {
 public:
-    JsonWriter(std::string& out, bool pretty) : m_out(out), m_pretty(pretty) {}
+    /// `spill`, when given, is called between pieces of long strings (see JsonSpill).
+    JsonWriter(std::string& out, bool pretty, const JsonSpill* spill = nullptr) : m_out(out), m_pretty(pretty), m_spill(spill) {}
 
     void begin_object();
     void end_object();
@@ -40,7 +49,9 @@ public:
     /// Starts an array element; its value follows.
     void element();
 
-    void string(std::string_view bytes) { append_json_string(m_out, bytes); }
+    void string(std::string_view bytes) { append_json_string(m_out, bytes, m_spill); }
+    /// `bytes` in base64 as a JSON string.
+    void base64_string(std::string_view bytes);
     void number(std::uint64_t value);
     void boolean(bool value) { m_out.append(value ? "true" : "false"); }
     void null() { m_out.append("null"); }
@@ -53,6 +64,7 @@ private:
 
     std::string& m_out;
     bool m_pretty;
+    const JsonSpill* m_spill;
     int m_depth = 0;
     bool m_first = true;  ///< no member or element yet in the innermost object or array
 };

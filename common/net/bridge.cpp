@@ -3,11 +3,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
+#include <mqtt_protocol.h>
 #include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "exit_status.h"
+#include "text.h"
 #include "ws_handshake.h"
 
 namespace mqtt {
@@ -46,13 +48,30 @@ void compact(std::string& buffer, std::size_t& at)
 
 }  // namespace
 
-bool needs_bridge(const Options& options)
+std::optional<std::uint32_t> packet_limit(const Options& options)
 {
-    return options.websockets || (options.proxy && options.proxy->kind == ProxyKind::http);
+    const Property* limit = options.properties.find(PropertyCommand::connect, MQTT_PROP_MAXIMUM_PACKET_SIZE);
+    if (!limit) return std::nullopt;
+    return limit->number;
 }
 
-Bridge::Bridge(const Options& options, const SetupDeadline& deadline) : m_options(options), m_websocket(options.websockets)
+bool bridgeable(const Options& options)
 {
+    const auto& tls = options.tls;
+    return options.effective_port() != 0 && !options.srv && !(options.proxy && options.proxy->kind == ProxyKind::socks5h) &&
+           !tls.engine && !(tls.keyform && equal_nocase(*tls.keyform, "engine"));
+}
+
+bool needs_bridge(const Options& options)
+{
+    return options.websockets || (options.proxy && options.proxy->kind == ProxyKind::http) ||
+           (packet_limit(options) && bridgeable(options));
+}
+
+Bridge::Bridge(const Options& options, const SetupDeadline& deadline)
+    : m_options(options), m_websocket(options.websockets), m_limit(packet_limit(options))
+{
+    if (m_limit) m_from_broker = PacketScanner(*m_limit);
     m_stream = std::make_unique<BrokerStream>(options, deadline);
     if (m_websocket) upgrade(deadline);
 }
@@ -117,6 +136,7 @@ void Bridge::accept(int mosquitto_fd)
         throw Failure(ExitStatus::connection_lost, "Error: libmosquitto's connection to the bridge leads to another process.");
     }
     // What the upgrade answer carried after its headers goes to libmosquitto first.
+    check_to_client(0);
     write_client();
 }
 
@@ -162,6 +182,7 @@ void Bridge::handle(const pollfd* fds, std::size_t count)
 void Bridge::fail(const std::string& text)
 {
     if (!m_failure) m_failure.emplace(ExitStatus::connection_lost, text);
+    m_stream_failed = true;
     m_broker_done = true;
     m_to_client.clear();
     m_to_client_at = 0;
@@ -195,7 +216,10 @@ void Bridge::read_client()
             send_close();
             return;
         }
+        // After the bridge refused a packet, its own DISCONNECT was the last one.
+        if (m_failure) continue;
         const std::string_view bytes(buffer, static_cast<std::size_t>(n));
+        if (m_limit) m_from_client.feed(bytes);
         if (m_websocket) {
             ws::append_frame(m_to_broker, ws::Opcode::binary, bytes, random_mask());
         } else {
@@ -232,8 +256,10 @@ void Bridge::read_broker()
         got = true;
         taken += static_cast<std::size_t>(n);
         const std::string_view bytes(buffer, static_cast<std::size_t>(n));
+        const std::size_t from = m_to_client.size();
         if (!m_websocket) {
             m_to_client.append(bytes);
+            if (!check_to_client(from)) return;
             continue;
         }
         std::vector<ws::ControlFrame> control;
@@ -241,6 +267,7 @@ void Bridge::read_broker()
             fail(fmt::format("Error: WebSocket: {}.", *error));
             return;
         }
+        if (!check_to_client(from)) return;
         for (const auto& frame : control) {
             if (frame.opcode == ws::Opcode::ping) {
                 m_pong = frame.payload;  // RFC 6455 5.5.3: answering the latest ping is enough
@@ -252,6 +279,35 @@ void Bridge::read_broker()
             }
         }
     }
+}
+
+bool Bridge::check_to_client(std::size_t from)
+{
+    if (!m_limit || m_failure || from >= m_to_client.size()) return true;
+    const auto refused = m_from_broker.feed(std::string_view(m_to_client).substr(from));
+    if (!refused) return true;
+    m_failure.emplace(ExitStatus::connection_lost,
+                      refused->malformed ? std::string("Error: The broker sent a malformed packet.")
+                                         : fmt::format("Error: The broker sent a packet of {} bytes, above -D connect "
+                                                       "maximum-packet-size {}.",
+                                                       refused->size, *m_limit));
+    // libmosquitto gets the packets before it, then end of file; the rest of the refused one
+    // is never read.
+    m_to_client.resize(from + refused->offset);
+    m_broker_done = true;
+    // MQTT 5 4.13: DISCONNECT with 0x95 (packet too large) or 0x81 (malformed packet), when
+    // it cannot land inside one of libmosquitto's packets.
+    if (m_from_client.at_boundary()) {
+        const char disconnect[] = {'\xe0', '\x01', refused->malformed ? '\x81' : '\x95'};
+        const std::string_view packet(disconnect, sizeof disconnect);
+        if (m_websocket) {
+            ws::append_frame(m_to_broker, ws::Opcode::binary, packet, random_mask());
+        } else {
+            m_to_broker.append(packet);
+        }
+    }
+    if (m_to_client_at == m_to_client.size()) close_client();
+    return false;
 }
 
 void Bridge::write_broker()
@@ -295,16 +351,16 @@ void Bridge::write_client()
 
 void Bridge::drain(Clock::time_point until)
 {
-    if (!m_stream || m_failure) return;
+    if (!m_stream || m_stream_failed) return;
     // libmosquitto has closed its socket (or the session gave up on it): take its last bytes.
     if (m_client_fd >= 0) {
         read_client();
         close_client();
     }
     send_close();
-    while (m_to_broker_at < m_to_broker.size() && !m_failure && Clock::now() < until) {
+    while (m_to_broker_at < m_to_broker.size() && !m_stream_failed && Clock::now() < until) {
         write_broker();
-        if (m_to_broker_at >= m_to_broker.size() || m_failure) break;
+        if (m_to_broker_at >= m_to_broker.size() || m_stream_failed) break;
         pollfd fd{m_stream->fd(), static_cast<short>(m_stream->wants_write() || m_to_broker_at < m_to_broker.size() ? POLLOUT : POLLIN), 0};
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
         ::poll(&fd, 1, static_cast<int>(std::max<long long>(left, 0)));

@@ -4,6 +4,7 @@
 // or TLS, inside the session's poll loop (two more fds, no thread).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <poll.h>
@@ -13,12 +14,21 @@
 #include "broker_stream.h"
 #include "error.h"
 #include "options.h"
+#include "packet_scanner.h"
 #include "private_socket.h"
 #include "ws_frame.h"
 
 namespace mqtt {
 
-/// True when the session needs the bridge: --ws, or --proxy http://.
+/// The -D connect maximum-packet-size the user set, if any.
+std::optional<std::uint32_t> packet_limit(const Options& options);
+
+/// True when the bridge can carry the connection: TCP to -h/-p (TLS included, but not an
+/// OpenSSL engine), directly or through an HTTP proxy; not --unix, SOCKS5 or -S.
+bool bridgeable(const Options& options);
+
+/// True when the session needs the bridge: --ws, --proxy http://, or -D connect
+/// maximum-packet-size (which libmosquitto 2.0.11 does not enforce) where it is bridgeable.
 bool needs_bridge(const Options& options);
 
 class Bridge {
@@ -59,6 +69,9 @@ private:
     void write_broker();
     void write_client();
     void fail(const std::string& text);
+    /// Checks the MQTT bytes appended to m_to_client from `from` on against the packet limit;
+    /// false (and the connection ends) when the broker sent a packet that is refused.
+    bool check_to_client(std::size_t from);
     void close_client();
     void send_close();
 
@@ -72,6 +85,10 @@ private:
     std::optional<std::string> m_pong;  ///< the payload of the latest ping not yet answered
     std::size_t m_to_broker_at = 0;
     std::string m_to_client;         ///< MQTT bytes not yet given to libmosquitto
+    std::optional<std::uint32_t> m_limit;  ///< -D connect maximum-packet-size
+    PacketScanner m_from_broker;     ///< the packets towards libmosquitto, held to m_limit
+    PacketScanner m_from_client;     ///< libmosquitto's packets: where our DISCONNECT may go
+    bool m_stream_failed = false;    ///< m_failure is the connection's own error: nothing more can be sent
     std::size_t m_to_client_at = 0;
     bool m_broker_done = false;      ///< the broker closed (or sent close): nothing more comes
     bool m_close_sent = false;

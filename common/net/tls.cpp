@@ -6,9 +6,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <mosquitto.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -45,6 +48,26 @@ std::string openssl_reason(std::string_view line)
     if (const char* reason = ERR_reason_error_string(code)) return reason;
     const auto colon = line.rfind(':');
     return std::string(line.substr(colon + 1));
+}
+
+std::string name_text(const X509_NAME* name)
+{
+    BIO* bio = BIO_new(BIO_s_mem());
+    if (bio == nullptr) return {};
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    std::string text(data, static_cast<std::size_t>(size > 0 ? size : 0));
+    BIO_free(bio);
+    return text;
+}
+
+std::optional<std::string> time_text(const ASN1_TIME* time)
+{
+    std::tm tm{};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec);
 }
 
 }  // namespace
@@ -343,6 +366,14 @@ std::vector<std::string> tls_warnings(const Options& options)
     return lines;
 }
 
+TlsFailure with_tls_port_hint(TlsFailure failed, int port)
+{
+    if (failed.text.ends_with(": wrong version number") || failed.text.ends_with(": unexpected eof while reading")) {
+        failed.text += fmt::format(" (is port {} a TLS port?)", port);
+    }
+    return failed;
+}
+
 void Tls::note_error_log(const char* line)
 {
     if (!enabled() || line == nullptr) return;
@@ -446,6 +477,22 @@ TlsFailure BridgeTls::failure() const
     const char* reason = error != 0 ? ERR_reason_error_string(error) : nullptr;
     return TlsFailure{ExitStatus::tls_failed,
                       std::string("Error: TLS handshake failed: ") + (reason ? reason : "the broker closed the connection")};
+}
+
+std::optional<TlsSummary> negotiated_tls(mosquitto* mosq)
+{
+    auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(mosq));
+    if (ssl == nullptr) return std::nullopt;
+    TlsSummary summary;
+    summary.version = SSL_get_version(ssl);
+    if (const char* cipher = SSL_get_cipher_name(ssl)) summary.cipher = cipher;
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+        summary.peer_subject = name_text(X509_get_subject_name(peer));
+        summary.peer_issuer = name_text(X509_get_issuer_name(peer));
+        summary.peer_not_after = time_text(X509_get0_notAfter(peer));
+        X509_free(peer);
+    }
+    return summary;
 }
 
 }  // namespace mqtt

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "connection.h"
 #include "options.h"
 #include "tls_options.h"
 
@@ -28,6 +29,11 @@ struct TlsFailure {
     int status = 0;
     std::string text;
 };
+
+/// `failed` with the question a handshake raises when the port speaks no TLS: OpenSSL takes a
+/// plain answer to its hello for "wrong version number", and a plain MQTT broker closing the
+/// connection on it (mosquitto does) for "unexpected eof while reading".
+TlsFailure with_tls_port_hint(TlsFailure failed, int port);
 
 /// The TLS side of one connection: sets libmosquitto up as Options ask, then tells whether a
 /// failed connection failed in TLS, and why.
@@ -90,5 +96,9 @@ private:
     std::string m_host;
     TlsMode m_mode = TlsMode::off;
 };
+
+/// What TLS negotiated on the connected `mosq`: version, cipher, the broker's certificate;
+/// nullopt without TLS.
+std::optional<TlsSummary> negotiated_tls(mosquitto* mosq);
 
 }  // namespace mqtt

@@ -13,14 +13,39 @@
 #include "message_json.h"
 #include "message_properties.h"
 #include "options.h"
+#include "sink.h"
 #include "terminal_text.h"
 
 namespace mqtt {
 
+namespace {
+
+/// Appends `bytes` (a payload) to `out` encoded as `how` says. Printing into `sink` (whose
+/// buffer `out` is), a long payload is never held whole a second time: raw, it is written
+/// out from where it is, after what is buffered; encoded, a piece at a time.
+void append_payload(std::string& out, Sink* sink, std::string_view bytes, Encoding how)
+{
+    if (how == Encoding::none) {
+        if (sink && bytes.size() >= sink->capacity()) {
+            sink->write_through(bytes);
+        } else {
+            out.append(bytes);
+        }
+        return;
+    }
+    constexpr std::size_t piece = 48 * 1024;  // a multiple of 3: base64 pieces join without padding
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+        append_encoded(out, bytes.substr(at, piece), how);
+        if (sink) sink->commit();
+    }
+}
+
+}  // namespace
+
 /// What the renderers share while one message is rendered.
 struct RenderContext {
-    RenderContext(const Message& m, std::string& o, bool p, Encoding e, Formatter::Now n)
-        : message(m), out(o), pretty(p), encoding(e), now(n)
+    RenderContext(const Message& m, std::string& o, Sink* s, bool p, Encoding e, Formatter::Now n)
+        : message(m), out(o), sink(s), pretty(p), encoding(e), now(n)
     {
     }
 
@@ -41,22 +66,24 @@ struct RenderContext {
     {
         if (!error) error = std::move(text);
     }
-    /// Reports `text` and prints nothing of this message.
-    void skip_message(std::string text)
+    /// For long JSON strings (see JsonSpill): null unless printing into a sink.
+    const JsonSpill* json_spill()
     {
-        warn(std::move(text));
-        skip = true;
+        if (!sink) return nullptr;
+        if (!spill) spill = [this] { sink->commit(); };
+        return &spill;
     }
 
     const Message& message;
     std::string& out;
+    Sink* sink;  ///< whose buffer `out` is, when printing (not for the -w view or the tests)
+    JsonSpill spill;  ///< made at the first json_spill()
     bool pretty;
     Encoding encoding;
     Formatter::Now now;
     std::optional<Timestamp> time;
     std::optional<bool> payload_is_json;  ///< checked at the first %J
     std::optional<std::string> error;
-    bool skip = false;
 };
 
 namespace {
@@ -143,10 +170,20 @@ void render_topic(const FormatSpec& spec, RenderContext& c)
 /// %p: the raw payload; a width pads it and also cuts it to that many bytes (upstream).
 void render_payload(const FormatSpec& spec, RenderContext& c)
 {
+    if (spec.width <= 0) {
+        append_payload(c.out, c.sink, c.message.payload, c.encoding);
+        return;
+    }
     std::string encoded;
-    if (c.encoding != Encoding::none) append_encoded(encoded, c.message.payload, c.encoding);
-    std::string_view payload = c.encoding == Encoding::none ? c.message.payload : std::string_view(encoded);
-    if (spec.width > 0) payload = payload.substr(0, static_cast<std::size_t>(spec.width));
+    std::string_view payload = c.message.payload;
+    if (c.encoding != Encoding::none) {
+        // Only what the width keeps: whole groups of 3 bytes encode to the start of the
+        // whole text, longer than the width.
+        const std::size_t needed = (static_cast<std::size_t>(spec.width) / 3 + 1) * 3;
+        append_encoded(encoded, payload.substr(0, needed), c.encoding);
+        payload = encoded;
+    }
+    payload = payload.substr(0, static_cast<std::size_t>(spec.width));
     const std::size_t fill = fill_for(spec.width, payload.size());
     if (!spec.left) c.out.append(fill, spec.zero ? '0' : ' ');
     c.out.append(payload);
@@ -171,14 +208,18 @@ void append_hex(const FormatSpec& spec, RenderContext& c, const char* digits)
         ++written;
         if (group > 0 && written % group == 0 && written < total) out.push_back(spec.separator);
     };
-    if (group == 0) out.reserve(out.size() + fill + payload.size() * 2);
+    if (group == 0 && !c.sink) out.reserve(out.size() + fill + payload.size() * 2);
     if (!spec.left) {
         for (std::size_t i = 0; i < fill; ++i) put(spec.zero ? '0' : ' ');
     }
-    for (const char ch : payload) {
-        const auto byte = static_cast<unsigned char>(ch);
-        put(digits[byte >> 4]);
-        put(digits[byte & 0x0f]);
+    constexpr std::size_t piece = 32 * 1024;  // into a sink, written out as it fills
+    for (std::size_t at = 0; at < payload.size(); at += piece) {
+        for (const char ch : payload.substr(at, piece)) {
+            const auto byte = static_cast<unsigned char>(ch);
+            put(digits[byte >> 4]);
+            put(digits[byte & 0x0f]);
+        }
+        if (c.sink) c.sink->commit();
     }
     if (spec.left) out.append(fill, ' ');
 }
@@ -321,7 +362,7 @@ void render_strftime(const FormatSpec& spec, RenderContext& c)
 
 void render_json_escaped(const FormatSpec&, RenderContext& c)
 {
-    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::string, c.pretty);
+    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::string, c.pretty, c.json_spill());
 }
 
 void render_json_embedded(const FormatSpec&, RenderContext& c)
@@ -331,17 +372,14 @@ void render_json_embedded(const FormatSpec&, RenderContext& c)
         c.warn(fmt::format("Error: Message payload is not valid JSON on topic {}.", escape_control(c.message.topic)));
         return;
     }
-    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::json, c.pretty);
+    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::json, c.pretty, c.json_spill());
 }
 
+/// %f and %d: the payload as a float or double in this machine's byte order; its size is
+/// checked before the message is rendered (size_error).
 void render_float(const FormatSpec& spec, RenderContext& c)
 {
     float value = 0;
-    if (c.message.payload.size() != sizeof value) {
-        c.skip_message(fmt::format("Error: Message payload on topic {} is not a float: {} bytes instead of {}.",
-                                   escape_control(c.message.topic), c.message.payload.size(), sizeof value));
-        return;
-    }
     std::memcpy(&value, c.message.payload.data(), sizeof value);
     append_float(value, spec, c.out);
 }
@@ -349,13 +387,23 @@ void render_float(const FormatSpec& spec, RenderContext& c)
 void render_double(const FormatSpec& spec, RenderContext& c)
 {
     double value = 0;
-    if (c.message.payload.size() != sizeof value) {
-        c.skip_message(fmt::format("Error: Message payload on topic {} is not a double: {} bytes instead of {}.",
-                                   escape_control(c.message.topic), c.message.payload.size(), sizeof value));
-        return;
-    }
     std::memcpy(&value, c.message.payload.data(), sizeof value);
     append_float(value, spec, c.out);
+}
+
+/// Why nothing of `message` can be printed with `format`: a %f or %d whose payload has
+/// the wrong size. Checked first, as a long payload may be written out part by part.
+std::optional<std::string> size_error(const Format& format, const Message& message)
+{
+    for (const auto& part : format.parts()) {
+        const bool is_float = part.render == render_float;
+        if (!is_float && part.render != render_double) continue;
+        const std::size_t size = is_float ? sizeof(float) : sizeof(double);
+        if (message.payload.size() == size) continue;
+        return fmt::format("Error: Message payload on topic {} is not a {}: {} bytes instead of {}.",
+                           escape_control(message.topic), is_float ? "float" : "double", message.payload.size(), size);
+    }
+    return std::nullopt;
 }
 
 struct Conversion {
@@ -419,28 +467,35 @@ Formatter::Formatter(const Options& options)
 
 std::optional<std::string> Formatter::render(const Message& message, std::string& out) const
 {
+    return render_to(message, out, nullptr);
+}
+
+std::optional<std::string> Formatter::render(const Message& message, Sink& sink) const
+{
+    auto error = render_to(message, sink.buffer(), &sink);
+    sink.commit();
+    return error;
+}
+
+std::optional<std::string> Formatter::render_to(const Message& message, std::string& out, Sink* sink) const
+{
     if (m_json) {
-        RenderContext context(message, out, false, m_encoding, m_now);
-        append_message_json(out, message, context.timestamp(), JsonPayload::lossless, false);
+        RenderContext context(message, out, sink, false, m_encoding, m_now);
+        append_message_json(out, message, context.timestamp(), JsonPayload::lossless, false, context.json_spill());
         if (m_eol) out.push_back(m_end);
         return std::nullopt;
     }
     if (m_format) {
-        const std::size_t start = out.size();
-        RenderContext context(message, out, m_pretty, m_encoding, m_now);
+        if (auto error = size_error(*m_format, message)) return error;
+        RenderContext context(message, out, sink, m_pretty, m_encoding, m_now);
         for (const auto& part : m_format->parts()) {
             if (part.render) {
                 part.render(part.spec, context);
-                if (context.skip) break;
             } else {
                 out.append(part.literal);
             }
         }
-        if (context.skip) {
-            out.resize(start);
-        } else if (m_eol) {
-            out.push_back(m_end);
-        }
+        if (m_eol) out.push_back(m_end);
         return std::move(context.error);
     }
     // Upstream prints nothing at all for an empty payload, and "topic (null)" with -v.
@@ -458,11 +513,7 @@ std::optional<std::string> Formatter::render(const Message& message, std::string
         out.append(message.topic);
         out.push_back(' ');
     }
-    if (m_encoding == Encoding::none) {
-        out.append(message.payload);
-    } else {
-        append_encoded(out, message.payload, m_encoding);
-    }
+    append_payload(out, sink, message.payload, m_encoding);
     if (m_eol) out.push_back(m_end);
     return std::nullopt;
 }

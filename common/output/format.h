@@ -19,6 +19,7 @@
 namespace mqtt {
 
 struct Options;
+class Sink;
 
 /// A received message as the formatter sees it.
 struct Message {
@@ -74,11 +75,17 @@ public:
     /// %J with a payload that is not JSON (that part stays empty), %f or %d with a payload
     /// of the wrong size (nothing at all is printed for the message).
     std::optional<std::string> render(const Message& message, std::string& out) const;
+    /// The same into `sink`, which then writes out what filled it. A long payload is not
+    /// copied whole (%p, the default output, -v) nor held escaped or encoded (%j, --json,
+    /// --encoding): it goes out piece by piece.
+    std::optional<std::string> render(const Message& message, Sink& sink) const;
 
     /// Where the time comes from (tests fix it); the real-time clock by default.
     void set_clock(Now now) { m_now = now; }
 
 private:
+    std::optional<std::string> render_to(const Message& message, std::string& out, Sink* sink) const;
+
     std::optional<Format> m_format;
     bool m_verbose;
     bool m_json;

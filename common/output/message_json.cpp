@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
 
-#include "encoding.h"
 #include "json.h"
 #include "message_properties.h"
 
@@ -33,10 +32,8 @@ void write_user_properties(JsonWriter& json, const mosquitto_property* first)
 void write_bytes(JsonWriter& json, std::string_view name, std::string_view bytes, bool lossless)
 {
     if (lossless && !is_utf8(bytes)) {
-        std::string encoded;
-        append_base64(encoded, bytes);
         json.key(std::string(name) + "_base64");
-        json.string(encoded);
+        json.base64_string(bytes);
     } else {
         json.key(name);
         json.string(bytes);
@@ -97,9 +94,9 @@ JsonTimestamp json_timestamp(const Timestamp& time)
 }
 
 void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
-                         bool pretty)
+                         bool pretty, const JsonSpill* spill)
 {
-    JsonWriter json(out, pretty);
+    JsonWriter json(out, pretty, spill);
     json.begin_object();
     json.key("tst");
     json.string(json_timestamp(time).view());

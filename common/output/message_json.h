@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "format.h"
+#include "json.h"
 
 namespace mqtt {
 
@@ -21,9 +22,10 @@ enum class JsonPayload {
     lossless,
 };
 
-/// Appends the object for `message`, received at `time`, compact or --pretty.
+/// Appends the object for `message`, received at `time`, compact or --pretty; `spill`,
+/// when given, is called between pieces of a long payload (see JsonSpill).
 void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
-                         bool pretty);
+                         bool pretty, const JsonSpill* spill = nullptr);
 
 /// The "tst" text, held without allocating.
 struct JsonTimestamp {

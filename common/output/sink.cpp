@@ -8,9 +8,23 @@ namespace mqtt {
 
 bool Sink::flush()
 {
+    write_all(m_buffer);
+    m_buffer.clear();
+    return !m_closed && m_error == 0;
+}
+
+bool Sink::write_through(std::string_view bytes)
+{
+    flush();
+    write_all(bytes);
+    return !m_closed && m_error == 0;
+}
+
+void Sink::write_all(std::string_view bytes)
+{
     std::size_t done = 0;
-    while (done < m_buffer.size() && !m_closed && m_error == 0) {
-        const ssize_t n = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
+    while (done < bytes.size() && !m_closed && m_error == 0) {
+        const ssize_t n = ::write(m_fd, bytes.data() + done, bytes.size() - done);
         if (n >= 0) {
             done += static_cast<std::size_t>(n);
         } else if (errno == EAGAIN) {
@@ -23,8 +37,6 @@ bool Sink::flush()
             m_error = errno;
         }
     }
-    m_buffer.clear();
-    return !m_closed && m_error == 0;
 }
 
 }  // namespace mqtt

@@ -31,12 +31,18 @@ public:
     /// Writes everything buffered. Returns false once the reader has gone (EPIPE) or the
     /// fd fails; the error is then in closed() / error().
     bool flush();
+    /// Writes what is buffered, then `bytes` from where they are: a large payload is
+    /// printed without a copy. Returns as flush().
+    bool write_through(std::string_view bytes);
+    std::size_t capacity() const { return m_capacity; }
     /// The reader closed the pipe: end quietly.
     bool closed() const { return m_closed; }
     /// errno of a write failure other than EPIPE, 0 if none.
     int error() const { return m_error; }
 
 private:
+    void write_all(std::string_view bytes);
+
     int m_fd;
     std::size_t m_capacity;
     std::string m_buffer;

@@ -9,6 +9,7 @@
 #include <mqtt_protocol.h>
 #include <unistd.h>
 
+#include "diagnostics.h"
 #include "message_properties.h"
 
 namespace mqtt {
@@ -91,10 +92,7 @@ std::optional<std::int64_t> read_stamp(std::string_view payload, const mosquitto
 
 void print_stats(const std::string& line)
 {
-    const std::string text = line + "\n";
-    if (::write(STDERR_FILENO, text.data(), text.size()) < 0) {
-        // Nothing more useful can be done with a failed write to stderr.
-    }
+    print_line(line);
 }
 
 std::string TransferStats::json(std::string_view tool, bool publisher, double duration_s) const

@@ -151,6 +151,23 @@ inline void check_ended(const test::Result& r, int status, const std::string& ou
 }
 
 /// A private folder, removed with everything in it at the end of the test.
+/// The largest resident set of the running process `pid` so far, in KiB (VmHWM), or 0.
+inline long peak_rss_kib(pid_t pid)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+/// What run_measured gives: the run, and the tool's own peak resident set in KiB.
+struct Measured {
+    test::Result result;
+    long peak_kib = 0;
+};
+
 class TempDir {
 public:
     TempDir()
@@ -185,6 +202,22 @@ public:
 private:
     std::string m_path;
 };
+
+/// test::run for a tool that ends by itself, through tests/support's peak-rss, which counts
+/// the tool's memory alone (a child forked from the test process would start from the
+/// test's own peak).
+inline Measured run_measured(const Args& argv, const std::string& input = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(60))
+{
+    TempDir dir;
+    const std::string file = dir.path() + "/peak";
+    Args wrapped{MQTT_TOOLS_PEAK_RSS, file};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    Measured measured{test::run(wrapped, input, timeout)};
+    std::ifstream in(file);
+    in >> measured.peak_kib;
+    return measured;
+}
 
 /// A named pipe that the test holds open for writing (O_RDWR, so that a reader's open never
 /// blocks): a child reading it waits for input until the test writes or closes it.

@@ -76,7 +76,8 @@ TEST_CASE("exit table: a refusal's reason string is on the warning line (MQTT 5)
 TEST_CASE("hostile peers: a PUBACK whose reason string holds control bytes is a malformed packet: status 7, no byte of it shown")
 {
     // libmosquitto 2.0.11 refuses control characters in MQTT strings (malformed UTF-8) and
-    // drops the connection: such a reason string never reaches the terminal.
+    // drops the connection: such a reason string never reaches the terminal, and no new
+    // connection is tried for a broker that sends malformed packets.
     test::FakeBroker broker([](test::FakeConnection& client) {
         test::Packet packet;
         if (!test::accept(client)) return;
@@ -85,9 +86,9 @@ TEST_CASE("hostile peers: a PUBACK whose reason string holds control bytes is a 
         test::drain(client);
     });
     const test::Result p =
-        test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "--reconnect-timeout", "0", "-t", "t", "-m", "x"}));
+        test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "-t", "t", "-m", "x"}));
     CHECK(p.status == 7);
-    CHECK(p.err == "Error: The connection was lost.\n"
+    CHECK(p.err == "Error: The broker sent a malformed packet.\n"
                    "Account: sent 1, acknowledged 0, refused 0, not acknowledged 1.\n");
 }
 
@@ -221,7 +222,8 @@ TEST_CASE("exit table: --connect-timeout bounds the wait for CONNACK: 19")
         const test::Result r = test::run(fake(broker, tool, args), {}, 15s);
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 19);
-        CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds.\n");
+        CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " +
+                           broker.port_str() + " over TCP.\n");
         CHECK(seconds_since(start) >= 1.9);
         CHECK(seconds_since(start) < 8);
     }

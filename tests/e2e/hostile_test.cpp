@@ -6,6 +6,7 @@
 #include "fake_broker.h"
 
 #include <atomic>
+#include <thread>
 
 using namespace e2e;
 
@@ -73,7 +74,8 @@ TEST_CASE("hostile: a broker that closes in the middle of the CONNACK ends mqtt-
         {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-m", "x"}, {}, 15s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    CHECK(r.err == "Error: The connection was closed before the broker answered CONNECT.\n");
+    CHECK(r.err == "Error: The connection was closed before the broker answered CONNECT. Broker: 127.0.0.1 port " +
+                   broker.port_str() + " over TCP.\n");
 }
 
 TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-sub prints nothing, ends with 7")
@@ -89,7 +91,8 @@ TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-su
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
     CHECK(r.out == "");
-    CHECK(r.err == "Error: The connection was lost. No new connection within 2 seconds.\n");
+    CHECK(r.err == "Error: The connection was lost. No new connection within 2 seconds. Broker: 127.0.0.1 port " +
+                   broker.port_str() + " over TCP.\n");
     CHECK(seconds_since(start) < 10);
     CHECK(broker.served() >= 2);  // it did try again
 }
@@ -110,7 +113,8 @@ TEST_CASE("hostile: after a lost connection, a broker that never answers CONNECT
                                      {}, 30s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    CHECK(r.err == "Error: The connection was lost. No new connection within 4 seconds.\n");
+    CHECK(r.err == "Error: The connection was lost. No new connection within 4 seconds. Broker: 127.0.0.1 port " +
+                   broker.port_str() + " over TCP.\n");
     CHECK(seconds_since(start) >= 3.5);
     CHECK(seconds_since(start) < 15);
     CHECK(connections >= 3);
@@ -133,7 +137,9 @@ TEST_CASE("hostile: an unknown MQTT 5 property id in CONNACK ends with 7 and one
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 7);
         CHECK(r.out == "");
-        CHECK(r.err == "Error: The broker sent a malformed packet.\n");
+        // Before CONNACK, so the line names the broker.
+        CHECK(r.err == "Error: The broker sent a malformed packet. Broker: 127.0.0.1 port " + broker.port_str() +
+                           " over TCP.\n");
     }
 }
 
@@ -151,4 +157,165 @@ TEST_CASE("hostile: an unknown property id in a PUBLISH: what came before is pri
     CHECK(r.status == 7);
     CHECK(r.out == "a\n");
     CHECK(r.err == "Error: The broker sent a malformed packet.\n");
+}
+
+namespace {
+
+/// An MQTT 5 PUBLISH of `payload` on "t" (no properties).
+std::string publish_v5(const std::string& payload)
+{
+    const std::string body = std::string("\x00\x01t\x00", 4) + payload;
+    std::string bytes(1, '\x30');
+    for (std::size_t left = body.size();;) {
+        const auto digit = static_cast<char>(left % 128);
+        left /= 128;
+        bytes += left > 0 ? static_cast<char>(digit | 0x80) : digit;
+        if (left == 0) break;
+    }
+    return bytes + body;
+}
+
+/// What a fake broker saw of the client after it sent a packet above the client's limit.
+struct LimitSeen {
+    std::atomic<std::size_t> body_sent{0};      ///< bytes of the large packet's body the client took
+    std::atomic<int> disconnect_reason{-1};     ///< the reason code of the client's DISCONNECT
+};
+
+/// Sends the header of a PUBLISH of 64 MiB (67108869 bytes in all), then its body 1 MiB at
+/// a time as long as the client takes it, reading the client's DISCONNECT meanwhile (once
+/// the client is gone, the reset of its connection may drop what it sent last).
+void send_huge_publish(test::FakeConnection& client, LimitSeen& seen)
+{
+    std::thread reader([&] {
+        test::Packet packet;
+        while (client.read(packet)) {
+            if (packet.type == 14) {
+                seen.disconnect_reason = packet.body.empty() ? 0 : static_cast<unsigned char>(packet.body[0]);
+                break;
+            }
+        }
+    });
+    client.send_raw(std::string("\x30\x80\x80\x80\x20\x00\x01t\x00", 9));  // remaining length 64 MiB
+    const std::string chunk(1 << 20, 'x');
+    for (std::size_t sent = 4; sent < (64u << 20); sent += chunk.size()) {
+        if (!client.send_raw(chunk)) break;
+        seen.body_sent += chunk.size();
+    }
+    reader.join();
+}
+
+}  // namespace
+
+TEST_CASE("hostile: -D connect maximum-packet-size: a larger PUBLISH ends mqtt-sub with 7 and one line, never read (was "
+          "read whole: 266 MB)")
+{
+    LimitSeen seen;
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        if (!test::accept(client) || !test::grant_subscription(client)) return;
+        client.send_raw(publish_v5("a"));
+        send_huge_publish(client, seen);
+    });
+    const Measured run = run_measured({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5",
+                                       "-D", "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "60"});
+    const test::Result& r = run.result;
+    INFO("peak RSS: " << run.peak_kib << " KiB, body bytes taken: " << seen.body_sent);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.out == "a\n");
+    CHECK(r.err == "Error: The broker sent a packet of 67108869 bytes, above -D connect maximum-packet-size 1000.\n");
+    CHECK(run.peak_kib > 0);
+    CHECK(run.peak_kib < 48 * 1024);
+    CHECK(seen.body_sent < (32u << 20));
+    CHECK(seen.disconnect_reason == 0x95);  // packet too large
+}
+
+TEST_CASE("hostile: -D connect maximum-packet-size: a packet of exactly that size passes, one byte more ends with 7")
+{
+    const std::string at_limit = publish_v5(std::string(993, 'b'));  // 1 + 2 + 4 + 993 = 1000 bytes
+    const std::string above = publish_v5(std::string(994, 'c'));
+    REQUIRE(at_limit.size() == 1000);
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        if (!test::accept(client) || !test::grant_subscription(client)) return;
+        client.send_raw(at_limit + above);
+        test::drain(client);
+    });
+    const test::Result r = test::run({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5", "-D",
+                                      "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "30"},
+                                     {}, 40s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.out == std::string(993, 'b') + "\n");
+    CHECK(r.err == "Error: The broker sent a packet of 1001 bytes, above -D connect maximum-packet-size 1000.\n");
+}
+
+TEST_CASE("hostile: -D connect maximum-packet-size holds mqtt-pub and mqtt-rr to it too: a CONNACK above it ends with 7")
+{
+    test::FakeBroker broker([](test::FakeConnection& client) {
+        test::Packet packet;
+        if (!client.read(packet) || packet.type != 1) return;
+        client.send(test::connack(5, 0));  // 5 bytes
+        test::drain(client);
+    });
+    for (const char* tool : {"mqtt-pub", "mqtt-rr"}) {
+        CAPTURE(tool);
+        Args argv{test::tool(tool), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5",
+                  "-D", "connect", "maximum-packet-size", "4", "-t", "t", "-m", "x"};
+        if (std::string(tool) == "mqtt-rr") argv.insert(argv.end(), {"-e", "r"});
+        const test::Result r = test::run(argv, {}, 30s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 7);
+        CHECK(r.out == "");
+        // Before CONNACK, so the line names the broker.
+        CHECK(r.err == "Error: The broker sent a packet of 5 bytes, above -D connect maximum-packet-size 4. Broker: "
+                       "127.0.0.1 port " + broker.port_str() + " over TCP.\n");
+    }
+}
+
+TEST_CASE("hostile: a malformed PUBACK ends mqtt-pub -l with 7 and one line at once, no new connection (was 30 s of "
+          "reconnects)")
+{
+    for (const char* version : {"311", "5"}) {
+        CAPTURE(version);
+        std::atomic<int> connections{0};
+        test::FakeBroker broker([&](test::FakeConnection& client) {
+            ++connections;
+            if (!test::accept(client)) return;
+            test::Packet packet;
+            if (!client.read(packet) || packet.type != 3) return;
+            client.send_raw(std::string("\x40\x01\x00", 3));  // a PUBACK needs 2 bytes for its packet id
+            test::drain(client);
+        });
+        const auto start = Clock::now();
+        const test::Result r = test::run({test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V",
+                                          version, "-q", "1", "-t", "t", "-l"},
+                                         "a\nb\n", 60s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 7);
+        CHECK(r.out == "");
+        // mqtt-pub's account of what -l sent follows a failure, as always.
+        CHECK(r.err == "Error: The broker sent a malformed packet.\n"
+                       "Account: sent 2, acknowledged 0, refused 0, not acknowledged 2.\n");
+        CHECK(seconds_since(start) < 15);
+        CHECK(connections == 1);
+    }
+}
+
+TEST_CASE("hostile: a packet of an unknown type ends mqtt-sub with 7 and one line, no new connection")
+{
+    std::atomic<int> connections{0};
+    test::FakeBroker broker([&](test::FakeConnection& client) {
+        ++connections;
+        if (!test::accept(client) || !test::grant_subscription(client)) return;
+        client.send_raw(std::string("\x00\x00", 2));  // packet type 0 is reserved
+        test::drain(client);
+    });
+    const auto start = Clock::now();
+    const test::Result r =
+        test::run({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-W", "60"}, {}, 70s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    CHECK(r.out == "");
+    CHECK(r.err == "Error: The broker sent a malformed packet.\n");
+    CHECK(seconds_since(start) < 15);
+    CHECK(connections == 1);
 }

@@ -1,6 +1,6 @@
 // libFuzzer target: bytes from a broker, read by mqtt-sub as it runs. A scripted broker on
 // 127.0.0.1 (a thread of this process) accepts the connection, reads the CONNECT and
-// answers with the input, then closes; the real Session (libmosquitto's read path behind
+// answers with the input, then closes; the real BrokerLink (libmosquitto's read path behind
 // our read guard, callbacks and checks) and Subscriber (-v -F %j into /dev/null) take it.
 // With --ws the broker first accepts the upgrade and the input is its WebSocket frames,
 // which go through our bridge (frame decoder, control frames, relay) to libmosquitto.
@@ -25,7 +25,7 @@
 
 #include "cli.h"
 #include "exit_status.h"
-#include "session.h"
+#include "broker_link.h"
 #include "sink.h"
 #include "subscriber.h"
 #include "ws_handshake.h"
@@ -125,9 +125,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     mqtt::Outcome outcome;
     {
         mqtt::Sink sink(null_fd);
-        mqtt::Session session(command_line.options);
+        mqtt::BrokerLink link(command_line.options);
         mqtt::Subscriber subscriber(command_line.options, sink);
-        outcome = session.run(subscriber);
+        outcome = link.run(subscriber);
     }
     server.join();
     // -W's status would mean a broker's bytes kept the tool from ending when the broker left.

@@ -75,14 +75,15 @@ void FakeConnection::send(const Packet& packet)
     send_raw(bytes);
 }
 
-void FakeConnection::send_raw(const std::string& bytes)
+bool FakeConnection::send_raw(const std::string& bytes)
 {
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::send(m_fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-        if (n <= 0) return;  // the client went away; the script's next read tells
+        if (n <= 0) return false;  // the client went away; the script's next read tells
         done += static_cast<std::size_t>(n);
     }
+    return true;
 }
 
 Packet connack(int protocol, std::uint8_t code)

@@ -26,8 +26,8 @@ public:
     explicit FakeConnection(int fd) : m_fd(fd) {}
     bool read(Packet& packet, int timeout_ms = 5000);
     void send(const Packet& packet);
-    /// Writes `bytes` as they are (e.g. half a packet).
-    void send_raw(const std::string& bytes);
+    /// Writes `bytes` as they are (e.g. half a packet); false when the client went away first.
+    bool send_raw(const std::string& bytes);
     /// The protocol level the client's CONNECT asked for (4 = 3.1.1, 5 = 5.0), once read.
     int protocol = 4;
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -8,6 +9,7 @@
 
 #include "format.h"
 #include "options.h"
+#include "sink.h"
 
 using namespace std::string_literals;
 
@@ -650,4 +652,78 @@ TEST_CASE("-F: every conversion letter the parser admits has a renderer")
         CHECK(parts[0].spec.conversion == letter);
         CHECK(static_cast<bool>(parts[0].render));
     }
+}
+
+TEST_CASE("rendering into a sink: long payloads go out piece by piece, byte for byte as rendered in memory")
+{
+    // 300 001 bytes: runs of valid UTF-8, control bytes, quotes and bytes that are not UTF-8,
+    // so that the pieces of the escaped, hex and base64 text end anywhere.
+    std::string payload;
+    for (std::size_t i = 0; payload.size() < 300001; ++i) {
+        payload += i % 7 == 0 ? "\xc3\xa9" : i % 11 == 0 ? "\x01\"\\" : i % 13 == 0 ? "\xff" : "abc";
+    }
+    payload.resize(300001);
+    const std::string utf8(300001, 'u');
+    struct Case {
+        const char* name;
+        mqtt::Options options;
+        std::string_view payload;
+    };
+    std::vector<Case> cases;
+    const auto add = [&](const char* name, std::string_view p, auto set) {
+        mqtt::Options options;
+        set(options);
+        cases.push_back({name, options, p});
+    };
+    add("%p", payload, [](mqtt::Options& o) { o.format = parsed("%t %p|%l"); });
+    add("%p base64", payload, [](mqtt::Options& o) { o.format = parsed("%p"); o.encoding = mqtt::Encoding::base64; });
+    add("%p hex", payload, [](mqtt::Options& o) { o.format = parsed("%p"); o.encoding = mqtt::Encoding::hex; });
+    add("%20p base64", payload, [](mqtt::Options& o) { o.format = parsed("%20p"); o.encoding = mqtt::Encoding::base64; });
+    add("%j", payload, [](mqtt::Options& o) { o.format = parsed("%j"); });
+    add("%x", payload, [](mqtt::Options& o) { o.format = parsed("%x"); });
+    add("%.3:X", payload, [](mqtt::Options& o) { o.format = parsed("%.3:X"); });
+    add("%j --pretty", payload, [](mqtt::Options& o) { o.format = parsed("%j"); o.pretty = true; });
+    add("--json, not UTF-8", payload, [](mqtt::Options& o) { o.json = true; });
+    add("--json, UTF-8", utf8, [](mqtt::Options& o) { o.json = true; });
+    add("default -v", payload, [](mqtt::Options& o) { o.verbose = true; });
+    add("default --encoding hex", payload, [](mqtt::Options& o) { o.encoding = mqtt::Encoding::hex; });
+    setenv("TZ", "BST-1", 1);
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        mqtt::Formatter formatter(c.options);
+        formatter.set_clock(fixed_time);
+        const mqtt::Message message = sample(c.payload);
+        std::string in_memory;
+        CHECK_FALSE(formatter.render(message, in_memory));
+
+        FILE* file = std::tmpfile();
+        REQUIRE(file != nullptr);
+        mqtt::Sink sink(fileno(file));
+        sink.append("before ");
+        CHECK_FALSE(formatter.render(message, sink));
+        // Never more than a piece beyond the sink's capacity held at once.
+        CHECK(sink.buffer().capacity() < sink.capacity() + 256 * 1024);
+        REQUIRE(sink.flush());
+        std::string written(static_cast<std::size_t>(std::ftell(file)), '\0');
+        std::rewind(file);
+        REQUIRE(std::fread(written.data(), 1, written.size(), file) == written.size());
+        std::fclose(file);
+        CHECK(written == "before " + in_memory);
+    }
+}
+
+TEST_CASE("rendering into a sink: %f with a payload of the wrong size prints nothing of the message")
+{
+    mqtt::Options options;
+    options.format = parsed("%p %f");
+    mqtt::Formatter formatter(options);
+    const std::string payload(100000, 'p');
+    FILE* file = std::tmpfile();
+    REQUIRE(file != nullptr);
+    mqtt::Sink sink(fileno(file));
+    const auto error = formatter.render(sample(payload), sink);
+    CHECK(error == "Error: Message payload on topic 02/sub/format/test is not a float: 100000 bytes instead of 4.");
+    REQUIRE(sink.flush());
+    CHECK(std::ftell(file) == 0);
+    std::fclose(file);
 }

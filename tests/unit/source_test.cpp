@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstring>
-#include <thread>
+#include <optional>
 #include <unistd.h>
+#include <vector>
 
 #include "error.h"
 #include "source.h"
@@ -208,22 +210,93 @@ TEST_CASE("LineSource -0: records end in NUL, newlines are payload, errors name 
     CHECK(d.error == "Error: Record 2: not valid hex.");
 }
 
+namespace {
+
+/// A clock the test moves by hand.
+struct ManualClock {
+    std::chrono::steady_clock::time_point now{std::chrono::seconds(1000)};
+    mqtt::PacedSource::Now reader()
+    {
+        return [this] { return now; };
+    }
+};
+
+/// Messages given by the test, each with the tst its record had (or none).
+class RecordedSource : public mqtt::Source {
+public:
+    explicit RecordedSource(std::vector<std::optional<std::int64_t>> stamps) : m_stamps(std::move(stamps)) {}
+    std::optional<mqtt::Outgoing> next() override
+    {
+        if (m_next == m_stamps.size()) return std::nullopt;
+        mqtt::Outgoing out;
+        out.payload = "r";
+        out.recorded_us = m_stamps[m_next++];
+        return out;
+    }
+    bool done() const override { return m_next == m_stamps.size(); }
+
+private:
+    std::vector<std::optional<std::int64_t>> m_stamps;
+    std::size_t m_next = 0;
+};
+
+}  // namespace
+
 TEST_CASE("PacedSource --rate: holds each message until it is due, then gives it")
 {
-    auto paced = mqtt::PacedSource(std::make_unique<mqtt::FixedSource>("x", 3), 20.0, false);
-    const auto start = std::chrono::steady_clock::now();
-    int got = 0;
-    while (!paced.done()) {
-        if (paced.next()) {
-            ++got;
-        } else {
-            REQUIRE(paced.wake_at());
-            CHECK(paced.fd() == -1);
-            std::this_thread::sleep_until(*paced.wake_at());
-        }
-    }
-    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    CHECK(got == 3);
-    CHECK(took >= 0.099);  // two gaps of 50 ms
-    CHECK(!paced.wake_at());
+    using std::chrono::milliseconds;
+    ManualClock clock;
+    const auto start = clock.now;
+    auto paced = mqtt::PacedSource(std::make_unique<mqtt::FixedSource>("x", 3), 20.0, false, clock.reader());
+    CHECK(paced.next());  // the first at once
+    CHECK_FALSE(paced.next());
+    REQUIRE(paced.wake_at());
+    CHECK(*paced.wake_at() == start + milliseconds(50));
+    CHECK(paced.fd() == -1);  // no input is read while a message is held
+    CHECK_FALSE(paced.done());
+    clock.now = start + milliseconds(49);
+    CHECK_FALSE(paced.next());
+    clock.now = start + milliseconds(50);
+    CHECK(paced.next());
+    CHECK_FALSE(paced.next());
+    CHECK(*paced.wake_at() == start + milliseconds(100));
+    clock.now = start + milliseconds(100);
+    CHECK(paced.next());
+    CHECK(paced.done());
+    CHECK_FALSE(paced.wake_at());
+}
+
+TEST_CASE("PacedSource --rate: after a stall it starts afresh instead of sending a burst")
+{
+    using std::chrono::milliseconds;
+    ManualClock clock;
+    const auto start = clock.now;
+    auto paced = mqtt::PacedSource(std::make_unique<mqtt::FixedSource>("x", 4), 10.0, false, clock.reader());
+    CHECK(paced.next());
+    clock.now = start + milliseconds(1000);  // held back for a second (e.g. by the broker)
+    CHECK(paced.next());                     // due long ago: goes now
+    CHECK_FALSE(paced.next());               // but the next keeps the rate from here
+    CHECK(*paced.wake_at() == start + milliseconds(1100));
+}
+
+TEST_CASE("PacedSource --pace recorded: the gaps between the records' tst times")
+{
+    using std::chrono::milliseconds;
+    ManualClock clock;
+    const auto start = clock.now;
+    // tst in microseconds: 0 ms, +200 ms, none (at once), +500 ms from the first.
+    auto paced = mqtt::PacedSource(std::make_unique<RecordedSource>(std::vector<std::optional<std::int64_t>>{
+                                       5'000'000, 5'200'000, std::nullopt, 5'500'000}),
+                                   0.0, true, clock.reader());
+    CHECK(paced.next());
+    CHECK_FALSE(paced.next());
+    CHECK(*paced.wake_at() == start + milliseconds(200));
+    clock.now = start + milliseconds(200);
+    CHECK(paced.next());
+    CHECK(paced.next());  // no tst: at once
+    CHECK_FALSE(paced.next());
+    CHECK(*paced.wake_at() == start + milliseconds(500));
+    clock.now = start + milliseconds(500);
+    CHECK(paced.next());
+    CHECK(paced.done());
 }

@@ -1,4 +1,4 @@
-#include "session.h"
+#include "broker_link.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -15,10 +15,11 @@
 #include <unistd.h>
 
 #include "bridge.h"
+#include "diagnostics.h"
+#include "endpoint.h"
 #include "error.h"
 #include "exit_status.h"
 #include "srv.h"
-#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -36,12 +37,12 @@ int tcp_socket(int fd)
     return address.ss_family == AF_INET || address.ss_family == AF_INET6 ? fd : -1;
 }
 
-Session& session_of(void* userdata)
+BrokerLink& link_of(void* userdata)
 {
-    return *static_cast<Session*>(userdata);
+    return *static_cast<BrokerLink*>(userdata);
 }
 
-/// A property the session adds to CONNECT itself.
+/// A property the link adds to CONNECT itself.
 Property number_property(int identifier, PropertyType type, std::uint32_t value)
 {
     Property property;
@@ -121,13 +122,13 @@ const char* signal_name(int signal)
 
 }  // namespace
 
-void Client::on_signal(Session& session, int signal)
+void Client::on_signal(Connection& connection, int signal)
 {
-    session.finish({ExitStatus::interrupted,
+    connection.finish({ExitStatus::interrupted,
                     fmt::format("Error: Interrupted by {} before the job was done.", signal_name(signal))});
 }
 
-Session::Session(const Options& options) : m_options(options)
+BrokerLink::BrokerLink(const Options& options) : m_options(options)
 {
     static const int init = mosquitto_lib_init();
     (void)init;
@@ -150,22 +151,19 @@ Session::Session(const Options& options) : m_options(options)
     }
 }
 
-Session::~Session()
+BrokerLink::~BrokerLink()
 {
     if (m_mosq) mosquitto_destroy(m_mosq);
     if (m_signal_fd >= 0) ::close(m_signal_fd);
 }
 
-void Session::warn(const std::string& text) const
+void BrokerLink::warn(const std::string& text) const
 {
     if (m_options.quiet) return;
-    const std::string line = escape_control_lines(text) + "\n";
-    if (::write(STDERR_FILENO, line.data(), line.size()) < 0) {
-        // Nothing more useful can be done with a failed write to stderr.
-    }
+    print_line(text);
 }
 
-void Session::configure()
+void BrokerLink::configure()
 {
     mosquitto_int_option(m_mosq, MOSQ_OPT_PROTOCOL_VERSION, m_options.protocol);
     mosquitto_int_option(m_mosq, MOSQ_OPT_SEND_MAXIMUM, m_options.max_inflight);
@@ -218,7 +216,7 @@ void Session::configure()
     if (m_options.debug || m_tls->enabled()) mosquitto_log_callback_set(m_mosq, on_log_cb);
 }
 
-Outcome Session::connect(const Client& client)
+Outcome BrokerLink::connect(const Client& client)
 {
     // -D connect first; the command line checked that -x does not give the same property.
     PropertyList properties(m_options.properties.connect);
@@ -251,10 +249,12 @@ Outcome Session::connect(const Client& client)
     if (m_options.srv) {
         // Debian's libmosquitto has no SRV support (mosquitto_connect_srv: not supported).
         // The resolver's own timeouts bound the lookup (RES_OPTIONS can shorten them).
-        auto found = lookup_srv(srv_name(m_options.host, m_options.tls.selects_tls_port()));
+        const std::string name = srv_name(m_options.host, m_options.tls.selects_tls_port());
+        auto found = lookup_srv(name);
         if (auto* error = std::get_if<std::string>(&found)) return {ExitStatus::unreachable, *error};
         host = std::get<SrvRecord>(found).target;
         port = std::get<SrvRecord>(found).port;
+        m_srv_target = SrvTarget{host, port, name};
         if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     }
     int rc = MOSQ_ERR_SUCCESS;
@@ -268,6 +268,7 @@ Outcome Session::connect(const Client& client)
     }
     if (rc == MOSQ_ERR_SUCCESS) {
         m_cork_fd = tcp_socket(mosquitto_socket(m_mosq));
+        m_first_reply = FirstReply::none;
         m_corked = false;
         return {};
     }
@@ -291,7 +292,7 @@ Outcome Session::connect(const Client& client)
     return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
 }
 
-Outcome Session::connect_bridge(std::optional<Clock::time_point> deadline, const mosquitto_property* properties)
+Outcome BrokerLink::connect_bridge(std::optional<Clock::time_point> deadline, const mosquitto_property* properties)
 {
     // The set-up steps and CONNACK share --connect-timeout's deadline; the keep-alive
     // interval bounds them too, as it bounds CONNACK; -W wins when it is the sooner.
@@ -321,7 +322,7 @@ Outcome Session::connect_bridge(std::optional<Clock::time_point> deadline, const
     return {};
 }
 
-const mosquitto_property* Session::properties(PropertyCommand command) const
+const mosquitto_property* BrokerLink::properties(PropertyCommand command) const
 {
     switch (command) {
     case PropertyCommand::publish: return m_publish_properties.get();
@@ -332,15 +333,76 @@ const mosquitto_property* Session::properties(PropertyCommand command) const
     }
 }
 
-std::optional<Outcome> Session::tls_failure(bool in_connect, bool tls_error) const
+bool BrokerLink::want_write() const
+{
+    return mosquitto_want_write(m_mosq);
+}
+
+int BrokerLink::publish(int* mid, const char* topic, std::string_view payload, int qos, bool retain,
+                        const mosquitto_property* properties)
+{
+    return mosquitto_publish_v5(m_mosq, mid, topic, static_cast<int>(payload.size()), payload.data(), qos, retain,
+                                properties);
+}
+
+namespace {
+
+/// libmosquitto's view of a list of filters: pointers into `filters`.
+std::vector<char*> filter_pointers(std::span<const std::string> filters)
+{
+    std::vector<char*> pointers;
+    pointers.reserve(filters.size());
+    for (const auto& filter : filters) pointers.push_back(const_cast<char*>(filter.c_str()));
+    return pointers;
+}
+
+}  // namespace
+
+int BrokerLink::subscribe(int* mid, std::span<const std::string> filters, int qos, int options,
+                          const mosquitto_property* properties)
+{
+    std::vector<char*> pointers = filter_pointers(filters);
+    return mosquitto_subscribe_multiple(m_mosq, mid, static_cast<int>(pointers.size()), pointers.data(), qos, options,
+                                        properties);
+}
+
+int BrokerLink::unsubscribe(int* mid, std::span<const std::string> filters, const mosquitto_property* properties)
+{
+    std::vector<char*> pointers = filter_pointers(filters);
+    return mosquitto_unsubscribe_multiple(m_mosq, mid, static_cast<int>(pointers.size()), pointers.data(), properties);
+}
+
+std::optional<TlsSummary> BrokerLink::tls_summary() const
+{
+    return negotiated_tls(m_mosq);
+}
+
+std::optional<Outcome> BrokerLink::tls_failure(bool in_connect, bool tls_error) const
 {
     if (m_got_connack) return std::nullopt;
     auto failed = m_tls->failure(in_connect, tls_error);
     if (!failed) return std::nullopt;
-    return Outcome{failed->status, failed->text};
+    const TlsFailure hinted = with_tls_port_hint(*failed, m_srv_target ? m_srv_target->port : m_options.effective_port());
+    return Outcome{hinted.status, hinted.text};
 }
 
-void Session::finish(Outcome outcome)
+Outcome BrokerLink::naming_endpoint(Outcome outcome) const
+{
+    // Only failures to reach the broker: once it answered CONNECT, the user knows which one
+    // it was; -W ("Timed out") and a signal keep upstream's exact lines, and set-up errors
+    // (status 1) are about local files and options.
+    const int status = outcome.status;
+    const bool reaching = status == ExitStatus::unreachable || status == ExitStatus::connection_lost ||
+                          status == ExitStatus::tls_failed || status == ExitStatus::http_refused ||
+                          status == ExitStatus::no_connack;
+    if (m_got_connack || !reaching || outcome.text.empty()) return outcome;
+    // -S that found no broker names the SRV name in its line already.
+    if (m_options.srv && !m_srv_target) return outcome;
+    outcome.text = with_endpoint(outcome.text, endpoint_text(m_options, m_srv_target));
+    return outcome;
+}
+
+void BrokerLink::finish(Outcome outcome)
 {
     if (m_outcome) return;
     m_outcome = std::move(outcome);
@@ -361,7 +423,7 @@ void Session::finish(Outcome outcome)
     }
 }
 
-void Session::send_disconnect()
+void BrokerLink::send_disconnect()
 {
     m_disconnect_due = false;
     if (m_disconnect_sent || !m_connected) return;
@@ -375,7 +437,7 @@ void Session::send_disconnect()
     mosquitto_disconnect_v5(m_mosq, MQTT_RC_NORMAL_DISCONNECTION, m_disconnect_properties.get());
 }
 
-int Session::poll_timeout(const Client& client) const
+int BrokerLink::poll_timeout(const Client& client) const
 {
     auto now = Clock::now();
     // loop_misc must run about once a second for keep-alive pings and their time-outs.
@@ -388,7 +450,7 @@ int Session::poll_timeout(const Client& client) const
     return static_cast<int>(ms);
 }
 
-void Session::step(Client& client)
+void BrokerLink::step(Client& client)
 {
     int timeout_ms = poll_timeout(client);
     if (timeout_ms != 0) {
@@ -437,6 +499,9 @@ void Session::step(Client& client)
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (!m_got_connack && m_first_reply == FirstReply::none && m_cork_fd >= 0 && !m_tls->enabled()) {
+                note_first_reply(sock);
+            }
             // loop_read handles a few packets per call; drain the socket before polling again.
             for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed;
                  ++i) {
@@ -460,7 +525,19 @@ void Session::step(Client& client)
     if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
 }
 
-void Session::refuse_malformed()
+void BrokerLink::note_first_reply(int fd)
+{
+    unsigned char byte = 0;
+    const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 1) {
+        // 0x15 and 0x16 begin TLS alert and handshake records; no MQTT packet from a broker does.
+        m_first_reply = byte == 0x15 || byte == 0x16 ? FirstReply::tls : FirstReply::mqtt;
+    } else if (n < 0 && errno == ECONNRESET) {
+        m_first_reply = FirstReply::reset;
+    }
+}
+
+void BrokerLink::refuse_malformed()
 {
     m_malformed = true;
     const bool was_connected = m_connected && !m_disconnect_sent;
@@ -473,7 +550,7 @@ void Session::refuse_malformed()
     }
 }
 
-void Session::set_cork(bool on)
+void BrokerLink::set_cork(bool on)
 {
     if (m_corked == on || m_cork_fd < 0 || mosquitto_socket(m_mosq) != m_cork_fd) return;
     const int value = on ? 1 : 0;
@@ -481,7 +558,7 @@ void Session::set_cork(bool on)
     m_corked = on;
 }
 
-void Session::take_signal(Client& client)
+void BrokerLink::take_signal(Client& client)
 {
     signalfd_siginfo info{};
     if (::read(m_signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -489,7 +566,7 @@ void Session::take_signal(Client& client)
     }
 }
 
-bool Session::pause(Client& client, Clock::time_point until)
+bool BrokerLink::pause(Client& client, Clock::time_point until)
 {
     for (;;) {
         client.flush();
@@ -506,7 +583,7 @@ bool Session::pause(Client& client, Clock::time_point until)
     }
 }
 
-void Session::reset_connection_state()
+void BrokerLink::reset_connection_state()
 {
     m_reconnect_pending = false;
     m_closed = false;
@@ -516,7 +593,7 @@ void Session::reset_connection_state()
     m_disconnect_due = false;
 }
 
-bool Session::wait_for_broker(Client& client, const Outcome& failed)
+bool BrokerLink::wait_for_broker(Client& client, const Outcome& failed)
 {
     if (!m_wait_until || failed.status == ExitStatus::success || !worth_retrying(failed)) return false;
     const auto now = Clock::now();
@@ -526,7 +603,7 @@ bool Session::wait_for_broker(Client& client, const Outcome& failed)
     return go_on;
 }
 
-Outcome Session::connect_first(Client& client)
+Outcome BrokerLink::connect_first(Client& client)
 {
     for (;;) {
         Outcome outcome = connect(client);
@@ -534,7 +611,7 @@ Outcome Session::connect_first(Client& client)
     }
 }
 
-bool Session::reconnect(Client& client)
+bool BrokerLink::reconnect(Client& client)
 {
     reset_connection_state();
     Outcome failed;
@@ -560,11 +637,11 @@ bool Session::reconnect(Client& client)
     return false;
 }
 
-Outcome Session::run(Client& client)
+Outcome BrokerLink::run(Client& client)
 {
     m_client = &client;
     if (m_options.wait_for_broker > 0) m_wait_until = Clock::now() + std::chrono::seconds(m_options.wait_for_broker);
-    if (Outcome failed = connect_first(client); failed.status != 0) return failed;
+    if (Outcome failed = connect_first(client); failed.status != 0) return naming_endpoint(std::move(failed));
     // Only now: until the TCP connect returns, Ctrl-C must still stop the program at once.
     m_signal_fd = make_signal_fd();
 
@@ -588,14 +665,15 @@ Outcome Session::run(Client& client)
     }
     // Only a failed handshake closes the socket without a disconnect callback.
     if (!m_outcome) m_outcome = tls_failure(false, true);
-    Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
+    Outcome outcome = naming_endpoint(
+        m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."}));
     // What was received before the end is written now; if it cannot be, the job failed.
     if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
     m_client = nullptr;
     return outcome;
 }
 
-void Session::run_connection(Client& client)
+void BrokerLink::run_connection(Client& client)
 {
     while (!m_closed) {
         try {
@@ -628,9 +706,9 @@ void Session::run_connection(Client& client)
     if (m_bridge) m_bridge->drain(Clock::now() + std::chrono::seconds(2));
 }
 
-void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, const mosquitto_property* properties)
+void BrokerLink::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, const mosquitto_property* properties)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     self.m_got_connack = true;
     self.m_wait_until.reset();  // the broker is up: --wait-for-broker is over
@@ -650,9 +728,9 @@ void Session::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, const
     if (self.m_client && !self.m_outcome) self.m_client->on_connected(self, properties);
 }
 
-void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property* properties)
+void BrokerLink::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquitto_property* properties)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     const bool was_connected = self.m_connected;
     self.m_connected = false;
@@ -682,6 +760,12 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
         self.m_outcome = Outcome{ExitStatus::no_connack,
                                  fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
                                              self.m_options.keepalive)};
+    } else if (rc == MOSQ_ERR_MALFORMED_PACKET || rc == MOSQ_ERR_PROTOCOL || rc == MOSQ_ERR_MALFORMED_UTF8 ||
+               rc == MOSQ_ERR_DUPLICATE_PROPERTY || rc == MOSQ_ERR_TOPIC_ALIAS_INVALID) {
+        // What libmosquitto found wrong in a packet it read (2.0.11 says "protocol error" of
+        // a PUBACK too short or a packet of an unknown type, too): the broker's fault, not
+        // the network's, so no new connection, which would get the same.
+        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The broker sent a malformed packet."};
     } else if (!self.m_got_connack && (rc == MOSQ_ERR_AUTH || rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_PROXY)) {
         // Only the SOCKS5 handshake ends a connection with these before any CONNACK.
         const char* why = rc == MOSQ_ERR_AUTH      ? "access denied (user name, password or target not allowed)"
@@ -690,13 +774,20 @@ void Session::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosquit
         self.m_outcome = Outcome{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
     } else {
         const bool before_connack = !was_connected && !self.m_got_connack;
-        self.lost(was_connected, rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
-                                 : before_connack ? "Error: The connection was closed before the broker answered CONNECT."
-                                                  : "Error: The connection was lost.");
+        std::string text = rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
+                           : before_connack         ? "Error: The connection was closed before the broker answered CONNECT."
+                                                    : "Error: The connection was lost.";
+        // A TLS listener resets a plain CONNECT (mosquitto) or sends a TLS alert.
+        if (before_connack && (self.m_first_reply == FirstReply::tls || self.m_first_reply == FirstReply::reset)) {
+            text = fmt::format("Error: The connection was closed before the broker answered CONNECT (is port {} a TLS "
+                               "port? --cafile, --capath or --tls-use-os-certs turn TLS on).",
+                               self.m_srv_target ? self.m_srv_target->port : self.m_options.effective_port());
+        }
+        self.lost(was_connected, std::move(text));
     }
 }
 
-void Session::lost(bool was_connected, std::string text)
+void BrokerLink::lost(bool was_connected, std::string text)
 {
     // A connection that worked once is made again (a broker restart, a network blip); so
     // is one that fails while doing that. Never the first one: a script must learn at once
@@ -731,41 +822,41 @@ void Session::lost(bool was_connected, std::string text)
     m_reconnect_pending = true;
 }
 
-void Session::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property* properties)
+void BrokerLink::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property* properties)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     if (self.m_client) self.m_client->on_publish(self, mid, reason, properties);
 }
 
-void Session::on_message_cb(mosquitto*, void* userdata, const mosquitto_message* message,
+void BrokerLink::on_message_cb(mosquitto*, void* userdata, const mosquitto_message* message,
                             const mosquitto_property* properties)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     if (self.m_client && message && !self.m_outcome) self.m_client->on_message(self, *message, properties);
 }
 
-void Session::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, const int* granted,
+void BrokerLink::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, const int* granted,
                               const mosquitto_property*)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     if (self.m_client && !self.m_outcome) {
         self.m_client->on_subscribe(self, mid, std::span<const int>(granted, static_cast<std::size_t>(std::max(count, 0))));
     }
 }
 
-void Session::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosquitto_property*)
+void BrokerLink::on_unsubscribe_cb(mosquitto*, void* userdata, int mid, const mosquitto_property*)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     if (self.m_client && !self.m_outcome) self.m_client->on_unsubscribe(self, mid);
 }
 
-void Session::on_log_cb(mosquitto*, void* userdata, int level, const char* text)
+void BrokerLink::on_log_cb(mosquitto*, void* userdata, int level, const char* text)
 {
-    Session& self = session_of(userdata);
+    BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     if (level == MOSQ_LOG_ERR) self.m_tls->note_error_log(text);
     if (!self.m_options.debug) return;
