@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "decode_spec.h"
 #include "error.h"
 #include "help.h"
 #include "regex.h"
@@ -549,7 +550,7 @@ constexpr OptionDef k_output[] = {
          if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
          o.format = std::move(std::get<ParsedFormat>(parsed));
      }},
-    {"--pretty", nullptr, "print the JSON of %j and %J indented, one member per line",
+    {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line",
      [](Options& o, const std::string&) { o.pretty = true; }},
     {"--json", nullptr, "print each message as one JSON object on one line, payload lossless "
                         "(payload_base64 when not UTF-8)",
@@ -558,6 +559,26 @@ constexpr OptionDef k_output[] = {
      [](Options& o, const std::string&) { o.null_records = true; }},
     {"--encoding", "encoding", "print payloads (plain, -v and %p) as hex or base64",
      [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); }},
+};
+
+// mqtt-sub and mqtt-rr: payloads decoded for printing (see DECODING in mqtt-sub(1)).
+constexpr OptionDef k_decode[] = {
+    {"--decode", "codec",
+     "decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first match "
+     "wins): json, cbor, msgpack, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
+     [](Options& o, const std::string& v) {
+         auto parsed = parse_decode_rule(v);
+         if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+         o.decode.push_back(std::move(std::get<DecodeRule>(parsed)));
+     }},
+    {"--on-error", "action", "a payload that does not --decode: print it raw (default), skip it, or stop "
+                             "(status 1); each is reported on stderr",
+     [](Options& o, const std::string& v) {
+         if (v != "print" && v != "skip" && v != "stop") {
+             fail("--on-error must be print, skip or stop, not \"" + v + "\".");
+         }
+         o.decode_error = v == "skip" ? OnError::skip : v == "stop" ? OnError::stop : OnError::print;
+     }},
 };
 
 // mqtt-sub only, as mosquitto_sub 2.1: mqtt-rr prints a single response.
@@ -578,13 +599,15 @@ std::vector<Group> groups_for(Tool tool)
     case Tool::rr:
         return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
-                {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}};
+                {"Output", k_output},          {"Output", k_decode},    {"Will", k_will},
+                {"MQTT 5 properties", k_request_properties}};
     case Tool::sub:
         break;
     }
     return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
-            {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
+            {"Output", k_output},         {"Output", k_decode}, {"Output", k_watch},  {"Output", k_stats},
+            {"Will", k_will},
             {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
 }
 

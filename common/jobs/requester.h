@@ -15,6 +15,7 @@
 #include "connection.h"
 #include "format.h"
 #include "options.h"
+#include "payload_decoder.h"
 #include "ready_file.h"
 #include "sink.h"
 
@@ -61,6 +62,7 @@ private:
     const Options& m_options;
     Sink& m_sink;
     Formatter m_formatter;
+    PayloadDecoder m_decoder;  ///< --decode
     ReadyFile m_ready_file;
     std::string m_request;
     std::string m_response_topic;
