@@ -70,13 +70,14 @@ std::string_view decode_step_name(DecodeStep step)
 std::variant<DecodeRule, std::string> parse_decode_rule(std::string_view text)
 {
     DecodeRule rule;
-    rule.filter = "#";
     std::string_view codec = text;
     const std::size_t equals = text.rfind('=');
     if (equals != std::string_view::npos) {
         rule.filter = std::string(text.substr(0, equals));
         codec = text.substr(equals + 1);
         if (auto error = check_filter(rule.filter, "--decode")) return fmt::format("Error: {}", *error);
+    } else {
+        rule.filter.push_back('#');  // (not `= "#"`: GCC 12's -Wrestrict misfires on it under ASan)
     }
     auto chain = parse_chain(codec);
     if (auto* error = std::get_if<std::string>(&chain)) return std::move(*error);
