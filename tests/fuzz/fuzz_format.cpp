@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "format.h"
+#include "format_spec.h"
 #include "options.h"
 
 namespace {
@@ -21,11 +22,11 @@ std::timespec fixed_clock()
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto compiled = mqtt::compile_format(text);
-    if (!std::holds_alternative<mqtt::Format>(compiled)) return 0;
+    auto parsed = mqtt::parse_format(text);
+    if (!std::holds_alternative<mqtt::ParsedFormat>(parsed)) return 0;
     mqtt::Options options;
     options.tool = mqtt::Tool::sub;
-    options.format = std::get<mqtt::Format>(std::move(compiled));
+    options.format = std::get<mqtt::ParsedFormat>(std::move(parsed));
     options.pretty = size % 2 == 0;
     mqtt::Formatter formatter(options);
     formatter.set_clock(fixed_clock);
