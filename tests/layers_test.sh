@@ -11,12 +11,13 @@ root=${1:-.}
 declare -A allowed=(
   [core]=""
   [json]="core"
+  [codec]="json core"
   [cli]="core"
   [net]="cli core"
-  [output]="cli json core"
-  [jobs]="net output cli json core"
+  [output]="codec cli json core"
+  [jobs]="net output codec cli json core"
 )
-layers="core json cli net output jobs"
+layers="core json codec cli net output jobs"
 
 failed=0
 fail() { echo "$*" >&2; failed=1; }

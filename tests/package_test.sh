@@ -52,7 +52,7 @@ depends=$(field Depends)
 # True if Depends names the package $1 (with or without a version).
 depends_on() { sed 's/ *([^)]*)//g; s/, */\n/g' <<<"$depends" | grep -qxF -- "$1"; }
 # (libstdc++ is linked statically and fmt is header-only: the loop below checks what is loaded.)
-for library in libc6 libmosquitto1 libssl3; do
+for library in libc6 libmosquitto1 libssl3 libcbor0.8; do
     depends_on "$library" || fail "Depends lacks $library: $depends"
 done
 # Every library the tools load comes from a package in Depends.

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "decode_spec.h"
 #include "error.h"
 #include "help.h"
 #include "regex.h"
@@ -21,6 +22,7 @@
 #include "quote.h"
 #include "secret.h"
 #include "show_config.h"
+#include "terminal_text.h"
 #include "text.h"
 #include "tls_options.h"
 #include "topic.h"
@@ -538,6 +540,15 @@ constexpr OptionDef k_subscribe[] = {
      .help = "quality of service of the subscriptions (default: 0)",
      .apply = [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); },
      .choices = "0 1 2"},
+    {.names = "--share",
+     .value = "group",
+     .help = "subscribe to each -t (and -U) as the shared subscription $share/<group>/<filter>",
+     .apply =
+         [](Options& o, const std::string& v) {
+             if (!valid_mqtt_utf8(v)) fail("Malformed UTF-8 in --share argument.");
+             if (auto error = check_share_group(v)) fail(*error);
+             o.share = v;
+         }},
     {.names = "-T,--filter-out",
      .value = "topic filter",
      .help = "do not print messages on topics matching this filter",
@@ -635,7 +646,7 @@ constexpr OptionDef k_output[] = {
          if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
          o.format = std::move(std::get<ParsedFormat>(parsed));
      }},
-    {"--pretty", nullptr, "print the JSON of %j and %J indented, one member per line",
+    {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line",
      [](Options& o, const std::string&) { o.pretty = true; }},
     {"--json", nullptr, "print each message as one JSON object on one line, payload lossless "
                         "(payload_base64 when not UTF-8)",
@@ -647,6 +658,33 @@ constexpr OptionDef k_output[] = {
      .help = "print payloads (plain, -v and %p) as hex or base64",
      .apply = [](Options& o, const std::string& v) { o.encoding = encoding_or_fail(v); },
      .choices = "hex base64"},
+};
+
+// mqtt-sub and mqtt-rr: payloads decoded for printing (see DECODING in mqtt-sub(1)).
+constexpr OptionDef k_decode[] = {
+    {.names = "--decode",
+     .value = "codec",
+     .help = "decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first "
+             "match wins): json, cbor, msgpack, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
+     .apply =
+         [](Options& o, const std::string& v) {
+             auto parsed = parse_decode_rule(v);
+             if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+             o.decode.push_back(std::move(std::get<DecodeRule>(parsed)));
+         },
+     .adds = true},
+    {.names = "--on-error",
+     .value = "action",
+     .help = "a payload that does not --decode: print it raw (default), skip it, or stop (status 1); each is "
+             "reported on stderr",
+     .apply =
+         [](Options& o, const std::string& v) {
+             if (v != "print" && v != "skip" && v != "stop") {
+                 fail("--on-error must be print, skip or stop, not \"" + v + "\".");
+             }
+             o.decode_error = v == "skip" ? OnError::skip : v == "stop" ? OnError::stop : OnError::print;
+         },
+     .choices = "print skip stop"},
 };
 
 // mqtt-sub only, as mosquitto_sub 2.1: mqtt-rr prints a single response.
@@ -669,14 +707,15 @@ std::vector<Group> groups_for(Tool tool)
         return {{"Connection", k_connection},  {"Connection", k_protocol_rr}, {"Connection", k_session},
                 {"TLS", k_tls},                {"Request", k_request_topic},  {"Request", k_publish_qos},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
-                {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}};
+                {"Output", k_output},          {"Output", k_decode},    {"Will", k_will},
+                {"MQTT 5 properties", k_request_properties}};
     case Tool::sub:
         break;
     }
     return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"Connection", k_protocol},
             {"Connection", k_session},    {"TLS", k_tls},              {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
-            {"Output", k_output},         {"Output", k_watch},  {"Output", k_subscribe_stats},  {"Will", k_will},
+            {"Output", k_output},         {"Output", k_decode}, {"Output", k_watch},  {"Output", k_subscribe_stats},  {"Will", k_will},
             {"Scripting", k_probe},       {"MQTT 5 properties", k_subscribe_properties}};
 }
 
@@ -776,6 +815,22 @@ void check_bridge(const Options& o)
     if (o.srv) fail(fmt::format("-S cannot be used with {}.", what));
 }
 
+/// --share: every filter -t, -L and -U gave becomes "$share/<group>/<filter>".
+void apply_share(Options& o)
+{
+    if (o.share.empty()) return;
+    for (auto* list : {&o.topics, &o.unsubscribe}) {
+        const char* what = list == &o.topics ? "-t" : "-U";
+        for (auto& filter : *list) {
+            if (is_shared_filter(filter)) {
+                fail(fmt::format("--share cannot be used with {} '{}', a shared subscription already.", what, filter));
+            }
+            filter = fmt::format("$share/{}/{}", o.share, filter);
+            if (auto error = check_filter(filter, what)) fail(*error);
+        }
+    }
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
@@ -806,6 +861,7 @@ void check_combinations(Options& o)
     if (o.tool == Tool::rr) take_request_properties(o);
     if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
+        apply_share(o);
     } else if (o.tool == Tool::rr) {
         // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.
         if (!o.show_config && (o.topics.empty() || o.input == InputMode::none)) {
@@ -1277,6 +1333,26 @@ std::optional<ScannedLayer> profile_layer(const OptionTable& table, const std::v
     }
 }
 
+/// One warning for the first -t or -U of the command line that looks like a shared
+/// subscription whose "$share" the shell expanded to nothing ("$share/g/x" unquoted or in
+/// double quotes gives "/g/x"), with the quoting that keeps it.
+std::vector<std::string> share_notices(const OptionTable& table, const std::vector<Given>& given)
+{
+    const OptionDef* topic = table.def("-t");
+    const OptionDef* unsubscribe = table.def("-U");
+    for (const auto& g : given) {
+        if ((g.def != topic && g.def != unsubscribe) || g.values.empty()) continue;
+        const std::string& filter = g.values.front();
+        if (const auto meant = unexpanded_share(filter)) {
+            const char* what = g.def == topic ? "-t" : "-U";
+            return {fmt::format("Warning: {} {} looks like a shared subscription whose $share the shell removed; "
+                                "if so, quote it: {} {}",
+                                what, escape_control(shell_quote(filter)), what, escape_control(shell_quote(*meant)))};
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 std::vector<OptionInfo> option_list(Tool tool)
@@ -1350,6 +1426,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
             result.config = text;
         }
     }
+    if (tool == Tool::sub) result.notices = share_notices(table, command_line.given);
     return result;
 }
 

@@ -20,6 +20,7 @@ struct CommandLine {
     std::string text;  ///< what to print for Action::help, ::version and ::show_config
     std::string config;  ///< with -d: the --show-config text, for stdout at start
     std::vector<std::string> warnings;  ///< lines for stderr under -d (a default options file skipped)
+    std::vector<std::string> notices;   ///< lines for stderr unless --quiet (a filter whose $share a shell ate)
 };
 
 /// One option of a tool as its --help and the shell completions show it.

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "properties.h"
+#include "quote.h"
 
 namespace mqtt {
 
@@ -70,14 +71,6 @@ std::vector<std::string> property_names_after(const std::string& command)
     return {};
 }
 
-/// `text` inside single quotes for bash and zsh.
-std::string sh_quote(const std::string& text)
-{
-    std::string quoted = "'";
-    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
-
 /// The names of the options whose values are of `kind`.
 std::vector<std::string> names_of_kind(const std::vector<OptionInfo>& options, ValueKind kind)
 {
@@ -113,7 +106,7 @@ std::string bash_script(Tool tool)
         script += fmt::format("    {})\n        case $prev in\n", join(property->names, "|"));
         for (const auto& command : property->choices) {
             script += fmt::format("        {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\") ;;\n", command,
-                                  sh_quote(join(property_names_after(command), " ")));
+                                  shell_quote(join(property_names_after(command), " ")));
         }
         script += "        esac\n        return ;;\n    esac\n";
     }
@@ -122,7 +115,7 @@ std::string bash_script(Tool tool)
         const ValueHint hint = hint_for(option);
         if (hint.kind != ValueKind::choices && !is_property(option)) continue;
         script += fmt::format("    {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); return ;;\n",
-                              join(option.names, "|"), sh_quote(join(option.choices, " ")));
+                              join(option.names, "|"), shell_quote(join(option.choices, " ")));
     }
     const auto files = names_of_kind(options, ValueKind::file);
     if (!files.empty()) {
@@ -146,7 +139,7 @@ std::string bash_script(Tool tool)
     script += "    esac\n";
     std::vector<std::string> all;
     for (const auto& option : options) all.insert(all.end(), option.names.begin(), option.names.end());
-    script += fmt::format("    mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\")\n", sh_quote(join(all, " ")));
+    script += fmt::format("    mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\")\n", shell_quote(join(all, " ")));
     script += "}\n";
     script += fmt::format("complete -F {} {}\n", function, name);
     return script;
@@ -201,7 +194,7 @@ std::string zsh_script(Tool tool)
         const std::string action = zsh_action(option, function);
         // Every option may be given again: the last one wins, or they add up (-t, -D).
         for (const auto& option_name : option.names) {
-            script += "  " + sh_quote(fmt::format("*{}[{}]{}", option_name, zsh_description(option.help), action)) + " \\\n";
+            script += "  " + shell_quote(fmt::format("*{}[{}]{}", option_name, zsh_description(option.help), action)) + " \\\n";
         }
     }
     script.resize(script.size() - 3);  // the last " \\\n"

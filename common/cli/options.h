@@ -10,6 +10,7 @@
 #include "encoding.h"
 #include "numbers.h"
 #include "url.h"
+#include "decode_spec.h"
 #include "format_spec.h"
 #include "properties.h"
 
@@ -20,8 +21,9 @@ enum class Tool { pub, sub, rr };
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).
 enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message };
 
-/// --on-error: what mqtt-pub does with an input record it cannot publish.
-enum class OnError { stop, skip };
+/// --on-error: what mqtt-pub does with an input record it cannot publish (stop, skip), and
+/// what mqtt-sub and mqtt-rr do with a payload that does not --decode (print, skip, stop).
+enum class OnError { stop, skip, print };
 
 /// MQTT protocol levels as they go on the wire (and as libmosquitto numbers them).
 inline constexpr int k_mqtt31 = 3;
@@ -134,6 +136,8 @@ struct Options {
     bool watch = false;               ///< -w: one terminal line per topic
     std::optional<ParsedFormat> format;  ///< -F, parsed; it takes precedence over -v
     bool pretty = false;              ///< --pretty: indented JSON for %j and %J
+    std::vector<DecodeRule> decode;   ///< --decode, in the order given (the first match wins)
+    OnError decode_error = OnError::print;  ///< --on-error for payloads that do not decode
     long msg_count = 0;               ///< -C; 0 = unlimited
     int timeout = 0;                  ///< -W seconds (pub: for everything to be acknowledged); 0 = none
     bool no_retained = false;         ///< -R
@@ -149,6 +153,7 @@ struct Options {
     double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U
+    std::string share;                ///< --share: -t and -U become $share/<share>/<filter> ("" = none)
 
     /// The port the session connects to.
     int effective_port() const { return port.value_or(tls.selects_tls_port() ? 8883 : 1883); }

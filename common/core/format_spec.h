@@ -35,7 +35,7 @@ struct ParsedFormat {
 };
 
 /// The letters that may follow '%' (besides "%%").
-inline constexpr std::string_view k_format_conversions = "ACDdEFfIJjlmPpqRrStUXx";
+inline constexpr std::string_view k_format_conversions = "ACDdEFfIJjlmPpqRrStUVXx";
 
 /// Widths and precisions above this are refused (they would only make huge lines).
 inline constexpr int k_max_format_width = 65535;

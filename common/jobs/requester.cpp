@@ -7,6 +7,7 @@
 #include <new>
 #include <random>
 
+#include "decode_failure.h"
 #include "error.h"
 #include "exit_status.h"
 #include "property_list.h"
@@ -64,6 +65,7 @@ Requester::Requester(const Options& options, Sink& sink, std::string request)
     : m_options(options),
       m_sink(sink),
       m_formatter(options),
+      m_decoder(options.decode),
       m_ready_file(options.ready_file),
       m_request(std::move(request)),
       m_response_topic(options.response_topic.empty() ? unique_response_topic() : options.response_topic)
@@ -184,6 +186,23 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
     view.retain = message.retain;
     view.mid = message.mid;
     view.properties = properties;
+    Decoded decoded;
+    if (m_decoder.active()) {
+        decoded = m_decoder.decode(view.topic, view.payload);
+        view.decoded = &decoded;
+        if (decoded.kind == Decoded::Kind::failed) {
+            DecodeFailure failure = judge_decode_failure(view.topic, decoded, m_options.decode_error);
+            if (failure.stop) {
+                connection.finish(std::move(*failure.stop));
+                return;
+            }
+            connection.warn(failure.warning);
+            if (!failure.print) {
+                connection.finish({ExitStatus::success, {}});
+                return;
+            }
+        }
+    }
     const auto error = m_formatter.render(view, m_sink);
     if (error) connection.warn(*error);
     // A normal DISCONNECT: unlike mosquitto_rr, which just closes the socket, the broker

@@ -16,6 +16,7 @@
 #include "connection.h"
 #include "format.h"
 #include "options.h"
+#include "payload_decoder.h"
 #include "ready_file.h"
 #include "sink.h"
 
@@ -62,6 +63,7 @@ private:
     const Options& m_options;
     Sink& m_sink;
     Formatter m_formatter;
+    PayloadDecoder m_decoder;  ///< --decode
     ReadyFile m_ready_file;
     std::string m_request;
     std::string m_response_topic;

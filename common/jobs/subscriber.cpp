@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
 
+#include "decode_failure.h"
 #include "exit_status.h"
 #include "terminal_text.h"
 
@@ -27,10 +28,12 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
       m_sink(sink),
       m_formatter(formatter_options(options)),
       m_filter(options),
+      m_decoder(options.decode),
       m_ready_file(options.ready_file),
       m_random(std::random_device{}())
 {
     // -W bounds the whole run, connecting included.
+    m_stats.decoding = m_decoder.active();
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (options.watch) {
         m_watch.emplace();
@@ -139,17 +142,7 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
         view.retain = message.retain;
         view.mid = message.mid;
         view.properties = properties;
-        std::optional<std::string> error;
-        if (m_watch) {
-            m_rendered.clear();
-            error = m_formatter.render(view, m_rendered);
-            m_watch->print(topic, m_rendered, m_sink.buffer());
-        } else {
-            error = m_formatter.render(view, m_sink);
-        }
-        m_sink.commit();
-        if (error) connection.warn(*error);
-        if (!output_ok(connection)) return;
+        if (!print_message(connection, view)) return;
     }
     ++m_received;
     if (m_options.stats) {
@@ -160,6 +153,36 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
         }
     }
     if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(connection, {ExitStatus::success, {}});
+}
+
+bool Subscriber::print_message(Connection& connection, Message& view)
+{
+    Decoded decoded;
+    if (m_decoder.active()) {
+        decoded = m_decoder.decode(view.topic, view.payload);
+        view.decoded = &decoded;
+        if (decoded.kind == Decoded::Kind::failed) {
+            ++m_stats.undecoded;
+            DecodeFailure failure = judge_decode_failure(view.topic, decoded, m_options.decode_error);
+            if (failure.stop) {
+                complete(connection, std::move(*failure.stop));
+                return false;
+            }
+            connection.warn(failure.warning);
+            if (!failure.print) return true;
+        }
+    }
+    std::optional<std::string> error;
+    if (m_watch) {
+        m_rendered.clear();
+        error = m_formatter.render(view, m_rendered);
+        m_watch->print(view.topic, m_rendered, m_sink.buffer());
+    } else {
+        error = m_formatter.render(view, m_sink);
+    }
+    m_sink.commit();
+    if (error) connection.warn(*error);
+    return output_ok(connection);
 }
 
 void Subscriber::remove_retained(Connection& connection, const std::string& topic)

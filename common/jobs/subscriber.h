@@ -12,6 +12,7 @@
 #include "format.h"
 #include "message_filter.h"
 #include "options.h"
+#include "payload_decoder.h"
 #include "ready_file.h"
 #include "sink.h"
 #include "stats.h"
@@ -48,6 +49,8 @@ private:
     void complete(Connection& connection, Outcome outcome);
     void remove_retained(Connection& connection, const std::string& topic);
     void restart_idle_timer();
+    /// Renders one message (decoded as --decode says); false when the job ends because of it.
+    bool print_message(Connection& connection, Message& view);
     /// Creates --ready-file; false (and the job ends) if it cannot be created.
     bool signal_ready(Connection& connection);
     /// False (and the job ends) once stdout is gone or failing; inline, as every message asks.
@@ -65,6 +68,7 @@ private:
     Sink& m_sink;
     Formatter m_formatter;
     MessageFilter m_filter;
+    PayloadDecoder m_decoder;                  ///< --decode
     std::optional<Watch> m_watch;              ///< -w
     std::string m_rendered;                    ///< -w: one message, before it goes to its line
     ReadyFile m_ready_file;

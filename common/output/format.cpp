@@ -40,6 +40,24 @@ void append_payload(std::string& out, Sink* sink, std::string_view bytes, Encodi
     }
 }
 
+/// The payload as the default output and %V show it: as --decode made it (JSON as is, or
+/// indented with --pretty when no deeper than JSON's limit; decompressed bytes encoded as `how` says), else the raw payload
+/// encoded as `how` says.
+void append_shown_payload(std::string& out, Sink* sink, const Message& message, Encoding how, bool pretty)
+{
+    if (!message.has_decoded()) {
+        append_payload(out, sink, message.payload, how);
+    } else if (message.decoded->kind == Decoded::Kind::bytes) {
+        append_payload(out, sink, message.decoded->value, how);
+    } else if (pretty && json_is_valid(message.decoded->value)) {
+        // (Markers add levels: a value decoded 1000 deep can be too deep to re-lay; then compact.)
+        JsonWriter writer(out, true);
+        json_copy(message.decoded->value, writer);
+    } else {
+        append_payload(out, sink, message.decoded->value, Encoding::none);
+    }
+}
+
 }  // namespace
 
 /// What the renderers share while one message is rendered.
@@ -222,6 +240,12 @@ void append_hex(const FormatSpec& spec, RenderContext& c, const char* digits)
         if (c.sink) c.sink->commit();
     }
     if (spec.left) out.append(fill, ' ');
+}
+
+/// %V: the payload as --decode made it (JSON, or decompressed bytes); else the raw payload.
+void render_decoded(const FormatSpec&, RenderContext& c)
+{
+    append_shown_payload(c.out, c.sink, c.message, c.encoding, c.pretty);
 }
 
 void render_hex_lower(const FormatSpec& spec, RenderContext& c)
@@ -419,8 +443,8 @@ constexpr Conversion k_conversions[] = {
     {'j', render_json_escaped},     {'l', render_length},         {'m', render_mid},
     {'P', render_user_properties},  {'p', render_payload},        {'q', render_qos},
     {'R', render_response_topic},   {'r', render_retain},         {'S', render_subscription_id},
-    {'t', render_topic},            {'U', render_unix_time},      {'X', render_hex_upper},
-    {'x', render_hex_lower},
+    {'t', render_topic},            {'U', render_unix_time},      {'V', render_decoded},
+    {'X', render_hex_upper},        {'x', render_hex_lower},
 };
 
 Renderer renderer_for(char letter)
@@ -513,7 +537,7 @@ std::optional<std::string> Formatter::render_to(const Message& message, std::str
         out.append(message.topic);
         out.push_back(' ');
     }
-    append_payload(out, sink, message.payload, m_encoding);
+    append_shown_payload(out, sink, message, m_encoding, m_pretty);
     if (m_eol) out.push_back(m_end);
     return std::nullopt;
 }

@@ -15,6 +15,7 @@
 
 #include "encoding.h"
 #include "format_spec.h"
+#include "payload_decoder.h"
 
 namespace mqtt {
 
@@ -30,6 +31,14 @@ struct Message {
     int mid = 0;
     /// The MQTT 5 properties of the PUBLISH; null when it has none (always with MQTT 3).
     const mosquitto_property* properties = nullptr;
+    /// What --decode made of the payload; null without --decode.
+    const Decoded* decoded = nullptr;
+
+    /// The payload decoded (JSON or decompressed bytes), when it was.
+    bool has_decoded() const
+    {
+        return decoded && (decoded->kind == Decoded::Kind::json || decoded->kind == Decoded::Kind::bytes);
+    }
 };
 
 /// When a message is printed: the real-time clock and the local time it gives (TZ).
@@ -71,7 +80,8 @@ public:
 
     /// Appends `message` to `out` as --json, -F, -v or the default output asks, with a
     /// newline (NUL with -0) unless -N; --encoding applies to the payload of -v, %p and the
-    /// default output. Returns the line for stderr when the message cannot be printed as asked:
+    /// default output. A --decode'd payload is printed decoded by the default output and %V,
+    /// and as "payload_decoded" by --json. Returns the line for stderr when the message cannot be printed as asked:
     /// %J with a payload that is not JSON (that part stays empty), %f or %d with a payload
     /// of the wrong size (nothing at all is printed for the message).
     std::optional<std::string> render(const Message& message, std::string& out) const;

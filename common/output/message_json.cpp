@@ -79,6 +79,25 @@ void write_properties(JsonWriter& json, const mosquitto_property* list, bool los
     json.end_object();
 }
 
+/// --json's "payload_decoded": the JSON --decode made, or decompressed bytes as a string
+/// (as {"$bytes":"<base64>"} when they are not UTF-8).
+void write_decoded(JsonWriter& json, const Decoded& decoded)
+{
+    json.key("payload_decoded");
+    if (decoded.kind == Decoded::Kind::json) {
+        json.raw(decoded.value);
+    } else if (is_utf8(decoded.value)) {
+        json.string(decoded.value);
+    } else {
+        std::string encoded;
+        append_base64(encoded, decoded.value);
+        json.begin_object();
+        json.key("$bytes");
+        json.string(encoded);
+        json.end_object();
+    }
+}
+
 }  // namespace
 
 JsonTimestamp json_timestamp(const Timestamp& time)
@@ -118,6 +137,7 @@ void append_message_json(std::string& out, const Message& message, const Timesta
     }
     if (payload == JsonPayload::lossless) {
         write_bytes(json, "payload", message.payload, true);
+        if (message.has_decoded()) write_decoded(json, *message.decoded);
         json.end_object();
         return;
     }

@@ -105,6 +105,7 @@ std::string TransferStats::json(std::string_view tool, bool publisher, double du
                            acknowledged, refused);
     } else {
         out += fmt::format("\"received\":{},\"received_bytes\":{},", received, received_bytes);
+        if (decoding) out += fmt::format("\"undecoded\":{},", undecoded);
     }
     out += fmt::format("\"duration_s\":{:.3f},\"rate\":{:.1f}", duration_s, rate);
     if (!publisher && latencies.count() > 0) {

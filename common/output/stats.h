@@ -53,9 +53,11 @@ struct TransferStats {
     std::uint64_t refused = 0;
     std::uint64_t received = 0;
     std::uint64_t received_bytes = 0;
+    std::uint64_t undecoded = 0;  ///< payloads that did not --decode
+    bool decoding = false;        ///< --decode was given: "undecoded" is printed
     LatencyHistogram latencies;  ///< of received messages that carried a stamp
 
-    /// One line: {"tool":..., counters, "duration_s", "rate" (messages per second), and
+    /// One line: {"tool":..., counters ("undecoded" with --decode), "duration_s", "rate" (messages per second), and
     /// for a subscriber "latency_ms" with count, p50, p90, p99 and max when any message
     /// was stamped}.
     std::string json(std::string_view tool, bool publisher, double duration_s) const;

@@ -656,3 +656,24 @@ TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends w
                              broker.second_port_str() + " over TLS)\n");
     CHECK(responder.requests().size() == 1);  // no second request
 }
+
+TEST_CASE("rr: --decode prints the response decoded, one that does not decode is printed raw, or ends with 1")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    // The responder answers "re:" + the request: 0x72 starts a CBOR text string of 18 bytes,
+    // so with 16 more bytes the response is the CBOR text "e:0123456789abcdef".
+    const Args ask{"-t", "service/echo", "-e", "asker/reply", "-W", "10", "--decode", "cbor"};
+    auto run_with = [&](const Args& extra) {
+        Args args = ask;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run(rr(broker, args));
+    };
+    check_ended(run_with({"-m", "0123456789abcdef"}), 0, "\"e:0123456789abcdef\"\n");
+    check_ended(run_with({"-m", "0123456789abcdef", "-F", "%p|%V"}), 0, "re:0123456789abcdef|\"e:0123456789abcdef\"\n");
+    const std::string warning = "Message payload on topic asker/reply does not decode as cbor: truncated: the item needs 19 "
+                                "bytes, 4 are left at byte 0";
+    check_ended(run_with({"-m", "x"}), 0, "re:x\n", "Warning: " + warning + "; printed raw.\n");
+    check_ended(run_with({"-m", "x", "--on-error", "skip"}), 0, "", "Warning: " + warning + "; skipped.\n");
+    check_ended(run_with({"-m", "x", "--on-error", "stop"}), 1, "", "Error: " + warning + ".\n");
+}

@@ -1,0 +1,128 @@
+#include "cbor_decode.h"
+
+#include <cbor.h>
+#include <dlfcn.h>
+#include <fmt/format.h>
+
+namespace mqtt {
+
+namespace {
+
+#define MQTT_TOOLS_TEXT(x) #x
+#define MQTT_TOOLS_SONAME(major, minor) "libcbor.so." MQTT_TOOLS_TEXT(major) "." MQTT_TOOLS_TEXT(minor)
+/// The libcbor the headers are of (Debian 12: libcbor.so.0.8, package libcbor0.8).
+constexpr const char* k_libcbor = MQTT_TOOLS_SONAME(CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION);
+#undef MQTT_TOOLS_SONAME
+#undef MQTT_TOOLS_TEXT
+
+using StreamDecode = decltype(&cbor_stream_decode);
+
+/// libcbor's decoder, loaded at the first CBOR payload rather than by the dynamic loader:
+/// a tool that decodes no CBOR does not pay for mapping and relocating it at start-up
+/// (about 230 k instructions, 6 % of `mqtt-sub --version`). Null, and `error` says why,
+/// when it cannot be loaded.
+StreamDecode stream_decoder(std::string& error)
+{
+    static const std::pair<StreamDecode, std::string> loaded = []() -> std::pair<StreamDecode, std::string> {
+        void* library = dlopen(k_libcbor, RTLD_NOW | RTLD_LOCAL);
+        if (library == nullptr) return {nullptr, dlerror()};
+        void* symbol = dlsym(library, "cbor_stream_decode");
+        if (symbol == nullptr) return {nullptr, dlerror()};
+        return {reinterpret_cast<StreamDecode>(symbol), {}};
+    }();
+    error = loaded.second;
+    return loaded.first;
+}
+
+ValueWriter& writer_of(void* context)
+{
+    return *static_cast<ValueWriter*>(context);
+}
+
+std::string_view view(cbor_data data, std::uint64_t length)
+{
+    return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(length)};
+}
+
+// libcbor's callbacks return nothing: a refused item leaves the writer's error set.
+const cbor_callbacks k_callbacks = [] {
+    cbor_callbacks c{};
+    c.uint8 = [](void* w, std::uint8_t v) { writer_of(w).unsigned_integer(v); };
+    c.uint16 = [](void* w, std::uint16_t v) { writer_of(w).unsigned_integer(v); };
+    c.uint32 = [](void* w, std::uint32_t v) { writer_of(w).unsigned_integer(v); };
+    c.uint64 = [](void* w, std::uint64_t v) { writer_of(w).unsigned_integer(v); };
+    c.negint8 = [](void* w, std::uint8_t v) { writer_of(w).negative_integer(v); };
+    c.negint16 = [](void* w, std::uint16_t v) { writer_of(w).negative_integer(v); };
+    c.negint32 = [](void* w, std::uint32_t v) { writer_of(w).negative_integer(v); };
+    c.negint64 = [](void* w, std::uint64_t v) { writer_of(w).negative_integer(v); };
+    c.byte_string_start = [](void* w) { writer_of(w).begin_chunks(false); };
+    c.byte_string = [](void* w, cbor_data d, std::uint64_t n) { writer_of(w).bytes(view(d, n)); };
+    c.string_start = [](void* w) { writer_of(w).begin_chunks(true); };
+    c.string = [](void* w, cbor_data d, std::uint64_t n) { writer_of(w).text(view(d, n)); };
+    c.indef_array_start = [](void* w) { writer_of(w).begin_array(std::nullopt); };
+    c.array_start = [](void* w, std::uint64_t n) { writer_of(w).begin_array(n); };
+    c.indef_map_start = [](void* w) { writer_of(w).begin_map(std::nullopt); };
+    c.map_start = [](void* w, std::uint64_t n) { writer_of(w).begin_map(n); };
+    c.tag = [](void* w, std::uint64_t t) { writer_of(w).begin_tag(t); };
+    c.float2 = [](void* w, float v) { writer_of(w).floating(v, true); };
+    c.float4 = [](void* w, float v) { writer_of(w).floating(v, true); };
+    c.float8 = [](void* w, double v) { writer_of(w).floating(v, false); };
+    c.undefined = [](void* w) { writer_of(w).undefined(); };
+    c.null = [](void* w) { writer_of(w).null(); };
+    c.boolean = [](void* w, bool v) { writer_of(w).boolean(v); };
+    c.indef_break = [](void* w) { writer_of(w).end_indefinite(); };
+    return c;
+}();
+
+std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
+{
+    std::string load_error;
+    const StreamDecode stream_decode = stream_decoder(load_error);
+    if (stream_decode == nullptr) return DecodeError{fmt::format("{} cannot be loaded: {}", k_libcbor, load_error), std::nullopt};
+    const auto* bytes = reinterpret_cast<cbor_data>(data.data());
+    std::size_t offset = 0;
+    while (!writer.done()) {
+        if (offset >= data.size()) return DecodeError{"truncated: the data ends inside an item", offset};
+        const auto head = static_cast<unsigned char>(data[offset]);
+        // Simple values other than false, true, null and undefined: libcbor 0.8 refuses them.
+        if ((head >= 0xe0 && head <= 0xf3) || head == 0xf8) {
+            unsigned value = head - 0xe0u;
+            std::size_t size = 1;
+            if (head == 0xf8) {
+                if (offset + 1 >= data.size()) return DecodeError{"truncated: the data ends inside an item", offset};
+                value = static_cast<unsigned char>(data[offset + 1]);
+                if (value < 32) return DecodeError{"a simple value in two bytes that fits in one", offset};
+                size = 2;
+            }
+            if (!writer.simple(value)) return DecodeError{writer.error(), offset};
+            offset += size;
+            continue;
+        }
+        const cbor_decoder_result result = stream_decode(bytes + offset, data.size() - offset, &k_callbacks, &writer);
+        switch (result.status) {
+        case CBOR_DECODER_FINISHED:
+            break;
+        case CBOR_DECODER_NEDATA:
+            return DecodeError{fmt::format("truncated: the item needs {} bytes, {} are left", result.required,
+                                           data.size() - offset),
+                               offset};
+        case CBOR_DECODER_ERROR:
+            return DecodeError{fmt::format("malformed item (initial byte 0x{:02x})", head), offset};
+        }
+        if (!writer.error().empty()) return DecodeError{writer.error(), offset};
+        offset += result.read;
+    }
+    if (offset != data.size()) {
+        return DecodeError{fmt::format("{} bytes follow the data item", data.size() - offset), offset};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<DecodeError> cbor_to_json(std::string_view data, std::string& out)
+{
+    return write_document(out, [&](ValueWriter& writer) { return walk(data, writer); });
+}
+
+}  // namespace mqtt

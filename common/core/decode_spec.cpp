@@ -1,0 +1,88 @@
+#include "decode_spec.h"
+
+#include <fmt/format.h>
+
+#include "quote.h"
+#include "topic.h"
+
+namespace mqtt {
+
+namespace {
+
+struct StepName {
+    std::string_view name;
+    DecodeStep step;
+};
+
+constexpr StepName k_steps[] = {
+    {"gzip", DecodeStep::gzip},   {"zlib", DecodeStep::zlib}, {"zstd", DecodeStep::zstd},
+    {"lz4", DecodeStep::lz4},     {"json", DecodeStep::json}, {"cbor", DecodeStep::cbor},
+    {"msgpack", DecodeStep::msgpack}, {"auto", DecodeStep::automatic},
+};
+
+bool decompresses(DecodeStep step)
+{
+    return step == DecodeStep::gzip || step == DecodeStep::zlib || step == DecodeStep::zstd ||
+           step == DecodeStep::lz4;
+}
+
+std::variant<DecodeChain, std::string> parse_chain(std::string_view text)
+{
+    DecodeChain chain;
+    chain.text = std::string(text);
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t plus = text.find('+', start);
+        const std::string_view name = text.substr(start, plus == std::string_view::npos ? plus : plus - start);
+        const StepName* found = nullptr;
+        for (const auto& candidate : k_steps) {
+            if (candidate.name == name) found = &candidate;
+        }
+        if (found == nullptr) {
+            return fmt::format("Error: --decode: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
+                               "auto; chain them with +, e.g. gzip+cbor).",
+                               quote_value(name));
+        }
+        if (!chain.steps.empty() && !decompresses(chain.steps.back())) {
+            return fmt::format("Error: --decode: {} must be the last step of {}.", decode_step_name(chain.steps.back()),
+                               quote_value(text));
+        }
+        if (found->step == DecodeStep::automatic && !chain.steps.empty()) {
+            return fmt::format("Error: --decode: auto cannot follow another step in {}.", quote_value(text));
+        }
+        chain.steps.push_back(found->step);
+        if (plus == std::string_view::npos) break;
+        start = plus + 1;
+    }
+    return chain;
+}
+
+}  // namespace
+
+std::string_view decode_step_name(DecodeStep step)
+{
+    for (const auto& candidate : k_steps) {
+        if (candidate.step == step) return candidate.name;
+    }
+    return "?";
+}
+
+std::variant<DecodeRule, std::string> parse_decode_rule(std::string_view text)
+{
+    DecodeRule rule;
+    std::string_view codec = text;
+    const std::size_t equals = text.rfind('=');
+    if (equals != std::string_view::npos) {
+        rule.filter = std::string(text.substr(0, equals));
+        codec = text.substr(equals + 1);
+        if (auto error = check_filter(rule.filter, "--decode")) return fmt::format("Error: {}", *error);
+    } else {
+        rule.filter.push_back('#');  // (not `= "#"`: GCC 12's -Wrestrict misfires on it under ASan)
+    }
+    auto chain = parse_chain(codec);
+    if (auto* error = std::get_if<std::string>(&chain)) return std::move(*error);
+    rule.chain = std::move(std::get<DecodeChain>(chain));
+    return rule;
+}
+
+}  // namespace mqtt

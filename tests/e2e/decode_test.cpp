@@ -1,0 +1,326 @@
+// mqtt-sub --decode against a real mosquitto, with payloads made at test time by encoders
+// that are not ours: Debian's python3-cbor2 and python3-msgpack, the gzip, zstd and lz4
+// tools, and Python's zlib module. Also payloads that do not decode (--on-error, --stats)
+// and hostile ones (deep nesting, huge declared lengths, truncation, compression bombs).
+#include "e2e.h"
+
+#include <regex>
+
+using namespace e2e;
+using namespace std::string_literals;
+
+namespace {
+
+const std::string k_install_hint = "scripts/install-deps installs python3-cbor2, python3-msgpack, gzip, zstd and lz4";
+
+/// What the encoder `argv` writes when fed `input`; the test stops with a clear line when
+/// the encoder is missing or fails (nothing is skipped).
+std::string encoded_by(const Args& argv, const std::string& input = {})
+{
+    const test::Result r = test::run(argv, input, 120s);
+    REQUIRE_MESSAGE(r.status == 0, "the encoder " << argv.front() << " failed with status " << r.status << ": " << r.err
+                                                  << " (" << k_install_hint << ")");
+    REQUIRE_MESSAGE(!r.out.empty(), "the encoder " << argv.front() << " wrote nothing (" << k_install_hint << ")");
+    return r.out;
+}
+
+/// The CBOR python3-cbor2 makes of the Python expression `value`.
+std::string cbor(const std::string& value)
+{
+    return encoded_by({"/usr/bin/python3", "-c", "import sys, cbor2; sys.stdout.buffer.write(cbor2.dumps(" + value + "))"});
+}
+
+/// The MessagePack python3-msgpack makes of the Python expression `value`.
+std::string msgpack(const std::string& value)
+{
+    return encoded_by({"/usr/bin/python3", "-c",
+                       "import sys, msgpack; sys.stdout.buffer.write(msgpack.packb(" + value + ", use_bin_type=True))"});
+}
+
+std::string gzip(const std::string& data) { return encoded_by({"/bin/gzip", "-c", "-n"}, data); }
+std::string zstd(const std::string& data) { return encoded_by({"/usr/bin/zstd", "-q", "-c"}, data); }
+std::string lz4(const std::string& data) { return encoded_by({"/usr/bin/lz4", "-q", "-c"}, data); }
+std::string zlib(const std::string& data)
+{
+    return encoded_by({"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))"},
+                      data);
+}
+
+/// `command` (a shell pipeline that writes a compressed stream) run by /bin/sh.
+std::string shell_output(const std::string& command) { return encoded_by({"/bin/sh", "-c", command}); }
+
+/// Publishes `payload` (written to a file in `dir`, sent with -f) on `topic`, QoS 1.
+void publish_bytes(const test::Broker& broker, const TempDir& dir, const std::string& topic, const std::string& payload,
+                   const Args& extra = {})
+{
+    Args args{"-q", "1", "-t", topic, "-f", dir.write("payload", payload)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    publish(broker, args);
+}
+
+/// Runs mqtt-sub with `args` (client id `id`, -W 20 added) while `messages` (topic, payload)
+/// are published in order, QoS 1.
+test::Result subscribe_while_publishing(const test::Broker& broker, const std::string& id, Args args,
+                                        const std::vector<std::pair<std::string, std::string>>& messages)
+{
+    TempDir dir;
+    Args argv{"-i", id, "-q", "1", "-W", "20"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_subscriber(broker, id, sub(broker, argv), [&] {
+        for (const auto& [topic, payload] : messages) publish_bytes(broker, dir, topic, payload);
+    }, 30s);
+}
+
+/// The stderr line for a payload that did not decode, as --on-error print/skip say it.
+std::string warning(const std::string& topic, const std::string& codec, const std::string& reason, const std::string& then)
+{
+    return "Warning: Message payload on topic " + topic + " does not decode as " + codec + ": " + reason + "; " + then + ".\n";
+}
+
+const std::string k_cbor_value =
+    R"({"id": "dev-17", "t": 21.5, "ok": True, "raw": b"\x01\x02\x03", "n": 2**53 + 1, "tags": [1, -2],)"
+    R"( "tagged": cbor2.CBORTag(1234, "x"), "u": cbor2.undefined, "nan": float("nan"), "none": None})";
+const std::string k_cbor_json =
+    R"({"id":"dev-17","t":21.5,"ok":true,"raw":{"$bytes":"AQID"},"n":9007199254740993,"tags":[1,-2],)"
+    R"("tagged":{"$tag":1234,"value":"x"},"u":{"$undefined":true},"nan":{"$float":"NaN"},"none":null})";
+
+}  // namespace
+
+TEST_CASE("decode: CBOR from python3-cbor2 - one JSON line in place of the payload, -v, %V, --json, --pretty")
+{
+    test::Broker broker;
+    TempDir dir;
+    const std::string payload = cbor(k_cbor_value);
+    // Retained: each subscriber below gets it at once.
+    publish_bytes(broker, dir, "dev/17/state", payload, {"-r"});
+    const Args base{"-t", "dev/+/state", "-C", "1", "-W", "20", "--decode", "cbor"};
+    auto run_with = [&](const Args& extra) {
+        Args args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run(sub(broker, args), {}, 30s);
+    };
+
+    check_ended(run_with({}), 0, k_cbor_json + "\n");
+    check_ended(run_with({"-v"}), 0, "dev/17/state " + k_cbor_json + "\n");
+    // %V is the decoded value; %p and %x stay the raw bytes.
+    check_ended(run_with({"-F", "%t %l %V"}), 0, "dev/17/state " + std::to_string(payload.size()) + " " + k_cbor_json + "\n");
+    const test::Result raw = run_with({"-F", "%p"});
+    check_ended(raw, 0, payload + "\n");
+
+    // The option table gives the new options their variables too.
+    check_ended(test::run(with_env(dir.path(), {"MQTT_DECODE=dev/+/state=cbor", "MQTT_ON_ERROR=stop"},
+                                   sub(broker, {"-t", "dev/17/state", "-C", "1", "-W", "20"})),
+                          {}, 30s),
+                0, k_cbor_json + "\n");
+
+    const test::Result json = run_with({"--json"});
+    CHECK(json.status == 0);
+    CHECK(json.err == "");
+    CHECK(json.out.find(R"("topic":"dev/17/state",)") != std::string::npos);
+    CHECK(json.out.ends_with(R"(,"payload_decoded":)" + k_cbor_json + "}\n"));
+
+    // --pretty lays the value out as %j and %J do: a member per line, tab-indented.
+    const std::string small = cbor(R"({"a": 1, "b": [2, 3], "c": {"d": b"\xff"}})");
+    publish_bytes(broker, dir, "dev/18/state", small, {"-r"});
+    check_ended(test::run(sub(broker, {"-t", "dev/18/state", "-C", "1", "-W", "20", "--decode", "cbor", "--pretty"}), {}, 30s),
+                0, "{\n\t\"a\":\t1,\n\t\"b\":\t[2, 3],\n\t\"c\":\t{\n\t\t\"d\":\t{\n\t\t\t\"$bytes\":\t\"/w==\"\n\t\t}\n\t}\n}\n");
+}
+
+TEST_CASE("decode: CBOR maps with keys that are not strings, from python3-cbor2, keep their keys as $map pairs")
+{
+    test::Broker broker;
+    const test::Result r = subscribe_while_publishing(broker, "cbor-keys", {"-t", "k", "-C", "2", "--decode", "cbor"},
+                                                      {{"k", cbor(R"({1: "one", "two": 2})")}, {"k", cbor(R"([{b"\x00": True}])")}});
+    check_ended(r, 0, R"({"$map":[[1,"one"],["two",2]]})" "\n" R"([{"$map":[[{"$bytes":"AA=="},true]]}])" "\n");
+}
+
+TEST_CASE("decode: MessagePack from python3-msgpack, 64-bit integers exact, bin and ext marked")
+{
+    test::Broker broker;
+    const std::string value = R"({"id": "dev-17", "t": 21.5, "raw": b"\x01\x02\x03", "big": 2**64 - 1, "neg": -2**63,)"
+                              R"( "ext": msgpack.ExtType(5, b"*"), "list": [None, False, 1.5], 3: "three"})";
+    const test::Result r = subscribe_while_publishing(broker, "msgpack", {"-t", "m/#", "-C", "2", "-v", "--decode", "msgpack"},
+                                                      {{"m/1", msgpack(value)}, {"m/2", msgpack(R"({"x": [1, {"y": "z"}]})")}});
+    check_ended(r, 0,
+                R"(m/1 {"$map":[["id","dev-17"],["t",21.5],["raw",{"$bytes":"AQID"}],["big",18446744073709551615],)"
+                R"(["neg",-9223372036854775808],["ext",{"$ext":5,"data":"Kg=="}],["list",[null,false,1.5]],[3,"three"]]})" "\n"
+                R"(m/2 {"x":[1,{"y":"z"}]})" "\n");
+}
+
+TEST_CASE("decode: json checks and re-renders a payload compactly")
+{
+    test::Broker broker;
+    const test::Result r = subscribe_while_publishing(broker, "json", {"-t", "j", "-C", "2", "--decode", "json"},
+                                                      {{"j", "{ \"a\" : [ 1 , 2.50 ],\n \"b\" : \"\\u00e9\" }"}, {"j", "{\"a\":"}});
+    CHECK(r.status == 0);
+    CHECK(r.out == "{\"a\":[1,2.50],\"b\":\"\\u00e9\"}\n{\"a\":\n");
+    CHECK(r.err == warning("j", "json", "not valid JSON", "printed raw"));
+}
+
+TEST_CASE("decode: gzip, zlib, zstd and lz4 (frame) made by their own tools, chained with + in front of a format")
+{
+    test::Broker broker;
+    const std::string json = R"({"temperature":21.5,"unit":"C"})";
+    const std::string cbor_bytes = cbor(R"({"temperature": 21.5, "unit": "C"})");
+    const std::string msgpack_bytes = msgpack(R"({"temperature": 21.5, "unit": "C"})");
+    const std::string text = "plain text, compressed\n";
+    const test::Result r = subscribe_while_publishing(
+        broker, "chains",
+        {"-t", "c/#", "-C", "7", "-v", "--decode", "c/gz=gzip+json", "--decode", "c/zl=zlib+cbor", "--decode", "c/zs=zstd+msgpack",
+         "--decode", "c/lz=lz4+cbor", "--decode", "c/two=gzip+zstd+json", "--decode", "c/text=zstd", "--decode", "c/bin=lz4"},
+        {{"c/gz", gzip(json)},
+         {"c/zl", zlib(cbor_bytes)},
+         {"c/zs", zstd(msgpack_bytes)},
+         {"c/lz", lz4(cbor_bytes)},
+         {"c/two", gzip(zstd(json))},
+         {"c/text", zstd(text)},
+         {"c/bin", lz4(cbor_bytes)}});
+    check_ended(r, 0,
+                "c/gz " + json + "\nc/zl " + json + "\nc/zs " + json + "\nc/lz " + json + "\nc/two " + json + "\nc/text " + text +
+                    "\nc/bin " + cbor_bytes + "\n");
+}
+
+TEST_CASE("decode: a chain of decompressions alone prints the bytes, --json gives them as a string or $bytes")
+{
+    test::Broker broker;
+    TempDir dir;
+    publish_bytes(broker, dir, "z/text", zstd("hello\n"), {"-r"});
+    publish_bytes(broker, dir, "z/bin", zstd("\x01\xff"s), {"-r"});
+    const test::Result text = test::run(sub(broker, {"-t", "z/text", "-C", "1", "-W", "20", "--decode", "zstd", "--json"}), {}, 30s);
+    CHECK(text.status == 0);
+    CHECK(text.out.ends_with(R"(,"payload_decoded":"hello\n"})" "\n"));
+    const test::Result bin = test::run(sub(broker, {"-t", "z/bin", "-C", "1", "-W", "20", "--decode", "zstd", "--json"}), {}, 30s);
+    CHECK(bin.status == 0);
+    CHECK(bin.out.ends_with(R"(,"payload_decoded":{"$bytes":"Af8="}})" "\n"));
+    // --encoding applies to decompressed bytes as to a raw payload.
+    check_ended(test::run(sub(broker, {"-t", "z/bin", "-C", "1", "-W", "20", "--decode", "zstd", "--encoding", "hex"}), {}, 30s),
+                0, "01ff\n");
+}
+
+TEST_CASE("decode: auto - gzip, zstd and lz4 recognised by their magic bytes, then JSON if it is JSON")
+{
+    test::Broker broker;
+    const std::string json = R"({"a":[1,2]})";
+    const test::Result r = subscribe_while_publishing(broker, "auto", {"-t", "a/#", "-C", "6", "-v", "--decode", "auto"},
+                                                      {{"a/gz", gzip("{ \"a\": [1, 2] }")},
+                                                       {"a/zs", zstd(json)},
+                                                       {"a/lz", lz4("compressed, not JSON")},
+                                                       {"a/zl", zlib(json)},
+                                                       {"a/json", "[ 1,\n 2 ]"},
+                                                       {"a/text", "22.5 C"}});
+    check_ended(r, 0,
+                "a/gz " + json + "\na/zs " + json + "\na/lz compressed, not JSON\na/zl " + json +
+                    "\na/json [1,2]\na/text 22.5 C\n");
+}
+
+TEST_CASE("decode: FILTER=CODEC, the first matching filter wins, a message matching none is printed as today")
+{
+    test::Broker broker;
+    const std::string as_cbor = cbor(R"({"a": 1})");
+    const test::Result r = subscribe_while_publishing(
+        broker, "filters", {"-t", "#", "-C", "3", "-v", "--decode", "dev/+/c=cbor", "--decode", "dev/#=msgpack"},
+        {{"dev/1/c", as_cbor}, {"dev/2/m", msgpack(R"({"a": 2})")}, {"other/x", "\x83not decoded"s}});
+    // dev/1/c also matches dev/# (msgpack), which would refuse these bytes.
+    check_ended(r, 0, "dev/1/c {\"a\":1}\ndev/2/m {\"a\":2}\nother/x \x83not decoded\n"s);
+}
+
+TEST_CASE("decode: a payload that does not decode - printed raw with a stderr line, or skipped, or the end (status 1)")
+{
+    test::Broker broker;
+    // python3-cbor2's [1, 2, 3] without its last byte.
+    std::string truncated = cbor("[1, 2, 3]");
+    REQUIRE(truncated == "\x83\x01\x02\x03");
+    truncated.pop_back();
+    const std::string good = cbor("[4]");
+    const std::string reason = "truncated: the data ends inside an item at byte 3";
+
+    const test::Result printed = subscribe_while_publishing(broker, "print", {"-t", "t/#", "-C", "2", "--decode", "cbor"},
+                                                            {{"t/a", truncated}, {"t/ok", good}});
+    check_ended(printed, 0, truncated + "\n[4]\n", warning("t/a", "cbor", reason, "printed raw"));
+
+    const test::Result skipped = subscribe_while_publishing(
+        broker, "skip", {"-t", "t/#", "-C", "2", "--decode", "gzip+cbor", "--on-error", "skip"}, {{"t/a", truncated}, {"t/b", gzip(good)}});
+    CHECK(skipped.status == 0);
+    CHECK(skipped.out == "[4]\n");
+    CHECK(std::regex_match(skipped.err, std::regex(R"(Warning: Message payload on topic t/a does not decode as gzip\+cbor: )"
+                                                   R"(gzip: [^\n]+; skipped\.\n)")));
+
+    const test::Result stopped = subscribe_while_publishing(broker, "stop", {"-t", "t/#", "-C", "2", "--decode", "cbor", "--on-error", "stop"},
+                                                            {{"t/a", good}, {"t/b", truncated}});
+    check_ended(stopped, 1, "[4]\n", "Error: Message payload on topic t/b does not decode as cbor: " + reason + ".\n");
+}
+
+TEST_CASE("decode: --stats counts the messages that did not decode")
+{
+    test::Broker broker;
+    const test::Result r = subscribe_while_publishing(broker, "stats", {"-t", "s", "-C", "3", "--decode", "msgpack", "--stats"},
+                                                      {{"s", msgpack("[1]")}, {"s", "\xc1"}, {"s", msgpack("[2]")}});
+    CHECK(r.status == 0);
+    CHECK(r.out == "[1]\n\xc1\n[2]\n");
+    CHECK(std::regex_match(r.err, std::regex(R"(Warning: Message payload on topic s does not decode as msgpack: malformed object )"
+                                             R"(\(an unknown type byte\) at byte 0; printed raw\.\n)"
+                                             R"(\{"tool":"mqtt-sub","received":3,"received_bytes":[0-9]+,"undecoded":1,)"
+                                             R"("duration_s":[0-9.]+,"rate":[0-9.]+\}\n)")));
+}
+
+TEST_CASE("decode: hostile payloads are bounded - deep nesting, huge declared lengths, truncation, compression bombs")
+{
+    test::Broker broker;
+    const std::string deep_cbor = std::string(100000, '\x81') + '\x00';
+    const std::string deep_msgpack = std::string(100000, '\x91') + '\x00';
+    const std::string half_gzip = [&] {
+        const std::string whole = gzip(std::string(4096, 'x') + "{}");
+        return whole.substr(0, whole.size() / 2);
+    }();
+    const test::Result r = subscribe_while_publishing(
+        broker, "hostile", {"-t", "h/#", "-C", "7", "-v", "--on-error", "skip", "--decode", "h/c=cbor", "--decode", "h/m=msgpack",
+                            "--decode", "h/gz=gzip+json", "--decode", "h/end=json"},
+        {{"h/c", deep_cbor},
+         {"h/m", deep_msgpack},
+         {"h/c", "\x5b\x7f\xff\xff\xff\xff\xff\xff\xff"s},
+         {"h/m", "\xdd\x7f\xff\xff\xff"s},
+         {"h/gz", half_gzip},
+         {"h/c", cbor(R"({"a": [1, 2, 3]})").substr(0, 5)},
+         {"h/end", "{}"}});
+    CHECK(r.status == 0);
+    CHECK(r.out == "h/end {}\n");
+    CHECK(r.err == warning("h/c", "cbor", "nested deeper than 1000 levels at byte 1000", "skipped") +
+                       warning("h/m", "msgpack", "nested deeper than 1000 levels", "skipped") +
+                       warning("h/c", "cbor", "truncated: the item needs 9223372036854775816 bytes, 9 are left at byte 0", "skipped") +
+                       warning("h/m", "msgpack", "truncated: the data ends inside an object at byte 5", "skipped") +
+                       warning("h/gz", "gzip+json", "gzip: truncated: the compressed stream ends early at byte " +
+                                                        std::to_string(half_gzip.size()), "skipped") +
+                       warning("h/c", "cbor", "truncated: the data ends inside an item at byte 5", "skipped"));
+}
+
+TEST_CASE("decode: compression bombs stop at 16 MiB of output, and the subscriber's memory stays small")
+{
+    test::Broker broker;
+    TempDir dir;
+    // 1 GiB of zeros through zstd and lz4, 256 MiB through gzip: a few KiB to a few MiB each.
+    const std::string zstd_bomb = shell_output("head -c 1073741824 /dev/zero | zstd -q -c");
+    const std::string lz4_bomb = shell_output("head -c 1073741824 /dev/zero | lz4 -q -c");
+    const std::string gzip_bomb = shell_output("head -c 268435456 /dev/zero | gzip -c -n");
+    test::Child subscriber(sub(broker, {"-i", "bombs", "-q", "1", "-t", "b/#", "-C", "5", "-v", "-W", "60", "--decode", "b/end=json",
+                                        "--decode", "auto"}));
+    require_subscribed(broker, "bombs");
+    publish_bytes(broker, dir, "b/zstd", zstd_bomb);
+    publish_bytes(broker, dir, "b/lz4", lz4_bomb);
+    publish_bytes(broker, dir, "b/gzip", gzip_bomb);
+    // Exactly 16 MiB is still allowed.
+    publish_bytes(broker, dir, "b/edge", shell_output("head -c 16777216 /dev/zero | tr '\\0' 'a' | zstd -q -c"));
+    const std::string before_end = "b/zstd " + zstd_bomb + "\nb/lz4 " + lz4_bomb + "\nb/gzip " + gzip_bomb + "\nb/edge " +
+                                   std::string(std::size_t{16} << 20, 'a') + "\n";
+    REQUIRE(subscriber.wait_for_output(before_end.size(), 60s));
+    const long peak_kib = peak_rss_kib(subscriber.pid());
+    publish_bytes(broker, dir, "b/end", "{}");
+    const test::Result r = subscriber.wait(60s);
+    CHECK(r.status == 0);
+    CHECK(r.out == before_end + "b/end {}\n");
+    CHECK(r.err == warning("b/zstd", "auto", "zstd: decompressed data exceeds 16 MiB", "printed raw") +
+                       warning("b/lz4", "auto", "lz4: decompressed data exceeds 16 MiB", "printed raw") +
+                       warning("b/gzip", "auto", "gzip: decompressed data exceeds 16 MiB", "printed raw"));
+    // The 16 MiB output buffers and the raw bomb, not the gigabyte: under 160 MiB even with ASan.
+    CHECK(peak_kib > 0);
+    CHECK(peak_kib < 160 * 1024);
+}
