@@ -293,3 +293,41 @@ TEST_CASE("find_duplicate: a property other than user-property twice in one pack
     CHECK(mqtt::find_duplicate(disconnect) == "Error in DISCONNECT properties: Duplicate property in property list");
     CHECK(mqtt::PropertyLists{}.empty());
 }
+
+TEST_CASE("binary values: <name>:hex and <name>:base64 decode the value; a plain name keeps it as text")
+{
+    const auto hex = good({"publish", "correlation-data:hex", "00ff10"});
+    CHECK(hex.property.identifier == MQTT_PROP_CORRELATION_DATA);
+    CHECK(hex.property.name == "correlation-data");
+    CHECK(hex.property.value == std::string("\x00\xff\x10", 3));
+    CHECK(good({"publish", "Correlation-Data:HEX", "00 FF 10"}).property.value == std::string("\x00\xff\x10", 3));
+    CHECK(good({"connect", "authentication-data:base64", "AP8Q"}).property.value == std::string("\x00\xff\x10", 3));
+    // A value that looks like an encoding keeps meaning its own bytes, as before.
+    CHECK(good({"publish", "correlation-data", "hex:00ff"}).property.value == "hex:00ff");
+    CHECK(good({"publish", "correlation-data", "00ff"}).property.value == "00ff");
+    // user-property: the value (not the key) is encoded; it must still be UTF-8.
+    const auto user = good({"publish", "user-property:hex", "k", "c3a9"});
+    CHECK(user.property.key == "k");
+    CHECK(user.property.value == "\xc3\xa9");
+    CHECK(good({"will", "user-property:base64", "key", "YSBi"}).property.value == "a b");
+    CHECK(good({"publish", "correlation-data:hex", ""}).property.value == "");
+}
+
+TEST_CASE("binary values: bad hex or base64 and other properties are errors naming --property")
+{
+    CHECK(bad({"publish", "correlation-data:hex", "0a0"}) ==
+          "Error: Invalid hex value \"0a0\" for property correlation-data:hex in --property argument.");
+    CHECK(bad({"publish", "correlation-data:hex", "zz"}) ==
+          "Error: Invalid hex value \"zz\" for property correlation-data:hex in --property argument.");
+    CHECK(bad({"connect", "authentication-data:base64", "AP8"}) ==
+          "Error: Invalid base64 value \"AP8\" for property authentication-data:base64 in --property argument.");
+    CHECK(bad({"publish", "user-property:hex", "k", "c3"}) == "Error: Malformed UTF-8 in property user-property:hex.");
+    CHECK(bad({"publish", "content-type:hex", "00"}) ==
+          "Error: Only correlation-data, authentication-data and user-property values can be given as hex, not "
+          "content-type in --property argument.");
+    CHECK(bad({"publish", "correlation-data:utf8", "x"}) ==
+          "Error: Invalid property name correlation-data:utf8 given in --property argument.");
+    CHECK(bad({"publish", "correlation-data:hex", std::string(131072, 'a') + "aa"}) ==
+          "Error: Property value too long for property correlation-data:hex.");
+    CHECK(mqtt::property_argument_count(Args{"publish", "user-property:base64", "k", "v", "x"}) == 4);
+}
