@@ -294,7 +294,7 @@ TEST_CASE("find_duplicate: a property other than user-property twice in one pack
     CHECK(mqtt::PropertyLists{}.empty());
 }
 
-TEST_CASE("binary values: <name>:hex and <name>:base64 decode the value; a plain name keeps it as text")
+TEST_CASE("binary values: <name>:hex and <name>:base64 decode the value, a plain name keeps it as text")
 {
     const auto hex = good({"publish", "correlation-data:hex", "00ff10"});
     CHECK(hex.property.identifier == MQTT_PROP_CORRELATION_DATA);
@@ -319,8 +319,23 @@ TEST_CASE("binary values: bad hex or base64 and other properties are errors nami
           "Error: Invalid hex value \"0a0\" for property correlation-data:hex in --property argument.");
     CHECK(bad({"publish", "correlation-data:hex", "zz"}) ==
           "Error: Invalid hex value \"zz\" for property correlation-data:hex in --property argument.");
-    CHECK(bad({"connect", "authentication-data:base64", "AP8"}) ==
-          "Error: Invalid base64 value \"AP8\" for property authentication-data:base64 in --property argument.");
+    CHECK(bad({"publish", "correlation-data:hex", "0g"}) ==
+          "Error: Invalid hex value \"0g\" for property correlation-data:hex in --property argument.");
+    CHECK(bad({"publish", "correlation-data:HEX", "0x00"}) ==
+          "Error: Invalid hex value \"0x00\" for property correlation-data:HEX in --property argument.");
+    // base64: padding missing, misplaced or extra, and characters outside the alphabet.
+    CHECK(good({"connect", "authentication-data:base64", "AP8="}).property.value == std::string("\x00\xff", 2));
+    CHECK(good({"connect", "authentication-data:base64", "AP8Q\nAP8="}).property.value ==
+          std::string("\x00\xff\x10\x00\xff", 5));
+    for (const std::string value : {"AP8", "A=P8", "AP8Q=", "AP==AP8Q", "AP8*", "AP-_", "7Cg1="}) {
+        CAPTURE(value);
+        CHECK(bad({"connect", "authentication-data:base64", value}) ==
+              "Error: Invalid base64 value \"" + value + "\" for property authentication-data:base64 in --property argument.");
+    }
+    // A long bad value is cut in the line.
+    CHECK(bad({"publish", "correlation-data:hex", std::string(99, 'a')}) ==
+          "Error: Invalid hex value \"" + std::string(64, 'a') +
+              "\"... (99 bytes) for property correlation-data:hex in --property argument.");
     CHECK(bad({"publish", "user-property:hex", "k", "c3"}) == "Error: Malformed UTF-8 in property user-property:hex.");
     CHECK(bad({"publish", "content-type:hex", "00"}) ==
           "Error: Only correlation-data, authentication-data and user-property values can be given as hex, not "
