@@ -536,6 +536,9 @@ constexpr OptionDef k_request[] = {
          if (auto error = check_publish_topic(v, "-e")) fail(*error);
          o.response_topic = v;
      }},
+    {"--no-correlation-check", nullptr, "MQTT 5: take the first message on the response topic as the response, "
+                                        "with or without the request's correlation data",
+     [](Options& o, const std::string&) { o.no_correlation_check = true; }},
 };
 
 constexpr OptionDef k_output[] = {
@@ -786,6 +789,13 @@ std::vector<std::string> name_list(const OptionDef& def)
     return names;
 }
 
+/// The first name of `def` ("-h,--host": "-h"), which stands for the option.
+std::string_view first_name(const OptionDef& def)
+{
+    const std::string_view names = def.names;
+    return names.substr(0, names.find(','));
+}
+
 /// The error for an option given without its value, named by its first short name, else
 /// its first long one (e.g. "-t"), as CLI11's rules split them.
 std::string missing_value_text(const OptionDef& def)
@@ -1021,8 +1031,55 @@ Layer file_layer(const OptionTable& table, const std::string& path, const std::s
     return layer;
 }
 
-/// The MQTT_* variables that stand for the long options of `table` (an empty one is unset).
-Layer environment_layer(const OptionTable& table, const Environment& environment)
+/// Options that add to a list (repeatable): each source adds to the ones below it, as
+/// upstream's options file and command line do, instead of replacing them.
+bool accumulates(const OptionDef& def, Tool tool)
+{
+    const std::string_view first = first_name(def);
+    return first == "-D" || first == "-T" || first == "-U" || first == "--ws-header" ||
+           (first == "-t" && tool == Tool::sub);
+}
+
+/// Options that set what another option sets: given higher up, they replace it below.
+constexpr std::pair<std::string_view, std::string_view> k_replaces[] = {
+    {"-L", "-h"}, {"-L", "-p"}, {"--unix", "-h"}, {"--unix", "-p"}, {"-i", "-I"}, {"-I", "-i"},
+};
+
+/// What the sources above a layer set. The layer's own value for it would be replaced, so it
+/// is skipped without being parsed: -p on the command line wins even when MQTT_PORT holds a
+/// Docker link's "tcp://172.17.0.2:1883".
+class Overrides {
+public:
+    explicit Overrides(Tool tool) : m_tool(tool) {}
+
+    void add(const std::vector<Given>& given)
+    {
+        for (const auto& g : given) {
+            m_names.push_back(first_name(*g.def));
+            m_input = m_input || g.def->input;
+        }
+    }
+
+    bool covers(const OptionDef& def) const
+    {
+        if (accumulates(def, m_tool)) return false;
+        if (def.input && m_input) return true;  // one message source replaces another
+        const std::string_view name = first_name(def);
+        const auto given = [&](std::string_view n) { return std::find(m_names.begin(), m_names.end(), n) != m_names.end(); };
+        if (given(name)) return true;
+        return std::any_of(std::begin(k_replaces), std::end(k_replaces),
+                           [&](const auto& r) { return r.second == name && given(r.first); });
+    }
+
+private:
+    Tool m_tool;
+    std::vector<std::string_view> m_names;  ///< first names (e.g. "-p") of the options set above
+    bool m_input = false;
+};
+
+/// The MQTT_* variables that stand for the long options of `table` (an empty one is unset),
+/// except those of options the command line gives (`above`): those are not even read.
+Layer environment_layer(const OptionTable& table, const Environment& environment, const Overrides& above)
 {
     Layer layer;
     if (environment.variables.empty()) return layer;
@@ -1030,6 +1087,7 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
         const std::string variable = variable_name(name);
         const auto found = environment.variables.find(variable);
         if (found == environment.variables.end() || found->second.empty() || name == "profile") return;
+        if (above.covers(def)) return;
         std::string where = fmt::format("(in environment variable {})", variable);
         if (!def.value) {
             const auto given = parse_flag_value(found->second);
@@ -1045,33 +1103,54 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
     return layer;
 }
 
-/// Scans every entry of `layer` (a bad one fails with where it came from), then applies them.
-/// A message source in a layer replaces a lower layer's instead of clashing with it.
-void apply_layer(const OptionTable& table, const Layer& layer, Options& options)
+/// A layer with each entry scanned, less what the sources above it set; ready to apply.
+struct ScannedLayer {
+    Layer layer;
+    std::vector<Scan> scans;  ///< one per entry of `layer`
+    std::string suffix;       ///< added to every error line of the layer (a profile named by $MQTT_PROFILE)
+};
+
+/// Scans every entry of `layer` (a bad one fails with where it came from), drops the options
+/// that `above` sets, and adds the rest to `above` for the layers below.
+ScannedLayer scan_layer(const OptionTable& table, Layer layer, Overrides& above, std::string suffix = {})
 {
-    std::vector<std::pair<Scan, const Layer::Entry*>> scans;
-    bool sets_input = false;
-    for (const auto& entry : layer.entries) {
+    ScannedLayer scanned{std::move(layer), {}, std::move(suffix)};
+    for (const auto& entry : scanned.layer.entries) {
         try {
-            scans.emplace_back(table.scan(entry.tokens, false), &entry);
+            scanned.scans.push_back(table.scan(entry.tokens, false));
         } catch (const UsageError& e) {
-            throw UsageError(fmt::format("{}\n{}", cut_tokens(e.what(), entry.tokens), entry.where));
+            throw UsageError(fmt::format("{}\n{}{}", cut_tokens(e.what(), entry.tokens), entry.where, scanned.suffix));
         }
-        for (const auto& g : scans.back().first.given) sets_input = sets_input || g.def->input;
+        auto& given = scanned.scans.back().given;
+        given.erase(std::remove_if(given.begin(), given.end(), [&](const Given& g) { return above.covers(*g.def); }),
+                    given.end());
     }
+    for (const auto& scan : scanned.scans) above.add(scan.given);
+    return scanned;
+}
+
+/// Applies a scanned layer. A message source in a layer replaces a lower layer's instead of
+/// clashing with it.
+void apply_layer(const ScannedLayer& scanned, Options& options)
+{
+    const auto& scans = scanned.scans;
+    const bool sets_input = std::any_of(scans.begin(), scans.end(), [](const Scan& scan) {
+        return std::any_of(scan.given.begin(), scan.given.end(), [](const Given& g) { return g.def->input; });
+    });
     if (sets_input) options.input = InputMode::none;
-    for (const auto& [scan, entry] : scans) {
+    for (std::size_t i = 0; i < scans.size(); ++i) {
+        const auto& entry = scanned.layer.entries[i];
         try {
-            OptionTable::apply(scan.given, options);
+            OptionTable::apply(scans[i].given, options);
         } catch (const UsageError& e) {
-            throw UsageError(fmt::format("{}\n{}", cut_tokens(e.what(), entry->tokens), entry->where));
+            throw UsageError(fmt::format("{}\n{}{}", cut_tokens(e.what(), entry.tokens), entry.where, scanned.suffix));
         }
     }
 }
 
-/// The profile to read: the last --profile of the command line, else $MQTT_PROFILE.
-void apply_profile(const OptionTable& table, const std::vector<std::string>& given, const Environment& environment,
-                   Options& options)
+/// The profile to read, scanned: the last --profile of the command line, else $MQTT_PROFILE.
+std::optional<ScannedLayer> profile_layer(const OptionTable& table, const std::vector<std::string>& given,
+                                          const Environment& environment, Overrides& above)
 {
     std::string name;
     std::string where;
@@ -1082,16 +1161,18 @@ void apply_profile(const OptionTable& table, const std::vector<std::string>& giv
         name = variable->second;
         where = "\n(in environment variable " + variable->first + ")";
     } else {
-        return;
+        return std::nullopt;
     }
     try {
         const std::string path = profile_file(name, environment);
         auto text = read_options_file(path);
         if (!text) throw UsageError(fmt::format("Error: Unable to open profile \"{}\" ({}).", name, path));
-        apply_layer(table, file_layer(table, path, *text, true), options);
+        return scan_layer(table, file_layer(table, path, *text, true), above, where);
     } catch (const UsageError& e) {
         if (where.empty()) throw;
-        throw UsageError(e.what() + where);
+        const std::string text = e.what();
+        if (text.ends_with(where)) throw;  // scan_layer added it already
+        throw UsageError(text + where);
     }
 }
 
@@ -1158,13 +1239,20 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
         return result;
     }
 
-    // Lowest first, so that each source overrides the ones before it: the options file,
-    // the profile, the environment, the command line.
+    // Each source overrides the ones below it: the command line, the environment, the
+    // profile, the options file. They are read highest first, so that what a higher one sets
+    // is skipped unparsed below; then applied lowest first.
+    Overrides above(tool);
+    above.add(command_line.given);
+    ScannedLayer environment_options = scan_layer(table, environment_layer(table, environment, above), above);
+    const auto profile = profile_layer(table, values_of(command_line.given, table.def("--profile")), environment, above);
+    std::optional<ScannedLayer> file_options;
     if (const auto file = options_file(tool, values_of(command_line.given, table.def("-o")), environment, result.warnings)) {
-        apply_layer(table, file_layer(table, file->first, file->second, false), result.options);
+        file_options = scan_layer(table, file_layer(table, file->first, file->second, false), above);
     }
-    apply_profile(table, values_of(command_line.given, table.def("--profile")), environment, result.options);
-    apply_layer(table, environment_layer(table, environment), result.options);
+    if (file_options) apply_layer(*file_options, result.options);
+    if (profile) apply_layer(*profile, result.options);
+    apply_layer(environment_options, result.options);
     const auto sets_input = [](const Given& g) { return g.def->input; };
     if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
         result.options.input = InputMode::none;

@@ -123,6 +123,9 @@ struct Options {
     /// Correlation data for the request when the user chose it (to come with -D publish
     /// correlation-data); unset: the requester makes up 16 random bytes.
     std::optional<std::string> correlation_data;
+    /// --no-correlation-check: the first message on the response topic is the response, as
+    /// with MQTT 3 (for responders that do not copy the correlation data).
+    bool no_correlation_check = false;
 
     // mqtt-sub (and what mqtt-rr shares: output, -R, --retain-as-published, -W, --ready-file)
     bool verbose = false;             ///< -v

@@ -164,7 +164,7 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
     // A session kept with -c may still hold other subscriptions.
     if (topic != m_response_topic) return;
     if (m_options.no_retained && message.retain) return;
-    if (m_options.protocol == k_mqtt5) {
+    if (m_options.protocol == k_mqtt5 && !m_options.no_correlation_check) {
         const Correlation correlation = correlate(properties, m_correlation);
         if (correlation != Correlation::matches) {
             // A stale (retained) response, or one to somebody else's request.
@@ -196,8 +196,10 @@ void Requester::on_tick(Connection& connection)
     if (!m_deadline || Clock::now() < *m_deadline || m_state == State::done || connection.finishing()) return;
     std::string text = "Timed out";
     if (m_ignored > 0) {
-        text += fmt::format(" (ignored {} message{} without the request's correlation data)", m_ignored,
-                            m_ignored == 1 ? "" : "s");
+        // Many responders (devices, shell pipelines) do not copy the correlation data back.
+        text += fmt::format(" (ignored {} message{} without the request's correlation data; "
+                            "--no-correlation-check takes the first message on the response topic)",
+                            m_ignored, m_ignored == 1 ? "" : "s");
     }
     connection.finish({ExitStatus::timed_out, std::move(text)});
 }

@@ -1,7 +1,8 @@
 // mqtt-rr's job: subscribe to the response topic; once the broker acknowledges it (and
 // --ready-file is created), publish the request, which in MQTT 5 carries the response
 // topic and correlation data; print the first response through the formatter and
-// disconnect. In MQTT 5 only a response with the request's correlation data counts, so a
+// disconnect. In MQTT 5 only a response with the request's correlation data counts (unless
+// --no-correlation-check, for responders that do not copy it), so a
 // stale (retained) or someone else's response is never taken for ours. In MQTT 3.1.1 the
 // request cannot say where to answer: the user names the topic (-e), and the first message
 // on it is the response.

@@ -16,6 +16,7 @@
 
 #include "bridge.h"
 #include "diagnostics.h"
+#include "endpoint.h"
 #include "error.h"
 #include "exit_status.h"
 #include "srv.h"
@@ -248,10 +249,12 @@ Outcome BrokerLink::connect(const Client& client)
     if (m_options.srv) {
         // Debian's libmosquitto has no SRV support (mosquitto_connect_srv: not supported).
         // The resolver's own timeouts bound the lookup (RES_OPTIONS can shorten them).
-        auto found = lookup_srv(srv_name(m_options.host, m_options.tls.selects_tls_port()));
+        const std::string name = srv_name(m_options.host, m_options.tls.selects_tls_port());
+        auto found = lookup_srv(name);
         if (auto* error = std::get_if<std::string>(&found)) return {ExitStatus::unreachable, *error};
         host = std::get<SrvRecord>(found).target;
         port = std::get<SrvRecord>(found).port;
+        m_srv_target = SrvTarget{host, port, name};
         if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     }
     int rc = MOSQ_ERR_SUCCESS;
@@ -265,6 +268,7 @@ Outcome BrokerLink::connect(const Client& client)
     }
     if (rc == MOSQ_ERR_SUCCESS) {
         m_cork_fd = tcp_socket(mosquitto_socket(m_mosq));
+        m_first_reply = FirstReply::none;
         m_corked = false;
         return {};
     }
@@ -378,7 +382,24 @@ std::optional<Outcome> BrokerLink::tls_failure(bool in_connect, bool tls_error) 
     if (m_got_connack) return std::nullopt;
     auto failed = m_tls->failure(in_connect, tls_error);
     if (!failed) return std::nullopt;
-    return Outcome{failed->status, failed->text};
+    const TlsFailure hinted = with_tls_port_hint(*failed, m_srv_target ? m_srv_target->port : m_options.effective_port());
+    return Outcome{hinted.status, hinted.text};
+}
+
+Outcome BrokerLink::naming_endpoint(Outcome outcome) const
+{
+    // Only failures to reach the broker: once it answered CONNECT, the user knows which one
+    // it was; -W ("Timed out") and a signal keep upstream's exact lines, and set-up errors
+    // (status 1) are about local files and options.
+    const int status = outcome.status;
+    const bool reaching = status == ExitStatus::unreachable || status == ExitStatus::connection_lost ||
+                          status == ExitStatus::tls_failed || status == ExitStatus::http_refused ||
+                          status == ExitStatus::no_connack;
+    if (m_got_connack || !reaching || outcome.text.empty()) return outcome;
+    // -S that found no broker names the SRV name in its line already.
+    if (m_options.srv && !m_srv_target) return outcome;
+    outcome.text = with_endpoint(outcome.text, endpoint_text(m_options, m_srv_target));
+    return outcome;
 }
 
 void BrokerLink::finish(Outcome outcome)
@@ -478,6 +499,9 @@ void BrokerLink::step(Client& client)
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (!m_got_connack && m_first_reply == FirstReply::none && m_cork_fd >= 0 && !m_tls->enabled()) {
+                note_first_reply(sock);
+            }
             // loop_read handles a few packets per call; drain the socket before polling again.
             for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed;
                  ++i) {
@@ -499,6 +523,18 @@ void BrokerLink::step(Client& client)
         client.on_input(*this);
     }
     if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
+}
+
+void BrokerLink::note_first_reply(int fd)
+{
+    unsigned char byte = 0;
+    const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 1) {
+        // 0x15 and 0x16 begin TLS alert and handshake records; no MQTT packet from a broker does.
+        m_first_reply = byte == 0x15 || byte == 0x16 ? FirstReply::tls : FirstReply::mqtt;
+    } else if (n < 0 && errno == ECONNRESET) {
+        m_first_reply = FirstReply::reset;
+    }
 }
 
 void BrokerLink::refuse_malformed()
@@ -605,7 +641,7 @@ Outcome BrokerLink::run(Client& client)
 {
     m_client = &client;
     if (m_options.wait_for_broker > 0) m_wait_until = Clock::now() + std::chrono::seconds(m_options.wait_for_broker);
-    if (Outcome failed = connect_first(client); failed.status != 0) return failed;
+    if (Outcome failed = connect_first(client); failed.status != 0) return naming_endpoint(std::move(failed));
     // Only now: until the TCP connect returns, Ctrl-C must still stop the program at once.
     m_signal_fd = make_signal_fd();
 
@@ -629,7 +665,8 @@ Outcome BrokerLink::run(Client& client)
     }
     // Only a failed handshake closes the socket without a disconnect callback.
     if (!m_outcome) m_outcome = tls_failure(false, true);
-    Outcome outcome = m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."});
+    Outcome outcome = naming_endpoint(
+        m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."}));
     // What was received before the end is written now; if it cannot be, the job failed.
     if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
     m_client = nullptr;
@@ -737,9 +774,16 @@ void BrokerLink::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosq
         self.m_outcome = Outcome{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
     } else {
         const bool before_connack = !was_connected && !self.m_got_connack;
-        self.lost(was_connected, rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
-                                 : before_connack ? "Error: The connection was closed before the broker answered CONNECT."
-                                                  : "Error: The connection was lost.");
+        std::string text = rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
+                           : before_connack         ? "Error: The connection was closed before the broker answered CONNECT."
+                                                    : "Error: The connection was lost.";
+        // A TLS listener resets a plain CONNECT (mosquitto) or sends a TLS alert.
+        if (before_connack && (self.m_first_reply == FirstReply::tls || self.m_first_reply == FirstReply::reset)) {
+            text = fmt::format("Error: The connection was closed before the broker answered CONNECT (is port {} a TLS "
+                               "port? --cafile, --capath or --tls-use-os-certs turn TLS on).",
+                               self.m_srv_target ? self.m_srv_target->port : self.m_options.effective_port());
+        }
+        self.lost(was_connected, std::move(text));
     }
 }
 

@@ -14,6 +14,7 @@
 #include <mosquitto.h>
 
 #include "connection.h"
+#include "endpoint.h"
 #include "options.h"
 #include "property_list.h"
 #include "read_guard.h"
@@ -78,6 +79,9 @@ private:
         ReadGuardPause m_guard_pause;
     };
 
+    /// `outcome` with the endpoint in its line when the job ended because the broker could
+    /// not be reached (before any CONNACK): the one place that names it, for every tool.
+    Outcome naming_endpoint(Outcome outcome) const;
     void configure();
     void send_disconnect();
     Outcome connect(const Client& client);
@@ -87,6 +91,9 @@ private:
     /// Tls::failure for the flags).
     std::optional<Outcome> tls_failure(bool in_connect, bool tls_error) const;
     void step(Client& client);
+    /// Looks at the first bytes of the broker's side of a plain TCP connection (before
+    /// libmosquitto reads them): a TLS record or a reset says the port wants TLS.
+    void note_first_reply(int fd);
     /// The broker sent a packet libmosquitto cannot take: DISCONNECT (0x81) and end with 7.
     void refuse_malformed();
     /// TCP_CORK on the broker's socket from the end of one poll() to the start of the next.
@@ -114,6 +121,7 @@ private:
     const Options& m_options;
     mosquitto* m_mosq = nullptr;
     std::optional<Tls> m_tls;
+    std::optional<SrvTarget> m_srv_target;  ///< -S: the broker the last lookup chose
     std::unique_ptr<Bridge> m_bridge;  ///< --ws, --proxy http://: libmosquitto talks to it
     Client* m_client = nullptr;
     int m_signal_fd = -1;
@@ -124,6 +132,9 @@ private:
     bool m_malformed = false;     ///< a packet broke libmosquitto's reader: never read again
     bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
     int m_callback_depth = 0;
+    /// What the broker's side of a plain TCP connection sent first, until CONNACK.
+    enum class FirstReply { none, mqtt, tls, reset };
+    FirstReply m_first_reply = FirstReply::none;
     int m_cork_fd = -1;           ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)
     bool m_corked = false;
     int m_receive_maximum = 65535;

@@ -171,11 +171,7 @@ void BrokerStream::start_tls(const SetupDeadline& deadline)
             wait(error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline, k_tls_step);
             continue;
         }
-        TlsFailure failed = m_tls->failure();
-        // What OpenSSL makes of a plain (HTTP or MQTT) answer to its hello.
-        if (failed.text.ends_with(": wrong version number")) {
-            failed.text += fmt::format(" (is port {} a TLS port?)", m_options.effective_port());
-        }
+        const TlsFailure failed = with_tls_port_hint(m_tls->failure(), m_options.effective_port());
         throw Failure(failed.status, failed.text);
     }
 }

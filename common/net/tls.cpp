@@ -366,6 +366,14 @@ std::vector<std::string> tls_warnings(const Options& options)
     return lines;
 }
 
+TlsFailure with_tls_port_hint(TlsFailure failed, int port)
+{
+    if (failed.text.ends_with(": wrong version number") || failed.text.ends_with(": unexpected eof while reading")) {
+        failed.text += fmt::format(" (is port {} a TLS port?)", port);
+    }
+    return failed;
+}
+
 void Tls::note_error_log(const char* line)
 {
     if (!enabled() || line == nullptr) return;

@@ -30,6 +30,11 @@ struct TlsFailure {
     std::string text;
 };
 
+/// `failed` with the question a handshake raises when the port speaks no TLS: OpenSSL takes a
+/// plain answer to its hello for "wrong version number", and a plain MQTT broker closing the
+/// connection on it (mosquitto does) for "unexpected eof while reading".
+TlsFailure with_tls_port_hint(TlsFailure failed, int port);
+
 /// The TLS side of one connection: sets libmosquitto up as Options ask, then tells whether a
 /// failed connection failed in TLS, and why.
 class Tls {

@@ -46,6 +46,7 @@ complete -c mqtt-rr -l no-tls -d 'ignore every TLS option, given before or after
 complete -c mqtt-rr -s t -l topic -x -d 'topic to publish to'
 complete -c mqtt-rr -s q -l qos -x -a '0 1 2' -d 'quality of service, 0, 1 or 2 (default: 0)'
 complete -c mqtt-rr -s e -x -d 'topic to receive the response on (MQTT 5 default: a unique one)'
+complete -c mqtt-rr -l no-correlation-check -d 'MQTT 5: take the first message on the response topic as the response, with or without the request\'s correlation data'
 complete -c mqtt-rr -s m -l message -x -d 'send this text as the message'
 complete -c mqtt-rr -s f -l file -r -F -d 'send the contents of a file as the message'
 complete -c mqtt-rr -s s -l stdin-file -d 'send all of standard input as one message'

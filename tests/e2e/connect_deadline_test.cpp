@@ -70,6 +70,7 @@ TEST_CASE("connect deadline: --connect-timeout interrupts a TCP connect that han
         15s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: Connecting to the broker timed out after 2 seconds.\n");
+    CHECK(r.err == "Error: Connecting to the broker timed out after 2 seconds. Broker: 127.0.0.1 port " + hole.port() +
+                   " over TCP.\n");
     CHECK(seconds_since(start) >= 1.9);
 }

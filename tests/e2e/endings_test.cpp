@@ -123,6 +123,24 @@ TEST_CASE("endings: --retained-only without retained messages ends with 0 at the
     check_ended(r, 0, "");
 }
 
+TEST_CASE("endings: the README's snapshot, --retained-only --idle-timeout 1, ends with 0 without a live message")
+{
+    test::Broker broker;
+    publish(broker, {"-r", "-t", "site/a", "-m", "1"});
+    publish(broker, {"-r", "-t", "site/b", "-m", "2"});
+    const auto start = Clock::now();
+    const test::Result r = test::run(sub(broker, {"-t", "site/#", "-v", "--retained-only", "--idle-timeout", "1"}), {}, 20s);
+    CHECK_FALSE(r.timed_out);
+    check_ended(r, 0, "site/a 1\nsite/b 2\n");
+    CHECK(seconds_since(start) >= 1.0);
+
+    // What the README used to show: with no live message, -W ends it, with 27.
+    const test::Result w = test::run(sub(broker, {"-t", "site/#", "-v", "--retained-only", "-W", "1"}), {}, 20s);
+    CHECK(w.status == 27);
+    CHECK(w.out == "site/a 1\nsite/b 2\n");
+    CHECK(w.err == "Timed out\n");
+}
+
 TEST_CASE("endings: -T filters out matching topics, which do not count for -C")
 {
     test::Broker broker;

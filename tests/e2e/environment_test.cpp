@@ -96,3 +96,48 @@ TEST_CASE("environment: a bad value names the variable or the profile's file and
     CHECK(missing.status == 1);
     CHECK(missing.err == usage_error("mqtt-rr", "Error: Unable to open profile \"nope\" (" + config.path() + "/mqtt-tools/nope)."));
 }
+
+TEST_CASE("environment: an option given higher up wins without the lower one being read (a Docker link's MQTT_PORT)")
+{
+    test::Broker broker;
+    TempDir config;
+    const std::string docker = "MQTT_PORT=tcp://172.17.0.2:1883";
+    const Args publish{"-h", "127.0.0.1", "-t", "t", "-n"};
+    Args with_port = publish;
+    with_port.insert(with_port.end(), {"-p", broker.port_str()});
+
+    // -p on the command line: MQTT_PORT is not parsed.
+    const test::Result given = test::run(with_env(config.path(), {docker}, command("mqtt-pub", with_port)));
+    INFO("stderr: " << given.err);
+    CHECK(given.status == 0);
+    CHECK(given.err == "");
+    // Without -p it is still the error that names the variable.
+    const test::Result alone = test::run(with_env(config.path(), {docker}, command("mqtt-pub", publish)));
+    CHECK(alone.status == 1);
+    CHECK(alone.err ==
+          usage_error("mqtt-pub", "Error: Invalid port given: tcp://172.17.0.2:1883\n(in environment variable MQTT_PORT)"));
+    // -L stands for -h and -p; a flag's variable is not read either.
+    const test::Result url = test::run(with_env(config.path(), {docker, "MQTT_RETAIN=perhaps"},
+                                                command("mqtt-pub", {"-L", "mqtt://127.0.0.1:" + broker.port_str() + "/t",
+                                                                     "-r", "-n"})));
+    CHECK(url.status == 0);
+    CHECK(url.err == "");
+
+    // The same between the environment and the options file, and the profile and the file.
+    const std::string file = config.write("mqtt-pub", "-p tcp://172.17.0.2:1883\n-q 7\n");
+    const test::Result env_over_file = test::run(
+        with_env(config.path(), {"MQTT_PORT=" + broker.port_str(), "MQTT_QOS=1"}, command("mqtt-pub", publish)));
+    CHECK(env_over_file.status == 0);
+    CHECK(env_over_file.err == "");
+    std::filesystem::create_directories(config.path() + "/mqtt-tools");
+    config.write("mqtt-tools/lab", "-p " + broker.port_str() + "\n-q 1\n");
+    const test::Result profile_over_file =
+        test::run(with_env(config.path(), {}, command("mqtt-pub", {"--profile", "lab", "-h", "127.0.0.1", "-t", "t", "-n"})));
+    CHECK(profile_over_file.status == 0);
+    CHECK(profile_over_file.err == "");
+    // Nothing above it: the file's line is read, and its error names it.
+    const test::Result from_file = test::run(with_env(config.path(), {}, command("mqtt-pub", publish)));
+    CHECK(from_file.status == 1);
+    CHECK(from_file.err == usage_error("mqtt-pub", "Error: Invalid port given: tcp://172.17.0.2:1883\n(in options file \"" +
+                                                       file + "\", line 1: -p \"tcp://172.17.0.2:1883\")"));
+}

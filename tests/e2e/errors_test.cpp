@@ -77,15 +77,55 @@ TEST_CASE("errors: nothing listening ends with 6 and Connection refused")
         port = broker.port_str();
         broker.stop();
     }
+    const std::string line = "Error: Connection refused (broker 127.0.0.1 port " + port + " over TCP)\n";
     const test::Result p = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
     CHECK(p.status == 6);
-    CHECK(p.err == "Error: Connection refused\n");
+    CHECK(p.err == line);
     CHECK(p.out == "");
 
     const test::Result s = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", port, "-t", "t", "-W", "10"}));
     CHECK(s.status == 6);
-    CHECK(s.err == "Error: Connection refused\n");
+    CHECK(s.err == line);
     CHECK(s.out == "");
+
+    const test::Result r = test::run(command("mqtt-rr", {"-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x", "-W", "10"}));
+    CHECK(r.status == 6);
+    CHECK(r.err == line);
+}
+
+TEST_CASE("errors: the line names the endpoint wherever the settings came from, escaped")
+{
+    std::string port;
+    {
+        test::Broker broker;
+        port = broker.port_str();
+        broker.stop();
+    }
+    // From the environment and the options file: the line says which broker it was.
+    TempDir config;
+    config.write("mqtt-pub", "-h 127.0.0.1\n");
+    const test::Result env = test::run(with_env(config.path(), {"MQTT_PORT=" + port}, command("mqtt-pub", {"-t", "t", "-n"})));
+    CHECK(env.status == 6);
+    CHECK(env.err == "Error: Connection refused (broker 127.0.0.1 port " + port + " over TCP)\n");
+
+    // A lookup error ends a sentence: the endpoint is a sentence of its own.
+    const test::Result lookup = test::run(command("mqtt-pub", {"-h", "no-such-host.invalid", "-p", port, "-t", "t", "-n"}));
+    CHECK(lookup.status == 6);
+    CHECK(lookup.err == "Unable to connect (Lookup error.). Broker: no-such-host.invalid port " + port + " over TCP.\n");
+    const test::Result hostile = test::run(command("mqtt-sub", {"-h", "bad\x1b]0;title\x07.invalid", "-t", "t"}));
+    CHECK(hostile.status == 6);
+    CHECK(hostile.err == "Unable to connect (Lookup error.). Broker: bad\\x1b]0;title\\x07.invalid port 1883 over TCP.\n");
+
+    // A unix socket, and a SOCKS5 proxy that is not there.
+    const std::string socket = config.path() + "/no.sock";
+    const test::Result unix_socket = test::run(command("mqtt-pub", {"--unix", socket, "-t", "t", "-n"}));
+    CHECK(unix_socket.status == 6);
+    CHECK(unix_socket.err == "Error: No such file or directory (broker unix socket " + socket + ")\n");
+    const test::Result socks = test::run(
+        command("mqtt-pub", {"-h", "broker.invalid", "--proxy", "socks5h://127.0.0.1:" + port, "-t", "t", "-n"}));
+    CHECK(socks.status == 6);
+    CHECK(socks.err == "Error: Connection refused (broker broker.invalid port 1883 over TCP via SOCKS5 proxy 127.0.0.1:" +
+                           port + ")\n");
 }
 
 TEST_CASE("errors: a server that never answers CONNECT: mqtt-sub -W 1 gives 27, mqtt-pub -k 5 gives 19")
@@ -100,7 +140,8 @@ TEST_CASE("errors: a server that never answers CONNECT: mqtt-sub -W 1 gives 27, 
         test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", server.port_str(), "-k", "5", "-t", "t", "-m", "x"}), {}, 15s);
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 19);
-    CHECK(p.err == "Error: The broker did not answer CONNECT within 5 seconds.\n");
+    CHECK(p.err == "Error: The broker did not answer CONNECT within 5 seconds. Broker: 127.0.0.1 port " + server.port_str() +
+                   " over TCP.\n");
 }
 
 TEST_CASE("errors: a publish refused by the broker ends with 8 (MQTT 5, QoS 1 and 2)")

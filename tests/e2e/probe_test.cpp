@@ -74,10 +74,10 @@ TEST_CASE("probe: no broker, or no answer: still one JSON object, and the failur
         CAPTURE(tool);
         const test::Result none = test::run(command(tool, {"--probe", "-h", "127.0.0.1", "-p", std::to_string(closed)}));
         CHECK(none.status == 6);
+        const std::string refused = "Error: Connection refused (broker 127.0.0.1 port " + std::to_string(closed) + " over TCP)";
         CHECK(none.out == "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
-                              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: Connection refused\","
-                              "\"status\":6}\n");
-        CHECK(none.err == "Error: Connection refused\n");
+                              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"" + refused + "\",\"status\":6}\n");
+        CHECK(none.err == refused + "\n");
     }
     SilentServer silent;
     const test::Result quiet = test::run(command("mqtt-pub", {"--probe", "-V", "5", "-h", "127.0.0.1", "-p", silent.port_str(),
@@ -85,7 +85,8 @@ TEST_CASE("probe: no broker, or no answer: still one JSON object, and the failur
     CHECK(quiet.status == 19);
     CHECK(quiet.out == "{\"host\":\"127.0.0.1\",\"port\":" + silent.port_str() +
                            ",\"protocol\":\"mqttv5\",\"connected\":false,\"error\":\"Error: The broker did not answer "
-                           "CONNECT within 1 seconds.\",\"status\":19}\n");
+                           "CONNECT within 1 seconds. Broker: 127.0.0.1 port " + silent.port_str() +
+                           " over TCP.\",\"status\":19}\n");
 }
 
 TEST_CASE("probe: the README's health check fails with the broker down, also in jq 1.6")

@@ -25,6 +25,9 @@ public:
         REQUIRE_MESSAGE(m_child, "microsocks did not start");
     }
 
+    /// The proxy as error lines name it.
+    std::string address() const { return "127.0.0.1:" + std::to_string(m_port); }
+
     std::string url(const std::string& credentials = {}) const
     {
         return "socks5h://" + credentials + "127.0.0.1:" + std::to_string(m_port);
@@ -58,7 +61,8 @@ TEST_CASE("proxy: credentials, with ':' and '@' escaped in the password")
 
     const test::Result bad = test::run(pub(broker, {"--proxy", proxy.url("user:wrong@"), "-t", "p", "-m", "x"}));
     CHECK(bad.status == 6);
-    CHECK(bad.err == "Error: SOCKS5 proxy: access denied (user name, password or target not allowed).\n");
+    CHECK(bad.err == "Error: SOCKS5 proxy: access denied (user name, password or target not allowed). Broker: 127.0.0.1 "
+                     "port " + broker.port_str() + " over TCP via SOCKS5 proxy " + proxy.address() + ".\n");
 }
 
 TEST_CASE("proxy: a broker the proxy cannot reach gives status 6")
@@ -70,7 +74,8 @@ TEST_CASE("proxy: a broker the proxy cannot reach gives status 6")
     const test::Result r = test::run(
         command("mqtt-sub", {"--proxy", proxy.url(), "-h", "127.0.0.1", "-p", std::to_string(port), "-t", "t", "-W", "10"}));
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: SOCKS5 proxy: the proxy could not reach the broker.\n");
+    CHECK(r.err == "Error: SOCKS5 proxy: the proxy could not reach the broker. Broker: 127.0.0.1 port " +
+                   std::to_string(port) + " over TCP via SOCKS5 proxy " + proxy.address() + ".\n");
 }
 
 TEST_CASE("proxy: a bad proxy URL is a usage error")

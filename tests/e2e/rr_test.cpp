@@ -32,6 +32,7 @@ public:
         wrong_then_right,  ///< one without correlation data, one with other data, then the correct one
         wrong_only,        ///< the two wrong ones only
         random_then_right, ///< one with 16 random bytes, as mqtt-rr would make up, then the correct one
+        uncorrelated,      ///< one on the response topic without correlation data (as many devices do)
         silent,            ///< no response
     };
     struct Request {
@@ -139,6 +140,10 @@ private:
             reply(reply_topic, "someone else's", std::string("not the request's"));
         }
         if (m_mode == Mode::random_then_right) reply(reply_topic, "a guess", binary_payload(300).substr(100, 16));
+        if (m_mode == Mode::uncorrelated) {
+            reply(reply_topic, "re:" + request.payload, std::nullopt);
+            return;
+        }
         if (m_mode != Mode::wrong_only) reply(reply_topic, "re:" + request.payload, request.correlation);
     }
 
@@ -319,14 +324,51 @@ TEST_CASE("rr: no response ends with 27 and \"Timed out\" after -W")
     CHECK(responder.requests().size() == 1);  // the request did go out
 }
 
+namespace {
+
+/// The end of a run whose -W expired after `ignored` ("1 message", "2 messages") came
+/// without the request's correlation data: status 27, and a line that names the way out.
+void check_timed_out_ignoring(const test::Result& r, const std::string& ignored)
+{
+    CHECK(r.status == 27);
+    CHECK(r.out == "");
+    CHECK(r.err == "Timed out (ignored " + ignored + " without the request's correlation data; "
+                   "--no-correlation-check takes the first message on the response topic)\n");
+}
+
+}  // namespace
+
 TEST_CASE("rr: only wrong responses: the timeout line counts them")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::wrong_only);
-    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "1"}));
-    CHECK(r.status == 27);
-    CHECK(r.out == "");
-    CHECK(r.err == "Timed out (ignored 2 messages without the request's correlation data)\n");
+    check_timed_out_ignoring(test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "1"})),
+                             "2 messages");
+}
+
+TEST_CASE("rr: a responder that does not copy the correlation data: 27 naming --no-correlation-check, which takes its answer")
+{
+    test::Broker broker;
+    Responder responder(broker, "device/ask", Responder::Mode::uncorrelated);
+    check_timed_out_ignoring(
+        test::run(rr(broker, {"-t", "device/ask", "-e", "device/answer", "-m", "status?", "-W", "2"})), "1 message");
+
+    // The option, and its variable.
+    TempDir config;
+    const Args request{"-t", "device/ask", "-e", "device/answer", "-m", "status?", "-W", "10"};
+    Args with_option{"--no-correlation-check"};
+    with_option.insert(with_option.end(), request.begin(), request.end());
+    for (const Args& argv : {rr(broker, with_option), with_env(config.path(), {"MQTT_NO_CORRELATION_CHECK=1"}, rr(broker, request))}) {
+        const test::Result ok = test::run(argv);
+        INFO("stderr: " << ok.err);
+        CHECK(ok.status == 0);
+        CHECK(ok.out == "re:status?\n");
+        CHECK(ok.err == "");
+    }
+    // The request still carries correlation data: a responder that copies it gets it.
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(requests[2].correlation.has_value());
 }
 
 TEST_CASE("rr: MQTT 3.1.1 with -e: plain subscribe and publish, the first message is the response")
@@ -610,6 +652,7 @@ TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends w
     CHECK(refused.status == 12);
     CHECK(refused.out == "");
     CHECK(refused.err == "Error: TLS handshake failed: certificate verify failed "
-                         "(self-signed certificate in certificate chain)\n");
+                         "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
+                             broker.second_port_str() + " over TLS)\n");
     CHECK(responder.requests().size() == 1);  // no second request
 }

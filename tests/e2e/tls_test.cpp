@@ -128,7 +128,8 @@ TEST_CASE("tls: a certificate from another CA is refused with status 12 and one 
     Pki pki;
     test::Broker broker(with_tls(pki.listener()));
     const std::string line = "Error: TLS handshake failed: certificate verify failed "
-                             "(self-signed certificate in certificate chain)\n";
+                             "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
+                             broker.second_port_str() + " over TLS)\n";
 
     const test::Result p = test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("other-ca"), "-t", "t", "-m", "x"}));
     CHECK(p.status == 12);
@@ -153,12 +154,14 @@ TEST_CASE("tls: a certificate for another name is refused, --insecure takes it a
     const test::Result by_address =
         test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(by_address.status == 12);
-    CHECK(by_address.err == "Error: TLS handshake failed: certificate verify failed (IP address mismatch)\n");
+    CHECK(by_address.err == "Error: TLS handshake failed: certificate verify failed (IP address mismatch) (broker "
+                            "127.0.0.1 port " + broker.second_port_str() + " over TLS)\n");
 
     const test::Result by_name = test::run(command(
         "mqtt-pub", {"-h", "localhost", "-p", broker.second_port_str(), "--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(by_name.status == 12);
-    CHECK(by_name.err == "Error: TLS handshake failed: certificate verify failed (hostname mismatch)\n");
+    CHECK(by_name.err == "Error: TLS handshake failed: certificate verify failed (hostname mismatch) (broker localhost "
+                         "port " + broker.second_port_str() + " over TLS)\n");
 
     test::Child subscriber(sub(broker, {"-i", "plain-sub", "-t", "tls/t", "-C", "1", "-W", "10"}));
     require_subscribed(broker, "plain-sub");
@@ -188,7 +191,8 @@ TEST_CASE("tls: a listener that requires a client certificate")
 
     const test::Result without = test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(without.status == 12);
-    CHECK(without.err == "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key)\n");
+    CHECK(without.err == "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key) "
+                         "(broker 127.0.0.1 port " + broker.second_port_str() + " over TLS)\n");
 
     // A certificate the broker does not trust: its alert may be lost to a reset (TLS 1.3
     // refuses after our side of the handshake), so only the start of the line is certain.
@@ -258,7 +262,7 @@ TEST_CASE("tls: --psk at a broker that declines the key and sends a certificate:
         CHECK(r.status == 12);
         CHECK(r.out == "");
         CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
-                       "instead\n");
+                       "instead (broker 127.0.0.1 port " + broker.second_port_str() + " over TLS)\n");
     }
     CHECK(broker.log().find("Received CONNECT") == std::string::npos);
 }
@@ -286,7 +290,8 @@ TEST_CASE("tls: --tls-version sets the lowest version, --tls-keylog gets the TLS
     const test::Result too_old = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", old_server.port(), "--cafile",
                                                                 pki.crt("ca"), "--tls-version", "tlsv1.3", "-t", "t", "-W", "5"}));
     CHECK(too_old.status == 12);
-    CHECK(too_old.err == "Error: TLS handshake failed: tlsv1 alert protocol version\n");
+    CHECK(too_old.err == "Error: TLS handshake failed: tlsv1 alert protocol version (broker 127.0.0.1 port " +
+                             old_server.port() + " over TLS)\n");
 
     TlsServer server(pki, {"-tls1_2"});
     const std::string keylog = pki.path("keylog");
@@ -371,13 +376,45 @@ TEST_CASE("tls: TLS files and settings that cannot be used give status 1 and one
     CHECK(keylog.err == "Error: Unable to open key log file \"" + pki.path("no/such/dir") + "\": No such file or directory.\n");
 }
 
-TEST_CASE("tls: TLS to a plain listener fails the handshake with status 12")
+TEST_CASE("tls: TLS to a plain listener fails the handshake with status 12, asking if it is a TLS port")
 {
     Pki pki;
     test::Broker broker;
+    const std::string port = broker.port_str();
+    const std::string line = "Error: TLS handshake failed: unexpected eof while reading (is port " + port +
+                             " a TLS port?) (broker 127.0.0.1 port " + port + " over TLS)\n";
     const test::Result r = test::run(pub(broker, {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(r.status == 12);
-    CHECK(r.err == "Error: TLS handshake failed: unexpected eof while reading\n");
+    CHECK(r.err == line);
+    const test::Result s = test::run(sub(broker, {"--cafile", pki.crt("ca"), "-t", "t", "-W", "10"}));
+    CHECK(s.status == 12);
+    CHECK(s.err == line);
+    const test::Result url = test::run(command("mqtt-rr", {"-L", "mqtts://127.0.0.1:" + port + "/t", "-m", "x", "-W", "10"}));
+    CHECK(url.status == 12);
+    CHECK(url.err == line);
+}
+
+TEST_CASE("tls: a plain client on a TLS listener ends with 7, asking if it is a TLS port")
+{
+    Pki pki;
+    test::Broker broker(with_tls(pki.listener()));
+    const std::string port = broker.second_port_str();
+    const std::string line = "Error: The connection was closed before the broker answered CONNECT (is port " + port +
+                             " a TLS port? --cafile, --capath or --tls-use-os-certs turn TLS on). Broker: 127.0.0.1 port " +
+                             port + " over TCP.\n";
+    const test::Result p = test::run(over_tls(broker, "mqtt-pub", {"-t", "t", "-m", "x"}));
+    CHECK(p.status == 7);
+    CHECK(p.err == line);
+    const test::Result s = test::run(over_tls(broker, "mqtt-sub", {"-t", "t", "-W", "10"}));
+    CHECK(s.status == 7);
+    CHECK(s.err == line);
+    const test::Result r = test::run(over_tls(broker, "mqtt-rr", {"-t", "t", "-m", "x", "-W", "10"}));
+    CHECK(r.status == 7);
+    CHECK(r.err == line);
+    // The plain listener beside it still answers plain clients.
+    const test::Result plain = test::run(pub(broker, {"-t", "t", "-m", "x"}));
+    CHECK(plain.status == 0);
+    CHECK(plain.err == "");
 }
 
 TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificate's subject and expiry")
@@ -408,5 +445,6 @@ TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificat
     CHECK(refused.status == 12);
     CHECK(refused.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
                              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: TLS handshake failed: "
-                             "certificate verify failed (self-signed certificate in certificate chain)\",\"status\":12}\n");
+                             "certificate verify failed (self-signed certificate in certificate chain) (broker 127.0.0.1 "
+                             "port " + broker.second_port_str() + " over TLS)\",\"status\":12}\n");
 }

@@ -123,8 +123,9 @@ TEST_CASE("wait for broker: after the deadline, the last attempt's status (6 ref
     const test::Result r = test::run(command("mqtt-pub", {"--wait-for-broker", "2", "-h", "127.0.0.1", "-p",
                                                           std::to_string(closed), "-t", "t", "-m", "x"}));
     const double elapsed = seconds_since(start);
+    const std::string refused = "Error: Connection refused (broker 127.0.0.1 port " + std::to_string(closed) + " over TCP)";
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: Connection refused\n");
+    CHECK(r.err == refused + "\n");
     CHECK(elapsed >= 1.9);
     CHECK(elapsed < 15);
 
@@ -133,7 +134,7 @@ TEST_CASE("wait for broker: after the deadline, the last attempt's status (6 ref
                                       "127.0.0.1", "-p", std::to_string(closed)});
     CHECK(p.status == 6);
     CHECK(p.out == "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
-                       ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: Connection refused\",\"status\":6}\n");
+                       ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"" + refused + "\",\"status\":6}\n");
 
     // Default off: the first failure ends the job at once, as before.
     const auto at_once = Clock::now();
@@ -163,13 +164,15 @@ TEST_CASE("wait for broker: an HTTP proxy answering 502 while the broker starts 
         const test::Result r = test::run(command("mqtt-pub", {"--wait-for-broker", "2", "--proxy", proxy.url(), "-h", "127.0.0.1",
                                                               "-p", port, "-t", "t", "-m", "x"}));
         CHECK(r.status == 15);
-        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 502 Bad Gateway.\n");
+        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 502 Bad Gateway. Broker: 127.0.0.1 port " + port +
+                           " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
         CHECK(proxy.requests().size() >= 2);
     }
     test::HttpProxy refusing("407 Proxy Authentication Required");
     const test::Result r = test::run(command("mqtt-pub", {"--wait-for-broker", "30", "--proxy", refusing.url(), "-h",
                                                           "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
     CHECK(r.status == 15);
-    CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required.\n");
+    CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required. Broker: 127.0.0.1 port " +
+                   port + " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(refusing.port()) + ".\n");
     CHECK(refusing.requests().size() == 1);
 }

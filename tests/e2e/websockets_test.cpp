@@ -374,11 +374,11 @@ TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request, HT
         std::string line;
     };
     const Case cases[] = {
-        {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 404 Not Found.\n"},
-        {"HTTP/1.1 401 Unauthorized\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 401 Unauthorized.\n"},
-        {"HTTP/1.1 503 Service Unavailable\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 503 Service Unavailable.\n"},
+        {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 404 Not Found."},
+        {"HTTP/1.1 401 Unauthorized\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 401 Unauthorized."},
+        {"HTTP/1.1 503 Service Unavailable\r\n\r\n", "Error: WebSocket upgrade refused: HTTP 503 Service Unavailable."},
         {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n",
-         "Error: WebSocket upgrade failed: wrong Sec-WebSocket-Accept from the broker.\n"},
+         "Error: WebSocket upgrade failed: wrong Sec-WebSocket-Accept from the broker."},
     };
     for (const auto& c : cases) {
         CAPTURE(c.line);
@@ -389,7 +389,7 @@ TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request, HT
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 15);
         CHECK(r.out == "");
-        CHECK(r.err == c.line);
+        CHECK(r.err == c.line + " Broker: 127.0.0.1 port " + server.port_str() + " over ws.\n");
         const std::string request = server.request();
         CHECK(request.rfind("GET /mqtt/v1?token=a%2Fb HTTP/1.1\r\nHost: 127.0.0.1:" + server.port_str() + "\r\n", 0) == 0);
         CHECK(request.find("\r\nSec-WebSocket-Protocol: mqtt\r\n") != std::string::npos);
@@ -406,7 +406,8 @@ TEST_CASE("websockets: a ws URL aimed at a plain MQTT port fails with its own li
 {
     test::Broker broker;
     const std::string line = "Error: WebSocket upgrade failed: the broker closed the connection (is port " +
-                             broker.port_str() + " a WebSocket listener, not a plain MQTT one?).\n";
+                             broker.port_str() + " a WebSocket listener, not a plain MQTT one?). Broker: 127.0.0.1 port " +
+                             broker.port_str() + " over ws.\n";
     const std::string url = "ws://127.0.0.1:" + broker.port_str() + "/t";
     const std::vector<Args> commands = {
         command("mqtt-pub", {"-L", url, "-m", "x"}),
@@ -499,13 +500,14 @@ TEST_CASE("websockets: wss with the wrong CA, and wss at a plain ws port, fail i
     const test::Result wrong = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
                                                               pki.crt("other-ca"), "-t", "t", "-m", "x"}));
     CHECK(wrong.status == 12);
-    CHECK(wrong.err == "Error: TLS handshake failed: certificate verify failed (self-signed certificate in certificate chain)\n");
+    const std::string unverified = "Error: TLS handshake failed: certificate verify failed (self-signed certificate in "
+                                   "certificate chain) (broker 127.0.0.1 port " + broker.ws_port_str() + " over wss)\n";
+    CHECK(wrong.err == unverified);
     // --insecure skips only the host name check, as mosquitto's: the chain is still verified.
     const test::Result insecure = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
                                                                  pki.crt("other-ca"), "--insecure", "-t", "t", "-m", "x"}));
     CHECK(insecure.status == 12);
-    CHECK(insecure.err == "Warning: --insecure: the broker's certificate host name is not checked.\n"
-                          "Error: TLS handshake failed: certificate verify failed (self-signed certificate in certificate chain)\n");
+    CHECK(insecure.err == "Warning: --insecure: the broker's certificate host name is not checked.\n" + unverified);
     const test::Result name = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
                                                              pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(name.status == 0);
@@ -514,7 +516,8 @@ TEST_CASE("websockets: wss with the wrong CA, and wss at a plain ws port, fail i
     const test::Result r = test::run(command("mqtt-sub", {"-L", "wss://127.0.0.1:" + plain.ws_port_str() + "/t", "--cafile",
                                                           pki.crt("ca"), "-W", "10"}));
     CHECK(r.status == 12);
-    CHECK(r.err == "Error: TLS handshake failed: wrong version number (is port " + plain.ws_port_str() + " a TLS port?)\n");
+    CHECK(r.err == "Error: TLS handshake failed: wrong version number (is port " + plain.ws_port_str() +
+                   " a TLS port?) (broker 127.0.0.1 port " + plain.ws_port_str() + " over wss)\n");
 }
 
 TEST_CASE("http proxy: mqtt, mqtts, ws and wss through an HTTP CONNECT proxy")
@@ -549,7 +552,8 @@ TEST_CASE("http proxy: credentials go as Basic, a refusal is status 15 with its 
         const test::Result r = test::run(at(broker, tool, args));
         CHECK(r.status == 15);
         CHECK(r.out == "");
-        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required.\n");
+        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required. Broker: 127.0.0.1 port " +
+                           broker.port_str() + " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(refusing.port()) + ".\n");
     }
     const auto requests = refusing.requests();
     REQUIRE(requests.size() == 2);
@@ -559,7 +563,8 @@ TEST_CASE("http proxy: credentials go as Basic, a refusal is status 15 with its 
     const int closed = test::free_port();
     const test::Result r = test::run(pub(broker, {"--proxy", "http://127.0.0.1:" + std::to_string(closed), "-t", "t", "-m", "x"}));
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: Connection refused\n");
+    CHECK(r.err == "Error: Connection refused (broker 127.0.0.1 port " + broker.port_str() + " over TCP via HTTP proxy 127.0.0.1:" +
+                   std::to_string(closed) + ")\n");
 }
 
 TEST_CASE("hostile peers: control bytes in a proxy's or WebSocket server's status line reach stderr escaped")
@@ -568,12 +573,14 @@ TEST_CASE("hostile peers: control bytes in a proxy's or WebSocket server's statu
     test::HttpProxy proxy("407 \x1b]0;pwned\x07" "Auth\x1b[2J");
     const test::Result p = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "--proxy", proxy.url(), "-t", "t", "-m", "x"}));
     CHECK(p.status == 15);
-    CHECK(p.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 \\x1b]0;pwned\\x07Auth\\x1b[2J.\n");
+    CHECK(p.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 \\x1b]0;pwned\\x07Auth\\x1b[2J. Broker: 127.0.0.1 port 1883 "
+                   "over TCP via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
 
     CannedHttp server("HTTP/1.1 403 \x1b]0;pwned\x07\xc2\x9b" "31mForbidden\r\n\r\n");
     const test::Result w = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "-t", "t"}));
     CHECK(w.status == 15);
-    CHECK(w.err == "Error: WebSocket upgrade refused: HTTP 403 \\x1b]0;pwned\\x07\\xc2\\x9b31mForbidden.\n");
+    CHECK(w.err == "Error: WebSocket upgrade refused: HTTP 403 \\x1b]0;pwned\\x07\\xc2\\x9b31mForbidden. Broker: 127.0.0.1 port " +
+                   server.port_str() + " over ws.\n");
 }
 
 TEST_CASE("websockets: a server that never answers the upgrade: --connect-timeout's status 19, for pub, sub and rr")
@@ -585,21 +592,23 @@ TEST_CASE("websockets: a server that never answers the upgrade: --connect-timeou
                                      {"mqtt-rr", {"-t", "t", "-e", "r", "-m", "x"}}}) {
         CAPTURE(name);
         check_unanswered(command(name, joined(connect, args)), 2,
-                         "Error: The broker did not answer the WebSocket upgrade within 2 seconds.\n");
+                         "Error: The broker did not answer the WebSocket upgrade within 2 seconds. Broker: 127.0.0.1 port " +
+                             silent.port_str() + " over ws.\n");
     }
 }
 
 TEST_CASE("websockets: the set-up's bound is --connect-timeout (default 10) or -k, whichever is shorter, or -W when sooner")
 {
     SilentServer silent;
+    const std::string at = " Broker: 127.0.0.1 port " + silent.port_str() + " over ws.\n";
     check_unanswered(command("mqtt-pub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-m", "x"}), 10,
-                     "Error: The broker did not answer the WebSocket upgrade within 10 seconds.\n");
+                     "Error: The broker did not answer the WebSocket upgrade within 10 seconds." + at);
     check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5"}), 5,
-                     "Error: The broker did not answer the WebSocket upgrade within 5 seconds.\n");
+                     "Error: The broker did not answer the WebSocket upgrade within 5 seconds." + at);
     // 0: no bound but the keep-alive interval's, as for CONNACK.
     check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5",
                                           "--connect-timeout", "0"}),
-                     5, "Error: The broker did not answer the WebSocket upgrade within 5 seconds.\n");
+                     5, "Error: The broker did not answer the WebSocket upgrade within 5 seconds." + at);
     const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-W", "1"}));
     CHECK(timed.status == 27);
     CHECK(timed.err == "Timed out\n");
@@ -614,7 +623,8 @@ TEST_CASE("websockets: wss at a server that never answers TLS: status 19 and the
         CAPTURE(name);
         const Args args = std::string(name) == "mqtt-sub" ? Args{} : Args{"-m", "x"};
         check_unanswered(command(name, joined(connect, args)), 2,
-                         "Error: The broker did not answer the TLS handshake within 2 seconds.\n");
+                         "Error: The broker did not answer the TLS handshake within 2 seconds. Broker: 127.0.0.1 port " +
+                             silent.port_str() + " over wss.\n");
     }
 }
 
@@ -630,16 +640,21 @@ TEST_CASE("http proxy: a proxy that never answers CONNECT, and a tunnel to a ser
         command("mqtt-rr", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t",
                             "-e", "r", "-m", "x"}),
     };
-    for (const auto& argv : commands) {
-        CAPTURE(argv[0]);
-        check_unanswered(argv, 2, "Error: The HTTP proxy did not answer CONNECT within 2 seconds.\n");
+    const std::string via = " via HTTP proxy 127.0.0.1:" + silent_proxy.port_str() + ".\n";
+    const std::string lines[] = {"Broker: 127.0.0.1 port " + broker.port_str() + " over TCP" + via,
+                                 "Broker: 127.0.0.1 port " + broker.ws_port_str() + " over ws" + via,
+                                 "Broker: 127.0.0.1 port " + broker.ws_port_str() + " over ws" + via};
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        CAPTURE(commands[i][0]);
+        check_unanswered(commands[i], 2, "Error: The HTTP proxy did not answer CONNECT within 2 seconds. " + lines[i]);
     }
     // A proxy that opens the tunnel to a server that never answers the upgrade.
     SilentServer silent;
     test::HttpProxy proxy;
     check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--proxy", proxy.url(),
                                           "--connect-timeout", "2", "-t", "t"}),
-                     2, "Error: The broker did not answer the WebSocket upgrade within 2 seconds.\n");
+                     2, "Error: The broker did not answer the WebSocket upgrade within 2 seconds. Broker: 127.0.0.1 port " +
+                            silent.port_str() + " over ws via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
 }
 
 TEST_CASE("websockets: after a lost connection, an upgrade nobody answers is tried again until --reconnect-timeout")
@@ -655,7 +670,8 @@ TEST_CASE("websockets: after a lost connection, an upgrade nobody answers is tri
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
     CHECK(r.err == "Error: The connection was lost. No new connection within 5 seconds (The broker did not answer the "
-                   "WebSocket upgrade within 2 seconds).\n");
+                   "WebSocket upgrade within 2 seconds). Broker: 127.0.0.1 port " + std::to_string(broker.ws_port()) +
+                   " over ws.\n");
     CHECK(seconds_since(start) >= 4.5);
     CHECK(seconds_since(start) < 15);
 }
@@ -667,10 +683,10 @@ TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: stat
         std::string line;
     };
     const Case cases[] = {
-        {"\x81\x02hi", "Error: WebSocket: the broker sent a text frame (MQTT needs binary frames).\n"},
-        {std::string("\x82\x82\x01\x02\x03\x04xy", 8), "Error: WebSocket: the broker sent a masked frame.\n"},
+        {"\x81\x02hi", "Error: WebSocket: the broker sent a text frame (MQTT needs binary frames)."},
+        {std::string("\x82\x82\x01\x02\x03\x04xy", 8), "Error: WebSocket: the broker sent a masked frame."},
         // A close frame is an orderly end of the connection, not an error of the broker's.
-        {std::string("\x88\x02\x03\xe8", 4), "Error: The connection was closed before the broker answered CONNECT.\n"},
+        {std::string("\x88\x02\x03\xe8", 4), "Error: The connection was closed before the broker answered CONNECT."},
     };
     for (const auto& c : cases) {
         CAPTURE(c.line);
@@ -680,7 +696,8 @@ TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: stat
                                                                                       "--ws", "-t", "t", "-W", "10"})));
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 7);
-        CHECK(r.err == c.line);
+        // Before CONNACK: the line names the broker.
+        CHECK(r.err == c.line + " Broker: 127.0.0.1 port " + server.port_str() + " over ws.\n");
         CHECK(is_empty_dir(tmp.path()));
     }
 }
@@ -711,7 +728,8 @@ TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mo
     const test::Result plain = test::run(command("mqtt-pub", joined({"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws",
                                                                      "-t", "t", "-m", "x"}, psk)));
     CHECK(plain.status == 12);
-    CHECK(plain.err == "Error: TLS handshake failed: wrong version number (is port " + broker.ws_port_str() + " a TLS port?)\n");
+    CHECK(plain.err == "Error: TLS handshake failed: wrong version number (is port " + broker.ws_port_str() +
+                       " a TLS port?) (broker 127.0.0.1 port " + broker.ws_port_str() + " over wss)\n");
     // With a certificate too it speaks TLS but declines the key and sends the certificate,
     // which would authenticate nobody here: refused.
     Pki pki;
@@ -725,7 +743,7 @@ TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mo
                                                               args)));
         CHECK(r.status == 12);
         CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
-                       "instead\n");
+                       "instead (broker 127.0.0.1 port " + tls_broker.ws_port_str() + " over wss)\n");
     }
     CHECK(tls_broker.log().find("Received CONNECT") == std::string::npos);
 }
@@ -740,7 +758,8 @@ TEST_CASE("websockets: a flood of empty continuation frames before CONNACK ends 
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 19);
     CHECK(r.out == "");
-    CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds.\n");
+    CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " + server.port_str() +
+                   " over ws.\n");
     CHECK(seconds_since(start) < 15);
 }
 

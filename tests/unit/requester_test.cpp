@@ -163,6 +163,32 @@ TEST_CASE("requester: MQTT 5 takes only the response carrying the request's corr
     CHECK(job.printed() == "pong\n");
 }
 
+TEST_CASE("requester: --no-correlation-check takes the first MQTT 5 message on the response topic, data or not")
+{
+    RequestJob job({"-t", "dev/cmd", "-e", "dev/reply", "-V", "5", "--no-correlation-check"});
+    job.subscribed();
+    REQUIRE_FALSE(job.requester->correlation_data().empty());  // the request still carries it
+    job.respond("elsewhere", "no", nullptr);
+    CHECK_FALSE(job.connection.outcome);
+    job.respond("dev/reply", "uncorrelated", nullptr);
+    REQUIRE(job.connection.outcome);
+    CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
+    CHECK(job.printed() == "uncorrelated\n");
+}
+
+TEST_CASE("requester: --no-correlation-check also takes a first message carrying other correlation data")
+{
+    RequestJob job({"-t", "dev/cmd", "-e", "dev/reply", "-V", "5", "--no-correlation-check"});
+    job.subscribed();
+    Properties other;
+    REQUIRE(mosquitto_property_add_binary(&other.list, MQTT_PROP_CORRELATION_DATA, "x", 1) == MOSQ_ERR_SUCCESS);
+    job.respond("dev/reply", "first", other.list);
+    REQUIRE(job.connection.outcome);
+    CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
+    job.respond("dev/reply", "second", nullptr);
+    CHECK(job.printed() == "first\n");
+}
+
 TEST_CASE("requester: MQTT 3.1.1 takes the first message on -e's topic")
 {
     RequestJob job({"-t", "dev/cmd", "-e", "dev/reply", "-V", "311"});
