@@ -20,6 +20,7 @@
 #include "options_file.h"
 #include "quote.h"
 #include "secret.h"
+#include "terminal_text.h"
 #include "text.h"
 #include "tls_options.h"
 #include "topic.h"
@@ -461,6 +462,12 @@ constexpr OptionDef k_subscribe[] = {
      [](Options& o, const std::string& v) { add_filter(o.topics, v, "-t"); }},
     {"-q,--qos", "QoS", "quality of service of the subscriptions (default: 0)",
      [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
+    {"--share", "group", "subscribe to each -t (and -U) as the shared subscription $share/<group>/<filter>",
+     [](Options& o, const std::string& v) {
+         if (!valid_mqtt_utf8(v)) fail("Malformed UTF-8 in --share argument.");
+         if (auto error = check_share_group(v)) fail(*error);
+         o.share = v;
+     }},
     {"-T,--filter-out", "topic filter", "do not print messages on topics matching this filter",
      [](Options& o, const std::string& v) { add_filter(o.filter_out, v, "-T"); }},
     {"-U,--unsubscribe", "unsubscribe topic", "unsubscribe from this filter after subscribing",
@@ -687,6 +694,22 @@ void check_bridge(const Options& o)
     if (o.srv) fail(fmt::format("-S cannot be used with {}.", what));
 }
 
+/// --share: every filter -t, -L and -U gave becomes "$share/<group>/<filter>".
+void apply_share(Options& o)
+{
+    if (o.share.empty()) return;
+    for (auto* list : {&o.topics, &o.unsubscribe}) {
+        const char* what = list == &o.topics ? "-t" : "-U";
+        for (auto& filter : *list) {
+            if (is_shared_filter(filter)) {
+                fail(fmt::format("--share cannot be used with {} '{}', a shared subscription already.", what, filter));
+            }
+            filter = fmt::format("$share/{}/{}", o.share, filter);
+            if (auto error = check_filter(filter, what)) fail(*error);
+        }
+    }
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
@@ -717,6 +740,7 @@ void check_combinations(Options& o)
     if (o.tool == Tool::rr) take_request_properties(o);
     if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
+        apply_share(o);
     } else if (o.tool == Tool::rr) {
         // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.
         if (o.topics.empty() || o.input == InputMode::none) {
@@ -1176,6 +1200,26 @@ std::optional<ScannedLayer> profile_layer(const OptionTable& table, const std::v
     }
 }
 
+/// One warning for the first -t or -U of the command line that looks like a shared
+/// subscription whose "$share" the shell expanded to nothing ("$share/g/x" unquoted or in
+/// double quotes gives "/g/x"), with the quoting that keeps it.
+std::vector<std::string> share_notices(const OptionTable& table, const std::vector<Given>& given)
+{
+    const OptionDef* topic = table.def("-t");
+    const OptionDef* unsubscribe = table.def("-U");
+    for (const auto& g : given) {
+        if ((g.def != topic && g.def != unsubscribe) || g.values.empty()) continue;
+        const std::string& filter = g.values.front();
+        if (const auto meant = unexpanded_share(filter)) {
+            const char* what = g.def == topic ? "-t" : "-U";
+            return {fmt::format("Warning: {} {} looks like a shared subscription whose $share the shell removed; "
+                                "if so, quote it: {} {}",
+                                what, escape_control(shell_quote(filter)), what, escape_control(shell_quote(*meant)))};
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 namespace {
@@ -1263,6 +1307,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, 
         throw UsageError(cut_tokens(e.what(), args));
     }
     check_combinations(result.options);
+    if (tool == Tool::sub) result.notices = share_notices(table, command_line.given);
     return result;
 }
 

@@ -19,6 +19,7 @@ struct CommandLine {
     Options options;
     std::string text;  ///< the help or version text for Action::help / Action::version
     std::vector<std::string> warnings;  ///< lines for stderr under -d (a default options file skipped)
+    std::vector<std::string> notices;   ///< lines for stderr unless --quiet (a filter whose $share a shell ate)
 };
 
 /// One option of a tool as its --help and the shell completions show it.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "quote.h"
 
 namespace mqtt {
 
@@ -42,14 +43,6 @@ ValueHint hint_for(const OptionInfo& option)
     if (v == "file" || v == "options file" || v == "path" || v == "socket path") return {ValueKind::file, {}};
     if (v == "directory") return {ValueKind::directory, {}};
     return {};
-}
-
-/// `text` inside single quotes for bash and zsh.
-std::string sh_quote(const std::string& text)
-{
-    std::string quoted = "'";
-    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
 }
 
 std::string join(const std::vector<std::string>& words, const char* separator)
@@ -93,7 +86,7 @@ std::string bash_script(Tool tool)
         const ValueHint hint = hint_for(option);
         if (hint.kind != ValueKind::choices) continue;
         script += fmt::format("    {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); return ;;\n",
-                              join(option.names, "|"), sh_quote(hint.choices));
+                              join(option.names, "|"), shell_quote(hint.choices));
     }
     const auto files = names_of_kind(options, ValueKind::file);
     if (!files.empty()) {
@@ -117,7 +110,7 @@ std::string bash_script(Tool tool)
     script += "    esac\n";
     std::vector<std::string> all;
     for (const auto& option : options) all.insert(all.end(), option.names.begin(), option.names.end());
-    script += fmt::format("    mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\")\n", sh_quote(join(all, " ")));
+    script += fmt::format("    mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\")\n", shell_quote(join(all, " ")));
     script += "}\n";
     script += fmt::format("complete -F {} {}\n", function, name);
     return script;
@@ -153,7 +146,7 @@ std::string zsh_script(Tool tool)
         }
         // Every option may be given again: the last one wins, or they add up (-t, -D).
         for (const auto& option_name : option.names) {
-            script += "  " + sh_quote(fmt::format("*{}[{}]{}", option_name, zsh_description(option.help), action)) + " \\\n";
+            script += "  " + shell_quote(fmt::format("*{}[{}]{}", option_name, zsh_description(option.help), action)) + " \\\n";
         }
     }
     script.resize(script.size() - 3);  // the last " \\\n"

@@ -148,6 +148,7 @@ struct Options {
     double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U
+    std::string share;                ///< --share: -t and -U become $share/<share>/<filter> ("" = none)
 
     /// The port the session connects to.
     int effective_port() const { return port.value_or(tls.selects_tls_port() ? 8883 : 1883); }

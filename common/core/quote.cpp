@@ -28,4 +28,17 @@ std::string quote_value(std::string_view value)
     return fmt::format("\"{}\"... ({} bytes)", shown_part(value), value.size());
 }
 
+std::string shell_quote(std::string_view text)
+{
+    std::string quoted = "'";
+    for (const char c : text) {
+        if (c == '\'') {
+            quoted += "'\\''";
+        } else {
+            quoted += c;
+        }
+    }
+    return quoted + "'";
+}
+
 }  // namespace mqtt

@@ -18,4 +18,8 @@ std::string cut_value(std::string_view value);
 /// `value` in double quotes, cut as cut_value does: "a b " or "aaaa..."... (9000 bytes).
 std::string quote_value(std::string_view value);
 
+/// `text` as one word for a POSIX shell: in single quotes, each ' written as '\''. Nothing
+/// inside is expanded, so "$share/g/x" stays as it is.
+std::string shell_quote(std::string_view text);
+
 }  // namespace mqtt

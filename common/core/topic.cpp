@@ -45,6 +45,29 @@ std::optional<std::string> check_filter(const std::string& filter, const std::st
     return std::nullopt;
 }
 
+std::optional<std::string> check_share_group(const std::string& group)
+{
+    if (group.empty()) return "Invalid share group '', it must not be empty.";
+    if (group.find_first_of("/+#") != std::string::npos) {
+        return "Invalid share group '" + group + "', it must not contain '/', '+' or '#'.";
+    }
+    return std::nullopt;
+}
+
+bool is_shared_filter(std::string_view filter)
+{
+    return filter.starts_with("$share/");
+}
+
+std::optional<std::string> unexpanded_share(std::string_view filter)
+{
+    if (!filter.starts_with('/')) return std::nullopt;
+    const auto slash = filter.find('/', 1);
+    if (slash == std::string_view::npos || slash == 1 || slash + 1 == filter.size()) return std::nullopt;
+    if (filter.substr(1, slash - 1).find_first_of("+#") != std::string_view::npos) return std::nullopt;
+    return "$share" + std::string(filter);
+}
+
 bool topic_matches(std::string_view filter, std::string_view topic)
 {
     bool result = false;

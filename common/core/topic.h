@@ -15,6 +15,18 @@ namespace mqtt {
 std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what);
 std::optional<std::string> check_filter(const std::string& filter, const std::string& what);
 
+/// Why `group` cannot name a shared subscription (--share): empty, or holding '/', '+' or
+/// '#' (MQTT 5, 4.8.2); nullopt if fine. The text follows "Error: ".
+std::optional<std::string> check_share_group(const std::string& group);
+
+/// True when `filter` is a shared subscription already ("$share/...").
+bool is_shared_filter(std::string_view filter);
+
+/// What a filter of the shape "/GROUP/rest" was probably meant to be when a shell expanded
+/// an unset $share in "$share/GROUP/rest": "$share/GROUP/rest". nullopt for other shapes.
+/// A topic tree that really starts with "/" has the same shape: callers warn, not refuse.
+std::optional<std::string> unexpanded_share(std::string_view filter);
+
 /// True when `topic` matches subscription filter `filter` (both already valid).
 bool topic_matches(std::string_view filter, std::string_view topic);
 

@@ -48,6 +48,9 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
         }
         if (command.options.holds_secret()) keep_out_of_core_dumps();
         quiet = command.options.quiet;
+        if (!quiet) {
+            for (const auto& notice : command.notices) print_error(notice);
+        }
         if (command.options.debug && !quiet) {
             for (const auto& warning : command.warnings) print_error(warning);
         }

@@ -46,6 +46,7 @@ complete -c mqtt-sub -l tls-engine-kpass-sha1 -x -d 'SHA-1 of the engine key\'s 
 complete -c mqtt-sub -l no-tls -d 'ignore every TLS option, given before or after: plain TCP'
 complete -c mqtt-sub -s t -l topic -x -d 'topic filter to subscribe to (repeatable)'
 complete -c mqtt-sub -s q -l qos -x -a '0 1 2' -d 'quality of service of the subscriptions (default: 0)'
+complete -c mqtt-sub -l share -x -d 'subscribe to each -t (and -U) as the shared subscription $share/<group>/<filter>'
 complete -c mqtt-sub -s T -l filter-out -x -d 'do not print messages on topics matching this filter'
 complete -c mqtt-sub -s U -l unsubscribe -x -d 'unsubscribe from this filter after subscribing'
 complete -c mqtt-sub -l retained-only -d 'print only retained messages; end at the first live one'

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <source_location>
 #include <stdexcept>
 #include <string>
@@ -72,6 +73,15 @@ inline test::BrokerConfig with_extra(const std::string& extra)
 inline std::string first_line(const std::string& text)
 {
     return text.substr(0, text.find('\n'));
+}
+
+/// The lines of `text`, each without its '\n'.
+inline std::vector<std::string> split_lines(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
 }
 
 /// What a usage error writes on stderr: the error line, then the hint.

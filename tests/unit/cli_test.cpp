@@ -60,6 +60,28 @@ TEST_CASE("repeated scalars: the last one wins, sub -t, -T, -U accumulate")
     CHECK(sub.unsubscribe == std::vector<std::string>{"c"});
 }
 
+TEST_CASE("--share: -t, -L and -U filters become $share/<group>/..., -T stays, given before or after them")
+{
+    const Options sub = parse(Tool::sub, {"-t", "a/#", "-L", "mqtt://h/b", "--share", "g", "-T", "a/x", "-U", "c"});
+    CHECK(sub.topics == std::vector<std::string>{"$share/g/a/#", "$share/g/b"});
+    CHECK(sub.filter_out == std::vector<std::string>{"a/x"});
+    CHECK(sub.unsubscribe == std::vector<std::string>{"$share/g/c"});
+    CHECK(parse(Tool::sub, {"-t", "$share/g/a"}).topics == std::vector<std::string>{"$share/g/a"});
+    CHECK(error_of(Tool::sub, {"--share", "g", "-t", std::string(65530, 'a')}) ==
+          "Error: Topic too long in -t argument (65539 bytes, at most 65535).");
+    CHECK(error_of(Tool::pub, {"--share", "g", "-t", "a", "-m", "x"}) == "Error: Unknown option '--share'.");
+}
+
+TEST_CASE("notices: one for the first command-line filter shaped like a $share the shell removed")
+{
+    const CommandLine command = mqtt::parse_command_line(Tool::sub, {"-t", "a", "-t", "/g/x", "-U", "/h/y"});
+    CHECK(command.notices == std::vector<std::string>{
+        "Warning: -t '/g/x' looks like a shared subscription whose $share the shell removed; "
+        "if so, quote it: -t '$share/g/x'"});
+    CHECK(mqtt::parse_command_line(Tool::sub, {"-t", "/x/"}).notices.empty());
+    CHECK(mqtt::parse_command_line(Tool::sub, {"-t", "a/b"}).notices.empty());
+}
+
 TEST_CASE("defaults are upstream's")
 {
     const Options o = parse(Tool::sub, {"-t", "x"});

@@ -20,3 +20,10 @@ TEST_CASE("cut_value: short values as they are, long ones cut with their length"
     CHECK(mqtt::cut_value("abc") == "abc");
     CHECK(mqtt::cut_value(std::string(100, '9')) == std::string(64, '9') + "... (100 bytes)");
 }
+
+TEST_CASE("shell_quote: one word in single quotes, a single quote closed, escaped and reopened")
+{
+    CHECK(mqtt::shell_quote("") == "''");
+    CHECK(mqtt::shell_quote("$share/g/x") == "'$share/g/x'");
+    CHECK(mqtt::shell_quote("it's") == "'it'\\''s'");
+}

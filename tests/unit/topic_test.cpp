@@ -40,3 +40,27 @@ TEST_CASE("topic_matches follows MQTT's matching rules")
     CHECK_FALSE(mqtt::topic_matches("#", "$SYS/x"));
     CHECK(mqtt::topic_matches("+/x", "/x"));
 }
+
+TEST_CASE("share groups: not empty, no '/', '+' or '#'")
+{
+    CHECK_FALSE(mqtt::check_share_group("workers"));
+    CHECK_FALSE(mqtt::check_share_group("$g"));
+    CHECK(mqtt::check_share_group("") == "Invalid share group '', it must not be empty.");
+    for (const char* bad : {"a/b", "+", "a#"}) {
+        CAPTURE(bad);
+        CHECK(mqtt::check_share_group(bad) == "Invalid share group '" + std::string(bad) + "', it must not contain '/', '+' or '#'.");
+    }
+    CHECK(mqtt::is_shared_filter("$share/g/x"));
+    CHECK_FALSE(mqtt::is_shared_filter("$shared/g/x"));
+}
+
+TEST_CASE("unexpanded_share: /GROUP/rest is what a shell leaves of $share/GROUP/rest")
+{
+    CHECK(mqtt::unexpanded_share("/g/x") == "$share/g/x");
+    CHECK(mqtt::unexpanded_share("/workers/jobs/#") == "$share/workers/jobs/#");
+    CHECK(mqtt::unexpanded_share("/g/+") == "$share/g/+");
+    for (const char* other : {"g/x", "/x", "/g/", "//x", "/+/x", "/#", "", "/"}) {
+        CAPTURE(other);
+        CHECK_FALSE(mqtt::unexpanded_share(other));
+    }
+}
