@@ -15,8 +15,9 @@ declare -A allowed=(
   [net]="cli core"
   [output]="cli json core"
   [jobs]="net output cli json core"
+  [bench]="core"
 )
-layers="core json cli net output jobs"
+layers="core json cli net output jobs bench"
 
 failed=0
 fail() { echo "$*" >&2; failed=1; }
