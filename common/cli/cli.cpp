@@ -692,12 +692,12 @@ std::vector<Group> groups_for(Tool tool)
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
                 {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}});
     case Tool::bench:
-        // No -i, -c (it counts clients here), -S, --ws, --wait-for-broker or -d: see
+        // No -i, -c (it counts clients here), -S, --ws, --wait-for-broker, -d or will: see
         // COMPATIBILITY in mqtt-bench(1).
         return {{"Connection", k_connection}, {"Connection", k_socket},   {"Connection", k_bench_id},
                 {"Connection", k_login},      {"Connection", k_keepalive}, {"Connection", k_session},
                 {"Connection", k_quiet},      {"TLS", k_tls},              {"Bench", k_bench},
-                {"Output", k_bench_output},   {"Will", k_will},            {"MQTT 5 properties", k_publish_properties}};
+                {"Output", k_bench_output},   {"MQTT 5 properties", k_publish_properties}};
     case Tool::sub:
         break;
     }

@@ -133,3 +133,16 @@ TEST_CASE("bench: usage errors name the subcommand or option, status 1")
     CHECK(error({"pub", "--ws"}) == "Error: Unknown option '--ws'.");
     CHECK(error({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
 }
+
+TEST_CASE("bench: options mqtt-bench does not act on are refused, not ignored")
+{
+    for (const char* option : {"-i", "-c", "--will-topic", "--ws", "-S", "-d", "--wait-for-broker"}) {
+        Args argv{test::tool("mqtt-bench"), "pub", option};
+        if (std::string(option) != "-c") argv.push_back("x");
+        const auto r = test::run(argv);
+        CHECK(r.status == 1);
+        const std::string expected = std::string(option) == "-c" ? "Error: -c argument given but no count specified."
+                                                                 : "Error: Unknown option '" + std::string(option) + "'.";
+        CHECK(first_line(r.err) == expected);
+    }
+}
