@@ -16,8 +16,9 @@ declare -A allowed=(
   [net]="cli core"
   [output]="codec cli json core"
   [jobs]="net output codec cli json core"
+  [bench]="net json cli core"
 )
-layers="core json codec cli net output jobs"
+layers="core json codec cli net output jobs bench"
 
 failed=0
 fail() { echo "$*" >&2; failed=1; }

@@ -81,6 +81,9 @@ std::vector<std::string> names_of_kind(const std::vector<OptionInfo>& options, V
     return names;
 }
 
+/// mqtt-bench's subcommands, its first word.
+constexpr const char* k_bench_subcommands = "pub sub pubsub";
+
 constexpr const char* k_profile_folder = "${XDG_CONFIG_HOME:-$HOME/.config}/mqtt-tools";
 
 std::string header(Shell shell, Tool tool)
@@ -100,6 +103,11 @@ std::string bash_script(Tool tool)
     script += "    local cur=${COMP_WORDS[COMP_CWORD]} prev=\n";
     script += "    [ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n";
     script += "    COMPREPLY=()\n";
+    if (tool == Tool::bench) {
+        script += fmt::format("    if [ \"$COMP_CWORD\" -eq 1 ]; then mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); "
+                              "return; fi\n",
+                              shell_quote(k_bench_subcommands));
+    }
     if (const OptionInfo* property = property_option(options)) {
         // -D <command> <name>: the names that command takes.
         script += "    [ \"$COMP_CWORD\" -gt 1 ] && case ${COMP_WORDS[COMP_CWORD-2]} in\n";
@@ -190,6 +198,7 @@ std::string zsh_script(Tool tool)
         script += "  esac\n}\n";
     }
     script += "_arguments -S \\\n";
+    if (tool == Tool::bench) script += "  " + shell_quote(fmt::format("1:subcommand:({})", k_bench_subcommands)) + " \\\n";
     for (const auto& option : options) {
         const std::string action = zsh_action(option, function);
         // Every option may be given again: the last one wins, or they add up (-t, -D).
@@ -219,6 +228,9 @@ std::string fish_script(Tool tool)
     const auto options = option_list(tool);
     std::string script = header(Shell::fish, tool);
     script += fmt::format("complete -c {} -f\n", name);  // no file names unless an option takes one
+    if (tool == Tool::bench) {
+        script += fmt::format("complete -c {} -n __fish_use_subcommand -a {}\n", name, fish_quote(k_bench_subcommands));
+    }
     for (const auto& option : options) {
         std::string line = "complete -c " + name;
         for (const auto& option_name : option.names) {
