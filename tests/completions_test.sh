@@ -48,6 +48,8 @@ check() {  # <command line> <expected candidates, space-separated>
 check "mqtt-pub --ho" "--host"
 check "mqtt-pub --pro" "--probe --profile --progress --property --protocol-version --proxy"
 check "mqtt-rr --pro" "--profile --property --protocol-version --proxy"
+check "mqtt-bench pu" "pub pubsub"
+check "mqtt-bench pub --to" "--topic --total-rate"
 check "mqtt-sub --ret" "--retain-as-published --retained-only"
 check "mqtt-rr --ret" "--retain-as-published"
 check "mqtt-pub --retained-o" ""          # mqtt-sub's option is not offered to mqtt-pub

@@ -8,7 +8,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 status=0
-for tool in mqtt-pub mqtt-sub mqtt-rr; do
+for tool in mqtt-pub mqtt-sub mqtt-rr mqtt-bench; do
   if [ ! -x "$prefix/bin/$tool" ]; then echo "FAIL: $prefix/bin/$tool missing"; status=1; continue; fi
   out=$("$prefix/bin/$tool" --version)
   case "$out" in

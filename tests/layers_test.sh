@@ -15,7 +15,7 @@ declare -A allowed=(
   [net]="cli core"
   [output]="cli json core"
   [jobs]="net output cli json core"
-  [bench]="core"
+  [bench]="net json cli core"
 )
 layers="core json cli net output jobs bench"
 

@@ -15,18 +15,23 @@ debs=("$work"/out/mqtt-tools_*.deb)
 [ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ] || { fail "no single mqtt-tools_*.deb in: $(ls "$work/out")"; exit 1; }
 deb=${debs[0]}
 
-expected="./usr/bin/mqtt-pub
+expected="./usr/bin/mqtt-bench
+./usr/bin/mqtt-pub
 ./usr/bin/mqtt-rr
 ./usr/bin/mqtt-sub
+./usr/share/bash-completion/completions/mqtt-bench
 ./usr/share/bash-completion/completions/mqtt-pub
 ./usr/share/bash-completion/completions/mqtt-rr
 ./usr/share/bash-completion/completions/mqtt-sub
+./usr/share/fish/vendor_completions.d/mqtt-bench.fish
 ./usr/share/fish/vendor_completions.d/mqtt-pub.fish
 ./usr/share/fish/vendor_completions.d/mqtt-rr.fish
 ./usr/share/fish/vendor_completions.d/mqtt-sub.fish
+./usr/share/man/man1/mqtt-bench.1.gz
 ./usr/share/man/man1/mqtt-pub.1.gz
 ./usr/share/man/man1/mqtt-rr.1.gz
 ./usr/share/man/man1/mqtt-sub.1.gz
+./usr/share/zsh/vendor-completions/_mqtt-bench
 ./usr/share/zsh/vendor-completions/_mqtt-pub
 ./usr/share/zsh/vendor-completions/_mqtt-rr
 ./usr/share/zsh/vendor-completions/_mqtt-sub"
@@ -42,7 +47,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Architecture)" = "$(dpkg --print-architecture)" ] || fail "Architecture: $(field Architecture)"
 [ "$(field Section)" = net ] || fail "Section: $(field Section)"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
-[[ $(field Description) == "MQTT command-line clients for scripts: mqtt-pub, mqtt-sub, mqtt-rr"* ]] ||
+[[ $(field Description) == "MQTT command-line clients for scripts: mqtt-pub, mqtt-sub, mqtt-rr, mqtt-bench"* ]] ||
     fail "Description: $(field Description)"
 depends=$(field Depends)
 # True if Depends names the package $1 (with or without a version).
@@ -52,7 +57,7 @@ for library in libc6 libmosquitto1 libssl3; do
     depends_on "$library" || fail "Depends lacks $library: $depends"
 done
 # Every library the tools load comes from a package in Depends.
-for tool in mqtt-pub mqtt-sub mqtt-rr; do
+for tool in mqtt-pub mqtt-sub mqtt-rr mqtt-bench; do
     for library in $(ldd "$build/tools/$tool" | awk '/=> \// {print $3}'); do
         package=$(dpkg -S "$(readlink -f "$library")" 2>/dev/null | head -n 1 | cut -d: -f1)
         [ -z "$package" ] && package=$(dpkg -S "$library" 2>/dev/null | head -n 1 | cut -d: -f1)
@@ -63,7 +68,7 @@ done
 
 # The unpacked tools run and their man pages render.
 dpkg-deb -x "$deb" "$work/root"
-for tool in mqtt-pub mqtt-sub mqtt-rr; do
+for tool in mqtt-pub mqtt-sub mqtt-rr mqtt-bench; do
     out=$("$work/root/usr/bin/$tool" --version)
     [[ $out == "$tool version "*" running on libmosquitto "* ]] || fail "$tool --version printed: $out"
     zcat "$work/root/usr/share/man/man1/$tool.1.gz" | mandoc -T ascii >/dev/null || fail "man page $tool.1.gz"

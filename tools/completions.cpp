@@ -1,4 +1,4 @@
-// mqtt-completions: writes the shell completion scripts of the three tools, generated from
+// mqtt-completions: writes the shell completion scripts of the four tools, generated from
 // the option table they parse with, into DIR/bash, DIR/zsh and DIR/fish (the build's
 // "completions" target writes completions/ with it; a test compares the two).
 #include <cstdio>
@@ -18,7 +18,7 @@ int main(int argc, char** argv)
         const auto folder = std::filesystem::path(argv[1]) / mqtt::shell_name(shell);
         std::error_code error;
         std::filesystem::create_directories(folder, error);
-        for (const auto tool : {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr}) {
+        for (const auto tool : {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr, mqtt::Tool::bench}) {
             const auto path = folder / mqtt::completion_file_name(shell, tool);
             const std::string script = mqtt::completion_script(shell, tool);
             std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -147,7 +147,7 @@ const char* protocol_name(int protocol)
 bool tool_sends(Tool tool, PropertyCommand command)
 {
     switch (command) {
-    case PropertyCommand::publish: return tool == Tool::pub || tool == Tool::rr;
+    case PropertyCommand::publish: return tool == Tool::pub || tool == Tool::rr || tool == Tool::bench;
     case PropertyCommand::subscribe: return tool == Tool::sub || tool == Tool::rr;
     case PropertyCommand::unsubscribe: return tool == Tool::sub;
     default: return true;
@@ -170,7 +170,8 @@ void apply_property(Options& o, std::span<const std::string> values)
     o.protocol = k_mqtt5;  // as upstream: properties only exist in MQTT 5
 }
 
-// Options every tool takes: where the broker is and who we are.
+// Options every tool takes: where the broker is and who we are, in pieces so that
+// mqtt-bench can leave out what one process of many clients cannot mean (-i, -c, --ws...).
 constexpr OptionDef k_connection[] = {
     {"-h,--host", "host", "broker host name or address (default: localhost)",
      [](Options& o, const std::string& v) { o.host = v; }},
@@ -179,8 +180,14 @@ constexpr OptionDef k_connection[] = {
          o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v));
      }},
     {"-L,--url", "URL", "broker and topic as mqtt(s)://[user[:password]@]host[:port]/topic", apply_url},
+};
+
+constexpr OptionDef k_srv[] = {
     {"-S", nullptr, "find the broker by DNS SRV lookup of _mqtt._tcp.<host> (_secure-mqtt with --cafile, --capath or --psk)",
      [](Options& o, const std::string&) { o.srv = true; }},
+};
+
+constexpr OptionDef k_socket[] = {
     {"--unix", "socket path", "connect to the broker's unix socket at this path",
      [](Options& o, const std::string& v) {
          o.host = v;  // libmosquitto's convention: port 0 means host is a socket path
@@ -198,6 +205,9 @@ constexpr OptionDef k_connection[] = {
      }},
     {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
      [](Options& o, const std::string&) { o.nodelay = true; }},
+};
+
+constexpr OptionDef k_websockets[] = {
     {"--ws", nullptr, "MQTT over WebSockets (wss with any TLS option); -L ws:// and wss:// imply it",
      [](Options& o, const std::string&) { o.websockets = true; }},
     {"--ws-path", "path", "path (and query) of the WebSocket upgrade request (default: /mqtt)",
@@ -210,6 +220,9 @@ constexpr OptionDef k_connection[] = {
          if (auto error = ws::check_header(v); !error.empty()) fail(error);
          o.ws_headers.push_back(v);
      }},
+};
+
+constexpr OptionDef k_client_id[] = {
     {"-i,--id", "id", "client id (default: assigned by the broker)",
      [](Options& o, const std::string& v) {
          if (!o.id_prefix.empty()) fail("-i and -I argument cannot be used together.");
@@ -221,6 +234,9 @@ constexpr OptionDef k_connection[] = {
          if (!o.id.empty()) fail("-i and -I argument cannot be used together.");
          o.id_prefix = v;
      }},
+};
+
+constexpr OptionDef k_login[] = {
     {"-u,--username", "username", "user name to authenticate with",
      [](Options& o, const std::string& v) { o.username = v; }},
     {"-P,--pw,--password", "password", "password to authenticate with; - asks for it on the terminal",
@@ -231,11 +247,17 @@ constexpr OptionDef k_connection[] = {
      [](Options& o, const std::string& v) {
          o.connect_timeout = static_cast<int>(integer_or(v, 0, 2147483, "Invalid connect timeout \"" + v + "\"."));
      }},
+};
+
+constexpr OptionDef k_wait_for_broker[] = {
     {"--wait-for-broker", "seconds",
      "retry the first connection this long while the broker (or its proxy) is not up yet (default: 0, fail at once)",
      [](Options& o, const std::string& v) {
          o.wait_for_broker = static_cast<int>(integer_or(v, 0, 2147483, "Invalid wait for broker \"" + v + "\"."));
      }},
+};
+
+constexpr OptionDef k_keepalive[] = {
     {"-k,--keepalive", "keepalive", "keep-alive interval in seconds, 5-65535 (default: 60)",
      [](Options& o, const std::string& v) {
          o.keepalive = static_cast<int>(
@@ -244,8 +266,14 @@ constexpr OptionDef k_connection[] = {
     {"-V,--protocol-version", "version", "mqttv5, mqttv311 or mqttv31 (default: mqttv311; mqtt-rr: mqttv5)",
      apply_protocol,
      "Error: --protocol-version argument given but no version specified."},
+};
+
+constexpr OptionDef k_clean_session[] = {
     {"-c,--disable-clean-session", nullptr, "keep the session when disconnecting (needs -i)",
      [](Options& o, const std::string&) { o.clean_session = false; }},
+};
+
+constexpr OptionDef k_session[] = {
     {"-x", "session expiry interval", "MQTT 5 session expiry interval in seconds, -1: never (default: 0)",
      apply_session_expiry},
     {"-M", "max_inflight", "most QoS 1/2 messages in flight at once (default: 20)",
@@ -260,8 +288,14 @@ constexpr OptionDef k_connection[] = {
      "Error: -o argument given but no options file specified."},
     {"--profile", "name", "read options from ~/.config/mqtt-tools/<name> (after the options file)",
      [](Options&, const std::string&) {}},  // read before the environment (parse_command_line)
+};
+
+constexpr OptionDef k_debug[] = {
     {"-d,--debug", nullptr, "print libmosquitto's debug messages on stdout",
      [](Options& o, const std::string&) { o.debug = true; }},
+};
+
+constexpr OptionDef k_quiet[] = {
     {"--quiet", nullptr, "do not print errors that happen after start-up (the exit status tells)",
      [](Options& o, const std::string&) { o.quiet = true; }},
 };
@@ -576,26 +610,101 @@ constexpr OptionDef k_watch[] = {
      [](Options& o, const std::string&) { o.watch = true; }},
 };
 
+// mqtt-bench: its clients are numbered, so their ids are a prefix and the number.
+constexpr OptionDef k_bench_id[] = {
+    {"-I,--id-prefix", "id prefix", "client ids are this prefix followed by the client's number "
+                                    "(default: mqtt-bench-<pid>-)",
+     [](Options& o, const std::string& v) { o.id_prefix = v; }},
+};
+
+/// A positive count of clients or messages, at most `max`.
+int count_or_fail(const std::string& v, const char* option, long long max)
+{
+    return static_cast<int>(integer_or(v, 1, max, fmt::format("{} must be a count from 1 to {}, not \"{}\".", option, max, v)));
+}
+
+/// Seconds, a positive decimal number.
+double seconds_or_fail(const std::string& v, const char* option)
+{
+    const auto seconds = parse_non_negative(v);
+    if (!seconds || *seconds <= 0.0 || *seconds > 1e7) fail(fmt::format("{} must be a positive number of seconds, not \"{}\".", option, v));
+    return *seconds;
+}
+
+// mqtt-bench: the load, its shape and its end (see mqtt-bench(1)).
+constexpr OptionDef k_bench[] = {
+    {"-c,--clients", "count", "number of publishing (pub, pubsub) or subscribing (sub) clients (default: 1)",
+     [](Options& o, const std::string& v) { o.bench.clients = count_or_fail(v, "-c", 100000); }},
+    {"--subscribers", "count", "pubsub: number of subscribing clients, each receiving every message (default: 1)",
+     [](Options& o, const std::string& v) { o.bench.subscribers = count_or_fail(v, "--subscribers", 100000); }},
+    {"-t,--topic", "topic", "topic of each publisher, %i standing for its number; subscribers take it with %i as + "
+                            "(default: mqtt-bench/%i)",
+     [](Options& o, const std::string& v) { o.topics = {v}; }},
+    {"-q,--qos", "QoS", "quality of service of the messages and subscriptions (default: 0)",
+     [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
+    {"-s,--size", "bytes", "payload size, its 28-byte header included (default: 64)",
+     [](Options& o, const std::string& v) {
+         o.bench.size = static_cast<std::size_t>(integer_or(
+             v, 28, 1048576, "-s must be a payload size from 28 (the header) to 1048576 bytes, not \"" + v + "\"."));
+     }},
+    {"--rate", "rate", "messages per second of each publisher, N/m per minute, N/h per hour (default: 1)",
+     [](Options& o, const std::string& v) { o.rate = rate_or_fail(v); }},
+    {"--total-rate", "rate", "messages per second of all publishers together, shared evenly",
+     [](Options& o, const std::string& v) { o.bench.total_rate = rate_or_fail(v); }},
+    {"--duration", "seconds", "send for this long (default: until -C, or until SIGINT)",
+     [](Options& o, const std::string& v) { o.bench.duration = seconds_or_fail(v, "--duration"); }},
+    {"-C,--count", "count", "pub, pubsub: messages per publisher; sub: end after this many per subscriber",
+     [](Options& o, const std::string& v) { o.msg_count = count_or_fail(v, "-C", INT32_MAX); }},
+    {"--drain", "seconds", "after the last send, wait at most this long for acknowledgements and messages on "
+                           "their way (default: 2)",
+     [](Options& o, const std::string& v) { o.bench.drain = seconds_or_fail(v, "--drain"); }},
+    {"--connect-rate", "rate", "open at most this many connections per second (default: all at once)",
+     [](Options& o, const std::string& v) { o.bench.connect_rate = rate_or_fail(v); }},
+};
+
+constexpr OptionDef k_bench_output[] = {
+    {"--json", nullptr, "print the final report as one JSON object on stdout",
+     [](Options& o, const std::string&) { o.json = true; }},
+};
+
 std::vector<Group> groups_for(Tool tool)
 {
+    // The connection options of the three single-client tools, in --help's order.
+    const std::vector<Group> connection = {
+        {"Connection", k_connection}, {"Connection", k_srv},           {"Connection", k_socket},
+        {"Connection", k_websockets}, {"Connection", k_client_id},     {"Connection", k_login},
+        {"Connection", k_wait_for_broker}, {"Connection", k_keepalive}, {"Connection", k_clean_session},
+        {"Connection", k_session},    {"Connection", k_debug},         {"Connection", k_quiet}};
+    const auto with_connection = [&](std::initializer_list<Group> rest) {
+        std::vector<Group> groups = connection;
+        groups.insert(groups.end(), rest);
+        return groups;
+    };
     switch (tool) {
     case Tool::pub:
-        return {{"Connection", k_connection},    {"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
+        return with_connection({{"Connection", k_reconnect}, {"TLS", k_tls}, {"Message", k_message},
                 {"Message", k_message_lines},    {"Streams", k_streams},      {"Streams", k_stats},
                 {"Publish", k_publish_topic},    {"Publish", k_publish},
                 {"Will", k_will},                {"MQTT 5 properties", k_publish_properties},
-                {"Scripting", k_probe}};
+                {"Scripting", k_probe}});
     case Tool::rr:
-        return {{"Connection", k_connection},  {"TLS", k_tls},          {"Request", k_publish_topic},
+        return with_connection({{"TLS", k_tls},          {"Request", k_publish_topic},
                 {"Request", k_request},        {"Message", k_message},  {"Response", k_receive},
-                {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}};
+                {"Output", k_output},          {"Will", k_will},        {"MQTT 5 properties", k_request_properties}});
+    case Tool::bench:
+        // No -i, -c (it counts clients here), -S, --ws, --wait-for-broker, -d or will: see
+        // COMPATIBILITY in mqtt-bench(1).
+        return {{"Connection", k_connection}, {"Connection", k_socket},   {"Connection", k_bench_id},
+                {"Connection", k_login},      {"Connection", k_keepalive}, {"Connection", k_session},
+                {"Connection", k_quiet},      {"TLS", k_tls},              {"Bench", k_bench},
+                {"Output", k_bench_output},   {"MQTT 5 properties", k_publish_properties}};
     case Tool::sub:
         break;
     }
-    return {{"Connection", k_connection}, {"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
+    return with_connection({{"Connection", k_reconnect}, {"TLS", k_tls}, {"Subscribe", k_subscribe},
             {"Subscribe", k_receive},
             {"Output", k_output},         {"Output", k_watch},  {"Output", k_stats},  {"Will", k_will},
-            {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}};
+            {"MQTT 5 properties", k_subscribe_properties}, {"Scripting", k_probe}});
 }
 
 /// The session expiry interval CONNECT will carry, from -x, -c or -D connect.
@@ -710,6 +819,31 @@ void apply_share(Options& o)
     }
 }
 
+/// mqtt-bench: the topic pattern fits the subcommand, and the rates and limits add up.
+void check_bench(Options& o)
+{
+    if (o.topics.empty()) o.topics = {"mqtt-bench/%i"};
+    const std::string& pattern = o.topics.front();
+    const auto with = [&](const char* number) {
+        std::string topic = pattern;
+        for (auto at = topic.find("%i"); at != std::string::npos; at = topic.find("%i", at + 1)) topic.replace(at, 2, number);
+        return topic;
+    };
+    if (o.bench.mode != BenchMode::sub) {
+        if (auto error = check_publish_topic(with("0"), "-t")) fail(*error);
+    }
+    if (auto error = check_filter(with("+"), "-t")) fail(*error);
+    if (o.rate > 0.0 && o.bench.total_rate > 0.0) fail("--rate and --total-rate cannot be used together.");
+    if (o.bench.mode == BenchMode::sub && (o.rate > 0.0 || o.bench.total_rate > 0.0)) {
+        fail("--rate and --total-rate pace publishers; mqtt-bench sub has none.");
+    }
+    if (o.bench.total_rate > 0.0) o.rate = o.bench.total_rate / o.bench.clients;
+    if (o.rate <= 0.0) o.rate = 1.0;
+    if (o.proxy && o.proxy->kind == ProxyKind::http) {
+        fail("mqtt-bench cannot go through an HTTP proxy yet; use --proxy socks5h://host:port.");
+    }
+}
+
 /// Checks that need every option: upstream's order (client_config_load, then main).
 void check_combinations(Options& o)
 {
@@ -738,7 +872,9 @@ void check_combinations(Options& o)
     }
     check_properties(o);
     if (o.tool == Tool::rr) take_request_properties(o);
-    if (o.tool == Tool::sub) {
+    if (o.tool == Tool::bench) {
+        check_bench(o);
+    } else if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
         apply_share(o);
     } else if (o.tool == Tool::rr) {
@@ -756,7 +892,7 @@ void check_combinations(Options& o)
             fail("Both topic and message must be supplied.");
         }
     }
-    if (o.tool != Tool::pub) check_output(o);
+    if (o.tool == Tool::sub || o.tool == Tool::rr) check_output(o);
     check_bridge(o);
     // Last, as upstream finds these only when it sets TLS up.
     if (auto error = tls_option_error(o)) fail(*error);
@@ -779,6 +915,8 @@ std::string program_name(Tool tool)
         return "mqtt-pub";
     case Tool::rr:
         return "mqtt-rr";
+    case Tool::bench:
+        return "mqtt-bench";
     case Tool::sub:
         break;
     }
@@ -850,7 +988,9 @@ struct Scan {
 /// one: a third of a one-shot publish); check_option_table() builds the App in the tests.
 class OptionTable {
 public:
-    explicit OptionTable(Tool tool) : m_groups(groups_for(tool)) {}
+    explicit OptionTable(Tool tool) : m_tool(tool), m_groups(groups_for(tool)) {}
+
+    Tool tool() const { return m_tool; }
 
     /// Every option of `tokens` and its values, left to right, so that an unknown option or
     /// a missing value is reported before any value is judged. With `allow_help`, a --help
@@ -916,6 +1056,7 @@ public:
     }
 
 private:
+    Tool m_tool;
     std::vector<Group> m_groups;
 };
 
@@ -971,7 +1112,11 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
         return std::make_pair(given.front(), std::move(*text));
     }
     const std::string name = program_name(tool);
-    const std::string fallback = tool == Tool::pub ? "mosquitto_pub" : tool == Tool::rr ? "mosquitto_rr" : "mosquitto_sub";
+    // mqtt-bench has no upstream twin whose options file it could share.
+    const std::string fallback = tool == Tool::pub     ? "mosquitto_pub"
+                                 : tool == Tool::rr    ? "mosquitto_rr"
+                                 : tool == Tool::bench ? name
+                                                       : "mosquitto_sub";
     for (const auto& path : default_options_files(name, fallback, environment)) {
         try {
             if (auto text = read_options_file(path)) return std::make_pair(path, std::move(*text));
@@ -987,7 +1132,7 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
 /// True if some tool takes the option named `name` (a profile is shared by all three).
 bool any_tool_takes(const std::string& name)
 {
-    for (const Tool tool : {Tool::pub, Tool::sub, Tool::rr}) {
+    for (const Tool tool : {Tool::pub, Tool::sub, Tool::rr, Tool::bench}) {
         for (const auto& info : option_list(tool)) {
             if (std::find(info.names.begin(), info.names.end(), name) != info.names.end()) return true;
         }
@@ -1050,6 +1195,8 @@ Layer file_layer(const OptionTable& table, const std::string& path, const std::s
             throw UsageError(fmt::format("Error: {} cannot be used in an options file.\n{}", line.option, where));
         }
         if (shared && !table.def(line.option) && any_tool_takes(line.option)) continue;
+        // A shared profile's "-c" is the other tools' clean-session flag, not a count of clients.
+        if (shared && table.tool() == Tool::bench && line.option == "-c" && !line.value) continue;
         layer.entries.push_back({line_tokens(line, table), std::move(where)});
     }
     return layer;
@@ -1262,11 +1409,34 @@ std::vector<OptionInfo> option_list(Tool tool)
     return list;
 }
 
-CommandLine parse_command_line(Tool tool, const std::vector<std::string>& args, const Environment& environment)
+namespace {
+
+/// mqtt-bench's subcommand, the first argument; nullopt for --help and --version there.
+std::optional<BenchMode> bench_mode(const std::vector<std::string>& args)
+{
+    if (args.empty()) fail("mqtt-bench needs a subcommand: pub, sub or pubsub.");
+    const std::string& word = args.front();
+    if (word == "pub") return BenchMode::pub;
+    if (word == "sub") return BenchMode::sub;
+    if (word == "pubsub") return BenchMode::pubsub;
+    if (word == "--help" || word == "--version") return std::nullopt;
+    fail("Unknown subcommand '" + cut_value(word) + "': mqtt-bench takes pub, sub or pubsub first.");
+}
+
+}  // namespace
+
+CommandLine parse_command_line(Tool tool, const std::vector<std::string>& all_args, const Environment& environment)
 {
     OptionTable table(tool);
     CommandLine result;
     result.options.tool = tool;
+    std::vector<std::string> args = all_args;
+    if (tool == Tool::bench) {
+        if (const auto mode = bench_mode(args)) {
+            result.options.bench.mode = *mode;
+            args.erase(args.begin());
+        }
+    }
     if (tool == Tool::rr) result.options.protocol = k_mqtt5;  // request/response is an MQTT 5 feature
 
     // Left to right as upstream: --help or --version ends parsing where it stands.

@@ -62,6 +62,9 @@ std::vector<std::string> names_of_kind(const std::vector<OptionInfo>& options, V
     return names;
 }
 
+/// mqtt-bench's subcommands, its first word.
+constexpr const char* k_bench_subcommands = "pub sub pubsub";
+
 constexpr const char* k_profile_folder = "${XDG_CONFIG_HOME:-$HOME/.config}/mqtt-tools";
 
 std::string header(Shell shell, Tool tool)
@@ -81,6 +84,11 @@ std::string bash_script(Tool tool)
     script += "    local cur=${COMP_WORDS[COMP_CWORD]} prev=\n";
     script += "    [ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n";
     script += "    COMPREPLY=()\n";
+    if (tool == Tool::bench) {
+        script += fmt::format("    if [ \"$COMP_CWORD\" -eq 1 ]; then mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); "
+                              "return; fi\n",
+                              shell_quote(k_bench_subcommands));
+    }
     script += "    case $prev in\n";
     for (const auto& option : options) {
         const ValueHint hint = hint_for(option);
@@ -133,6 +141,7 @@ std::string zsh_script(Tool tool)
     std::string script = "#compdef " + name + "\n" + header(Shell::zsh, tool);
     script += fmt::format("local profiles={}\n", k_profile_folder);  // a ':' in the spec would end it
     script += "_arguments -S \\\n";
+    if (tool == Tool::bench) script += "  " + shell_quote(fmt::format("1:subcommand:({})", k_bench_subcommands)) + " \\\n";
     for (const auto& option : option_list(tool)) {
         const ValueHint hint = hint_for(option);
         std::string action;
@@ -170,6 +179,9 @@ std::string fish_script(Tool tool)
     const std::string name = program_name(tool);
     std::string script = header(Shell::fish, tool);
     script += fmt::format("complete -c {} -f\n", name);  // no file names unless an option takes one
+    if (tool == Tool::bench) {
+        script += fmt::format("complete -c {} -n __fish_use_subcommand -a {}\n", name, fish_quote(k_bench_subcommands));
+    }
     for (const auto& option : option_list(tool)) {
         std::string line = "complete -c " + name;
         for (const auto& option_name : option.names) {

@@ -62,6 +62,7 @@ const char* summary(Tool tool)
     switch (tool) {
     case Tool::pub: return "Publish MQTT messages from the command line, a file or standard input.";
     case Tool::rr: return "Publish an MQTT request and print the response.";
+    case Tool::bench: return "Load an MQTT broker with many clients and measure rates, losses and latency.";
     case Tool::sub: break;
     }
     return "Subscribe to MQTT topics and print the messages.";
@@ -73,7 +74,8 @@ std::string help_text(Tool tool)
 {
     const std::string name = program_name(tool);
     const auto options = option_list(tool);
-    std::string out = fmt::format("Usage: {} [OPTIONS]\n{}\n", name, summary(tool));
+    const char* subcommands = tool == Tool::bench ? " pub|sub|pubsub" : "";
+    std::string out = fmt::format("Usage: {}{} [OPTIONS]\n{}\n", name, subcommands, summary(tool));
     out += "Options also come from MQTT_* variables, --profile and the options file.\n";
     for (const char* section : {"Connection", "TLS", "Message", "Output", "Scripting", "Help"}) {
         bool any = false;

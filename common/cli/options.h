@@ -15,7 +15,23 @@
 
 namespace mqtt {
 
-enum class Tool { pub, sub, rr };
+enum class Tool { pub, sub, rr, bench };
+
+/// mqtt-bench's subcommand: what its clients do.
+enum class BenchMode { pub, sub, pubsub };
+
+/// What mqtt-bench runs (the rest comes from the shared fields of Options: -t, -q, -M,
+/// --rate, -C, --json). No CLI11 here either.
+struct BenchOptions {
+    BenchMode mode = BenchMode::pub;
+    int clients = 1;                  ///< -c: publishers (pub, pubsub) or subscribers (sub)
+    int subscribers = 1;              ///< --subscribers: pubsub's subscribing clients
+    double total_rate = 0.0;          ///< --total-rate: messages per second over all publishers
+    std::size_t size = 64;            ///< -s: payload bytes, header included
+    double duration = 0.0;            ///< --duration seconds; 0 = until -C or a signal
+    double drain = 2.0;               ///< --drain: seconds to wait for the last messages
+    double connect_rate = 0.0;        ///< --connect-rate: new connections per second; 0 = at once
+};
 
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).
 enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message };
@@ -149,6 +165,9 @@ struct Options {
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U
     std::string share;                ///< --share: -t and -U become $share/<share>/<filter> ("" = none)
+
+    // mqtt-bench
+    BenchOptions bench;
 
     /// The port the session connects to.
     int effective_port() const { return port.value_or(tls.selects_tls_port() ? 8883 : 1883); }

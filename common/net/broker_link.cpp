@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bridge.h"
+#include "client_setup.h"
 #include "diagnostics.h"
 #include "endpoint.h"
 #include "error.h"
@@ -165,8 +166,7 @@ void BrokerLink::warn(const std::string& text) const
 
 void BrokerLink::configure()
 {
-    mosquitto_int_option(m_mosq, MOSQ_OPT_PROTOCOL_VERSION, m_options.protocol);
-    mosquitto_int_option(m_mosq, MOSQ_OPT_SEND_MAXIMUM, m_options.max_inflight);
+    apply_client_options(m_mosq, m_options);
     mosquitto_connect_v5_callback_set(m_mosq, on_connect_cb);
     mosquitto_disconnect_v5_callback_set(m_mosq, on_disconnect_cb);
     mosquitto_publish_v5_callback_set(m_mosq, on_publish_cb);
@@ -174,13 +174,6 @@ void BrokerLink::configure()
     mosquitto_subscribe_v5_callback_set(m_mosq, on_subscribe_cb);
     mosquitto_unsubscribe_v5_callback_set(m_mosq, on_unsubscribe_cb);
 
-    if (m_options.username || m_options.password) {
-        const char* user = m_options.username ? m_options.username->c_str() : nullptr;
-        const char* pass = m_options.password ? m_options.password->c_str() : nullptr;
-        if (mosquitto_username_pw_set(m_mosq, user, pass) != MOSQ_ERR_SUCCESS) {
-            throw UsageError("Error: Problem setting username and/or password.");
-        }
-    }
     if (!m_options.will.topic.empty()) {
         const auto& will = m_options.will;
         PropertyList properties(m_options.properties.will);
@@ -190,15 +183,7 @@ void BrokerLink::configure()
         }
         properties.release();  // libmosquitto owns the list once the will is set
     }
-    if (m_options.nodelay) mosquitto_int_option(m_mosq, MOSQ_OPT_TCP_NODELAY, 1);
     const bool bridged = needs_bridge(m_options);
-    if (const auto& proxy = m_options.proxy; proxy && proxy->kind == ProxyKind::socks5h) {
-        const auto text = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
-        if (mosquitto_socks5_set(m_mosq, proxy->host.c_str(), proxy->port, text(proxy->username), text(proxy->password)) !=
-            MOSQ_ERR_SUCCESS) {
-            throw UsageError("Error: Invalid proxy.");
-        }
-    }
     m_publish_properties = PropertyList(m_options.properties.publish);
     m_subscribe_properties = PropertyList(m_options.properties.subscribe);
     m_unsubscribe_properties = PropertyList(m_options.properties.unsubscribe);
@@ -748,27 +733,27 @@ void BrokerLink::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosq
         self.m_outcome = Outcome{failure.status(), failure.what()};
         return;
     }
-    const bool answered = self.answered();
+    const bool was_answered = self.answered();
     // After the TCP connect all I/O is TLS when it is on: an errno error is OpenSSL's.
     if (auto failed = self.tls_failure(false, rc == MOSQ_ERR_ERRNO)) {
         // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake
         self.m_outcome = std::move(failed);
         return;
     }
-    ClosedConnection closed{rc, self.m_options.protocol, answered, self.m_options.keepalive, {}, self.m_options.client_id()};
+    ClosedConnection ended{rc, self.m_options.protocol, was_answered, self.m_options.keepalive, {}, self.m_options.client_id()};
     // 2.0.11 frees the DISCONNECT's properties first, later versions pass its reason string.
     char* text = nullptr;
     if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &text, false)) {
-        closed.reason_string = text;
+        ended.reason_string = text;
         free(text);
     }
-    if (auto ended = closed_connection_status(closed)) {
-        self.m_outcome = Outcome{ended->status, std::move(ended->text)};
+    if (auto status = closed_connection_status(ended)) {
+        self.m_outcome = Outcome{status->status, std::move(status->text)};
     } else {
         // A TLS listener resets a plain CONNECT (mosquitto) or sends a TLS alert.
         const bool tls_reply = self.m_first_reply == FirstReply::tls || self.m_first_reply == FirstReply::reset;
         const std::optional<int> tls_port = tls_reply ? std::optional<int>(self.broker_port()) : std::nullopt;
-        self.lost(was_connected, lost_connection_text(rc, answered, tls_port));
+        self.lost(was_connected, lost_connection_text(rc, was_answered, tls_port));
     }
 }
 

@@ -27,8 +27,8 @@ bool touches_files(const std::vector<std::string>& args)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     if (size == 0) return 0;
-    const mqtt::Tool tools[] = {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr};
-    const mqtt::Tool tool = tools[data[0] % 3];
+    const mqtt::Tool tools[] = {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr, mqtt::Tool::bench};
+    const mqtt::Tool tool = tools[data[0] % 4];
     std::vector<std::string> args;
     std::string current;
     for (std::size_t i = 1; i < size; ++i) {

@@ -58,8 +58,8 @@ bool profile_touches_files(std::string_view text)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size)
 {
     if (size == 0) return 0;
-    const mqtt::Tool tools[] = {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr};
-    const mqtt::Tool tool = tools[bytes[0] % 3];
+    const mqtt::Tool tools[] = {mqtt::Tool::pub, mqtt::Tool::sub, mqtt::Tool::rr, mqtt::Tool::bench};
+    const mqtt::Tool tool = tools[bytes[0] % 4];
     std::string_view rest(reinterpret_cast<const char*>(bytes) + 1, size - 1);
 
     mqtt::Environment environment;

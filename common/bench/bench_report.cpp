@@ -1,0 +1,156 @@
+#include "bench_report.h"
+
+#include <fmt/format.h>
+
+#include "json.h"
+
+namespace mqtt {
+
+namespace {
+
+const char* mode_name(BenchMode mode)
+{
+    return mode == BenchMode::pub ? "pub" : mode == BenchMode::sub ? "sub" : "pubsub";
+}
+
+/// Nanoseconds as milliseconds with microsecond digits, for JSON and people alike.
+std::string milliseconds(std::uint64_t ns)
+{
+    return fmt::format("{:.3f}", static_cast<double>(ns) / 1e6);
+}
+
+double per_second(std::uint64_t count, double seconds)
+{
+    return seconds > 0.0 ? static_cast<double>(count) / seconds : 0.0;
+}
+
+/// The percentiles of `histogram` in milliseconds, as one JSON object.
+void latency_object(JsonWriter& json, const Histogram& histogram)
+{
+    json.begin_object();
+    json.key("count");
+    json.number(histogram.count());
+    constexpr std::pair<const char*, double> k_percentiles[] = {
+        {"p50", 50.0}, {"p90", 90.0}, {"p99", 99.0}, {"p99.9", 99.9}, {"p99.99", 99.99}};
+    for (const auto& [name, p] : k_percentiles) {
+        json.key(name);
+        json.raw(milliseconds(histogram.percentile(p)));
+    }
+    json.key("max");
+    json.raw(milliseconds(histogram.max()));
+    json.end_object();
+}
+
+}  // namespace
+
+std::string bench_tick_line(const BenchTick& tick)
+{
+    return fmt::format("mqtt-bench: {:.0f} s: {} sent/s, {} acked/s, {} received/s, {} connected, p99 {} ms",
+                       tick.elapsed, tick.sent, tick.acked, tick.received, tick.connected, milliseconds(tick.p99_ns));
+}
+
+std::string bench_json(const Options& options, const BenchResult& r)
+{
+    std::string out;
+    JsonWriter json(out, false);
+    json.begin_object();
+    json.key("subcommand");
+    json.string(mode_name(options.bench.mode));
+    json.key("clients");
+    json.number(static_cast<std::uint64_t>(options.bench.clients));
+    if (options.bench.mode == BenchMode::pubsub) {
+        json.key("subscribers");
+        json.number(static_cast<std::uint64_t>(options.bench.subscribers));
+    }
+    json.key("qos");
+    json.number(static_cast<std::uint64_t>(options.qos));
+    json.key("size");
+    json.number(options.bench.size);
+    json.key("seconds");
+    json.raw(fmt::format("{:.3f}", r.seconds));
+    json.key("connects");
+    json.begin_object();
+    json.key("ok");
+    json.number(r.connected);
+    json.key("failed");
+    json.begin_object();
+    for (const auto& [reason, count] : r.connect_failed) {
+        json.key(reason);
+        json.number(count);
+    }
+    json.end_object();
+    json.key("lost");
+    json.number(r.connections_lost);
+    json.end_object();
+    const auto count = [&](const char* name, std::uint64_t value) {
+        json.key(name);
+        json.number(value);
+    };
+    if (options.bench.mode != BenchMode::sub) {
+        count("offered", r.offered);
+        count("sent", r.sent);
+        count("acked", r.acked);
+        json.key("refused");
+        json.begin_object();
+        for (const auto& [reason, n] : r.refused) {
+            json.key(fmt::format("{}", reason));
+            json.number(n);
+        }
+        json.end_object();
+        count("unacked", r.unacked);
+        json.key("sent_per_second");
+        json.raw(fmt::format("{:.1f}", per_second(r.sent, r.seconds)));
+    }
+    if (options.bench.mode != BenchMode::pub) {
+        count("received", r.streams.received);
+        count("lost", r.streams.lost);
+        count("duplicated", r.streams.duplicated);
+        count("reordered", r.streams.reordered);
+        count("foreign", r.streams.foreign);
+        json.key("received_per_second");
+        json.raw(fmt::format("{:.1f}", per_second(r.streams.received, r.seconds)));
+    }
+    json.key("latency_ms");
+    json.begin_object();
+    if (options.bench.mode != BenchMode::sub && options.qos > 0) {
+        json.key("publish_to_ack");
+        latency_object(json, r.ack_latency);
+    }
+    if (options.bench.mode != BenchMode::pub) {
+        json.key("publish_to_receive");
+        latency_object(json, r.receive_latency);
+    }
+    json.end_object();
+    json.end_object();
+    return out;
+}
+
+std::string bench_summary(const Options& options, const BenchResult& r)
+{
+    std::string text = fmt::format("mqtt-bench {}: {:.3f} s, {} connected, {} failed to connect, {} lost", mode_name(options.bench.mode),
+                                   r.seconds, r.connected, [&] {
+                                       std::uint64_t n = 0;
+                                       for (const auto& [reason, count] : r.connect_failed) n += count;
+                                       return n;
+                                   }(), r.connections_lost);
+    if (options.bench.mode != BenchMode::sub) {
+        std::uint64_t refused = 0;
+        for (const auto& [reason, n] : r.refused) refused += n;
+        text += fmt::format("\n  offered {}, sent {} ({:.1f}/s), acked {}, refused {}, unacked {}", r.offered, r.sent,
+                            per_second(r.sent, r.seconds), r.acked, refused, r.unacked);
+    }
+    if (options.bench.mode != BenchMode::pub) {
+        text += fmt::format("\n  received {} ({:.1f}/s), lost {}, duplicated {}, reordered {}", r.streams.received,
+                            per_second(r.streams.received, r.seconds), r.streams.lost, r.streams.duplicated, r.streams.reordered);
+    }
+    const auto latency = [&](const char* what, const Histogram& h) {
+        text += fmt::format("\n  {} ms: p50 {}, p90 {}, p99 {}, p99.9 {}, max {}", what, milliseconds(h.percentile(50)),
+                            milliseconds(h.percentile(90)), milliseconds(h.percentile(99)), milliseconds(h.percentile(99.9)),
+                            milliseconds(h.max()));
+    };
+    if (options.bench.mode != BenchMode::sub && options.qos > 0) latency("publish to ack", r.ack_latency);
+    if (options.bench.mode != BenchMode::pub) latency("publish to receive", r.receive_latency);
+    return text;
+}
+
+}  // namespace mqtt

@@ -1,0 +1,733 @@
+#include "bench_run.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fmt/format.h>
+#include <memory>
+#include <mosquitto.h>
+#include <mqtt_protocol.h>
+#include <queue>
+#include <random>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <unordered_map>
+#include <vector>
+
+#include "client_setup.h"
+#include "error.h"
+#include "exit_status.h"
+#include "property_list.h"
+#include "read_guard.h"
+#include "tls.h"
+
+namespace mqtt {
+
+namespace {
+
+/// libmosquitto 2.0.11 holds three descriptors per client (its socket and a socketpair).
+constexpr std::uint64_t k_descriptors_per_client = 3;
+/// Descriptors besides the clients': stdio, epoll, signalfd, TLS files, the loader's.
+constexpr std::uint64_t k_descriptors_spare = 32;
+/// Packets read from one socket per turn, so that one busy client cannot starve the rest.
+constexpr int k_reads_per_turn = 64;
+/// Messages one publisher sends per turn at most (a backlog catches up over a few turns).
+constexpr int k_sends_per_turn = 64;
+
+std::uint64_t realtime_ns()
+{
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+double seconds_between(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double>(to - from).count();
+}
+
+/// Raises the soft descriptor limit to the hard one; fails when that is too few for `clients`.
+void raise_descriptor_limit(std::uint64_t clients)
+{
+    const std::uint64_t needed = clients * k_descriptors_per_client + k_descriptors_spare;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max && limit.rlim_cur < needed) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+        throw UsageError(fmt::format("Error: {} clients need about {} file descriptors (3 each), but the hard limit "
+                                     "(ulimit -Hn) is {}.",
+                                     clients, needed, limit.rlim_cur));
+    }
+}
+
+enum class State { idle, connecting, connected, failed, lost, closed };
+
+class Run;
+
+struct BenchClient {
+    Run* run = nullptr;
+    std::uint32_t index = 0;      ///< in the run's list of clients, the epoll key
+    std::uint32_t number = 0;     ///< publishers 0..c-1 (their %i and stream), subscribers after them
+    bool publisher = false;
+    mosquitto* mosq = nullptr;
+    std::unique_ptr<Tls> tls;
+    State state = State::idle;
+    bool subscribed = false;      ///< subscribers: SUBACK in
+    Clock::time_point connect_deadline{};
+    int fd = -1;
+    bool watching_write = false;  ///< EPOLLOUT is in the interest set
+    // Publishers
+    std::string topic;
+    std::uint64_t seq = 0;        ///< the next sequence number to send
+    bool blocked = false;         ///< waiting for the window or the socket; not in the schedule
+    std::unordered_map<int, std::uint64_t> inflight;  ///< mid -> intended send time (QoS 1/2)
+    // Subscribers
+    StreamTracker tracker;
+    std::uint64_t received = 0;
+
+    ~BenchClient()
+    {
+        if (mosq) mosquitto_destroy(mosq);  // before the TLS context it may use
+        tls.reset();
+    }
+};
+
+class Run {
+public:
+    Run(const Options& options, const std::function<void(const BenchTick&)>& tick);
+    ~Run();
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    BenchResult execute();
+
+    // libmosquitto callbacks (userdata: the BenchClient)
+    static void on_connect(mosquitto*, void* userdata, int rc, int flags, const mosquitto_property*);
+    static void on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_property*);
+    static void on_publish(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property*);
+    static void on_message(mosquitto*, void* userdata, const mosquitto_message* message, const mosquitto_property*);
+    static void on_subscribe(mosquitto*, void* userdata, int mid, int count, const int* granted, const mosquitto_property*);
+
+private:
+    enum class Phase { connecting, sending, draining, done };
+
+    void create_client(std::uint32_t number, bool publisher);
+    void start_connect(BenchClient& client);
+    void connect_failed(BenchClient& client, int status, const std::string& reason);
+    void watch(BenchClient& client);
+    void unwatch(BenchClient& client);
+    void handle_events(int timeout_ms);
+    void read_client(BenchClient& client);
+    void write_client(BenchClient& client);
+    void publish_due(BenchClient& client, Clock::time_point now);
+    void schedule(BenchClient& client, Clock::time_point at);
+    Clock::time_point intended(const BenchClient& client, std::uint64_t seq) const;
+    std::uint64_t due_count(const BenchClient& client, Clock::time_point now) const;
+    bool connecting_done() const;
+    bool sending_done(Clock::time_point now) const;
+    bool drained() const;
+    bool any_alive() const;
+    void start_sending(Clock::time_point now);
+    void second_tick(Clock::time_point now);
+    int timeout_ms(Clock::time_point now) const;
+    void close_all();
+    void take_signal();
+
+    const Options& m_options;
+    const std::function<void(const BenchTick&)>& m_tick;
+    std::vector<std::unique_ptr<BenchClient>> m_clients;
+    std::uint32_t m_publishers = 0;
+    std::uint32_t m_run_id = 0;
+    int m_epoll = -1;
+    int m_signal_fd = -1;
+    sigset_t m_old_mask{};
+    Phase m_phase = Phase::connecting;
+    bool m_interrupted = false;
+    std::size_t m_next_connect = 0;
+    Clock::time_point m_connect_start{};
+    Clock::time_point m_start{};        ///< of the schedule
+    std::uint64_t m_start_ns = 0;       ///< the same instant in CLOCK_REALTIME
+    Clock::time_point m_send_end{};     ///< when sending stopped
+    Clock::time_point m_drain_deadline{};
+    Clock::time_point m_next_tick{};
+    std::priority_queue<std::pair<Clock::time_point, std::uint32_t>, std::vector<std::pair<Clock::time_point, std::uint32_t>>,
+                        std::greater<>>
+        m_schedule;  ///< (next intended send time, client index) of publishers that may send
+    std::string m_payload;
+    PropertyList m_publish_properties;
+    std::string m_filter;  ///< what subscribers subscribe to: -t with %i as +
+    std::unique_ptr<std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>> m_expected;
+    BenchResult m_result;
+    std::optional<Outcome> m_first_failure;
+    // For the line of each second.
+    std::uint64_t m_tick_sent = 0, m_tick_acked = 0, m_tick_received = 0;
+    Histogram m_tick_latency;
+    std::uint64_t m_received = 0;
+};
+
+Run::Run(const Options& options, const std::function<void(const BenchTick&)>& tick) : m_options(options), m_tick(tick)
+{
+    static const int init = mosquitto_lib_init();
+    (void)init;
+    std::signal(SIGPIPE, SIG_IGN);
+    const auto& bench = options.bench;
+    const std::uint32_t subscribers = bench.mode == BenchMode::pub      ? 0
+                                      : bench.mode == BenchMode::sub    ? static_cast<std::uint32_t>(bench.clients)
+                                                                        : static_cast<std::uint32_t>(bench.subscribers);
+    m_publishers = bench.mode == BenchMode::sub ? 0 : static_cast<std::uint32_t>(bench.clients);
+    raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers);
+
+    std::random_device random;
+    m_run_id = random();
+    m_payload.assign(bench.size, 'x');
+    m_publish_properties = PropertyList(options.properties.publish);
+    std::string filter = options.topics.front();
+    for (auto at = filter.find("%i"); at != std::string::npos; at = filter.find("%i", at + 1)) filter.replace(at, 2, "+");
+    m_filter = filter;
+
+    m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    if (m_epoll < 0) throw Failure(ExitStatus::usage, fmt::format("Error: epoll: {}", std::strerror(errno)));
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    sigprocmask(SIG_BLOCK, &mask, &m_old_mask);
+    m_signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (m_signal_fd >= 0) {
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.u32 = UINT32_MAX;
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_signal_fd, &event);
+    }
+
+    // Subscribers first: they connect and subscribe before anything is published.
+    for (std::uint32_t i = 0; i < subscribers; ++i) create_client(m_publishers + i, false);
+    for (std::uint32_t i = 0; i < m_publishers; ++i) create_client(i, true);
+}
+
+Run::~Run()
+{
+    m_clients.clear();
+    if (m_signal_fd >= 0) ::close(m_signal_fd);
+    if (m_epoll >= 0) ::close(m_epoll);
+    sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
+}
+
+void Run::create_client(std::uint32_t number, bool publisher)
+{
+    auto client = std::make_unique<BenchClient>();
+    client->run = this;
+    client->index = static_cast<std::uint32_t>(m_clients.size());
+    client->number = number;
+    client->publisher = publisher;
+    const std::string prefix = m_options.id_prefix.empty() ? fmt::format("mqtt-bench-{}-", ::getpid()) : m_options.id_prefix;
+    const std::string id = prefix + std::to_string(number);
+    client->mosq = mosquitto_new(id.c_str(), true, client.get());
+    if (!client->mosq) throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
+    mosquitto* mosq = client->mosq;
+    apply_client_options(mosq, m_options);
+    mosquitto_connect_v5_callback_set(mosq, on_connect);
+    mosquitto_disconnect_v5_callback_set(mosq, on_disconnect);
+    mosquitto_publish_v5_callback_set(mosq, on_publish);
+    mosquitto_message_v5_callback_set(mosq, on_message);
+    mosquitto_subscribe_v5_callback_set(mosq, on_subscribe);
+    client->tls = std::make_unique<Tls>(mosq, m_options);
+    if (publisher) {
+        client->topic = m_options.topics.front();
+        const std::string n = std::to_string(number);
+        for (auto at = client->topic.find("%i"); at != std::string::npos; at = client->topic.find("%i", at + n.size())) {
+            client->topic.replace(at, 2, n);
+        }
+    }
+    m_clients.push_back(std::move(client));
+}
+
+void Run::start_connect(BenchClient& client)
+{
+    PropertyList properties(m_options.properties.connect);
+    if (m_options.protocol == k_mqtt5 && m_options.session_expiry && *m_options.session_expiry > 0) {
+        Property expiry;
+        expiry.identifier = MQTT_PROP_SESSION_EXPIRY_INTERVAL;
+        expiry.type = PropertyType::int32;
+        expiry.number = *m_options.session_expiry;
+        properties.add(expiry);
+    }
+    const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
+    errno = 0;
+    const int rc = mosquitto_connect_bind_v5(client.mosq, m_options.host.c_str(), m_options.effective_port(),
+                                             m_options.keepalive, bind, properties.get());
+    const int error = errno;
+    if (rc != MOSQ_ERR_SUCCESS) {
+        const std::string reason = rc == MOSQ_ERR_ERRNO ? std::strerror(error) : mosquitto_strerror(rc);
+        connect_failed(client, ExitStatus::unreachable, reason);
+        return;
+    }
+    client.state = State::connecting;
+    if (m_options.connect_timeout > 0) client.connect_deadline = Clock::now() + std::chrono::seconds(m_options.connect_timeout);
+    watch(client);
+}
+
+void Run::connect_failed(BenchClient& client, int status, const std::string& reason)
+{
+    client.state = State::failed;
+    ++m_result.connect_failed[reason];
+    if (!m_first_failure) {
+        m_first_failure = Outcome{status, fmt::format("Error: client {} could not connect: {}.", client.number, reason)};
+    }
+    unwatch(client);
+    if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
+}
+
+void Run::watch(BenchClient& client)
+{
+    const int fd = mosquitto_socket(client.mosq);
+    if (fd < 0) return;
+    epoll_event event{};
+    const bool write = mosquitto_want_write(client.mosq);
+    event.events = EPOLLIN | (write ? EPOLLOUT : 0u);
+    event.data.u32 = client.index;
+    const int op = client.fd == fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (op == EPOLL_CTL_MOD && write == client.watching_write) return;
+    if (epoll_ctl(m_epoll, op, fd, &event) == 0) {
+        client.fd = fd;
+        client.watching_write = write;
+    }
+}
+
+void Run::unwatch(BenchClient& client)
+{
+    if (client.fd >= 0) epoll_ctl(m_epoll, EPOLL_CTL_DEL, client.fd, nullptr);
+    client.fd = -1;
+    client.watching_write = false;
+}
+
+void Run::on_connect(mosquitto*, void* userdata, int rc, int, const mosquitto_property*)
+{
+    ReadGuardPause pause;
+    auto& client = *static_cast<BenchClient*>(userdata);
+    Run& run = *client.run;
+    if (rc != 0) {
+        run.connect_failed(client, connack_status(rc), connack_error_text(rc, run.m_options.protocol));
+        return;
+    }
+    client.state = State::connected;
+    ++run.m_result.connected;
+    if (!client.publisher) {
+        mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr);
+    }
+}
+
+void Run::on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_property*)
+{
+    ReadGuardPause pause;
+    auto& client = *static_cast<BenchClient*>(userdata);
+    Run& run = *client.run;
+    client.fd = -1;  // libmosquitto closed it (which took it out of the epoll set)
+    client.watching_write = false;
+    if (client.state == State::connecting) {
+        run.connect_failed(client, ExitStatus::connection_lost, "connection closed before CONNACK");
+    } else if (client.state == State::connected) {
+        client.state = State::lost;
+        ++run.m_result.connections_lost;
+        if (rc != 0 && !run.m_first_failure) {
+            run.m_first_failure = Outcome{ExitStatus::connection_lost, "Error: the broker closed connections during the run."};
+        }
+    }
+}
+
+void Run::on_publish(mosquitto*, void* userdata, int mid, int reason, const mosquitto_property*)
+{
+    ReadGuardPause pause;
+    auto& client = *static_cast<BenchClient*>(userdata);
+    Run& run = *client.run;
+    const auto found = client.inflight.find(mid);
+    if (found == client.inflight.end()) return;  // QoS 0: written, nothing to count
+    const std::uint64_t intended = found->second;
+    client.inflight.erase(found);
+    if (reason >= 0x80) {
+        ++run.m_result.refused[reason];
+    } else {
+        ++run.m_result.acked;
+        ++run.m_tick_acked;
+        const std::uint64_t now = realtime_ns();
+        const std::uint64_t latency = now > intended ? now - intended : 0;
+        run.m_result.ack_latency.record(latency);
+        if (run.m_options.bench.mode == BenchMode::pub) run.m_tick_latency.record(latency);
+    }
+    if (client.blocked && run.m_phase == Phase::sending) {
+        client.blocked = false;
+        run.schedule(client, Clock::now());
+    }
+}
+
+void Run::on_message(mosquitto*, void* userdata, const mosquitto_message* message, const mosquitto_property*)
+{
+    ReadGuardPause pause;
+    auto& client = *static_cast<BenchClient*>(userdata);
+    Run& run = *client.run;
+    const std::string_view payload(static_cast<const char*>(message->payload), static_cast<std::size_t>(message->payloadlen));
+    const auto header = read_header(payload);
+    if (!header) {
+        client.tracker.receive_foreign();
+        return;
+    }
+    client.tracker.receive(*header);
+    ++client.received;
+    ++run.m_received;
+    ++run.m_tick_received;
+    const std::uint64_t now = realtime_ns();
+    const std::uint64_t latency = now > header->intended_ns ? now - header->intended_ns : 0;
+    run.m_result.receive_latency.record(latency);
+    run.m_tick_latency.record(latency);
+}
+
+void Run::on_subscribe(mosquitto*, void* userdata, int, int count, const int* granted, const mosquitto_property*)
+{
+    ReadGuardPause pause;
+    auto& client = *static_cast<BenchClient*>(userdata);
+    Run& run = *client.run;
+    if (count >= 1 && granted[0] >= 0x80) {
+        ++run.m_result.connect_failed["subscription refused"];
+        if (!run.m_first_failure) {
+            run.m_first_failure = Outcome{ExitStatus::subscribe_refused,
+                                          fmt::format("Error: the broker refused the subscription of client {}.", client.number)};
+        }
+    }
+    client.subscribed = true;
+}
+
+Clock::time_point Run::intended(const BenchClient& client, std::uint64_t seq) const
+{
+    // Publishers start spread over one interval, not all at once.
+    const double rate = m_options.rate;
+    const double offset = (static_cast<double>(client.number) / std::max<std::uint32_t>(1, m_publishers)) / rate;
+    const double at = offset + static_cast<double>(seq) / rate;
+    return m_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at));
+}
+
+std::uint64_t Run::due_count(const BenchClient& client, Clock::time_point now) const
+{
+    // The messages whose intended time has come, within -C and --duration.
+    const double rate = m_options.rate;
+    const double offset = (static_cast<double>(client.number) / std::max<std::uint32_t>(1, m_publishers)) / rate;
+    double elapsed = seconds_between(m_start, now);
+    if (m_options.bench.duration > 0.0) elapsed = std::min(elapsed, m_options.bench.duration - 1e-9);
+    if (elapsed < offset) return 0;
+    auto due = static_cast<std::uint64_t>(std::floor((elapsed - offset) * rate)) + 1;
+    if (m_options.msg_count > 0) due = std::min<std::uint64_t>(due, static_cast<std::uint64_t>(m_options.msg_count));
+    return due;
+}
+
+void Run::schedule(BenchClient& client, Clock::time_point at)
+{
+    m_schedule.emplace(at, client.index);
+}
+
+void Run::publish_due(BenchClient& client, Clock::time_point now)
+{
+    if (client.state != State::connected) return;
+    const std::uint64_t due = due_count(client, now);
+    const bool windowed = m_options.qos > 0;
+    for (int sent = 0; client.seq < due && sent < k_sends_per_turn; ++sent) {
+        if (windowed && client.inflight.size() >= static_cast<std::size_t>(m_options.max_inflight)) {
+            client.blocked = true;
+            return;
+        }
+        if (mosquitto_want_write(client.mosq)) {  // the socket is full: wait for it to drain
+            client.blocked = true;
+            watch(client);
+            return;
+        }
+        const auto when = intended(client, client.seq);
+        const std::uint64_t intended_ns = m_start_ns + static_cast<std::uint64_t>(
+                                                           std::chrono::duration_cast<std::chrono::nanoseconds>(when - m_start).count());
+        write_header(m_payload, {m_run_id, client.number, client.seq, intended_ns});
+        int mid = 0;
+        const int rc = mosquitto_publish_v5(client.mosq, &mid, client.topic.c_str(), static_cast<int>(m_payload.size()),
+                                            m_payload.data(), m_options.qos, false, m_publish_properties.get());
+        if (rc != MOSQ_ERR_SUCCESS) return;  // the connection is going; on_disconnect counts it
+        ++client.seq;
+        ++m_result.sent;
+        ++m_tick_sent;
+        if (windowed) client.inflight[mid] = intended_ns;
+        if (client.state != State::connected) return;
+    }
+    watch(client);
+    if (client.seq < due) {
+        schedule(client, now);  // more due: next turn, after the others had theirs
+    } else if (m_options.msg_count == 0 || client.seq < static_cast<std::uint64_t>(m_options.msg_count)) {
+        const auto next = intended(client, client.seq);
+        if (m_options.bench.duration <= 0.0 || seconds_between(m_start, next) < m_options.bench.duration) {
+            schedule(client, next);
+        }
+    }
+}
+
+void Run::read_client(BenchClient& client)
+{
+    for (int i = 0; i < k_reads_per_turn && client.mosq && mosquitto_socket(client.mosq) >= 0; ++i) {
+        errno = 0;
+        const int rc = guarded_loop_read(client.mosq);
+        if (rc == k_read_aborted) {
+            // A packet libmosquitto cannot take: this client is done.
+            if (client.state == State::connected) {
+                client.state = State::lost;
+                ++m_result.connections_lost;
+            } else if (client.state == State::connecting) {
+                connect_failed(client, ExitStatus::connection_lost, "malformed packet from the broker");
+            }
+            unwatch(client);
+            mosquitto_disconnect(client.mosq);
+            return;
+        }
+        if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN || errno == EWOULDBLOCK) break;
+    }
+}
+
+void Run::write_client(BenchClient& client)
+{
+    if (mosquitto_socket(client.mosq) >= 0 && mosquitto_want_write(client.mosq)) mosquitto_loop_write(client.mosq, 1);
+    if (client.fd >= 0) watch(client);
+    if (client.blocked && !mosquitto_want_write(client.mosq) && m_phase == Phase::sending) {
+        client.blocked = false;
+        schedule(client, Clock::now());
+    }
+}
+
+void Run::take_signal()
+{
+    signalfd_siginfo info{};
+    while (::read(m_signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) m_interrupted = true;
+}
+
+void Run::handle_events(int timeout_ms)
+{
+    epoll_event events[256];
+    const int ready = epoll_wait(m_epoll, events, 256, timeout_ms);
+    for (int i = 0; i < ready; ++i) {
+        const std::uint32_t id = events[i].data.u32;
+        if (id == UINT32_MAX) {
+            take_signal();
+            continue;
+        }
+        if (id >= m_clients.size()) continue;
+        BenchClient& client = *m_clients[id];
+        if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_client(client);
+        if (client.mosq && mosquitto_socket(client.mosq) >= 0) write_client(client);
+    }
+}
+
+bool Run::connecting_done() const
+{
+    return std::all_of(m_clients.begin(), m_clients.end(), [](const auto& c) {
+        return c->state == State::failed || c->state == State::lost ||
+               (c->state == State::connected && (c->publisher || c->subscribed));
+    });
+}
+
+bool Run::any_alive() const
+{
+    return std::any_of(m_clients.begin(), m_clients.end(), [](const auto& c) { return c->state == State::connected; });
+}
+
+bool Run::sending_done(Clock::time_point now) const
+{
+    if (m_interrupted || !any_alive()) return true;
+    if (m_options.bench.duration > 0.0 && seconds_between(m_start, now) >= m_options.bench.duration) return true;
+    if (m_options.msg_count > 0) {
+        const auto count = static_cast<std::uint64_t>(m_options.msg_count);
+        return std::all_of(m_clients.begin(), m_clients.end(), [&](const auto& c) {
+            if (c->state != State::connected) return true;
+            return c->publisher ? c->seq >= count : c->received >= count;
+        });
+    }
+    return false;
+}
+
+bool Run::drained() const
+{
+    for (const auto& c : m_clients) {
+        if (c->state != State::connected) continue;
+        if (c->publisher && (!c->inflight.empty() || mosquitto_want_write(c->mosq))) return false;
+        if (!c->publisher && m_expected) {
+            for (const auto& [key, sent] : *m_expected) {
+                if (c->tracker.distinct(key.first, key.second) < sent) return false;
+            }
+        }
+    }
+    return true;
+}
+
+void Run::start_sending(Clock::time_point now)
+{
+    m_phase = Phase::sending;
+    m_start = now;
+    m_start_ns = realtime_ns();
+    m_next_tick = now + std::chrono::seconds(1);
+    for (std::size_t i = 0; i < m_clients.size(); ++i) {
+        if (m_clients[i]->publisher && m_clients[i]->state == State::connected) {
+            m_schedule.emplace(intended(*m_clients[i], 0), static_cast<std::uint32_t>(i));
+        }
+    }
+}
+
+void Run::second_tick(Clock::time_point now)
+{
+    BenchTick tick;
+    tick.elapsed = seconds_between(m_start, now);
+    tick.sent = m_tick_sent;
+    tick.acked = m_tick_acked;
+    tick.received = m_tick_received;
+    tick.connected = static_cast<std::uint64_t>(
+        std::count_if(m_clients.begin(), m_clients.end(), [](const auto& c) { return c->state == State::connected; }));
+    tick.p99_ns = m_tick_latency.percentile(99.0);
+    m_tick_sent = m_tick_acked = m_tick_received = 0;
+    m_tick_latency.reset();
+    if (m_tick) m_tick(tick);
+    // Keep-alive for every connection, once a second.
+    for (auto& c : m_clients) {
+        if (c->state == State::connected || c->state == State::connecting) {
+            mosquitto_loop_misc(c->mosq);
+            if (c->mosq && mosquitto_socket(c->mosq) >= 0) write_client(*c);
+        }
+    }
+    m_next_tick = now + std::chrono::seconds(1);
+}
+
+int Run::timeout_ms(Clock::time_point now) const
+{
+    Clock::time_point wake = now + std::chrono::milliseconds(100);
+    if (m_phase != Phase::connecting) wake = std::min(wake, m_next_tick);
+    if (m_phase == Phase::sending && !m_schedule.empty()) wake = std::min(wake, m_schedule.top().first);
+    if (m_phase == Phase::sending && m_options.bench.duration > 0.0) {
+        wake = std::min(wake, m_start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(m_options.bench.duration)));
+    }
+    if (wake <= now) return 0;
+    return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wake - now).count());
+}
+
+void Run::close_all()
+{
+    for (auto& c : m_clients) {
+        if (c->state == State::connected) {
+            c->state = State::closed;  // first: libmosquitto may call on_disconnect inside the call
+            mosquitto_disconnect_v5(c->mosq, 0, nullptr);
+        }
+    }
+}
+
+BenchResult Run::execute()
+{
+    // Connect: all at once, or --connect-rate per second.
+    m_connect_start = Clock::now();
+    while (m_phase == Phase::connecting) {
+        const auto now = Clock::now();
+        std::size_t allowed = m_clients.size();
+        if (m_options.bench.connect_rate > 0.0) {
+            allowed = std::min(allowed, static_cast<std::size_t>(seconds_between(m_connect_start, now) *
+                                                                 m_options.bench.connect_rate) + 1);
+        }
+        for (; m_next_connect < allowed; ++m_next_connect) start_connect(*m_clients[m_next_connect]);
+        for (auto& c : m_clients) {
+            if (c->state == State::connecting && c->connect_deadline != Clock::time_point{} && now >= c->connect_deadline) {
+                connect_failed(*c, ExitStatus::no_connack, fmt::format("no CONNACK within {} s", m_options.connect_timeout));
+            }
+        }
+        if (m_interrupted) break;
+        if (m_next_connect == m_clients.size() && connecting_done()) break;
+        handle_events(m_options.bench.connect_rate > 0.0 ? 10 : 100);
+    }
+    const auto now = Clock::now();
+    if (!any_alive() || m_interrupted) {
+        m_result.outcome = m_interrupted ? Outcome{ExitStatus::interrupted, "Error: Interrupted before the run started."}
+                                         : m_first_failure.value_or(Outcome{ExitStatus::unreachable, "Error: no client connected."});
+        close_all();
+        return std::move(m_result);
+    }
+    start_sending(now);
+
+    // Send (sub: receive) until the end, then drain what is still on its way.
+    while (m_phase != Phase::done) {
+        auto now2 = Clock::now();
+        if (m_phase == Phase::sending) {
+            while (!m_schedule.empty() && m_schedule.top().first <= now2) {
+                const auto index = m_schedule.top().second;
+                m_schedule.pop();
+                publish_due(*m_clients[index], now2);
+            }
+            if (sending_done(now2)) {
+                m_phase = Phase::draining;
+                m_send_end = now2;
+                m_drain_deadline = now2 + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(m_options.bench.drain));
+                if (m_options.bench.mode == BenchMode::pubsub) {
+                    m_expected = std::make_unique<std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>>();
+                    for (const auto& c : m_clients) {
+                        if (c->publisher) (*m_expected)[{m_run_id, c->number}] = c->seq;
+                    }
+                }
+                // sub ends without draining: nothing of its own is on its way.
+                if (m_options.bench.mode == BenchMode::sub || m_interrupted) m_phase = Phase::done;
+            }
+        }
+        if (m_phase == Phase::draining && (drained() || !any_alive() || now2 >= m_drain_deadline || m_interrupted)) {
+            m_phase = Phase::done;
+        }
+        if (m_phase == Phase::done) break;
+        if (now2 >= m_next_tick) second_tick(now2);
+        handle_events(timeout_ms(Clock::now()));
+    }
+    const auto end = m_send_end == Clock::time_point{} ? Clock::now() : m_send_end;
+    m_result.seconds = seconds_between(m_start, end);
+    if (m_options.bench.duration > 0.0) m_result.seconds = std::min(m_result.seconds, m_options.bench.duration);
+
+    for (const auto& c : m_clients) {
+        if (c->publisher) {
+            m_result.offered += std::max<std::uint64_t>(due_count(*c, end), c->seq);
+            m_result.unacked += c->inflight.size();
+        } else {
+            m_result.streams.add(c->tracker.counts(m_expected.get()));
+        }
+    }
+    close_all();
+    // Let the DISCONNECTs leave (bounded: a second at most).
+    const auto give_up = Clock::now() + std::chrono::seconds(1);
+    while (Clock::now() < give_up) {
+        bool pending = false;
+        for (auto& c : m_clients) {
+            if (c->state == State::closed && mosquitto_socket(c->mosq) >= 0 && mosquitto_want_write(c->mosq)) {
+                mosquitto_loop_write(c->mosq, 1);
+                pending = pending || mosquitto_want_write(c->mosq);
+            }
+        }
+        if (!pending) break;
+        handle_events(10);
+    }
+    if (m_interrupted && (m_options.bench.duration > 0.0 || m_options.msg_count > 0)) {
+        m_result.outcome = {ExitStatus::interrupted, "Error: Interrupted before the run was done."};
+    } else if (m_first_failure) {
+        m_result.outcome = *m_first_failure;
+    }
+    return std::move(m_result);
+}
+
+}  // namespace
+
+BenchResult run_bench(const Options& options, const std::function<void(const BenchTick&)>& tick)
+{
+    Run run(options, tick);
+    return run.execute();
+}
+
+}  // namespace mqtt

@@ -1,0 +1,49 @@
+// mqtt-bench's run: every client (libmosquitto, no thread of its own) in one epoll loop,
+// publishers on an open-loop schedule, subscribers accounting per stream, and the counters
+// and latency histograms the report prints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "bench_stream.h"
+#include "connection.h"
+#include "histogram.h"
+#include "options.h"
+
+namespace mqtt {
+
+/// Everything a run counted. Latencies are nanoseconds from the intended send time (the
+/// schedule's, not the moment the message could leave: coordinated omission corrected).
+struct BenchResult {
+    double seconds = 0.0;          ///< of the send phase (sub: of receiving)
+    std::uint64_t connected = 0;
+    std::map<std::string, std::uint64_t> connect_failed;  ///< by reason
+    std::uint64_t connections_lost = 0;
+    std::uint64_t offered = 0;     ///< messages the schedule called for
+    std::uint64_t sent = 0;        ///< taken by libmosquitto for sending
+    std::uint64_t acked = 0;       ///< QoS 1/2: PUBACK/PUBCOMP with success
+    std::map<int, std::uint64_t> refused;  ///< QoS 1/2: by reason code
+    std::uint64_t unacked = 0;     ///< QoS 1/2: in flight when the run ended
+    StreamCounts streams;          ///< every subscriber's
+    Histogram ack_latency;
+    Histogram receive_latency;
+    Outcome outcome;               ///< the exit status and line of a run that went wrong
+};
+
+/// The counters of one second, for the progress line.
+struct BenchTick {
+    double elapsed = 0.0;
+    std::uint64_t sent = 0, acked = 0, received = 0;  ///< during that second
+    std::uint64_t connected = 0;  ///< connections up now
+    std::uint64_t p99_ns = 0;     ///< of publish-to-receive (pub: publish-to-ack) during that second
+};
+
+/// Runs mqtt-bench as `options` say, calling `tick` once a second while it runs. Throws
+/// UsageError or Failure for what stops it before any client connects (descriptor limit,
+/// TLS files).
+BenchResult run_bench(const Options& options, const std::function<void(const BenchTick&)>& tick);
+
+}  // namespace mqtt

@@ -1,0 +1,148 @@
+// mqtt-bench against a real broker: small runs of pub, sub and pubsub, with their counts
+// checked against what another client saw, and the ways a run goes wrong.
+#include "e2e.h"
+
+#include <algorithm>
+#include <csignal>
+
+using namespace e2e;
+
+namespace {
+
+/// mqtt-bench `subcommand` connecting to `broker`, then `args`.
+Args bench(const test::Broker& broker, const std::string& subcommand, const Args& args)
+{
+    Args argv{test::tool("mqtt-bench"), subcommand, "-h", "127.0.0.1", "-p", broker.port_str()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+/// Requires that the JSON report `json` holds `member` (e.g. "\"sent\":30"), naming it.
+void require_member(const std::string& json, const std::string& member)
+{
+    INFO("report: " << json);
+    CHECK(json.find(member) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("bench: pubsub at QoS 1 counts every message sent, acknowledged and received, once each")
+{
+    test::Broker broker;
+    const auto r = test::run(bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "40",
+                                                      "-C", "10", "--json", "--quiet"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    REQUIRE(split_lines(r.out).size() == 1);
+    for (const char* member : {R"("subcommand":"pubsub","clients":3,"subscribers":2,"qos":1)",
+                               R"("connects":{"ok":5,"failed":{},"lost":0})", R"("offered":30,"sent":30,"acked":30,)",
+                               R"("refused":{},"unacked":0)",
+                               R"("received":60,"lost":0,"duplicated":0,"reordered":0,"foreign":0)",
+                               R"("publish_to_ack":{"count":30,)", R"("publish_to_receive":{"count":60,)"}) {
+        require_member(r.out, member);
+    }
+}
+
+TEST_CASE("bench: what pub says it sent at QoS 0 is what a subscriber of its topics receives")
+{
+    test::Broker broker;
+    test::Child counter(sub(broker, {"-i", "counter", "-t", "load/#", "-C", "12", "-F", "%t"}));
+    REQUIRE(broker.wait_for_suback("counter"));
+    const auto r = test::run(bench(broker, "pub", {"-c", "4", "-t", "load/%i", "--rate", "50", "-C", "3", "--json"}), {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    require_member(r.out, R"("subcommand":"pub","clients":4,"qos":0,"size":64,)");
+    require_member(r.out, R"("offered":12,"sent":12,"acked":0,)");
+    const auto seen = counter.wait(30s);
+    CHECK(seen.status == 0);
+    auto topics = split_lines(seen.out);
+    std::sort(topics.begin(), topics.end());
+    CHECK(topics == Args{"load/0", "load/0", "load/0", "load/1", "load/1", "load/1", "load/2", "load/2", "load/2",
+                         "load/3", "load/3", "load/3"});
+}
+
+TEST_CASE("bench: sub accounts for the streams of another mqtt-bench process, and ends at -C per subscriber")
+{
+    test::Broker broker;
+    test::Child receiver(bench(broker, "sub", {"-c", "2", "-I", "bs-", "-q", "1", "-C", "6", "--json", "--quiet"}));
+    REQUIRE(broker.wait_for_suback("bs-0"));
+    REQUIRE(broker.wait_for_suback("bs-1"));
+    const auto sender = test::run(bench(broker, "pub", {"-c", "2", "-q", "1", "--rate", "50", "-C", "3", "--quiet"}), {}, 60s);
+    CHECK(sender.status == 0);
+    const auto r = receiver.wait(30s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    require_member(r.out, R"("subcommand":"sub","clients":2,"qos":1,)");
+    require_member(r.out, R"("received":12,"lost":0,"duplicated":0,"reordered":0,"foreign":0,)");
+    require_member(r.out, R"("publish_to_receive":{"count":12,)");
+}
+
+TEST_CASE("bench: a broker stopped mid-run ends it with status 7 and the lost connections counted, no hang")
+{
+    test::Broker broker;
+    test::Child run(bench(broker, "pubsub", {"-c", "2", "-I", "stop-", "-q", "1", "--rate", "20", "--duration", "60",
+                                             "--json"}));
+    REQUIRE(broker.wait_for_suback("stop-2"));
+    // A line a second on stderr shows the run is under way.
+    const auto until = Clock::now() + 20s;
+    while (run.err_so_far().find("mqtt-bench: 1 s:") == std::string::npos && Clock::now() < until) {
+        run.wait_for_output(1, 100ms);
+    }
+    REQUIRE(run.err_so_far().find("mqtt-bench: 1 s:") != std::string::npos);
+    broker.stop();
+    const auto r = run.wait(30s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    require_member(r.out, R"("connects":{"ok":3,"failed":{},"lost":3})");
+    CHECK(split_lines(r.err).back() == "Error: the broker closed connections during the run.");
+}
+
+TEST_CASE("bench: a broker that is not there: status 6 and each failed connect counted by reason")
+{
+    std::string port;
+    {
+        test::Broker gone;
+        port = gone.port_str();
+    }
+    const auto r = test::run({test::tool("mqtt-bench"), "pub", "-h", "127.0.0.1", "-p", port, "-c", "2", "-C", "1", "--json"});
+    CHECK(r.status == 6);
+    CHECK(r.out == R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"seconds":0.000,)"
+                   R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0},"offered":0,"sent":0,"acked":0,)"
+                   R"("refused":{},"unacked":0,"sent_per_second":0.0,"latency_ms":{}})"
+                   "\n");
+    CHECK(r.err == "Error: client 0 could not connect: Connection refused.\n");
+}
+
+TEST_CASE("bench: usage errors name the subcommand or option, status 1")
+{
+    const auto error = [](const Args& args) {
+        Args argv{test::tool("mqtt-bench")};
+        argv.insert(argv.end(), args.begin(), args.end());
+        const auto r = test::run(argv);
+        CHECK(r.status == 1);
+        return first_line(r.err);
+    };
+    CHECK(error({}) == "Error: mqtt-bench needs a subcommand: pub, sub or pubsub.");
+    CHECK(error({"flood"}) == "Error: Unknown subcommand 'flood': mqtt-bench takes pub, sub or pubsub first.");
+    CHECK(error({"sub", "--rate", "5"}) == "Error: --rate and --total-rate pace publishers; mqtt-bench sub has none.");
+    CHECK(error({"pub", "-t", "a/#"}) == "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?");
+    CHECK(error({"pub", "-c", "0"}) == "Error: -c must be a count from 1 to 100000, not \"0\".");
+    CHECK(error({"pub", "-s", "10"}) == "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
+    CHECK(error({"pub", "--ws"}) == "Error: Unknown option '--ws'.");
+    CHECK(error({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
+}
+
+TEST_CASE("bench: options mqtt-bench does not act on are refused, not ignored")
+{
+    for (const char* option : {"-i", "-c", "--will-topic", "--ws", "-S", "-d", "--wait-for-broker"}) {
+        Args argv{test::tool("mqtt-bench"), "pub", option};
+        if (std::string(option) != "-c") argv.push_back("x");
+        const auto r = test::run(argv);
+        CHECK(r.status == 1);
+        const std::string expected = std::string(option) == "-c" ? "Error: -c argument given but no count specified."
+                                                                 : "Error: Unknown option '" + std::string(option) + "'.";
+        CHECK(first_line(r.err) == expected);
+    }
+}

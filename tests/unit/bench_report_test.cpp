@@ -1,0 +1,63 @@
+#include <doctest/doctest.h>
+
+#include "bench_report.h"
+
+TEST_CASE("bench_json: a pubsub run's counters and both latencies, in milliseconds")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    options.bench.mode = mqtt::BenchMode::pubsub;
+    options.bench.clients = 2;
+    options.bench.subscribers = 1;
+    options.qos = 1;
+    mqtt::BenchResult r;
+    r.seconds = 2.0;
+    r.connected = 3;
+    r.connect_failed["Connection refused"] = 1;
+    r.offered = 10;
+    r.sent = 10;
+    r.acked = 9;
+    r.refused[135] = 1;
+    r.streams.received = 11;
+    r.streams.duplicated = 1;
+    r.streams.lost = 0;
+    // 1..100 ms: each percentile is the top of its bucket (50 ms: 49.971-50.004 ms, 1/1024
+    // of [2^25, 2^26) ns), never above the maximum.
+    for (std::uint64_t ms = 1; ms <= 100; ++ms) r.receive_latency.record(ms * 1000000);
+    r.ack_latency.record(500000);
+    CHECK(mqtt::bench_json(options, r) ==
+          R"({"subcommand":"pubsub","clients":2,"subscribers":1,"qos":1,"size":64,"seconds":2.000,)"
+          R"("connects":{"ok":3,"failed":{"Connection refused":1},"lost":0},)"
+          R"("offered":10,"sent":10,"acked":9,"refused":{"135":1},"unacked":0,"sent_per_second":5.0,)"
+          R"("received":11,"lost":0,"duplicated":1,"reordered":0,"foreign":0,"received_per_second":5.5,)"
+          R"("latency_ms":{"publish_to_ack":{"count":1,"p50":0.500,"p90":0.500,"p99":0.500,"p99.9":0.500,)"
+          R"("p99.99":0.500,"max":0.500},"publish_to_receive":{"count":100,"p50":50.004,"p90":90.046,"p99":99.025,)"
+          R"("p99.9":100.000,"p99.99":100.000,"max":100.000}}})");
+}
+
+TEST_CASE("bench_json: pub at QoS 0 has no receive side and no acknowledgements to time")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    mqtt::BenchResult r;
+    r.seconds = 1.0;
+    r.connected = 1;
+    r.offered = r.sent = 3;
+    CHECK(mqtt::bench_json(options, r) ==
+          R"({"subcommand":"pub","clients":1,"qos":0,"size":64,"seconds":1.000,)"
+          R"("connects":{"ok":1,"failed":{},"lost":0},"offered":3,"sent":3,"acked":0,"refused":{},"unacked":0,)"
+          R"("sent_per_second":3.0,"latency_ms":{}})");
+}
+
+TEST_CASE("bench_tick_line: the counts of one second and its p99")
+{
+    mqtt::BenchTick tick;
+    tick.elapsed = 3.0;
+    tick.sent = 100;
+    tick.acked = 99;
+    tick.received = 98;
+    tick.connected = 4;
+    tick.p99_ns = 1250000;
+    CHECK(mqtt::bench_tick_line(tick) ==
+          "mqtt-bench: 3 s: 100 sent/s, 99 acked/s, 98 received/s, 4 connected, p99 1.250 ms");
+}
