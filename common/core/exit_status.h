@@ -1,6 +1,7 @@
 // The exit-status table shared by every tool; the man pages copy it (EXIT STATUS).
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace mqtt {
@@ -24,13 +25,47 @@ inline constexpr int no_connack = 19;         ///< the broker did not answer CON
 inline constexpr int timed_out = 27;          ///< -W expired
 }  // namespace ExitStatus
 
-/// The outcome of an MQTT 5 DISCONNECT from the broker with `reason_code` (>= 0x80) and
-/// its reason string (may be empty): status and the one stderr line.
-struct BrokerDisconnect {
+/// How a job ends: its exit status and the one stderr line that says why.
+struct StatusLine {
     int status;
     std::string text;
 };
-BrokerDisconnect broker_disconnect(int reason_code, const std::string& reason_string, const std::string& client_id);
+
+// Every libmosquitto code that ends a job is turned into a status here, so that "where does
+// status 7 come from" is answered by this module: a refused connect call, a connection
+// libmosquitto closed, a send call refused, a CONNACK refusal, the broker's DISCONNECT.
+// The TLS module words its own handshake failures (12) and set-up errors (1).
+
+/// The outcome of an MQTT 5 DISCONNECT from the broker with `reason_code` (>= 0x80) and
+/// its reason string (may be empty): status and the one stderr line.
+StatusLine broker_disconnect(int reason_code, const std::string& reason_string, const std::string& client_id);
+
+/// The outcome of a connect call that libmosquitto refused with `rc`, `error` being errno
+/// after it (TLS failures are the TLS module's to word).
+StatusLine connect_call_status(int rc, int error);
+
+/// What libmosquitto knows when it closes a connection (its on_disconnect code `rc`).
+struct ClosedConnection {
+    int rc;
+    int protocol;               ///< the MQTT version spoken (3, 4 or 5)
+    bool answered;              ///< the broker had answered CONNECT (accepting or refusing)
+    int keepalive;              ///< seconds, for the CONNACK time-out text
+    std::string reason_string;  ///< of the broker's MQTT 5 DISCONNECT, if any
+    std::string client_id;      ///< ours, if set, for the taken-over text
+};
+
+/// The outcome of a closed connection when its cause ends the job at once: the broker's
+/// MQTT 5 DISCONNECT (10 or 14), no CONNACK within the keep-alive (19), a malformed packet
+/// (7: reconnecting would get the same), a SOCKS5 refusal (6). nullopt when the connection
+/// was lost (a network failure or a plain close): the caller may connect again, and
+/// lost_connection_text() words it.
+std::optional<StatusLine> closed_connection_status(const ClosedConnection& closed);
+
+/// The stderr line of a connection lost with libmosquitto's `rc` (status 7). `tls_port` is
+/// the broker's port when its side of a plain connection began with a TLS record or a reset
+/// (what a TLS listener does with a plain CONNECT): a line closed before CONNACK asks then
+/// whether the port wants TLS.
+std::string lost_connection_text(int rc, bool answered, std::optional<int> tls_port);
 
 /// The exit status for a refused connection: the CONNACK return/reason code itself.
 int connack_status(int reason_code);

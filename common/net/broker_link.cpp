@@ -268,13 +268,8 @@ Outcome BrokerLink::connect(const Client& client)
     if (rc == MOSQ_ERR_TLS || (rc == MOSQ_ERR_ERRNO && error == EPROTO)) {
         if (auto failed = tls_failure(true, true)) return *failed;
     }
-    if (rc == MOSQ_ERR_ERRNO) {
-        return {ExitStatus::unreachable, fmt::format("Error: {}", std::strerror(error))};
-    }
-    if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_NOT_SUPPORTED) {
-        return {ExitStatus::usage, fmt::format("Error: Unable to connect ({}).", mosquitto_strerror(rc))};
-    }
-    return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+    auto failed = connect_call_status(rc, error);
+    return {failed.status, std::move(failed.text)};
 }
 
 Outcome BrokerLink::connect_bridge(std::optional<Clock::time_point> deadline, const mosquitto_property* properties)
@@ -364,10 +359,10 @@ std::optional<TlsSummary> BrokerLink::tls_summary() const
 
 std::optional<Outcome> BrokerLink::tls_failure(bool in_connect, bool tls_error) const
 {
-    if (m_got_connack) return std::nullopt;
+    if (answered()) return std::nullopt;
     auto failed = m_tls->failure(in_connect, tls_error);
     if (!failed) return std::nullopt;
-    const TlsFailure hinted = with_tls_port_hint(*failed, m_srv_target ? m_srv_target->port : m_options.effective_port());
+    const TlsFailure hinted = with_tls_port_hint(*failed, broker_port());
     return Outcome{hinted.status, hinted.text};
 }
 
@@ -380,7 +375,7 @@ Outcome BrokerLink::naming_endpoint(Outcome outcome) const
     const bool reaching = status == ExitStatus::unreachable || status == ExitStatus::connection_lost ||
                           status == ExitStatus::tls_failed || status == ExitStatus::http_refused ||
                           status == ExitStatus::no_connack;
-    if (m_got_connack || !reaching || outcome.text.empty()) return outcome;
+    if (answered() || !reaching || outcome.text.empty()) return outcome;
     // -S that found no broker names the SRV name in its line already.
     if (m_options.srv && !m_srv_target) return outcome;
     outcome.text = with_endpoint(outcome.text, endpoint_text(m_options, m_srv_target));
@@ -392,7 +387,8 @@ void BrokerLink::finish(Outcome outcome)
     if (m_outcome) return;
     m_outcome = std::move(outcome);
     m_finish_deadline = Clock::now() + k_disconnect_grace;
-    if (m_connected && !m_disconnect_sent) {
+    switch (m_state) {
+    case LinkState::connected:
         // Inside a library callback, DISCONNECT must wait: libmosquitto marks the client
         // disconnected at once, so a packet still unread in the same turn (an UNSUBACK
         // after the SUBACK that ended -E, the next message after -C) counts as a protocol
@@ -403,16 +399,20 @@ void BrokerLink::finish(Outcome outcome)
         } else {
             send_disconnect();
         }
-    } else if (!m_connected) {
-        m_closed = true;
+        break;
+    case LinkState::disconnecting: break;  // the broker's close ends the loop
+    case LinkState::connecting:
+    case LinkState::refused:
+    case LinkState::closed_unanswered:
+    case LinkState::closed_answered: close(); break;
     }
 }
 
 void BrokerLink::send_disconnect()
 {
     m_disconnect_due = false;
-    if (m_disconnect_sent || !m_connected) return;
-    m_disconnect_sent = true;
+    if (m_state != LinkState::connected) return;
+    m_state = LinkState::disconnecting;
     // Uncorked first: libmosquitto closes the socket right after writing DISCONNECT, and a
     // close with unread bytes (an UNSUBACK, say) resets the connection, discarding whatever
     // the cork still held (the DISCONNECT, the last QoS 0 messages).
@@ -429,7 +429,7 @@ int BrokerLink::poll_timeout(const Client& client) const
     auto next = now + std::chrono::seconds(1);
     if (auto wake = client.wake_at()) next = std::min(next, *wake);
     if (m_outcome) next = std::min(next, m_finish_deadline);
-    if (m_connect_deadline && !m_got_connack) next = std::min(next, *m_connect_deadline);
+    if (m_connect_deadline && !answered()) next = std::min(next, *m_connect_deadline);
     if (next <= now || (m_bridge && m_bridge->busy())) return 0;
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
     return static_cast<int>(ms);
@@ -442,7 +442,7 @@ void BrokerLink::step(Client& client)
         // About to sleep: show the user everything so far, and learn if stdout went away.
         client.flush();
         client.on_tick(*this);
-        if (m_closed) return;
+        if (closed()) return;
         timeout_ms = poll_timeout(client);
     }
 
@@ -455,7 +455,7 @@ void BrokerLink::step(Client& client)
         const short events = static_cast<short>(POLLIN | (mosquitto_want_write(m_mosq) ? POLLOUT : 0));
         fds[count++] = {sock, events, 0};
     }
-    const int input = m_connected && !m_outcome ? client.input_fd() : -1;
+    const int input = m_state == LinkState::connected && !m_outcome ? client.input_fd() : -1;
     if (input >= 0) {
         input_index = static_cast<int>(count);
         fds[count++] = {input, POLLIN, 0};
@@ -484,7 +484,7 @@ void BrokerLink::step(Client& client)
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
         if (revents & (POLLIN | POLLHUP | POLLERR)) {
-            if (!m_got_connack && m_first_reply == FirstReply::none && m_cork_fd >= 0 && !m_tls->enabled()) {
+            if (!answered() && m_first_reply == FirstReply::none && m_cork_fd >= 0 && !m_tls->enabled()) {
                 note_first_reply(sock);
             }
             // loop_read handles a few packets per call; drain the socket before polling again.
@@ -525,11 +525,17 @@ void BrokerLink::note_first_reply(int fd)
 void BrokerLink::refuse_malformed()
 {
     m_malformed = true;
-    const bool was_connected = m_connected && !m_disconnect_sent;
-    m_connected = false;  // finish() ends the loop instead of sending a normal DISCONNECT
-    finish({ExitStatus::connection_lost, "Error: The broker sent a malformed packet."});
+    const bool was_connected = m_state == LinkState::connected;
+    if (m_outcome) {
+        // Already ending: the loop runs on, reading nothing, until the socket goes; a
+        // DISCONNECT still due is the one below.
+        if (was_connected) m_state = LinkState::disconnecting;
+    } else {
+        // The loop ends now, without the normal DISCONNECT that finish() would send.
+        close();
+        finish({ExitStatus::connection_lost, "Error: The broker sent a malformed packet."});
+    }
     if (was_connected) {
-        m_disconnect_sent = true;
         set_cork(false);
         mosquitto_disconnect_v5(m_mosq, MQTT_RC_MALFORMED_PACKET, nullptr);
     }
@@ -571,10 +577,7 @@ bool BrokerLink::pause(Client& client, Clock::time_point until)
 void BrokerLink::reset_connection_state()
 {
     m_reconnect_pending = false;
-    m_closed = false;
-    m_connected = false;
-    m_got_connack = false;
-    m_disconnect_sent = false;
+    m_state = LinkState::connecting;
     m_disconnect_due = false;
 }
 
@@ -660,10 +663,10 @@ Outcome BrokerLink::run(Client& client)
 
 void BrokerLink::run_connection(Client& client)
 {
-    while (!m_closed) {
+    while (!closed()) {
         try {
             if (m_disconnect_due) send_disconnect();
-            if (!m_got_connack && m_connect_deadline && Clock::now() >= *m_connect_deadline) {
+            if (!answered() && m_connect_deadline && Clock::now() >= *m_connect_deadline) {
                 if (m_reconnect_give_up && !m_outcome) {
                     // A reconnect the broker does not answer (still starting up): try again;
                     // the next connect closes this socket.
@@ -675,11 +678,11 @@ void BrokerLink::run_connection(Client& client)
                 break;
             }
             client.on_tick(*this);
-            if (m_connected && !m_outcome) client.pump(*this);
-            if (m_closed) break;
+            if (m_state == LinkState::connected && !m_outcome) client.pump(*this);
+            if (closed()) break;
             if (m_outcome && Clock::now() >= m_finish_deadline) break;  // DISCONNECT never got out
-            if (mosquitto_socket(m_mosq) < 0 && !m_closed) {
-                m_closed = true;
+            if (mosquitto_socket(m_mosq) < 0) {
+                close();
                 break;
             }
             step(client);
@@ -695,7 +698,13 @@ void BrokerLink::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, co
 {
     BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
-    self.m_got_connack = true;
+    if (self.closed()) {
+        // A CONNACK read in the same turn as the job ended (-W, a signal): the link stays
+        // closed, and knows it was answered.
+        self.m_state = LinkState::closed_answered;
+    } else {
+        self.m_state = rc == 0 ? LinkState::connected : LinkState::refused;
+    }
     self.m_wait_until.reset();  // the broker is up: --wait-for-broker is over
     self.m_connack_flags = flags;
     if (rc != 0) {
@@ -703,7 +712,6 @@ void BrokerLink::on_connect_cb(mosquitto*, void* userdata, int rc, int flags, co
         self.finish({connack_status(rc), connack_error_text(rc, self.m_options.protocol)});
         return;
     }
-    self.m_connected = true;
     // The reconnect window stays open until this connection proves stable (see on_disconnect).
     if (self.m_reconnect_give_up) self.m_reconnected_at = Clock::now();
     std::uint16_t receive_maximum = 0;
@@ -717,58 +725,35 @@ void BrokerLink::on_disconnect_cb(mosquitto*, void* userdata, int rc, const mosq
 {
     BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
-    const bool was_connected = self.m_connected;
-    self.m_connected = false;
-    self.m_closed = true;
+    const bool was_connected = self.connected();
+    self.close();
     if (self.m_outcome) return;
     if (self.m_bridge && self.m_bridge->failure()) {
         const Failure& failure = *self.m_bridge->failure();
         self.m_outcome = Outcome{failure.status(), failure.what()};
         return;
     }
+    const bool was_answered = self.answered();
     // After the TCP connect all I/O is TLS when it is on: an errno error is OpenSSL's.
     if (auto failed = self.tls_failure(false, rc == MOSQ_ERR_ERRNO)) {
         // e.g. a TLS 1.3 broker's alert about our certificate, read after the handshake
         self.m_outcome = std::move(failed);
-    } else if (rc >= 0x80 && self.m_options.protocol == k_mqtt5) {
-        // libmosquitto passes the reason code of the broker's DISCONNECT (MOSQ_ERR_* are small);
-        // 2.0.11 frees its properties first, later versions pass the reason string.
-        std::string reason_string;
-        char* text = nullptr;
-        if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &text, false)) {
-            reason_string = text;
-            free(text);
-        }
-        auto ended = broker_disconnect(rc, reason_string, self.m_options.client_id());
-        self.m_outcome = Outcome{ended.status, std::move(ended.text)};
-    } else if (rc == MOSQ_ERR_KEEPALIVE && !self.m_got_connack) {
-        self.m_outcome = Outcome{ExitStatus::no_connack,
-                                 fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
-                                             self.m_options.keepalive)};
-    } else if (rc == MOSQ_ERR_MALFORMED_PACKET || rc == MOSQ_ERR_PROTOCOL || rc == MOSQ_ERR_MALFORMED_UTF8 ||
-               rc == MOSQ_ERR_DUPLICATE_PROPERTY || rc == MOSQ_ERR_TOPIC_ALIAS_INVALID) {
-        // What libmosquitto found wrong in a packet it read (2.0.11 says "protocol error" of
-        // a PUBACK too short or a packet of an unknown type, too): the broker's fault, not
-        // the network's, so no new connection, which would get the same.
-        self.m_outcome = Outcome{ExitStatus::connection_lost, "Error: The broker sent a malformed packet."};
-    } else if (!self.m_got_connack && (rc == MOSQ_ERR_AUTH || rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_PROXY)) {
-        // Only the SOCKS5 handshake ends a connection with these before any CONNACK.
-        const char* why = rc == MOSQ_ERR_AUTH      ? "access denied (user name, password or target not allowed)"
-                          : rc == MOSQ_ERR_NO_CONN ? "the proxy could not reach the broker"
-                                                   : "the proxy failed";
-        self.m_outcome = Outcome{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
+        return;
+    }
+    ClosedConnection ended{rc, self.m_options.protocol, was_answered, self.m_options.keepalive, {}, self.m_options.client_id()};
+    // 2.0.11 frees the DISCONNECT's properties first, later versions pass its reason string.
+    char* text = nullptr;
+    if (properties && mosquitto_property_read_string(properties, MQTT_PROP_REASON_STRING, &text, false)) {
+        ended.reason_string = text;
+        free(text);
+    }
+    if (auto status = closed_connection_status(ended)) {
+        self.m_outcome = Outcome{status->status, std::move(status->text)};
     } else {
-        const bool before_connack = !was_connected && !self.m_got_connack;
-        std::string text = rc == MOSQ_ERR_KEEPALIVE ? "Error: The broker stopped answering (keepalive exceeded)."
-                           : before_connack         ? "Error: The connection was closed before the broker answered CONNECT."
-                                                    : "Error: The connection was lost.";
         // A TLS listener resets a plain CONNECT (mosquitto) or sends a TLS alert.
-        if (before_connack && (self.m_first_reply == FirstReply::tls || self.m_first_reply == FirstReply::reset)) {
-            text = fmt::format("Error: The connection was closed before the broker answered CONNECT (is port {} a TLS "
-                               "port? --cafile, --capath or --tls-use-os-certs turn TLS on).",
-                               self.m_srv_target ? self.m_srv_target->port : self.m_options.effective_port());
-        }
-        self.lost(was_connected, std::move(text));
+        const bool tls_reply = self.m_first_reply == FirstReply::tls || self.m_first_reply == FirstReply::reset;
+        const std::optional<int> tls_port = tls_reply ? std::optional<int>(self.broker_port()) : std::nullopt;
+        self.lost(was_connected, lost_connection_text(rc, was_answered, tls_port));
     }
 }
 
@@ -794,7 +779,7 @@ void BrokerLink::lost(bool was_connected, std::string text)
     }
     if (!(was_connected || reconnecting) || !m_client || !m_client->reconnects() || m_options.reconnect_timeout <= 0) {
         // Closed before any CONNACK: what a port forwarder does while its broker starts.
-        m_outcome = Outcome{ExitStatus::connection_lost, std::move(text), !was_connected && !m_got_connack};
+        m_outcome = Outcome{ExitStatus::connection_lost, std::move(text), !was_connected && !answered()};
         return;
     }
     if (!reconnecting) {

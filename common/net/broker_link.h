@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -38,7 +39,10 @@ public:
 
     void finish(Outcome outcome) override;
     bool finishing() const override { return m_outcome.has_value(); }
-    bool connected() const override { return m_connected; }
+    bool connected() const override
+    {
+        return m_state == LinkState::connected || m_state == LinkState::disconnecting;
+    }
     int connack_flags() const override { return m_connack_flags; }
     int broker_receive_maximum() const override { return m_receive_maximum; }
     /// CONNECT's and the will's properties are sent by the link itself.
@@ -125,10 +129,25 @@ private:
     std::unique_ptr<Bridge> m_bridge;  ///< --ws, --proxy http://: libmosquitto talks to it
     Client* m_client = nullptr;
     int m_signal_fd = -1;
-    bool m_connected = false;     ///< CONNACK success seen, socket still open
-    bool m_got_connack = false;
-    bool m_closed = false;        ///< the socket is gone
-    bool m_disconnect_sent = false;
+    /// Where one connection is: connecting → connected → disconnecting → closed_answered,
+    /// or connecting → refused → closed_answered; connecting → closed_unanswered when it
+    /// ends before any CONNACK. Any state goes to its closed one when the socket goes.
+    enum class LinkState : std::uint8_t {
+        connecting,         ///< the socket is open (or opening); no CONNACK yet
+        refused,            ///< a CONNACK refused us; the job is ending
+        connected,          ///< a CONNACK accepted us; the job may send
+        disconnecting,      ///< our DISCONNECT is written; the broker closes next
+        closed_unanswered,  ///< the socket is gone (or given up) before any CONNACK
+        closed_answered,    ///< the socket is gone (or given up) after a CONNACK
+    };
+    LinkState m_state = LinkState::connecting;
+    bool closed() const { return m_state == LinkState::closed_unanswered || m_state == LinkState::closed_answered; }
+    /// The broker answered CONNECT on this connection (accepting or refusing).
+    bool answered() const { return m_state != LinkState::connecting && m_state != LinkState::closed_unanswered; }
+    /// The socket is gone or given up: to the closed state that keeps whether CONNACK came.
+    void close() { m_state = answered() ? LinkState::closed_answered : LinkState::closed_unanswered; }
+    /// The broker's port: the one the SRV lookup chose, or the options' one.
+    int broker_port() const { return m_srv_target ? m_srv_target->port : m_options.effective_port(); }
     bool m_malformed = false;     ///< a packet broke libmosquitto's reader: never read again
     bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
     int m_callback_depth = 0;

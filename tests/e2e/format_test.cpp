@@ -1,6 +1,7 @@
 // mqtt-sub -F and --pretty end to end: what mqtt-pub (or, for MQTT 5 properties, a small
 // libmosquitto publisher in this file) sends, printed through a format by mqtt-sub.
 #include "e2e.h"
+#include "test_properties.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -53,12 +54,6 @@ void publish_v5(const test::Broker& broker, const std::string& topic, const std:
     mosquitto_destroy(mosq);
     mosquitto_lib_cleanup();
 }
-
-/// Owns a property list.
-struct Properties {
-    mosquitto_property* list = nullptr;
-    ~Properties() { mosquitto_property_free_all(&list); }
-};
 
 }  // namespace
 
@@ -191,14 +186,14 @@ TEST_CASE("format: %f and %d, a payload of the wrong size is skipped with one er
 TEST_CASE("format: MQTT 5 properties of a message, in %C %D %E %F %P %R and %j")
 {
     test::Broker broker;
-    Properties props;
-    REQUIRE(mosquitto_property_add_string(&props.list, MQTT_PROP_CONTENT_TYPE, "text/plain") == 0);
-    REQUIRE(mosquitto_property_add_string_pair(&props.list, MQTT_PROP_USER_PROPERTY, "k", "v") == 0);
-    REQUIRE(mosquitto_property_add_binary(&props.list, MQTT_PROP_CORRELATION_DATA, "c\0d", 3) == 0);
-    REQUIRE(mosquitto_property_add_string(&props.list, MQTT_PROP_RESPONSE_TOPIC, "reply/to") == 0);
-    REQUIRE(mosquitto_property_add_string_pair(&props.list, MQTT_PROP_USER_PROPERTY, "k", "v2") == 0);
-    REQUIRE(mosquitto_property_add_byte(&props.list, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1) == 0);
-    REQUIRE(mosquitto_property_add_int32(&props.list, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, 3600) == 0);
+    test::Properties props;
+    props.string(MQTT_PROP_CONTENT_TYPE, "text/plain")
+        .user("k", "v")
+        .binary(MQTT_PROP_CORRELATION_DATA, "c\0d"s)
+        .string(MQTT_PROP_RESPONSE_TOPIC, "reply/to")
+        .user("k", "v2")
+        .byte(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1)
+        .int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, 3600);
 
     const Args argv = sub(broker, {"-i", "props", "-V", "5", "-t", "p", "-C", "1", "-W", "10", "-F", "%12C|%P|%D|%R|%F|%A|%S|\\n%j"});
     const test::Result r = run_subscriber(broker, "props", argv, [&] { publish_v5(broker, "p", "x", props.list); });

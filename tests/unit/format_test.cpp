@@ -10,6 +10,7 @@
 #include "format.h"
 #include "options.h"
 #include "sink.h"
+#include "test_properties.h"
 
 using namespace std::string_literals;
 
@@ -87,29 +88,7 @@ std::string render(const std::string& format, const mqtt::Message& message = sam
     return r.out;
 }
 
-/// Owns a property list built with mosquitto_property_add_*.
-struct Properties {
-    mosquitto_property* list = nullptr;
-    Properties() = default;
-    Properties(const Properties&) = delete;
-    Properties& operator=(const Properties&) = delete;
-    ~Properties() { mosquitto_property_free_all(&list); }
-    Properties& byte(int id, std::uint8_t v) { REQUIRE(mosquitto_property_add_byte(&list, id, v) == 0); return *this; }
-    Properties& int16(int id, std::uint16_t v) { REQUIRE(mosquitto_property_add_int16(&list, id, v) == 0); return *this; }
-    Properties& int32(int id, std::uint32_t v) { REQUIRE(mosquitto_property_add_int32(&list, id, v) == 0); return *this; }
-    Properties& varint(int id, std::uint32_t v) { REQUIRE(mosquitto_property_add_varint(&list, id, v) == 0); return *this; }
-    Properties& string(int id, const char* v) { REQUIRE(mosquitto_property_add_string(&list, id, v) == 0); return *this; }
-    Properties& binary(int id, const std::string& v)
-    {
-        REQUIRE(mosquitto_property_add_binary(&list, id, v.data(), static_cast<std::uint16_t>(v.size())) == 0);
-        return *this;
-    }
-    Properties& user(const char* k, const char* v)
-    {
-        REQUIRE(mosquitto_property_add_string_pair(&list, MQTT_PROP_USER_PROPERTY, k, v) == 0);
-        return *this;
-    }
-};
+using test::Properties;
 
 /// The properties of upstream's format test, plus a subscription identifier and a topic alias.
 void add_upstream_properties(Properties& p)

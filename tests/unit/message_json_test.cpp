@@ -4,6 +4,7 @@
 #include <mqtt_protocol.h>
 
 #include "message_json.h"
+#include "test_properties.h"
 
 using namespace std::string_literals;
 
@@ -56,19 +57,18 @@ TEST_CASE("append_message_json: key order, mid only with QoS > 0, the payload by
 
 TEST_CASE("append_message_json: properties other than a PUBLISH's are left out, as upstream")
 {
-    mosquitto_property* list = nullptr;
-    REQUIRE(mosquitto_property_add_string(&list, MQTT_PROP_REASON_STRING, "why") == 0);
-    REQUIRE(mosquitto_property_add_int16(&list, MQTT_PROP_RECEIVE_MAXIMUM, 10) == 0);
+    test::Properties properties;
+    properties.string(MQTT_PROP_REASON_STRING, "why");
+    properties.int16(MQTT_PROP_RECEIVE_MAXIMUM, 10);
     mqtt::Message m;
     m.topic = "t";
     m.payload = "p";
-    m.properties = list;
+    m.properties = properties.list;
     CHECK(json_of(m, mqtt::JsonPayload::string) ==
           R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,"properties":{},"payload":"p"})");
     CHECK(json_of(m, mqtt::JsonPayload::string, true) ==
           "{\n\t\"tst\":\t\"2020-05-06T20:48:00.000005+0000\",\n\t\"topic\":\t\"t\",\n\t\"qos\":\t0,\n"
           "\t\"retain\":\tfalse,\n\t\"payloadlen\":\t1,\n\t\"properties\":\t{\n\t},\n\t\"payload\":\t\"p\"\n}");
-    mosquitto_property_free_all(&list);
 }
 
 TEST_CASE("append_message_json lossless (--json): UTF-8 as payload, other bytes as payload_base64")
@@ -90,12 +90,12 @@ TEST_CASE("append_message_json lossless (--json): UTF-8 as payload, other bytes 
 
 TEST_CASE("append_message_json lossless: correlation data that is not UTF-8 as correlation-data_base64")
 {
-    mosquitto_property* list = nullptr;
-    REQUIRE(mosquitto_property_add_binary(&list, MQTT_PROP_CORRELATION_DATA, "\x01\xff", 2) == 0);
+    test::Properties properties;
+    properties.binary(MQTT_PROP_CORRELATION_DATA, "\x01\xff"s);
     mqtt::Message m;
     m.topic = "t";
     m.payload = "p";
-    m.properties = list;
+    m.properties = properties.list;
     CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
           R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,)"
           R"("properties":{"correlation-data_base64":"Af8="},"payload":"p"})");
@@ -103,5 +103,4 @@ TEST_CASE("append_message_json lossless: correlation data that is not UTF-8 as c
     CHECK(json_of(m, mqtt::JsonPayload::string) ==
           R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,)"
           R"("properties":{"correlation-data":"\u0001\u00ff"},"payload":"p"})");
-    mosquitto_property_free_all(&list);
 }

@@ -3,37 +3,37 @@
 #include <mqtt_protocol.h>
 
 #include "message_properties.h"
+#include "test_properties.h"
 
 using namespace std::string_literals;
 
 TEST_CASE("message properties: numbers of each wire type, strings, binary data and user properties")
 {
-    mosquitto_property* list = nullptr;
-    REQUIRE(mosquitto_property_add_byte(&list, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1) == 0);
-    REQUIRE(mosquitto_property_add_int32(&list, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, 4000000000U) == 0);
-    REQUIRE(mosquitto_property_add_int16(&list, MQTT_PROP_TOPIC_ALIAS, 65535) == 0);
-    REQUIRE(mosquitto_property_add_varint(&list, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, 300) == 0);
-    REQUIRE(mosquitto_property_add_varint(&list, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, 301) == 0);
-    REQUIRE(mosquitto_property_add_string(&list, MQTT_PROP_CONTENT_TYPE, "text/plain") == 0);
-    REQUIRE(mosquitto_property_add_binary(&list, MQTT_PROP_CORRELATION_DATA, "a\0b", 3) == 0);
-    REQUIRE(mosquitto_property_add_string_pair(&list, MQTT_PROP_USER_PROPERTY, "name", "value") == 0);
+    test::Properties properties;
+    properties.byte(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1);
+    properties.int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, 4000000000U);
+    properties.int16(MQTT_PROP_TOPIC_ALIAS, 65535);
+    properties.varint(MQTT_PROP_SUBSCRIPTION_IDENTIFIER, 300);
+    properties.varint(MQTT_PROP_SUBSCRIPTION_IDENTIFIER, 301);
+    properties.string(MQTT_PROP_CONTENT_TYPE, "text/plain");
+    properties.binary(MQTT_PROP_CORRELATION_DATA, "a\0b"s);
+    properties.user("name", "value");
 
-    CHECK(mqtt::read_number_property(list, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR) == 1U);
-    CHECK(mqtt::read_number_property(list, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL) == 4000000000U);
-    CHECK(mqtt::read_number_property(list, MQTT_PROP_TOPIC_ALIAS) == 65535U);
-    CHECK(mqtt::read_number_property(list, MQTT_PROP_SUBSCRIPTION_IDENTIFIER) == 300U);  // the first one
-    CHECK(mqtt::read_bytes_property(list, MQTT_PROP_CONTENT_TYPE)->view() == "text/plain");
-    CHECK(mqtt::read_bytes_property(list, MQTT_PROP_CORRELATION_DATA)->view() == "a\0b"s);
-    CHECK_FALSE(mqtt::read_bytes_property(list, MQTT_PROP_RESPONSE_TOPIC));
-    CHECK_FALSE(mqtt::read_number_property(list, MQTT_PROP_RECEIVE_MAXIMUM));  // not a PUBLISH property
+    CHECK(mqtt::read_number_property(properties.list, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR) == 1U);
+    CHECK(mqtt::read_number_property(properties.list, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL) == 4000000000U);
+    CHECK(mqtt::read_number_property(properties.list, MQTT_PROP_TOPIC_ALIAS) == 65535U);
+    CHECK(mqtt::read_number_property(properties.list, MQTT_PROP_SUBSCRIPTION_IDENTIFIER) == 300U);  // the first one
+    CHECK(mqtt::read_bytes_property(properties.list, MQTT_PROP_CONTENT_TYPE)->view() == "text/plain");
+    CHECK(mqtt::read_bytes_property(properties.list, MQTT_PROP_CORRELATION_DATA)->view() == "a\0b"s);
+    CHECK_FALSE(mqtt::read_bytes_property(properties.list, MQTT_PROP_RESPONSE_TOPIC));
+    CHECK_FALSE(mqtt::read_number_property(properties.list, MQTT_PROP_RECEIVE_MAXIMUM));  // not a PUBLISH property
 
-    const mosquitto_property* user = list;
+    const mosquitto_property* user = properties.list;
     while (mosquitto_property_identifier(user) != MQTT_PROP_USER_PROPERTY) user = mosquitto_property_next(user);
     const auto pair = mqtt::read_user_property(user);
     REQUIRE(pair);
     CHECK(pair->name.view() == "name");
     CHECK(pair->value.view() == "value");
-    mosquitto_property_free_all(&list);
 }
 
 TEST_CASE("message properties: a message without properties has none of them")

@@ -9,20 +9,10 @@
 #include "fake_connection.h"
 #include "requester.h"
 #include "sink.h"
+#include "test_properties.h"
 #include "topic.h"
 
-namespace {
-
-/// A property list built for a test, freed at the end.
-struct Properties {
-    mosquitto_property* list = nullptr;
-    Properties() = default;
-    Properties(const Properties&) = delete;
-    Properties& operator=(const Properties&) = delete;
-    ~Properties() { mosquitto_property_free_all(&list); }
-};
-
-}  // namespace
+using test::Properties;
 
 TEST_CASE("correlate: only the request's exact bytes match")
 {
@@ -30,7 +20,7 @@ TEST_CASE("correlate: only the request's exact bytes match")
     CHECK(mqtt::correlate(nullptr, expected) == mqtt::Correlation::missing);
 
     Properties other_only;
-    REQUIRE(mosquitto_property_add_string(&other_only.list, MQTT_PROP_CONTENT_TYPE, "text/plain") == MOSQ_ERR_SUCCESS);
+    other_only.string(MQTT_PROP_CONTENT_TYPE, "text/plain");
     CHECK(mqtt::correlate(other_only.list, expected) == mqtt::Correlation::missing);
 
     struct Case {
@@ -47,9 +37,7 @@ TEST_CASE("correlate: only the request's exact bytes match")
     for (const auto& c : cases) {
         CAPTURE(c.data.size());
         Properties properties;
-        REQUIRE(mosquitto_property_add_string(&properties.list, MQTT_PROP_CONTENT_TYPE, "x") == MOSQ_ERR_SUCCESS);
-        REQUIRE(mosquitto_property_add_binary(&properties.list, MQTT_PROP_CORRELATION_DATA, c.data.data(),
-                                              static_cast<std::uint16_t>(c.data.size())) == MOSQ_ERR_SUCCESS);
+        properties.string(MQTT_PROP_CONTENT_TYPE, "x").binary(MQTT_PROP_CORRELATION_DATA, c.data);
         CHECK(mqtt::correlate(properties.list, expected) == c.result);
     }
 }
@@ -149,13 +137,12 @@ TEST_CASE("requester: MQTT 5 takes only the response carrying the request's corr
 
     job.respond(topic, "stale", nullptr);  // no correlation data: someone else's, or retained
     Properties other;
-    REQUIRE(mosquitto_property_add_binary(&other.list, MQTT_PROP_CORRELATION_DATA, "x", 1) == MOSQ_ERR_SUCCESS);
+    other.binary(MQTT_PROP_CORRELATION_DATA, "x");
     job.respond(topic, "theirs", other.list);
     CHECK_FALSE(job.connection.outcome);
 
     Properties ours;
-    REQUIRE(mosquitto_property_add_binary(&ours.list, MQTT_PROP_CORRELATION_DATA, correlation.data(),
-                                          static_cast<std::uint16_t>(correlation.size())) == MOSQ_ERR_SUCCESS);
+    ours.binary(MQTT_PROP_CORRELATION_DATA, correlation);
     job.respond(topic, "pong", ours.list);
     REQUIRE(job.connection.outcome);
     CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);

@@ -4,6 +4,7 @@
 
 #include "progress.h"
 #include "stats.h"
+#include "test_properties.h"
 
 TEST_CASE("TransferStats::json: a publisher's counters, duration and rate")
 {
@@ -52,11 +53,9 @@ TEST_CASE("LatencyHistogram: percentiles within 1 % whatever the scale, in fixed
 
 TEST_CASE("read_stamp: from the user property, else from the payload prefix")
 {
-    mosquitto_property* list = nullptr;
-    REQUIRE(mosquitto_property_add_string_pair(&list, MQTT_PROP_USER_PROPERTY, "other", "1") == 0);
-    REQUIRE(mosquitto_property_add_string_pair(&list, MQTT_PROP_USER_PROPERTY, mqtt::k_stamp_property, "42") == 0);
-    CHECK(mqtt::read_stamp("stamp:7;x", list) == 42);
-    mosquitto_property_free_all(&list);
+    test::Properties properties;
+    properties.user("other", "1").user(mqtt::k_stamp_property, "42");
+    CHECK(mqtt::read_stamp("stamp:7;x", properties.list) == 42);
     CHECK(mqtt::read_stamp("stamp:7;x", nullptr) == 7);
     CHECK(!mqtt::read_stamp("stamp:7x", nullptr));
     CHECK(!mqtt::read_stamp("stamp:;", nullptr));
