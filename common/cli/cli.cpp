@@ -510,6 +510,8 @@ constexpr OptionDef k_subscribe[] = {
      [](Options& o, const std::string&) { o.retained_only = true; }},
     {"--remove-retained", nullptr, "clear each retained message received (publishes an empty retained one)",
      [](Options& o, const std::string&) { o.remove_retained = true; }},
+    {"--dry-run", nullptr, "with --remove-retained: print the retained messages it would clear, clear none",
+     [](Options& o, const std::string&) { o.dry_run = true; }},
     {"--random-filter", "chance", "print only this percentage of messages, 0.1-100 (default: 100)",
      [](Options& o, const std::string& v) {
          const auto chance = parse_non_negative(v);
@@ -896,6 +898,7 @@ void check_combinations(Options& o)
         check_bench(o);
     } else if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
+        if (o.dry_run && !o.remove_retained) fail("--dry-run needs --remove-retained.");
         apply_share(o);
     } else if (o.tool == Tool::rr) {
         // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.

@@ -158,6 +158,7 @@ struct Options {
     bool exit_after_subscribe = false;  ///< -E
     bool retain_as_published = false;
     bool remove_retained = false;
+    bool dry_run = false;             ///< --dry-run: --remove-retained lists, clears nothing
     double random_filter = 100.0;     ///< --random-filter: percent of messages printed
     std::string grep;                 ///< --grep: payload regular expression ("" = none)
     std::string grep_topic;           ///< --grep-topic

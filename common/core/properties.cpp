@@ -6,7 +6,10 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include "encoding.h"
 #include "property_list.h"
+#include "quote.h"
+#include "text.h"
 #include "topic.h"
 
 namespace mqtt {
@@ -175,6 +178,32 @@ std::optional<std::string> set_value(Property& property, PropertyCommand command
     return std::nullopt;
 }
 
+/// A property name as -D takes it: libmosquitto's name, maybe followed by ":hex" or
+/// ":base64" (in any case, as the name) for a value given in that encoding.
+struct SpelledName {
+    std::string base;
+    Encoding encoding = Encoding::none;
+};
+
+SpelledName split_name(const std::string& name)
+{
+    for (const Encoding encoding : {Encoding::hex, Encoding::base64}) {
+        const std::string suffix = std::string(":") + encoding_name(encoding);
+        if (name.size() > suffix.size() && lower_case(name.substr(name.size() - suffix.size())) == suffix) {
+            return {name.substr(0, name.size() - suffix.size()), encoding};
+        }
+    }
+    return {name, Encoding::none};
+}
+
+/// Only binary data and user property values may be spelled in hex or base64 (a string
+/// property's text can be typed as it is).
+bool takes_encoded_value(int identifier)
+{
+    return identifier == MQTT_PROP_CORRELATION_DATA || identifier == MQTT_PROP_AUTHENTICATION_DATA ||
+           identifier == MQTT_PROP_USER_PROPERTY;
+}
+
 }  // namespace
 
 std::vector<Property>& PropertyLists::of(PropertyCommand command)
@@ -228,7 +257,8 @@ std::size_t property_argument_count(std::span<const std::string> following)
 {
     std::size_t wanted = 3;
     int identifier = 0, type = 0;
-    if (following.size() >= 2 && mosquitto_string_to_property_info(following[1].c_str(), &identifier, &type) == MOSQ_ERR_SUCCESS &&
+    if (following.size() >= 2 &&
+        mosquitto_string_to_property_info(split_name(following[1]).base.c_str(), &identifier, &type) == MOSQ_ERR_SUCCESS &&
         identifier == MQTT_PROP_USER_PROPERTY) {
         wanted = 4;
     }
@@ -246,8 +276,9 @@ std::variant<ParsedProperty, std::string> parse_property(std::span<const std::st
     if (mosquitto_string_to_command(command_text.c_str(), &library_cmd) != MOSQ_ERR_SUCCESS) {
         return fmt::format("Error: Invalid command {} given in --property argument.", command_text);
     }
+    const SpelledName spelled = split_name(name);
     int identifier = 0, library_type = 0;
-    if (mosquitto_string_to_property_info(name.c_str(), &identifier, &library_type) != MOSQ_ERR_SUCCESS) {
+    if (mosquitto_string_to_property_info(spelled.base.c_str(), &identifier, &library_type) != MOSQ_ERR_SUCCESS) {
         return fmt::format("Error: Invalid property name {} given in --property argument.", name);
     }
     if (mosquitto_property_check_command(library_cmd, identifier) != MOSQ_ERR_SUCCESS) {
@@ -259,6 +290,22 @@ std::variant<ParsedProperty, std::string> parse_property(std::span<const std::st
     // mosquitto fails on "connack" without a word; it is as unsupported as "auth".
     if (!command) return fmt::format("Error: {} property not supported for {} in --property argument.", name, command_text);
 
+    if (spelled.encoding != Encoding::none && !takes_encoded_value(identifier)) {
+        return fmt::format("Error: Only correlation-data, authentication-data and user-property values can be given as "
+                           "{}, not {} in --property argument.",
+                           encoding_name(spelled.encoding), spelled.base);
+    }
+    // The value, decoded from hex or base64 when the name says so.
+    std::string value_text = args[user_property ? 3 : 2];
+    if (spelled.encoding != Encoding::none) {
+        auto decoded = decode(value_text, spelled.encoding);
+        if (!decoded) {
+            return fmt::format("Error: Invalid {} value {} for property {} in --property argument.",
+                               encoding_name(spelled.encoding), quote_value(value_text), name);
+        }
+        value_text = std::move(*decoded);
+    }
+
     ParsedProperty parsed;
     parsed.command = *command;
     Property& property = parsed.property;
@@ -267,7 +314,7 @@ std::variant<ParsedProperty, std::string> parse_property(std::span<const std::st
     property.name = mosquitto_property_identifier_to_string(identifier);
     if (user_property) {
         const std::string& key = args[2];
-        const std::string& value = args[3];
+        const std::string& value = value_text;
         if (key.size() > k_max_length || value.size() > k_max_length) {
             return fmt::format("Error: Property value too long for property {}.", name);
         }
@@ -277,7 +324,7 @@ std::variant<ParsedProperty, std::string> parse_property(std::span<const std::st
         }
         property.key = key;
         property.value = value;
-    } else if (auto error = set_value(property, *command, name, args[2])) {
+    } else if (auto error = set_value(property, *command, name, value_text)) {
         return *error;
     }
     return parsed;

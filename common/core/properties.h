@@ -2,6 +2,8 @@
 // mosquitto's checks and messages, and the per-packet lists a tool sends. The grammar:
 //   -D <command> <name> <value>            e.g. -D publish message-expiry-interval 60
 //   -D <command> user-property <key> <value>
+//   -D publish correlation-data:hex 0a0b      binary data or a user property's value in hex
+//   -D connect authentication-data:base64 AAEC  ... or in base64
 // Command and property names are not case sensitive; the tables are libmosquitto's own.
 #pragma once
 

@@ -127,29 +127,28 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
     const std::string_view payload(static_cast<const char*>(message.payload),
                                    message.payloadlen > 0 ? static_cast<std::size_t>(message.payloadlen) : 0);
     if (!m_filter.keeps(topic, payload)) return;
-    if (m_options.remove_retained && message.retain && message.topic) remove_retained(connection, message.topic);
-    // As upstream, a message the random filter skips still counts for -C.
-    const bool print = m_options.random_filter >= 100.0 ||
-                       std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
-    if (print) {
-        Message view;
-        view.topic = topic;
-        view.payload = payload;
-        view.qos = message.qos;
-        view.retain = message.retain;
-        view.mid = message.mid;
-        view.properties = properties;
-        std::optional<std::string> error;
-        if (m_watch) {
-            m_rendered.clear();
-            error = m_formatter.render(view, m_rendered);
-            m_watch->print(topic, m_rendered, m_sink.buffer());
-        } else {
-            error = m_formatter.render(view, m_sink);
+    Message view;
+    view.topic = topic;
+    view.payload = payload;
+    view.qos = message.qos;
+    view.retain = message.retain;
+    view.mid = message.mid;
+    view.properties = properties;
+    if (lists_removals()) {
+        // Only what is cleared is listed: live messages are neither printed nor counted.
+        if (!message.retain || !message.topic) return;
+        if (m_options.dry_run) {
+            if (!print(connection, view)) return;
+        } else if (const auto mid = remove_retained(connection, message.topic)) {
+            std::string& record = m_cleared_records[*mid];
+            if (auto error = m_formatter.render(view, record)) connection.warn(*error);
         }
-        m_sink.commit();
-        if (error) connection.warn(*error);
-        if (!output_ok(connection)) return;
+    } else {
+        if (m_options.remove_retained && message.retain && message.topic) remove_retained(connection, message.topic);
+        // As upstream, a message the random filter skips still counts for -C.
+        const bool shown = m_options.random_filter >= 100.0 ||
+                           std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
+        if (shown && !print(connection, view)) return;
     }
     ++m_received;
     if (m_options.stats) {
@@ -162,24 +161,46 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
     if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(connection, {ExitStatus::success, {}});
 }
 
-void Subscriber::remove_retained(Connection& connection, const std::string& topic)
+bool Subscriber::print(Connection& connection, const Message& message)
+{
+    std::optional<std::string> error;
+    if (m_watch) {
+        m_rendered.clear();
+        error = m_formatter.render(message, m_rendered);
+        m_watch->print(message.topic, m_rendered, m_sink.buffer());
+    } else {
+        error = m_formatter.render(message, m_sink);
+    }
+    m_sink.commit();
+    if (error) connection.warn(*error);
+    return output_ok(connection);
+}
+
+std::optional<int> Subscriber::remove_retained(Connection& connection, const std::string& topic)
 {
     // An empty retained message clears what the broker keeps for the topic.
     int mid = 0;
     const int rc = connection.publish(&mid, topic.c_str(), {}, 1, true, nullptr);
     if (rc == MOSQ_ERR_SUCCESS) {
         m_removals.insert(mid);
-    } else {
-        connection.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", escape_control(topic),
-                                 mosquitto_strerror(rc)));
+        return mid;
     }
+    connection.warn(fmt::format("Warning: Unable to remove the retained message on '{}': {}.", escape_control(topic),
+                                mosquitto_strerror(rc)));
+    return std::nullopt;
 }
 
 void Subscriber::on_publish(Connection& connection, int mid, int reason, const mosquitto_property*)
 {
     if (m_removals.erase(mid) == 0) return;
+    auto record = m_cleared_records.extract(mid);
     if (reason >= 0x80) {
         connection.warn(fmt::format("Warning: The broker refused to remove a retained message: {}.", mosquitto_reason_string(reason)));
+    } else if (!record.empty()) {
+        // Listed only now that the broker has cleared it.
+        m_sink.append(record.mapped());
+        m_sink.commit();
+        if (!output_ok(connection)) return;
     }
     if (m_removals.empty() && m_pending_outcome) connection.finish(std::move(*m_pending_outcome));
 }

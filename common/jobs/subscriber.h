@@ -1,9 +1,11 @@
 // mqtt-sub's job: subscribe to the filters (then create --ready-file), print each message
 // that passes -R, -T, --grep, --retained-only and --random-filter through the formatter,
-// clear retained messages with --remove-retained, and end on -C, -E, -W, --idle-timeout,
-// a signal or a closed stdout. With -w each topic's messages go to its own terminal line.
+// clear retained messages with --remove-retained (with --json or --dry-run: list what it
+// clears or would clear), and end on -C, -E, -W, --idle-timeout, a signal or a closed
+// stdout. With -w each topic's messages go to its own terminal line.
 #pragma once
 
+#include <map>
 #include <random>
 #include <set>
 #include <vector>
@@ -46,7 +48,13 @@ public:
 private:
     /// Ends the job with `outcome` once every --remove-retained publish is acknowledged.
     void complete(Connection& connection, Outcome outcome);
-    void remove_retained(Connection& connection, const std::string& topic);
+    /// Publishes the empty retained message that clears `topic`; its mid, or nullopt (warned).
+    std::optional<int> remove_retained(Connection& connection, const std::string& topic);
+    /// --remove-retained with --json or --dry-run: the output lists only the retained
+    /// messages cleared (or that would be), so that it can be replayed to restore them.
+    bool lists_removals() const { return m_options.remove_retained && (m_options.json || m_options.dry_run); }
+    /// Prints `message` as -F, -v, --json or -w say; false (and the job ends) when stdout failed.
+    bool print(Connection& connection, const Message& message);
     void restart_idle_timer();
     /// Creates --ready-file; false (and the job ends) if it cannot be created.
     bool signal_ready(Connection& connection);
@@ -72,6 +80,9 @@ private:
     bool m_stopping = false;                   ///< done; waiting for removals to be acknowledged
     std::optional<Outcome> m_pending_outcome;  ///< the outcome once they are
     std::set<int> m_removals;                  ///< mids of unacknowledged --remove-retained publishes
+    /// --remove-retained --json: the record of each cleared message, by the mid of its
+    /// removal, printed once the broker acknowledges that removal.
+    std::map<int, std::string> m_cleared_records;
     std::mt19937 m_random;                     ///< --random-filter
     std::optional<Clock::time_point> m_deadline;  ///< -W
     std::optional<Clock::time_point> m_idle_end;  ///< --idle-timeout, from the SUBACK on

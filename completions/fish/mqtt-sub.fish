@@ -51,6 +51,7 @@ complete -c mqtt-sub -s T -l filter-out -x -d 'do not print messages on topics m
 complete -c mqtt-sub -s U -l unsubscribe -x -d 'unsubscribe from this filter after subscribing'
 complete -c mqtt-sub -l retained-only -d 'print only retained messages; end at the first live one'
 complete -c mqtt-sub -l remove-retained -d 'clear each retained message received (publishes an empty retained one)'
+complete -c mqtt-sub -l dry-run -d 'with --remove-retained: print the retained messages it would clear, clear none'
 complete -c mqtt-sub -l random-filter -x -d 'print only this percentage of messages, 0.1-100 (default: 100)'
 complete -c mqtt-sub -l grep -x -d 'keep only messages whose payload matches this regular expression (RE2 syntax)'
 complete -c mqtt-sub -l grep-topic -x -d 'keep only messages whose topic matches this regular expression (RE2 syntax)'

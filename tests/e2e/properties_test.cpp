@@ -5,6 +5,7 @@
 #include "mqtt_tap.h"
 
 #include <csignal>
+#include <regex>
 #include <string>
 
 using namespace e2e;
@@ -294,6 +295,19 @@ TEST_CASE("properties: a bad -D ends with 1 and the exact line, before connectin
         {"mqtt-sub", {"-t", "t", "-D", "publish", "content-type", "c"},
          "Error: publish properties are not used by mqtt-sub, which sends no PUBLISH."},
         {"mqtt-sub", {"-t", "t", "-D", "will", "content-type", "c"}, "Error: Will properties given, but no will topic given."},
+        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:hex", "0a0"},
+         "Error: Invalid hex value \"0a0\" for property correlation-data:hex in --property argument."},
+        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:hex", "0x0a"},
+         "Error: Invalid hex value \"0x0a\" for property correlation-data:hex in --property argument."},
+        {"mqtt-sub", {"-t", "t", "-D", "connect", "authentication-data:base64", "7Cg1="},
+         "Error: Invalid base64 value \"7Cg1=\" for property authentication-data:base64 in --property argument."},
+        {"mqtt-rr", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:base64", "AP8"},
+         "Error: Invalid base64 value \"AP8\" for property correlation-data:base64 in --property argument."},
+        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "content-type:hex", "00"},
+         "Error: Only correlation-data, authentication-data and user-property values can be given as hex, not "
+         "content-type in --property argument."},
+        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "user-property:hex", "k", "0a"},
+         "Error: Malformed UTF-8 in property user-property:hex."},
     };
     for (const auto& c : cases) {
         Args args{"-h", "127.0.0.1", "-p", "1"};
@@ -304,4 +318,57 @@ TEST_CASE("properties: a bad -D ends with 1 and the exact line, before connectin
         CHECK(r.err == usage_error(c.tool, c.line));
         CHECK(r.out == "");
     }
+}
+
+TEST_CASE("properties: <name>:hex and <name>:base64 send binary correlation data and user property values byte for byte")
+{
+    test::Broker broker;
+    test::Tap tap(broker.port());
+    // Correlation data with NUL and 0xff bytes; a user property value of "°C" in base64.
+    const std::string bytes("\x00\xff\x00\x61\xff", 5);
+    test::Child formatted(sub(broker, {"-V", "5", "-i", "fsub", "-t", "bin", "-C", "2", "-W", "10", "-F", "%D|%P|%p"}));
+    test::Child json(sub(broker, {"-V", "5", "-i", "jsub", "-t", "bin", "-C", "2", "-W", "10", "--json"}));
+    require_subscribed(broker, "fsub");
+    require_subscribed(broker, "jsub");
+    const test::Result p = test::run(via(tap, "mqtt-pub", {"-V", "5", "-i", "bpub", "-q", "1", "-t", "bin", "-m", "x",
+                                                           "-D", "publish", "correlation-data:hex", "00ff 00 61FF",
+                                                           "-D", "publish", "user-property:base64", "unit", "wrBD"}));
+    check_ended(p, 0, "");
+    // The encoding is in the name: a value that looks like hex stays its own bytes.
+    publish(broker, {"-V", "5", "-q", "1", "-t", "bin", "-m", "y", "-D", "publish", "correlation-data", "hex:00ff"});
+
+    check_ended(formatted.wait(10s), 0, bytes + "|unit:\xc2\xb0" "C|x\nhex:00ff||y\n");
+    const test::Result j = json.wait(10s);
+    CHECK(j.status == 0);
+    CHECK(j.err == "");
+    static const std::regex shape(
+        R"(\{"tst":"[^"]+","topic":"bin","qos":0,"retain":false,"payloadlen":1,"properties":\{)"
+        R"("correlation-data_base64":"AP8AYf8=","user-properties":\[\{"unit":"°C"\}\]\},"payload":"x"\}\n)"
+        R"(\{"tst":"[^"]+","topic":"bin","qos":0,"retain":false,"payloadlen":1,"properties":\{)"
+        R"("correlation-data":"hex:00ff"\},"payload":"y"\}\n)");
+    CHECK_MESSAGE(std::regex_match(j.out, shape), j.out);
+
+    // On the wire, the decoded bytes, nothing else.
+    const auto sent = only(tap.sent_by("bpub"), "PUBLISH");
+    REQUIRE(sent.size() == 1);
+    CHECK(describe(sent[0].properties) == "correlation-data=" + bytes + " user-property=unit:\xc2\xb0" "C");
+}
+
+TEST_CASE("properties: -D connect authentication-data:base64 and -D will correlation-data:hex go into CONNECT decoded")
+{
+    test::Broker broker;
+    test::Tap tap(broker.port());
+    // mosquitto without an authentication plugin refuses any authentication method; what
+    // matters here is what the tool sent.
+    const test::Result r = test::run(via(tap, "mqtt-sub", {"-i", "asub", "-t", "a", "-E", "--will-topic", "w",
+                                                           "--will-payload", "gone", "-D", "will",
+                                                           "correlation-data:HEX", "ff00", "-D", "connect",
+                                                           "authentication-method", "demo", "-D", "connect",
+                                                           "authentication-data:base64", "AP8Q"}));
+    check_ended(r, 140, "", "Connection error: Bad authentication method\n");
+    const auto connect = only(tap.sent_by("asub"), "CONNECT");
+    REQUIRE(connect.size() == 1);
+    CHECK(describe(connect[0].properties) ==
+          "authentication-method=demo authentication-data=" + std::string("\x00\xff\x10", 3) + " receive-maximum=20");
+    CHECK(describe(connect[0].will_properties) == "correlation-data=" + std::string("\xff\x00", 2));
 }

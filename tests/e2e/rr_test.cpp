@@ -14,6 +14,7 @@
 #include <mqtt_protocol.h>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <thread>
 #include <utility>
 
@@ -543,6 +544,35 @@ TEST_CASE("rr: -D publish correlation-data replaces the random data, only a resp
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].correlation == "my-id");
     CHECK(requests[0].response_topic == "reply");
+}
+
+TEST_CASE("rr: -D publish correlation-data:hex sends binary data with NUL and 0xff, only a response with those bytes is taken")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::random_then_right);
+    const std::string bytes("\x00\xff\n\x00id\xff", 7);
+    const test::Result r = test::run(rr(broker, {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-D", "publish",
+                                                 "correlation-data:hex", "00ff0a00 6964ff", "-F", "%D|%p", "-W", "10"}));
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    CHECK(r.out.find("Request: response topic 'reply', correlation data 00ff0a006964ff.\n") != std::string::npos);
+    CHECK(r.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") !=
+          std::string::npos);
+    CHECK(r.out.find("\n" + bytes + "|re:ping\n") != std::string::npos);
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].correlation == bytes);
+
+    // --json: the same bytes, losslessly in base64, in the one record printed.
+    const test::Result j = test::run(rr(broker, {"-t", "service/echo", "-e", "reply2", "-m", "ping", "-D", "publish",
+                                                 "correlation-data:base64", "AP8KAGlk/w==", "--json", "-W", "10"}));
+    CHECK(j.status == 0);
+    CHECK(j.err == "");
+    static const std::regex shape(R"(\{"tst":"[^"]+","topic":"reply2","qos":[01],"retain":false,"payloadlen":7,)"
+                                  R"("properties":\{"correlation-data_base64":"AP8KAGlk/w=="\},"payload":"re:ping"\}\n)");
+    CHECK_MESSAGE(std::regex_match(j.out, shape), j.out);
+    REQUIRE(responder.requests().size() == 2);
+    CHECK(responder.requests()[1].correlation == bytes);
 }
 
 // A copied property list went out with its first property only (libmosquitto 2.0.11).

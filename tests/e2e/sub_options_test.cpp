@@ -1,5 +1,5 @@
 // mqtt-sub's subscription and filtering options beyond the basics: --retain-as-published,
-// --random-filter, --remove-retained; and the connection options --unix and --nodelay.
+// --random-filter, --remove-retained (--dry-run, --json); and the connection options --unix and --nodelay.
 #include "e2e.h"
 
 #include <algorithm>
@@ -90,6 +90,76 @@ TEST_CASE("sub options: --remove-retained with -C clears the retained messages a
     const test::Result after = test::run(sub(broker, {"-t", "old/#", "-W", "1"}));
     CHECK(after.status == 27);
     CHECK(after.out == "");
+}
+
+namespace {
+
+/// Checks that `out` is one --json record a line, each ending with its `tails` entry (all
+/// but the time stamp).
+void check_records(const std::string& out, const std::vector<std::string>& tails)
+{
+    INFO(out);
+    const auto records = split_lines(out);
+    REQUIRE(records.size() == tails.size());
+    for (std::size_t i = 0; i < tails.size(); ++i) {
+        CHECK(records[i].starts_with(R"({"tst":")"));
+        CHECK(records[i].ends_with(tails[i]));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("sub options: --remove-retained --dry-run lists the retained messages and clears none")
+{
+    test::Broker broker;
+    TempDir dir;
+    const std::string binary("\x00\xff\n", 3);
+    publish(broker, {"-r", "-q", "1", "-t", "old/1", "-m", "one"});
+    publish(broker, {"-r", "-q", "1", "-t", "old/2", "-f", dir.write("binary", binary)});
+    const std::string listed = "old/1 one\nold/2 " + binary + "\n";
+
+    // The normal output; a live message is not listed (it would not be cleared), a retained
+    // one that comes later is (--retain-as-published keeps its flag).
+    test::Child dry(sub(broker, {"-V", "5", "--retain-as-published", "-i", "dry", "--remove-retained", "--dry-run",
+                                 "-t", "old/#", "-v", "-C", "3", "-W", "10"}));
+    require_subscribed(broker, "dry");
+    REQUIRE(dry.wait_for_output(listed.size(), 10s));
+    publish(broker, {"-q", "1", "-t", "old/live", "-m", "live"});
+    publish(broker, {"-r", "-q", "1", "-t", "old/3", "-m", "three"});
+    check_ended(dry.wait(10s), 0, listed + "old/3 three\n");
+
+    // --json: one record a retained message, as mqtt-pub --json replays it.
+    const test::Result json = test::run(sub(broker, {"--remove-retained", "--dry-run", "--json", "-t", "old/#", "-C", "3", "-W", "10"}));
+    CHECK(json.status == 0);
+    CHECK(json.err == "");
+    check_records(json.out, {R"("topic":"old/1","qos":0,"retain":true,"payloadlen":3,"payload":"one"})", R"("topic":"old/2","qos":0,"retain":true,"payloadlen":3,"payload_base64":"AP8K"})", R"("topic":"old/3","qos":0,"retain":true,"payloadlen":5,"payload":"three"})"});
+
+    // Nothing was cleared: another subscriber still gets all three.
+    const test::Result still = test::run(sub(broker, {"-t", "old/#", "-v", "-C", "3", "-W", "10"}));
+    check_ended(still, 0, listed + "old/3 three\n");
+}
+
+TEST_CASE("sub options: --remove-retained --json prints a record for each message it cleared, which mqtt-pub --json restores")
+{
+    test::Broker broker;
+    TempDir dir;
+    publish(broker, {"-r", "-q", "1", "-t", "old/1", "-m", "one"});
+    publish(broker, {"-r", "-q", "1", "-t", "old/2", "-f", dir.write("binary", std::string("\x00\xff\n", 3))});
+
+    const test::Result removed = test::run(sub(broker, {"--remove-retained", "--json", "-t", "old/#", "-C", "2", "-W", "10"}));
+    CHECK(removed.status == 0);
+    CHECK(removed.err == "");
+    check_records(removed.out, {R"("topic":"old/1","qos":0,"retain":true,"payloadlen":3,"payload":"one"})", R"("topic":"old/2","qos":0,"retain":true,"payloadlen":3,"payload_base64":"AP8K"})"});
+
+    const test::Result after = test::run(sub(broker, {"-t", "old/#", "-W", "1"}));
+    CHECK(after.status == 27);
+    CHECK(after.out == "");
+
+    // The records put back what was cleared.
+    const test::Result restored = test::run(pub(broker, {"--json", "-q", "1"}), removed.out);
+    check_ended(restored, 0, "");
+    const test::Result back = test::run(sub(broker, {"-t", "old/#", "-v", "-C", "2", "-W", "10"}));
+    check_ended(back, 0, "old/1 one\nold/2 " + std::string("\x00\xff\n", 3) + "\n");
 }
 
 TEST_CASE("sub options: --nodelay round trip")

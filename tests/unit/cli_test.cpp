@@ -199,6 +199,7 @@ TEST_CASE("usage errors carry upstream's first line")
         {Tool::sub, {"-t", "a", "-C", "0"}, "Error: Invalid message count \"0\"."},
         {Tool::sub, {"-t", "a", "-W", "0"}, "Error: Invalid timeout \"0\"."},
         {Tool::sub, {"-t", "a", "-R", "--retained-only"}, "Error: Combining '-R' and '--retained-only' makes no sense."},
+        {Tool::sub, {"-t", "a", "--dry-run"}, "Error: --dry-run needs --remove-retained."},
         {Tool::sub, {"-t", "a", "--random-filter", "100.5"}, "Error: --random-filter chance must be between 0.1-100.0"},
         {Tool::sub, {"-t", "a", "--random-filter", "x"}, "Error: --random-filter chance must be between 0.1-100.0"},
         {Tool::sub, {"--unix"}, "Error: --unix argument given but no socket path specified."},

@@ -293,3 +293,56 @@ TEST_CASE("find_duplicate: a property other than user-property twice in one pack
     CHECK(mqtt::find_duplicate(disconnect) == "Error in DISCONNECT properties: Duplicate property in property list");
     CHECK(mqtt::PropertyLists{}.empty());
 }
+
+TEST_CASE("binary values: <name>:hex and <name>:base64 decode the value, a plain name keeps it as text")
+{
+    const auto hex = good({"publish", "correlation-data:hex", "00ff10"});
+    CHECK(hex.property.identifier == MQTT_PROP_CORRELATION_DATA);
+    CHECK(hex.property.name == "correlation-data");
+    CHECK(hex.property.value == std::string("\x00\xff\x10", 3));
+    CHECK(good({"publish", "Correlation-Data:HEX", "00 FF 10"}).property.value == std::string("\x00\xff\x10", 3));
+    CHECK(good({"connect", "authentication-data:base64", "AP8Q"}).property.value == std::string("\x00\xff\x10", 3));
+    // A value that looks like an encoding keeps meaning its own bytes, as before.
+    CHECK(good({"publish", "correlation-data", "hex:00ff"}).property.value == "hex:00ff");
+    CHECK(good({"publish", "correlation-data", "00ff"}).property.value == "00ff");
+    // user-property: the value (not the key) is encoded; it must still be UTF-8.
+    const auto user = good({"publish", "user-property:hex", "k", "c3a9"});
+    CHECK(user.property.key == "k");
+    CHECK(user.property.value == "\xc3\xa9");
+    CHECK(good({"will", "user-property:base64", "key", "YSBi"}).property.value == "a b");
+    CHECK(good({"publish", "correlation-data:hex", ""}).property.value == "");
+}
+
+TEST_CASE("binary values: bad hex or base64 and other properties are errors naming --property")
+{
+    CHECK(bad({"publish", "correlation-data:hex", "0a0"}) ==
+          "Error: Invalid hex value \"0a0\" for property correlation-data:hex in --property argument.");
+    CHECK(bad({"publish", "correlation-data:hex", "zz"}) ==
+          "Error: Invalid hex value \"zz\" for property correlation-data:hex in --property argument.");
+    CHECK(bad({"publish", "correlation-data:hex", "0g"}) ==
+          "Error: Invalid hex value \"0g\" for property correlation-data:hex in --property argument.");
+    CHECK(bad({"publish", "correlation-data:HEX", "0x00"}) ==
+          "Error: Invalid hex value \"0x00\" for property correlation-data:HEX in --property argument.");
+    // base64: padding missing, misplaced or extra, and characters outside the alphabet.
+    CHECK(good({"connect", "authentication-data:base64", "AP8="}).property.value == std::string("\x00\xff", 2));
+    CHECK(good({"connect", "authentication-data:base64", "AP8Q\nAP8="}).property.value ==
+          std::string("\x00\xff\x10\x00\xff", 5));
+    for (const std::string value : {"AP8", "A=P8", "AP8Q=", "AP==AP8Q", "AP8*", "AP-_", "7Cg1="}) {
+        CAPTURE(value);
+        CHECK(bad({"connect", "authentication-data:base64", value}) ==
+              "Error: Invalid base64 value \"" + value + "\" for property authentication-data:base64 in --property argument.");
+    }
+    // A long bad value is cut in the line.
+    CHECK(bad({"publish", "correlation-data:hex", std::string(99, 'a')}) ==
+          "Error: Invalid hex value \"" + std::string(64, 'a') +
+              "\"... (99 bytes) for property correlation-data:hex in --property argument.");
+    CHECK(bad({"publish", "user-property:hex", "k", "c3"}) == "Error: Malformed UTF-8 in property user-property:hex.");
+    CHECK(bad({"publish", "content-type:hex", "00"}) ==
+          "Error: Only correlation-data, authentication-data and user-property values can be given as hex, not "
+          "content-type in --property argument.");
+    CHECK(bad({"publish", "correlation-data:utf8", "x"}) ==
+          "Error: Invalid property name correlation-data:utf8 given in --property argument.");
+    CHECK(bad({"publish", "correlation-data:hex", std::string(131072, 'a') + "aa"}) ==
+          "Error: Property value too long for property correlation-data:hex.");
+    CHECK(mqtt::property_argument_count(Args{"publish", "user-property:base64", "k", "v", "x"}) == 4);
+}

@@ -2,6 +2,7 @@
 // --retained-only, --remove-retained and its order, refusals in the SUBACK.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <mqtt_protocol.h>
 
@@ -193,6 +194,47 @@ TEST_CASE("subscriber: -E ends at the SUBACK")
 {
     SubscribeJob job({"-t", "a", "-E"});
     job.subscribed();
+    REQUIRE(job.connection.outcome);
+    CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
+}
+
+TEST_CASE("subscriber: --remove-retained --json prints each cleared message's record once its removal is acknowledged")
+{
+    SubscribeJob job({"-t", "r/#", "--remove-retained", "--json", "-C", "2"});
+    job.subscribed();
+    job.receive({"r/b", "1", 0, true});
+    job.receive({"r/live", "x", 0, false});  // live: nothing to clear, so not listed nor counted
+    job.receive({"r/a", std::string("\x00\xff", 2), 1, true, 7});
+    REQUIRE(job.connection.published.size() == 2);
+    CHECK(job.connection.published[0].topic == "r/b");
+    CHECK(job.connection.published[1].topic == "r/a");
+    // Nothing is printed before the broker acknowledges a removal.
+    CHECK(job.printed() == "");
+    job.subscriber->on_publish(job.connection, job.connection.published[1].mid, 0, nullptr);
+    const std::string a = job.printed();
+    CHECK_MESSAGE(a.find(R"("topic":"r/a","qos":1,"retain":true,"payloadlen":2,"mid":7,"payload_base64":"AP8="})" "\n") !=
+                      std::string::npos,
+                  a);
+    CHECK(std::count(a.begin(), a.end(), '\n') == 1);
+    CHECK_FALSE(job.connection.outcome);
+    // A refused removal cleared nothing: warned, not listed.
+    job.subscriber->on_publish(job.connection, job.connection.published[0].mid, 0x87, nullptr);
+    CHECK(job.printed() == a);
+    REQUIRE(job.connection.outcome);
+    CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
+    REQUIRE(job.connection.warnings.size() == 1);
+    CHECK(job.connection.warnings[0] == "Warning: The broker refused to remove a retained message: Not authorized.");
+}
+
+TEST_CASE("subscriber: --remove-retained --dry-run prints the retained messages as usual and clears none")
+{
+    SubscribeJob job({"-t", "r/#", "--remove-retained", "--dry-run", "-v", "-C", "2"});
+    job.subscribed();
+    job.receive({"r/b", "1", 0, true});
+    job.receive({"r/live", "x", 0, false});  // not retained: would not be cleared, not listed
+    job.receive({"r/a", "2", 0, true});
+    CHECK(job.connection.published.empty());
+    CHECK(job.printed() == "r/b 1\nr/a 2\n");
     REQUIRE(job.connection.outcome);
     CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
 }
