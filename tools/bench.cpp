@@ -33,6 +33,16 @@ int main(int argc, char** argv)
         } else if (!options.quiet) {
             mqtt::print_line(mqtt::bench_summary(options, result));
         }
-        return result.outcome;
+        // --require: a run that went wrong keeps its status; the thresholds it missed are said too.
+        mqtt::Outcome outcome = result.outcome;
+        const auto unmet = mqtt::unmet_requirements(options, result);
+        if (!unmet.empty()) {
+            std::string line = "Error: requirements not met: ";
+            for (std::size_t i = 0; i < unmet.size(); ++i) line += (i > 0 ? "; " : "") + unmet[i];
+            line += ".";
+            if (outcome.status == mqtt::ExitStatus::success) outcome.status = mqtt::ExitStatus::requirement_failed;
+            outcome.text += (outcome.text.empty() ? "" : "\n") + line;
+        }
+        return outcome;
     });
 }

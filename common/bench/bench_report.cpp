@@ -43,6 +43,48 @@ void latency_object(JsonWriter& json, const Histogram& histogram)
 
 }  // namespace
 
+std::vector<std::string> unmet_requirements(const Options& options, const BenchResult& r)
+{
+    std::vector<std::string> unmet;
+    const bool pub = options.bench.mode == BenchMode::pub;
+    const Histogram& latency = pub ? r.ack_latency : r.receive_latency;
+    const auto sum = [](const auto& map) {
+        std::uint64_t n = 0;
+        for (const auto& [key, count] : map) n += count;
+        return n;
+    };
+    for (const auto& req : options.bench.require) {
+        double measured = 0.0;
+        std::string shown;
+        if (req.latency()) {
+            if (latency.count() == 0) {
+                unmet.push_back(req.text + " (no latency measured)");
+                continue;
+            }
+            const std::uint64_t ns = req.name == "max" ? latency.max() : latency.percentile(std::stod(req.name.substr(1)));
+            measured = static_cast<double>(ns);
+            shown = milliseconds(ns) + " ms";
+        } else if (req.name == "rate") {
+            measured = per_second(options.bench.mode == BenchMode::sub ? r.streams.received : r.sent, r.seconds);
+            shown = fmt::format("{:.1f}/s", measured);
+        } else {
+            const std::pair<const char*, std::uint64_t> counters[] = {
+                {"lost", r.streams.lost},         {"duplicated", r.streams.duplicated},
+                {"reordered", r.streams.reordered}, {"received", r.streams.received},
+                {"foreign", r.streams.foreign},   {"sent", r.sent},
+                {"acked", r.acked},               {"refused", sum(r.refused)},
+                {"unacked", r.unacked},           {"connect_failed", sum(r.connect_failed)},
+                {"connections_lost", r.connections_lost}};
+            for (const auto& [name, value] : counters) {
+                if (req.name == name) measured = static_cast<double>(value);
+            }
+            shown = fmt::format("{:.0f}", measured);
+        }
+        if (!req.met_by(measured)) unmet.push_back(fmt::format("{} (measured {})", req.text, shown));
+    }
+    return unmet;
+}
+
 std::string bench_tick_line(const BenchTick& tick)
 {
     return fmt::format("mqtt-bench: {:.0f} s: {} sent/s, {} acked/s, {} received/s, {} connected, p99 {} ms",
@@ -121,6 +163,15 @@ std::string bench_json(const Options& options, const BenchResult& r)
         latency_object(json, r.receive_latency);
     }
     json.end_object();
+    if (!options.bench.require.empty()) {
+        json.key("unmet");
+        json.begin_array();
+        for (const auto& line : unmet_requirements(options, r)) {
+            json.element();
+            json.string(line);
+        }
+        json.end_array();
+    }
     json.end_object();
     return out;
 }

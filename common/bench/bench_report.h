@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "bench_run.h"
 #include "options.h"
@@ -13,6 +14,10 @@ std::string bench_tick_line(const BenchTick& tick);
 
 /// The final report as one line of JSON (see mqtt-bench(1), REPORT).
 std::string bench_json(const Options& options, const BenchResult& result);
+
+/// The --require thresholds the run missed, each with what was measured, e.g.
+/// "p99<20ms (measured 43.939 ms)"; a latency threshold with nothing measured is missed.
+std::vector<std::string> unmet_requirements(const Options& options, const BenchResult& result);
 
 /// The final report in a few lines for people (stderr without --json).
 std::string bench_summary(const Options& options, const BenchResult& result);

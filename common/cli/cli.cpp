@@ -781,6 +781,13 @@ constexpr OptionDef k_bench[] = {
 constexpr OptionDef k_bench_output[] = {
     {"--json", nullptr, "print the final report as one JSON object on stdout",
      [](Options& o, const std::string&) { o.json = true; }},
+    {"--require", "requirements", "end with status 30 unless the run meets these thresholds, "
+                                  "e.g. 'p99<20ms,lost=0,rate>=4500' (see REQUIREMENTS in mqtt-bench(1))",
+     [](Options& o, const std::string& v) {
+         auto parsed = parse_requirements(v);
+         if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
+         o.bench.require = std::move(std::get<std::vector<Requirement>>(parsed));
+     }},
 };
 
 std::vector<Group> groups_for(Tool tool)
@@ -964,6 +971,19 @@ void check_bench(Options& o)
     if (o.rate <= 0.0) o.rate = 1.0;
     if (o.proxy && o.proxy->kind == ProxyKind::http) {
         fail("mqtt-bench cannot go through an HTTP proxy yet; use --proxy socks5h://host:port.");
+    }
+    // A threshold on something the subcommand does not measure could never fail.
+    for (const auto& r : o.bench.require) {
+        const bool receives = r.name == "lost" || r.name == "duplicated" || r.name == "reordered" ||
+                              r.name == "received" || r.name == "foreign";
+        const bool sends = r.name == "sent" || r.name == "acked" || r.name == "refused" || r.name == "unacked";
+        if (o.bench.mode == BenchMode::pub && (receives || (r.latency() && o.qos == 0))) {
+            fail(fmt::format("--require {}: mqtt-bench pub{} does not measure it.", quote_value(r.text),
+                             receives ? "" : " at QoS 0 (no acknowledgements)"));
+        }
+        if (o.bench.mode == BenchMode::sub && sends) {
+            fail(fmt::format("--require {}: mqtt-bench sub does not measure it.", quote_value(r.text)));
+        }
     }
 }
 

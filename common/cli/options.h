@@ -13,6 +13,7 @@
 #include "decode_spec.h"
 #include "format_spec.h"
 #include "properties.h"
+#include "requirement.h"
 
 namespace mqtt {
 
@@ -32,6 +33,7 @@ struct BenchOptions {
     double duration = 0.0;            ///< --duration seconds; 0 = until -C or a signal
     double drain = 2.0;               ///< --drain: seconds to wait for the last messages
     double connect_rate = 0.0;        ///< --connect-rate: new connections per second; 0 = at once
+    std::vector<Requirement> require; ///< --require: the thresholds of a CI check
 };
 
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).

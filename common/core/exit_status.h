@@ -23,6 +23,7 @@ inline constexpr int taken_over = 14;         ///< another client connected with
 inline constexpr int http_refused = 15;       ///< the WebSocket upgrade or the HTTP proxy refused, or the port does not speak WebSocket
 inline constexpr int no_connack = 19;         ///< the broker did not answer CONNECT in time
 inline constexpr int timed_out = 27;          ///< -W expired
+inline constexpr int requirement_failed = 30; ///< mqtt-bench: the run did not meet a --require threshold
 }  // namespace ExitStatus
 
 /// How a job ends: its exit status and the one stderr line that says why.

@@ -24,6 +24,16 @@ void require_member(const std::string& json, const std::string& member)
     CHECK(json.find(member) != std::string::npos);
 }
 
+/// The first stderr line of mqtt-bench `args` (no broker needed), which must end with status 1.
+std::string usage_line(const Args& args)
+{
+    Args argv{test::tool("mqtt-bench")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = test::run(argv);
+    CHECK(r.status == 1);
+    return first_line(r.err);
+}
+
 }  // namespace
 
 TEST_CASE("bench: pubsub at QoS 1 counts every message sent, acknowledged and received, once each")
@@ -117,21 +127,14 @@ TEST_CASE("bench: a broker that is not there: status 6 and each failed connect c
 
 TEST_CASE("bench: usage errors name the subcommand or option, status 1")
 {
-    const auto error = [](const Args& args) {
-        Args argv{test::tool("mqtt-bench")};
-        argv.insert(argv.end(), args.begin(), args.end());
-        const auto r = test::run(argv);
-        CHECK(r.status == 1);
-        return first_line(r.err);
-    };
-    CHECK(error({}) == "Error: mqtt-bench needs a subcommand: pub, sub or pubsub.");
-    CHECK(error({"flood"}) == "Error: Unknown subcommand 'flood': mqtt-bench takes pub, sub or pubsub first.");
-    CHECK(error({"sub", "--rate", "5"}) == "Error: --rate and --total-rate pace publishers; mqtt-bench sub has none.");
-    CHECK(error({"pub", "-t", "a/#"}) == "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?");
-    CHECK(error({"pub", "-c", "0"}) == "Error: -c must be a count from 1 to 100000, not \"0\".");
-    CHECK(error({"pub", "-s", "10"}) == "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
-    CHECK(error({"pub", "--ws"}) == "Error: Unknown option '--ws'.");
-    CHECK(error({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
+    CHECK(usage_line({}) == "Error: mqtt-bench needs a subcommand: pub, sub or pubsub.");
+    CHECK(usage_line({"flood"}) == "Error: Unknown subcommand 'flood': mqtt-bench takes pub, sub or pubsub first.");
+    CHECK(usage_line({"sub", "--rate", "5"}) == "Error: --rate and --total-rate pace publishers; mqtt-bench sub has none.");
+    CHECK(usage_line({"pub", "-t", "a/#"}) == "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?");
+    CHECK(usage_line({"pub", "-c", "0"}) == "Error: -c must be a count from 1 to 100000, not \"0\".");
+    CHECK(usage_line({"pub", "-s", "10"}) == "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
+    CHECK(usage_line({"pub", "--ws"}) == "Error: Unknown option '--ws'.");
+    CHECK(usage_line({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
 }
 
 TEST_CASE("bench: options mqtt-bench does not act on are refused, not ignored")
@@ -145,4 +148,33 @@ TEST_CASE("bench: options mqtt-bench does not act on are refused, not ignored")
                                                                  : "Error: Unknown option '" + std::string(option) + "'.";
         CHECK(first_line(r.err) == expected);
     }
+}
+
+TEST_CASE("bench: --require thresholds met give 0, missed ones give 30 and name each with what was measured")
+{
+    test::Broker broker;
+    const Args load{"-c", "2", "-q", "1", "--rate", "50", "-C", "5", "--json"};
+    Args met = load;
+    met.insert(met.end(), {"--require", "lost=0,duplicated=0,connect_failed=0,p99<30s,max<60s,rate>=1"});
+    const auto pass = test::run(bench(broker, "pubsub", met), {}, 60s);
+    CHECK(pass.status == 0);
+    require_member(pass.out, R"("unmet":[]})");
+    CHECK(pass.err.find("Error") == std::string::npos);
+
+    Args missed = load;
+    missed.insert(missed.end(), {"--require", "lost=0,sent>=1000,connections_lost=0"});
+    const auto fail = test::run(bench(broker, "pubsub", missed), {}, 60s);
+    CHECK(fail.status == 30);
+    require_member(fail.out, R"("sent":10,)");
+    require_member(fail.out, R"x("unmet":["sent>=1000 (measured 10)"]})x");
+    CHECK(split_lines(fail.err).back() == "Error: requirements not met: sent>=1000 (measured 10).");
+}
+
+TEST_CASE("bench: --require refuses what the subcommand does not measure, and bad thresholds")
+{
+    CHECK(usage_line({"pub", "--require", "lost=0"}) == "Error: --require \"lost=0\": mqtt-bench pub does not measure it.");
+    CHECK(usage_line({"pub", "--require", "p99<5ms"}) ==
+          "Error: --require \"p99<5ms\": mqtt-bench pub at QoS 0 (no acknowledgements) does not measure it.");
+    CHECK(usage_line({"sub", "--require", "acked>1"}) == "Error: --require \"acked>1\": mqtt-bench sub does not measure it.");
+    CHECK(usage_line({"pubsub", "--require", "p99<"}) == "Error: --require \"p99<\": a latency is a number with us, ms or s.");
 }

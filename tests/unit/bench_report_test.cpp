@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "bench_report.h"
 
 TEST_CASE("bench_json: a pubsub run's counters and both latencies, in milliseconds")
@@ -60,4 +63,28 @@ TEST_CASE("bench_tick_line: the counts of one second and its p99")
     tick.p99_ns = 1250000;
     CHECK(mqtt::bench_tick_line(tick) ==
           "mqtt-bench: 3 s: 100 sent/s, 99 acked/s, 98 received/s, 4 connected, p99 1.250 ms");
+}
+
+TEST_CASE("unmet_requirements: each missed threshold with its measured value, and no latency measured misses")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    options.bench.mode = mqtt::BenchMode::pubsub;
+    options.qos = 1;
+    options.bench.require = std::get<std::vector<mqtt::Requirement>>(
+        mqtt::parse_requirements("p99<20ms,lost=0,rate>=4,connect_failed=0,p50<1s"));
+    mqtt::BenchResult r;
+    r.seconds = 2.0;
+    r.sent = 10;
+    r.streams.lost = 3;
+    CHECK(mqtt::unmet_requirements(options, r) ==
+          std::vector<std::string>{"p99<20ms (no latency measured)", "lost=0 (measured 3)", "p50<1s (no latency measured)"});
+    for (std::uint64_t ms = 1; ms <= 100; ++ms) r.receive_latency.record(ms * 1000000);
+    r.streams.lost = 0;
+    r.connect_failed["Connection refused"] = 2;
+    CHECK(mqtt::unmet_requirements(options, r) ==
+          std::vector<std::string>{"p99<20ms (measured 99.025 ms)", "connect_failed=0 (measured 2)"});
+    r.sent = 7;
+    options.bench.require = std::get<std::vector<mqtt::Requirement>>(mqtt::parse_requirements("rate>=4"));
+    CHECK(mqtt::unmet_requirements(options, r) == std::vector<std::string>{"rate>=4 (measured 3.5/s)"});
 }
