@@ -22,6 +22,7 @@
 #include "quote.h"
 #include "secret.h"
 #include "show_config.h"
+#include "template.h"
 #include "terminal_text.h"
 #include "text.h"
 #include "tls_options.h"
@@ -541,6 +542,9 @@ constexpr OptionDef k_streams[] = {
              o.pace_recorded = true;
          },
      .choices = "recorded"},
+    {"--template", nullptr, "expand placeholders in -t, -m and each -l line per message: {seq} {seq:START} {ts} "
+                            "{ts_ms} {ts_ns} {iso} {uuid} {rand:A-B} {env:NAME} {hostname}, {{ and }} for braces",
+     [](Options& o, const std::string&) { o.templated = true; }},
     {"--stamp", nullptr, "put the send time into each message (MQTT 5: a user property; else a payload prefix) "
                          "for mqtt-sub --stats",
      [](Options& o, const std::string&) { o.stamp = true; }},
@@ -885,6 +889,31 @@ void take_request_properties(Options& o)
     }
 }
 
+/// mqtt-pub --template: what it applies to, and -t and -m compile (an unknown placeholder
+/// is a usage error now, not at the first message).
+void check_template(const Options& o)
+{
+    if (o.json || o.input == InputMode::file || o.input == InputMode::stdin_whole) {
+        fail("--template applies to -t, -m and -l lines; it cannot be used with -f, -s or --json.");
+    }
+    if (o.encoding != Encoding::none) fail("--template cannot be used with --encoding.");
+    const TemplateEnvironment environment = TemplateEnvironment::system();
+    Template compiled;
+    if (!o.topics.empty()) {
+        if (auto error = compiled.assign(o.topics.front(), environment)) fail("-t: " + *error);
+        std::mt19937_64 random;
+        std::string topic;
+        compiled.render(topic, {.random = &random});
+        if (auto error = check_publish_topic(topic, "-t")) fail(*error);
+        if (compiled.dynamic() && o.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
+            fail("-D publish topic-alias cannot be used with a -t whose --template placeholders change per message.");
+        }
+    }
+    if (o.input == InputMode::message) {
+        if (auto error = compiled.assign(o.message, environment)) fail("-m: " + *error);
+    }
+}
+
 /// mqtt-pub: --json and -0 choose a streaming input; the options that pace or decode it.
 void check_streams(Options& o)
 {
@@ -906,6 +935,7 @@ void check_streams(Options& o)
     if (o.pace_recorded && !o.json) fail("--pace recorded needs --json, whose records carry their times.");
     if (o.pace_recorded && o.rate > 0.0) fail("--pace recorded and --rate cannot be used together.");
     if (o.rate > 0.0 && o.repeat_delay > 0.0) fail("--rate and --repeat-delay cannot be used together.");
+    if (o.templated) check_template(o);
 }
 
 /// mqtt-sub and mqtt-rr: --json prints one fixed format.

@@ -130,6 +130,7 @@ struct Options {
     OnError on_error = OnError::stop; ///< --on-error, for --json and --encoding records
     double rate = 0.0;                ///< --rate: messages per second; 0 = as fast as possible
     bool pace_recorded = false;       ///< --pace recorded: the gaps between the records' tst
+    bool templated = false;           ///< --template: placeholders in -t, -m and -l lines (core/template.h)
     bool stamp = false;               ///< --stamp: the send time in each message (see stats.h)
     bool progress = false;            ///< --progress: a progress line on a terminal's stderr
     bool stats = false;               ///< --stats: one JSON object of counters on stderr at the end

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <mqtt_protocol.h>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "json_record.h"
 #include "progress.h"
 #include "stats.h"
+#include "topic.h"
 
 namespace mqtt {
 
@@ -92,7 +94,7 @@ RecordSettings RecordSettings::from(const Options& options)
 }
 
 LineSource::LineSource(int fd, RecordSettings settings, bool owned)
-    : m_fd(fd), m_owned(owned), m_settings(settings), m_buffer(settings.delimiter)
+    : m_fd(fd), m_owned(owned), m_settings(settings), m_buffer(settings.delimiter), m_errors(settings)
 {
     struct stat info {};
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
@@ -123,30 +125,35 @@ std::string sentence(const std::string& text)
 
 }  // namespace
 
-bool LineSource::bad_record(const std::string& why)
+bool RecordErrors::bad(std::uint64_t number, const std::string& why)
 {
-    if (m_settings.on_error == OnError::stop) {
+    if (m_on_error == OnError::stop) {
         m_stopped = true;
         // Whole sentences, not "{} {}": the man page's check finds the lines it quotes.
-        m_stop_error = m_settings.delimiter == '\n' ? fmt::format("Error: Line {}: {}", m_number, sentence(why))
-                                                     : fmt::format("Error: Record {}: {}", m_number, sentence(why));
+        m_stop_error = m_delimiter == '\n' ? fmt::format("Error: Line {}: {}", number, sentence(why))
+                                           : fmt::format("Error: Record {}: {}", number, sentence(why));
         return false;
     }
-    if (m_skipped++ == 0) m_first_skipped = m_number;
-    if (!m_settings.quiet) {
-        const char* word = record_word(m_settings.delimiter, true);
-        print_line(fmt::format("Warning: {} {} skipped: {}", word, m_number, sentence(why)));
+    if (m_skipped++ == 0) m_first_skipped = number;
+    if (!m_quiet) {
+        const char* word = record_word(m_delimiter, true);
+        print_line(fmt::format("Warning: {} {} skipped: {}", word, number, sentence(why)));
     }
     return true;
 }
 
-std::optional<std::string> LineSource::error() const
+std::optional<std::string> RecordErrors::error() const
 {
     if (m_stopped) return m_stop_error;
     if (m_skipped == 0) return std::nullopt;
-    const char* word = record_word(m_settings.delimiter, false);
+    const char* word = record_word(m_delimiter, false);
     return fmt::format("Error: {} bad {}{} skipped (the first: {} {}).", m_skipped, word, m_skipped == 1 ? "" : "s",
                        word, m_first_skipped);
+}
+
+std::optional<std::string> LineSource::error() const
+{
+    return m_errors.error();
 }
 
 std::optional<Outgoing> LineSource::json_message(std::string_view record)
@@ -184,7 +191,7 @@ std::optional<Outgoing> LineSource::json_message(std::string_view record)
 
 std::optional<Outgoing> LineSource::next()
 {
-    while (!m_stopped) {
+    while (!m_errors.stopped()) {
         auto line = m_buffer.next_line(m_eof);
         if (!line) return std::nullopt;
         ++m_number;
@@ -300,6 +307,78 @@ std::string read_file(const std::string& path)
     return read_all(fd.get(), fmt::format("file \"{}\"", path));
 }
 
+TemplatedSource::TemplatedSource(std::unique_ptr<Source> inner, const Options& options,
+                                 std::optional<std::string> payload, TemplateEnvironment environment)
+    : SourceDecorator(std::move(inner)),
+      m_environment(std::move(environment)),
+      m_fixed(payload.has_value()),
+      m_random(std::random_device{}()),
+      m_errors(RecordSettings::from(options))
+{
+    if (!options.topics.empty()) {
+        const std::string& topic = options.topics.front();
+        if (auto error = m_topic.assign(topic, m_environment)) throw Failure(ExitStatus::usage, "Error: -t: " + *error);
+        // A topic that renders the same each time is rendered once (and left to the
+        // publisher when it is -t as given, so that a topic alias still replaces it).
+        m_topic_changes = m_topic.dynamic();
+        if (!m_topic_changes) m_topic.render(m_topic_text, {});
+        if (!m_topic_changes && m_topic_text == topic) m_topic_text.clear();
+    }
+    if (payload) {
+        if (auto error = m_payload.assign(*payload, m_environment)) throw Failure(ExitStatus::usage, "Error: -m: " + *error);
+        if (!m_payload.dynamic()) m_payload.render(m_payload_text, {});  // the same every time
+    }
+}
+
+std::optional<Outgoing> TemplatedSource::next()
+{
+    while (!m_errors.stopped()) {
+        auto message = m_inner->next();
+        if (!message) return message;
+        ++m_record;
+        const std::string_view given = message->payload;
+        const bool compile = !m_fixed && given.find_first_of("{}") != std::string_view::npos;
+        const bool render = compile || (m_fixed && m_payload.dynamic());
+        if (compile) {
+            if (auto error = m_payload.assign(given, m_environment)) {
+                m_errors.bad(m_record, *error);
+                continue;
+            }
+        }
+        TemplateContext context{.number = m_number + 1, .random = &m_random};
+        if ((m_topic_changes && m_topic.uses_time()) || (render && m_payload.uses_time())) {
+            ::clock_gettime(CLOCK_REALTIME, &context.now);
+        }
+        if (render) {
+            m_payload_text.clear();
+            m_payload.render(m_payload_text, context);
+            if (m_payload_text.size() > k_max_payload) {
+                const std::string why = fmt::format("Once rendered, the message is {} bytes, more than {}",
+                                                    m_payload_text.size(), k_max_payload);
+                if (m_fixed) throw Failure(ExitStatus::usage, "Error: -m: " + sentence(why));
+                m_errors.bad(m_record, why);
+                continue;
+            }
+        }
+        if (m_fixed || render) message->payload = m_payload_text;
+        if (m_topic_changes) {
+            m_topic_text.clear();
+            m_topic.render(m_topic_text, context);
+            if (auto error = check_publish_topic(m_topic_text, "-t")) throw Failure(ExitStatus::usage, "Error: " + *error);
+        }
+        if (!m_topic_text.empty()) message->topic = m_topic_text.c_str();
+        ++m_number;
+        return message;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> TemplatedSource::error() const
+{
+    if (auto error = m_errors.error()) return error;
+    return m_inner->error();
+}
+
 StampedSource::StampedSource(std::unique_ptr<Source> inner, const Options& options)
     : SourceDecorator(std::move(inner)), m_mqtt5(options.protocol == k_mqtt5), m_default(options.properties.publish)
 {
@@ -384,8 +463,14 @@ std::unique_ptr<Source> make_source(const Options& options)
         source = std::make_unique<LineSource>(fd, settings, fd != STDIN_FILENO);
     } else if (options.input == InputMode::none) {
         return std::make_unique<FixedSource>(std::string(), 0);
+    } else if (options.templated) {
+        source = std::make_unique<TemplatedSource>(std::make_unique<FixedSource>(std::string(), options.repeat), options,
+                                                   load_payload(options));
     } else {
         source = std::make_unique<FixedSource>(load_payload(options), options.repeat);
+    }
+    if (options.templated && options.streams()) {
+        source = std::make_unique<TemplatedSource>(std::move(source), options, std::nullopt);
     }
     if (options.rate > 0.0 || options.pace_recorded) {
         source = std::make_unique<PacedSource>(std::move(source), options.rate, options.pace_recorded);

@@ -10,12 +10,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "options.h"
 #include "property_list.h"
+#include "template.h"
 
 namespace mqtt {
 
@@ -103,6 +105,29 @@ struct RecordSettings {
     static RecordSettings from(const Options& options);
 };
 
+/// The bad records of a stream, each reported with its number ("Line 3"); --on-error says
+/// whether the rest is still sent (skip: a warning each) or the stream stops there.
+class RecordErrors {
+public:
+    explicit RecordErrors(const RecordSettings& settings)
+        : m_delimiter(settings.delimiter), m_on_error(settings.on_error), m_quiet(settings.quiet) {}
+    /// Reports record `number` as bad because of `why` (a sentence); false when the stream
+    /// stops there.
+    bool bad(std::uint64_t number, const std::string& why);
+    bool stopped() const { return m_stopped; }
+    /// The error line when some record was bad, else nullopt.
+    std::optional<std::string> error() const;
+
+private:
+    char m_delimiter;
+    OnError m_on_error;
+    bool m_quiet;
+    bool m_stopped = false;
+    std::string m_stop_error;
+    std::uint64_t m_skipped = 0;
+    std::uint64_t m_first_skipped = 0;
+};
+
 /// One message per record of a file descriptor: -l lines, -0 records, --json objects.
 /// A record that cannot be sent is reported with its number; --on-error says whether the
 /// rest is still sent.
@@ -115,16 +140,16 @@ public:
     LineSource& operator=(const LineSource&) = delete;
 
     std::optional<Outgoing> next() override;
-    int fd() const override { return m_eof || m_stopped ? -1 : m_fd; }
+    int fd() const override { return m_eof || m_errors.stopped() ? -1 : m_fd; }
     void on_readable() override;
-    bool done() const override { return m_stopped || (m_eof && m_buffer.pending() == 0); }
+    bool done() const override { return m_errors.stopped() || (m_eof && m_buffer.pending() == 0); }
     std::optional<std::string> error() const override;
     std::uint64_t bytes_read() const override { return m_bytes_read - m_buffer.pending(); }
     std::optional<std::uint64_t> input_size() const override { return m_size; }
 
 private:
     /// Reports the current record as bad; false when the source stops there.
-    bool bad_record(const std::string& why);
+    bool bad_record(const std::string& why) { return m_errors.bad(m_number, why); }
     /// The message of a JSON record, or nullopt (bad_record() was called).
     std::optional<Outgoing> json_message(std::string_view record);
 
@@ -136,10 +161,7 @@ private:
     std::uint64_t m_number = 0;      ///< of the current record, from 1
     std::uint64_t m_bytes_read = 0;
     std::optional<std::uint64_t> m_size;
-    bool m_stopped = false;          ///< --on-error stop after a bad record
-    std::string m_stop_error;
-    std::uint64_t m_skipped = 0;
-    std::uint64_t m_first_skipped = 0;
+    RecordErrors m_errors;
     std::string m_decoded;           ///< the current record's payload, when decoded
     std::string m_topic;             ///< the current JSON record's topic
     PropertyList m_properties;       ///< the current JSON record's properties
@@ -183,6 +205,36 @@ private:
     Clock::time_point m_due{};        ///< of m_held
     std::optional<Clock::time_point> m_next;  ///< --rate: when the next message is due
     std::optional<std::pair<Clock::time_point, std::int64_t>> m_origin;  ///< recorded: first send, its tst
+};
+
+/// mqtt-pub --template: each message of `inner` with the placeholders of -t and of its payload
+/// rendered (core/template.h) into buffers reused from one message to the next. The one
+/// payload of -m (or -n) is compiled once; each record of a stream (-l) is compiled as it
+/// comes, a bad one reported as RecordErrors says.
+class TemplatedSource : public SourceDecorator {
+public:
+    /// `payload`: the one payload, sent as many times as `inner` has messages; nullopt: the
+    /// payload of each of `inner`'s messages. Throws Failure (usage) when -t or `payload`
+    /// does not compile.
+    TemplatedSource(std::unique_ptr<Source> inner, const Options& options, std::optional<std::string> payload,
+                    TemplateEnvironment environment = TemplateEnvironment::system());
+    std::optional<Outgoing> next() override;
+    int fd() const override { return m_errors.stopped() ? -1 : m_inner->fd(); }
+    bool done() const override { return m_errors.stopped() || m_inner->done(); }
+    std::optional<std::string> error() const override;
+
+private:
+    TemplateEnvironment m_environment;
+    Template m_topic;
+    Template m_payload;
+    bool m_topic_changes = false;   ///< -t renders differently per message
+    bool m_fixed = false;           ///< m_payload was compiled once
+    std::string m_topic_text;       ///< the current message's topic
+    std::string m_payload_text;     ///< the current message's payload
+    std::mt19937_64 m_random;
+    std::uint64_t m_number = 0;     ///< messages rendered: {seq}
+    std::uint64_t m_record = 0;     ///< messages read from `inner`, for the bad records' numbers
+    RecordErrors m_errors;
 };
 
 /// Adds the send time to each message of `inner` (--stamp): a user property with MQTT 5

@@ -56,6 +56,7 @@ complete -c mqtt-pub -l encoding -x -a 'hex base64' -d 'payloads of -m, -f, -s a
 complete -c mqtt-pub -l on-error -x -a 'stop skip' -d 'a bad --json or --encoding record: stop (default) or skip it; both report it'
 complete -c mqtt-pub -l rate -x -d 'send at most this many messages per second (N/m: per minute, N/h: per hour)'
 complete -c mqtt-pub -l pace -x -a 'recorded' -d 'recorded: with --json, keep the gaps between the records\' tst times'
+complete -c mqtt-pub -l template -d 'expand placeholders in -t, -m and each -l line per message: {seq} {seq:START} {ts} {ts_ms} {ts_ns} {iso} {uuid} {rand:A-B} {env:NAME} {hostname}, {{ and }} for braces'
 complete -c mqtt-pub -l stamp -d 'put the send time into each message (MQTT 5: a user property; else a payload prefix) for mqtt-sub --stats'
 complete -c mqtt-pub -l progress -d 'show a progress line on stderr while streaming a regular file (only on a terminal)'
 complete -c mqtt-pub -l stats -d 'print one JSON object of counters on stderr at the end'

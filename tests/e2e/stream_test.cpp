@@ -249,3 +249,36 @@ TEST_CASE("stream: --repeat-delay spaces repeated QoS 0 messages")
     // A QoS 0 message completes inside mosquitto_publish: the pacing must still apply.
     repeat_delay_spaces_messages("0");
 }
+
+TEST_CASE("stream: --template renders -t and -m per --repeat message, and each -l line")
+{
+    test::Broker broker;
+    const Args argv = sub(broker, {"-i", "tpl", "-t", "tpl/#", "-v", "-C", "5", "-W", "10"});
+    const test::Result r = run_subscriber(broker, "tpl", argv, [&] {
+        const test::Result p = test::run(pub(broker, {"--template", "-q", "1", "-t", "tpl/{seq}", "-m",
+                                                      "n={seq:10} r={rand:7-7} {{x}}", "--repeat", "3"}));
+        CHECK(p.status == 0);
+        CHECK(p.err == "");
+        const test::Result l = test::run(pub(broker, {"--template", "-q", "1", "-t", "tpl/l", "-l"}), "a{seq}\nplain}}\n");
+        CHECK(l.status == 0);
+        CHECK(l.err == "");
+    });
+    check_ended(r, 0, "tpl/1 n=10 r=7 {x}\ntpl/2 n=11 r=7 {x}\ntpl/3 n=12 r=7 {x}\ntpl/l a1\ntpl/l plain}\n");
+}
+
+TEST_CASE("stream: --template's unknown placeholder is a usage error, and a bad -l line stops the stream")
+{
+    test::Broker broker;
+    const test::Result p = test::run(pub(broker, {"--template", "-t", "t", "-m", "{nope}"}));
+    CHECK(p.status == 1);
+    CHECK(p.out == "");
+    CHECK(p.err == "Error: -m: Unknown placeholder \"{nope}\".\nUse 'mqtt-pub --help' to see usage.\n");
+    const test::Result l = test::run(pub(broker, {"--template", "-t", "t", "-l"}), "ok\n{seq\n");
+    CHECK(l.status == 1);
+    CHECK(l.err == "Error: Line 2: A '{' at byte 1 without its '}': write {{ for a literal brace.\n"
+                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    const test::Result f = test::run(pub(broker, {"--template", "-t", "t", "-s"}), "x");
+    CHECK(f.status == 1);
+    CHECK(f.err == "Error: --template applies to -t, -m and -l lines; it cannot be used with -f, -s or --json.\n"
+                   "Use 'mqtt-pub --help' to see usage.\n");
+}
