@@ -3,6 +3,7 @@
 #include <string>
 
 #include "decoded_text.h"
+#include "protobuf_nested.h"
 #include "protobuf_raw.h"
 
 using namespace std::string_literals;
@@ -14,19 +15,6 @@ using Result = test::Decoded;
 Result decode(const std::string& bytes)
 {
     return test::decoded_text(mqtt::protobuf_raw_to_json, bytes);
-}
-
-/// A message whose field 1 holds `inner` (length-delimited, a length below 2^14).
-std::string wrapped(const std::string& inner)
-{
-    std::string out = "\x0a";
-    std::size_t length = inner.size();
-    while (length >= 0x80) {
-        out.push_back(static_cast<char>(0x80 | (length & 0x7f)));
-        length >>= 7;
-    }
-    out.push_back(static_cast<char>(length));
-    return out + inner;
 }
 
 }  // namespace
@@ -113,12 +101,9 @@ TEST_CASE("Protobuf nesting is bounded - groups refused beyond 100 levels, messa
 
     // 150 messages, each in field 1 of the next: the 101st level is shown as protoc shows it,
     // as a string (its bytes happen to be UTF-8).
-    std::string message = "\x08\x01";
-    for (int i = 0; i < 150; ++i) message = wrapped(message);
-    const Result nested = decode(message);
+    const Result nested = decode(test::protobuf_nested("\x08\x01", 150));
     CHECK(nested.error == "");
-    std::string inner = "\x08\x01";
-    for (int i = 0; i < 50; ++i) inner = wrapped(inner);
+    const std::string inner = test::protobuf_nested("\x08\x01", 50);
     std::string json;
     for (int i = 0; i < 100; ++i) json += R"({"1":)";
     std::string escaped;
