@@ -708,7 +708,7 @@ constexpr OptionDef k_decode[] = {
     {.names = "--decode",
      .value = "codec",
      .help = "decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first "
-             "match wins): json, cbor, msgpack, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
+             "match wins): json, cbor, msgpack, protobuf, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_decode_rule(v);

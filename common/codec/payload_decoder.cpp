@@ -6,6 +6,7 @@
 #include "decompress.h"
 #include "json.h"
 #include "msgpack_decode.h"
+#include "protobuf_raw.h"
 #include "terminal_text.h"
 #include "topic.h"
 
@@ -70,6 +71,10 @@ Decoded PayloadDecoder::run(const DecodeChain& chain, std::string_view payload)
         case DecodeStep::msgpack:
             m_json.clear();
             if (auto error = msgpack_to_json(data, m_json)) return failed(chain, std::move(*error), step);
+            return {Decoded::Kind::json, m_json, {}, &chain};
+        case DecodeStep::protobuf:
+            m_json.clear();
+            if (auto error = protobuf_raw_to_json(data, m_json)) return failed(chain, std::move(*error), step);
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::automatic:
             if (const auto compression = sniff_compression(data)) {

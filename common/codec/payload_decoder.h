@@ -1,5 +1,5 @@
 // --decode at run time: picks the rule for a message's topic (the first whose filter
-// matches), runs its chain (decompressions, then json, cbor or msgpack, or auto) and
+// matches), runs its chain (decompressions, then json, cbor, msgpack or protobuf, or auto) and
 // holds the result until the next message.
 #pragma once
 

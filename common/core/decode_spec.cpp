@@ -17,7 +17,7 @@ struct StepName {
 constexpr StepName k_steps[] = {
     {"gzip", DecodeStep::gzip},   {"zlib", DecodeStep::zlib}, {"zstd", DecodeStep::zstd},
     {"lz4", DecodeStep::lz4},     {"json", DecodeStep::json}, {"cbor", DecodeStep::cbor},
-    {"msgpack", DecodeStep::msgpack}, {"auto", DecodeStep::automatic},
+    {"msgpack", DecodeStep::msgpack}, {"protobuf", DecodeStep::protobuf}, {"auto", DecodeStep::automatic},
 };
 
 bool decompresses(DecodeStep step)
@@ -40,7 +40,7 @@ std::variant<DecodeChain, std::string> parse_chain(std::string_view text)
         }
         if (found == nullptr) {
             return fmt::format("Error: --decode: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
-                               "auto; chain them with +, e.g. gzip+cbor).",
+                               "protobuf, auto; chain them with +, e.g. gzip+cbor).",
                                quote_value(name));
         }
         if (!chain.steps.empty() && !decompresses(chain.steps.back())) {

@@ -11,7 +11,7 @@
 namespace mqtt {
 
 /// One step of a --decode chain.
-enum class DecodeStep { gzip, zlib, zstd, lz4, json, cbor, msgpack, automatic };
+enum class DecodeStep { gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, automatic };
 
 /// A parsed CODEC: the steps in order (decompressions first, the format last if any).
 struct DecodeChain {

@@ -64,7 +64,7 @@ complete -c mqtt-rr -l pretty -d 'print the JSON of %j, %J and --decode indented
 complete -c mqtt-rr -l json -d 'print each message as one JSON object on one line, payload lossless (payload_base64 when not UTF-8)'
 complete -c mqtt-rr -s 0 -d 'end each message with NUL instead of newline'
 complete -c mqtt-rr -l encoding -x -a 'hex base64' -d 'print payloads (plain, -v and %p) as hex or base64'
-complete -c mqtt-rr -l decode -x -d 'decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first match wins): json, cbor, msgpack, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)'
+complete -c mqtt-rr -l decode -x -d 'decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first match wins): json, cbor, msgpack, protobuf, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)'
 complete -c mqtt-rr -l on-error -x -a 'print skip stop' -d 'a payload that does not --decode: print it raw (default), skip it, or stop (status 1); each is reported on stderr'
 complete -c mqtt-rr -l will-topic -x -d 'topic of the message the broker publishes if we vanish'
 complete -c mqtt-rr -l will-payload -x -d 'payload of the will message'

@@ -72,7 +72,7 @@ complete -c mqtt-sub -l pretty -d 'print the JSON of %j, %J and --decode indente
 complete -c mqtt-sub -l json -d 'print each message as one JSON object on one line, payload lossless (payload_base64 when not UTF-8)'
 complete -c mqtt-sub -s 0 -d 'end each message with NUL instead of newline'
 complete -c mqtt-sub -l encoding -x -a 'hex base64' -d 'print payloads (plain, -v and %p) as hex or base64'
-complete -c mqtt-sub -l decode -x -d 'decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first match wins): json, cbor, msgpack, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)'
+complete -c mqtt-sub -l decode -x -d 'decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first match wins): json, cbor, msgpack, protobuf, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)'
 complete -c mqtt-sub -l on-error -x -a 'print skip stop' -d 'a payload that does not --decode: print it raw (default), skip it, or stop (status 1); each is reported on stderr'
 complete -c mqtt-sub -s w -l watch -d 'show each topic\'s latest message on its own terminal line'
 complete -c mqtt-sub -l stats -d 'print one JSON object of counters and the latencies of --stamp\'ed messages on stderr at the end'

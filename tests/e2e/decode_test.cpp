@@ -1,17 +1,21 @@
 // mqtt-sub --decode against a real mosquitto, with payloads made at test time by encoders
-// that are not ours: Debian's python3-cbor2 and python3-msgpack, the gzip, zstd and lz4
-// tools, and Python's zlib module. Also payloads that do not decode (--on-error, --stats)
-// and hostile ones (deep nesting, huge declared lengths, truncation, compression bombs).
+// that are not ours: Debian's python3-cbor2 and python3-msgpack, protoc (protobuf-compiler),
+// the gzip, zstd and lz4 tools, and Python's zlib module. Also payloads that do not decode
+// (--on-error, --stats) and hostile ones (deep nesting, huge declared lengths, truncation,
+// compression bombs).
 #include "e2e.h"
 
 #include <regex>
+
+#include "protobuf_nested.h"
 
 using namespace e2e;
 using namespace std::string_literals;
 
 namespace {
 
-const std::string k_install_hint = "scripts/install-deps installs python3-cbor2, python3-msgpack, gzip, zstd and lz4";
+const std::string k_install_hint =
+    "scripts/install-deps installs python3-cbor2, python3-msgpack, protobuf-compiler, gzip, zstd and lz4";
 
 /// What the encoder `argv` writes when fed `input`; the test stops with a clear line when
 /// the encoder is missing or fails (nothing is skipped).
@@ -36,6 +40,45 @@ std::string msgpack(const std::string& value)
     return encoded_by({"/usr/bin/python3", "-c",
                        "import sys, msgpack; sys.stdout.buffer.write(msgpack.packb(" + value + ", use_bin_type=True))"});
 }
+
+/// A proto2 schema for protoc --encode: scalars of each wire type, a nested message, a
+/// packed and a repeated field, a group, and a string that happens to parse as a message.
+const std::string k_reading_proto = R"(syntax = "proto2";
+package dev;
+message Inner {
+  optional uint32 a = 1;
+  optional string b = 2;
+}
+message Reading {
+  optional string id = 1;
+  optional sint32 delta = 2;
+  optional int32 neg = 3;
+  optional fixed32 count = 4;
+  optional double t = 5;
+  optional float f = 6;
+  optional bytes raw = 7;
+  optional Inner inner = 8;
+  repeated int32 samples = 9 [packed = true];
+  repeated Inner parts = 10;
+  optional uint64 big = 11;
+  optional group Grp = 12 {
+    optional int32 x = 13;
+  }
+  optional string note = 14;
+}
+)";
+
+/// The protobuf protoc makes of `text` (text format) as a dev.Reading of k_reading_proto.
+std::string protobuf(const std::string& text)
+{
+    TempDir dir;
+    dir.write("reading.proto", k_reading_proto);
+    return encoded_by({"/usr/bin/protoc", "--proto_path=" + dir.path(), "--encode=dev.Reading", dir.path() + "/reading.proto"},
+                      text);
+}
+
+/// What `protoc --decode_raw` prints of `payload`: the reading our schemaless decoder follows.
+std::string protoc_decode_raw(const std::string& payload) { return encoded_by({"/usr/bin/protoc", "--decode_raw"}, payload); }
 
 std::string gzip(const std::string& data) { return encoded_by({"/bin/gzip", "-c", "-n"}, data); }
 std::string zstd(const std::string& data) { return encoded_by({"/usr/bin/zstd", "-q", "-c"}, data); }
@@ -323,4 +366,106 @@ TEST_CASE("decode: compression bombs stop at 16 MiB of output, and the subscribe
     // The 16 MiB output buffers and the raw bomb, not the gigabyte: under 160 MiB even with ASan.
     CHECK(peak_kib > 0);
     CHECK(peak_kib < 160 * 1024);
+}
+
+namespace {
+
+/// The Reading of k_reading_proto the protobuf tests publish, as protobuf() encodes it.
+const std::string k_reading_text =
+    R"(id: "dev-17" delta: -5 neg: -1 count: 7 t: 21.5 f: 1.5 raw: "\377\000" inner { a: 1 b: "x" } )"
+    R"(samples: 150 samples: 300 parts { a: 2 } parts { a: 3 b: "y" } big: 18446744073709551615 Grp { x: 5 } note: "hi")";
+
+std::string repeated(const std::string& text, int times)
+{
+    std::string out;
+    for (int i = 0; i < times; ++i) out += text;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("decode: protobuf without a schema, from protoc --encode - field numbers as keys, messages guessed as protoc --decode_raw does")
+{
+    test::Broker broker;
+    TempDir dir;
+    const std::string payload = protobuf(k_reading_text);
+    // protoc's own schemaless reading of these bytes, which the JSON below follows: a
+    // length-delimited field is a message when its bytes parse as one (8, 10, and 14,
+    // whose "hi" happens to), else a string (1, 9 and 7 here, bytes in the JSON when not UTF-8).
+    CHECK(protoc_decode_raw(payload) ==
+          "1: \"dev-17\"\n2: 9\n3: 18446744073709551615\n4: 0x00000007\n5: 0x4035800000000000\n6: 0x3fc00000\n"
+          "7: \"\\377\\000\"\n8 {\n  1: 1\n  2: \"x\"\n}\n9: \"\\226\\001\\254\\002\"\n10 {\n  1: 2\n}\n10 {\n  1: 3\n"
+          "  2: \"y\"\n}\n11: 18446744073709551615\n12 {\n  13: 5\n}\n14 {\n  13: 105\n}\n");
+    // 0x4035800000000000 is 21.5 as a double, 0x3fc00000 1.5 as a float.
+    const std::string json = R"({"1":"dev-17","2":9,"3":18446744073709551615,"4":{"$fixed32":7},"5":{"$fixed64":4626744929681408000},)"
+                             R"("6":{"$fixed32":1069547520},"7":{"$bytes":"/wA="},"8":{"1":1,"2":"x"},"9":{"$bytes":"lgGsAg=="},)"
+                             R"("10":[{"1":2},{"1":3,"2":"y"}],"11":18446744073709551615,"12":{"$group":{"13":5}},"14":{"13":105}})";
+    // Retained: each subscriber below gets it at once.
+    publish_bytes(broker, dir, "dev/17/pb", payload, {"-r"});
+    auto run_with = [&](const Args& extra) {
+        Args args{"-t", "dev/+/pb", "-C", "1", "-W", "20", "--decode", "protobuf"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run(sub(broker, args), {}, 30s);
+    };
+    check_ended(run_with({}), 0, json + "\n");
+    check_ended(run_with({"-v"}), 0, "dev/17/pb " + json + "\n");
+    check_ended(run_with({"-F", "%l %V"}), 0, std::to_string(payload.size()) + " " + json + "\n");
+    const test::Result records = run_with({"--json"});
+    CHECK(records.status == 0);
+    CHECK(records.err == "");
+    CHECK(records.out.find(R"("topic":"dev/17/pb",)") != std::string::npos);
+    CHECK(records.out.ends_with(R"(,"payload_decoded":)" + json + "}\n"));
+}
+
+TEST_CASE("decode: FILTER=protobuf and gzip+protobuf per topic, a message matching no filter printed as today")
+{
+    test::Broker broker;
+    const std::string small = protobuf(R"(id: "a" delta: 1 parts { a: 2 } parts { a: 3 })");
+    REQUIRE(small == "\x0a\x01" "a\x10\x02\x52\x02\x08\x02\x52\x02\x08\x03");
+    const test::Result r = subscribe_while_publishing(
+        broker, "pb-filters", {"-t", "#", "-C", "3", "-v", "--decode", "p/+/raw=protobuf", "--decode", "p/gz/#=gzip+protobuf"},
+        {{"p/1/raw", small}, {"p/gz/x", gzip(small)}, {"other", small}});
+    const std::string json = R"({"1":"a","2":2,"10":[{"1":2},{"1":3}]})";
+    check_ended(r, 0, "p/1/raw " + json + "\np/gz/x " + json + "\nother " + small + "\n");
+}
+
+TEST_CASE("decode: hostile protobuf - truncation, a huge declared length, 200 nested groups refused, 200 nested messages bounded")
+{
+    test::Broker broker;
+    // protoc's Reading cut inside field 8 (the nested Inner at byte 44: 42 05 08 01 12 01 78).
+    const std::string whole = protobuf(k_reading_text);
+    REQUIRE(whole.substr(44, 7) == "\x42\x05\x08\x01\x12\x01\x78");
+    const std::string truncated = whole.substr(0, 49);
+    const std::string huge = "\x12\xff\xff\xff\xff\xff\xff\xff\xff\x7f"s;
+    const std::string deep_groups = std::string(200, '\x0b') + std::string(200, '\x0c');
+    const std::string good = protobuf(R"(delta: 1)");
+    // 200 messages, each in field 1 of the next: valid protobuf. The first 100 levels are
+    // objects; the 100 inside the 100th are its field 1 as bytes (their lengths make them not UTF-8).
+    const std::string inner = test::protobuf_nested("\x08\x01", 100);
+    const std::string deep_messages = test::protobuf_nested(inner, 100);
+    const std::string inner_base64 = encoded_by(
+        {"/usr/bin/python3", "-c", "import sys, base64; sys.stdout.write(base64.b64encode(sys.stdin.buffer.read()).decode())"}, inner);
+    const std::string deep_json = repeated(R"({"1":)", 99) + R"({"1":{"$bytes":")" + inner_base64 + R"("}})" + repeated("}", 99);
+
+    const std::string truncated_reason = "truncated: field 8 declares 5 bytes, 3 are left at byte 44";
+    const std::string huge_reason = "truncated: field 2 declares 9223372036854775807 bytes, 0 are left at byte 0";
+    const std::string deep_reason = "messages and groups nested deeper than 100 levels at byte 99";
+    const test::Result printed = subscribe_while_publishing(
+        broker, "pb-hostile", {"-t", "h/#", "-C", "5", "-v", "--decode", "protobuf"},
+        {{"h/cut", truncated}, {"h/huge", huge}, {"h/groups", deep_groups}, {"h/messages", deep_messages}, {"h/ok", good}});
+    check_ended(printed, 0,
+                "h/cut " + truncated + "\nh/huge " + huge + "\nh/groups " + deep_groups + "\nh/messages " + deep_json +
+                    "\nh/ok {\"2\":2}\n",
+                warning("h/cut", "protobuf", truncated_reason, "printed raw") +
+                    warning("h/huge", "protobuf", huge_reason, "printed raw") +
+                    warning("h/groups", "protobuf", deep_reason, "printed raw"));
+
+    const test::Result skipped = subscribe_while_publishing(broker, "pb-skip", {"-t", "h/#", "-C", "3", "--decode", "protobuf", "--on-error", "skip"},
+                                                            {{"h/cut", truncated}, {"h/groups", deep_groups}, {"h/ok", good}});
+    check_ended(skipped, 0, "{\"2\":2}\n",
+                warning("h/cut", "protobuf", truncated_reason, "skipped") + warning("h/groups", "protobuf", deep_reason, "skipped"));
+
+    const test::Result stopped = subscribe_while_publishing(broker, "pb-stop", {"-t", "h/#", "-C", "2", "--decode", "protobuf", "--on-error", "stop"},
+                                                            {{"h/ok", good}, {"h/huge", huge}});
+    check_ended(stopped, 1, "{\"2\":2}\n", "Error: Message payload on topic h/huge does not decode as protobuf: " + huge_reason + ".\n");
 }

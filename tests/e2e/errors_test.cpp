@@ -112,6 +112,12 @@ TEST_CASE("errors: the line names the endpoint wherever the settings came from, 
     const test::Result lookup = test::run(command("mqtt-pub", {"-h", "no-such-host.invalid", "-p", port, "-t", "t", "-n"}));
     CHECK(lookup.status == 6);
     CHECK(lookup.err == "Unable to connect (Lookup error.). Broker: no-such-host.invalid port " + port + " over TCP.\n");
+    // A trailing space an options file kept (as mosquitto keeps it) shows, in quotes.
+    TempDir spaced;
+    spaced.write("mqtt-pub", "-h 127.0.0.1 \n");
+    const test::Result trailing = test::run(with_env(spaced.path(), {"MQTT_PORT=" + port}, command("mqtt-pub", {"-t", "t", "-n"})));
+    CHECK(trailing.status == 6);
+    CHECK(trailing.err == "Unable to connect (Lookup error.). Broker: \"127.0.0.1 \" port " + port + " over TCP.\n");
     const test::Result hostile = test::run(command("mqtt-sub", {"-h", "bad\x1b]0;title\x07.invalid", "-t", "t"}));
     CHECK(hostile.status == 6);
     CHECK(hostile.err == "Unable to connect (Lookup error.). Broker: bad\\x1b]0;title\\x07.invalid port 1883 over TCP.\n");

@@ -707,3 +707,24 @@ TEST_CASE("rr: --decode prints the response decoded, one that does not decode is
     check_ended(run_with({"-m", "x", "--on-error", "skip"}), 0, "", "Warning: " + warning + "; skipped.\n");
     check_ended(run_with({"-m", "x", "--on-error", "stop"}), 1, "", "Error: " + warning + ".\n");
 }
+
+TEST_CASE("rr: --decode protobuf prints the response's fields by number, one that does not decode is printed raw")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    // The response is "re:" + the request: 'r' (0x72) is field 14, length-delimited, 'e' its
+    // length (101). With "c" + 99 bytes, ':' (0x3a) is field 7 of a nested message with 'c'
+    // (99) bytes, 99 'x' that do not parse as a message (the last tag has no value): a string.
+    const std::string xs(99, 'x');
+    const Args ask{"-t", "service/echo", "-e", "asker/reply", "-W", "10", "--decode", "protobuf"};
+    auto run_with = [&](const Args& extra) {
+        Args args = ask;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run(rr(broker, args));
+    };
+    check_ended(run_with({"-m", "c" + xs}), 0, R"({"14":{"7":")" + xs + "\"}}\n");
+    const std::string warning = "Message payload on topic asker/reply does not decode as protobuf: truncated: field 14 declares "
+                                "101 bytes, 2 are left at byte 0";
+    check_ended(run_with({"-m", "x"}), 0, "re:x\n", "Warning: " + warning + "; printed raw.\n");
+    check_ended(run_with({"-m", "x", "--on-error", "stop"}), 1, "", "Error: " + warning + ".\n");
+}

@@ -3,6 +3,8 @@
 // markers add levels of their own), and --pretty's copy of it does not fail.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -52,6 +54,22 @@ inline void check_decoded_json(const std::string& out, std::size_t prefix)
 inline void check_unchanged(const std::string& out, std::size_t prefix)
 {
     if (out.size() != prefix) std::abort();
+}
+
+/// The body of a decoder's fuzz target: `decode` (cbor_to_json and the like) either appends
+/// valid JSON to what `out` holds, or fails and leaves `out` as it was. Returns the JSON
+/// appended, or "" when the decode failed.
+template <class Decode>
+std::string check_decoder(Decode decode, const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    std::string out = "x";
+    if (decode(bytes, out)) {
+        check_unchanged(out, 1);
+        return {};
+    }
+    check_decoded_json(out, 1);
+    return out.substr(1);
 }
 
 }  // namespace fuzz

@@ -18,6 +18,7 @@ TEST_CASE("--decode takes CODEC or FILTER=CODEC, CODEC a chain of decompressions
         {"auto", "#", "auto"},
         {"sensors/+/raw=msgpack", "sensors/+/raw", "msgpack"},
         {"a=b/#=zlib+json", "a=b/#", "zlib+json"},
+        {"dev/#=gzip+protobuf", "dev/#", "gzip+protobuf"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
@@ -37,11 +38,12 @@ TEST_CASE("--decode refuses unknown codecs, a format before another step, and ba
         const char* text;
         const char* error;
     } cases[] = {
-        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, auto; "
+        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, auto; "
                 "chain them with +, e.g. gzip+cbor)."},
-        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, auto; "
+        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, auto; "
                   "chain them with +, e.g. gzip+cbor)."},
         {"cbor+gzip", "Error: --decode: cbor must be the last step of \"cbor+gzip\"."},
+        {"protobuf+zstd", "Error: --decode: protobuf must be the last step of \"protobuf+zstd\"."},
         {"gzip+auto", "Error: --decode: auto cannot follow another step in \"gzip+auto\"."},
     };
     for (const auto& c : cases) {

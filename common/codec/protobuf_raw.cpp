@@ -1,0 +1,238 @@
+#include "protobuf_raw.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <fmt/format.h>
+#include <utility>
+#include <vector>
+
+#include "utf8.h"
+
+namespace mqtt {
+
+namespace {
+
+enum Wire : std::uint8_t { varint = 0, fixed64 = 1, length_delimited = 2, start_group = 3, end_group = 4, fixed32 = 5 };
+
+/// One field of a message, as its tag and value lie in the data.
+struct Field {
+    std::uint32_t number = 0;
+    std::uint8_t wire = 0;
+    std::uint64_t value = 0;   ///< varint, fixed32, fixed64
+    std::size_t begin = 0;     ///< length-delimited data or group contents: [begin, end)
+    std::size_t end = 0;
+    std::size_t offset = 0;    ///< of the tag
+    std::uint32_t run = 0;     ///< on the first field of a number: how many have it; else 0
+};
+
+/// The fields of one message (or group) being written, and the next one to write.
+struct Level {
+    std::vector<Field> fields;
+    std::size_t next = 0;
+    std::size_t distinct = 0;  ///< how many field numbers
+};
+
+/// Reads the fields of a message from data[begin, end) without looking inside
+/// length-delimited values; nested groups are checked and skipped (at most `group_depth`
+/// deep). Fields come out in the order they are written, grouped by number.
+class Scanner {
+public:
+    Scanner(std::string_view data, std::size_t group_depth) : m_data(data), m_group_depth(group_depth) {}
+
+    std::optional<DecodeError> scan(std::size_t begin, std::size_t end, Level& level);
+
+private:
+    std::optional<DecodeError> read_varint(std::size_t& at, std::size_t end, std::uint64_t& value, std::string_view what);
+
+    std::string_view m_data;
+    std::size_t m_group_depth;
+    std::vector<std::uint32_t> m_groups;  ///< the numbers of the groups open
+};
+
+std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end, std::uint64_t& value,
+                                                std::string_view what)
+{
+    const std::size_t start = at;
+    value = 0;
+    // Ends by the 10th byte: it holds bit 63 alone, anything more is refused.
+    for (unsigned shift = 0;; shift += 7) {
+        if (at >= end) return DecodeError{fmt::format("truncated: the data ends inside {}", what), start};
+        const auto byte = static_cast<unsigned char>(m_data[at++]);
+        if (shift == 63 && byte > 1) return DecodeError{fmt::format("{} beyond 64 bits", what), start};
+        value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) return std::nullopt;
+    }
+}
+
+std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Level& level)
+{
+    level = {};
+    m_groups.clear();
+    Field group;  // the outermost group open, written when it ends
+    std::size_t at = begin;
+    while (at < end) {
+        const std::size_t tag_at = at;
+        std::uint64_t tag = 0;
+        if (auto error = read_varint(at, end, tag, "a tag")) return error;
+        if (tag > UINT32_MAX) return DecodeError{"a tag beyond 32 bits", tag_at};
+        Field field;
+        field.number = static_cast<std::uint32_t>(tag >> 3);
+        field.wire = static_cast<std::uint8_t>(tag & 7);
+        field.offset = tag_at;
+        if (field.number == 0) return DecodeError{"field number 0", tag_at};
+        switch (field.wire) {
+        case varint:
+            if (auto error = read_varint(at, end, field.value, "a varint")) return error;
+            break;
+        case fixed64:
+        case fixed32: {
+            const std::size_t size = field.wire == fixed64 ? 8 : 4;
+            if (end - at < size) {
+                return DecodeError{fmt::format("truncated: field {} needs {} bytes, {} are left", field.number, size,
+                                               end - at),
+                                   tag_at};
+            }
+            for (std::size_t i = size; i-- > 0;) field.value = field.value << 8 | static_cast<unsigned char>(m_data[at + i]);
+            at += size;
+            break;
+        }
+        case length_delimited: {
+            std::uint64_t length = 0;
+            if (auto error = read_varint(at, end, length, "a length")) return error;
+            if (length > end - at) {
+                return DecodeError{fmt::format("truncated: field {} declares {} bytes, {} are left", field.number,
+                                               length, end - at),
+                                   tag_at};
+            }
+            field.begin = at;
+            at += static_cast<std::size_t>(length);
+            field.end = at;
+            break;
+        }
+        case start_group:
+            if (m_groups.size() >= m_group_depth) {
+                return DecodeError{fmt::format("messages and groups nested deeper than {} levels", k_protobuf_max_depth),
+                                   tag_at};
+            }
+            if (m_groups.empty()) {
+                group = field;
+                group.begin = at;
+            }
+            m_groups.push_back(field.number);
+            continue;
+        case end_group:
+            if (m_groups.empty()) return DecodeError{fmt::format("an end-group tag (field {}) outside a group", field.number), tag_at};
+            if (m_groups.back() != field.number) {
+                return DecodeError{fmt::format("an end-group tag for field {} in group {}", field.number, m_groups.back()),
+                                   tag_at};
+            }
+            m_groups.pop_back();
+            if (!m_groups.empty()) continue;
+            field = group;
+            field.end = tag_at;
+            break;
+        default:
+            return DecodeError{fmt::format("field {} has the unknown wire type {}", field.number, field.wire), tag_at};
+        }
+        if (m_groups.empty()) level.fields.push_back(field);
+    }
+    if (!m_groups.empty()) {
+        return DecodeError{fmt::format("truncated: group {} has no end-group tag", m_groups.front()), group.offset};
+    }
+    // Grouped by number, in the order each number first appears, as JSON keys must be unique.
+    std::vector<std::pair<std::uint32_t, std::size_t>> order;  // (number, place)
+    order.reserve(level.fields.size());
+    for (std::size_t i = 0; i < level.fields.size(); ++i) order.emplace_back(level.fields[i].number, i);
+    std::sort(order.begin(), order.end());
+    std::vector<std::pair<std::size_t, std::size_t>> rank(order.size());  // (first place of its number, place)
+    for (std::size_t i = 0, run_start = 0; i < order.size(); ++i) {
+        if (order[i].first != order[run_start].first) run_start = i;
+        rank[i] = {order[run_start].second, order[i].second};
+    }
+    std::sort(rank.begin(), rank.end());
+    std::vector<Field> grouped;
+    grouped.reserve(rank.size());
+    for (std::size_t i = 0, first = 0; i < rank.size(); ++i) {
+        grouped.push_back(level.fields[rank[i].second]);
+        if (i == 0 || rank[i].first != rank[i - 1].first) {
+            ++level.distinct;
+            first = i;
+        }
+        ++grouped[first].run;
+    }
+    level.fields = std::move(grouped);
+    return std::nullopt;
+}
+
+bool write_marker(ValueWriter& writer, std::string_view name, std::uint64_t value)
+{
+    return writer.begin_map(1) && writer.text(name) && writer.unsigned_integer(value);
+}
+
+std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
+{
+    std::vector<Level> stack(1);
+    Scanner scanner(data, k_protobuf_max_depth - 1);
+    if (auto error = scanner.scan(0, data.size(), stack.back())) return error;
+    if (!writer.begin_map(stack.back().distinct)) return DecodeError{writer.error(), 0};
+    while (!stack.empty()) {
+        Level& level = stack.back();
+        if (level.next == level.fields.size()) {
+            stack.pop_back();
+            continue;
+        }
+        const Field field = level.fields[level.next++];
+        bool ok = true;
+        if (field.run > 0) {
+            char digits[10];
+            const auto end = std::to_chars(digits, digits + sizeof digits, field.number).ptr;
+            ok = writer.text(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+            if (ok && field.run > 1) ok = writer.begin_array(field.run);
+        }
+        if (!ok) return DecodeError{writer.error(), field.offset};
+        const std::string_view value = data.substr(field.begin, field.end - field.begin);
+        // The level a nested message or group would be at, and how deep its groups may go.
+        const std::size_t depth = stack.size() + 1;
+        Scanner nested(data, depth < k_protobuf_max_depth ? k_protobuf_max_depth - depth : 0);
+        Level child;
+        switch (field.wire) {
+        case varint:
+            ok = writer.unsigned_integer(field.value);
+            break;
+        case fixed32:
+            ok = write_marker(writer, "$fixed32", field.value);
+            break;
+        case fixed64:
+            ok = write_marker(writer, "$fixed64", field.value);
+            break;
+        case length_delimited:
+            // protoc's guess: a message if it is one (and not empty), else text or bytes.
+            if (!value.empty() && depth <= k_protobuf_max_depth && !nested.scan(field.begin, field.end, child)) {
+                ok = writer.begin_map(child.distinct);
+                if (child.distinct > 0) stack.push_back(std::move(child));
+            } else if (is_utf8(value)) {
+                ok = writer.text(value);
+            } else {
+                ok = writer.bytes(value);
+            }
+            break;
+        default:  // a group: its framing and depth were checked when its parent was read
+            if (auto error = nested.scan(field.begin, field.end, child)) return error;
+            ok = writer.begin_map(1) && writer.text("$group") && writer.begin_map(child.distinct);
+            if (child.distinct > 0) stack.push_back(std::move(child));
+            break;
+        }
+        if (!ok) return DecodeError{writer.error(), field.offset};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<DecodeError> protobuf_raw_to_json(std::string_view data, std::string& out)
+{
+    return write_document(out, [&](ValueWriter& writer) { return walk(data, writer); });
+}
+
+}  // namespace mqtt
