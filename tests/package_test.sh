@@ -56,8 +56,9 @@ upstream=$(sed -n 's/^ *project(mqtt-tools VERSION \([^ ]*\).*/\1/p' "$(dirname 
 depends=$(field Depends)
 # True if Depends names the package $1 (with or without a version).
 depends_on() { sed 's/ *([^)]*)//g; s/, */\n/g' <<<"$depends" | grep -qxF -- "$1"; }
-# (libstdc++ is linked statically and fmt is header-only: the loop below checks what is loaded.)
-for library in libc6 libmosquitto1 libssl3 libcbor0.8; do
+# (libstdc++ is linked statically and fmt is header-only: the loop below checks what is loaded;
+# libcbor0.8 and libjq1 are loaded with dlopen, so ldd does not see them.)
+for library in libc6 libmosquitto1 libssl3 libcbor0.8 libjq1; do
     depends_on "$library" || fail "Depends lacks $library: $depends"
 done
 # Every library the tools load comes from a package in Depends.

@@ -644,6 +644,12 @@ constexpr OptionDef k_receive[] = {
          o.ready_file = v;
      }},
     {"-W", "timeout", "end with status 27 after this many seconds (default: no limit)", apply_timeout},
+    {"--where", "jq expression", "keep only messages whose JSON (decoded with --decode) makes this jq expression "
+                                 "true; $topic, $qos, $retain and $properties are bound",
+     [](Options& o, const std::string& v) {
+         if (v.find_first_not_of(" \t\r\n") == std::string::npos) fail("Invalid --where expression: it is empty.");
+         o.where = v;
+     }},
 };
 
 // mqtt-pub and mqtt-sub go on after a lost connection.

@@ -170,6 +170,7 @@ struct Options {
     std::string grep_topic;           ///< --grep-topic
     bool grep_ignore_case = false;    ///< --grep-ignore-case: both match letters of either case
     std::string ready_file;           ///< --ready-file: created once every SUBACK is in
+    std::string where;                ///< --where: a jq expression a message's JSON must satisfy ("" = none)
     double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U

@@ -24,4 +24,17 @@ DecodeFailure judge_decode_failure(std::string_view topic, const Decoded& decode
     return failure;
 }
 
+DecodeFailure judge_where_failure(const std::string& text, OnError action, bool& warned)
+{
+    DecodeFailure failure;
+    failure.print = false;
+    if (action == OnError::stop) {
+        failure.stop = Outcome{ExitStatus::usage, "Error: " + text + "."};
+    } else if (!warned) {
+        warned = true;
+        failure.warning = "Warning: " + text + "; such messages do not pass (counted by --stats, warned once).";
+    }
+    return failure;
+}
+
 }  // namespace mqtt

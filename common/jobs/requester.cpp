@@ -11,6 +11,7 @@
 #include "error.h"
 #include "exit_status.h"
 #include "property_list.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -66,6 +67,7 @@ Requester::Requester(const Options& options, Sink& sink, std::string request)
       m_sink(sink),
       m_formatter(options),
       m_decoder(options.decode),
+      m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
       m_ready_file(options.ready_file),
       m_request(std::move(request)),
       m_response_topic(options.response_topic.empty() ? unique_response_topic() : options.response_topic)
@@ -177,7 +179,6 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
             return;
         }
     }
-    m_state = State::done;
     Message view;
     view.topic = topic;
     view.payload = std::string_view(static_cast<const char*>(message.payload),
@@ -191,18 +192,26 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
         decoded = m_decoder.decode(view.topic, view.payload);
         view.decoded = &decoded;
         if (decoded.kind == Decoded::Kind::failed) {
-            DecodeFailure failure = judge_decode_failure(view.topic, decoded, m_options.decode_error);
+            // With --where a response that does not decode cannot pass: the wait goes on.
+            const OnError action = m_where && m_options.decode_error == OnError::print ? OnError::skip
+                                                                                         : m_options.decode_error;
+            DecodeFailure failure = judge_decode_failure(view.topic, decoded, action);
             if (failure.stop) {
+                m_state = State::done;
                 connection.finish(std::move(*failure.stop));
                 return;
             }
             connection.warn(failure.warning);
+            if (m_where) return;
             if (!failure.print) {
+                m_state = State::done;
                 connection.finish({ExitStatus::success, {}});
                 return;
             }
         }
     }
+    if (m_where && !passes_where(connection, view)) return;
+    m_state = State::done;
     const auto error = m_formatter.render(view, m_sink);
     if (error) connection.warn(*error);
     // A normal DISCONNECT: unlike mosquitto_rr, which just closes the socket, the broker
@@ -210,11 +219,33 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
     connection.finish({ExitStatus::success, {}});
 }
 
+bool Requester::passes_where(Connection& connection, const Message& view)
+{
+    const WhereFilter::Verdict verdict = m_where->judge(view);
+    if (verdict == WhereFilter::Verdict::passes) return true;
+    if (verdict == WhereFilter::Verdict::fails) {
+        ++m_rejected;
+        debug(fmt::format("Ignored a message on '{}' that --where rejected.", escape_control(view.topic)));
+        return false;
+    }
+    DecodeFailure failure = judge_where_failure(where_failure_text(view.topic, verdict, m_where->reason()),
+                                                m_options.decode_error, m_where_warned);
+    if (failure.stop) {
+        m_state = State::done;
+        connection.finish(std::move(*failure.stop));
+    } else if (!failure.warning.empty()) {
+        connection.warn(failure.warning);
+    }
+    return false;
+}
+
 void Requester::on_tick(Connection& connection)
 {
     if (!m_deadline || Clock::now() < *m_deadline || m_state == State::done || connection.finishing()) return;
     std::string text = "Timed out";
-    if (m_ignored > 0) {
+    if (m_rejected > 0) {
+        text += fmt::format(" (--where rejected {} message{} on the response topic)", m_rejected, m_rejected == 1 ? "" : "s");
+    } else if (m_ignored > 0) {
         // Many responders (devices, shell pipelines) do not copy the correlation data back.
         text += fmt::format(" (ignored {} message{} without the request's correlation data; "
                             "--no-correlation-check takes the first message on the response topic)",

@@ -5,10 +5,11 @@
 // --no-correlation-check, for responders that do not copy it), so a
 // stale (retained) or someone else's response is never taken for ours. In MQTT 3.1.1 the
 // request cannot say where to answer: the user names the topic (-e), and the first message
-// on it is the response.
+// on it is the response. With --where, only a response that passes it counts.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "payload_decoder.h"
 #include "ready_file.h"
 #include "sink.h"
+#include "where_filter.h"
 
 namespace mqtt {
 
@@ -57,6 +59,9 @@ private:
 
     /// Sends the request (from pump(), outside library callbacks, so it leaves at once).
     void send_request(Connection& connection);
+    /// --where: whether a response passes; one that cannot be judged is warned about once,
+    /// or ends the job (--on-error stop). Rejected ones leave the wait going.
+    bool passes_where(Connection& connection, const Message& view);
     /// A line for -d, in order with the library's debug lines.
     void debug(const std::string& line);
 
@@ -64,6 +69,8 @@ private:
     Sink& m_sink;
     Formatter m_formatter;
     PayloadDecoder m_decoder;  ///< --decode
+    std::unique_ptr<WhereFilter> m_where;  ///< --where
+    bool m_where_warned = false;    ///< a response --where could not judge was warned about
     ReadyFile m_ready_file;
     std::string m_request;
     std::string m_response_topic;
@@ -71,6 +78,7 @@ private:
     State m_state = State::connecting;
     int m_subscribe_mid = 0;
     long m_ignored = 0;             ///< responses without the request's correlation data
+    long m_rejected = 0;            ///< responses --where rejected
     std::optional<Clock::time_point> m_deadline;  ///< -W
 };
 

@@ -8,6 +8,7 @@
 #include "decode_failure.h"
 #include "exit_status.h"
 #include "terminal_text.h"
+#include "where_filter.h"
 
 namespace mqtt {
 
@@ -29,11 +30,13 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
       m_formatter(formatter_options(options)),
       m_filter(options),
       m_decoder(options.decode),
+      m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
       m_ready_file(options.ready_file),
       m_random(std::random_device{}())
 {
     // -W bounds the whole run, connecting included.
     m_stats.decoding = m_decoder.active();
+    m_stats.filtering = m_where != nullptr;
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (options.watch) {
         m_watch.emplace();
@@ -137,20 +140,31 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
     view.retain = message.retain;
     view.mid = message.mid;
     view.properties = properties;
+    // Only what is cleared is listed: live messages are neither printed nor counted.
+    if (lists_removals() && (!message.retain || !message.topic)) return;
+    // Cleared without --dry-run, a message is listed as received, not decoded.
+    const bool prints = !lists_removals() || m_options.dry_run;
+    Decoded decoded;
+    bool shown = true;
+    if (m_decoder.active() && (prints || m_where)) {
+        decoded = m_decoder.decode(view.topic, view.payload);
+        view.decoded = &decoded;
+        if (decoded.kind == Decoded::Kind::failed && !judge_undecoded(connection, view, shown)) return;
+    }
+    if (m_where && !passes_where(connection, view)) return;
     if (lists_removals()) {
-        // Only what is cleared is listed: live messages are neither printed nor counted.
-        if (!message.retain || !message.topic) return;
         if (m_options.dry_run) {
-            if (!print_message(connection, view)) return;
+            if (shown && !print_message(connection, view)) return;
         } else if (const auto mid = remove_retained(connection, message.topic)) {
             std::string& record = m_cleared_records[*mid];
+            view.decoded = nullptr;
             if (auto error = m_formatter.render(view, record)) connection.warn(*error);
         }
     } else {
         if (m_options.remove_retained && message.retain && message.topic) remove_retained(connection, message.topic);
         // As upstream, a message the random filter skips still counts for -C.
-        const bool shown = m_options.random_filter >= 100.0 ||
-                           std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
+        shown = shown && (m_options.random_filter >= 100.0 ||
+                          std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter);
         if (shown && !print_message(connection, view)) return;
     }
     ++m_received;
@@ -164,23 +178,39 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
     if (m_options.msg_count > 0 && m_received >= m_options.msg_count) complete(connection, {ExitStatus::success, {}});
 }
 
+bool Subscriber::judge_undecoded(Connection& connection, const Message& view, bool& shown)
+{
+    ++m_stats.undecoded;
+    // With --where a payload that does not decode has no JSON to judge: it never passes.
+    const OnError action = m_where && m_options.decode_error == OnError::print ? OnError::skip : m_options.decode_error;
+    DecodeFailure failure = judge_decode_failure(view.topic, *view.decoded, action);
+    if (failure.stop) {
+        complete(connection, std::move(*failure.stop));
+        return false;
+    }
+    connection.warn(failure.warning);
+    shown = failure.print;
+    return !m_where;
+}
+
+bool Subscriber::passes_where(Connection& connection, const Message& view)
+{
+    const WhereFilter::Verdict verdict = m_where->judge(view);
+    if (verdict == WhereFilter::Verdict::passes) return true;
+    if (verdict == WhereFilter::Verdict::fails) return false;
+    ++(verdict == WhereFilter::Verdict::not_json ? m_stats.not_json : m_stats.where_errors);
+    DecodeFailure failure = judge_where_failure(where_failure_text(view.topic, verdict, m_where->reason()),
+                                                m_options.decode_error, m_where_warned);
+    if (failure.stop) {
+        complete(connection, std::move(*failure.stop));
+    } else if (!failure.warning.empty()) {
+        connection.warn(failure.warning);
+    }
+    return false;
+}
+
 bool Subscriber::print_message(Connection& connection, Message& view)
 {
-    Decoded decoded;
-    if (m_decoder.active()) {
-        decoded = m_decoder.decode(view.topic, view.payload);
-        view.decoded = &decoded;
-        if (decoded.kind == Decoded::Kind::failed) {
-            ++m_stats.undecoded;
-            DecodeFailure failure = judge_decode_failure(view.topic, decoded, m_options.decode_error);
-            if (failure.stop) {
-                complete(connection, std::move(*failure.stop));
-                return false;
-            }
-            connection.warn(failure.warning);
-            if (!failure.print) return true;
-        }
-    }
     std::optional<std::string> error;
     if (m_watch) {
         m_rendered.clear();

@@ -1,11 +1,12 @@
 // mqtt-sub's job: subscribe to the filters (then create --ready-file), print each message
-// that passes -R, -T, --grep, --retained-only and --random-filter through the formatter,
+// that passes -R, -T, --grep, --where, --retained-only and --random-filter through the formatter,
 // clear retained messages with --remove-retained (with --json or --dry-run: list what it
 // clears or would clear), and end on -C, -E, -W, --idle-timeout, a signal or a closed
 // stdout. With -w each topic's messages go to its own terminal line.
 #pragma once
 
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "sink.h"
 #include "stats.h"
 #include "watch.h"
+#include "where_filter.h"
 
 namespace mqtt {
 
@@ -55,9 +57,16 @@ private:
     /// messages cleared (or that would be), so that it can be replayed to restore them.
     bool lists_removals() const { return m_options.remove_retained && (m_options.json || m_options.dry_run); }
     void restart_idle_timer();
-    /// Prints one message (decoded as --decode says) as -F, -v, --json or -w say; false when
-    /// the job ends because of it (stdout failed, --on-error stop).
+    /// Prints one message as -F, -v, --json or -w say; false when the job ends because of it
+    /// (stdout failed).
     bool print_message(Connection& connection, Message& view);
+    /// A payload that did not --decode: warned about or the job ends (--on-error); `shown`
+    /// says whether it is printed raw. False when the message goes no further (the job
+    /// ends, or --where, which cannot judge it).
+    bool judge_undecoded(Connection& connection, const Message& view, bool& shown);
+    /// --where: whether the message passes; one that cannot be judged is counted, and
+    /// warned about once or ends the job (--on-error stop).
+    bool passes_where(Connection& connection, const Message& view);
     /// Creates --ready-file; false (and the job ends) if it cannot be created.
     bool signal_ready(Connection& connection);
     /// False (and the job ends) once stdout is gone or failing; inline, as every message asks.
@@ -76,6 +85,8 @@ private:
     Formatter m_formatter;
     MessageFilter m_filter;
     PayloadDecoder m_decoder;                  ///< --decode
+    std::unique_ptr<WhereFilter> m_where;      ///< --where
+    bool m_where_warned = false;               ///< a message --where could not judge was warned about
     std::optional<Watch> m_watch;              ///< -w
     std::string m_rendered;                    ///< -w: one message, before it goes to its line
     ReadyFile m_ready_file;

@@ -100,6 +100,12 @@ void write_decoded(JsonWriter& json, const Decoded& decoded)
 
 }  // namespace
 
+void append_properties_json(std::string& out, const mosquitto_property* list)
+{
+    JsonWriter json(out, false);
+    write_properties(json, list, true);
+}
+
 JsonTimestamp json_timestamp(const Timestamp& time)
 {
     JsonTimestamp result;

@@ -27,6 +27,10 @@ enum class JsonPayload {
 void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
                          bool pretty, const JsonSpill* spill = nullptr);
 
+/// Appends the object --json prints as "properties" for the PUBLISH properties `list`
+/// (lossless: binary values as name_base64), compact.
+void append_properties_json(std::string& out, const mosquitto_property* list);
+
 /// The "tst" text, held without allocating.
 struct JsonTimestamp {
     std::array<char, 64> text{};

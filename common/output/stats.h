@@ -55,9 +55,13 @@ struct TransferStats {
     std::uint64_t received_bytes = 0;
     std::uint64_t undecoded = 0;  ///< payloads that did not --decode
     bool decoding = false;        ///< --decode was given: "undecoded" is printed
+    std::uint64_t not_json = 0;      ///< --where: payloads that were not JSON
+    std::uint64_t where_errors = 0;  ///< --where: messages on which the expression raised an error
+    bool filtering = false;          ///< --where was given: "not_json" and "where_errors" are printed
     LatencyHistogram latencies;  ///< of received messages that carried a stamp
 
-    /// One line: {"tool":..., counters ("undecoded" with --decode), "duration_s", "rate" (messages per second), and
+    /// One line: {"tool":..., counters ("undecoded" with --decode, "not_json" and
+    /// "where_errors" with --where), "duration_s", "rate" (messages per second), and
     /// for a subscriber "latency_ms" with count, p50, p90, p99 and max when any message
     /// was stamped}.
     std::string json(std::string_view tool, bool publisher, double duration_s) const;

@@ -31,6 +31,25 @@ TEST_CASE("TransferStats::json: a subscriber's latency percentiles (nearest rank
           R"("latency_ms":{"count":100,"p50":50.310,"p90":90.493,"p99":99.961,"max":100.000}})");
 }
 
+TEST_CASE("TransferStats::json: undecoded with --decode, not_json and where_errors with --where")
+{
+    mqtt::TransferStats stats;
+    stats.received = 3;
+    stats.received_bytes = 30;
+    stats.undecoded = 1;
+    stats.not_json = 2;
+    stats.where_errors = 4;
+    CHECK(stats.json("mqtt-sub", false, 1.0) ==
+          R"({"tool":"mqtt-sub","received":3,"received_bytes":30,"duration_s":1.000,"rate":3.0})");
+    stats.filtering = true;
+    CHECK(stats.json("mqtt-sub", false, 1.0) ==
+          R"({"tool":"mqtt-sub","received":3,"received_bytes":30,"not_json":2,"where_errors":4,"duration_s":1.000,"rate":3.0})");
+    stats.decoding = true;
+    CHECK(stats.json("mqtt-sub", false, 1.0) ==
+          R"({"tool":"mqtt-sub","received":3,"received_bytes":30,"undecoded":1,"not_json":2,"where_errors":4,)"
+          R"("duration_s":1.000,"rate":3.0})");
+}
+
 TEST_CASE("LatencyHistogram: percentiles within 1 % whatever the scale, in fixed memory")
 {
     mqtt::LatencyHistogram h;

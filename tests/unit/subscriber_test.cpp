@@ -238,3 +238,49 @@ TEST_CASE("subscriber: --remove-retained --dry-run prints the retained messages 
     REQUIRE(job.connection.outcome);
     CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
 }
+
+TEST_CASE("subscriber: -C counts messages that --where passes, a payload that is not JSON is warned about once")
+{
+    SubscribeJob job({"-t", "s/#", "-C", "2", "-v", "--where", ".temp > 30", "--stats"});
+    job.subscribed();
+    job.receive({"s/1", "{\"temp\":31}"});
+    job.receive({"s/2", "{\"temp\":20}"});
+    job.receive({"s/3", "hot"});
+    job.receive({"s/4", "cold"});
+    CHECK_FALSE(job.connection.outcome);
+    job.receive({"s/5", "{\"temp\":40}"});
+    REQUIRE(job.connection.outcome);
+    CHECK(job.connection.outcome->status == mqtt::ExitStatus::success);
+    CHECK(job.printed() == "s/1 {\"temp\":31}\ns/5 {\"temp\":40}\n");
+    CHECK(job.connection.warnings ==
+          std::vector<std::string>{"Warning: Message payload on topic s/3 is not JSON for --where: Invalid numeric literal at "
+                                   "EOF at line 1, column 3; such messages do not pass (counted by --stats, warned once)."});
+    CHECK(job.subscriber->stats().not_json == 2);
+    CHECK(job.subscriber->stats().received == 2);
+}
+
+TEST_CASE("subscriber: --where with --on-error stop ends at a payload that is not JSON, or an error of the expression")
+{
+    SubscribeJob job({"-t", "s", "--where", ".a.b", "--on-error", "stop"});
+    job.subscribed();
+    job.receive({"s", "{\"a\":{\"b\":1}}"});
+    CHECK_FALSE(job.connection.outcome);
+    job.receive({"s", "{\"a\":\"x\"}"});
+    REQUIRE(job.connection.outcome);
+    CHECK(job.connection.outcome->status == mqtt::ExitStatus::usage);
+    CHECK(job.connection.outcome->text == "Error: --where failed on the message on topic s: Cannot index string with string \"b\".");
+    CHECK(job.printed() == "{\"a\":{\"b\":1}}\n");
+    CHECK(job.connection.warnings.empty());
+}
+
+TEST_CASE("subscriber: --where judges the --decode'd value, a payload that does not decode is skipped, not printed raw")
+{
+    SubscribeJob job({"-t", "s", "--decode", "cbor", "--where", ".n == 1"});
+    job.subscribed();
+    job.receive({"s", std::string("\xa1\x61n\x01", 4)});
+    job.receive({"s", std::string("\xa1\x61n\x02", 4)});
+    job.receive({"s", "\xff"});
+    CHECK(job.printed() == "{\"n\":1}\n");
+    REQUIRE(job.connection.warnings.size() == 1);
+    CHECK(job.connection.warnings[0].ends_with("; skipped."));
+}
