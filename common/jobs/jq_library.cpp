@@ -32,7 +32,9 @@ std::pair<JqLibrary, std::string> load()
         resolve(library, "jv_string_value", jq.string_value) && resolve(library, "jv_string_sized", jq.string_sized) &&
         resolve(library, "jv_dump_string", jq.dump_string) && resolve(library, "jv_number", jq.number) &&
         resolve(library, "jv_bool", jq.boolean) && resolve(library, "jv_array", jq.array) &&
-        resolve(library, "jv_array_append", jq.array_append) && resolve(library, "jv_object", jq.object);
+        resolve(library, "jv_array_append", jq.array_append) && resolve(library, "jv_object", jq.object) &&
+        resolve(library, "jv_object_set", jq.object_set) && resolve(library, "jv_invalid", jq.invalid) &&
+        resolve(library, "jv_null", jq.null);
     if (!complete) return {jq, dlerror()};
     return {jq, {}};
 }

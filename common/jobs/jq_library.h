@@ -31,6 +31,9 @@ struct JqLibrary {
     decltype(&jv_array) array;
     decltype(&jv_array_append) array_append;
     decltype(&jv_object) object;
+    decltype(&jv_object_set) object_set;
+    decltype(&jv_invalid) invalid;
+    decltype(&jv_null) null;
 };
 
 /// The name dlopen() is given: the library of Debian's package libjq1.

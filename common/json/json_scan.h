@@ -1,7 +1,7 @@
 // The JSON grammar (RFC 8259) written once: a recursive-descent scanner that tells a
 // builder what it reads. json_is_valid and json_copy (json.cpp) and json_parse
-// (json_value.cpp) are builders over it, so they accept the same texts; only json.cpp and
-// json_value.cpp include this header.
+// (json_value.cpp) are builders over it, so they accept the same texts, as does --where's
+// builder of jq values (jobs/where_filter.cpp); only those three files include this header.
 #pragma once
 
 #include <cstddef>

@@ -83,15 +83,33 @@ TEST_CASE("WhereFilter: a payload that is not one JSON value is not_json, with j
 {
     WhereFilter filter(".");
     CHECK(filter.judge("hello", {}) == Verdict::not_json);
-    CHECK(filter.reason() == "Invalid numeric literal at EOF at line 1, column 5");
+    CHECK(filter.reason() == "not a JSON value at byte 0");
     CHECK(filter.judge("", {}) == Verdict::not_json);
     CHECK(filter.judge("1 2", {}) == Verdict::not_json);
     CHECK(filter.judge("{\"a\":", {}) == Verdict::not_json);
     // Deep nesting stops at jq's parser limit, not the stack.
     const std::string deep = std::string(100000, '[') + std::string(100000, ']');
     CHECK(filter.judge(deep, {}) == Verdict::not_json);
-    CHECK(filter.reason().find("depth") != std::string::npos);
+    CHECK(filter.reason() == "nested too deeply at byte 1000");
     CHECK(filter.judge("\"a\\u0000b\"", {}) == Verdict::passes);
+}
+
+TEST_CASE("WhereFilter: the payload's value reaches jq whole: nesting, escapes, numbers, duplicate names")
+{
+    WhereFilter filter(R"(. == {"a":[1,2.5,-3e2,{"b":null}],"s":"x\ny\u00e9\ud83d\ude00","t":true,"f":false,"d":2})");
+    CHECK(filter.judge(R"( {"a":[1,2.5,-3e2,{"b":null}],"s":"x\ny\u00e9\ud83d\ude00","t":true,"f":false,"d":1,"d":2} )", {}) ==
+          Verdict::passes);
+    WhereFilter huge(". == 1e999");
+    CHECK(huge.judge("1e999", {}) == Verdict::passes);  // out of range: as jq reads it
+    CHECK(huge.judge("-1e999", {}) == Verdict::fails);
+    WhereFilter tiny(". == 0");
+    CHECK(tiny.judge("1e-999", {}) == Verdict::passes);
+    WhereFilter strings(R"(.[0] == "é" and .[1] == "" and .[2] == "a\u0000b")");
+    CHECK(strings.judge(R"(["\u00e9","","a\u0000b"])", {}) == Verdict::passes);
+    // The grammar of --decode json: strict UTF-8, no trailing commas, no bare words.
+    CHECK(strings.judge("[\"\xff\"]", {}) == Verdict::not_json);
+    CHECK(strings.judge("[1,]", {}) == Verdict::not_json);
+    CHECK(strings.judge("nan", {}) == Verdict::not_json);
 }
 
 TEST_CASE("WhereFilter: an error of the expression is a verdict of its own with jq's message, escaped")
