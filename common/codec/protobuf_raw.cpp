@@ -38,15 +38,27 @@ struct Level {
 /// deep). Fields come out in the order they are written, grouped by number.
 class Scanner {
 public:
-    Scanner(std::string_view data, std::size_t group_depth) : m_data(data), m_group_depth(group_depth) {}
+    /// `guess`: whether the data is a message is only a guess (of a length-delimited field),
+    /// so a failure needs no reason, which spares formatting one per string field.
+    Scanner(std::string_view data, std::size_t group_depth, bool guess = false)
+        : m_data(data), m_group_depth(group_depth), m_guess(guess)
+    {
+    }
 
     std::optional<DecodeError> scan(std::size_t begin, std::size_t end, Level& level);
 
 private:
+    template <typename... Args>
+    std::optional<DecodeError> fail(std::size_t offset, fmt::format_string<Args...> reason, Args&&... args) const
+    {
+        if (m_guess) return DecodeError{{}, offset};
+        return DecodeError{fmt::format(reason, std::forward<Args>(args)...), offset};
+    }
     std::optional<DecodeError> read_varint(std::size_t& at, std::size_t end, std::uint64_t& value, std::string_view what);
 
     std::string_view m_data;
     std::size_t m_group_depth;
+    bool m_guess;
     std::vector<std::uint32_t> m_groups;  ///< the numbers of the groups open
 };
 
@@ -57,9 +69,9 @@ std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end
     value = 0;
     // Ends by the 10th byte: it holds bit 63 alone, anything more is refused.
     for (unsigned shift = 0;; shift += 7) {
-        if (at >= end) return DecodeError{fmt::format("truncated: the data ends inside {}", what), start};
+        if (at >= end) return fail(start, "truncated: the data ends inside {}", what);
         const auto byte = static_cast<unsigned char>(m_data[at++]);
-        if (shift == 63 && byte > 1) return DecodeError{fmt::format("{} beyond 64 bits", what), start};
+        if (shift == 63 && byte > 1) return fail(start, "{} beyond 64 bits", what);
         value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
         if ((byte & 0x80) == 0) return std::nullopt;
     }
@@ -75,12 +87,12 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
         const std::size_t tag_at = at;
         std::uint64_t tag = 0;
         if (auto error = read_varint(at, end, tag, "a tag")) return error;
-        if (tag > UINT32_MAX) return DecodeError{"a tag beyond 32 bits", tag_at};
+        if (tag > UINT32_MAX) return fail(tag_at, "a tag beyond 32 bits");
         Field field;
         field.number = static_cast<std::uint32_t>(tag >> 3);
         field.wire = static_cast<std::uint8_t>(tag & 7);
         field.offset = tag_at;
-        if (field.number == 0) return DecodeError{"field number 0", tag_at};
+        if (field.number == 0) return fail(tag_at, "field number 0");
         switch (field.wire) {
         case varint:
             if (auto error = read_varint(at, end, field.value, "a varint")) return error;
@@ -89,9 +101,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
         case fixed32: {
             const std::size_t size = field.wire == fixed64 ? 8 : 4;
             if (end - at < size) {
-                return DecodeError{fmt::format("truncated: field {} needs {} bytes, {} are left", field.number, size,
-                                               end - at),
-                                   tag_at};
+                return fail(tag_at, "truncated: field {} needs {} bytes, {} are left", field.number, size, end - at);
             }
             for (std::size_t i = size; i-- > 0;) field.value = field.value << 8 | static_cast<unsigned char>(m_data[at + i]);
             at += size;
@@ -101,9 +111,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
             std::uint64_t length = 0;
             if (auto error = read_varint(at, end, length, "a length")) return error;
             if (length > end - at) {
-                return DecodeError{fmt::format("truncated: field {} declares {} bytes, {} are left", field.number,
-                                               length, end - at),
-                                   tag_at};
+                return fail(tag_at, "truncated: field {} declares {} bytes, {} are left", field.number, length, end - at);
             }
             field.begin = at;
             at += static_cast<std::size_t>(length);
@@ -112,8 +120,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
         }
         case start_group:
             if (m_groups.size() >= m_group_depth) {
-                return DecodeError{fmt::format("messages and groups nested deeper than {} levels", k_protobuf_max_depth),
-                                   tag_at};
+                return fail(tag_at, "messages and groups nested deeper than {} levels", k_protobuf_max_depth);
             }
             if (m_groups.empty()) {
                 group = field;
@@ -122,10 +129,9 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
             m_groups.push_back(field.number);
             continue;
         case end_group:
-            if (m_groups.empty()) return DecodeError{fmt::format("an end-group tag (field {}) outside a group", field.number), tag_at};
+            if (m_groups.empty()) return fail(tag_at, "an end-group tag (field {}) outside a group", field.number);
             if (m_groups.back() != field.number) {
-                return DecodeError{fmt::format("an end-group tag for field {} in group {}", field.number, m_groups.back()),
-                                   tag_at};
+                return fail(tag_at, "an end-group tag for field {} in group {}", field.number, m_groups.back());
             }
             m_groups.pop_back();
             if (!m_groups.empty()) continue;
@@ -133,14 +139,30 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
             field.end = tag_at;
             break;
         default:
-            return DecodeError{fmt::format("field {} has the unknown wire type {}", field.number, field.wire), tag_at};
+            return fail(tag_at, "field {} has the unknown wire type {}", field.number, field.wire);
         }
-        if (m_groups.empty()) level.fields.push_back(field);
+        if (m_groups.empty()) {
+            if (level.fields.empty()) level.fields.reserve(8);  // one allocation for a small message
+            level.fields.push_back(field);
+        }
     }
     if (!m_groups.empty()) {
-        return DecodeError{fmt::format("truncated: group {} has no end-group tag", m_groups.front()), group.offset};
+        return fail(group.offset, "truncated: group {} has no end-group tag", m_groups.front());
     }
     // Grouped by number, in the order each number first appears, as JSON keys must be unique.
+    // Encoders write fields in the order of their numbers: then they are grouped already.
+    const bool in_order = std::is_sorted(level.fields.begin(), level.fields.end(),
+                                         [](const Field& a, const Field& b) { return a.number < b.number; });
+    if (in_order) {
+        for (std::size_t i = 0, first = 0; i < level.fields.size(); ++i) {
+            if (i == 0 || level.fields[i].number != level.fields[first].number) {
+                ++level.distinct;
+                first = i;
+            }
+            ++level.fields[first].run;
+        }
+        return std::nullopt;
+    }
     std::vector<std::pair<std::uint32_t, std::size_t>> order;  // (number, place)
     order.reserve(level.fields.size());
     for (std::size_t i = 0; i < level.fields.size(); ++i) order.emplace_back(level.fields[i].number, i);
@@ -194,7 +216,7 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
         const std::string_view value = data.substr(field.begin, field.end - field.begin);
         // The level a nested message or group would be at, and how deep its groups may go.
         const std::size_t depth = stack.size() + 1;
-        Scanner nested(data, depth < k_protobuf_max_depth ? k_protobuf_max_depth - depth : 0);
+        Scanner nested(data, depth < k_protobuf_max_depth ? k_protobuf_max_depth - depth : 0, field.wire == length_delimited);
         Level child;
         switch (field.wire) {
         case varint:
