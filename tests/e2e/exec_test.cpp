@@ -1,7 +1,8 @@
 // mqtt-sub --exec against a real mosquitto: the payload's bytes (NUL too) on the command's
 // stdin, the message's facts in its environment, message order with one job, several jobs at
 // once, FILTER=CMD rules, failures (one line each, status 16, --exec-ignore-failures,
-// --on-error stop), commands that cannot start, SIGINT letting a command finish, usage errors.
+// --on-error stop), commands that cannot start, SIGINT letting a command finish, usage errors,
+// and back-pressure: memory stays flat while messages wait for a slow command.
 #include "e2e.h"
 
 #include <csignal>
@@ -169,4 +170,39 @@ TEST_CASE("exec: usage errors: an empty command, an unbalanced quote, --exec-job
         CAPTURE(c.line);
         check_ended(test::run(argv), 1, "", usage_error("mqtt-sub", c.line));
     }
+}
+
+namespace {
+
+/// The peak resident set (KiB) of mqtt-sub --exec (one slow job) once it has run the command
+/// for `count` messages of 1 MiB each, published at once with QoS 1.
+long peak_with_slow_command(const test::Broker& broker, const TempDir& dir, int count)
+{
+    const std::string id = "slow" + std::to_string(count);
+    test::Child subscriber(sub(broker, {"-i", id, "-q", "1", "-t", "big", "-W", "60", "-C", std::to_string(count), "--exec",
+                                        "sh -c 'sleep 0.1; wc -c'"}));
+    require_subscribed(broker, id);
+    const std::string file = dir.write("payload", std::string(std::size_t{1} << 20, 'p'));
+    publish(broker, {"-q", "1", "-t", "big", "-f", file, "--repeat", std::to_string(count)});
+    std::string expected;
+    for (int i = 0; i < count; ++i) expected += "1048576\n";
+    REQUIRE(subscriber.wait_for_output(expected.size(), 60s));
+    const long peak = peak_rss_kib(subscriber.pid());
+    check_ended(subscriber.wait(10s), 0, expected);
+    return peak;
+}
+
+}  // namespace
+
+TEST_CASE("exec: with the queue full the subscriber stops reading: 40 MiB waiting for a slow command need no more memory than 8")
+{
+    // The broker keeps every message for the slow subscriber (and sends 20 at a time).
+    test::Broker broker(with_extra("max_queued_messages 10000000\nmax_queued_bytes 0\n"));
+    TempDir dir;
+    const long few = peak_with_slow_command(broker, dir, 8);
+    const long many = peak_with_slow_command(broker, dir, 40);
+    INFO("peak with 8 messages: " << few << " KiB, with 40: " << many << " KiB");
+    CHECK(few > 0);
+    // Reading all 40 at once would add 32 MiB; the queue (4) and the running job hold 5.
+    CHECK(many < few + 12 * 1024);
 }
