@@ -2,7 +2,8 @@
 // stdin, the message's facts in its environment, message order with one job, several jobs at
 // once, FILTER=CMD rules, failures (one line each, status 16, --exec-ignore-failures,
 // --on-error stop), commands that cannot start, SIGINT letting a command finish, usage errors,
-// and back-pressure: memory stays flat while messages wait for a slow command.
+// back-pressure (memory stays flat while messages wait for a slow command), the end of
+// commands after SIGINT (5 s) and at -W, MQTT_EXEC from the environment.
 #include "e2e.h"
 
 #include <csignal>
@@ -205,4 +206,46 @@ TEST_CASE("exec: with the queue full the subscriber stops reading: 40 MiB waitin
     CHECK(few > 0);
     // Reading all 40 at once would add 32 MiB; the queue (4) and the running job hold 5.
     CHECK(many < few + 12 * 1024);
+}
+
+TEST_CASE("exec: a command still running 5 s after SIGINT gets SIGTERM, reported as a failure (16)")
+{
+    test::Broker broker;
+    const auto start = Clock::now();
+    const test::Result r = run_subscriber(
+        broker, "stubborn", sub(broker, {"-i", "stubborn", "-t", "s", "-W", "30", "--exec", "sh -c 'echo started; exec sleep 30'"}),
+        [&](test::Child& subscriber) {
+            publish(broker, {"-t", "s", "-m", "x"});
+            REQUIRE(subscriber.wait_for_output(8, 10s));
+            subscriber.signal(SIGINT);
+        },
+        20s);
+    check_ended(r, 16, "started\n",
+                "Warning: The command \"sh -c 'echo started; exec sleep 30'\" for the message on topic s failed: killed by "
+                "SIGTERM.\nError: 1 of 1 commands failed.\n");
+    const double took = seconds_since(start);
+    CHECK(took > 5.0);
+    CHECK(took < 15.0);
+}
+
+TEST_CASE("exec: -W ends the commands still running, with 27")
+{
+    test::Broker broker;
+    const test::Result r = run_subscriber(
+        broker, "late", sub(broker, {"-i", "late", "-t", "s", "-W", "2", "--exec", "sleep 30"}),
+        [&] { publish(broker, {"-t", "s", "-m", "x"}); }, 15s);
+    check_ended(r, 27, "",
+                "Warning: The command \"sleep 30\" for the message on topic s failed: killed by SIGTERM.\nTimed out\n");
+}
+
+TEST_CASE("exec: MQTT_EXEC and MQTT_EXEC_JOBS set the options, and the command does not inherit them")
+{
+    test::Broker broker;
+    TempDir dir;
+    const test::Result r = run_subscriber(
+        broker, "fromenv",
+        with_env(dir.path(), {"MQTT_EXEC=sh -c 'echo $MQTT_TOPIC; env | grep ^MQTT_EXEC || echo none'", "MQTT_EXEC_JOBS=2"},
+                 sub(broker, {"-i", "fromenv", "-t", "e", "-C", "1", "-W", "20"})),
+        [&] { publish(broker, {"-t", "e", "-m", "x"}); }, 20s);
+    check_ended(r, 0, "e\nnone\n");
 }
