@@ -116,6 +116,7 @@ bool ExecRunner::add(const Message& message)
     if (!rule) return false;
     m_queue.push_back({rule, std::string(message.topic), std::string(message.payload),
                        exec_environment(m_inherited, message)});
+    m_queued_bytes += message.payload.size();
     start_waiting();
     return true;
 }
@@ -125,6 +126,7 @@ void ExecRunner::start_waiting()
     while (!m_winding_down && !m_queue.empty() && m_running.size() < m_jobs) {
         Waiting waiting = std::move(m_queue.front());
         m_queue.pop_front();
+        m_queued_bytes -= waiting.payload.size();
         start(waiting);
     }
 }
@@ -269,6 +271,7 @@ std::vector<ExecFailure> ExecRunner::take_failures()
 void ExecRunner::wind_down(ExecClock::duration grace)
 {
     m_queue.clear();
+    m_queued_bytes = 0;
     m_winding_down = true;
     const auto at = ExecClock::now() + grace;
     if (!m_kill_at && (!m_term_at || at < *m_term_at)) m_term_at = at;

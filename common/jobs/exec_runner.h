@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <deque>
 #include <optional>
 #include <poll.h>
@@ -32,6 +33,8 @@ struct ExecFailure {
 /// The one stderr line for `failure`, after `lead` ("Warning" or "Error").
 std::string exec_failure_line(const ExecFailure& failure, std::string_view lead);
 
+/// The payload bytes that may wait for a free job (one message more may go past it).
+inline constexpr std::size_t k_exec_queue_bytes = std::size_t{64} << 20;
 /// How long running commands may go on after SIGINT or SIGTERM before they get SIGTERM.
 inline constexpr std::chrono::seconds k_exec_grace{5};
 
@@ -46,8 +49,9 @@ public:
     /// Queues a command for `message` (the first rule whose filter matches its topic) and
     /// starts it if a job is free. False when no rule matches: nothing is run for it.
     bool add(const Message& message);
-    /// No room for another message: the caller stops reading until there is.
-    bool full() const { return m_queue.size() >= m_queue_limit; }
+    /// No room for another message (4 x jobs waiting, or k_exec_queue_bytes of payloads):
+    /// the caller stops reading until there is.
+    bool full() const { return m_queue.size() >= m_queue_limit || m_queued_bytes >= k_exec_queue_bytes; }
     /// Nothing running and nothing waiting.
     bool idle() const { return m_running.empty() && m_queue.empty(); }
 
@@ -108,6 +112,7 @@ private:
     std::size_t m_queue_limit;
     std::vector<std::string> m_inherited;
     std::deque<Waiting> m_queue;
+    std::size_t m_queued_bytes = 0;  ///< the payloads in m_queue
     std::vector<Running> m_running;
     std::vector<ExecFailure> m_failures;
     long m_failed = 0;
