@@ -878,7 +878,9 @@ void check_exec(const Options& o)
     }
     if (o.watch) fail("--exec cannot be used with -w, which prints.");
     if (o.remove_retained) fail("--exec cannot be used with --remove-retained.");
-    if (o.json || o.format || o.verbose) fail("--exec cannot be used with -v, -F or --json: the command gets the payload.");
+    if (o.json || o.format || o.verbose || o.no_eol || o.null_records || o.pretty || o.encoding != Encoding::none) {
+        fail("--exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as it came.");
+    }
 }
 
 /// The session expiry interval CONNECT will carry, from -x, -c or -D connect.

@@ -163,7 +163,12 @@ TEST_CASE("exec: usage errors: an empty command, an unbalanced quote, --exec-job
         {{"--exec", "true", "--exec-jobs", "0"}, "Error: Invalid --exec-jobs count \"0\", use 1-64."},
         {{"--exec", "true", "--exec-jobs", "65"}, "Error: Invalid --exec-jobs count \"65\", use 1-64."},
         {{"--exec-jobs", "2"}, "Error: --exec-jobs needs --exec."},
-        {{"--exec", "true", "-v"}, "Error: --exec cannot be used with -v, -F or --json: the command gets the payload."},
+        {{"--exec", "true", "-v"},
+         "Error: --exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as "
+         "it came."},
+        {{"--encoding", "hex", "--exec", "true"},
+         "Error: --exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as "
+         "it came."},
     };
     for (const auto& c : cases) {
         Args argv = command("mqtt-sub", {"-t", "x"});
