@@ -49,6 +49,7 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
     // -W bounds the whole run, connecting included.
     m_stats.decoding = m_decoder.active();
     m_stats.filtering = m_where != nullptr;
+    m_stats.executing = m_exec != nullptr;
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (options.watch) {
         m_watch.emplace();
@@ -332,6 +333,8 @@ Outcome Subscriber::finish_commands(Outcome outcome)
     }
     const auto end = m_exec->drain(m_deadline);
     report_failures(nullptr);
+    m_stats.commands = static_cast<std::uint64_t>(m_exec->finished());
+    m_stats.commands_failed = static_cast<std::uint64_t>(m_exec->failed());
     if (outcome.status != ExitStatus::success) return outcome;
     if (end == ExecRunner::DrainEnd::timed_out) return {ExitStatus::timed_out, "Timed out"};
     if (m_exec->failed() > 0 && !m_options.exec_ignore_failures) {

@@ -7,6 +7,7 @@
 #include "e2e.h"
 
 #include <csignal>
+#include <regex>
 
 using namespace e2e;
 
@@ -105,13 +106,20 @@ TEST_CASE("exec: a failing command prints one line with the topic and its status
                 "Error: 1 of 3 commands failed.\n");
 }
 
-TEST_CASE("exec: --exec-ignore-failures keeps the status 0, the failure still reported")
+TEST_CASE("exec: --exec-ignore-failures keeps the status 0, the failure still reported, --stats counts commands")
 {
     test::Broker broker;
-    const test::Result r = exec_while_publishing(broker, "ignores",
-                                                 {"-t", "f", "-C", "1", "--exec-ignore-failures", "--exec", "false"},
-                                                 {{"f", "a"}});
-    check_ended(r, 0, "", "Warning: The command \"false\" for the message on topic f failed: exit status 1.\n");
+    const test::Result r = exec_while_publishing(
+        broker, "ignores", {"-t", "f/#", "-C", "2", "--stats", "--exec-ignore-failures", "--exec", "f/1=false", "--exec", "true"},
+        {{"f/1", "a"}, {"f/2", "bc"}});
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.out.empty());
+    const auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == "Warning: The command \"false\" for the message on topic f/1 failed: exit status 1.");
+    CHECK(std::regex_match(lines[1], std::regex(R"(\{"tool":"mqtt-sub","received":2,"received_bytes":3,)"
+                                                R"("commands":2,"commands_failed":1,"duration_s":[0-9.]+,"rate":[0-9.]+\})")));
 }
 
 TEST_CASE("exec: --on-error stop ends the job at the first failed command, with 16 and its line")
