@@ -757,6 +757,28 @@ constexpr OptionDef k_watch[] = {
      [](Options& o, const std::string&) { o.watch = true; }},
 };
 
+// mqtt-sub --summary: per-topic counters instead of each message (see SUMMARY in mqtt-sub(1)).
+constexpr OptionDef k_summary[] = {
+    {"--summary", nullptr, "per topic: messages, bytes, rate, last seen, retain flag and last payload; a live table "
+                           "on a terminal, else JSON lines at the end",
+     [](Options& o, const std::string&) { o.summary = true; }},
+    {"--summary-interval", "seconds", "with --summary: JSON lines this often too, or on a terminal the table redrawn "
+                                      "this often (default: at the end only; 0.5 on a terminal)",
+     [](Options& o, const std::string& v) {
+         const auto seconds = parse_non_negative(v);
+         if (!seconds || *seconds < 0.1 || *seconds > 2147483.0) {
+             fail("Invalid --summary-interval \"" + v + "\", use 0.1 seconds or more.");
+         }
+         o.summary_interval = *seconds;
+     }},
+    {"--summary-topics", "count", "with --summary: keep up to this many topics apart, 1-1000000 (default: 10000); "
+                                  "later topics are counted together in one row",
+     [](Options& o, const std::string& v) {
+         o.summary_topics = static_cast<std::size_t>(
+             integer_or(v, 1, k_summary_max_topics, "Invalid --summary-topics count \"" + v + "\", use 1-1000000."));
+     }},
+};
+
 // mqtt-bench: its clients are numbered, so their ids are a prefix and the number.
 constexpr OptionDef k_bench_id[] = {
     {"-I,--id-prefix", "id prefix", "client ids are this prefix followed by the client's number "
@@ -864,7 +886,8 @@ std::vector<Group> groups_for(Tool tool)
     return tool_groups({{"Connection", k_reconnect}, {"Connection", k_protocol}},
                        {{"TLS", k_tls},           {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
                         {"Output", k_output},     {"Output", k_decode},       {"Output", k_watch},
-                        {"Output", k_subscribe_stats}, {"Will", k_will},      {"Scripting", k_probe},
+                        {"Output", k_subscribe_stats}, {"Output", k_summary}, {"Will", k_will},
+                        {"Scripting", k_probe},
                         {"Scripting", k_exec},    {"MQTT 5 properties", k_subscribe_properties}});
 }
 
@@ -880,6 +903,22 @@ void check_exec(const Options& o)
     if (o.remove_retained) fail("--exec cannot be used with --remove-retained.");
     if (o.json || o.format || o.verbose || o.no_eol || o.null_records || o.pretty || o.encoding != Encoding::none) {
         fail("--exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as it came.");
+    }
+}
+
+/// --summary prints its own report instead of each message; what prints, clears or runs cannot go with it.
+void check_summary(const Options& o)
+{
+    if (!o.summary) {
+        if (o.summary_interval > 0.0) fail("--summary-interval needs --summary.");
+        if (o.summary_topics != k_summary_default_topics) fail("--summary-topics needs --summary.");
+        return;
+    }
+    if (!o.exec.empty()) fail("--summary cannot be used with --exec.");
+    if (o.watch) fail("--summary cannot be used with -w, which prints each message.");
+    if (o.remove_retained) fail("--summary cannot be used with --remove-retained.");
+    if (o.json || o.format || o.verbose || o.no_eol || o.null_records || o.pretty || o.encoding != Encoding::none) {
+        fail("--summary cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: it prints its own report.");
     }
 }
 
@@ -1093,6 +1132,7 @@ void check_combinations(Options& o)
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
         if (o.dry_run && !o.remove_retained) fail("--dry-run needs --remove-retained.");
         check_exec(o);
+        check_summary(o);
         apply_share(o);
     } else if (o.tool == Tool::rr) {
         // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.

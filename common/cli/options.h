@@ -52,6 +52,10 @@ inline constexpr int k_mqtt5 = 5;
 /// The largest payload MQTT can carry in one PUBLISH (upstream's MQTT_MAX_PAYLOAD).
 inline constexpr std::size_t k_max_payload = 268435455;
 
+/// mqtt-sub --summary-topics: the default and the largest (see output/topic_summary.h).
+inline constexpr std::size_t k_summary_default_topics = 10000;
+inline constexpr std::size_t k_summary_max_topics = 1000000;
+
 struct Will {
     std::string topic;
     std::string payload;
@@ -176,6 +180,9 @@ struct Options {
     int exec_jobs = 1;                ///< --exec-jobs: commands running at once
     bool exec_ignore_failures = false;  ///< --exec-ignore-failures: failed commands leave the status 0
     double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
+    bool summary = false;             ///< --summary: per-topic counters instead of each message
+    double summary_interval = 0.0;    ///< --summary-interval seconds: a report that often (0 = at the end only)
+    std::size_t summary_topics = k_summary_default_topics;  ///< --summary-topics: topics kept apart, the rest folded into one row
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U
     std::string share;                ///< --share: -t and -U become $share/<share>/<filter> ("" = none)

@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
@@ -51,6 +53,19 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
     m_stats.filtering = m_where != nullptr;
     m_stats.executing = m_exec != nullptr;
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
+    if (options.summary) {
+        m_summary = std::make_unique<TopicSummary>(options.summary_topics, Clock::now());
+        m_summary_live = ::isatty(sink.fd()) == 1;
+        // On a terminal the table is redrawn twice a second unless the user says otherwise.
+        const double every = options.summary_interval > 0.0 ? options.summary_interval : m_summary_live ? 0.5 : 0.0;
+        m_summary_every = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(every));
+        if (every > 0.0) m_summary_due = Clock::now() + m_summary_every;
+        if (m_summary_live) {
+            m_keys.open();
+            m_sink.append("\x1b[2J");
+            report_summary();
+        }
+    }
     if (options.watch) {
         m_watch.emplace();
         Watch::start(options.host, m_sink.buffer());
@@ -155,8 +170,9 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
     view.properties = properties;
     // Only what is cleared is listed: live messages are neither printed nor counted.
     if (lists_removals() && (!message.retain || !message.topic)) return;
-    // Cleared without --dry-run, a message is listed as received, not decoded.
-    const bool prints = !lists_removals() || m_options.dry_run;
+    // Cleared without --dry-run, a message is listed as received, not decoded; --summary
+    // shows payloads as they came.
+    const bool prints = (!lists_removals() || m_options.dry_run) && !m_summary;
     Decoded decoded;
     bool shown = true;
     if (m_decoder.active() && (prints || m_where)) {
@@ -182,7 +198,11 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
         if (m_options.remove_retained && message.retain && message.topic) remove_retained(connection, message.topic);
         // As upstream, a message the random filter skips still counts for -C.
         shown = shown && chosen();
-        if (shown && !print_message(connection, view)) return;
+        if (shown && m_summary) {
+            m_summary->add(topic, payload, message.retain, Clock::now());
+        } else if (shown && !print_message(connection, view)) {
+            return;
+        }
     }
     ++m_received;
     if (m_options.stats) {
@@ -349,6 +369,13 @@ void Subscriber::on_tick(Connection& connection)
     if (m_exec) m_exec->on_tick();
     if (!output_ok(connection)) return;
     const auto now = Clock::now();
+    if (m_summary_due && now >= *m_summary_due) {
+        report_summary();
+        // A loop that fell behind reports once, not once for each period missed.
+        *m_summary_due += m_summary_every;
+        if (*m_summary_due <= now) *m_summary_due = now + m_summary_every;
+        if (!output_ok(connection)) return;
+    }
     if (m_deadline && now >= *m_deadline) {
         connection.finish({ExitStatus::timed_out, "Timed out"});
     } else if (m_idle_end && now >= *m_idle_end && !m_stopping) {
@@ -359,7 +386,7 @@ void Subscriber::on_tick(Connection& connection)
 std::optional<Clock::time_point> Subscriber::wake_at() const
 {
     std::optional<Clock::time_point> at = m_deadline;
-    for (const auto& other : {m_idle_end, m_exec ? m_exec->wake_at() : std::nullopt}) {
+    for (const auto& other : {m_idle_end, m_exec ? m_exec->wake_at() : std::nullopt, m_summary_due}) {
         if (other && (!at || *other < *at)) at = other;
     }
     return at;
@@ -369,6 +396,42 @@ std::optional<Outcome> Subscriber::flush()
 {
     m_sink.flush();
     return output_failure();
+}
+
+void Subscriber::report_summary()
+{
+    const auto now = Clock::now();
+    if (m_summary_live) {
+        winsize size{};
+        const bool known = ::ioctl(m_sink.fd(), TIOCGWINSZ, &size) == 0 && size.ws_col > 0 && size.ws_row > 0;
+        m_summary->append_table(m_sink.buffer(), now, known ? size.ws_col : 80, known ? size.ws_row : 24);
+    } else {
+        std::timespec wall{};
+        std::timespec_get(&wall, TIME_UTC);
+        m_summary->append_json(m_sink.buffer(), now, wall);
+    }
+    // Seen at once: the loop may sleep until the next report.
+    m_sink.flush();
+}
+
+void Subscriber::on_input(Connection& connection)
+{
+    // q ends the job as a normal end does: status 0, the last table left on the screen.
+    if (m_keys.quit_pressed() && !m_stopping) complete(connection, {ExitStatus::success, {}});
+}
+
+Outcome Subscriber::finish_summary(Outcome outcome)
+{
+    if (!m_summary) return outcome;
+    if (!m_sink.closed() && m_sink.error() == 0) {
+        report_summary();
+        m_sink.flush();
+    }
+    m_keys.restore();
+    if (outcome.status == ExitStatus::success) {
+        if (auto failed = output_failure()) return *failed;
+    }
+    return outcome;
 }
 
 void Subscriber::on_signal(Connection& connection, int)

@@ -2,7 +2,9 @@
 // that passes -R, -T, --grep, --where, --retained-only and --random-filter through the formatter,
 // clear retained messages with --remove-retained (with --json or --dry-run: list what it
 // clears or would clear), and end on -C, -E, -W, --idle-timeout, a signal or a closed
-// stdout. With -w each topic's messages go to its own terminal line.
+// stdout. With -w each topic's messages go to its own terminal line; with --summary they are
+// counted per topic instead (topic_summary.h), shown as a live table on a terminal, else as
+// JSON lines at the end and every --summary-interval.
 #pragma once
 
 #include <map>
@@ -20,6 +22,8 @@
 #include "ready_file.h"
 #include "sink.h"
 #include "stats.h"
+#include "terminal_keys.h"
+#include "topic_summary.h"
 #include "watch.h"
 #include "where_filter.h"
 
@@ -53,6 +57,13 @@ public:
     Outcome finish_commands(Outcome outcome);
     void on_signal(Connection& connection, int signal) override;
     bool reconnects() const override { return true; }
+    /// --summary on a terminal: the keys typed there (q ends the job).
+    int input_fd() const override { return m_keys.fd(); }
+    void on_input(Connection& connection) override;
+    /// After the broker's loop ended with `outcome`: --summary's last report (the JSON lines,
+    /// or the table left on the terminal, whose settings are put back). The outcome to exit
+    /// with (a failed write of the report makes it one).
+    Outcome finish_summary(Outcome outcome);
     /// What was received so far (--stats).
     TransferStats& stats() { return m_stats; }
 
@@ -92,6 +103,8 @@ private:
     /// Ends the job because stdout is gone (quietly) or failing.
     void end_for_output(Connection& connection);
     std::optional<Outcome> output_failure() const;
+    /// --summary: the report now (the table redrawn, or a JSON line per topic).
+    void report_summary();
 
     const Options& m_options;
     Sink& m_sink;
@@ -116,6 +129,11 @@ private:
     std::optional<Clock::time_point> m_deadline;  ///< -W
     std::optional<Clock::time_point> m_idle_end;  ///< --idle-timeout, from the SUBACK on
     TransferStats m_stats;
+    std::unique_ptr<TopicSummary> m_summary;        ///< --summary
+    bool m_summary_live = false;                    ///< --summary on a terminal: the table
+    Clock::duration m_summary_every{};              ///< how often a report is due (zero: at the end only)
+    std::optional<Clock::time_point> m_summary_due; ///< the next report
+    TerminalKeys m_keys;                            ///< --summary on a terminal: q quits
 };
 
 }  // namespace mqtt

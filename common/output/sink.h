@@ -35,6 +35,8 @@ public:
     /// printed without a copy. Returns as flush().
     bool write_through(std::string_view bytes);
     std::size_t capacity() const { return m_capacity; }
+    /// The descriptor written to (mqtt-sub --summary asks whether it is a terminal).
+    int fd() const { return m_fd; }
     /// The reader closed the pipe: end quietly.
     bool closed() const { return m_closed; }
     /// errno of a write failure other than EPIPE, 0 if none.

@@ -160,6 +160,25 @@ inline void check_ended(const test::Result& r, int status, const std::string& ou
     CHECK(r.err == err);
 }
 
+/// A command line the tool refuses: `args` after the tool's name, and the error line.
+struct Refusal {
+    Args args;
+    std::string line;
+};
+
+/// Runs `tool` with `before` and then each refusal's args: each must end with status 1,
+/// nothing on stdout, and its line and the usage hint on stderr.
+inline void check_refusals(const std::string& tool, const Args& before, const std::vector<Refusal>& refusals,
+                           std::source_location caller = std::source_location::current())
+{
+    for (const auto& refusal : refusals) {
+        Args argv = command(tool, before);
+        argv.insert(argv.end(), refusal.args.begin(), refusal.args.end());
+        CAPTURE(refusal.line);
+        check_ended(test::run(argv), 1, "", usage_error(tool, refusal.line), caller);
+    }
+}
+
 /// A private folder, removed with everything in it at the end of the test.
 /// The largest resident set of the running process `pid` so far, in KiB (VmHWM), or 0.
 inline long peak_rss_kib(pid_t pid)
