@@ -294,6 +294,21 @@ inline Args with_stdout_to(const std::string& path, const Args& argv)
     return shell;
 }
 
+/// `argv` run with its stdout (and stderr) on a pseudo-terminal, by util-linux's `script`;
+/// what the terminal showed comes back as stdout, with each "\n" as "\r\n", and the
+/// status is argv's. `variables` ("NAME=value") are set for argv.
+inline Args on_terminal(const Args& argv, const Args& variables = {})
+{
+    std::string line = "exec /usr/bin/env";
+    for (const auto& arg : variables) line += " '" + arg + "'";
+    for (const auto& arg : argv) {
+        line += " '";
+        for (const char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        line += "'";
+    }
+    return {"/usr/bin/script", "-q", "-e", "-c", line, "/dev/null"};
+}
+
 /// `argv | head -c 1`, then "END" once the pipeline is over; exits with argv's status.
 inline Args piped_to_head_c1(const Args& argv)
 {
