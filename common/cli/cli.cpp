@@ -822,6 +822,12 @@ constexpr OptionDef k_bench_output[] = {
          if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
          o.bench.require = std::move(std::get<std::vector<Requirement>>(parsed));
      }},
+    {"--csv", "file", "write the per-second series to this file as CSV: a header, then a line a second "
+                      "(see REPORT in mqtt-bench(1))",
+     [](Options& o, const std::string& v) {
+         if (v.empty()) fail("--csv needs a file name.");
+         o.bench.csv = v;
+     }},
 };
 
 std::vector<Group> groups_for(Tool tool)

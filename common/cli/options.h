@@ -35,6 +35,7 @@ struct BenchOptions {
     double drain = 2.0;               ///< --drain: seconds to wait for the last messages
     double connect_rate = 0.0;        ///< --connect-rate: new connections per second; 0 = at once
     std::vector<Requirement> require; ///< --require: the thresholds of a CI check
+    std::string csv;                  ///< --csv: the file of the per-second series; empty = none
 };
 
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).

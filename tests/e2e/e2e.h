@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <source_location>
@@ -212,6 +213,13 @@ public:
 private:
     std::string m_path;
 };
+
+/// The bytes of the file at `path` ("" when it cannot be read).
+inline std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 /// test::run for a tool that ends by itself, through tests/support's peak-rss, which counts
 /// the tool's memory alone (a child forked from the test process would start from the
