@@ -104,8 +104,8 @@ void apply_timeout(Options& o, const std::string& v)
 void apply_url(Options& o, const std::string& value)
 {
     auto parsed = parse_url(value);
-    if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
-    auto& url = std::get<BrokerUrl>(parsed);
+    if (!parsed) fail(parsed.error());
+    auto& url = *parsed;
     o.host = url.host;
     o.port = url.port;
     if (url.websockets) o.websockets = true;
@@ -167,8 +167,8 @@ bool tool_sends(Tool tool, PropertyCommand command)
 void apply_property(Options& o, std::span<const std::string> values)
 {
     auto parsed = parse_property(values);
-    if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-    auto& property = std::get<ParsedProperty>(parsed);
+    if (!parsed) throw UsageError(parsed.error());
+    auto& property = *parsed;
     // mosquitto_pub/_sub accept and silently drop properties for packets they never send.
     if (!tool_sends(o.tool, property.command)) {
         std::string packet = command_name(property.command);
@@ -210,8 +210,8 @@ constexpr OptionDef k_socket[] = {
      "connect through this proxy: socks5h:// (SOCKS5) or http:// (HTTP CONNECT), [user[:password]@]host[:port]",
      [](Options& o, const std::string& v) {
          auto parsed = parse_proxy_url(v);
-         if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
-         o.proxy = std::get<ProxyUrl>(parsed);
+         if (!parsed) fail(parsed.error());
+         o.proxy = *parsed;
      }},
     {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
      [](Options& o, const std::string&) { o.nodelay = true; }},
@@ -686,8 +686,8 @@ constexpr OptionDef k_output[] = {
     {"-F", "format", "print each message as this format says (default: the payload; see OUTPUT FORMAT in mqtt-sub(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_format(v);
-         if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-         o.format = std::move(std::get<ParsedFormat>(parsed));
+         if (!parsed) throw UsageError(parsed.error());
+         o.format = std::move(*parsed);
      }},
     {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line",
      [](Options& o, const std::string&) { o.pretty = true; }},
@@ -712,8 +712,8 @@ constexpr OptionDef k_decode[] = {
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_decode_rule(v);
-             if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-             o.decode.push_back(std::move(std::get<DecodeRule>(parsed)));
+             if (!parsed) throw UsageError(parsed.error());
+             o.decode.push_back(std::move(*parsed));
          },
      .adds = true},
     {.names = "--on-error",
@@ -795,8 +795,8 @@ constexpr OptionDef k_bench_output[] = {
                                   "e.g. 'p99<20ms,lost=0,rate>=4500' (see REQUIREMENTS in mqtt-bench(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_requirements(v);
-         if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
-         o.bench.require = std::move(std::get<std::vector<Requirement>>(parsed));
+         if (!parsed) fail(parsed.error());
+         o.bench.require = std::move(*parsed);
      }},
 };
 

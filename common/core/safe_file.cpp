@@ -24,13 +24,13 @@ std::optional<std::string> create_empty_file(const std::string& path)
     return std::nullopt;
 }
 
-std::variant<int, std::string> open_private_append(const std::string& path)
+Result<int> open_private_append(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) {
-        if (errno == ELOOP) return std::string("it is a symbolic link");
-        if (errno == ENXIO) return std::string("it is not a regular file");  // a FIFO or socket: nobody reads it
-        return std::string(std::strerror(errno));
+        if (errno == ELOOP) return Error{"it is a symbolic link"};
+        if (errno == ENXIO) return Error{"it is not a regular file"};  // a FIFO or socket: nobody reads it
+        return Error{std::string(std::strerror(errno))};
     }
     struct stat status {};
     std::string refused;
@@ -47,7 +47,7 @@ std::variant<int, std::string> open_private_append(const std::string& path)
     }
     if (!refused.empty()) {
         ::close(fd);
-        return refused;
+        return Error{refused};
     }
     // Blocking writes from here on (O_NONBLOCK only kept a planted FIFO from blocking open).
     ::fcntl(fd, F_SETFL, O_APPEND);

@@ -474,11 +474,11 @@ Format::Format(const ParsedFormat& parsed)
     }
 }
 
-std::variant<Format, std::string> compile_format(std::string_view text)
+Result<Format> compile_format(std::string_view text)
 {
     auto parsed = parse_format(text);
-    if (auto* error = std::get_if<std::string>(&parsed)) return std::move(*error);
-    return Format(std::get<ParsedFormat>(parsed));
+    if (!parsed) return Error{std::move(parsed.error())};
+    return Format(*parsed);
 }
 
 Formatter::Formatter(const Options& options)

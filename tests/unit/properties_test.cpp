@@ -15,16 +15,16 @@ using Args = std::vector<std::string>;
 ParsedProperty good(const Args& args)
 {
     auto parsed = mqtt::parse_property(args);
-    if (auto* error = std::get_if<std::string>(&parsed)) FAIL_CHECK("unexpected error: " << *error);
-    REQUIRE(std::holds_alternative<ParsedProperty>(parsed));
-    return std::get<ParsedProperty>(parsed);
+    if (!parsed) FAIL_CHECK("unexpected error: " << parsed.error());
+    REQUIRE(parsed.ok());
+    return parsed.value();
 }
 
 std::string bad(const Args& args)
 {
     auto parsed = mqtt::parse_property(args);
-    if (std::holds_alternative<ParsedProperty>(parsed)) return "(accepted)";
-    return std::get<std::string>(parsed);
+    if (parsed.ok()) return "(accepted)";
+    return parsed.error();
 }
 
 std::string describe(const Args& args)
