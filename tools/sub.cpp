@@ -15,7 +15,7 @@ int main(int argc, char** argv)
         mqtt::Sink sink(STDOUT_FILENO);
         mqtt::BrokerLink link(options);
         mqtt::Subscriber subscriber(options, sink);
-        mqtt::Outcome outcome = link.run(subscriber);
+        mqtt::Outcome outcome = subscriber.finish_commands(link.run(subscriber));
         if (options.stats) {
             const double elapsed = std::chrono::duration<double>(mqtt::Clock::now() - start).count();
             mqtt::print_stats(subscriber.stats().json("mqtt-sub", false, elapsed));

@@ -652,6 +652,27 @@ constexpr OptionDef k_receive[] = {
      }},
 };
 
+// mqtt-sub: a command per message (see RUNNING COMMANDS in mqtt-sub(1)).
+constexpr OptionDef k_exec[] = {
+    {.names = "--exec",
+     .value = "command",
+     .help = "run COMMAND for each message, payload on its stdin, topic and properties in MQTT_* variables; "
+             "FILTER=COMMAND for topics matching FILTER (repeatable, first match wins); no shell",
+     .apply =
+         [](Options& o, const std::string& v) {
+             auto parsed = parse_exec_rule(v);
+             if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
+             o.exec.push_back(std::move(std::get<ExecRule>(parsed)));
+         },
+     .adds = true},
+    {"--exec-jobs", "count", "run up to this many --exec commands at once, 1-64 (default: 1, in message order)",
+     [](Options& o, const std::string& v) {
+         o.exec_jobs = static_cast<int>(integer_or(v, 1, k_max_exec_jobs, "Invalid --exec-jobs count \"" + v + "\", use 1-64."));
+     }},
+    {"--exec-ignore-failures", nullptr, "--exec commands that fail are reported on stderr but leave the exit status 0",
+     [](Options& o, const std::string&) { o.exec_ignore_failures = true; }},
+};
+
 // mqtt-pub and mqtt-sub go on after a lost connection.
 constexpr OptionDef k_reconnect[] = {
     {"--reconnect-timeout", "seconds", "after a lost connection, keep connecting again this long, 0: never (default: 30)",
@@ -844,7 +865,22 @@ std::vector<Group> groups_for(Tool tool)
                        {{"TLS", k_tls},           {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
                         {"Output", k_output},     {"Output", k_decode},       {"Output", k_watch},
                         {"Output", k_subscribe_stats}, {"Will", k_will},      {"Scripting", k_probe},
-                        {"MQTT 5 properties", k_subscribe_properties}});
+                        {"Scripting", k_exec},    {"MQTT 5 properties", k_subscribe_properties}});
+}
+
+/// --exec runs commands instead of printing; what prints or clears cannot go with it.
+void check_exec(const Options& o)
+{
+    if (o.exec.empty()) {
+        if (o.exec_jobs != 1) fail("--exec-jobs needs --exec.");
+        if (o.exec_ignore_failures) fail("--exec-ignore-failures needs --exec.");
+        return;
+    }
+    if (o.watch) fail("--exec cannot be used with -w, which prints.");
+    if (o.remove_retained) fail("--exec cannot be used with --remove-retained.");
+    if (o.json || o.format || o.verbose || o.no_eol || o.null_records || o.pretty || o.encoding != Encoding::none) {
+        fail("--exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as it came.");
+    }
 }
 
 /// The session expiry interval CONNECT will carry, from -x, -c or -D connect.
@@ -1056,6 +1092,7 @@ void check_combinations(Options& o)
     } else if (o.tool == Tool::sub) {
         if (o.no_retained && o.retained_only) fail("Combining '-R' and '--retained-only' makes no sense.");
         if (o.dry_run && !o.remove_retained) fail("--dry-run needs --remove-retained.");
+        check_exec(o);
         apply_share(o);
     } else if (o.tool == Tool::rr) {
         // Upstream also wants -e; with MQTT 5 we pick a response topic ourselves.

@@ -11,6 +11,7 @@
 #include "numbers.h"
 #include "url.h"
 #include "decode_spec.h"
+#include "exec_spec.h"
 #include "format_spec.h"
 #include "properties.h"
 #include "requirement.h"
@@ -171,6 +172,9 @@ struct Options {
     bool grep_ignore_case = false;    ///< --grep-ignore-case: both match letters of either case
     std::string ready_file;           ///< --ready-file: created once every SUBACK is in
     std::string where;                ///< --where: a jq expression a message's JSON must satisfy ("" = none)
+    std::vector<ExecRule> exec;       ///< --exec, in the order given (the first match wins)
+    int exec_jobs = 1;                ///< --exec-jobs: commands running at once
+    bool exec_ignore_failures = false;  ///< --exec-ignore-failures: failed commands leave the status 0
     double idle_timeout = 0.0;        ///< --idle-timeout seconds; 0 = none
     std::vector<std::string> filter_out;   ///< -T
     std::vector<std::string> unsubscribe;  ///< -U

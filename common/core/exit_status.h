@@ -21,6 +21,7 @@ inline constexpr int tls_failed = 12;         ///< the TLS handshake failed or t
 inline constexpr int incomplete = 13;         ///< messages were sent but never acknowledged
 inline constexpr int taken_over = 14;         ///< another client connected with the same client id
 inline constexpr int http_refused = 15;       ///< the WebSocket upgrade or the HTTP proxy refused, or the port does not speak WebSocket
+inline constexpr int commands_failed = 16;   ///< mqtt-sub --exec: a command failed (or could not start)
 inline constexpr int no_connack = 19;         ///< the broker did not answer CONNECT in time
 inline constexpr int timed_out = 27;          ///< -W expired
 inline constexpr int requirement_failed = 30; ///< mqtt-bench: the run did not meet a --require threshold

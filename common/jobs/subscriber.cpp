@@ -1,7 +1,9 @@
 #include "subscriber.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <mqtt_protocol.h>
 
@@ -22,6 +24,14 @@ Options formatter_options(const Options& options)
     return copy;
 }
 
+/// The tool's environment, for the --exec commands.
+std::vector<std::string> own_environment()
+{
+    std::vector<std::string> out;
+    for (char** entry = environ; entry && *entry; ++entry) out.emplace_back(*entry);
+    return out;
+}
+
 }  // namespace
 
 Subscriber::Subscriber(const Options& options, Sink& sink)
@@ -31,12 +41,15 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
       m_filter(options),
       m_decoder(options.decode),
       m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
+      m_exec(options.exec.empty() ? nullptr
+                                  : std::make_unique<ExecRunner>(options.exec, options.exec_jobs, own_environment())),
       m_ready_file(options.ready_file),
       m_random(std::random_device{}())
 {
     // -W bounds the whole run, connecting included.
     m_stats.decoding = m_decoder.active();
     m_stats.filtering = m_where != nullptr;
+    m_stats.executing = m_exec != nullptr;
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (options.watch) {
         m_watch.emplace();
@@ -160,11 +173,15 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
             view.decoded = nullptr;
             if (auto error = m_formatter.render(view, record)) connection.warn(*error);
         }
+    } else if (m_exec) {
+        // -C counts the messages handed to a command: one no rule matches is not.
+        if (!shown || !chosen() || !m_exec->add(view)) return;
+        report_failures(&connection);
+        if (m_stopping) return;
     } else {
         if (m_options.remove_retained && message.retain && message.topic) remove_retained(connection, message.topic);
         // As upstream, a message the random filter skips still counts for -C.
-        shown = shown && (m_options.random_filter >= 100.0 ||
-                          std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter);
+        shown = shown && chosen();
         if (shown && !print_message(connection, view)) return;
     }
     ++m_received;
@@ -279,8 +296,57 @@ void Subscriber::end_for_output(Connection& connection)
     }
 }
 
+bool Subscriber::chosen()
+{
+    return m_options.random_filter >= 100.0 ||
+           std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
+}
+
+void Subscriber::on_job_fds(Connection& connection, const pollfd* fds, std::size_t count)
+{
+    m_exec->on_poll(fds, count);
+    report_failures(&connection);
+}
+
+void Subscriber::report_failures(Connection* connection)
+{
+    for (const auto& failure : m_exec->take_failures()) {
+        if (connection && m_options.decode_error == OnError::stop && !m_stopping) {
+            complete(*connection, {ExitStatus::commands_failed, exec_failure_line(failure, "Error")});
+        } else if (connection) {
+            connection->warn(exec_failure_line(failure, "Warning"));
+        } else if (!m_options.quiet) {
+            std::fprintf(stderr, "%s\n", exec_failure_line(failure, "Warning").c_str());
+        }
+    }
+}
+
+Outcome Subscriber::finish_commands(Outcome outcome)
+{
+    if (!m_exec) return outcome;
+    // -C, --idle-timeout and the like: the messages taken get their commands. Otherwise (a
+    // signal, -W, a lost connection, --on-error stop) the running ones may finish a while.
+    if (outcome.status == ExitStatus::timed_out) {
+        m_exec->terminate_now();
+    } else if (outcome.status != ExitStatus::success || m_signalled) {
+        m_exec->wind_down(k_exec_grace);
+    }
+    const auto end = m_exec->drain(m_deadline);
+    report_failures(nullptr);
+    m_stats.commands = static_cast<std::uint64_t>(m_exec->finished());
+    m_stats.commands_failed = static_cast<std::uint64_t>(m_exec->failed());
+    if (outcome.status != ExitStatus::success) return outcome;
+    if (end == ExecRunner::DrainEnd::timed_out) return {ExitStatus::timed_out, "Timed out"};
+    if (m_exec->failed() > 0 && !m_options.exec_ignore_failures) {
+        return {ExitStatus::commands_failed,
+                fmt::format("Error: {} of {} commands failed.", m_exec->failed(), m_exec->finished())};
+    }
+    return outcome;
+}
+
 void Subscriber::on_tick(Connection& connection)
 {
+    if (m_exec) m_exec->on_tick();
     if (!output_ok(connection)) return;
     const auto now = Clock::now();
     if (m_deadline && now >= *m_deadline) {
@@ -292,8 +358,11 @@ void Subscriber::on_tick(Connection& connection)
 
 std::optional<Clock::time_point> Subscriber::wake_at() const
 {
-    if (m_deadline && m_idle_end) return std::min(*m_deadline, *m_idle_end);
-    return m_deadline ? m_deadline : m_idle_end;
+    std::optional<Clock::time_point> at = m_deadline;
+    for (const auto& other : {m_idle_end, m_exec ? m_exec->wake_at() : std::nullopt}) {
+        if (other && (!at || *other < *at)) at = other;
+    }
+    return at;
 }
 
 std::optional<Outcome> Subscriber::flush()
@@ -304,6 +373,9 @@ std::optional<Outcome> Subscriber::flush()
 
 void Subscriber::on_signal(Connection& connection, int)
 {
+    // --exec: the commands running may finish (for a while), those waiting are dropped.
+    m_signalled = true;
+    if (m_exec) m_exec->wind_down(k_exec_grace);
     // Ctrl-C is how a person ends an open-ended subscription: success, as upstream.
     connection.finish({ExitStatus::success, {}});
 }

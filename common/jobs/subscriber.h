@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connection.h"
+#include "exec_runner.h"
 #include "format.h"
 #include "message_filter.h"
 #include "options.h"
@@ -43,6 +44,13 @@ public:
         return std::nullopt;
     }
     std::optional<Outcome> flush() override;
+    std::size_t job_fds(pollfd* fds, std::size_t room) override { return m_exec ? m_exec->poll_fds(fds, room) : 0; }
+    void on_job_fds(Connection& connection, const pollfd* fds, std::size_t count) override;
+    /// --exec: no more messages while the queue of commands is full (unless ending: those are dropped).
+    bool takes_messages() const override { return !m_exec || m_stopping || !m_exec->full(); }
+    /// After the broker's loop ended with `outcome`: lets the --exec commands finish (see
+    /// ExecRunner::drain) and says whether some failed (status 16). The outcome to exit with.
+    Outcome finish_commands(Outcome outcome);
     void on_signal(Connection& connection, int signal) override;
     bool reconnects() const override { return true; }
     /// What was received so far (--stats).
@@ -57,6 +65,8 @@ private:
     /// messages cleared (or that would be), so that it can be replayed to restore them.
     bool lists_removals() const { return m_options.remove_retained && (m_options.json || m_options.dry_run); }
     void restart_idle_timer();
+    /// --random-filter's draw: whether this message is printed (or run).
+    bool chosen();
     /// Prints one message as -F, -v, --json or -w say; false when the job ends because of it
     /// (stdout failed).
     bool print_message(Connection& connection, Message& view);
@@ -67,6 +77,9 @@ private:
     /// --where: whether the message passes; one that cannot be judged is counted, and
     /// warned about once or ends the job (--on-error stop).
     bool passes_where(Connection& connection, const Message& view);
+    /// --exec: reports the commands that failed since the last call (or ends the job on the
+    /// first with --on-error stop).
+    void report_failures(Connection* connection);
     /// Creates --ready-file; false (and the job ends) if it cannot be created.
     bool signal_ready(Connection& connection);
     /// False (and the job ends) once stdout is gone or failing; inline, as every message asks.
@@ -86,11 +99,13 @@ private:
     MessageFilter m_filter;
     PayloadDecoder m_decoder;                  ///< --decode
     std::unique_ptr<WhereFilter> m_where;      ///< --where
+    std::unique_ptr<ExecRunner> m_exec;        ///< --exec
     bool m_where_warned = false;               ///< a message --where could not judge was warned about
     std::optional<Watch> m_watch;              ///< -w
     std::string m_rendered;                    ///< -w: one message, before it goes to its line
     ReadyFile m_ready_file;
     long m_received = 0;
+    bool m_signalled = false;                  ///< SIGINT, SIGTERM or SIGHUP ended the job
     bool m_stopping = false;                   ///< done; waiting for removals to be acknowledged
     std::optional<Outcome> m_pending_outcome;  ///< the outcome once they are
     std::set<int> m_removals;                  ///< mids of unacknowledged --remove-retained publishes

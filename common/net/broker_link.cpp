@@ -446,14 +446,17 @@ void BrokerLink::step(Client& client)
         timeout_ms = poll_timeout(client);
     }
 
-    pollfd fds[5];
+    pollfd fds[5 + k_max_job_fds];
     nfds_t count = 0;
     const int sock = mosquitto_socket(m_mosq);
     int sock_index = -1, input_index = -1, signal_index = -1;
-    if (sock >= 0) {
+    // A job that can take no more messages (back-pressure) gets none read for it.
+    const bool reads = client.takes_messages();
+    const bool writes = sock >= 0 && mosquitto_want_write(m_mosq);
+    // (Not watched at all when neither: a hang-up would wake poll() over and over.)
+    if (sock >= 0 && (reads || writes)) {
         sock_index = static_cast<int>(count);
-        const short events = static_cast<short>(POLLIN | (mosquitto_want_write(m_mosq) ? POLLOUT : 0));
-        fds[count++] = {sock, events, 0};
+        fds[count++] = {sock, static_cast<short>((reads ? POLLIN : 0) | (writes ? POLLOUT : 0)), 0};
     }
     const int input = m_state == LinkState::connected && !m_outcome ? client.input_fd() : -1;
     if (input >= 0) {
@@ -468,6 +471,9 @@ void BrokerLink::step(Client& client)
     const std::size_t bridge_index = count;
     const std::size_t bridge_count = m_bridge ? m_bridge->poll_fds(fds + count) : 0;
     count += bridge_count;
+    const std::size_t job_index = count;
+    const std::size_t job_count = client.job_fds(fds + count, k_max_job_fds);
+    count += job_count;
 
     set_cork(false);  // what this turn wrote leaves now
     const int ready = ::poll(fds, count, timeout_ms);
@@ -483,12 +489,13 @@ void BrokerLink::step(Client& client)
     if (bridge_count > 0 && ready >= 0) m_bridge->handle(fds + bridge_index, bridge_count);
     if (sock_index >= 0) {
         const short revents = fds[sock_index].revents;
-        if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        if ((revents & (POLLIN | POLLHUP | POLLERR)) && reads) {
             if (!answered() && m_first_reply == FirstReply::none && m_cork_fd >= 0 && !m_tls->enabled()) {
                 note_first_reply(sock);
             }
             // loop_read handles a few packets per call; drain the socket before polling again.
-            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed;
+            for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed &&
+                            client.takes_messages();
                  ++i) {
                 errno = 0;
                 const int rc = guarded_loop_read(m_mosq);
@@ -507,6 +514,7 @@ void BrokerLink::step(Client& client)
     if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) {
         client.on_input(*this);
     }
+    if (job_count > 0 && ready > 0) client.on_job_fds(*this, fds + job_index, job_count);
     if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
 }
 

@@ -15,12 +15,16 @@
 #include <string_view>
 
 #include <mosquitto.h>
+#include <poll.h>
 
 #include "properties.h"
 
 namespace mqtt {
 
 using Clock = std::chrono::steady_clock;
+
+/// How many descriptors a job may add to the loop's poll() (Client::job_fds).
+inline constexpr std::size_t k_max_job_fds = 160;
 
 /// How a job ended: the exit status and, for failures, the one line for stderr.
 struct Outcome {
@@ -96,6 +100,14 @@ public:
     /// An fd to watch for reading now (e.g. stdin), or -1.
     virtual int input_fd() const { return -1; }
     virtual void on_input(Connection&) {}
+    /// More descriptors to watch (e.g. the stdin pipes and exits of --exec commands): fills
+    /// at most `room` entries of `fds`, returns how many.
+    virtual std::size_t job_fds(pollfd* /*fds*/, std::size_t /*room*/) { return 0; }
+    /// poll() returned: `fds` are what job_fds() filled, with their revents.
+    virtual void on_job_fds(Connection&, const pollfd* /*fds*/, std::size_t /*count*/) {}
+    /// False while the job can take no more messages: the loop stops reading the broker's
+    /// socket until it can (back-pressure; the broker holds the rest).
+    virtual bool takes_messages() const { return true; }
     /// Every loop turn, connected or not: check timers (e.g. -W) and output state.
     virtual void on_tick(Connection&) {}
     /// How many unacknowledged messages the job wants the broker to send at once (the MQTT 5

@@ -107,6 +107,7 @@ std::string TransferStats::json(std::string_view tool, bool publisher, double du
         out += fmt::format("\"received\":{},\"received_bytes\":{},", received, received_bytes);
         if (decoding) out += fmt::format("\"undecoded\":{},", undecoded);
         if (filtering) out += fmt::format("\"not_json\":{},\"where_errors\":{},", not_json, where_errors);
+        if (executing) out += fmt::format("\"commands\":{},\"commands_failed\":{},", commands, commands_failed);
     }
     out += fmt::format("\"duration_s\":{:.3f},\"rate\":{:.1f}", duration_s, rate);
     if (!publisher && latencies.count() > 0) {

@@ -7,19 +7,18 @@
 #include <string>
 #include <string_view>
 
+#include "flagged_input.h"
 #include "message_filter.h"
 #include "options.h"
 #include "regex.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size)
 {
-    if (size == 0) return 0;
-    const std::uint8_t flags = bytes[0];
-    const std::string_view input(reinterpret_cast<const char*>(bytes) + 1, size - 1);
-    const std::size_t nul = input.find('\0');
-    if (nul == std::string_view::npos) return 0;
-    const std::string expression(input.substr(0, nul));
-    const std::string_view subject = input.substr(nul + 1);
+    const auto input = fuzz::split_flagged(bytes, size);
+    if (!input) return 0;
+    const std::uint8_t flags = input->flags;
+    const std::string expression(input->first);
+    const std::string_view subject = input->second;
 
     const mqtt::Regex exact(expression, false);
     const mqtt::Regex any_case(expression, true);
