@@ -661,8 +661,8 @@ constexpr OptionDef k_exec[] = {
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_exec_rule(v);
-             if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-             o.exec.push_back(std::move(std::get<ExecRule>(parsed)));
+             if (!parsed) throw UsageError(parsed.error());
+             o.exec.push_back(std::move(*parsed));
          },
      .adds = true},
     {"--exec-jobs", "count", "run up to this many --exec commands at once, 1-64 (default: 1, in message order)",
