@@ -91,7 +91,7 @@ void set_input(Options& o, InputMode mode)
 
 void add_filter(std::vector<std::string>& list, const std::string& filter, const char* what)
 {
-    if (auto error = check_filter(filter, what)) fail(*error);
+    if (auto checked = check_filter(filter, what); !checked.ok()) fail(checked.error());
     list.push_back(filter);
 }
 
@@ -115,7 +115,7 @@ void apply_url(Options& o, const std::string& value)
     if (o.tool == Tool::sub) {
         add_filter(o.topics, url.topic, "-L");
     } else {
-        if (auto error = check_publish_topic(url.topic, "-L")) fail(*error);
+        if (auto checked = check_publish_topic(url.topic, "-L"); !checked.ok()) fail(checked.error());
         o.topics = {url.topic};
     }
 }
@@ -222,7 +222,7 @@ constexpr OptionDef k_websockets[] = {
      [](Options& o, const std::string&) { o.websockets = true; }},
     {"--ws-path", "path", "path (and query) of the WebSocket upgrade request (default: /mqtt)",
      [](Options& o, const std::string& v) {
-         if (auto error = ws::check_path(v); !error.empty()) fail(error);
+         if (auto checked = ws::check_path(v); !checked.ok()) fail(checked.error());
          o.ws_path = v;
      }},
     {.names = "--ws-header",
@@ -230,7 +230,7 @@ constexpr OptionDef k_websockets[] = {
      .help = "add this 'Name: value' header to the WebSocket upgrade request (repeatable)",
      .apply =
          [](Options& o, const std::string& v) {
-             if (auto error = ws::check_header(v); !error.empty()) fail(error);
+             if (auto checked = ws::check_header(v); !checked.ok()) fail(checked.error());
              o.ws_headers.push_back(v);
          },
      .adds = true},
@@ -401,7 +401,7 @@ constexpr OptionDef k_tls[] = {
 constexpr OptionDef k_will[] = {
     {"--will-topic", "will topic", "topic of the message the broker publishes if we vanish",
      [](Options& o, const std::string& v) {
-         if (auto error = check_publish_topic(v, "--will-topic")) fail(*error);
+         if (auto checked = check_publish_topic(v, "--will-topic"); !checked.ok()) fail(checked.error());
          o.will.topic = v;
      }},
     {"--will-payload", "will payload", "payload of the will message",
@@ -420,7 +420,7 @@ constexpr OptionDef k_will[] = {
 
 void apply_publish_topic(Options& o, const std::string& v)
 {
-    if (auto error = check_publish_topic(v, "-t")) fail(*error);
+    if (auto checked = check_publish_topic(v, "-t"); !checked.ok()) fail(checked.error());
     o.topics = {v};
 }
 
@@ -581,7 +581,7 @@ constexpr OptionDef k_subscribe[] = {
      .apply =
          [](Options& o, const std::string& v) {
              if (!valid_mqtt_utf8(v)) fail("Malformed UTF-8 in --share argument.");
-             if (auto error = check_share_group(v)) fail(*error);
+             if (auto checked = check_share_group(v); !checked.ok()) fail(checked.error());
              o.share = v;
          }},
     {.names = "-T,--filter-out",
@@ -608,12 +608,12 @@ constexpr OptionDef k_subscribe[] = {
      }},
     {"--grep", "regex", "keep only messages whose payload matches this regular expression (RE2 syntax)",
      [](Options& o, const std::string& v) {
-         if (auto error = check_regex(v, "--grep")) fail(*error);
+         if (auto checked = check_regex(v, "--grep"); !checked.ok()) fail(checked.error());
          o.grep = v;
      }},
     {"--grep-topic", "regex", "keep only messages whose topic matches this regular expression (RE2 syntax)",
      [](Options& o, const std::string& v) {
-         if (auto error = check_regex(v, "--grep-topic")) fail(*error);
+         if (auto checked = check_regex(v, "--grep-topic"); !checked.ok()) fail(checked.error());
          o.grep_topic = v;
      }},
     {"--grep-ignore-case", nullptr, "--grep and --grep-topic match letters of either case",
@@ -691,7 +691,7 @@ constexpr OptionDef k_probe[] = {
 constexpr OptionDef k_request[] = {
     {"-e", "response topic", "topic to receive the response on (MQTT 5 default: a unique one)",
      [](Options& o, const std::string& v) {
-         if (auto error = check_publish_topic(v, "-e")) fail(*error);
+         if (auto checked = check_publish_topic(v, "-e"); !checked.ok()) fail(checked.error());
          o.response_topic = v;
      }},
     {"--no-correlation-check", nullptr, "MQTT 5: take the first message on the response topic as the response, "
@@ -905,7 +905,7 @@ void check_properties(const Options& o)
         o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL)) {
         throw UsageError("Error in CONNECT properties: Duplicate property in property list");
     }
-    if (auto duplicate = find_duplicate(o.properties)) throw UsageError(*duplicate);
+    if (auto checked = find_duplicate(o.properties); !checked.ok()) throw UsageError(checked.error());
     // MQTT 5, 3.14.2.2.2: a session that ends with the connection cannot be extended at the end.
     const Property* at_end = o.properties.find(PropertyCommand::disconnect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
     if (at_end && at_end->number > 0 && connect_session_expiry(o) == 0) {
@@ -946,7 +946,7 @@ void check_template(const Options& o)
         std::mt19937_64 random;
         std::string topic;
         compiled.render(topic, {.random = &random});
-        if (auto error = check_publish_topic(topic, "-t")) fail(*error);
+        if (auto checked = check_publish_topic(topic, "-t"); !checked.ok()) fail(checked.error());
         if (compiled.dynamic() && o.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
             fail("-D publish topic-alias cannot be used with a -t whose --template placeholders change per message.");
         }
@@ -1016,7 +1016,7 @@ void apply_share(Options& o)
                 fail(fmt::format("--share cannot be used with {} '{}', a shared subscription already.", what, filter));
             }
             filter = fmt::format("$share/{}/{}", o.share, filter);
-            if (auto error = check_filter(filter, what)) fail(*error);
+            if (auto checked = check_filter(filter, what); !checked.ok()) fail(checked.error());
         }
     }
 }
@@ -1032,9 +1032,9 @@ void check_bench(Options& o)
         return topic;
     };
     if (o.bench.mode != BenchMode::sub) {
-        if (auto error = check_publish_topic(with("0"), "-t")) fail(*error);
+        if (auto checked = check_publish_topic(with("0"), "-t"); !checked.ok()) fail(checked.error());
     }
-    if (auto error = check_filter(with("+"), "-t")) fail(*error);
+    if (auto checked = check_filter(with("+"), "-t"); !checked.ok()) fail(checked.error());
     if (o.rate > 0.0 && o.bench.total_rate > 0.0) fail("--rate and --total-rate cannot be used together.");
     if (o.bench.mode == BenchMode::sub && (o.rate > 0.0 || o.bench.total_rate > 0.0)) {
         fail("--rate and --total-rate pace publishers; mqtt-bench sub has none.");
@@ -1064,7 +1064,7 @@ void check_combinations(Options& o)
 {
     if (o.will.payload_given && o.will.topic.empty()) fail("Will payload given, but no will topic given.");
     if (o.will.retain && o.will.topic.empty()) fail("Will retain given, but no will topic given.");
-    if (auto error = tls_option_conflict(o.tls)) fail(*error);
+    if (auto checked = tls_option_conflict(o.tls); !checked.ok()) fail(checked.error());
     if (!o.properties.will.empty() && o.will.topic.empty()) fail("Will properties given, but no will topic given.");
     const bool expiry_given =
         o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
@@ -1112,7 +1112,7 @@ void check_combinations(Options& o)
     if (o.tool == Tool::sub || o.tool == Tool::rr) check_output(o);
     check_bridge(o);
     // Last, as upstream finds these only when it sets TLS up.
-    if (auto error = tls_option_error(o)) fail(*error);
+    if (auto checked = tls_option_error(o); !checked.ok()) fail(checked.error());
 }
 
 std::string version_text(Tool tool)

@@ -75,7 +75,7 @@ Result<DecodeRule> parse_decode_rule(std::string_view text)
     if (equals != std::string_view::npos) {
         rule.filter = std::string(text.substr(0, equals));
         codec = text.substr(equals + 1);
-        if (auto error = check_filter(rule.filter, "--decode")) return Error{fmt::format("Error: {}", *error)};
+        if (auto checked = check_filter(rule.filter, "--decode"); !checked.ok()) return Error{fmt::format("Error: {}", checked.error())};
     } else {
         rule.filter.push_back('#');  // (not `= "#"`: GCC 12's -Wrestrict misfires on it under ASan)
     }

@@ -72,7 +72,7 @@ Result<ExecRule> parse_exec_rule(std::string_view text)
     if (is_rule) {
         rule.filter = std::string(text.substr(0, equals));
         command = text.substr(equals + 1);
-        if (auto error = check_filter(rule.filter, "--exec")) return Error{fmt::format("Error: {}", *error)};
+        if (auto checked = check_filter(rule.filter, "--exec"); !checked.ok()) return Error{fmt::format("Error: {}", checked.error())};
     } else {
         rule.filter.push_back('#');
     }

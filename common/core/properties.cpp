@@ -344,14 +344,14 @@ Result<ParsedProperty> parse_property(std::span<const std::string> args)
     return parsed;
 }
 
-std::optional<std::string> find_duplicate(const PropertyLists& lists)
+Status find_duplicate(const PropertyLists& lists)
 {
     for (const auto command : k_commands) {
         const PropertyList list(lists.of(command));
         const int rc = mosquitto_property_check_all(library_command(command), list.get());
-        if (rc != MOSQ_ERR_SUCCESS) return fmt::format("Error in {} properties: {}", packet_label(command), mosquitto_strerror(rc));
+        if (rc != MOSQ_ERR_SUCCESS) return Error{fmt::format("Error in {} properties: {}", packet_label(command), mosquitto_strerror(rc))};
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace mqtt

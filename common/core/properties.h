@@ -73,6 +73,6 @@ Result<ParsedProperty> parse_property(std::span<const std::string> args);
 /// The error line for the first list that holds a property other than user-property
 /// twice, as mosquitto 2.0 words it ("Error in PUBLISH properties: Duplicate property in
 /// property list"); nullopt when there is none.
-std::optional<std::string> find_duplicate(const PropertyLists& lists);
+Status find_duplicate(const PropertyLists& lists);
 
 }  // namespace mqtt

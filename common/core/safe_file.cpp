@@ -9,19 +9,19 @@
 
 namespace mqtt {
 
-std::optional<std::string> create_empty_file(const std::string& path)
+Status create_empty_file(const std::string& path)
 {
     std::string temporary = path + ".XXXXXX";
     const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);  // O_EXCL: a fresh file, mode 0600
-    if (fd < 0) return std::string(std::strerror(errno));
+    if (fd < 0) return Error{std::string(std::strerror(errno))};
     ::close(fd);
     // rename() replaces whatever the name points at (a symlink included) without opening it.
     if (::rename(temporary.c_str(), path.c_str()) != 0) {
         const int error = errno;
         ::unlink(temporary.c_str());
-        return std::string(std::strerror(error));
+        return Error{std::string(std::strerror(error))};
     }
-    return std::nullopt;
+    return {};
 }
 
 Result<int> open_private_append(const std::string& path)

@@ -13,7 +13,7 @@ namespace mqtt {
 /// Puts a new empty file (mode 0600) at `path`: made under a temporary name in the same
 /// folder, then renamed over `path`, so that a symlink there is replaced, never followed.
 /// Returns the reason (strerror's text) when it cannot.
-std::optional<std::string> create_empty_file(const std::string& path);
+Status create_empty_file(const std::string& path);
 
 /// Opens `path` for appending, creating it with mode 0600: never through a symlink, and
 /// only a regular file of this user's with one link that no other user can read. Returns

@@ -364,7 +364,7 @@ std::optional<Outgoing> TemplatedSource::next()
         if (m_topic_changes) {
             m_topic_text.clear();
             m_topic.render(m_topic_text, context);
-            if (auto error = check_publish_topic(m_topic_text, "-t")) throw Failure(ExitStatus::usage, "Error: " + *error);
+            if (auto checked = check_publish_topic(m_topic_text, "-t"); !checked.ok()) throw Failure(ExitStatus::usage, "Error: " + checked.error());
         }
         if (!m_topic_text.empty()) message->topic = m_topic_text.c_str();
         ++m_number;

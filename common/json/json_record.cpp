@@ -63,7 +63,7 @@ std::optional<std::string> add_string(std::vector<Property>& out, const JsonValu
         return fmt::format("\"{}\" must be a string without NUL", p.name);
     }
     if (identifier == MQTT_PROP_RESPONSE_TOPIC) {
-        if (auto error = check_publish_topic(value.text, "response-topic")) return error;
+        if (auto checked = check_publish_topic(value.text, "response-topic"); !checked.ok()) return checked.error();
     }
     p.value = value.text;
     out.push_back(std::move(p));
@@ -205,7 +205,7 @@ Result<JsonRecord> parse_json_record(std::string_view text)
     JsonRecord record;
     if (JsonValue* topic = object.find("topic")) {
         if (topic->kind != Kind::string) return Error{"\"topic\" must be a string"};
-        if (auto error = check_publish_topic(topic->text, "\"topic\"")) return Error{*error};
+        if (auto checked = check_publish_topic(topic->text, "\"topic\""); !checked.ok()) return Error{checked.error()};
         record.topic = std::move(topic->text);
     }
     if (const JsonValue* qos = object.find("qos")) {

@@ -292,7 +292,8 @@ Outcome BrokerLink::connect_bridge(std::optional<Clock::time_point> deadline, co
                                                  properties);
         if (rc != MOSQ_ERR_SUCCESS) {
             m_bridge.reset();
-            return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+            auto failed = bridge_connect_call_status(rc);
+            return {failed.status, std::move(failed.text)};
         }
         m_bridge->accept(mosquitto_socket(m_mosq));
     } catch (const Failure& failure) {
