@@ -1,5 +1,6 @@
 // mqtt-bench: many clients against one broker, one loop; rates, losses and latency.
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 #include "bench_report.h"
@@ -14,7 +15,10 @@ int main(int argc, char** argv)
         // One line a second on stderr: redrawn in place on a terminal, appended elsewhere.
         const bool terminal = ::isatty(STDERR_FILENO) == 1;
         bool drawn = false;
+        std::optional<mqtt::BenchCsv> csv;
+        if (!options.bench.csv.empty()) csv.emplace(options.bench.csv);
         const auto on_tick = [&](const mqtt::BenchTick& tick) {
+            if (csv) csv->add(tick);
             if (options.quiet) return;
             const std::string line = mqtt::bench_tick_line(tick);
             if (terminal) {
@@ -35,6 +39,13 @@ int main(int argc, char** argv)
         }
         // --require: a run that went wrong keeps its status; the thresholds it missed are said too.
         mqtt::Outcome outcome = result.outcome;
+        if (csv) {
+            const std::string error = csv->finish();
+            if (!error.empty()) {
+                if (outcome.status == mqtt::ExitStatus::success) outcome.status = mqtt::ExitStatus::usage;
+                outcome.text += (outcome.text.empty() ? "" : "\n") + error;
+            }
+        }
         const auto unmet = mqtt::unmet_requirements(options, result);
         if (!unmet.empty()) {
             std::string line = "Error: requirements not met: ";

@@ -1,8 +1,16 @@
 #include "bench_report.h"
 
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <variant>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include "error.h"
+#include "exit_status.h"
 #include "json.h"
+#include "safe_file.h"
 
 namespace mqtt {
 
@@ -89,6 +97,52 @@ std::string bench_tick_line(const BenchTick& tick)
 {
     return fmt::format("mqtt-bench: {:.0f} s: {} sent/s, {} acked/s, {} received/s, {} connected, p99 {} ms",
                        tick.elapsed, tick.sent, tick.acked, tick.received, tick.connected, milliseconds(tick.p99_ns));
+}
+
+std::string bench_csv_line(const BenchTick& tick)
+{
+    return fmt::format("{:.0f},{},{},{},{},{}\n", tick.elapsed, tick.sent, tick.acked, tick.received, tick.connected,
+                       milliseconds(tick.p99_ns));
+}
+
+BenchCsv::BenchCsv(const std::string& path) : m_path(path)
+{
+    std::optional<std::string> why = create_empty_file(path);
+    if (!why) {
+        auto opened = open_private_append(path);
+        if (auto* fd = std::get_if<int>(&opened)) {
+            m_fd = *fd;
+        } else {
+            why = std::get<std::string>(opened);
+        }
+    }
+    if (why) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open --csv file \"{}\": {}.", path, *why));
+    write(k_bench_csv_header);
+}
+
+BenchCsv::~BenchCsv()
+{
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+void BenchCsv::write(std::string_view text)
+{
+    while (!text.empty() && m_error == 0) {
+        const ssize_t n = ::write(m_fd, text.data(), text.size());
+        if (n >= 0) {
+            text.remove_prefix(static_cast<std::size_t>(n));
+        } else if (errno != EINTR) {
+            m_error = errno;
+        }
+    }
+}
+
+std::string BenchCsv::finish()
+{
+    if (m_fd >= 0 && ::close(m_fd) != 0 && m_error == 0) m_error = errno;
+    m_fd = -1;
+    if (m_error == 0) return {};
+    return fmt::format("Error: cannot write --csv file \"{}\": {}.", m_path, std::strerror(m_error));
 }
 
 std::string bench_json(const Options& options, const BenchResult& r)

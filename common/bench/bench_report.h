@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench_run.h"
@@ -11,6 +12,36 @@ namespace mqtt {
 
 /// "mqtt-bench: 3 s: 1000 sent/s, 1000 acked/s, 1000 received/s, 10 connected, p99 1.25 ms".
 std::string bench_tick_line(const BenchTick& tick);
+
+/// The first line of --csv's file: the names of bench_csv_line()'s columns.
+inline constexpr std::string_view k_bench_csv_header = "elapsed_s,sent,acked,received,connected,p99_ms\n";
+
+/// A line of --csv's file for the second `tick` ends, e.g. "3,1000,1000,1000,10,1.250\n".
+std::string bench_csv_line(const BenchTick& tick);
+
+/// --csv's file: made afresh at its path (mode 0600, never written through a link planted
+/// there), the header at once, then a line a second. A write that fails is remembered, and
+/// nothing more is written.
+class BenchCsv {
+public:
+    /// Throws Failure (status 1) when the file cannot be made.
+    explicit BenchCsv(const std::string& path);
+    ~BenchCsv();
+    BenchCsv(const BenchCsv&) = delete;
+    BenchCsv& operator=(const BenchCsv&) = delete;
+
+    void add(const BenchTick& tick) { write(bench_csv_line(tick)); }
+    /// Closes the file; the error line when a write or the close failed, e.g. "Error:
+    /// cannot write --csv file "out.csv": No space left on device.", else empty.
+    std::string finish();
+
+private:
+    void write(std::string_view text);
+
+    std::string m_path;
+    int m_fd = -1;
+    int m_error = 0;  ///< errno of the first failed write
+};
 
 /// The final report as one line of JSON (see mqtt-bench(1), REPORT).
 std::string bench_json(const Options& options, const BenchResult& result);

@@ -710,8 +710,11 @@ constexpr OptionDef k_output[] = {
          if (!parsed) throw UsageError(parsed.error());
          o.format = std::move(*parsed);
      }},
-    {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line",
+    {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line, "
+                          "coloured on a terminal",
      [](Options& o, const std::string&) { o.pretty = true; }},
+    {"--no-color", nullptr, "never colour --pretty's JSON (as NO_COLOR does)",
+     [](Options& o, const std::string&) { o.no_color = true; }},
     {"--json", nullptr, "print each message as one JSON object on one line, payload lossless "
                         "(payload_base64 when not UTF-8)",
      [](Options& o, const std::string&) { o.json = true; }},
@@ -818,6 +821,12 @@ constexpr OptionDef k_bench_output[] = {
          auto parsed = parse_requirements(v);
          if (!parsed) fail(parsed.error());
          o.bench.require = std::move(*parsed);
+     }},
+    {"--csv", "file", "write the per-second series to this file as CSV: a header, then a line a second "
+                      "(see REPORT in mqtt-bench(1))",
+     [](Options& o, const std::string& v) {
+         if (v.empty()) fail("--csv needs a file name.");
+         o.bench.csv = v;
      }},
 };
 

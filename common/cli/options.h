@@ -35,6 +35,7 @@ struct BenchOptions {
     double drain = 2.0;               ///< --drain: seconds to wait for the last messages
     double connect_rate = 0.0;        ///< --connect-rate: new connections per second; 0 = at once
     std::vector<Requirement> require; ///< --require: the thresholds of a CI check
+    std::string csv;                  ///< --csv: the file of the per-second series; empty = none
 };
 
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).
@@ -156,6 +157,10 @@ struct Options {
     bool watch = false;               ///< -w: one terminal line per topic
     std::optional<ParsedFormat> format;  ///< -F, parsed; it takes precedence over -v
     bool pretty = false;              ///< --pretty: indented JSON for %j and %J
+    bool no_color = false;            ///< --no-color: --pretty never colours
+    /// --pretty colours its JSON: stdout is a terminal, no --no-color, NO_COLOR unset or
+    /// empty. Decided by the tool at start (want_colour), never by an option.
+    bool colour = false;
     std::vector<DecodeRule> decode;   ///< --decode, in the order given (the first match wins)
     OnError decode_error = OnError::print;  ///< --on-error for payloads that do not decode
     long msg_count = 0;               ///< -C; 0 = unlimited

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diagnostics.h"
 #include "error.h"
+#include "format.h"
 #include "secret.h"
 
 namespace mqtt {
@@ -47,6 +48,8 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
             return std::fflush(stdout) == 0 ? ExitStatus::success : ExitStatus::usage;
         }
         if (command.options.holds_secret()) keep_out_of_core_dumps();
+        command.options.colour =
+            want_colour(command.options.no_color, std::getenv("NO_COLOR"), ::isatty(STDOUT_FILENO) == 1);
         quiet = command.options.quiet;
         if (!quiet) {
             for (const auto& notice : command.notices) print_error(notice);

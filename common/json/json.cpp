@@ -108,12 +108,41 @@ void JsonWriter::base64_string(std::string_view bytes)
 {
     // Pieces of a multiple of 3 bytes: their base64 texts join without padding between them.
     constexpr std::size_t piece = k_json_spill_every / 4 * 3;
+    colour(JsonColours::string);
     m_out.push_back('"');
     for (std::size_t at = 0; at < bytes.size(); at += piece) {
         append_base64(m_out, bytes.substr(at, piece));
         if (m_spill && at + piece < bytes.size()) (*m_spill)();
     }
     m_out.push_back('"');
+    colour(JsonColours::reset);
+}
+
+void JsonWriter::boolean(bool value)
+{
+    colour(JsonColours::boolean);
+    m_out.append(value ? "true" : "false");
+    colour(JsonColours::reset);
+}
+
+void JsonWriter::null()
+{
+    colour(JsonColours::null);
+    m_out.append("null");
+    colour(JsonColours::reset);
+}
+
+void JsonWriter::raw(std::string_view token)
+{
+    if (m_colour) {
+        const char first = token.empty() ? '0' : token.front();
+        m_out.append(first == '"'                  ? JsonColours::string
+                     : first == 't' || first == 'f' ? JsonColours::boolean
+                     : first == 'n'                  ? JsonColours::null
+                                                     : JsonColours::number);
+    }
+    m_out.append(token);
+    colour(JsonColours::reset);
 }
 
 void JsonWriter::indent(int depth)
@@ -163,14 +192,18 @@ void JsonWriter::begin_member()
 void JsonWriter::raw_key(std::string_view literal)
 {
     begin_member();
+    colour(JsonColours::key);
     m_out.append(literal);
+    colour(JsonColours::reset);
     m_out.append(m_pretty ? ":\t" : ":");
 }
 
 void JsonWriter::key(std::string_view name)
 {
     begin_member();
+    colour(JsonColours::key);
     append_json_string(m_out, name);
+    colour(JsonColours::reset);
     m_out.append(m_pretty ? ":\t" : ":");
 }
 
@@ -184,7 +217,9 @@ void JsonWriter::number(std::uint64_t value)
 {
     char digits[20];
     const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    colour(JsonColours::number);
     m_out.append(digits, static_cast<std::size_t>(result.ptr - digits));
+    colour(JsonColours::reset);
 }
 
 bool json_is_valid(std::string_view text)

@@ -29,14 +29,29 @@ inline constexpr std::size_t k_json_spill_every = 64 * 1024;
 /// given, is called between pieces of a long string.
 void append_json_string(std::string& out, std::string_view bytes, const JsonSpill* spill = nullptr);
 
+/// The colours of JSON that --pretty prints on a terminal (mqtt-sub(1), COLOURS): SGR
+/// sequences put around each member name and value, never inside a string's quotes.
+struct JsonColours {
+    static constexpr std::string_view key = "\x1b[1;34m";      ///< member names: bold blue
+    static constexpr std::string_view string = "\x1b[32m";     ///< string values: green
+    static constexpr std::string_view number = "\x1b[36m";     ///< numbers: cyan
+    static constexpr std::string_view boolean = "\x1b[33m";    ///< true and false: yellow
+    static constexpr std::string_view null = "\x1b[1;30m";     ///< null: grey
+    static constexpr std::string_view reset = "\x1b[0m";
+};
+
 /// Writes JSON values into a string, either compact (no whitespace) or laid out as
 /// cJSON_Print does for --pretty: one object member per line, indented with tabs,
-/// "key":<TAB>value, and array elements on one line separated by ", ". The caller says
-/// where values go (key() in objects, element() in arrays); nothing is checked.
+/// "key":<TAB>value, and array elements on one line separated by ", "; with `colour`,
+/// names and values are coloured as JsonColours says. The caller says where values go
+/// (key() in objects, element() in arrays); nothing is checked.
 class JsonWriter {
 public:
     /// `spill`, when given, is called between pieces of long strings (see JsonSpill).
-    JsonWriter(std::string& out, bool pretty, const JsonSpill* spill = nullptr) : m_out(out), m_pretty(pretty), m_spill(spill) {}
+    JsonWriter(std::string& out, bool pretty, const JsonSpill* spill = nullptr, bool colour = false)
+        : m_out(out), m_pretty(pretty), m_colour(colour), m_spill(spill)
+    {
+    }
 
     void begin_object();
     void end_object();
@@ -49,21 +64,32 @@ public:
     /// Starts an array element; its value follows.
     void element();
 
-    void string(std::string_view bytes) { append_json_string(m_out, bytes, m_spill); }
+    void string(std::string_view bytes)
+    {
+        colour(JsonColours::string);
+        append_json_string(m_out, bytes, m_spill);
+        colour(JsonColours::reset);
+    }
     /// `bytes` in base64 as a JSON string.
     void base64_string(std::string_view bytes);
     void number(std::uint64_t value);
-    void boolean(bool value) { m_out.append(value ? "true" : "false"); }
-    void null() { m_out.append("null"); }
+    void boolean(bool value);
+    void null();
     /// A scalar copied as written: a number, literal or string token known to be valid.
-    void raw(std::string_view token) { m_out.append(token); }
+    void raw(std::string_view token);
 
 private:
     void indent(int depth);
     void begin_member();
+    /// Starts and ends the colour `sgr` when colouring.
+    void colour(std::string_view sgr)
+    {
+        if (m_colour) m_out.append(sgr);
+    }
 
     std::string& m_out;
     bool m_pretty;
+    bool m_colour;
     const JsonSpill* m_spill;
     int m_depth = 0;
     bool m_first = true;  ///< no member or element yet in the innermost object or array

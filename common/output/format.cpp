@@ -43,7 +43,7 @@ void append_payload(std::string& out, Sink* sink, std::string_view bytes, Encodi
 /// The payload as the default output and %V show it: as --decode made it (JSON as is, or
 /// indented with --pretty when no deeper than JSON's limit; decompressed bytes encoded as `how` says), else the raw payload
 /// encoded as `how` says.
-void append_shown_payload(std::string& out, Sink* sink, const Message& message, Encoding how, bool pretty)
+void append_shown_payload(std::string& out, Sink* sink, const Message& message, Encoding how, bool pretty, bool colour)
 {
     if (!message.has_decoded()) {
         append_payload(out, sink, message.payload, how);
@@ -51,7 +51,7 @@ void append_shown_payload(std::string& out, Sink* sink, const Message& message, 
         append_payload(out, sink, message.decoded->value, how);
     } else if (pretty && json_is_valid(message.decoded->value)) {
         // (Markers add levels: a value decoded 1000 deep can be too deep to re-lay; then compact.)
-        JsonWriter writer(out, true);
+        JsonWriter writer(out, true, nullptr, colour);
         json_copy(message.decoded->value, writer);
     } else {
         append_payload(out, sink, message.decoded->value, Encoding::none);
@@ -62,8 +62,8 @@ void append_shown_payload(std::string& out, Sink* sink, const Message& message, 
 
 /// What the renderers share while one message is rendered.
 struct RenderContext {
-    RenderContext(const Message& m, std::string& o, Sink* s, bool p, Encoding e, Formatter::Now n)
-        : message(m), out(o), sink(s), pretty(p), encoding(e), now(n)
+    RenderContext(const Message& m, std::string& o, Sink* s, bool p, bool c, Encoding e, Formatter::Now n)
+        : message(m), out(o), sink(s), pretty(p), colour(c), encoding(e), now(n)
     {
     }
 
@@ -97,6 +97,7 @@ struct RenderContext {
     Sink* sink;  ///< whose buffer `out` is, when printing (not for the -w view or the tests)
     JsonSpill spill;  ///< made at the first json_spill()
     bool pretty;
+    bool colour;  ///< --pretty's JSON coloured (a terminal, no --no-color or NO_COLOR)
     Encoding encoding;
     Formatter::Now now;
     std::optional<Timestamp> time;
@@ -245,7 +246,7 @@ void append_hex(const FormatSpec& spec, RenderContext& c, const char* digits)
 /// %V: the payload as --decode made it (JSON, or decompressed bytes); else the raw payload.
 void render_decoded(const FormatSpec&, RenderContext& c)
 {
-    append_shown_payload(c.out, c.sink, c.message, c.encoding, c.pretty);
+    append_shown_payload(c.out, c.sink, c.message, c.encoding, c.pretty, c.colour);
 }
 
 void render_hex_lower(const FormatSpec& spec, RenderContext& c)
@@ -386,7 +387,7 @@ void render_strftime(const FormatSpec& spec, RenderContext& c)
 
 void render_json_escaped(const FormatSpec&, RenderContext& c)
 {
-    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::string, c.pretty, c.json_spill());
+    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::string, c.pretty, c.json_spill(), c.colour);
 }
 
 void render_json_embedded(const FormatSpec&, RenderContext& c)
@@ -396,7 +397,7 @@ void render_json_embedded(const FormatSpec&, RenderContext& c)
         c.warn(fmt::format("Error: Message payload is not valid JSON on topic {}.", escape_control(c.message.topic)));
         return;
     }
-    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::json, c.pretty, c.json_spill());
+    append_message_json(c.out, c.message, c.timestamp(), JsonPayload::json, c.pretty, c.json_spill(), c.colour);
 }
 
 /// %f and %d: the payload as a float or double in this machine's byte order; its size is
@@ -481,9 +482,14 @@ Result<Format> compile_format(std::string_view text)
     return Format(*parsed);
 }
 
+bool want_colour(bool no_color_option, const char* no_color_variable, bool terminal)
+{
+    return terminal && !no_color_option && (no_color_variable == nullptr || *no_color_variable == '\0');
+}
+
 Formatter::Formatter(const Options& options)
     : m_format(options.format ? std::optional<Format>(Format(*options.format)) : std::nullopt), m_verbose(options.verbose), m_json(options.json), m_eol(!options.no_eol),
-      m_end(options.null_records ? '\0' : '\n'), m_pretty(options.pretty), m_encoding(options.encoding),
+      m_end(options.null_records ? '\0' : '\n'), m_pretty(options.pretty), m_colour(options.pretty && options.colour), m_encoding(options.encoding),
       m_now(real_time)
 {
     tzset();  // local time as TZ says now (localtime_r need not look)
@@ -504,14 +510,14 @@ std::optional<std::string> Formatter::render(const Message& message, Sink& sink)
 std::optional<std::string> Formatter::render_to(const Message& message, std::string& out, Sink* sink) const
 {
     if (m_json) {
-        RenderContext context(message, out, sink, false, m_encoding, m_now);
+        RenderContext context(message, out, sink, false, false, m_encoding, m_now);
         append_message_json(out, message, context.timestamp(), JsonPayload::lossless, false, context.json_spill());
         if (m_eol) out.push_back(m_end);
         return std::nullopt;
     }
     if (m_format) {
         if (auto error = size_error(*m_format, message)) return error;
-        RenderContext context(message, out, sink, m_pretty, m_encoding, m_now);
+        RenderContext context(message, out, sink, m_pretty, m_colour, m_encoding, m_now);
         for (const auto& part : m_format->parts()) {
             if (part.render) {
                 part.render(part.spec, context);
@@ -537,7 +543,7 @@ std::optional<std::string> Formatter::render_to(const Message& message, std::str
         out.append(message.topic);
         out.push_back(' ');
     }
-    append_shown_payload(out, sink, message, m_encoding, m_pretty);
+    append_shown_payload(out, sink, message, m_encoding, m_pretty, m_colour);
     if (m_eol) out.push_back(m_end);
     return std::nullopt;
 }

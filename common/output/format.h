@@ -72,6 +72,11 @@ private:
 /// "Error: Invalid format specifier 'y'.").
 Result<Format> compile_format(std::string_view text);
 
+/// Whether --pretty colours its JSON: only when stdout is a `terminal`, without
+/// --no-color (`no_color_option`), and with the NO_COLOR variable (`no_color_variable`,
+/// null when unset) unset or empty, as no-color.org asks.
+bool want_colour(bool no_color_option, const char* no_color_variable, bool terminal);
+
 class Formatter {
 public:
     using Now = std::timespec (*)();
@@ -102,6 +107,7 @@ private:
     bool m_eol;
     char m_end;  ///< what ends a message: '\n', or NUL with -0
     bool m_pretty;
+    bool m_colour;  ///< --pretty on a terminal: JSON coloured (Options::colour)
     Encoding m_encoding;
     Now m_now;
 };

@@ -119,9 +119,9 @@ JsonTimestamp json_timestamp(const Timestamp& time)
 }
 
 void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
-                         bool pretty, const JsonSpill* spill)
+                         bool pretty, const JsonSpill* spill, bool colour)
 {
-    JsonWriter json(out, pretty, spill);
+    JsonWriter json(out, pretty, spill, colour);
     json.begin_object();
     json.key("tst");
     json.string(json_timestamp(time).view());

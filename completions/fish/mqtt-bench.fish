@@ -50,6 +50,7 @@ complete -c mqtt-bench -l drain -x -d 'after the last send, wait at most this lo
 complete -c mqtt-bench -l connect-rate -x -d 'open at most this many connections per second (default: all at once)'
 complete -c mqtt-bench -l json -d 'print the final report as one JSON object on stdout'
 complete -c mqtt-bench -l require -x -d 'end with status 30 unless the run meets these thresholds, e.g. \'p99<20ms,lost=0,rate>=4500\' (see REQUIREMENTS in mqtt-bench(1))'
+complete -c mqtt-bench -l csv -r -F -d 'write the per-second series to this file as CSV: a header, then a line a second (see REPORT in mqtt-bench(1))'
 complete -c mqtt-bench -s D -l property -x -a 'connect publish disconnect will' -d 'MQTT 5 property for connect, publish, disconnect or will; user-property takes a key and a value (selects MQTT 5)'
 complete -c mqtt-bench -l help -d 'print this help and exit'
 complete -c mqtt-bench -l version -d 'print the version and exit'

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace e2e;
 
@@ -177,4 +179,51 @@ TEST_CASE("bench: --require refuses what the subcommand does not measure, and ba
           "Error: --require \"p99<5ms\": mqtt-bench pub at QoS 0 (no acknowledgements) does not measure it.");
     CHECK(usage_line({"sub", "--require", "acked>1"}) == "Error: --require \"acked>1\": mqtt-bench sub does not measure it.");
     CHECK(usage_line({"pubsub", "--require", "p99<"}) == "Error: --require \"p99<\": a latency is a number with us, ms or s.");
+}
+
+TEST_CASE("bench: --csv writes the per-second series, replacing a link planted at its path, and a bad path is status 1")
+{
+    test::Broker broker;
+    TempDir dir;
+    const std::string path = dir.path() + "/series.csv";
+    const std::string target = dir.path() + "/target";
+    REQUIRE(::symlink(target.c_str(), path.c_str()) == 0);
+    const auto r = test::run(bench(broker, "pubsub", {"-c", "2", "--rate", "20", "--duration", "3", "--drain", "0.5",
+                                                      "--csv", path, "--json", "--quiet"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    // The link was replaced by a file of our own, not followed.
+    struct stat link_stat {};
+    REQUIRE(::lstat(path.c_str(), &link_stat) == 0);
+    CHECK(S_ISREG(link_stat.st_mode));
+    CHECK((link_stat.st_mode & 0777) == 0600);
+    CHECK(::access(target.c_str(), F_OK) != 0);
+    const std::vector<std::string> lines = split_lines(read_file(path));
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines[0] == "elapsed_s,sent,acked,received,connected,p99_ms");
+    // Two full seconds at 2 x 20 msg/s: each line has the six columns, one second apart,
+    // with the clients connected, messages flowing and a latency measured.
+    for (std::size_t i = 1; i <= 2; ++i) {
+        INFO("line: " << lines[i]);
+        std::vector<std::string> fields;
+        std::size_t start = 0;
+        for (std::size_t comma; (comma = lines[i].find(',', start)) != std::string::npos; start = comma + 1) {
+            fields.push_back(lines[i].substr(start, comma - start));
+        }
+        fields.push_back(lines[i].substr(start));
+        REQUIRE(fields.size() == 6);
+        CHECK(fields[0] == std::to_string(i));
+        CHECK(std::stoul(fields[1]) >= 20);
+        CHECK(std::stoul(fields[1]) <= 60);
+        CHECK(std::stoul(fields[3]) >= 20);
+        CHECK(fields[4] == "3");  // two publishers and the one subscriber
+        CHECK(fields[5].find('.') == fields[5].size() - 4);
+    }
+
+    const auto bad = test::run(bench(broker, "pub", {"--csv", dir.path() + "/no/such/folder/x.csv", "-C", "1"}), {}, 30s);
+    CHECK(bad.status == 1);
+    CHECK(bad.err == "Error: Unable to open --csv file \"" + dir.path() + "/no/such/folder/x.csv\": No such file or directory.\n");
+    CHECK(usage_line({"pub", "--csv", ""}) == "Error: --csv needs a file name.");
 }

@@ -169,6 +169,31 @@ TEST_CASE("decode: CBOR from python3-cbor2 - one JSON line in place of the paylo
                 0, "{\n\t\"a\":\t1,\n\t\"b\":\t[2, 3],\n\t\"c\":\t{\n\t\t\"d\":\t{\n\t\t\t\"$bytes\":\t\"/w==\"\n\t\t}\n\t}\n}\n");
 }
 
+TEST_CASE("decode: --pretty colours on a terminal only, and never with --no-color or NO_COLOR")
+{
+    test::Broker broker;
+    TempDir dir;
+    publish_bytes(broker, dir, "dev/19/state", R"({"v":1,"s":"x","ok":true,"n":null})", {"-r"});
+    const Args args = sub(broker, {"-t", "dev/19/state", "-C", "1", "-W", "20", "--decode", "json", "--pretty"});
+    const std::string key = "\x1b[1;34m", str = "\x1b[32m", num = "\x1b[36m", boo = "\x1b[33m", nul = "\x1b[1;30m",
+                      end = "\x1b[0m";
+    // The terminal's line discipline turns each newline into CR LF.
+    check_ended(test::run(on_terminal(args), {}, 30s), 0,
+                "{\r\n\t" + key + "\"v\"" + end + ":\t" + num + "1" + end + ",\r\n\t" + key + "\"s\"" + end + ":\t" + str +
+                    "\"x\"" + end + ",\r\n\t" + key + "\"ok\"" + end + ":\t" + boo + "true" + end + ",\r\n\t" + key +
+                    "\"n\"" + end + ":\t" + nul + "null" + end + "\r\n}\r\n");
+    const std::string plain = "{\r\n\t\"v\":\t1,\r\n\t\"s\":\t\"x\",\r\n\t\"ok\":\ttrue,\r\n\t\"n\":\tnull\r\n}\r\n";
+    check_ended(test::run(on_terminal(args, {"NO_COLOR=1"}), {}, 30s), 0, plain);
+    Args no_color = args;
+    no_color.push_back("--no-color");
+    check_ended(test::run(on_terminal(no_color), {}, 30s), 0, plain);
+    check_ended(test::run(on_terminal(args, {"MQTT_NO_COLOR=1"}), {}, 30s), 0, plain);
+    // NO_COLOR set but empty does not count (no-color.org).
+    CHECK(test::run(on_terminal(args, {"NO_COLOR="}), {}, 30s).out.find(key) != std::string::npos);
+    // Into a pipe: no colour, plain newlines.
+    check_ended(test::run(args, {}, 30s), 0, "{\n\t\"v\":\t1,\n\t\"s\":\t\"x\",\n\t\"ok\":\ttrue,\n\t\"n\":\tnull\n}\n");
+}
+
 TEST_CASE("decode: CBOR maps with keys that are not strings, from python3-cbor2, keep their keys as $map pairs")
 {
     test::Broker broker;

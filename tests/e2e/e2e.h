@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <source_location>
@@ -213,6 +214,13 @@ private:
     std::string m_path;
 };
 
+/// The bytes of the file at `path` ("" when it cannot be read).
+inline std::string read_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 /// test::run for a tool that ends by itself, through tests/support's peak-rss, which counts
 /// the tool's memory alone (a child forked from the test process would start from the
 /// test's own peak).
@@ -292,6 +300,21 @@ inline Args with_stdout_to(const std::string& path, const Args& argv)
     Args shell{"/bin/sh", "-c", "f=$1; shift; exec \"$@\" > \"$f\"", "sh", path};
     shell.insert(shell.end(), argv.begin(), argv.end());
     return shell;
+}
+
+/// `argv` run with its stdout (and stderr) on a pseudo-terminal, by util-linux's `script`;
+/// what the terminal showed comes back as stdout, with each "\n" as "\r\n", and the
+/// status is argv's. `variables` ("NAME=value") are set for argv.
+inline Args on_terminal(const Args& argv, const Args& variables = {})
+{
+    std::string line = "exec /usr/bin/env";
+    for (const auto& arg : variables) line += " '" + arg + "'";
+    for (const auto& arg : argv) {
+        line += " '";
+        for (const char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        line += "'";
+    }
+    return {"/usr/bin/script", "-q", "-e", "-c", line, "/dev/null"};
 }
 
 /// `argv | head -c 1`, then "END" once the pipeline is over; exits with argv's status.

@@ -466,6 +466,30 @@ TEST_CASE("-F: %J with a payload that is not JSON: stderr says so, the part stay
     CHECK(render_with(options, sample("{\"a\":1}\0"s)).out == "");
 }
 
+TEST_CASE("--pretty colours only on a terminal, without --no-color, with NO_COLOR unset or empty")
+{
+    CHECK(mqtt::want_colour(false, nullptr, true));
+    CHECK(mqtt::want_colour(false, "", true));
+    CHECK_FALSE(mqtt::want_colour(false, nullptr, false));
+    CHECK_FALSE(mqtt::want_colour(true, nullptr, true));
+    CHECK_FALSE(mqtt::want_colour(false, "1", true));
+    CHECK_FALSE(mqtt::want_colour(false, "0", true));  // any value, as no-color.org says
+}
+
+TEST_CASE("--pretty with colour: %J and the decoded payload coloured, -v's topic and other codes not")
+{
+    mqtt::Options options;
+    options.pretty = true;
+    options.colour = true;
+    options.format = parsed("%t %J");
+    const std::string out = render_with(options, sample(R"({"v":1})")).out;
+    CHECK(out.starts_with("02/sub/format/test {\n\t\x1b[1;34m\"tst\"\x1b[0m:\t\x1b[32m\"2020-"));
+    CHECK(out.ends_with("\t\x1b[1;34m\"payload\"\x1b[0m:\t{\n\t\t\x1b[1;34m\"v\"\x1b[0m:\t\x1b[36m1\x1b[0m\n\t}\n}\n"));
+    // Options::colour without --pretty colours nothing.
+    options.pretty = false;
+    CHECK(render_with(options, sample(R"({"v":1})")).out.find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("--pretty: %j and %J laid out as mosquitto's cJSON_Print does")
 {
     Properties p;

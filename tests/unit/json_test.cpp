@@ -118,10 +118,10 @@ TEST_CASE("json_is_valid limits nesting to 1000 levels, as cJSON does")
 namespace {
 
 /// The object cJSON_Print / cJSON_PrintUnformatted were run on to get the texts below.
-std::string sample(bool pretty)
+std::string sample(bool pretty, bool colour = false)
 {
     std::string out;
-    mqtt::JsonWriter json(out, pretty);
+    mqtt::JsonWriter json(out, pretty, nullptr, colour);
     json.begin_object();
     json.key("topic");
     json.string("a/b");
@@ -167,6 +167,52 @@ TEST_CASE("JsonWriter: compact output has no whitespace")
           R"({"topic":"a/b","qos":1,"retain":false,"properties":{"content-type":"text/plain",)"
           R"("user-properties":[{"k":"v"},{"k2":"v2"}]},"empty":{},"emptya":[],)"
           R"("payload":{"a":[1,2,{"b":null,"c":[]},[3,[4]]],"d":{},"e":"x"}})");
+}
+
+TEST_CASE("JsonWriter: colours wrap each name and value, never the punctuation, and take nothing else away")
+{
+    std::string out;
+    mqtt::JsonWriter json(out, true, nullptr, true);
+    json.begin_object();
+    json.key("t");
+    json_copy(R"({"a":[1,"x",true,null,false],"b":-2.5e3})", json);
+    json.key("n");
+    json.number(7);
+    json.key("s");
+    json.string("q\"\x01");
+    json.key("b64");
+    json.base64_string("hi");
+    json.key("f");
+    json.boolean(false);
+    json.key("z");
+    json.null();
+    json.end_object();
+    const std::string key = "\x1b[1;34m", str = "\x1b[32m", num = "\x1b[36m", boo = "\x1b[33m", nul = "\x1b[1;30m",
+                      end = "\x1b[0m";
+    CHECK(out == "{\n"
+                 "\t" + key + "\"t\"" + end + ":\t{\n"
+                 "\t\t" + key + "\"a\"" + end + ":\t[" + num + "1" + end + ", " + str + "\"x\"" + end + ", " + boo +
+                     "true" + end + ", " + nul + "null" + end + ", " + boo + "false" + end + "],\n"
+                 "\t\t" + key + "\"b\"" + end + ":\t" + num + "-2.5e3" + end + "\n"
+                 "\t},\n"
+                 "\t" + key + "\"n\"" + end + ":\t" + num + "7" + end + ",\n"
+                 "\t" + key + "\"s\"" + end + ":\t" + str + "\"q\\\"\\u0001\"" + end + ",\n"
+                 "\t" + key + "\"b64\"" + end + ":\t" + str + "\"aGk=\"" + end + ",\n"
+                 "\t" + key + "\"f\"" + end + ":\t" + boo + "false" + end + ",\n"
+                 "\t" + key + "\"z\"" + end + ":\t" + nul + "null" + end + "\n"
+                 "}");
+    // Without its colour sequences, the text is what an uncoloured writer makes.
+    const std::string coloured = sample(true, true);
+    CHECK(coloured.find("\x1b[1;34m\"topic\"\x1b[0m:\t\x1b[32m\"a/b\"\x1b[0m") != std::string::npos);
+    std::string stripped;
+    for (std::size_t at = 0; at < coloured.size();) {
+        if (coloured[at] == '\x1b') {
+            at = coloured.find('m', at) + 1;
+        } else {
+            stripped.push_back(coloured[at++]);
+        }
+    }
+    CHECK(stripped == sample(true));
 }
 
 TEST_CASE("JsonWriter: --pretty lays out as cJSON_Print (tabs, \"key\":<TAB>value, arrays on one line)")
