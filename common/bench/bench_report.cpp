@@ -107,16 +107,16 @@ std::string bench_csv_line(const BenchTick& tick)
 
 BenchCsv::BenchCsv(const std::string& path) : m_path(path)
 {
-    std::optional<std::string> why = create_empty_file(path);
-    if (!why) {
+    Status made = create_empty_file(path);
+    if (made.ok()) {
         auto opened = open_private_append(path);
-        if (auto* fd = std::get_if<int>(&opened)) {
-            m_fd = *fd;
+        if (opened.ok()) {
+            m_fd = *opened;
         } else {
-            why = std::get<std::string>(opened);
+            made = Error{opened.error()};
         }
     }
-    if (why) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open --csv file \"{}\": {}.", path, *why));
+    if (!made.ok()) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open --csv file \"{}\": {}.", path, made.error()));
     write(k_bench_csv_header);
 }
 

@@ -268,8 +268,8 @@ void Run::start_connect(BenchClient& client)
                                              m_options.keepalive, bind, properties.get());
     const int error = errno;
     if (rc != MOSQ_ERR_SUCCESS) {
-        const std::string reason = rc == MOSQ_ERR_ERRNO ? std::strerror(error) : mosquitto_strerror(rc);
-        connect_failed(client, ExitStatus::unreachable, reason);
+        const auto refused = bench_connect_call_status(rc, error);
+        connect_failed(client, refused.status, refused.text);
         return;
     }
     client.state = State::connecting;

@@ -91,7 +91,7 @@ void set_input(Options& o, InputMode mode)
 
 void add_filter(std::vector<std::string>& list, const std::string& filter, const char* what)
 {
-    if (auto error = check_filter(filter, what)) fail(*error);
+    if (auto checked = check_filter(filter, what); !checked.ok()) fail(checked.error());
     list.push_back(filter);
 }
 
@@ -104,8 +104,8 @@ void apply_timeout(Options& o, const std::string& v)
 void apply_url(Options& o, const std::string& value)
 {
     auto parsed = parse_url(value);
-    if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
-    auto& url = std::get<BrokerUrl>(parsed);
+    if (!parsed) fail(parsed.error());
+    auto& url = *parsed;
     o.host = url.host;
     o.port = url.port;
     if (url.websockets) o.websockets = true;
@@ -115,7 +115,7 @@ void apply_url(Options& o, const std::string& value)
     if (o.tool == Tool::sub) {
         add_filter(o.topics, url.topic, "-L");
     } else {
-        if (auto error = check_publish_topic(url.topic, "-L")) fail(*error);
+        if (auto checked = check_publish_topic(url.topic, "-L"); !checked.ok()) fail(checked.error());
         o.topics = {url.topic};
     }
 }
@@ -167,8 +167,8 @@ bool tool_sends(Tool tool, PropertyCommand command)
 void apply_property(Options& o, std::span<const std::string> values)
 {
     auto parsed = parse_property(values);
-    if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-    auto& property = std::get<ParsedProperty>(parsed);
+    if (!parsed) throw UsageError(parsed.error());
+    auto& property = *parsed;
     // mosquitto_pub/_sub accept and silently drop properties for packets they never send.
     if (!tool_sends(o.tool, property.command)) {
         std::string packet = command_name(property.command);
@@ -210,8 +210,8 @@ constexpr OptionDef k_socket[] = {
      "connect through this proxy: socks5h:// (SOCKS5) or http:// (HTTP CONNECT), [user[:password]@]host[:port]",
      [](Options& o, const std::string& v) {
          auto parsed = parse_proxy_url(v);
-         if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
-         o.proxy = std::get<ProxyUrl>(parsed);
+         if (!parsed) fail(parsed.error());
+         o.proxy = *parsed;
      }},
     {"--nodelay", nullptr, "disable Nagle's algorithm (lower latency, more packets)",
      [](Options& o, const std::string&) { o.nodelay = true; }},
@@ -222,7 +222,7 @@ constexpr OptionDef k_websockets[] = {
      [](Options& o, const std::string&) { o.websockets = true; }},
     {"--ws-path", "path", "path (and query) of the WebSocket upgrade request (default: /mqtt)",
      [](Options& o, const std::string& v) {
-         if (auto error = ws::check_path(v); !error.empty()) fail(error);
+         if (auto checked = ws::check_path(v); !checked.ok()) fail(checked.error());
          o.ws_path = v;
      }},
     {.names = "--ws-header",
@@ -230,7 +230,7 @@ constexpr OptionDef k_websockets[] = {
      .help = "add this 'Name: value' header to the WebSocket upgrade request (repeatable)",
      .apply =
          [](Options& o, const std::string& v) {
-             if (auto error = ws::check_header(v); !error.empty()) fail(error);
+             if (auto checked = ws::check_header(v); !checked.ok()) fail(checked.error());
              o.ws_headers.push_back(v);
          },
      .adds = true},
@@ -401,7 +401,7 @@ constexpr OptionDef k_tls[] = {
 constexpr OptionDef k_will[] = {
     {"--will-topic", "will topic", "topic of the message the broker publishes if we vanish",
      [](Options& o, const std::string& v) {
-         if (auto error = check_publish_topic(v, "--will-topic")) fail(*error);
+         if (auto checked = check_publish_topic(v, "--will-topic"); !checked.ok()) fail(checked.error());
          o.will.topic = v;
      }},
     {"--will-payload", "will payload", "payload of the will message",
@@ -420,7 +420,7 @@ constexpr OptionDef k_will[] = {
 
 void apply_publish_topic(Options& o, const std::string& v)
 {
-    if (auto error = check_publish_topic(v, "-t")) fail(*error);
+    if (auto checked = check_publish_topic(v, "-t"); !checked.ok()) fail(checked.error());
     o.topics = {v};
 }
 
@@ -581,7 +581,7 @@ constexpr OptionDef k_subscribe[] = {
      .apply =
          [](Options& o, const std::string& v) {
              if (!valid_mqtt_utf8(v)) fail("Malformed UTF-8 in --share argument.");
-             if (auto error = check_share_group(v)) fail(*error);
+             if (auto checked = check_share_group(v); !checked.ok()) fail(checked.error());
              o.share = v;
          }},
     {.names = "-T,--filter-out",
@@ -608,12 +608,12 @@ constexpr OptionDef k_subscribe[] = {
      }},
     {"--grep", "regex", "keep only messages whose payload matches this regular expression (RE2 syntax)",
      [](Options& o, const std::string& v) {
-         if (auto error = check_regex(v, "--grep")) fail(*error);
+         if (auto checked = check_regex(v, "--grep"); !checked.ok()) fail(checked.error());
          o.grep = v;
      }},
     {"--grep-topic", "regex", "keep only messages whose topic matches this regular expression (RE2 syntax)",
      [](Options& o, const std::string& v) {
-         if (auto error = check_regex(v, "--grep-topic")) fail(*error);
+         if (auto checked = check_regex(v, "--grep-topic"); !checked.ok()) fail(checked.error());
          o.grep_topic = v;
      }},
     {"--grep-ignore-case", nullptr, "--grep and --grep-topic match letters of either case",
@@ -661,8 +661,8 @@ constexpr OptionDef k_exec[] = {
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_exec_rule(v);
-             if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-             o.exec.push_back(std::move(std::get<ExecRule>(parsed)));
+             if (!parsed) throw UsageError(parsed.error());
+             o.exec.push_back(std::move(*parsed));
          },
      .adds = true},
     {"--exec-jobs", "count", "run up to this many --exec commands at once, 1-64 (default: 1, in message order)",
@@ -691,7 +691,7 @@ constexpr OptionDef k_probe[] = {
 constexpr OptionDef k_request[] = {
     {"-e", "response topic", "topic to receive the response on (MQTT 5 default: a unique one)",
      [](Options& o, const std::string& v) {
-         if (auto error = check_publish_topic(v, "-e")) fail(*error);
+         if (auto checked = check_publish_topic(v, "-e"); !checked.ok()) fail(checked.error());
          o.response_topic = v;
      }},
     {"--no-correlation-check", nullptr, "MQTT 5: take the first message on the response topic as the response, "
@@ -707,8 +707,8 @@ constexpr OptionDef k_output[] = {
     {"-F", "format", "print each message as this format says (default: the payload; see OUTPUT FORMAT in mqtt-sub(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_format(v);
-         if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-         o.format = std::move(std::get<ParsedFormat>(parsed));
+         if (!parsed) throw UsageError(parsed.error());
+         o.format = std::move(*parsed);
      }},
     {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line, "
                           "coloured on a terminal",
@@ -736,8 +736,8 @@ constexpr OptionDef k_decode[] = {
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_decode_rule(v);
-             if (auto* error = std::get_if<std::string>(&parsed)) throw UsageError(*error);
-             o.decode.push_back(std::move(std::get<DecodeRule>(parsed)));
+             if (!parsed) throw UsageError(parsed.error());
+             o.decode.push_back(std::move(*parsed));
          },
      .adds = true},
     {.names = "--on-error",
@@ -841,8 +841,8 @@ constexpr OptionDef k_bench_output[] = {
                                   "e.g. 'p99<20ms,lost=0,rate>=4500' (see REQUIREMENTS in mqtt-bench(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_requirements(v);
-         if (auto* error = std::get_if<std::string>(&parsed)) fail(*error);
-         o.bench.require = std::move(std::get<std::vector<Requirement>>(parsed));
+         if (!parsed) fail(parsed.error());
+         o.bench.require = std::move(*parsed);
      }},
     {"--csv", "file", "write the per-second series to this file as CSV: a header, then a line a second "
                       "(see REPORT in mqtt-bench(1))",
@@ -953,7 +953,7 @@ void check_properties(const Options& o)
         o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL)) {
         throw UsageError("Error in CONNECT properties: Duplicate property in property list");
     }
-    if (auto duplicate = find_duplicate(o.properties)) throw UsageError(*duplicate);
+    if (auto checked = find_duplicate(o.properties); !checked.ok()) throw UsageError(checked.error());
     // MQTT 5, 3.14.2.2.2: a session that ends with the connection cannot be extended at the end.
     const Property* at_end = o.properties.find(PropertyCommand::disconnect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
     if (at_end && at_end->number > 0 && connect_session_expiry(o) == 0) {
@@ -994,7 +994,7 @@ void check_template(const Options& o)
         std::mt19937_64 random;
         std::string topic;
         compiled.render(topic, {.random = &random});
-        if (auto error = check_publish_topic(topic, "-t")) fail(*error);
+        if (auto checked = check_publish_topic(topic, "-t"); !checked.ok()) fail(checked.error());
         if (compiled.dynamic() && o.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
             fail("-D publish topic-alias cannot be used with a -t whose --template placeholders change per message.");
         }
@@ -1064,7 +1064,7 @@ void apply_share(Options& o)
                 fail(fmt::format("--share cannot be used with {} '{}', a shared subscription already.", what, filter));
             }
             filter = fmt::format("$share/{}/{}", o.share, filter);
-            if (auto error = check_filter(filter, what)) fail(*error);
+            if (auto checked = check_filter(filter, what); !checked.ok()) fail(checked.error());
         }
     }
 }
@@ -1080,9 +1080,9 @@ void check_bench(Options& o)
         return topic;
     };
     if (o.bench.mode != BenchMode::sub) {
-        if (auto error = check_publish_topic(with("0"), "-t")) fail(*error);
+        if (auto checked = check_publish_topic(with("0"), "-t"); !checked.ok()) fail(checked.error());
     }
-    if (auto error = check_filter(with("+"), "-t")) fail(*error);
+    if (auto checked = check_filter(with("+"), "-t"); !checked.ok()) fail(checked.error());
     if (o.rate > 0.0 && o.bench.total_rate > 0.0) fail("--rate and --total-rate cannot be used together.");
     if (o.bench.mode == BenchMode::sub && (o.rate > 0.0 || o.bench.total_rate > 0.0)) {
         fail("--rate and --total-rate pace publishers; mqtt-bench sub has none.");
@@ -1112,7 +1112,7 @@ void check_combinations(Options& o)
 {
     if (o.will.payload_given && o.will.topic.empty()) fail("Will payload given, but no will topic given.");
     if (o.will.retain && o.will.topic.empty()) fail("Will retain given, but no will topic given.");
-    if (auto error = tls_option_conflict(o.tls)) fail(*error);
+    if (auto checked = tls_option_conflict(o.tls); !checked.ok()) fail(checked.error());
     if (!o.properties.will.empty() && o.will.topic.empty()) fail("Will properties given, but no will topic given.");
     const bool expiry_given =
         o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
@@ -1161,7 +1161,7 @@ void check_combinations(Options& o)
     if (o.tool == Tool::sub || o.tool == Tool::rr) check_output(o);
     check_bridge(o);
     // Last, as upstream finds these only when it sets TLS up.
-    if (auto error = tls_option_error(o)) fail(*error);
+    if (auto checked = tls_option_error(o); !checked.ok()) fail(checked.error());
 }
 
 std::string version_text(Tool tool)

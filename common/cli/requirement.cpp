@@ -58,7 +58,7 @@ std::string requirement_names()
     return names + ", rate";
 }
 
-std::variant<std::vector<Requirement>, std::string> parse_requirements(std::string_view text)
+Result<std::vector<Requirement>> parse_requirements(std::string_view text)
 {
     std::vector<Requirement> list;
     for (std::string_view rest = text; ;) {
@@ -67,7 +67,7 @@ std::variant<std::vector<Requirement>, std::string> parse_requirements(std::stri
         const std::string shown = quote_value(part);
         const auto op_at = part.find_first_of("<>=");
         if (op_at == std::string::npos || op_at == 0) {
-            return fmt::format("--require {}: expected NAME OP VALUE, e.g. p99<20ms or lost=0.", shown);
+            return Error{fmt::format("--require {}: expected NAME OP VALUE, e.g. p99<20ms or lost=0.", shown)};
         }
         Requirement r;
         r.text = part;
@@ -90,18 +90,18 @@ std::variant<std::vector<Requirement>, std::string> parse_requirements(std::stri
                 }
             }
             const auto number = parse_non_negative(value);
-            if (!number) return fmt::format("--require {}: a latency is a number with us, ms or s.", shown);
+            if (!number) return Error{fmt::format("--require {}: a latency is a number with us, ms or s.", shown)};
             r.value = *number * scale;
         } else if (r.name == "rate") {
             const auto number = parse_non_negative(value);
-            if (!number) return fmt::format("--require {}: a rate is a number of messages per second.", shown);
+            if (!number) return Error{fmt::format("--require {}: a rate is a number of messages per second.", shown)};
             r.value = *number;
         } else if (one_of(r.name, k_counters)) {
             const auto number = parse_integer(value, 0, 1LL << 53);
-            if (!number) return fmt::format("--require {}: a count is a whole number.", shown);
+            if (!number) return Error{fmt::format("--require {}: a count is a whole number.", shown)};
             r.value = static_cast<double>(*number);
         } else {
-            return fmt::format("--require {}: unknown name; known: {}.", shown, requirement_names());
+            return Error{fmt::format("--require {}: unknown name; known: {}.", shown, requirement_names())};
         }
         list.push_back(std::move(r));
         if (comma == std::string_view::npos) break;

@@ -4,8 +4,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -29,6 +30,6 @@ std::string requirement_names();
 /// Parses a comma-separated list of requirements: NAME OP VALUE, OP one of < <= > >= =,
 /// latencies with a unit (us, ms, s; none: ms), counts as integers, rate in messages per
 /// second. The error text names the part that is wrong.
-std::variant<std::vector<Requirement>, std::string> parse_requirements(std::string_view text);
+Result<std::vector<Requirement>> parse_requirements(std::string_view text);
 
 }  // namespace mqtt

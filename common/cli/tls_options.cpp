@@ -42,45 +42,45 @@ TlsMode tls_mode(const Options& options)
     return TlsMode::off;
 }
 
-std::optional<std::string> tls_option_conflict(const TlsOptions& tls)
+Status tls_option_conflict(const TlsOptions& tls)
 {
     if (tls.certfile.has_value() != tls.keyfile.has_value()) {
-        return "Both certfile and keyfile must be provided if one of them is set.";
+        return Error{"Both certfile and keyfile must be provided if one of them is set."};
     }
-    if (tls.keyform && !tls.keyfile) return "If keyform is set, keyfile must be also specified.";
+    if (tls.keyform && !tls.keyfile) return Error{"If keyform is set, keyfile must be also specified."};
     if (tls.engine_kpass_sha1 && (!tls.keyform || !tls.engine)) {
-        return "when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided.";
+        return Error{"when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided."};
     }
-    if ((tls.cafile || tls.capath) && tls.psk) return "Only one of --psk or --cafile/--capath may be used at once.";
-    if (tls.psk && !tls.psk_identity) return "--psk-identity required if --psk used.";
-    return std::nullopt;
+    if ((tls.cafile || tls.capath) && tls.psk) return Error{"Only one of --psk or --cafile/--capath may be used at once."};
+    if (tls.psk && !tls.psk_identity) return Error{"--psk-identity required if --psk used."};
+    return {};
 }
 
-std::optional<std::string> tls_option_error(const Options& options)
+Status tls_option_error(const Options& options)
 {
     const TlsOptions& tls = options.tls;
-    if (tls.no_tls) return std::nullopt;
+    if (tls.no_tls) return {};
     if (tls_mode(options) == TlsMode::off) {
         // Upstream ignores them and connects in plain text: the user meant TLS.
         if (auto name = first_tls_only_option(tls)) {
-            return *name + " needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs.";
+            return Error{*name + " needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."};
         }
-        return std::nullopt;
+        return {};
     }
     // In the order upstream sets them up.
-    if (tls.psk && (tls.psk->empty() || !is_hex(*tls.psk))) return "Problem setting TLS-PSK options.";
+    if (tls.psk && (tls.psk->empty() || !is_hex(*tls.psk))) return Error{"Problem setting TLS-PSK options."};
     if (tls.keyform && !equal_nocase(*tls.keyform, "pem") && !equal_nocase(*tls.keyform, "engine")) {
-        return "Problem setting key form, it must be one of 'pem' or 'engine'.";
+        return Error{"Problem setting key form, it must be one of 'pem' or 'engine'."};
     }
     if (tls.engine_kpass_sha1 && (tls.engine_kpass_sha1->size() != 40 || !is_hex(*tls.engine_kpass_sha1))) {
-        return "Problem setting TLS engine key pass sha, is it a 40 character hex string?";
+        return Error{"Problem setting TLS engine key pass sha, is it a 40 character hex string?"};
     }
     // libmosquitto sends one protocol name, cut at 254 bytes; an empty one is dropped.
-    if (tls.alpn && (tls.alpn->empty() || tls.alpn->size() > 254)) return "Problem setting TLS ALPN protocol.";
+    if (tls.alpn && (tls.alpn->empty() || tls.alpn->size() > 254)) return Error{"Problem setting TLS ALPN protocol."};
     if (tls.version && *tls.version != "tlsv1.3" && *tls.version != "tlsv1.2" && *tls.version != "tlsv1.1") {
-        return "Problem setting TLS options, check the options are valid.";
+        return Error{"Problem setting TLS options, check the options are valid."};
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace mqtt

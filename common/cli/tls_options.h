@@ -6,6 +6,7 @@
 #include <string>
 
 #include "options.h"
+#include "result.h"
 
 namespace mqtt {
 
@@ -22,11 +23,11 @@ TlsMode tls_mode(const Options& options);
 /// Upstream's checks between TLS options (certificate and key pairing, --keyform, the engine
 /// key pass, --psk against --cafile/--capath, --psk-identity). They run even with --no-tls, as
 /// upstream's do. Returns the error text without "Error: ", or nullopt.
-std::optional<std::string> tls_option_conflict(const TlsOptions& tls);
+Status tls_option_conflict(const TlsOptions& tls);
 
 /// The values upstream refuses only when it sets TLS up (PSK key, --keyform, engine key pass,
 /// ALPN, --tls-version), and options that would do nothing because no option turns TLS on.
 /// Nothing is checked with --no-tls. Returns the error text without "Error: ", or nullopt.
-std::optional<std::string> tls_option_error(const Options& options);
+Status tls_option_error(const Options& options);
 
 }  // namespace mqtt

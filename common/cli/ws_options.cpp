@@ -19,30 +19,30 @@ bool is_token_char(char c)
 
 }  // namespace
 
-std::string check_header(std::string_view line)
+Status check_header(std::string_view line)
 {
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0 ||
         !std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), is_token_char)) {
-        return fmt::format("Invalid --ws-header \"{}\": it must be \"Name: value\".", line);
+        return Error{fmt::format("Invalid --ws-header \"{}\": it must be \"Name: value\".", line)};
     }
     if (line.find_first_of("\r\n") != std::string_view::npos) {
-        return fmt::format("Invalid --ws-header \"{}\": it must be one line.", line);
+        return Error{fmt::format("Invalid --ws-header \"{}\": it must be one line.", line)};
     }
     static const char* const reserved[] = {"host", "upgrade", "connection", "sec-websocket-key",
                                            "sec-websocket-version", "sec-websocket-protocol"};
     const std::string name = lower_case(line.substr(0, colon));
     if (std::find(std::begin(reserved), std::end(reserved), name) != std::end(reserved)) {
-        return fmt::format("Invalid --ws-header \"{}\": the tool sets {} itself.", line, line.substr(0, colon));
+        return Error{fmt::format("Invalid --ws-header \"{}\": the tool sets {} itself.", line, line.substr(0, colon))};
     }
     return {};
 }
 
-std::string check_path(std::string_view path)
+Status check_path(std::string_view path)
 {
     if (path.empty() || path.front() != '/' ||
         std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
-        return fmt::format("Invalid --ws-path \"{}\": it must start with '/' and hold no spaces or control characters.", path);
+        return Error{fmt::format("Invalid --ws-path \"{}\": it must start with '/' and hold no spaces or control characters.", path)};
     }
     return {};
 }

@@ -5,11 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "result.h"
+
 namespace mqtt::ws {
 
 /// Checks a --ws-header value; returns the error text (without "Error: ") or "".
-std::string check_header(std::string_view line);
+Status check_header(std::string_view line);
 /// Checks a --ws-path value; returns the error text (without "Error: ") or "".
-std::string check_path(std::string_view path);
+Status check_path(std::string_view path);
 
 }  // namespace mqtt::ws

@@ -26,7 +26,7 @@ bool decompresses(DecodeStep step)
            step == DecodeStep::lz4;
 }
 
-std::variant<DecodeChain, std::string> parse_chain(std::string_view text)
+Result<DecodeChain> parse_chain(std::string_view text)
 {
     DecodeChain chain;
     chain.text = std::string(text);
@@ -39,16 +39,16 @@ std::variant<DecodeChain, std::string> parse_chain(std::string_view text)
             if (candidate.name == name) found = &candidate;
         }
         if (found == nullptr) {
-            return fmt::format("Error: --decode: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
+            return Error{fmt::format("Error: --decode: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
                                "protobuf, auto; chain them with +, e.g. gzip+cbor).",
-                               quote_value(name));
+                               quote_value(name))};
         }
         if (!chain.steps.empty() && !decompresses(chain.steps.back())) {
-            return fmt::format("Error: --decode: {} must be the last step of {}.", decode_step_name(chain.steps.back()),
-                               quote_value(text));
+            return Error{fmt::format("Error: --decode: {} must be the last step of {}.", decode_step_name(chain.steps.back()),
+                               quote_value(text))};
         }
         if (found->step == DecodeStep::automatic && !chain.steps.empty()) {
-            return fmt::format("Error: --decode: auto cannot follow another step in {}.", quote_value(text));
+            return Error{fmt::format("Error: --decode: auto cannot follow another step in {}.", quote_value(text))};
         }
         chain.steps.push_back(found->step);
         if (plus == std::string_view::npos) break;
@@ -67,7 +67,7 @@ std::string_view decode_step_name(DecodeStep step)
     return "?";
 }
 
-std::variant<DecodeRule, std::string> parse_decode_rule(std::string_view text)
+Result<DecodeRule> parse_decode_rule(std::string_view text)
 {
     DecodeRule rule;
     std::string_view codec = text;
@@ -75,13 +75,13 @@ std::variant<DecodeRule, std::string> parse_decode_rule(std::string_view text)
     if (equals != std::string_view::npos) {
         rule.filter = std::string(text.substr(0, equals));
         codec = text.substr(equals + 1);
-        if (auto error = check_filter(rule.filter, "--decode")) return fmt::format("Error: {}", *error);
+        if (auto checked = check_filter(rule.filter, "--decode"); !checked.ok()) return Error{fmt::format("Error: {}", checked.error())};
     } else {
         rule.filter.push_back('#');  // (not `= "#"`: GCC 12's -Wrestrict misfires on it under ASan)
     }
     auto chain = parse_chain(codec);
-    if (auto* error = std::get_if<std::string>(&chain)) return std::move(*error);
-    rule.chain = std::move(std::get<DecodeChain>(chain));
+    if (!chain) return Error{std::move(chain.error())};
+    rule.chain = std::move(*chain);
     return rule;
 }
 

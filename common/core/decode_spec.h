@@ -5,8 +5,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -30,6 +31,6 @@ std::string_view decode_step_name(DecodeStep step);
 
 /// Parses "CODEC" or "FILTER=CODEC" (the filter split at the last '='), or returns the error
 /// line ("Error: --decode ...").
-std::variant<DecodeRule, std::string> parse_decode_rule(std::string_view text);
+Result<DecodeRule> parse_decode_rule(std::string_view text);
 
 }  // namespace mqtt

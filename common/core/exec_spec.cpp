@@ -16,7 +16,7 @@ bool blank(char c)
 
 }  // namespace
 
-std::variant<std::vector<std::string>, std::string> split_command(std::string_view text)
+Result<std::vector<std::string>> split_command(std::string_view text)
 {
     std::vector<std::string> words;
     std::string word;
@@ -30,7 +30,7 @@ std::variant<std::vector<std::string>, std::string> split_command(std::string_vi
         } else if (c == '\'') {
             const std::size_t end = text.find('\'', i + 1);
             if (end == std::string_view::npos) {
-                return fmt::format("Error: --exec command {} has an unterminated single quote.", quote_value(text));
+                return Error{fmt::format("Error: --exec command {} has an unterminated single quote.", quote_value(text))};
             }
             word.append(text.substr(i + 1, end - i - 1));
             in_word = true;
@@ -42,13 +42,13 @@ std::variant<std::vector<std::string>, std::string> split_command(std::string_vi
                 word.push_back(text[j]);
             }
             if (j >= text.size()) {
-                return fmt::format("Error: --exec command {} has an unterminated double quote.", quote_value(text));
+                return Error{fmt::format("Error: --exec command {} has an unterminated double quote.", quote_value(text))};
             }
             in_word = true;
             i = j;
         } else if (c == '\\') {
             if (i + 1 >= text.size()) {
-                return fmt::format("Error: --exec command {} ends with a backslash.", quote_value(text));
+                return Error{fmt::format("Error: --exec command {} ends with a backslash.", quote_value(text))};
             }
             word.push_back(text[++i]);
             in_word = true;
@@ -58,11 +58,11 @@ std::variant<std::vector<std::string>, std::string> split_command(std::string_vi
         }
     }
     if (in_word) words.push_back(std::move(word));
-    if (words.empty()) return fmt::format("Error: --exec command {} is empty.", quote_value(text));
+    if (words.empty()) return Error{fmt::format("Error: --exec command {} is empty.", quote_value(text))};
     return words;
 }
 
-std::variant<ExecRule, std::string> parse_exec_rule(std::string_view text)
+Result<ExecRule> parse_exec_rule(std::string_view text)
 {
     ExecRule rule;
     std::string_view command = text;
@@ -72,13 +72,13 @@ std::variant<ExecRule, std::string> parse_exec_rule(std::string_view text)
     if (is_rule) {
         rule.filter = std::string(text.substr(0, equals));
         command = text.substr(equals + 1);
-        if (auto error = check_filter(rule.filter, "--exec")) return fmt::format("Error: {}", *error);
+        if (auto checked = check_filter(rule.filter, "--exec"); !checked.ok()) return Error{fmt::format("Error: {}", checked.error())};
     } else {
         rule.filter.push_back('#');
     }
     auto words = split_command(command);
-    if (auto* error = std::get_if<std::string>(&words)) return std::move(*error);
-    rule.argv = std::move(std::get<std::vector<std::string>>(words));
+    if (!words) return Error{std::move(words.error())};
+    rule.argv = std::move(*words);
     rule.text = std::string(command);
     return rule;
 }

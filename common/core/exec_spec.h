@@ -6,8 +6,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -24,12 +25,12 @@ struct ExecRule {
 /// Splits `text` into words: blanks separate words; 'single quotes' keep everything;
 /// "double quotes" keep everything but \" and \\; outside quotes a backslash keeps the next
 /// character. The words, or the error line ("Error: --exec ...").
-std::variant<std::vector<std::string>, std::string> split_command(std::string_view text);
+Result<std::vector<std::string>> split_command(std::string_view text);
 
 /// Parses "CMD" or "FILTER=CMD": the text is a rule when the part before its first '=' is
 /// not empty and holds no blank, quote or backslash (so "grep -e a=b" is a command, and
 /// "#=env A=b" runs env for every topic). The rule, or the error line.
-std::variant<ExecRule, std::string> parse_exec_rule(std::string_view text);
+Result<ExecRule> parse_exec_rule(std::string_view text);
 
 /// The rule of the first of `rules` whose filter matches `topic`, or null.
 const ExecRule* find_exec_rule(const std::vector<ExecRule>& rules, std::string_view topic);

@@ -47,6 +47,25 @@ int send_failure_status(int rc)
     return rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST ? ExitStatus::connection_lost : ExitStatus::publish_refused;
 }
 
+StatusLine publish_call_status(int rc)
+{
+    return {send_failure_status(rc), fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))};
+}
+
+StatusLine subscribe_call_status(int rc)
+{
+    return {ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))};
+}
+
+StatusLine bridge_connect_call_status(int rc)
+{
+    return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+}
+
+StatusLine bench_connect_call_status(int rc, int error)
+{
+    return {ExitStatus::unreachable, rc == MOSQ_ERR_ERRNO ? std::strerror(error) : mosquitto_strerror(rc)};
+}
 
 StatusLine connect_call_status(int rc, int error)
 {

@@ -76,6 +76,21 @@ int connack_status(int reason_code);
 /// is gone (7) or the message was not taken (8).
 int send_failure_status(int rc);
 
+/// A publish call libmosquitto refused with `rc`: send_failure_status() and upstream's line.
+StatusLine publish_call_status(int rc);
+
+/// A subscribe call libmosquitto refused with `rc` (9) and upstream's line.
+StatusLine subscribe_call_status(int rc);
+
+/// The bridge's connect call (libmosquitto to the bridge's own unix socket) refused with
+/// `rc`: unreachable (6), as the broker it stands for.
+StatusLine bridge_connect_call_status(int rc);
+
+/// mqtt-bench: a client's connect call refused with `rc`, `error` being errno after it. Every
+/// refusal is unreachable (6), a bad argument too (the first client finds it: the run is
+/// over); `text` is the reason alone, which the report counts per reason.
+StatusLine bench_connect_call_status(int rc, int error);
+
 /// "Connection error: <reason>" as upstream words it for `reason_code` in `protocol`.
 std::string connack_error_text(int reason_code, int protocol);
 

@@ -20,7 +20,7 @@ std::string_view character_at(std::string_view text, std::size_t at)
 
 }  // namespace
 
-std::variant<ParsedFormat, std::string> parse_format(std::string_view text)
+Result<ParsedFormat> parse_format(std::string_view text)
 {
     static constexpr const char* k_incomplete = "Error: Incomplete format specifier.";
     ParsedFormat format;
@@ -57,9 +57,9 @@ std::variant<ParsedFormat, std::string> parse_format(std::string_view text)
                 spec.precision = 0;
                 fits = fits && read_number(spec.precision);
             }
-            if (!fits) return fmt::format("Error: Format width or precision larger than {}.", k_max_format_width);
+            if (!fits) return Error{fmt::format("Error: Format width or precision larger than {}.", k_max_format_width)};
             if (i < text.size() && k_group_separators.find(text[i]) != std::string_view::npos) spec.separator = text[i++];
-            if (i >= text.size()) return std::string(k_incomplete);
+            if (i >= text.size()) return Error{std::string(k_incomplete)};
             const char letter = text[i];
             if (letter == '%') {
                 literal.push_back('%');
@@ -67,13 +67,13 @@ std::variant<ParsedFormat, std::string> parse_format(std::string_view text)
                 continue;
             }
             if (letter == 0 || k_format_conversions.find(letter) == std::string_view::npos) {
-                return fmt::format("Error: Invalid format specifier '{}'.", character_at(text, i));
+                return Error{fmt::format("Error: Invalid format specifier '{}'.", character_at(text, i))};
             }
             ++i;
             spec.conversion = letter;
             add(FormatPart::Kind::conversion, spec);
         } else if (c == '@') {
-            if (i >= text.size()) return std::string(k_incomplete);
+            if (i >= text.size()) return Error{std::string(k_incomplete)};
             const char letter = text[i++];
             if (letter == '@') {
                 literal.push_back('@');
@@ -83,7 +83,7 @@ std::variant<ParsedFormat, std::string> parse_format(std::string_view text)
                 add(FormatPart::Kind::time, spec);
             }
         } else if (c == '\\') {
-            if (i >= text.size()) return std::string("Error: Incomplete escape specifier.");
+            if (i >= text.size()) return Error{"Error: Incomplete escape specifier."};
             switch (text[i]) {
             case '\\': literal.push_back('\\'); break;
             case '0': literal.push_back('\0'); break;
@@ -93,7 +93,7 @@ std::variant<ParsedFormat, std::string> parse_format(std::string_view text)
             case 'r': literal.push_back('\r'); break;
             case 't': literal.push_back('\t'); break;
             case 'v': literal.push_back('\v'); break;
-            default: return fmt::format("Error: Invalid escape specifier '{}'.", character_at(text, i));
+            default: return Error{fmt::format("Error: Invalid escape specifier '{}'.", character_at(text, i))};
             }
             ++i;
         } else {

@@ -5,8 +5,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -42,6 +43,6 @@ inline constexpr int k_max_format_width = 65535;
 
 /// Parses a -F format, or returns the error line (upstream's texts, e.g.
 /// "Error: Invalid format specifier 'y'.").
-std::variant<ParsedFormat, std::string> parse_format(std::string_view text);
+Result<ParsedFormat> parse_format(std::string_view text);
 
 }  // namespace mqtt

@@ -29,10 +29,10 @@ std::string environment(const char* name)
 
 }  // namespace
 
-std::optional<std::string> shared_folder_problem(const std::string& folder)
+Status shared_folder_problem(const std::string& folder)
 {
     char resolved[PATH_MAX];
-    if (::realpath(folder.c_str(), resolved) == nullptr) return fmt::format("{}: {}", folder, std::strerror(errno));
+    if (::realpath(folder.c_str(), resolved) == nullptr) return Error{fmt::format("{}: {}", folder, std::strerror(errno))};
     // Every component counts: whoever can rename one of them can put another tree in its place.
     const std::string path = resolved;
     std::vector<std::string> components{"/"};
@@ -43,14 +43,14 @@ std::optional<std::string> shared_folder_problem(const std::string& folder)
     const uid_t self = ::geteuid();
     for (const std::string& component : components) {
         struct stat status {};
-        if (::lstat(component.c_str(), &status) != 0) return fmt::format("{}: {}", component, std::strerror(errno));
-        if (!S_ISDIR(status.st_mode)) return fmt::format("{} is not a folder", component);
-        if (status.st_uid != 0 && status.st_uid != self) return fmt::format("{} belongs to another user", component);
+        if (::lstat(component.c_str(), &status) != 0) return Error{fmt::format("{}: {}", component, std::strerror(errno))};
+        if (!S_ISDIR(status.st_mode)) return Error{fmt::format("{} is not a folder", component)};
+        if (status.st_uid != 0 && status.st_uid != self) return Error{fmt::format("{} belongs to another user", component)};
         if ((status.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (status.st_mode & S_ISVTX) == 0) {
-            return fmt::format("{} is writable by other users and has no sticky bit", component);
+            return Error{fmt::format("{} is writable by other users and has no sticky bit", component)};
         }
     }
-    return std::nullopt;
+    return {};
 }
 
 bool peer_is_this_process(int fd)
@@ -79,14 +79,14 @@ PrivateSocket::PrivateSocket()
 {
     // $XDG_RUNTIME_DIR is the user's own 0700 folder (pam_systemd), made for sockets.
     std::string parent = environment("XDG_RUNTIME_DIR");
-    if (parent.empty() || shared_folder_problem(parent)) {
+    if (parent.empty() || !shared_folder_problem(parent).ok()) {
         parent = environment("TMPDIR");
         if (parent.empty()) parent = "/tmp";
-        if (auto problem = shared_folder_problem(parent)) {
+        if (auto problem = shared_folder_problem(parent); !problem.ok()) {
             throw Failure(ExitStatus::usage,
                           fmt::format("Error: Unsafe folder for the bridge's private socket: {} (set TMPDIR or "
                                       "XDG_RUNTIME_DIR to a folder no other user can change).",
-                                      *problem));
+                                      problem.error()));
         }
     }
     sockaddr_un addr{};

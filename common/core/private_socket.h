@@ -7,12 +7,14 @@
 #include <optional>
 #include <string>
 
+#include "result.h"
+
 namespace mqtt {
 
 /// Why another user could swap what is at or under `folder` (a path component, symlinks
 /// resolved, that another user owns, or that others may write without the sticky bit),
 /// or nullopt when only this user (and root) can change it.
-std::optional<std::string> shared_folder_problem(const std::string& folder);
+Status shared_folder_problem(const std::string& folder);
 
 /// True when the process at the other end of the connected unix socket `fd` is this one.
 bool peer_is_this_process(int fd);

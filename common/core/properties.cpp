@@ -279,43 +279,43 @@ std::size_t property_argument_count(std::span<const std::string> following)
     return std::min(wanted, following.size());
 }
 
-std::variant<ParsedProperty, std::string> parse_property(std::span<const std::string> args)
+Result<ParsedProperty> parse_property(std::span<const std::string> args)
 {
-    const std::string not_enough = "Error: --property argument given but not enough arguments specified.";
+    const Error not_enough{"Error: --property argument given but not enough arguments specified."};
     if (args.size() < 3) return not_enough;
     const std::string& command_text = args[0];
     const std::string& name = args[1];
 
     int library_cmd = 0;
     if (mosquitto_string_to_command(command_text.c_str(), &library_cmd) != MOSQ_ERR_SUCCESS) {
-        return fmt::format("Error: Invalid command {} given in --property argument.", command_text);
+        return Error{fmt::format("Error: Invalid command {} given in --property argument.", command_text)};
     }
     const SpelledName spelled = split_name(name);
     int identifier = 0, library_type = 0;
     if (mosquitto_string_to_property_info(spelled.base.c_str(), &identifier, &library_type) != MOSQ_ERR_SUCCESS) {
-        return fmt::format("Error: Invalid property name {} given in --property argument.", name);
+        return Error{fmt::format("Error: Invalid property name {} given in --property argument.", name)};
     }
     if (mosquitto_property_check_command(library_cmd, identifier) != MOSQ_ERR_SUCCESS) {
-        return fmt::format("Error: {} property not allowed for {} in --property argument.", name, command_text);
+        return Error{fmt::format("Error: {} property not allowed for {} in --property argument.", name, command_text)};
     }
     const bool user_property = identifier == MQTT_PROP_USER_PROPERTY;
     if (user_property && args.size() < 4) return not_enough;
     const auto command = sent_command(library_cmd, identifier);
     // mosquitto fails on "connack" without a word; it is as unsupported as "auth".
-    if (!command) return fmt::format("Error: {} property not supported for {} in --property argument.", name, command_text);
+    if (!command) return Error{fmt::format("Error: {} property not supported for {} in --property argument.", name, command_text)};
 
     if (spelled.encoding != Encoding::none && !takes_encoded_value(identifier)) {
-        return fmt::format("Error: Only correlation-data, authentication-data and user-property values can be given as "
+        return Error{fmt::format("Error: Only correlation-data, authentication-data and user-property values can be given as "
                            "{}, not {} in --property argument.",
-                           encoding_name(spelled.encoding), spelled.base);
+                           encoding_name(spelled.encoding), spelled.base)};
     }
     // The value, decoded from hex or base64 when the name says so.
     std::string value_text = args[user_property ? 3 : 2];
     if (spelled.encoding != Encoding::none) {
         auto decoded = decode(value_text, spelled.encoding);
         if (!decoded) {
-            return fmt::format("Error: Invalid {} value {} for property {} in --property argument.",
-                               encoding_name(spelled.encoding), quote_value(value_text), name);
+            return Error{fmt::format("Error: Invalid {} value {} for property {} in --property argument.",
+                               encoding_name(spelled.encoding), quote_value(value_text), name)};
         }
         value_text = std::move(*decoded);
     }
@@ -330,28 +330,28 @@ std::variant<ParsedProperty, std::string> parse_property(std::span<const std::st
         const std::string& key = args[2];
         const std::string& value = value_text;
         if (key.size() > k_max_length || value.size() > k_max_length) {
-            return fmt::format("Error: Property value too long for property {}.", name);
+            return Error{fmt::format("Error: Property value too long for property {}.", name)};
         }
         // libmosquitto 2.0.11 checks the key only; a broker refuses a malformed value too.
         if (!valid_mqtt_utf8(key) || !valid_mqtt_utf8(value)) {
-            return fmt::format("Error: Malformed UTF-8 in property {}.", name);
+            return Error{fmt::format("Error: Malformed UTF-8 in property {}.", name)};
         }
         property.key = key;
         property.value = value;
     } else if (auto error = set_value(property, *command, name, value_text)) {
-        return *error;
+        return Error{*error};
     }
     return parsed;
 }
 
-std::optional<std::string> find_duplicate(const PropertyLists& lists)
+Status find_duplicate(const PropertyLists& lists)
 {
     for (const auto command : k_commands) {
         const PropertyList list(lists.of(command));
         const int rc = mosquitto_property_check_all(library_command(command), list.get());
-        if (rc != MOSQ_ERR_SUCCESS) return fmt::format("Error in {} properties: {}", packet_label(command), mosquitto_strerror(rc));
+        if (rc != MOSQ_ERR_SUCCESS) return Error{fmt::format("Error in {} properties: {}", packet_label(command), mosquitto_strerror(rc))};
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace mqtt

@@ -12,8 +12,9 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -67,11 +68,11 @@ std::size_t property_argument_count(std::span<const std::string> following);
 /// Parses the values of one -D (the arguments property_argument_count chose) with
 /// mosquitto's checks in mosquitto's order. Returns the property or the whole error line
 /// ("Error: ..."). Unlike mosquitto, numbers must be whole decimal numbers.
-std::variant<ParsedProperty, std::string> parse_property(std::span<const std::string> args);
+Result<ParsedProperty> parse_property(std::span<const std::string> args);
 
 /// The error line for the first list that holds a property other than user-property
 /// twice, as mosquitto 2.0 words it ("Error in PUBLISH properties: Duplicate property in
 /// property list"); nullopt when there is none.
-std::optional<std::string> find_duplicate(const PropertyLists& lists);
+Status find_duplicate(const PropertyLists& lists);
 
 }  // namespace mqtt

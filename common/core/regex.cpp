@@ -32,11 +32,11 @@ bool Regex::search(std::string_view text) const
     return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *m_re);
 }
 
-std::optional<std::string> check_regex(const std::string& expression, const std::string& option)
+Status check_regex(const std::string& expression, const std::string& option)
 {
     const Regex compiled(expression, false);
-    if (compiled.ok()) return std::nullopt;
-    return "Invalid " + option + " expression '" + expression + "': " + compiled.error();
+    if (compiled.ok()) return {};
+    return Error{"Invalid " + option + " expression '" + expression + "': " + compiled.error()};
 }
 
 }  // namespace mqtt

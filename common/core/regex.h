@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "result.h"
+
 namespace re2 {
 class RE2;
 }
@@ -34,6 +36,6 @@ private:
 };
 
 /// The error text for an invalid --grep/--grep-topic expression, or nullopt if it compiles.
-std::optional<std::string> check_regex(const std::string& expression, const std::string& option);
+Status check_regex(const std::string& expression, const std::string& option);
 
 }  // namespace mqtt

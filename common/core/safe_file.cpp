@@ -9,28 +9,28 @@
 
 namespace mqtt {
 
-std::optional<std::string> create_empty_file(const std::string& path)
+Status create_empty_file(const std::string& path)
 {
     std::string temporary = path + ".XXXXXX";
     const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);  // O_EXCL: a fresh file, mode 0600
-    if (fd < 0) return std::string(std::strerror(errno));
+    if (fd < 0) return Error{std::string(std::strerror(errno))};
     ::close(fd);
     // rename() replaces whatever the name points at (a symlink included) without opening it.
     if (::rename(temporary.c_str(), path.c_str()) != 0) {
         const int error = errno;
         ::unlink(temporary.c_str());
-        return std::string(std::strerror(error));
+        return Error{std::string(std::strerror(error))};
     }
-    return std::nullopt;
+    return {};
 }
 
-std::variant<int, std::string> open_private_append(const std::string& path)
+Result<int> open_private_append(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) {
-        if (errno == ELOOP) return std::string("it is a symbolic link");
-        if (errno == ENXIO) return std::string("it is not a regular file");  // a FIFO or socket: nobody reads it
-        return std::string(std::strerror(errno));
+        if (errno == ELOOP) return Error{"it is a symbolic link"};
+        if (errno == ENXIO) return Error{"it is not a regular file"};  // a FIFO or socket: nobody reads it
+        return Error{std::string(std::strerror(errno))};
     }
     struct stat status {};
     std::string refused;
@@ -47,7 +47,7 @@ std::variant<int, std::string> open_private_append(const std::string& path)
     }
     if (!refused.empty()) {
         ::close(fd);
-        return refused;
+        return Error{refused};
     }
     // Blocking writes from here on (O_NONBLOCK only kept a planted FIFO from blocking open).
     ::fcntl(fd, F_SETFL, O_APPEND);

@@ -13,45 +13,45 @@ bool valid_mqtt_utf8(const std::string& text)
 namespace {
 
 /// MQTT strings carry a two-byte length; upstream calls a longer one malformed UTF-8.
-std::optional<std::string> too_long(const std::string& text, const std::string& what)
+Status too_long(const std::string& text, const std::string& what)
 {
-    if (text.size() <= 65535) return std::nullopt;
-    return "Topic too long in " + what + " argument (" + std::to_string(text.size()) + " bytes, at most 65535).";
+    if (text.size() <= 65535) return {};
+    return Error{"Topic too long in " + what + " argument (" + std::to_string(text.size()) + " bytes, at most 65535)."};
 }
 
 }  // namespace
 
-std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what)
+Status check_publish_topic(const std::string& topic, const std::string& what)
 {
-    if (auto error = too_long(topic, what)) return error;
-    if (!valid_mqtt_utf8(topic)) return "Malformed UTF-8 in " + what + " argument.";
-    if (topic.empty()) return "Invalid topic '', a topic must not be empty.";
+    if (auto checked = too_long(topic, what); !checked.ok()) return checked;
+    if (!valid_mqtt_utf8(topic)) return Error{"Malformed UTF-8 in " + what + " argument."};
+    if (topic.empty()) return Error{"Invalid topic '', a topic must not be empty."};
     if (mosquitto_pub_topic_check2(topic.data(), topic.size()) != MOSQ_ERR_SUCCESS) {
         const std::string kind = what == "--will-topic" ? "will" : what == "-e" ? "response" : "publish";
-        return "Invalid " + kind + " topic '" + topic + "', does it contain '+' or '#'?";
+        return Error{"Invalid " + kind + " topic '" + topic + "', does it contain '+' or '#'?"};
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<std::string> check_filter(const std::string& filter, const std::string& what)
+Status check_filter(const std::string& filter, const std::string& what)
 {
-    if (auto error = too_long(filter, what)) return error;
-    if (!valid_mqtt_utf8(filter)) return "Malformed UTF-8 in " + what + " argument.";
-    if (filter.empty()) return "Invalid topic '', a topic must not be empty.";
+    if (auto checked = too_long(filter, what); !checked.ok()) return checked;
+    if (!valid_mqtt_utf8(filter)) return Error{"Malformed UTF-8 in " + what + " argument."};
+    if (filter.empty()) return Error{"Invalid topic '', a topic must not be empty."};
     if (mosquitto_sub_topic_check2(filter.data(), filter.size()) != MOSQ_ERR_SUCCESS) {
         const std::string kind = what == "-T" ? "filter" : what == "-U" ? "unsubscribe" : "subscription";
-        return "Invalid " + kind + " topic '" + filter + "', are all '+' and '#' wildcards correct?";
+        return Error{"Invalid " + kind + " topic '" + filter + "', are all '+' and '#' wildcards correct?"};
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<std::string> check_share_group(const std::string& group)
+Status check_share_group(const std::string& group)
 {
-    if (group.empty()) return "Invalid share group '', it must not be empty.";
+    if (group.empty()) return Error{"Invalid share group '', it must not be empty."};
     if (group.find_first_of("/+#") != std::string::npos) {
-        return "Invalid share group '" + group + "', it must not contain '/', '+' or '#'.";
+        return Error{"Invalid share group '" + group + "', it must not contain '/', '+' or '#'."};
     }
-    return std::nullopt;
+    return {};
 }
 
 bool is_shared_filter(std::string_view filter)

@@ -7,17 +7,19 @@
 #include <string>
 #include <string_view>
 
+#include "result.h"
+
 namespace mqtt {
 
 /// Why a topic or filter is unusable, as the text after "Error: " would say; nullopt if fine.
 /// `what` names the option (e.g. "-t", "-e", "-T", "--will-topic"): the UTF-8 message names
 /// it, the others the kind of topic it takes (publish, response, will; subscription, ...).
-std::optional<std::string> check_publish_topic(const std::string& topic, const std::string& what);
-std::optional<std::string> check_filter(const std::string& filter, const std::string& what);
+Status check_publish_topic(const std::string& topic, const std::string& what);
+Status check_filter(const std::string& filter, const std::string& what);
 
 /// Why `group` cannot name a shared subscription (--share): empty, or holding '/', '+' or
 /// '#' (MQTT 5, 4.8.2); nullopt if fine. The text follows "Error: ".
-std::optional<std::string> check_share_group(const std::string& group);
+Status check_share_group(const std::string& group);
 
 /// True when `filter` is a shared subscription already ("$share/...").
 bool is_shared_filter(std::string_view filter);

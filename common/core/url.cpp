@@ -44,7 +44,7 @@ std::optional<std::string> decode_credential(const std::string& text)
 
 }  // namespace
 
-std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
+Result<ProxyUrl> parse_proxy_url(const std::string& url)
 {
     ProxyUrl result;
     std::string rest;
@@ -55,7 +55,7 @@ std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
         rest = url.substr(7);
         if (!rest.empty() && rest.back() == '/') rest.pop_back();  // as curl takes http://host:port/
     } else {
-        return "Unsupported proxy protocol: " + redact_url(url);
+        return Error{"Unsupported proxy protocol: " + redact_url(url)};
     }
 
     // The user information ends at the last '@' (RFC 3986, as curl): a password may hold '@'.
@@ -66,25 +66,25 @@ std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
         const auto colon = credentials.find(':');
         const std::string user = credentials.substr(0, colon);
         if (colon != std::string::npos && credentials.find(':', colon + 1) != std::string::npos) {
-            return std::string("Username cannot contain ':'.");
+            return Error{"Username cannot contain ':'."};
         }
-        if (user.empty()) return std::string("Invalid proxy.");
+        if (user.empty()) return Error{"Invalid proxy."};
         result.username = decode_credential(user);
         if (colon != std::string::npos) result.password = decode_credential(credentials.substr(colon + 1));
-        if (!result.username || (colon != std::string::npos && !result.password)) return std::string("Invalid proxy.");
+        if (!result.username || (colon != std::string::npos && !result.password)) return Error{"Invalid proxy."};
     }
 
     std::string port;
     if (!rest.empty() && rest.front() == '[') {
         const auto close = rest.find(']');
-        if (close == std::string::npos) return std::string("Invalid proxy.");
+        if (close == std::string::npos) return Error{"Invalid proxy."};
         result.host = rest.substr(1, close - 1);
         const std::string after = rest.substr(close + 1);
         if (after.find('[') != std::string::npos || after.find(']') != std::string::npos) {
-            return std::string("Duplicate IPv6 address.");
+            return Error{"Duplicate IPv6 address."};
         }
         if (!after.empty()) {
-            if (after.front() != ':') return std::string("Invalid proxy.");
+            if (after.front() != ':') return Error{"Invalid proxy."};
             port = after.substr(1);
         }
     } else {
@@ -92,16 +92,16 @@ std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url)
         result.host = rest.substr(0, colon);
         if (colon != std::string::npos) port = rest.substr(colon + 1);
     }
-    if (result.host.empty()) return std::string("Invalid proxy.");
+    if (result.host.empty()) return Error{"Invalid proxy."};
     if (!port.empty() || rest.back() == ':') {
         const auto number = parse_integer(port, 1, 65535);
-        if (!number) return "Invalid proxy port " + port;
+        if (!number) return Error{"Invalid proxy port " + port};
         result.port = static_cast<int>(*number);
     }
     return result;
 }
 
-std::variant<BrokerUrl, std::string> parse_url(const std::string& url)
+Result<BrokerUrl> parse_url(const std::string& url)
 {
     BrokerUrl result;
     std::string rest;
@@ -120,12 +120,12 @@ std::variant<BrokerUrl, std::string> parse_url(const std::string& url)
         result.tls = true;
         result.port = 8883;
     } else {
-        return std::string("Unsupported URL scheme.");
+        return Error{"Unsupported URL scheme."};
     }
 
     const auto slash = rest.find('/');
     if (slash == std::string::npos || slash + 1 >= rest.size()) {
-        return std::string("Invalid URL for -L argument specified - topic missing.");
+        return Error{"Invalid URL for -L argument specified - topic missing."};
     }
     result.topic = rest.substr(slash + 1);
     std::string authority = rest.substr(0, slash);
@@ -145,11 +145,11 @@ std::variant<BrokerUrl, std::string> parse_url(const std::string& url)
     const auto colon = authority.find(':');
     if (colon != std::string::npos) {
         const auto port = parse_integer(authority.substr(colon + 1), 1, 65535);
-        if (!port) return "Invalid port given: " + authority.substr(colon + 1);
+        if (!port) return Error{"Invalid port given: " + authority.substr(colon + 1)};
         result.port = static_cast<int>(*port);
         authority.resize(colon);
     }
-    if (authority.empty()) return std::string("Invalid URL for -L argument specified - host missing.");
+    if (authority.empty()) return Error{"Invalid URL for -L argument specified - host missing."};
     result.host = authority;
     return result;
 }

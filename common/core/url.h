@@ -5,7 +5,8 @@
 
 #include <optional>
 #include <string>
-#include <variant>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -20,7 +21,7 @@ struct BrokerUrl {
 };
 
 /// The parsed URL, or the error text (without "Error: ").
-std::variant<BrokerUrl, std::string> parse_url(const std::string& url);
+Result<BrokerUrl> parse_url(const std::string& url);
 
 /// How --proxy reaches the broker: SOCKS5 (libmosquitto's own) or an HTTP CONNECT tunnel.
 enum class ProxyKind { socks5h, http };
@@ -37,6 +38,6 @@ struct ProxyUrl {
 
 /// The parsed --proxy URL, or the error text (without "Error: "). Credentials may escape
 /// '%', ':' and '@' as %25, %3A and %40; IPv6 hosts go in brackets.
-std::variant<ProxyUrl, std::string> parse_proxy_url(const std::string& url);
+Result<ProxyUrl> parse_proxy_url(const std::string& url);
 
 }  // namespace mqtt

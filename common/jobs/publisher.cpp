@@ -68,7 +68,8 @@ void Publisher::pump(Connection& connection)
             message->retain >= 0 ? message->retain == 1 : m_options.retain,
             message->properties.value_or(connection.properties(PropertyCommand::publish)));
         if (rc != MOSQ_ERR_SUCCESS) {
-            connection.finish({send_failure_status(rc), fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
+            auto failed = publish_call_status(rc);
+            connection.finish({failed.status, std::move(failed.text)});
             return;
         }
         ++m_sent;

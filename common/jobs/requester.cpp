@@ -95,7 +95,8 @@ void Requester::on_connected(Connection& connection, const mosquitto_property*)
     const int rc = connection.subscribe(&m_subscribe_mid, std::span(&m_response_topic, 1), m_options.qos, sub_options,
                                         connection.properties(PropertyCommand::subscribe));
     if (rc != MOSQ_ERR_SUCCESS) {
-        connection.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
+        auto failed = subscribe_call_status(rc);
+        connection.finish({failed.status, std::move(failed.text)});
     }
 }
 
@@ -110,8 +111,8 @@ void Requester::on_subscribe(Connection& connection, int mid, std::span<const in
         return;
     }
     // The response can only be missed if the request left before the subscription existed.
-    if (auto error = m_ready_file.create()) {
-        connection.finish({ExitStatus::usage, std::move(*error)});
+    if (auto created = m_ready_file.create(); !created.ok()) {
+        connection.finish({ExitStatus::usage, std::move(created.error())});
         return;
     }
     m_state = State::ready;
@@ -148,7 +149,8 @@ void Requester::send_request(Connection& connection)
     const int rc = connection.publish(nullptr, m_options.topics.front().c_str(), m_request, m_options.qos, false,
                                       properties.get());
     if (rc != MOSQ_ERR_SUCCESS) {
-        connection.finish({send_failure_status(rc), fmt::format("Error: Publish failed: {}", mosquitto_strerror(rc))});
+        auto failed = publish_call_status(rc);
+        connection.finish({failed.status, std::move(failed.text)});
     }
 }
 

@@ -159,11 +159,11 @@ std::optional<std::string> LineSource::error() const
 std::optional<Outgoing> LineSource::json_message(std::string_view record)
 {
     auto parsed = parse_json_record(record);
-    if (auto* why = std::get_if<std::string>(&parsed)) {
-        bad_record(*why);
+    if (!parsed) {
+        bad_record(parsed.error());
         return std::nullopt;
     }
-    auto& json = std::get<JsonRecord>(parsed);
+    auto& json = *parsed;
     if (!json.topic && !m_settings.default_topic) {
         bad_record("no \"topic\", and no -t to fall back to");
         return std::nullopt;
@@ -364,7 +364,7 @@ std::optional<Outgoing> TemplatedSource::next()
         if (m_topic_changes) {
             m_topic_text.clear();
             m_topic.render(m_topic_text, context);
-            if (auto error = check_publish_topic(m_topic_text, "-t")) throw Failure(ExitStatus::usage, "Error: " + *error);
+            if (auto checked = check_publish_topic(m_topic_text, "-t"); !checked.ok()) throw Failure(ExitStatus::usage, "Error: " + checked.error());
         }
         if (!m_topic_text.empty()) message->topic = m_topic_text.c_str();
         ++m_number;

@@ -85,7 +85,8 @@ void Subscriber::on_connected(Connection& connection, const mosquitto_property*)
         const int rc = connection.subscribe(nullptr, m_options.topics, m_options.qos, sub_options,
                                             connection.properties(PropertyCommand::subscribe));
         if (rc != MOSQ_ERR_SUCCESS) {
-            connection.finish({ExitStatus::subscribe_refused, fmt::format("Error: Subscribe failed: {}", mosquitto_strerror(rc))});
+            auto failed = subscribe_call_status(rc);
+            connection.finish({failed.status, std::move(failed.text)});
             return;
         }
     }
@@ -127,8 +128,8 @@ void Subscriber::on_subscribe(Connection& connection, int mid, std::span<const i
 
 bool Subscriber::signal_ready(Connection& connection)
 {
-    if (auto error = m_ready_file.create()) {
-        connection.finish({ExitStatus::usage, std::move(*error)});
+    if (auto created = m_ready_file.create(); !created.ok()) {
+        connection.finish({ExitStatus::usage, std::move(created.error())});
         return false;
     }
     return true;

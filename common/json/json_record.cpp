@@ -16,21 +16,21 @@ namespace {
 using Kind = JsonValue::Kind;
 
 /// The bytes of a member given either as `name` (a JSON string) or as `name`_base64; a
-/// string with the error when it is neither, or both.
-std::variant<std::optional<std::string>, std::string> bytes_member(JsonValue& object, const std::string& name)
+/// the error when it is neither, or both.
+Result<std::optional<std::string>> bytes_member(JsonValue& object, const std::string& name)
 {
     JsonValue* text = object.find(name);
     const JsonValue* base64 = object.find(name + "_base64");
-    if (text && base64) return fmt::format("both \"{}\" and \"{}_base64\" given", name, name);
+    if (text && base64) return Error{fmt::format("both \"{}\" and \"{}_base64\" given", name, name)};
     if (text) {
         if (text->kind == Kind::null) return std::optional<std::string>(std::string());  // %j's empty payload
-        if (text->kind != Kind::string) return fmt::format("\"{}\" must be a string", name);
+        if (text->kind != Kind::string) return Error{fmt::format("\"{}\" must be a string", name)};
         return std::optional<std::string>(std::move(text->text));
     }
     if (base64) {
-        if (base64->kind != Kind::string) return fmt::format("\"{}_base64\" must be a string", name);
+        if (base64->kind != Kind::string) return Error{fmt::format("\"{}_base64\" must be a string", name)};
         auto decoded = decode_base64(base64->text);
-        if (!decoded) return fmt::format("\"{}_base64\" is not valid base64", name);
+        if (!decoded) return Error{fmt::format("\"{}_base64\" is not valid base64", name)};
         return std::optional<std::string>(std::move(*decoded));
     }
     return std::optional<std::string>();
@@ -63,7 +63,7 @@ std::optional<std::string> add_string(std::vector<Property>& out, const JsonValu
         return fmt::format("\"{}\" must be a string without NUL", p.name);
     }
     if (identifier == MQTT_PROP_RESPONSE_TOPIC) {
-        if (auto error = check_publish_topic(value.text, "response-topic")) return error;
+        if (auto checked = check_publish_topic(value.text, "response-topic"); !checked.ok()) return checked.error();
     }
     p.value = value.text;
     out.push_back(std::move(p));
@@ -101,9 +101,9 @@ std::optional<std::string> add_user_properties(std::vector<Property>& out, const
     return std::nullopt;
 }
 
-std::variant<std::vector<Property>, std::string> read_properties(JsonValue& object)
+Result<std::vector<Property>> read_properties(JsonValue& object)
 {
-    if (object.kind != Kind::object) return std::string("\"properties\" must be an object");
+    if (object.kind != Kind::object) return Error{"\"properties\" must be an object"};
     std::vector<Property> out;
     for (std::size_t i = 0; i < object.names.size(); ++i) {
         const std::string& name = object.names[i];
@@ -120,9 +120,9 @@ std::variant<std::vector<Property>, std::string> read_properties(JsonValue& obje
         } else if (name == "correlation-data" || name == "correlation-data_base64") {
             if (name == "correlation-data_base64" && object.find("correlation-data")) continue;  // reported below
             auto bytes = bytes_member(object, "correlation-data");
-            if (auto* e = std::get_if<std::string>(&bytes)) {
-                error = *e;
-            } else if (auto& data = *std::get_if<std::optional<std::string>>(&bytes); data) {
+            if (!bytes) {
+                error = bytes.error();
+            } else if (auto& data = *bytes; data) {
                 if (data->size() > 65535) {
                     error = "\"correlation-data\" is longer than 65535 bytes";
                 } else {
@@ -138,7 +138,7 @@ std::variant<std::vector<Property>, std::string> read_properties(JsonValue& obje
         } else {
             error = fmt::format("unknown property \"{}\"", name);
         }
-        if (error) return *error;
+        if (error) return Error{*error};
     }
     return out;
 }
@@ -196,40 +196,38 @@ std::optional<std::int64_t> parse_tst(std::string_view s)
     return (static_cast<std::int64_t>(utc) - offset_minutes * 60LL) * 1000000 + micros;
 }
 
-std::variant<JsonRecord, std::string> parse_json_record(std::string_view text)
+Result<JsonRecord> parse_json_record(std::string_view text)
 {
     auto parsed = json_parse(text);
-    if (auto* error = std::get_if<JsonError>(&parsed)) {
-        return fmt::format("not JSON at byte {}: {}", error->offset + 1, error->what);
-    }
-    JsonValue& object = std::get<JsonValue>(parsed);
-    if (object.kind != Kind::object) return std::string("not a JSON object");
+    if (!parsed) return Error{fmt::format("not JSON at byte {}: {}", parsed.error().offset + 1, parsed.error().what)};
+    JsonValue& object = *parsed;
+    if (object.kind != Kind::object) return Error{"not a JSON object"};
     JsonRecord record;
     if (JsonValue* topic = object.find("topic")) {
-        if (topic->kind != Kind::string) return std::string("\"topic\" must be a string");
-        if (auto error = check_publish_topic(topic->text, "\"topic\"")) return *error;
+        if (topic->kind != Kind::string) return Error{"\"topic\" must be a string"};
+        if (auto checked = check_publish_topic(topic->text, "\"topic\""); !checked.ok()) return Error{checked.error()};
         record.topic = std::move(topic->text);
     }
     if (const JsonValue* qos = object.find("qos")) {
         const auto n = qos->whole_number(2);
-        if (!n) return std::string("\"qos\" must be 0, 1 or 2");
+        if (!n) return Error{"\"qos\" must be 0, 1 or 2"};
         record.qos = static_cast<int>(*n);
     }
     if (const JsonValue* retain = object.find("retain")) {
         // mosquitto 2.0 wrote 0 and 1, 2.1 writes false and true.
         const auto n = retain->whole_number(1);
-        if (retain->kind != Kind::boolean && !n) return std::string("\"retain\" must be true or false");
+        if (retain->kind != Kind::boolean && !n) return Error{"\"retain\" must be true or false"};
         record.retain = retain->kind == Kind::boolean ? retain->boolean : *n == 1;
     }
     auto payload = bytes_member(object, "payload");
-    if (auto* error = std::get_if<std::string>(&payload)) return *error;
-    auto& bytes = *std::get_if<std::optional<std::string>>(&payload);
-    if (!bytes) return std::string("no \"payload\" or \"payload_base64\"");
+    if (!payload) return Error{std::move(payload.error())};
+    auto& bytes = *payload;
+    if (!bytes) return Error{"no \"payload\" or \"payload_base64\""};
     record.payload = std::move(*bytes);
     if (JsonValue* properties = object.find("properties")) {
         auto read = read_properties(*properties);
-        if (auto* error = std::get_if<std::string>(&read)) return *error;
-        record.properties = std::move(std::get<std::vector<Property>>(read));
+        if (!read) return Error{std::move(read.error())};
+        record.properties = std::move(*read);
     }
     if (const JsonValue* tst = object.find("tst"); tst && tst->kind == Kind::string) record.tst_us = parse_tst(tst->text);
     return record;

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "properties.h"
+#include "result.h"
 
 namespace mqtt {
 
@@ -27,7 +27,7 @@ struct JsonRecord {
 };
 
 /// The record `text` holds, or why it cannot be sent (e.g. "\"qos\" must be 0, 1 or 2").
-std::variant<JsonRecord, std::string> parse_json_record(std::string_view text);
+Result<JsonRecord> parse_json_record(std::string_view text);
 
 /// A "tst" as mqtt-sub --json (and mosquitto's %j) writes it, e.g.
 /// 2020-05-06T21:48:00.123456+0100 (fraction optional, zone +hhmm, +hh:mm or Z; 2.0.11's

@@ -68,12 +68,12 @@ std::optional<std::uint64_t> JsonValue::whole_number(std::uint64_t max) const
     return n;
 }
 
-std::variant<JsonValue, JsonError> json_parse(std::string_view text)
+Result<JsonValue, JsonError> json_parse(std::string_view text)
 {
     JsonValue root;
     TreeBuilder builder;
     JsonScanner scanner(text, builder);
-    if (!scanner.document(&root)) return JsonError{scanner.error_offset(), std::string(scanner.error())};
+    if (!scanner.document(&root)) return Error{JsonError{scanner.error_offset(), std::string(scanner.error())}};
     return root;
 }
 

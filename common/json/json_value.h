@@ -8,8 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -40,6 +41,6 @@ struct JsonError {
 };
 
 /// Parses `text`: exactly one JSON value with optional whitespace around it.
-std::variant<JsonValue, JsonError> json_parse(std::string_view text);
+Result<JsonValue, JsonError> json_parse(std::string_view text);
 
 }  // namespace mqtt

@@ -236,9 +236,9 @@ Outcome BrokerLink::connect(const Client& client)
         // The resolver's own timeouts bound the lookup (RES_OPTIONS can shorten them).
         const std::string name = srv_name(m_options.host, m_options.tls.selects_tls_port());
         auto found = lookup_srv(name);
-        if (auto* error = std::get_if<std::string>(&found)) return {ExitStatus::unreachable, *error};
-        host = std::get<SrvRecord>(found).target;
-        port = std::get<SrvRecord>(found).port;
+        if (!found) return {ExitStatus::unreachable, found.error()};
+        host = found->target;
+        port = found->port;
         m_srv_target = SrvTarget{host, port, name};
         if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     }
@@ -292,7 +292,8 @@ Outcome BrokerLink::connect_bridge(std::optional<Clock::time_point> deadline, co
                                                  properties);
         if (rc != MOSQ_ERR_SUCCESS) {
             m_bridge.reset();
-            return {ExitStatus::unreachable, fmt::format("Unable to connect ({}).", mosquitto_strerror(rc))};
+            auto failed = bridge_connect_call_status(rc);
+            return {failed.status, std::move(failed.text)};
         }
         m_bridge->accept(mosquitto_socket(m_mosq));
     } catch (const Failure& failure) {

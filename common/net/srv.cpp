@@ -48,9 +48,9 @@ private:
 
 }  // namespace
 
-std::variant<std::vector<SrvRecord>, std::string> parse_srv_answer(std::span<const unsigned char> message)
+Result<std::vector<SrvRecord>> parse_srv_answer(std::span<const unsigned char> message)
 {
-    const std::string malformed = "malformed DNS answer";
+    const Error malformed{"malformed DNS answer"};
     Reader in(message);
     std::uint16_t id = 0, flags = 0, questions = 0, answers = 0, authority = 0, additional = 0;
     if (!in.u16(id) || !in.u16(flags) || !in.u16(questions) || !in.u16(answers) || !in.u16(authority) ||
@@ -125,17 +125,17 @@ std::string srv_name(const std::string& domain, bool tls)
     return (tls ? "_secure-mqtt._tcp." : "_mqtt._tcp.") + domain;
 }
 
-std::variant<SrvRecord, std::string> lookup_srv(const std::string& name)
+Result<SrvRecord> lookup_srv(const std::string& name)
 {
     unsigned char answer[NS_MAXMSG];
     const int length = res_search(name.c_str(), ns_c_in, ns_t_srv, answer, sizeof answer);
-    if (length < 0) return fmt::format("Error: DNS SRV lookup of {} failed: {}.", name, hstrerror(h_errno));
+    if (length < 0) return Error{fmt::format("Error: DNS SRV lookup of {} failed: {}.", name, hstrerror(h_errno))};
     auto parsed = parse_srv_answer(std::span<const unsigned char>(answer, static_cast<std::size_t>(length)));
-    if (auto* error = std::get_if<std::string>(&parsed)) return fmt::format("Error: DNS SRV lookup of {}: {}.", name, *error);
+    if (!parsed) return Error{fmt::format("Error: DNS SRV lookup of {}: {}.", name, parsed.error())};
     std::mt19937 engine(std::random_device{}());
     const double roll = std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-    auto chosen = choose_srv(std::get<std::vector<SrvRecord>>(parsed), roll);
-    if (!chosen) return fmt::format("Error: DNS SRV lookup of {}: no MQTT broker offered.", name);
+    auto chosen = choose_srv(*parsed, roll);
+    if (!chosen) return Error{fmt::format("Error: DNS SRV lookup of {}: no MQTT broker offered.", name)};
     return *chosen;
 }
 

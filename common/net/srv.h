@@ -8,8 +8,9 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "result.h"
 
 namespace mqtt {
 
@@ -24,7 +25,7 @@ struct SrvRecord {
 
 /// The SRV records in the answer section of a DNS response (other types are skipped), or
 /// why the message cannot be read.
-std::variant<std::vector<SrvRecord>, std::string> parse_srv_answer(std::span<const unsigned char> message);
+Result<std::vector<SrvRecord>> parse_srv_answer(std::span<const unsigned char> message);
 
 /// The record to connect to, RFC 2782: the lowest priority; among those, one picked at
 /// random in proportion to the weights, `roll` being a number in [0, 1). None if there are
@@ -37,6 +38,6 @@ std::string srv_name(const std::string& domain, bool tls);
 
 /// Looks `name` up and chooses a record; or the error line (status 6: the broker cannot be
 /// found).
-std::variant<SrvRecord, std::string> lookup_srv(const std::string& name);
+Result<SrvRecord> lookup_srv(const std::string& name);
 
 }  // namespace mqtt

@@ -265,10 +265,10 @@ SSL_CTX* new_context(const Options& options, bool check_host, TlsContextData*& d
     data->check_host = check_host;
     if (tls.keylog) {
         auto opened = open_private_append(*tls.keylog);
-        if (auto* why = std::get_if<std::string>(&opened)) {
-            throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, *why));
+        if (!opened) {
+            throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, opened.error()));
         }
-        data->keylog_fd = std::get<int>(opened);
+        data->keylog_fd = *opened;
     }
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     if (ctx == nullptr) throw Failure(ExitStatus::usage, "Error: Unable to create SSL_CTX.");

@@ -475,11 +475,11 @@ Format::Format(const ParsedFormat& parsed)
     }
 }
 
-std::variant<Format, std::string> compile_format(std::string_view text)
+Result<Format> compile_format(std::string_view text)
 {
     auto parsed = parse_format(text);
-    if (auto* error = std::get_if<std::string>(&parsed)) return std::move(*error);
-    return Format(std::get<ParsedFormat>(parsed));
+    if (!parsed) return Error{std::move(parsed.error())};
+    return Format(*parsed);
 }
 
 bool want_colour(bool no_color_option, const char* no_color_variable, bool terminal)

@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include <mosquitto.h>
@@ -16,6 +15,7 @@
 #include "encoding.h"
 #include "format_spec.h"
 #include "payload_decoder.h"
+#include "result.h"
 
 namespace mqtt {
 
@@ -70,7 +70,7 @@ private:
 
 /// Parses and binds a -F format, or returns the error line (upstream's texts, e.g.
 /// "Error: Invalid format specifier 'y'.").
-std::variant<Format, std::string> compile_format(std::string_view text);
+Result<Format> compile_format(std::string_view text);
 
 /// Whether --pretty colours its JSON: only when stdout is a `terminal`, without
 /// --no-color (`no_color_option`), and with the NO_COLOR variable (`no_color_variable`,

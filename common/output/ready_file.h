@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "result.h"
+
 namespace mqtt {
 
 class ReadyFile {
@@ -15,7 +17,7 @@ public:
     explicit ReadyFile(std::string path);
 
     /// Creates the file. Returns the error line when it cannot be created.
-    std::optional<std::string> create() const;
+    Status create() const;
 
 private:
     std::string m_path;

@@ -21,7 +21,7 @@ const std::vector<mqtt::DecodeRule>& rules()
         std::vector<mqtt::DecodeRule> list;
         for (const char* text : {"c=cbor", "m=msgpack", "j=json", "gc=gzip+cbor", "zm=zstd+msgpack", "lj=lz4+json",
                                  "zz=zlib+zstd", "p=protobuf", "auto"}) {
-            list.push_back(std::get<mqtt::DecodeRule>(mqtt::parse_decode_rule(text)));
+            list.push_back(mqtt::parse_decode_rule(text).value());
         }
         return list;
     }();

@@ -23,10 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     auto parsed = mqtt::parse_format(text);
-    if (!std::holds_alternative<mqtt::ParsedFormat>(parsed)) return 0;
+    if (!parsed.ok()) return 0;
     mqtt::Options options;
     options.tool = mqtt::Tool::sub;
-    options.format = std::get<mqtt::ParsedFormat>(std::move(parsed));
+    options.format = std::move(parsed).value();
     options.pretty = size % 2 == 0;
     mqtt::Formatter formatter(options);
     formatter.set_clock(fixed_clock);

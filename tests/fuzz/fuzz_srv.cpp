@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     if (size == 0) return 0;
     const double roll = bytes[0] / 256.0;
     const auto parsed = mqtt::parse_srv_answer(std::span<const unsigned char>(bytes + 1, size - 1));
-    const auto* records = std::get_if<std::vector<mqtt::SrvRecord>>(&parsed);
+    const auto* records = (parsed.ok() ? &parsed.value() : nullptr);
     if (records == nullptr) return 0;
     // An SRV record takes at least 17 bytes of the message (a one-byte owner name or pointer
     // is 1-2, then type, class, TTL, length, priority, weight, port and the target's 1+).

@@ -10,8 +10,8 @@ namespace {
 mqtt::ExecRule rule_of(std::string_view text)
 {
     auto parsed = mqtt::parse_exec_rule(text);
-    REQUIRE(std::holds_alternative<mqtt::ExecRule>(parsed));
-    return std::get<mqtt::ExecRule>(parsed);
+    REQUIRE(parsed.ok());
+    return parsed.value();
 }
 
 mqtt::Message message_of(std::string_view topic, std::string_view payload)

@@ -10,22 +10,22 @@ namespace {
 std::vector<std::string> words(std::string_view text)
 {
     auto split = mqtt::split_command(text);
-    if (auto* error = std::get_if<std::string>(&split)) FAIL(*error);
-    return std::get<std::vector<std::string>>(split);
+    if (!split) FAIL(split.error());
+    return split.value();
 }
 
 std::string error_of(std::string_view text)
 {
     auto parsed = mqtt::parse_exec_rule(text);
-    REQUIRE(std::holds_alternative<std::string>(parsed));
-    return std::get<std::string>(parsed);
+    REQUIRE(!parsed.ok());
+    return parsed.error();
 }
 
 mqtt::ExecRule rule_of(std::string_view text)
 {
     auto parsed = mqtt::parse_exec_rule(text);
-    if (auto* error = std::get_if<std::string>(&parsed)) FAIL(*error);
-    return std::get<mqtt::ExecRule>(parsed);
+    if (!parsed) FAIL(parsed.error());
+    return parsed.value();
 }
 
 }  // namespace

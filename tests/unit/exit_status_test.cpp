@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <optional>
+#include <string>
 
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
@@ -100,4 +101,30 @@ TEST_CASE("send_failure_status: a gone connection is 7, a refused message 8")
     CHECK(mqtt::send_failure_status(MOSQ_ERR_NO_CONN) == mqtt::ExitStatus::connection_lost);
     CHECK(mqtt::send_failure_status(MOSQ_ERR_CONN_LOST) == mqtt::ExitStatus::connection_lost);
     CHECK(mqtt::send_failure_status(MOSQ_ERR_OVERSIZE_PACKET) == mqtt::ExitStatus::publish_refused);
+}
+
+TEST_CASE("publish_call_status and subscribe_call_status: the status and upstream's line")
+{
+    const auto gone = mqtt::publish_call_status(MOSQ_ERR_NO_CONN);
+    CHECK(gone.status == mqtt::ExitStatus::connection_lost);
+    CHECK(gone.text == "Error: Publish failed: The client is not currently connected.");
+    const auto big = mqtt::publish_call_status(MOSQ_ERR_OVERSIZE_PACKET);
+    CHECK(big.status == mqtt::ExitStatus::publish_refused);
+    CHECK(big.text == std::string("Error: Publish failed: ") + mosquitto_strerror(MOSQ_ERR_OVERSIZE_PACKET));
+    const auto subscribe = mqtt::subscribe_call_status(MOSQ_ERR_NO_CONN);
+    CHECK(subscribe.status == mqtt::ExitStatus::subscribe_refused);
+    CHECK(subscribe.text == "Error: Subscribe failed: The client is not currently connected.");
+}
+
+TEST_CASE("bridge and mqtt-bench connect calls: unreachable, whatever libmosquitto said")
+{
+    const auto bridge = mqtt::bridge_connect_call_status(MOSQ_ERR_INVAL);
+    CHECK(bridge.status == mqtt::ExitStatus::unreachable);
+    CHECK(bridge.text == "Unable to connect (Invalid function arguments provided.).");
+    const auto refused = mqtt::bench_connect_call_status(MOSQ_ERR_ERRNO, ECONNREFUSED);
+    CHECK(refused.status == mqtt::ExitStatus::unreachable);
+    CHECK(refused.text == "Connection refused");
+    const auto invalid = mqtt::bench_connect_call_status(MOSQ_ERR_INVAL, 0);
+    CHECK(invalid.status == mqtt::ExitStatus::unreachable);
+    CHECK(invalid.text == "Invalid function arguments provided.");
 }

@@ -34,23 +34,23 @@ std::timespec counting_clock()
 mqtt::Format compiled(const std::string& text)
 {
     auto result = mqtt::compile_format(text);
-    if (auto* error = std::get_if<std::string>(&result)) FAIL("-F '" << text << "' refused: " << *error);
-    return std::get<mqtt::Format>(result);
+    if (!result) FAIL("-F '" << text << "' refused: " << result.error());
+    return result.value();
 }
 
 /// Parses `text` as the command line does (Options keeps the parsed format).
 mqtt::ParsedFormat parsed(const std::string& text)
 {
     auto result = mqtt::parse_format(text);
-    if (auto* error = std::get_if<std::string>(&result)) FAIL("-F '" << text << "' refused: " << *error);
-    return std::get<mqtt::ParsedFormat>(result);
+    if (!result) FAIL("-F '" << text << "' refused: " << result.error());
+    return result.value();
 }
 
 /// The error compile_format gives for `text`, or "(compiled)".
 std::string compile_error(const std::string& text)
 {
     auto result = mqtt::compile_format(text);
-    if (auto* error = std::get_if<std::string>(&result)) return *error;
+    if (!result) return result.error();
     return "(compiled)";
 }
 
@@ -649,8 +649,8 @@ TEST_CASE("-F: every conversion letter the parser admits has a renderer")
     for (const char letter : mqtt::k_format_conversions) {
         CAPTURE(letter);
         const auto compiled = mqtt::compile_format(std::string("%") + letter);
-        REQUIRE(std::holds_alternative<mqtt::Format>(compiled));
-        const auto& parts = std::get<mqtt::Format>(compiled).parts();
+        REQUIRE(compiled.ok());
+        const auto& parts = compiled.value().parts();
         REQUIRE(parts.size() == 1);
         CHECK(parts[0].spec.conversion == letter);
         CHECK(static_cast<bool>(parts[0].render));

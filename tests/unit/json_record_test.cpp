@@ -11,14 +11,14 @@ namespace {
 mqtt::JsonRecord record(const std::string& text)
 {
     auto result = mqtt::parse_json_record(text);
-    if (auto* error = std::get_if<std::string>(&result)) FAIL(text << ": " << *error);
-    return std::get<mqtt::JsonRecord>(result);
+    if (!result) FAIL(text << ": " << result.error());
+    return result.value();
 }
 
 std::string error_of(const std::string& text)
 {
     auto result = mqtt::parse_json_record(text);
-    if (auto* error = std::get_if<std::string>(&result)) return *error;
+    if (!result) return result.error();
     return "(accepted)";
 }
 

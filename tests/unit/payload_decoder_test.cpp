@@ -12,7 +12,7 @@ namespace {
 std::vector<mqtt::DecodeRule> rules(std::initializer_list<const char*> texts)
 {
     std::vector<mqtt::DecodeRule> out;
-    for (const char* text : texts) out.push_back(std::get<mqtt::DecodeRule>(mqtt::parse_decode_rule(text)));
+    for (const char* text : texts) out.push_back(mqtt::parse_decode_rule(text).value());
     return out;
 }
 

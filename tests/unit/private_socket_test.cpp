@@ -64,29 +64,29 @@ std::string failure_of(mqtt::PrivateSocket& socket, int& status)
 TEST_CASE("shared_folder_problem: folders another user could change are named")
 {
     unit::TempFolder folder;
-    CHECK_FALSE(mqtt::shared_folder_problem(folder.path));
-    CHECK_FALSE(mqtt::shared_folder_problem("/"));
+    CHECK(mqtt::shared_folder_problem(folder.path).ok());
+    CHECK(mqtt::shared_folder_problem("/").ok());
     const std::string inner = folder.path + "/inner";
     REQUIRE(::mkdir(inner.c_str(), 0700) == 0);
-    CHECK_FALSE(mqtt::shared_folder_problem(inner));
+    CHECK(mqtt::shared_folder_problem(inner).ok());
 
     ::chmod(folder.path.c_str(), 0777);  // world-writable, no sticky bit: anyone may rename "inner"
-    CHECK(mqtt::shared_folder_problem(inner) == folder.path + " is writable by other users and has no sticky bit");
-    CHECK(mqtt::shared_folder_problem(folder.path) == folder.path + " is writable by other users and has no sticky bit");
+    CHECK(mqtt::shared_folder_problem(inner).error() == folder.path + " is writable by other users and has no sticky bit");
+    CHECK(mqtt::shared_folder_problem(folder.path).error() == folder.path + " is writable by other users and has no sticky bit");
     ::chmod(folder.path.c_str(), 01777);  // as /tmp: only an entry's owner may rename it
-    CHECK_FALSE(mqtt::shared_folder_problem(inner));
+    CHECK(mqtt::shared_folder_problem(inner).ok());
     ::chmod(folder.path.c_str(), 0770);
-    CHECK(mqtt::shared_folder_problem(inner) == folder.path + " is writable by other users and has no sticky bit");
+    CHECK(mqtt::shared_folder_problem(inner).error() == folder.path + " is writable by other users and has no sticky bit");
     ::chmod(folder.path.c_str(), 0700);
 
     // Symlinks are resolved: what counts is where the path really leads.
     const std::string link = folder.path + "/link";
     REQUIRE(::symlink(inner.c_str(), link.c_str()) == 0);
-    CHECK_FALSE(mqtt::shared_folder_problem(link));
-    CHECK(mqtt::shared_folder_problem(folder.path + "/none") == folder.path + "/none: No such file or directory");
+    CHECK(mqtt::shared_folder_problem(link).ok());
+    CHECK(mqtt::shared_folder_problem(folder.path + "/none").error() == folder.path + "/none: No such file or directory");
     if (::geteuid() == 0) {
         REQUIRE(::chown(inner.c_str(), 65534, 65534) == 0);
-        CHECK(mqtt::shared_folder_problem(inner) == inner + " belongs to another user");
+        CHECK(mqtt::shared_folder_problem(inner).error() == inner + " belongs to another user");
     }
 }
 

@@ -15,16 +15,16 @@ using Args = std::vector<std::string>;
 ParsedProperty good(const Args& args)
 {
     auto parsed = mqtt::parse_property(args);
-    if (auto* error = std::get_if<std::string>(&parsed)) FAIL_CHECK("unexpected error: " << *error);
-    REQUIRE(std::holds_alternative<ParsedProperty>(parsed));
-    return std::get<ParsedProperty>(parsed);
+    if (!parsed) FAIL_CHECK("unexpected error: " << parsed.error());
+    REQUIRE(parsed.ok());
+    return parsed.value();
 }
 
 std::string bad(const Args& args)
 {
     auto parsed = mqtt::parse_property(args);
-    if (std::holds_alternative<ParsedProperty>(parsed)) return "(accepted)";
-    return std::get<std::string>(parsed);
+    if (parsed.ok()) return "(accepted)";
+    return parsed.error();
 }
 
 std::string describe(const Args& args)
@@ -277,20 +277,20 @@ TEST_CASE("find_duplicate: a property other than user-property twice in one pack
     lists.connect.push_back(good({"connect", "user-property", "a", "2"}).property);
     lists.publish.push_back(good({"publish", "content-type", "a"}).property);
     lists.will.push_back(good({"will", "content-type", "a"}).property);
-    CHECK_FALSE(mqtt::find_duplicate(lists));
+    CHECK(mqtt::find_duplicate(lists).ok());
     CHECK_FALSE(lists.empty());
     CHECK(lists.find(PropertyCommand::publish, MQTT_PROP_CONTENT_TYPE)->value == "a");
     CHECK(lists.find(PropertyCommand::subscribe, MQTT_PROP_USER_PROPERTY) == nullptr);
 
     auto twice = lists;
     twice.will.push_back(good({"will", "content-type", "b"}).property);
-    CHECK(mqtt::find_duplicate(twice) == "Error in Will properties: Duplicate property in property list");
+    CHECK(mqtt::find_duplicate(twice).error() == "Error in Will properties: Duplicate property in property list");
     twice.publish.push_back(good({"publish", "content-type", "b"}).property);
-    CHECK(mqtt::find_duplicate(twice) == "Error in PUBLISH properties: Duplicate property in property list");
+    CHECK(mqtt::find_duplicate(twice).error() == "Error in PUBLISH properties: Duplicate property in property list");
     mqtt::PropertyLists disconnect;
     disconnect.disconnect.push_back(good({"disconnect", "reason-string", "a"}).property);
     disconnect.disconnect.push_back(good({"disconnect", "reason-string", "b"}).property);
-    CHECK(mqtt::find_duplicate(disconnect) == "Error in DISCONNECT properties: Duplicate property in property list");
+    CHECK(mqtt::find_duplicate(disconnect).error() == "Error in DISCONNECT properties: Duplicate property in property list");
     CHECK(mqtt::PropertyLists{}.empty());
 }
 

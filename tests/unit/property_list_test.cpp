@@ -12,8 +12,8 @@ namespace {
 mqtt::Property parsed(const std::vector<std::string>& args)
 {
     auto result = mqtt::parse_property(args);
-    REQUIRE(std::holds_alternative<mqtt::ParsedProperty>(result));
-    return std::get<mqtt::ParsedProperty>(result).property;
+    REQUIRE(result.ok());
+    return result.value().property;
 }
 
 /// Takes ownership of a string libmosquitto allocated.

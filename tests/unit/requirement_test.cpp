@@ -11,15 +11,15 @@ namespace {
 std::vector<mqtt::Requirement> parsed(const std::string& text)
 {
     auto result = mqtt::parse_requirements(text);
-    REQUIRE(std::holds_alternative<std::vector<mqtt::Requirement>>(result));
-    return std::get<std::vector<mqtt::Requirement>>(result);
+    REQUIRE(result.ok());
+    return result.value();
 }
 
 std::string error(const std::string& text)
 {
     auto result = mqtt::parse_requirements(text);
-    REQUIRE(std::holds_alternative<std::string>(result));
-    return std::get<std::string>(result);
+    REQUIRE(!result.ok());
+    return result.error();
 }
 
 }  // namespace

@@ -7,15 +7,15 @@ namespace {
 mqtt::BrokerUrl good(const std::string& text)
 {
     auto parsed = mqtt::parse_url(text);
-    REQUIRE(std::holds_alternative<mqtt::BrokerUrl>(parsed));
-    return std::get<mqtt::BrokerUrl>(parsed);
+    REQUIRE(parsed.ok());
+    return parsed.value();
 }
 
 std::string bad(const std::string& text)
 {
     auto parsed = mqtt::parse_url(text);
-    REQUIRE(std::holds_alternative<std::string>(parsed));
-    return std::get<std::string>(parsed);
+    REQUIRE(!parsed.ok());
+    return parsed.error();
 }
 
 }  // namespace
@@ -80,15 +80,15 @@ namespace {
 mqtt::ProxyUrl good_proxy(const std::string& text)
 {
     auto parsed = mqtt::parse_proxy_url(text);
-    REQUIRE(std::holds_alternative<mqtt::ProxyUrl>(parsed));
-    return std::get<mqtt::ProxyUrl>(parsed);
+    REQUIRE(parsed.ok());
+    return parsed.value();
 }
 
 std::string bad_proxy(const std::string& text)
 {
     auto parsed = mqtt::parse_proxy_url(text);
-    REQUIRE(std::holds_alternative<std::string>(parsed));
-    return std::get<std::string>(parsed);
+    REQUIRE(!parsed.ok());
+    return parsed.error();
 }
 
 }  // namespace
