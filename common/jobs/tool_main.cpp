@@ -48,8 +48,9 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
             return std::fflush(stdout) == 0 ? ExitStatus::success : ExitStatus::usage;
         }
         if (command.options.holds_secret()) keep_out_of_core_dumps();
-        command.options.colour =
-            want_colour(command.options.no_color, std::getenv("NO_COLOR"), ::isatty(STDOUT_FILENO) == 1);
+        // Asked only with --pretty: no tty check at the start of every other run.
+        command.options.colour = command.options.pretty && want_colour(command.options.no_color, std::getenv("NO_COLOR"),
+                                                                       ::isatty(STDOUT_FILENO) == 1);
         quiet = command.options.quiet;
         if (!quiet) {
             for (const auto& notice : command.notices) print_error(notice);
