@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <fmt/format.h>
 #include <memory>
 #include <mosquitto.h>
@@ -70,7 +71,8 @@ void raise_descriptor_limit(std::uint64_t clients)
     }
 }
 
-enum class State { idle, connecting, connected, failed, lost, closed };
+/// idle: not tried yet; waiting: failed, to be tried again (--connect-retries); failed: given up.
+enum class State { idle, waiting, connecting, connected, failed, lost, closed };
 
 class Run;
 
@@ -79,11 +81,14 @@ struct BenchClient {
     std::uint32_t index = 0;      ///< in the run's list of clients, the epoll key
     std::uint32_t number = 0;     ///< publishers 0..c-1 (their %i and stream), subscribers after them
     bool publisher = false;
+    bool subscriber = false;      ///< neither: conn's clients, which only stay connected
     mosquitto* mosq = nullptr;
     std::unique_ptr<Tls> tls;
     State state = State::idle;
     bool subscribed = false;      ///< subscribers: SUBACK in
     Clock::time_point connect_deadline{};
+    Clock::time_point connect_intended{};  ///< of the attempt under way, for the connect latency
+    int attempts = 0;             ///< connect attempts made
     int fd = -1;
     bool watching_write = false;  ///< EPOLLOUT is in the interest set
     // Publishers
@@ -121,8 +126,9 @@ public:
 private:
     enum class Phase { connecting, sending, draining, done };
 
-    void create_client(std::uint32_t number, bool publisher);
-    void start_connect(BenchClient& client);
+    void create_client(std::uint32_t number, bool publisher, bool subscriber);
+    void start_connects(Clock::time_point now);
+    void start_connect(BenchClient& client, Clock::time_point intended);
     void connect_failed(BenchClient& client, int status, const std::string& reason);
     void watch(BenchClient& client);
     void unwatch(BenchClient& client);
@@ -139,6 +145,7 @@ private:
     bool any_alive() const;
     void start_sending(Clock::time_point now);
     void second_tick(Clock::time_point now);
+    bool conn() const { return m_options.bench.mode == BenchMode::conn; }
     int timeout_ms(Clock::time_point now) const;
     void close_all();
     void take_signal();
@@ -154,6 +161,8 @@ private:
     Phase m_phase = Phase::connecting;
     bool m_interrupted = false;
     std::size_t m_next_connect = 0;
+    std::uint64_t m_attempts = 0;       ///< connect calls made, retries included (the pace counts them)
+    std::deque<std::pair<Clock::time_point, std::uint32_t>> m_retries;  ///< (when, client index)
     Clock::time_point m_connect_start{};
     Clock::time_point m_start{};        ///< of the schedule
     std::uint64_t m_start_ns = 0;       ///< the same instant in CLOCK_REALTIME
@@ -171,6 +180,7 @@ private:
     std::optional<Outcome> m_first_failure;
     // For the line of each second.
     std::uint64_t m_tick_sent = 0, m_tick_acked = 0, m_tick_received = 0;
+    std::uint64_t m_tick_connects = 0, m_tick_connect_failed = 0;
     Histogram m_tick_latency;
     std::uint64_t m_received = 0;
 };
@@ -181,11 +191,13 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     (void)init;
     std::signal(SIGPIPE, SIG_IGN);
     const auto& bench = options.bench;
-    const std::uint32_t subscribers = bench.mode == BenchMode::pub      ? 0
-                                      : bench.mode == BenchMode::sub    ? static_cast<std::uint32_t>(bench.clients)
-                                                                        : static_cast<std::uint32_t>(bench.subscribers);
-    m_publishers = bench.mode == BenchMode::sub ? 0 : static_cast<std::uint32_t>(bench.clients);
-    raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers);
+    const auto clients = static_cast<std::uint32_t>(bench.clients);
+    const std::uint32_t subscribers = bench.mode == BenchMode::sub      ? clients
+                                      : bench.mode == BenchMode::pubsub ? static_cast<std::uint32_t>(bench.subscribers)
+                                                                        : 0;
+    m_publishers = bench.mode == BenchMode::pub || bench.mode == BenchMode::pubsub ? clients : 0;
+    const std::uint32_t idle = bench.mode == BenchMode::conn ? clients : 0;
+    raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers + idle);
 
     std::random_device random;
     m_run_id = random();
@@ -211,8 +223,9 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     }
 
     // Subscribers first: they connect and subscribe before anything is published.
-    for (std::uint32_t i = 0; i < subscribers; ++i) create_client(m_publishers + i, false);
-    for (std::uint32_t i = 0; i < m_publishers; ++i) create_client(i, true);
+    for (std::uint32_t i = 0; i < subscribers; ++i) create_client(m_publishers + i, false, true);
+    for (std::uint32_t i = 0; i < m_publishers; ++i) create_client(i, true, false);
+    for (std::uint32_t i = 0; i < idle; ++i) create_client(i, false, false);
 }
 
 Run::~Run()
@@ -223,13 +236,14 @@ Run::~Run()
     sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
 }
 
-void Run::create_client(std::uint32_t number, bool publisher)
+void Run::create_client(std::uint32_t number, bool publisher, bool subscriber)
 {
     auto client = std::make_unique<BenchClient>();
     client->run = this;
     client->index = static_cast<std::uint32_t>(m_clients.size());
     client->number = number;
     client->publisher = publisher;
+    client->subscriber = subscriber;
     const std::string prefix = m_options.id_prefix.empty() ? fmt::format("mqtt-bench-{}-", ::getpid()) : m_options.id_prefix;
     const std::string id = prefix + std::to_string(number);
     client->mosq = mosquitto_new(id.c_str(), true, client.get());
@@ -252,8 +266,33 @@ void Run::create_client(std::uint32_t number, bool publisher)
     m_clients.push_back(std::move(client));
 }
 
-void Run::start_connect(BenchClient& client)
+void Run::start_connects(Clock::time_point now)
 {
+    // --connect-rate paces every attempt, retries included: attempt k may start at k/rate s.
+    const double rate = m_options.bench.connect_rate;
+    const auto slot = [&](std::uint64_t k) {
+        return m_connect_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(k) / rate));
+    };
+    while (rate <= 0.0 || slot(m_attempts) <= now) {
+        const auto intended = rate > 0.0 ? slot(m_attempts) : now;
+        if (!m_retries.empty() && m_retries.front().first <= now) {
+            const auto [when, index] = m_retries.front();
+            m_retries.pop_front();
+            ++m_attempts;
+            start_connect(*m_clients[index], std::max(when, intended));
+        } else if (m_next_connect < m_clients.size()) {
+            ++m_attempts;
+            start_connect(*m_clients[m_next_connect++], intended);
+        } else {
+            break;
+        }
+    }
+}
+
+void Run::start_connect(BenchClient& client, Clock::time_point intended)
+{
+    ++client.attempts;
+    client.connect_intended = intended;
     PropertyList properties(m_options.properties.connect);
     if (m_options.protocol == k_mqtt5 && m_options.session_expiry && *m_options.session_expiry > 0) {
         Property expiry;
@@ -279,13 +318,21 @@ void Run::start_connect(BenchClient& client)
 
 void Run::connect_failed(BenchClient& client, int status, const std::string& reason)
 {
+    unwatch(client);
+    if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
+    if (client.attempts <= m_options.bench.connect_retries && !m_interrupted) {
+        // Tried again a second later (start_connect's call closes what is left of this one).
+        client.state = State::waiting;
+        ++m_result.connect_retried;
+        m_retries.emplace_back(Clock::now() + std::chrono::seconds(1), client.index);
+        return;
+    }
     client.state = State::failed;
     ++m_result.connect_failed[reason];
+    ++m_tick_connect_failed;
     if (!m_first_failure) {
         m_first_failure = Outcome{status, fmt::format("Error: client {} could not connect: {}.", client.number, reason)};
     }
-    unwatch(client);
-    if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
 }
 
 void Run::watch(BenchClient& client)
@@ -322,7 +369,13 @@ void Run::on_connect(mosquitto*, void* userdata, int rc, int, const mosquitto_pr
     }
     client.state = State::connected;
     ++run.m_result.connected;
-    if (!client.publisher) {
+    ++run.m_tick_connects;
+    const auto now = Clock::now();
+    const auto latency = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(now - client.connect_intended, Clock::duration{})).count());
+    run.m_result.connect_latency.record(latency);
+    if (run.conn()) run.m_tick_latency.record(latency);
+    if (client.subscriber) {
         mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr);
     }
 }
@@ -531,7 +584,7 @@ bool Run::connecting_done() const
 {
     return std::all_of(m_clients.begin(), m_clients.end(), [](const auto& c) {
         return c->state == State::failed || c->state == State::lost ||
-               (c->state == State::connected && (c->publisher || c->subscribed));
+               (c->state == State::connected && (!c->subscriber || c->subscribed));
     });
 }
 
@@ -559,7 +612,7 @@ bool Run::drained() const
     for (const auto& c : m_clients) {
         if (c->state != State::connected) continue;
         if (c->publisher && (!c->inflight.empty() || mosquitto_want_write(c->mosq))) return false;
-        if (!c->publisher && m_expected) {
+        if (c->subscriber && m_expected) {
             for (const auto& [key, sent] : *m_expected) {
                 if (c->tracker.distinct(key.first, key.second) < sent) return false;
             }
@@ -573,7 +626,8 @@ void Run::start_sending(Clock::time_point now)
     m_phase = Phase::sending;
     m_start = now;
     m_start_ns = realtime_ns();
-    m_next_tick = now + std::chrono::seconds(1);
+    m_result.connect_seconds = seconds_between(m_connect_start, now);
+    if (!conn()) m_next_tick = now + std::chrono::seconds(1);  // conn's seconds go on from the first connect
     for (std::size_t i = 0; i < m_clients.size(); ++i) {
         if (m_clients[i]->publisher && m_clients[i]->state == State::connected) {
             m_schedule.emplace(intended(*m_clients[i], 0), static_cast<std::uint32_t>(i));
@@ -584,16 +638,19 @@ void Run::start_sending(Clock::time_point now)
 void Run::second_tick(Clock::time_point now)
 {
     BenchTick tick;
-    tick.elapsed = seconds_between(m_start, now);
+    tick.elapsed = seconds_between(conn() ? m_connect_start : m_start, now);
     tick.sent = m_tick_sent;
     tick.acked = m_tick_acked;
     tick.received = m_tick_received;
+    tick.connects = m_tick_connects;
+    tick.connect_failed = m_tick_connect_failed;
     tick.connected = static_cast<std::uint64_t>(
         std::count_if(m_clients.begin(), m_clients.end(), [](const auto& c) { return c->state == State::connected; }));
     tick.p99_ns = m_tick_latency.percentile(99.0);
-    m_tick_sent = m_tick_acked = m_tick_received = 0;
+    m_tick_sent = m_tick_acked = m_tick_received = m_tick_connects = m_tick_connect_failed = 0;
     m_tick_latency.reset();
-    if (m_tick) m_tick(tick);
+    // While connecting only conn reports (the others' seconds count from their first send).
+    if (m_tick && (m_phase != Phase::connecting || conn())) m_tick(tick);
     // Keep-alive for every connection, once a second.
     for (auto& c : m_clients) {
         if (c->state == State::connected || c->state == State::connecting) {
@@ -606,8 +663,7 @@ void Run::second_tick(Clock::time_point now)
 
 int Run::timeout_ms(Clock::time_point now) const
 {
-    Clock::time_point wake = now + std::chrono::milliseconds(100);
-    if (m_phase != Phase::connecting) wake = std::min(wake, m_next_tick);
+    Clock::time_point wake = std::min(now + std::chrono::milliseconds(100), m_next_tick);
     if (m_phase == Phase::sending && !m_schedule.empty()) wake = std::min(wake, m_schedule.top().first);
     if (m_phase == Phase::sending && m_options.bench.duration > 0.0) {
         wake = std::min(wake, m_start + std::chrono::duration_cast<Clock::duration>(
@@ -630,23 +686,21 @@ void Run::close_all()
 BenchResult Run::execute()
 {
     // Connect: all at once, or --connect-rate per second.
+    // Connect: all at once, or --connect-rate per second; a second a tick and the keep-alive.
     m_connect_start = Clock::now();
+    m_next_tick = m_connect_start + std::chrono::seconds(1);
     while (m_phase == Phase::connecting) {
         const auto now = Clock::now();
-        std::size_t allowed = m_clients.size();
-        if (m_options.bench.connect_rate > 0.0) {
-            allowed = std::min(allowed, static_cast<std::size_t>(seconds_between(m_connect_start, now) *
-                                                                 m_options.bench.connect_rate) + 1);
-        }
-        for (; m_next_connect < allowed; ++m_next_connect) start_connect(*m_clients[m_next_connect]);
+        start_connects(now);
         for (auto& c : m_clients) {
             if (c->state == State::connecting && c->connect_deadline != Clock::time_point{} && now >= c->connect_deadline) {
                 connect_failed(*c, ExitStatus::no_connack, fmt::format("no CONNACK within {} s", m_options.connect_timeout));
             }
         }
         if (m_interrupted) break;
-        if (m_next_connect == m_clients.size() && connecting_done()) break;
-        handle_events(m_options.bench.connect_rate > 0.0 ? 10 : 100);
+        if (m_next_connect == m_clients.size() && m_retries.empty() && connecting_done()) break;
+        if (now >= m_next_tick) second_tick(now);
+        handle_events(std::min(timeout_ms(Clock::now()), m_options.bench.connect_rate > 0.0 || !m_retries.empty() ? 10 : 100));
     }
     const auto now = Clock::now();
     if (!any_alive() || m_interrupted) {
@@ -677,8 +731,8 @@ BenchResult Run::execute()
                         if (c->publisher) (*m_expected)[{m_run_id, c->number}] = c->seq;
                     }
                 }
-                // sub ends without draining: nothing of its own is on its way.
-                if (m_options.bench.mode == BenchMode::sub || m_interrupted) m_phase = Phase::done;
+                // sub and conn end without draining: nothing of their own is on its way.
+                if (m_options.bench.mode == BenchMode::sub || conn() || m_interrupted) m_phase = Phase::done;
             }
         }
         if (m_phase == Phase::draining && (drained() || !any_alive() || now2 >= m_drain_deadline || m_interrupted)) {
@@ -696,7 +750,7 @@ BenchResult Run::execute()
         if (c->publisher) {
             m_result.offered += std::max<std::uint64_t>(due_count(*c, end), c->seq);
             m_result.unacked += c->inflight.size();
-        } else {
+        } else if (c->subscriber) {
             m_result.streams.add(c->tracker.counts(m_expected.get()));
         }
     }
