@@ -389,3 +389,32 @@ TEST_CASE("bench: conn refuses the options that shape messages, and thresholds i
     CHECK(usage_line({"conn", "--require", "lost=0"}) == "Error: --require \"lost=0\": mqtt-bench conn does not measure it.");
     CHECK(usage_line({"conn", "--connect-retries", "-1"}) == "Error: --connect-retries must be a count from 0 to 1000, not \"-1\".");
 }
+
+TEST_CASE("bench: a publish the broker's ACL denies is counted by its reason code, and --require refused=0 fails with 30")
+{
+    TempDir dir;
+    const std::string acl = dir.write("acl", "topic readwrite open/#\n");
+    test::Broker broker(with_extra("acl_file " + acl));
+    const auto r = test::run(bench(broker, "pub", {"-V", "5", "-q", "1", "-c", "2", "-t", "closed/%i", "--rate", "50",
+                                                   "-C", "3", "--json", "--require", "refused=0"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 30);
+    // 0x87: not authorized, in each PUBACK.
+    require_member(r.out, R"("offered":6,"sent":6,"acked":0,"refused":{"135":6},"unacked":0,)");
+    require_member(r.out, R"x("unmet":["refused=0 (measured 6)"]})x");
+    CHECK(split_lines(r.err).back() == "Error: requirements not met: refused=0 (measured 6).");
+
+    // Without --require, refusals are counted, not a failure of the run.
+    const auto counted = test::run(bench(broker, "pubsub", {"-V", "5", "-q", "1", "-c", "1", "-t", "closed/%i",
+                                                            "--rate", "50", "-C", "2", "--drain", "0.5", "--json", "--quiet"}),
+                                   {}, 60s);
+    CHECK(counted.status == 0);
+    require_member(counted.out, R"("sent":2,"acked":0,"refused":{"135":2},"unacked":0,)");
+    require_member(counted.out, R"("received":0,)");
+    const auto allowed = test::run(bench(broker, "pub", {"-V", "5", "-q", "1", "-t", "open/%i", "-C", "2", "--rate", "50",
+                                                         "--json", "--require", "refused=0"}),
+                                   {}, 60s);
+    CHECK(allowed.status == 0);
+    require_member(allowed.out, R"("acked":2,"refused":{},)");
+}
