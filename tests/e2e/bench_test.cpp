@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -417,4 +419,45 @@ TEST_CASE("bench: a publish the broker's ACL denies is counted by its reason cod
                                    {}, 60s);
     CHECK(allowed.status == 0);
     require_member(allowed.out, R"("acked":2,"refused":{},)");
+}
+
+TEST_CASE("bench: pubsub's totals are what the broker counted ($SYS messages received and sent)")
+{
+    // A fresh broker: its counters start at 0, and nothing reads $SYS until the run is over
+    // (a reader's own deliveries would count).
+    test::Broker broker(with_extra("sys_interval 1"));
+    const auto r = test::run(bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "50", "-C", "20",
+                                                      "--json", "--quiet"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    REQUIRE(r.status == 0);
+    const std::uint64_t sent = json_count(r.out, "sent"), acked = json_count(r.out, "acked");
+    const std::uint64_t received = json_count(r.out, "received"), connected = json_count(r.out, "ok");
+    CHECK(sent == 60);
+    CHECK(acked == 60);
+    CHECK(received == 120);
+    CHECK(connected == 5);
+    // Wait past the next $SYS update (every second) after the run's DISCONNECTs, then read
+    // the four counters, all retained, in one connection.
+    std::this_thread::sleep_for(2500ms);
+    const auto seen = test::run(sub(broker, {"-t", "$SYS/broker/messages/received", "-t", "$SYS/broker/messages/sent",
+                                             "-t", "$SYS/broker/publish/messages/received",
+                                             "-t", "$SYS/broker/publish/messages/sent", "-v", "-W", "10", "-C", "4"}),
+                                {}, 20s);
+    REQUIRE(seen.status == 0);
+    std::map<std::string, std::uint64_t> broker_count;
+    for (const auto& line : split_lines(seen.out)) {
+        const auto space = line.find(' ');
+        REQUIRE(space != std::string::npos);
+        broker_count[line.substr(0, space)] = std::stoull(line.substr(space + 1));
+    }
+    INFO("$SYS: " << seen.out);
+    // PUBLISH alone: what the publishers sent in, and what went out to the subscribers.
+    CHECK(broker_count["$SYS/broker/publish/messages/received"] == sent);
+    CHECK(broker_count["$SYS/broker/publish/messages/sent"] == received);
+    // Every packet: CONNECT, SUBSCRIBE, PUBLISH, the subscribers' PUBACKs and DISCONNECT in;
+    // CONNACK, SUBACK, PUBACK and PUBLISH out.
+    const std::uint64_t subscribers = 2;
+    CHECK(broker_count["$SYS/broker/messages/received"] == connected + subscribers + sent + received + connected);
+    CHECK(broker_count["$SYS/broker/messages/sent"] == connected + subscribers + acked + received);
 }
