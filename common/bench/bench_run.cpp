@@ -48,6 +48,15 @@ std::uint64_t realtime_ns()
     return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
 }
 
+/// The reason in an error line, for the report's counts: "Error: SOCKS5 proxy: the proxy
+/// failed." -> "SOCKS5 proxy: the proxy failed".
+std::string reason_of(std::string text)
+{
+    if (text.starts_with("Error: ")) text.erase(0, 7);
+    if (text.ends_with('.')) text.pop_back();
+    return text;
+}
+
 double seconds_between(Clock::time_point from, Clock::time_point to)
 {
     return std::chrono::duration<double>(to - from).count();
@@ -388,7 +397,13 @@ void Run::on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_prop
     client.fd = -1;  // libmosquitto closed it (which took it out of the epoll set)
     client.watching_write = false;
     if (client.state == State::connecting) {
-        run.connect_failed(client, ExitStatus::connection_lost, "connection closed before CONNACK");
+        // A cause libmosquitto knows (a SOCKS5 refusal, a malformed packet) names the failure.
+        const auto known = closed_connection_status({rc, run.m_options.protocol, false, run.m_options.keepalive, {}, {}});
+        if (known) {
+            run.connect_failed(client, known->status, reason_of(known->text));
+        } else {
+            run.connect_failed(client, ExitStatus::connection_lost, "connection closed before CONNACK");
+        }
     } else if (client.state == State::connected) {
         client.state = State::lost;
         ++run.m_result.connections_lost;

@@ -261,7 +261,7 @@ TEST_CASE("bench: --csv writes the per-second series, replacing a link planted a
 TEST_CASE("bench: conn opens -c connections at --connect-rate, holds them for --duration, and reports them")
 {
     test::Broker broker;
-    test::Child run(bench(broker, "conn", {"-c", "5", "-I", "hold-", "--connect-rate", "5", "--duration", "2", "--json"}));
+    test::Child run(bench(broker, "conn", {"-c", "5", "-I", "hold-", "--connect-rate", "5", "--duration", "2.5", "--json"}));
     // Five connections at five a second: the last one starts 0.8 s after the first.
     wait_for_second(run, 2);
     const std::string log = broker.log();
@@ -272,7 +272,7 @@ TEST_CASE("bench: conn opens -c connections at --connect-rate, holds them for --
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 0);
     REQUIRE(split_lines(r.out).size() == 1);
-    require_member(r.out, R"({"subcommand":"conn","clients":5,"seconds":2.000,)");
+    require_member(r.out, R"({"subcommand":"conn","clients":5,"seconds":2.500,)");
     require_member(r.out, R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0},"connect_seconds":)");
     require_member(r.out, R"("latency_ms":{"connect":{"count":5,)");
     CHECK(r.out.find("\"sent\"") == std::string::npos);
@@ -295,7 +295,7 @@ TEST_CASE("bench: conn --csv writes connects, failures and connections per secon
     test::Broker broker;
     TempDir dir;
     const std::string path = dir.path() + "/conn.csv";
-    const auto r = test::run(bench(broker, "conn", {"-c", "3", "--duration", "2", "--csv", path, "--quiet"}), {}, 60s);
+    const auto r = test::run(bench(broker, "conn", {"-c", "3", "--duration", "2.5", "--csv", path, "--quiet"}), {}, 60s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 0);
     CHECK(r.err == "");
