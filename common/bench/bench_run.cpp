@@ -1,6 +1,7 @@
 #include "bench_run.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <mosquitto.h>
+#include <poll.h>
 #include <mqtt_protocol.h>
 #include <queue>
 #include <random>
@@ -21,9 +23,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bridge.h"
 #include "client_setup.h"
 #include "error.h"
 #include "exit_status.h"
+#include "private_socket.h"
 #include "property_list.h"
 #include "read_guard.h"
 #include "tls.h"
@@ -108,10 +112,14 @@ struct BenchClient {
     // Subscribers
     StreamTracker tracker;
     std::uint64_t received = 0;
+    // --ws, --proxy http://: the bridge between libmosquitto's unix socket and the broker.
+    std::unique_ptr<Bridge> bridge;
+    std::array<pollfd, 2> bridge_watched{{{-1, 0, 0}, {-1, 0, 0}}};  ///< the bridge's fds in the epoll set
 
     ~BenchClient()
     {
         if (mosq) mosquitto_destroy(mosq);  // before the TLS context it may use
+        bridge.reset();
         tls.reset();
     }
 };
@@ -142,6 +150,10 @@ private:
     void watch(BenchClient& client);
     void unwatch(BenchClient& client);
     void handle_events(int timeout_ms);
+    void connect_bridged(BenchClient& client, const mosquitto_property* properties);
+    void pump_bridge(BenchClient& client, int fd, std::uint32_t events);
+    void watch_bridge(BenchClient& client);
+    void drop_bridge(BenchClient& client);
     void read_client(BenchClient& client);
     void write_client(BenchClient& client);
     void publish_due(BenchClient& client, Clock::time_point now);
@@ -165,6 +177,7 @@ private:
     std::uint32_t m_publishers = 0;
     std::uint32_t m_run_id = 0;
     int m_epoll = -1;
+    bool m_bridged = false;  ///< every client goes through a Bridge (--ws, --proxy http://)
     int m_signal_fd = -1;
     sigset_t m_old_mask{};
     Phase m_phase = Phase::connecting;
@@ -212,6 +225,7 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     m_run_id = random();
     m_payload.assign(bench.size, 'x');
     m_publish_properties = PropertyList(options.properties.publish);
+    m_bridged = needs_bridge(options);
     std::string filter = options.topics.front();
     for (auto at = filter.find("%i"); at != std::string::npos; at = filter.find("%i", at + 1)) filter.replace(at, 2, "+");
     m_filter = filter;
@@ -227,7 +241,7 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     if (m_signal_fd >= 0) {
         epoll_event event{};
         event.events = EPOLLIN;
-        event.data.u32 = UINT32_MAX;
+        event.data.u64 = UINT32_MAX;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_signal_fd, &event);
     }
 
@@ -264,7 +278,8 @@ void Run::create_client(std::uint32_t number, bool publisher, bool subscriber)
     mosquitto_publish_v5_callback_set(mosq, on_publish);
     mosquitto_message_v5_callback_set(mosq, on_message);
     mosquitto_subscribe_v5_callback_set(mosq, on_subscribe);
-    client->tls = std::make_unique<Tls>(mosq, m_options);
+    // With the bridge, TLS is the bridge's: libmosquitto's side is a plain unix socket.
+    if (!m_bridged) client->tls = std::make_unique<Tls>(mosq, m_options);
     if (publisher) {
         client->topic = m_options.topics.front();
         const std::string n = std::to_string(number);
@@ -310,6 +325,10 @@ void Run::start_connect(BenchClient& client, Clock::time_point intended)
         expiry.number = *m_options.session_expiry;
         properties.add(expiry);
     }
+    if (m_bridged) {
+        connect_bridged(client, properties.get());
+        return;
+    }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     errno = 0;
     const int rc = mosquitto_connect_bind_v5(client.mosq, m_options.host.c_str(), m_options.effective_port(),
@@ -323,6 +342,80 @@ void Run::start_connect(BenchClient& client, Clock::time_point intended)
     client.state = State::connecting;
     if (m_options.connect_timeout > 0) client.connect_deadline = Clock::now() + std::chrono::seconds(m_options.connect_timeout);
     watch(client);
+}
+
+void Run::connect_bridged(BenchClient& client, const mosquitto_property* properties)
+{
+    // The bridge's set-up (TCP, TLS, the proxy's CONNECT, the WebSocket upgrade) is done
+    // here, one client at a time, bounded by --connect-timeout or the keep-alive.
+    const int seconds = m_options.connect_timeout > 0 ? m_options.connect_timeout : m_options.keepalive;
+    const SetupDeadline bound{Clock::now() + std::chrono::seconds(seconds), false, seconds};
+    drop_bridge(client);
+    try {
+        client.bridge = std::make_unique<Bridge>(m_options, bound);
+        const HeldSignals held;  // the socket's folder exists from listen() to accept()
+        const int rc = mosquitto_connect_bind_v5(client.mosq, client.bridge->listen().c_str(), 0, m_options.keepalive,
+                                                 nullptr, properties);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            drop_bridge(client);
+            const auto failed = bridge_connect_call_status(rc);
+            connect_failed(client, failed.status, reason_of(failed.text));
+            return;
+        }
+        client.bridge->accept(mosquitto_socket(client.mosq));
+    } catch (const Failure& failure) {
+        drop_bridge(client);
+        connect_failed(client, failure.status(), reason_of(failure.what()));
+        return;
+    }
+    client.state = State::connecting;
+    client.connect_deadline = bound.at;
+    watch(client);
+    watch_bridge(client);
+}
+
+void Run::drop_bridge(BenchClient& client)
+{
+    // Closing its fds took them out of the epoll set; their numbers may be another's soon.
+    client.bridge.reset();
+    client.bridge_watched = {{{-1, 0, 0}, {-1, 0, 0}}};
+}
+
+void Run::watch_bridge(BenchClient& client)
+{
+    // Keeps the epoll set equal to what the bridge wants polled now: its fds come and go.
+    std::array<pollfd, 2> wanted{{{-1, 0, 0}, {-1, 0, 0}}};
+    if (client.bridge) client.bridge->poll_fds(wanted.data());
+    for (std::size_t slot = 0; slot < 2; ++slot) {
+        const pollfd& now = wanted[slot];
+        pollfd& had = client.bridge_watched[slot];
+        if (had.fd == now.fd && had.events == now.events) continue;
+        if (had.fd >= 0 && had.fd != now.fd) {
+            const bool elsewhere = wanted[1 - slot].fd == had.fd;
+            if (!elsewhere) epoll_ctl(m_epoll, EPOLL_CTL_DEL, had.fd, nullptr);
+        }
+        if (now.fd >= 0) {
+            epoll_event event{};
+            event.events = ((now.events & POLLIN) ? EPOLLIN : 0u) | ((now.events & POLLOUT) ? EPOLLOUT : 0u);
+            event.data.u64 = client.index | (std::uint64_t{slot + 1} << 32);
+            if (epoll_ctl(m_epoll, EPOLL_CTL_MOD, now.fd, &event) != 0) epoll_ctl(m_epoll, EPOLL_CTL_ADD, now.fd, &event);
+        }
+        had = now;
+    }
+}
+
+void Run::pump_bridge(BenchClient& client, int fd, std::uint32_t events)
+{
+    if (!client.bridge) return;
+    std::array<pollfd, 2> fds{{{-1, 0, 0}, {-1, 0, 0}}};
+    const std::size_t count = client.bridge->poll_fds(fds.data());
+    for (std::size_t i = 0; i < count; ++i) {
+        if (fds[i].fd != fd) continue;
+        fds[i].revents = static_cast<short>(((events & EPOLLIN) ? POLLIN : 0) | ((events & EPOLLOUT) ? POLLOUT : 0) |
+                                            ((events & EPOLLHUP) ? POLLHUP : 0) | ((events & EPOLLERR) ? POLLERR : 0));
+    }
+    client.bridge->handle(fds.data(), count);
+    watch_bridge(client);
 }
 
 void Run::connect_failed(BenchClient& client, int status, const std::string& reason)
@@ -580,18 +673,33 @@ void Run::take_signal()
 
 void Run::handle_events(int timeout_ms)
 {
+    // TLS inside a bridge may hold bytes that epoll cannot see: look again at once.
+    bool busy = false;
+    if (m_bridged) {
+        for (const auto& c : m_clients) busy = busy || (c->bridge && c->bridge->busy());
+    }
     epoll_event events[256];
-    const int ready = epoll_wait(m_epoll, events, 256, timeout_ms);
+    const int ready = epoll_wait(m_epoll, events, 256, busy ? 0 : timeout_ms);
     for (int i = 0; i < ready; ++i) {
-        const std::uint32_t id = events[i].data.u32;
-        if (id == UINT32_MAX) {
+        const std::uint64_t key = events[i].data.u64;
+        if (key == UINT32_MAX) {
             take_signal();
             continue;
         }
+        const auto id = static_cast<std::uint32_t>(key);
         if (id >= m_clients.size()) continue;
         BenchClient& client = *m_clients[id];
+        if (const auto slot = key >> 32; slot > 0) {
+            pump_bridge(client, client.bridge_watched[slot - 1].fd, events[i].events);
+            continue;
+        }
         if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_client(client);
         if (client.mosq && mosquitto_socket(client.mosq) >= 0) write_client(client);
+    }
+    if (busy) {
+        for (auto& c : m_clients) {
+            if (c->bridge && c->bridge->busy()) pump_bridge(*c, -1, 0);
+        }
     }
 }
 
@@ -786,6 +894,12 @@ BenchResult Run::execute()
         }
         if (!pending) break;
         handle_events(10);
+    }
+    // Through a bridge, the DISCONNECTs still have to reach the broker (and the WebSockets
+    // be closed): a second at most for all of them.
+    const auto bridges_until = Clock::now() + std::chrono::seconds(1);
+    for (auto& c : m_clients) {
+        if (c->bridge && c->state == State::closed) c->bridge->drain(bridges_until);
     }
     if (m_interrupted && (m_options.bench.duration > 0.0 || m_options.msg_count > 0)) {
         m_result.outcome = {ExitStatus::interrupted, "Error: Interrupted before the run was done."};

@@ -890,9 +890,10 @@ std::vector<Group> groups_for(Tool tool)
                             {"Output", k_output},       {"Output", k_decode},         {"Will", k_will},
                             {"MQTT 5 properties", k_request_properties}});
     case Tool::bench:
-        // No -i, -c (it counts clients here), -S, --ws, --wait-for-broker, -d or will: see
+        // No -i, -c (it counts clients here), -S, --wait-for-broker, -d or will: see
         // COMPATIBILITY in mqtt-bench(1).
-        return {{"Connection", k_connection}, {"Connection", k_socket},    {"Connection", k_bench_id},
+        return {{"Connection", k_connection}, {"Connection", k_socket},    {"Connection", k_websockets},
+                {"Connection", k_bench_id},
                 {"Connection", k_login},      {"Connection", k_keepalive}, {"Connection", k_protocol},
                 {"Connection", k_session},    {"Connection", k_quiet},     {"TLS", k_tls},
                 {"Bench", k_bench},           {"Output", k_bench_output},  {"MQTT 5 properties", k_publish_properties}};
@@ -1096,9 +1097,6 @@ void check_bench(Options& o)
     }
     if (o.bench.total_rate > 0.0) o.rate = o.bench.total_rate / o.bench.clients;
     if (o.rate <= 0.0) o.rate = 1.0;
-    if (o.proxy && o.proxy->kind == ProxyKind::http) {
-        fail("mqtt-bench cannot go through an HTTP proxy yet; use --proxy socks5h://host:port.");
-    }
     // A threshold on something the subcommand does not measure could never fail.
     for (const auto& r : o.bench.require) {
         const bool receives = r.name == "lost" || r.name == "duplicated" || r.name == "reordered" ||

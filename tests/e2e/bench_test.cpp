@@ -165,13 +165,13 @@ TEST_CASE("bench: usage errors name the subcommand or option, status 1")
     CHECK(usage_line({"pub", "-t", "a/#"}) == "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?");
     CHECK(usage_line({"pub", "-c", "0"}) == "Error: -c must be a count from 1 to 100000, not \"0\".");
     CHECK(usage_line({"pub", "-s", "10"}) == "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
-    CHECK(usage_line({"pub", "--ws"}) == "Error: Unknown option '--ws'.");
+    CHECK(usage_line({"pub", "-S"}) == "Error: Unknown option '-S'.");
     CHECK(usage_line({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
 }
 
 TEST_CASE("bench: options mqtt-bench does not act on are refused, not ignored")
 {
-    for (const char* option : {"-i", "-c", "--will-topic", "--ws", "-S", "-d", "--wait-for-broker"}) {
+    for (const char* option : {"-i", "-c", "--will-topic", "-S", "-d", "--wait-for-broker"}) {
         Args argv{test::tool("mqtt-bench"), "pub", option};
         if (std::string(option) != "-c") argv.push_back("x");
         const auto r = test::run(argv);
