@@ -16,11 +16,11 @@ int main(int argc, char** argv)
         const bool terminal = ::isatty(STDERR_FILENO) == 1;
         bool drawn = false;
         std::optional<mqtt::BenchCsv> csv;
-        if (!options.bench.csv.empty()) csv.emplace(options.bench.csv);
+        if (!options.bench.csv.empty()) csv.emplace(options.bench.csv, options.bench.mode);
         const auto on_tick = [&](const mqtt::BenchTick& tick) {
             if (csv) csv->add(tick);
             if (options.quiet) return;
-            const std::string line = mqtt::bench_tick_line(tick);
+            const std::string line = mqtt::bench_tick_line(options.bench.mode, tick);
             if (terminal) {
                 mqtt::print_raw("\r\033[K" + line);
                 drawn = true;

@@ -18,7 +18,13 @@ namespace {
 
 const char* mode_name(BenchMode mode)
 {
-    return mode == BenchMode::pub ? "pub" : mode == BenchMode::sub ? "sub" : "pubsub";
+    switch (mode) {
+    case BenchMode::conn: return "conn";
+    case BenchMode::pub: return "pub";
+    case BenchMode::sub: return "sub";
+    case BenchMode::pubsub: break;
+    }
+    return "pubsub";
 }
 
 /// Nanoseconds as milliseconds with microsecond digits, for JSON and people alike.
@@ -54,8 +60,10 @@ void latency_object(JsonWriter& json, const Histogram& histogram)
 std::vector<std::string> unmet_requirements(const Options& options, const BenchResult& r)
 {
     std::vector<std::string> unmet;
-    const bool pub = options.bench.mode == BenchMode::pub;
-    const Histogram& latency = pub ? r.ack_latency : r.receive_latency;
+    const BenchMode mode = options.bench.mode;
+    const Histogram& latency = mode == BenchMode::conn ? r.connect_latency
+                               : mode == BenchMode::pub ? r.ack_latency
+                                                        : r.receive_latency;
     const auto sum = [](const auto& map) {
         std::uint64_t n = 0;
         for (const auto& [key, count] : map) n += count;
@@ -72,8 +80,11 @@ std::vector<std::string> unmet_requirements(const Options& options, const BenchR
             const std::uint64_t ns = req.name == "max" ? latency.max() : latency.percentile(std::stod(req.name.substr(1)));
             measured = static_cast<double>(ns);
             shown = milliseconds(ns) + " ms";
+        } else if (req.name == "rate" && mode == BenchMode::conn) {
+            measured = per_second(r.connected, r.connect_seconds);
+            shown = fmt::format("{:.1f}/s", measured);
         } else if (req.name == "rate") {
-            measured = per_second(options.bench.mode == BenchMode::sub ? r.streams.received : r.sent, r.seconds);
+            measured = per_second(mode == BenchMode::sub ? r.streams.received : r.sent, r.seconds);
             shown = fmt::format("{:.1f}/s", measured);
         } else {
             const std::pair<const char*, std::uint64_t> counters[] = {
@@ -93,19 +104,32 @@ std::vector<std::string> unmet_requirements(const Options& options, const BenchR
     return unmet;
 }
 
-std::string bench_tick_line(const BenchTick& tick)
+std::string bench_tick_line(BenchMode mode, const BenchTick& tick)
 {
+    if (mode == BenchMode::conn) {
+        return fmt::format("mqtt-bench: {:.0f} s: {} connects/s, {} failed/s, {} connected, p99 {} ms", tick.elapsed,
+                           tick.connects, tick.connect_failed, tick.connected, milliseconds(tick.p99_ns));
+    }
     return fmt::format("mqtt-bench: {:.0f} s: {} sent/s, {} acked/s, {} received/s, {} connected, p99 {} ms",
                        tick.elapsed, tick.sent, tick.acked, tick.received, tick.connected, milliseconds(tick.p99_ns));
 }
 
-std::string bench_csv_line(const BenchTick& tick)
+std::string_view bench_csv_header(BenchMode mode)
 {
+    return mode == BenchMode::conn ? k_bench_conn_csv_header : k_bench_csv_header;
+}
+
+std::string bench_csv_line(BenchMode mode, const BenchTick& tick)
+{
+    if (mode == BenchMode::conn) {
+        return fmt::format("{:.0f},{},{},{},{}\n", tick.elapsed, tick.connects, tick.connect_failed, tick.connected,
+                           milliseconds(tick.p99_ns));
+    }
     return fmt::format("{:.0f},{},{},{},{},{}\n", tick.elapsed, tick.sent, tick.acked, tick.received, tick.connected,
                        milliseconds(tick.p99_ns));
 }
 
-BenchCsv::BenchCsv(const std::string& path) : m_path(path)
+BenchCsv::BenchCsv(const std::string& path, BenchMode mode) : m_path(path), m_mode(mode)
 {
     Status made = create_empty_file(path);
     if (made.ok()) {
@@ -117,7 +141,7 @@ BenchCsv::BenchCsv(const std::string& path) : m_path(path)
         }
     }
     if (!made.ok()) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open --csv file \"{}\": {}.", path, made.error()));
-    write(k_bench_csv_header);
+    write(bench_csv_header(mode));
 }
 
 BenchCsv::~BenchCsv()
@@ -154,14 +178,17 @@ std::string bench_json(const Options& options, const BenchResult& r)
     json.string(mode_name(options.bench.mode));
     json.key("clients");
     json.number(static_cast<std::uint64_t>(options.bench.clients));
+    const bool conn = options.bench.mode == BenchMode::conn;
     if (options.bench.mode == BenchMode::pubsub) {
         json.key("subscribers");
         json.number(static_cast<std::uint64_t>(options.bench.subscribers));
     }
-    json.key("qos");
-    json.number(static_cast<std::uint64_t>(options.qos));
-    json.key("size");
-    json.number(options.bench.size);
+    if (!conn) {
+        json.key("qos");
+        json.number(static_cast<std::uint64_t>(options.qos));
+        json.key("size");
+        json.number(options.bench.size);
+    }
     json.key("seconds");
     json.raw(fmt::format("{:.3f}", r.seconds));
     json.key("connects");
@@ -177,12 +204,22 @@ std::string bench_json(const Options& options, const BenchResult& r)
     json.end_object();
     json.key("lost");
     json.number(r.connections_lost);
+    json.key("retried");
+    json.number(r.connect_retried);
     json.end_object();
+    if (conn) {
+        json.key("connect_seconds");
+        json.raw(fmt::format("{:.3f}", r.connect_seconds));
+        json.key("connects_per_second");
+        json.raw(fmt::format("{:.1f}", per_second(r.connected, r.connect_seconds)));
+    }
     const auto count = [&](const char* name, std::uint64_t value) {
         json.key(name);
         json.number(value);
     };
-    if (options.bench.mode != BenchMode::sub) {
+    const bool sends = options.bench.mode == BenchMode::pub || options.bench.mode == BenchMode::pubsub;
+    const bool receives = options.bench.mode == BenchMode::sub || options.bench.mode == BenchMode::pubsub;
+    if (sends) {
         count("offered", r.offered);
         count("sent", r.sent);
         count("acked", r.acked);
@@ -197,7 +234,7 @@ std::string bench_json(const Options& options, const BenchResult& r)
         json.key("sent_per_second");
         json.raw(fmt::format("{:.1f}", per_second(r.sent, r.seconds)));
     }
-    if (options.bench.mode != BenchMode::pub) {
+    if (receives) {
         count("received", r.streams.received);
         count("lost", r.streams.lost);
         count("duplicated", r.streams.duplicated);
@@ -208,11 +245,15 @@ std::string bench_json(const Options& options, const BenchResult& r)
     }
     json.key("latency_ms");
     json.begin_object();
-    if (options.bench.mode != BenchMode::sub && options.qos > 0) {
+    if (conn) {
+        json.key("connect");
+        latency_object(json, r.connect_latency);
+    }
+    if (sends && options.qos > 0) {
         json.key("publish_to_ack");
         latency_object(json, r.ack_latency);
     }
-    if (options.bench.mode != BenchMode::pub) {
+    if (receives) {
         json.key("publish_to_receive");
         latency_object(json, r.receive_latency);
     }
@@ -238,13 +279,19 @@ std::string bench_summary(const Options& options, const BenchResult& r)
                                        for (const auto& [reason, count] : r.connect_failed) n += count;
                                        return n;
                                    }(), r.connections_lost);
-    if (options.bench.mode != BenchMode::sub) {
+    const bool sends = options.bench.mode == BenchMode::pub || options.bench.mode == BenchMode::pubsub;
+    const bool receives = options.bench.mode == BenchMode::sub || options.bench.mode == BenchMode::pubsub;
+    if (r.connect_retried > 0) text += fmt::format(", {} connects retried", r.connect_retried);
+    if (options.bench.mode == BenchMode::conn) {
+        text += fmt::format("\n  {:.1f} connects/s over {:.3f} s", per_second(r.connected, r.connect_seconds), r.connect_seconds);
+    }
+    if (sends) {
         std::uint64_t refused = 0;
         for (const auto& [reason, n] : r.refused) refused += n;
         text += fmt::format("\n  offered {}, sent {} ({:.1f}/s), acked {}, refused {}, unacked {}", r.offered, r.sent,
                             per_second(r.sent, r.seconds), r.acked, refused, r.unacked);
     }
-    if (options.bench.mode != BenchMode::pub) {
+    if (receives) {
         text += fmt::format("\n  received {} ({:.1f}/s), lost {}, duplicated {}, reordered {}", r.streams.received,
                             per_second(r.streams.received, r.seconds), r.streams.lost, r.streams.duplicated, r.streams.reordered);
     }
@@ -253,8 +300,9 @@ std::string bench_summary(const Options& options, const BenchResult& r)
                             milliseconds(h.percentile(90)), milliseconds(h.percentile(99)), milliseconds(h.percentile(99.9)),
                             milliseconds(h.max()));
     };
-    if (options.bench.mode != BenchMode::sub && options.qos > 0) latency("publish to ack", r.ack_latency);
-    if (options.bench.mode != BenchMode::pub) latency("publish to receive", r.receive_latency);
+    if (options.bench.mode == BenchMode::conn) latency("connect", r.connect_latency);
+    if (sends && options.qos > 0) latency("publish to ack", r.ack_latency);
+    if (receives) latency("publish to receive", r.receive_latency);
     return text;
 }
 

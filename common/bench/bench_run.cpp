@@ -1,15 +1,18 @@
 #include "bench_run.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <fmt/format.h>
 #include <memory>
 #include <mosquitto.h>
+#include <poll.h>
 #include <mqtt_protocol.h>
 #include <queue>
 #include <random>
@@ -20,9 +23,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bridge.h"
 #include "client_setup.h"
 #include "error.h"
 #include "exit_status.h"
+#include "private_socket.h"
 #include "property_list.h"
 #include "read_guard.h"
 #include "tls.h"
@@ -45,6 +50,15 @@ std::uint64_t realtime_ns()
     timespec now{};
     clock_gettime(CLOCK_REALTIME, &now);
     return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+/// The reason in an error line, for the report's counts: "Error: SOCKS5 proxy: the proxy
+/// failed." -> "SOCKS5 proxy: the proxy failed".
+std::string reason_of(std::string text)
+{
+    if (text.starts_with("Error: ")) text.erase(0, 7);
+    if (text.ends_with('.')) text.pop_back();
+    return text;
 }
 
 double seconds_between(Clock::time_point from, Clock::time_point to)
@@ -70,7 +84,8 @@ void raise_descriptor_limit(std::uint64_t clients)
     }
 }
 
-enum class State { idle, connecting, connected, failed, lost, closed };
+/// idle: not tried yet; waiting: failed, to be tried again (--connect-retries); failed: given up.
+enum class State { idle, waiting, connecting, connected, failed, lost, closed };
 
 class Run;
 
@@ -79,11 +94,14 @@ struct BenchClient {
     std::uint32_t index = 0;      ///< in the run's list of clients, the epoll key
     std::uint32_t number = 0;     ///< publishers 0..c-1 (their %i and stream), subscribers after them
     bool publisher = false;
+    bool subscriber = false;      ///< neither: conn's clients, which only stay connected
     mosquitto* mosq = nullptr;
     std::unique_ptr<Tls> tls;
     State state = State::idle;
     bool subscribed = false;      ///< subscribers: SUBACK in
     Clock::time_point connect_deadline{};
+    Clock::time_point connect_intended{};  ///< of the attempt under way, for the connect latency
+    int attempts = 0;             ///< connect attempts made
     int fd = -1;
     bool watching_write = false;  ///< EPOLLOUT is in the interest set
     // Publishers
@@ -94,10 +112,14 @@ struct BenchClient {
     // Subscribers
     StreamTracker tracker;
     std::uint64_t received = 0;
+    // --ws, --proxy http://: the bridge between libmosquitto's unix socket and the broker.
+    std::unique_ptr<Bridge> bridge;
+    std::array<pollfd, 2> bridge_watched{{{-1, 0, 0}, {-1, 0, 0}}};  ///< the bridge's fds in the epoll set
 
     ~BenchClient()
     {
         if (mosq) mosquitto_destroy(mosq);  // before the TLS context it may use
+        bridge.reset();
         tls.reset();
     }
 };
@@ -121,12 +143,17 @@ public:
 private:
     enum class Phase { connecting, sending, draining, done };
 
-    void create_client(std::uint32_t number, bool publisher);
-    void start_connect(BenchClient& client);
+    void create_client(std::uint32_t number, bool publisher, bool subscriber);
+    void start_connects(Clock::time_point now);
+    void start_connect(BenchClient& client, Clock::time_point intended);
     void connect_failed(BenchClient& client, int status, const std::string& reason);
     void watch(BenchClient& client);
     void unwatch(BenchClient& client);
     void handle_events(int timeout_ms);
+    void connect_bridged(BenchClient& client, const mosquitto_property* properties);
+    void pump_bridge(BenchClient& client, int fd, std::uint32_t events);
+    void watch_bridge(BenchClient& client);
+    void drop_bridge(BenchClient& client);
     void read_client(BenchClient& client);
     void write_client(BenchClient& client);
     void publish_due(BenchClient& client, Clock::time_point now);
@@ -139,6 +166,7 @@ private:
     bool any_alive() const;
     void start_sending(Clock::time_point now);
     void second_tick(Clock::time_point now);
+    bool conn() const { return m_options.bench.mode == BenchMode::conn; }
     int timeout_ms(Clock::time_point now) const;
     void close_all();
     void take_signal();
@@ -149,11 +177,14 @@ private:
     std::uint32_t m_publishers = 0;
     std::uint32_t m_run_id = 0;
     int m_epoll = -1;
+    bool m_bridged = false;  ///< every client goes through a Bridge (--ws, --proxy http://)
     int m_signal_fd = -1;
     sigset_t m_old_mask{};
     Phase m_phase = Phase::connecting;
     bool m_interrupted = false;
     std::size_t m_next_connect = 0;
+    std::uint64_t m_attempts = 0;       ///< connect calls made, retries included (the pace counts them)
+    std::deque<std::pair<Clock::time_point, std::uint32_t>> m_retries;  ///< (when, client index)
     Clock::time_point m_connect_start{};
     Clock::time_point m_start{};        ///< of the schedule
     std::uint64_t m_start_ns = 0;       ///< the same instant in CLOCK_REALTIME
@@ -171,6 +202,7 @@ private:
     std::optional<Outcome> m_first_failure;
     // For the line of each second.
     std::uint64_t m_tick_sent = 0, m_tick_acked = 0, m_tick_received = 0;
+    std::uint64_t m_tick_connects = 0, m_tick_connect_failed = 0;
     Histogram m_tick_latency;
     std::uint64_t m_received = 0;
 };
@@ -181,16 +213,19 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     (void)init;
     std::signal(SIGPIPE, SIG_IGN);
     const auto& bench = options.bench;
-    const std::uint32_t subscribers = bench.mode == BenchMode::pub      ? 0
-                                      : bench.mode == BenchMode::sub    ? static_cast<std::uint32_t>(bench.clients)
-                                                                        : static_cast<std::uint32_t>(bench.subscribers);
-    m_publishers = bench.mode == BenchMode::sub ? 0 : static_cast<std::uint32_t>(bench.clients);
-    raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers);
+    const auto clients = static_cast<std::uint32_t>(bench.clients);
+    const std::uint32_t subscribers = bench.mode == BenchMode::sub      ? clients
+                                      : bench.mode == BenchMode::pubsub ? static_cast<std::uint32_t>(bench.subscribers)
+                                                                        : 0;
+    m_publishers = bench.mode == BenchMode::pub || bench.mode == BenchMode::pubsub ? clients : 0;
+    const std::uint32_t idle = bench.mode == BenchMode::conn ? clients : 0;
+    raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers + idle);
 
     std::random_device random;
     m_run_id = random();
     m_payload.assign(bench.size, 'x');
     m_publish_properties = PropertyList(options.properties.publish);
+    m_bridged = needs_bridge(options);
     std::string filter = options.topics.front();
     for (auto at = filter.find("%i"); at != std::string::npos; at = filter.find("%i", at + 1)) filter.replace(at, 2, "+");
     m_filter = filter;
@@ -206,13 +241,14 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     if (m_signal_fd >= 0) {
         epoll_event event{};
         event.events = EPOLLIN;
-        event.data.u32 = UINT32_MAX;
+        event.data.u64 = UINT32_MAX;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_signal_fd, &event);
     }
 
     // Subscribers first: they connect and subscribe before anything is published.
-    for (std::uint32_t i = 0; i < subscribers; ++i) create_client(m_publishers + i, false);
-    for (std::uint32_t i = 0; i < m_publishers; ++i) create_client(i, true);
+    for (std::uint32_t i = 0; i < subscribers; ++i) create_client(m_publishers + i, false, true);
+    for (std::uint32_t i = 0; i < m_publishers; ++i) create_client(i, true, false);
+    for (std::uint32_t i = 0; i < idle; ++i) create_client(i, false, false);
 }
 
 Run::~Run()
@@ -223,13 +259,14 @@ Run::~Run()
     sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
 }
 
-void Run::create_client(std::uint32_t number, bool publisher)
+void Run::create_client(std::uint32_t number, bool publisher, bool subscriber)
 {
     auto client = std::make_unique<BenchClient>();
     client->run = this;
     client->index = static_cast<std::uint32_t>(m_clients.size());
     client->number = number;
     client->publisher = publisher;
+    client->subscriber = subscriber;
     const std::string prefix = m_options.id_prefix.empty() ? fmt::format("mqtt-bench-{}-", ::getpid()) : m_options.id_prefix;
     const std::string id = prefix + std::to_string(number);
     client->mosq = mosquitto_new(id.c_str(), true, client.get());
@@ -241,7 +278,8 @@ void Run::create_client(std::uint32_t number, bool publisher)
     mosquitto_publish_v5_callback_set(mosq, on_publish);
     mosquitto_message_v5_callback_set(mosq, on_message);
     mosquitto_subscribe_v5_callback_set(mosq, on_subscribe);
-    client->tls = std::make_unique<Tls>(mosq, m_options);
+    // With the bridge, TLS is the bridge's: libmosquitto's side is a plain unix socket.
+    if (!m_bridged) client->tls = std::make_unique<Tls>(mosq, m_options);
     if (publisher) {
         client->topic = m_options.topics.front();
         const std::string n = std::to_string(number);
@@ -252,8 +290,33 @@ void Run::create_client(std::uint32_t number, bool publisher)
     m_clients.push_back(std::move(client));
 }
 
-void Run::start_connect(BenchClient& client)
+void Run::start_connects(Clock::time_point now)
 {
+    // --connect-rate paces every attempt, retries included: attempt k may start at k/rate s.
+    const double rate = m_options.bench.connect_rate;
+    const auto slot = [&](std::uint64_t k) {
+        return m_connect_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(k) / rate));
+    };
+    while (rate <= 0.0 || slot(m_attempts) <= now) {
+        const auto intended = rate > 0.0 ? slot(m_attempts) : now;
+        if (!m_retries.empty() && m_retries.front().first <= now) {
+            const auto [when, index] = m_retries.front();
+            m_retries.pop_front();
+            ++m_attempts;
+            start_connect(*m_clients[index], std::max(when, intended));
+        } else if (m_next_connect < m_clients.size()) {
+            ++m_attempts;
+            start_connect(*m_clients[m_next_connect++], intended);
+        } else {
+            break;
+        }
+    }
+}
+
+void Run::start_connect(BenchClient& client, Clock::time_point intended)
+{
+    ++client.attempts;
+    client.connect_intended = intended;
     PropertyList properties(m_options.properties.connect);
     if (m_options.protocol == k_mqtt5 && m_options.session_expiry && *m_options.session_expiry > 0) {
         Property expiry;
@@ -261,6 +324,10 @@ void Run::start_connect(BenchClient& client)
         expiry.type = PropertyType::int32;
         expiry.number = *m_options.session_expiry;
         properties.add(expiry);
+    }
+    if (m_bridged) {
+        connect_bridged(client, properties.get());
+        return;
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     errno = 0;
@@ -277,15 +344,97 @@ void Run::start_connect(BenchClient& client)
     watch(client);
 }
 
+void Run::connect_bridged(BenchClient& client, const mosquitto_property* properties)
+{
+    // The bridge's set-up (TCP, TLS, the proxy's CONNECT, the WebSocket upgrade) is done
+    // here, one client at a time, bounded by --connect-timeout or the keep-alive.
+    const int seconds = m_options.connect_timeout > 0 ? m_options.connect_timeout : m_options.keepalive;
+    const SetupDeadline bound{Clock::now() + std::chrono::seconds(seconds), false, seconds};
+    drop_bridge(client);
+    try {
+        client.bridge = std::make_unique<Bridge>(m_options, bound);
+        const HeldSignals held;  // the socket's folder exists from listen() to accept()
+        const int rc = mosquitto_connect_bind_v5(client.mosq, client.bridge->listen().c_str(), 0, m_options.keepalive,
+                                                 nullptr, properties);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            drop_bridge(client);
+            const auto failed = bridge_connect_call_status(rc);
+            connect_failed(client, failed.status, reason_of(failed.text));
+            return;
+        }
+        client.bridge->accept(mosquitto_socket(client.mosq));
+    } catch (const Failure& failure) {
+        drop_bridge(client);
+        connect_failed(client, failure.status(), reason_of(failure.what()));
+        return;
+    }
+    client.state = State::connecting;
+    client.connect_deadline = bound.at;
+    watch(client);
+    watch_bridge(client);
+}
+
+void Run::drop_bridge(BenchClient& client)
+{
+    // Closing its fds took them out of the epoll set; their numbers may be another's soon.
+    client.bridge.reset();
+    client.bridge_watched = {{{-1, 0, 0}, {-1, 0, 0}}};
+}
+
+void Run::watch_bridge(BenchClient& client)
+{
+    // Keeps the epoll set equal to what the bridge wants polled now: its fds come and go.
+    std::array<pollfd, 2> wanted{{{-1, 0, 0}, {-1, 0, 0}}};
+    if (client.bridge) client.bridge->poll_fds(wanted.data());
+    for (std::size_t slot = 0; slot < 2; ++slot) {
+        const pollfd& now = wanted[slot];
+        pollfd& had = client.bridge_watched[slot];
+        if (had.fd == now.fd && had.events == now.events) continue;
+        if (had.fd >= 0 && had.fd != now.fd) {
+            const bool elsewhere = wanted[1 - slot].fd == had.fd;
+            if (!elsewhere) epoll_ctl(m_epoll, EPOLL_CTL_DEL, had.fd, nullptr);
+        }
+        if (now.fd >= 0) {
+            epoll_event event{};
+            event.events = ((now.events & POLLIN) ? EPOLLIN : 0u) | ((now.events & POLLOUT) ? EPOLLOUT : 0u);
+            event.data.u64 = client.index | (std::uint64_t{slot + 1} << 32);
+            if (epoll_ctl(m_epoll, EPOLL_CTL_MOD, now.fd, &event) != 0) epoll_ctl(m_epoll, EPOLL_CTL_ADD, now.fd, &event);
+        }
+        had = now;
+    }
+}
+
+void Run::pump_bridge(BenchClient& client, int fd, std::uint32_t events)
+{
+    if (!client.bridge) return;
+    std::array<pollfd, 2> fds{{{-1, 0, 0}, {-1, 0, 0}}};
+    const std::size_t count = client.bridge->poll_fds(fds.data());
+    for (std::size_t i = 0; i < count; ++i) {
+        if (fds[i].fd != fd) continue;
+        fds[i].revents = static_cast<short>(((events & EPOLLIN) ? POLLIN : 0) | ((events & EPOLLOUT) ? POLLOUT : 0) |
+                                            ((events & EPOLLHUP) ? POLLHUP : 0) | ((events & EPOLLERR) ? POLLERR : 0));
+    }
+    client.bridge->handle(fds.data(), count);
+    watch_bridge(client);
+}
+
 void Run::connect_failed(BenchClient& client, int status, const std::string& reason)
 {
+    unwatch(client);
+    if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
+    if (client.attempts <= m_options.bench.connect_retries && !m_interrupted) {
+        // Tried again a second later (start_connect's call closes what is left of this one).
+        client.state = State::waiting;
+        ++m_result.connect_retried;
+        m_retries.emplace_back(Clock::now() + std::chrono::seconds(1), client.index);
+        return;
+    }
     client.state = State::failed;
     ++m_result.connect_failed[reason];
+    ++m_tick_connect_failed;
     if (!m_first_failure) {
         m_first_failure = Outcome{status, fmt::format("Error: client {} could not connect: {}.", client.number, reason)};
     }
-    unwatch(client);
-    if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
 }
 
 void Run::watch(BenchClient& client)
@@ -322,7 +471,13 @@ void Run::on_connect(mosquitto*, void* userdata, int rc, int, const mosquitto_pr
     }
     client.state = State::connected;
     ++run.m_result.connected;
-    if (!client.publisher) {
+    ++run.m_tick_connects;
+    const auto now = Clock::now();
+    const auto latency = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(now - client.connect_intended, Clock::duration{})).count());
+    run.m_result.connect_latency.record(latency);
+    if (run.conn()) run.m_tick_latency.record(latency);
+    if (client.subscriber) {
         mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr);
     }
 }
@@ -335,7 +490,13 @@ void Run::on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_prop
     client.fd = -1;  // libmosquitto closed it (which took it out of the epoll set)
     client.watching_write = false;
     if (client.state == State::connecting) {
-        run.connect_failed(client, ExitStatus::connection_lost, "connection closed before CONNACK");
+        // A cause libmosquitto knows (a SOCKS5 refusal, a malformed packet) names the failure.
+        const auto known = closed_connection_status({rc, run.m_options.protocol, false, run.m_options.keepalive, {}, {}});
+        if (known) {
+            run.connect_failed(client, known->status, reason_of(known->text));
+        } else {
+            run.connect_failed(client, ExitStatus::connection_lost, "connection closed before CONNACK");
+        }
     } else if (client.state == State::connected) {
         client.state = State::lost;
         ++run.m_result.connections_lost;
@@ -512,18 +673,33 @@ void Run::take_signal()
 
 void Run::handle_events(int timeout_ms)
 {
+    // TLS inside a bridge may hold bytes that epoll cannot see: look again at once.
+    bool busy = false;
+    if (m_bridged) {
+        for (const auto& c : m_clients) busy = busy || (c->bridge && c->bridge->busy());
+    }
     epoll_event events[256];
-    const int ready = epoll_wait(m_epoll, events, 256, timeout_ms);
+    const int ready = epoll_wait(m_epoll, events, 256, busy ? 0 : timeout_ms);
     for (int i = 0; i < ready; ++i) {
-        const std::uint32_t id = events[i].data.u32;
-        if (id == UINT32_MAX) {
+        const std::uint64_t key = events[i].data.u64;
+        if (key == UINT32_MAX) {
             take_signal();
             continue;
         }
+        const auto id = static_cast<std::uint32_t>(key);
         if (id >= m_clients.size()) continue;
         BenchClient& client = *m_clients[id];
+        if (const auto slot = key >> 32; slot > 0) {
+            pump_bridge(client, client.bridge_watched[slot - 1].fd, events[i].events);
+            continue;
+        }
         if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_client(client);
         if (client.mosq && mosquitto_socket(client.mosq) >= 0) write_client(client);
+    }
+    if (busy) {
+        for (auto& c : m_clients) {
+            if (c->bridge && c->bridge->busy()) pump_bridge(*c, -1, 0);
+        }
     }
 }
 
@@ -531,7 +707,7 @@ bool Run::connecting_done() const
 {
     return std::all_of(m_clients.begin(), m_clients.end(), [](const auto& c) {
         return c->state == State::failed || c->state == State::lost ||
-               (c->state == State::connected && (c->publisher || c->subscribed));
+               (c->state == State::connected && (!c->subscriber || c->subscribed));
     });
 }
 
@@ -546,9 +722,13 @@ bool Run::sending_done(Clock::time_point now) const
     if (m_options.bench.duration > 0.0 && seconds_between(m_start, now) >= m_options.bench.duration) return true;
     if (m_options.msg_count > 0) {
         const auto count = static_cast<std::uint64_t>(m_options.msg_count);
+        // pubsub's subscribers do not hold the end back: a message refused or lost would
+        // keep them short for ever; the drain waits for what they still lack.
+        const bool sub = m_options.bench.mode == BenchMode::sub;
         return std::all_of(m_clients.begin(), m_clients.end(), [&](const auto& c) {
             if (c->state != State::connected) return true;
-            return c->publisher ? c->seq >= count : c->received >= count;
+            if (c->publisher) return c->seq >= count;
+            return !sub || c->received >= count;
         });
     }
     return false;
@@ -559,7 +739,7 @@ bool Run::drained() const
     for (const auto& c : m_clients) {
         if (c->state != State::connected) continue;
         if (c->publisher && (!c->inflight.empty() || mosquitto_want_write(c->mosq))) return false;
-        if (!c->publisher && m_expected) {
+        if (c->subscriber && m_expected) {
             for (const auto& [key, sent] : *m_expected) {
                 if (c->tracker.distinct(key.first, key.second) < sent) return false;
             }
@@ -573,7 +753,8 @@ void Run::start_sending(Clock::time_point now)
     m_phase = Phase::sending;
     m_start = now;
     m_start_ns = realtime_ns();
-    m_next_tick = now + std::chrono::seconds(1);
+    m_result.connect_seconds = seconds_between(m_connect_start, now);
+    if (!conn()) m_next_tick = now + std::chrono::seconds(1);  // conn's seconds go on from the first connect
     for (std::size_t i = 0; i < m_clients.size(); ++i) {
         if (m_clients[i]->publisher && m_clients[i]->state == State::connected) {
             m_schedule.emplace(intended(*m_clients[i], 0), static_cast<std::uint32_t>(i));
@@ -584,16 +765,19 @@ void Run::start_sending(Clock::time_point now)
 void Run::second_tick(Clock::time_point now)
 {
     BenchTick tick;
-    tick.elapsed = seconds_between(m_start, now);
+    tick.elapsed = seconds_between(conn() ? m_connect_start : m_start, now);
     tick.sent = m_tick_sent;
     tick.acked = m_tick_acked;
     tick.received = m_tick_received;
+    tick.connects = m_tick_connects;
+    tick.connect_failed = m_tick_connect_failed;
     tick.connected = static_cast<std::uint64_t>(
         std::count_if(m_clients.begin(), m_clients.end(), [](const auto& c) { return c->state == State::connected; }));
     tick.p99_ns = m_tick_latency.percentile(99.0);
-    m_tick_sent = m_tick_acked = m_tick_received = 0;
+    m_tick_sent = m_tick_acked = m_tick_received = m_tick_connects = m_tick_connect_failed = 0;
     m_tick_latency.reset();
-    if (m_tick) m_tick(tick);
+    // While connecting only conn reports (the others' seconds count from their first send).
+    if (m_tick && (m_phase != Phase::connecting || conn())) m_tick(tick);
     // Keep-alive for every connection, once a second.
     for (auto& c : m_clients) {
         if (c->state == State::connected || c->state == State::connecting) {
@@ -606,8 +790,7 @@ void Run::second_tick(Clock::time_point now)
 
 int Run::timeout_ms(Clock::time_point now) const
 {
-    Clock::time_point wake = now + std::chrono::milliseconds(100);
-    if (m_phase != Phase::connecting) wake = std::min(wake, m_next_tick);
+    Clock::time_point wake = std::min(now + std::chrono::milliseconds(100), m_next_tick);
     if (m_phase == Phase::sending && !m_schedule.empty()) wake = std::min(wake, m_schedule.top().first);
     if (m_phase == Phase::sending && m_options.bench.duration > 0.0) {
         wake = std::min(wake, m_start + std::chrono::duration_cast<Clock::duration>(
@@ -630,23 +813,21 @@ void Run::close_all()
 BenchResult Run::execute()
 {
     // Connect: all at once, or --connect-rate per second.
+    // Connect: all at once, or --connect-rate per second; a second a tick and the keep-alive.
     m_connect_start = Clock::now();
+    m_next_tick = m_connect_start + std::chrono::seconds(1);
     while (m_phase == Phase::connecting) {
         const auto now = Clock::now();
-        std::size_t allowed = m_clients.size();
-        if (m_options.bench.connect_rate > 0.0) {
-            allowed = std::min(allowed, static_cast<std::size_t>(seconds_between(m_connect_start, now) *
-                                                                 m_options.bench.connect_rate) + 1);
-        }
-        for (; m_next_connect < allowed; ++m_next_connect) start_connect(*m_clients[m_next_connect]);
+        start_connects(now);
         for (auto& c : m_clients) {
             if (c->state == State::connecting && c->connect_deadline != Clock::time_point{} && now >= c->connect_deadline) {
                 connect_failed(*c, ExitStatus::no_connack, fmt::format("no CONNACK within {} s", m_options.connect_timeout));
             }
         }
         if (m_interrupted) break;
-        if (m_next_connect == m_clients.size() && connecting_done()) break;
-        handle_events(m_options.bench.connect_rate > 0.0 ? 10 : 100);
+        if (m_next_connect == m_clients.size() && m_retries.empty() && connecting_done()) break;
+        if (now >= m_next_tick) second_tick(now);
+        handle_events(std::min(timeout_ms(Clock::now()), m_options.bench.connect_rate > 0.0 || !m_retries.empty() ? 10 : 100));
     }
     const auto now = Clock::now();
     if (!any_alive() || m_interrupted) {
@@ -677,8 +858,8 @@ BenchResult Run::execute()
                         if (c->publisher) (*m_expected)[{m_run_id, c->number}] = c->seq;
                     }
                 }
-                // sub ends without draining: nothing of its own is on its way.
-                if (m_options.bench.mode == BenchMode::sub || m_interrupted) m_phase = Phase::done;
+                // sub and conn end without draining: nothing of their own is on its way.
+                if (m_options.bench.mode == BenchMode::sub || conn() || m_interrupted) m_phase = Phase::done;
             }
         }
         if (m_phase == Phase::draining && (drained() || !any_alive() || now2 >= m_drain_deadline || m_interrupted)) {
@@ -696,7 +877,7 @@ BenchResult Run::execute()
         if (c->publisher) {
             m_result.offered += std::max<std::uint64_t>(due_count(*c, end), c->seq);
             m_result.unacked += c->inflight.size();
-        } else {
+        } else if (c->subscriber) {
             m_result.streams.add(c->tracker.counts(m_expected.get()));
         }
     }
@@ -713,6 +894,12 @@ BenchResult Run::execute()
         }
         if (!pending) break;
         handle_events(10);
+    }
+    // Through a bridge, the DISCONNECTs still have to reach the broker (and the WebSockets
+    // be closed): a second at most for all of them.
+    const auto bridges_until = Clock::now() + std::chrono::seconds(1);
+    for (auto& c : m_clients) {
+        if (c->bridge && c->state == State::closed) c->bridge->drain(bridges_until);
     }
     if (m_interrupted && (m_options.bench.duration > 0.0 || m_options.msg_count > 0)) {
         m_result.outcome = {ExitStatus::interrupted, "Error: Interrupted before the run was done."};

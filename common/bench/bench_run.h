@@ -18,9 +18,11 @@ namespace mqtt {
 /// Everything a run counted. Latencies are nanoseconds from the intended send time (the
 /// schedule's, not the moment the message could leave: coordinated omission corrected).
 struct BenchResult {
-    double seconds = 0.0;          ///< of the send phase (sub: of receiving)
+    double seconds = 0.0;          ///< of the send phase (sub: of receiving; conn: of holding)
+    double connect_seconds = 0.0;  ///< from the first connect call to the last CONNACK or failure
     std::uint64_t connected = 0;
-    std::map<std::string, std::uint64_t> connect_failed;  ///< by reason
+    std::map<std::string, std::uint64_t> connect_failed;  ///< by reason, clients given up on
+    std::uint64_t connect_retried = 0;  ///< attempts made again after one failed (--connect-retries)
     std::uint64_t connections_lost = 0;
     std::uint64_t offered = 0;     ///< messages the schedule called for
     std::uint64_t sent = 0;        ///< taken by libmosquitto for sending
@@ -30,6 +32,7 @@ struct BenchResult {
     StreamCounts streams;          ///< every subscriber's
     Histogram ack_latency;
     Histogram receive_latency;
+    Histogram connect_latency;     ///< CONNECT (its intended time when paced) to CONNACK
     Outcome outcome;               ///< the exit status and line of a run that went wrong
 };
 
@@ -37,8 +40,10 @@ struct BenchResult {
 struct BenchTick {
     double elapsed = 0.0;
     std::uint64_t sent = 0, acked = 0, received = 0;  ///< during that second
+    std::uint64_t connects = 0, connect_failed = 0;   ///< CONNACKs and clients given up on, that second
     std::uint64_t connected = 0;  ///< connections up now
-    std::uint64_t p99_ns = 0;     ///< of publish-to-receive (pub: publish-to-ack) during that second
+    /// Of that second's publish-to-receive (pub: publish-to-ack; conn: connect) latency.
+    std::uint64_t p99_ns = 0;
 };
 
 /// Runs mqtt-bench as `options` say, calling `tick` once a second while it runs. Throws

@@ -819,7 +819,8 @@ double seconds_or_fail(const std::string& v, const char* option)
 
 // mqtt-bench: the load, its shape and its end (see mqtt-bench(1)).
 constexpr OptionDef k_bench[] = {
-    {"-c,--clients", "count", "number of publishing (pub, pubsub) or subscribing (sub) clients (default: 1)",
+    {"-c,--clients", "count", "number of connections (conn), publishing (pub, pubsub) or subscribing (sub) clients "
+                              "(default: 1)",
      [](Options& o, const std::string& v) { o.bench.clients = count_or_fail(v, "-c", 100000); }},
     {"--subscribers", "count", "pubsub: number of subscribing clients, each receiving every message (default: 1)",
      [](Options& o, const std::string& v) { o.bench.subscribers = count_or_fail(v, "--subscribers", 100000); }},
@@ -837,7 +838,7 @@ constexpr OptionDef k_bench[] = {
      [](Options& o, const std::string& v) { o.rate = rate_or_fail(v); }},
     {"--total-rate", "rate", "messages per second of all publishers together, shared evenly",
      [](Options& o, const std::string& v) { o.bench.total_rate = rate_or_fail(v); }},
-    {"--duration", "seconds", "send for this long (default: until -C, or until SIGINT)",
+    {"--duration", "seconds", "send (conn: hold the connections) for this long (default: until -C, or until SIGINT)",
      [](Options& o, const std::string& v) { o.bench.duration = seconds_or_fail(v, "--duration"); }},
     {"-C,--count", "count", "pub, pubsub: messages per publisher; sub: end after this many per subscriber",
      [](Options& o, const std::string& v) { o.msg_count = count_or_fail(v, "-C", INT32_MAX); }},
@@ -846,6 +847,12 @@ constexpr OptionDef k_bench[] = {
      [](Options& o, const std::string& v) { o.bench.drain = seconds_or_fail(v, "--drain"); }},
     {"--connect-rate", "rate", "open at most this many connections per second (default: all at once)",
      [](Options& o, const std::string& v) { o.bench.connect_rate = rate_or_fail(v); }},
+    {"--connect-retries", "count", "try a connection that failed again, up to this many times, a second later "
+                                   "(default: 0, never)",
+     [](Options& o, const std::string& v) {
+         o.bench.connect_retries = static_cast<int>(
+             integer_or(v, 0, 1000, "--connect-retries must be a count from 0 to 1000, not \"" + v + "\"."));
+     }},
 };
 
 constexpr OptionDef k_bench_output[] = {
@@ -899,9 +906,10 @@ std::vector<Group> groups_for(Tool tool)
                             {"Output", k_output},       {"Output", k_decode},         {"Will", k_will},
                             {"MQTT 5 properties", k_request_properties}});
     case Tool::bench:
-        // No -i, -c (it counts clients here), -S, --ws, --wait-for-broker, -d or will: see
+        // No -i, -c (it counts clients here), -S, --wait-for-broker, -d or will: see
         // COMPATIBILITY in mqtt-bench(1).
-        return {{"Connection", k_connection}, {"Connection", k_socket},    {"Connection", k_bench_id},
+        return {{"Connection", k_connection}, {"Connection", k_socket},    {"Connection", k_websockets},
+                {"Connection", k_bench_id},
                 {"Connection", k_login},      {"Connection", k_keepalive}, {"Connection", k_protocol},
                 {"Connection", k_session},    {"Connection", k_quiet},     {"TLS", k_tls},
                 {"Bench", k_bench},           {"Output", k_bench_output},  {"MQTT 5 properties", k_publish_properties}};
@@ -1116,9 +1124,6 @@ void check_bench(Options& o)
     }
     if (o.bench.total_rate > 0.0) o.rate = o.bench.total_rate / o.bench.clients;
     if (o.rate <= 0.0) o.rate = 1.0;
-    if (o.proxy && o.proxy->kind == ProxyKind::http) {
-        fail("mqtt-bench cannot go through an HTTP proxy yet; use --proxy socks5h://host:port.");
-    }
     // A threshold on something the subcommand does not measure could never fail.
     for (const auto& r : o.bench.require) {
         const bool receives = r.name == "lost" || r.name == "duplicated" || r.name == "reordered" ||
@@ -1130,6 +1135,9 @@ void check_bench(Options& o)
         }
         if (o.bench.mode == BenchMode::sub && sends) {
             fail(fmt::format("--require {}: mqtt-bench sub does not measure it.", quote_value(r.text)));
+        }
+        if (o.bench.mode == BenchMode::conn && (sends || receives)) {
+            fail(fmt::format("--require {}: mqtt-bench conn does not measure it.", quote_value(r.text)));
         }
     }
 }
@@ -1691,16 +1699,35 @@ std::vector<OptionInfo> option_list(Tool tool)
 
 namespace {
 
+/// mqtt-bench conn: its clients only connect, so the options that shape a load of messages
+/// on the command line are refused, not ignored (the environment and profiles are shared
+/// with the other subcommands, so there they are left alone).
+void refuse_load_options(const std::vector<Given>& given)
+{
+    constexpr std::string_view k_load[] = {"--subscribers", "-t", "-q", "-s", "--rate", "--total-rate",
+                                           "-C", "--drain", "-M"};
+    for (const auto& g : given) {
+        const std::string name = name_list(*g.def).front();
+        if (std::find(std::begin(k_load), std::end(k_load), name) != std::end(k_load)) {
+            fail(fmt::format("{} shapes messages; mqtt-bench conn sends none.", name));
+        }
+        if (name == "-D" && !g.values.empty() && g.values.front() != "connect") {
+            fail(fmt::format("-D {}: mqtt-bench conn sends only CONNECT.", cut_value(g.values.front())));
+        }
+    }
+}
+
 /// mqtt-bench's subcommand, the first argument; nullopt for --help and --version there.
 std::optional<BenchMode> bench_mode(const std::vector<std::string>& args)
 {
-    if (args.empty()) fail("mqtt-bench needs a subcommand: pub, sub or pubsub.");
+    if (args.empty()) fail("mqtt-bench needs a subcommand: conn, pub, sub or pubsub.");
     const std::string& word = args.front();
+    if (word == "conn") return BenchMode::conn;
     if (word == "pub") return BenchMode::pub;
     if (word == "sub") return BenchMode::sub;
     if (word == "pubsub") return BenchMode::pubsub;
     if (word == "--help" || word == "--version") return std::nullopt;
-    fail("Unknown subcommand '" + cut_value(word) + "': mqtt-bench takes pub, sub or pubsub first.");
+    fail("Unknown subcommand '" + cut_value(word) + "': mqtt-bench takes conn, pub, sub or pubsub first.");
 }
 
 }  // namespace
@@ -1732,6 +1759,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& all_ar
         result.text = help ? help_text(tool) : version_text(tool);
         return result;
     }
+    if (tool == Tool::bench && result.options.bench.mode == BenchMode::conn) refuse_load_options(command_line.given);
 
     // Each source overrides the ones below it: the command line, the environment, the
     // profile, the options file. They are read highest first, so that what a higher one sets

@@ -82,7 +82,7 @@ std::vector<std::string> names_of_kind(const std::vector<OptionInfo>& options, V
 }
 
 /// mqtt-bench's subcommands, its first word.
-constexpr const char* k_bench_subcommands = "pub sub pubsub";
+constexpr const char* k_bench_subcommands = "conn pub sub pubsub";
 
 constexpr const char* k_profile_folder = "${XDG_CONFIG_HOME:-$HOME/.config}/mqtt-tools";
 

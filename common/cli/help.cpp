@@ -75,7 +75,7 @@ std::string help_text(Tool tool)
 {
     const std::string name = program_name(tool);
     const auto options = option_list(tool);
-    const char* subcommands = tool == Tool::bench ? " pub|sub|pubsub" : "";
+    const char* subcommands = tool == Tool::bench ? " conn|pub|sub|pubsub" : "";
     std::string out = fmt::format("Usage: {}{} [OPTIONS]\n{}\n", name, subcommands, summary(tool));
     out += "Options also come from MQTT_* variables, --profile and the options file.\n";
     // Sections in the order of their first option (a group may be split in the table).

@@ -20,20 +20,21 @@ namespace mqtt {
 
 enum class Tool { pub, sub, rr, bench };
 
-/// mqtt-bench's subcommand: what its clients do.
-enum class BenchMode { pub, sub, pubsub };
+/// mqtt-bench's subcommand: what its clients do (conn: only connect and stay connected).
+enum class BenchMode { conn, pub, sub, pubsub };
 
 /// What mqtt-bench runs (the rest comes from the shared fields of Options: -t, -q, -M,
 /// --rate, -C, --json). No CLI11 here either.
 struct BenchOptions {
     BenchMode mode = BenchMode::pub;
-    int clients = 1;                  ///< -c: publishers (pub, pubsub) or subscribers (sub)
+    int clients = 1;                  ///< -c: connections (conn), publishers (pub, pubsub) or subscribers (sub)
     int subscribers = 1;              ///< --subscribers: pubsub's subscribing clients
     double total_rate = 0.0;          ///< --total-rate: messages per second over all publishers
     std::size_t size = 64;            ///< -s: payload bytes, header included
     double duration = 0.0;            ///< --duration seconds; 0 = until -C or a signal
     double drain = 2.0;               ///< --drain: seconds to wait for the last messages
     double connect_rate = 0.0;        ///< --connect-rate: new connections per second; 0 = at once
+    int connect_retries = 0;          ///< --connect-retries: attempts after a failed one, per client
     std::vector<Requirement> require; ///< --require: the thresholds of a CI check
     std::string csv;                  ///< --csv: the file of the per-second series; empty = none
 };

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
+#include <thread>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +38,34 @@ std::string usage_line(const Args& args)
     return first_line(r.err);
 }
 
+/// The number after "`key`": in the JSON report `json` (its first occurrence); the test
+/// stops when there is none.
+std::uint64_t json_count(const std::string& json, const std::string& key)
+{
+    const std::string needle = "\"" + key + "\":";
+    const auto at = json.find(needle);
+    INFO("report: " << json << ", key: " << key);
+    REQUIRE(at != std::string::npos);
+    return std::stoull(json.substr(at + needle.size()));
+}
+
+/// Waits (bounded) until `run` printed the line of second `second` on stderr.
+void wait_for_second(test::Child& run, int second)
+{
+    const std::string mark = "mqtt-bench: " + std::to_string(second) + " s:";
+    const auto until = Clock::now() + 20s;
+    while (run.err_so_far().find(mark) == std::string::npos && Clock::now() < until) run.wait_for_output(1, 100ms);
+    REQUIRE_MESSAGE(run.err_so_far().find(mark) != std::string::npos, "stderr: " << run.err_so_far());
+}
+
+/// How often `needle` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("bench: pubsub at QoS 1 counts every message sent, acknowledged and received, once each")
@@ -49,7 +79,7 @@ TEST_CASE("bench: pubsub at QoS 1 counts every message sent, acknowledged and re
     CHECK(r.err == "");
     REQUIRE(split_lines(r.out).size() == 1);
     for (const char* member : {R"("subcommand":"pubsub","clients":3,"subscribers":2,"qos":1)",
-                               R"("connects":{"ok":5,"failed":{},"lost":0})", R"("offered":30,"sent":30,"acked":30,)",
+                               R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0})", R"("offered":30,"sent":30,"acked":30,)",
                                R"("refused":{},"unacked":0)",
                                R"("received":60,"lost":0,"duplicated":0,"reordered":0,"foreign":0)",
                                R"("publish_to_ack":{"count":30,)", R"("publish_to_receive":{"count":60,)"}) {
@@ -107,7 +137,7 @@ TEST_CASE("bench: a broker stopped mid-run ends it with status 7 and the lost co
     const auto r = run.wait(30s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    require_member(r.out, R"("connects":{"ok":3,"failed":{},"lost":3})");
+    require_member(r.out, R"("connects":{"ok":3,"failed":{},"lost":3,"retried":0})");
     CHECK(split_lines(r.err).back() == "Error: the broker closed connections during the run.");
 }
 
@@ -121,7 +151,7 @@ TEST_CASE("bench: a broker that is not there: status 6 and each failed connect c
     const auto r = test::run({test::tool("mqtt-bench"), "pub", "-h", "127.0.0.1", "-p", port, "-c", "2", "-C", "1", "--json"});
     CHECK(r.status == 6);
     CHECK(r.out == R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"seconds":0.000,)"
-                   R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0},"offered":0,"sent":0,"acked":0,)"
+                   R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0},"offered":0,"sent":0,"acked":0,)"
                    R"("refused":{},"unacked":0,"sent_per_second":0.0,"latency_ms":{}})"
                    "\n");
     CHECK(r.err == "Error: client 0 could not connect: Connection refused.\n");
@@ -129,19 +159,19 @@ TEST_CASE("bench: a broker that is not there: status 6 and each failed connect c
 
 TEST_CASE("bench: usage errors name the subcommand or option, status 1")
 {
-    CHECK(usage_line({}) == "Error: mqtt-bench needs a subcommand: pub, sub or pubsub.");
-    CHECK(usage_line({"flood"}) == "Error: Unknown subcommand 'flood': mqtt-bench takes pub, sub or pubsub first.");
+    CHECK(usage_line({}) == "Error: mqtt-bench needs a subcommand: conn, pub, sub or pubsub.");
+    CHECK(usage_line({"flood"}) == "Error: Unknown subcommand 'flood': mqtt-bench takes conn, pub, sub or pubsub first.");
     CHECK(usage_line({"sub", "--rate", "5"}) == "Error: --rate and --total-rate pace publishers; mqtt-bench sub has none.");
     CHECK(usage_line({"pub", "-t", "a/#"}) == "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?");
     CHECK(usage_line({"pub", "-c", "0"}) == "Error: -c must be a count from 1 to 100000, not \"0\".");
     CHECK(usage_line({"pub", "-s", "10"}) == "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
-    CHECK(usage_line({"pub", "--ws"}) == "Error: Unknown option '--ws'.");
+    CHECK(usage_line({"pub", "-S"}) == "Error: Unknown option '-S'.");
     CHECK(usage_line({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
 }
 
 TEST_CASE("bench: options mqtt-bench does not act on are refused, not ignored")
 {
-    for (const char* option : {"-i", "-c", "--will-topic", "--ws", "-S", "-d", "--wait-for-broker"}) {
+    for (const char* option : {"-i", "-c", "--will-topic", "-S", "-d", "--wait-for-broker"}) {
         Args argv{test::tool("mqtt-bench"), "pub", option};
         if (std::string(option) != "-c") argv.push_back("x");
         const auto r = test::run(argv);
@@ -226,4 +256,208 @@ TEST_CASE("bench: --csv writes the per-second series, replacing a link planted a
     CHECK(bad.status == 1);
     CHECK(bad.err == "Error: Unable to open --csv file \"" + dir.path() + "/no/such/folder/x.csv\": No such file or directory.\n");
     CHECK(usage_line({"pub", "--csv", ""}) == "Error: --csv needs a file name.");
+}
+
+TEST_CASE("bench: conn opens -c connections at --connect-rate, holds them for --duration, and reports them")
+{
+    test::Broker broker;
+    test::Child run(bench(broker, "conn", {"-c", "5", "-I", "hold-", "--connect-rate", "5", "--duration", "2.5", "--json"}));
+    // Five connections at five a second: the last one starts 0.8 s after the first.
+    wait_for_second(run, 2);
+    const std::string log = broker.log();
+    CHECK(occurrences(log, "New client connected from 127.0.0.1") == 5);
+    CHECK(log.find("hold-4 (p2, c1, k60)") != std::string::npos);
+    CHECK(occurrences(log, "disconnected") == 0);
+    const auto r = run.wait(30s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    REQUIRE(split_lines(r.out).size() == 1);
+    require_member(r.out, R"({"subcommand":"conn","clients":5,"seconds":2.500,)");
+    require_member(r.out, R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0},"connect_seconds":)");
+    require_member(r.out, R"("latency_ms":{"connect":{"count":5,)");
+    CHECK(r.out.find("\"sent\"") == std::string::npos);
+    CHECK(r.out.find("\"received\"") == std::string::npos);
+    const std::string seconds = r.out.substr(r.out.find("\"connect_seconds\":") + 18);
+    CHECK(std::stod(seconds) >= 0.79);
+    CHECK(std::stod(seconds) < 5.0);
+    // Each second on stderr: connects in it, failures, connections up.
+    const auto lines = split_lines(r.err);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[0].starts_with("mqtt-bench: 1 s: 5 connects/s, 0 failed/s, 5 connected, p99 "));
+    CHECK(lines[1].starts_with("mqtt-bench: 2 s: 0 connects/s, 0 failed/s, 5 connected, p99 0.000 ms"));
+    for (const char* id : {"hold-0", "hold-1", "hold-2", "hold-3", "hold-4"}) {
+        CHECK(broker.wait_for_log(std::string("Client ") + id + " disconnected."));
+    }
+}
+
+TEST_CASE("bench: conn --csv writes connects, failures and connections per second")
+{
+    test::Broker broker;
+    TempDir dir;
+    const std::string path = dir.path() + "/conn.csv";
+    const auto r = test::run(bench(broker, "conn", {"-c", "3", "--duration", "2.5", "--csv", path, "--quiet"}), {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    CHECK(r.out == "");
+    const auto lines = split_lines(read_file(path));
+    REQUIRE(lines.size() >= 3);
+    CHECK(lines[0] == "elapsed_s,connects,failed,connected,p99_ms");
+    CHECK(lines[1].starts_with("1,3,0,3,"));
+    CHECK(lines[2] == "2,0,0,3,0.000");
+}
+
+TEST_CASE("bench: conn against no broker counts each failed connect by reason, and retries only when asked")
+{
+    std::string port;
+    {
+        test::Broker gone;
+        port = gone.port_str();
+    }
+    const Args base{test::tool("mqtt-bench"), "conn", "-h", "127.0.0.1", "-p", port, "-c", "2", "--duration", "1", "--json"};
+    const auto once = test::run(base, {}, 30s);
+    CHECK(once.status == 6);
+    require_member(once.out, R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0})");
+    CHECK(once.err == "Error: client 0 could not connect: Connection refused.\n");
+
+    Args retrying = base;
+    retrying.insert(retrying.end(), {"--connect-retries", "2"});
+    const auto start = Clock::now();
+    const auto again = test::run(retrying, {}, 30s);
+    CHECK(again.status == 6);
+    // Each client tried three times, a second apart.
+    require_member(again.out, R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":4})");
+    CHECK(seconds_since(start) >= 1.9);
+    CHECK(split_lines(again.err).back() == "Error: client 0 could not connect: Connection refused.");
+}
+
+TEST_CASE("bench: conn --connect-retries connects to a broker that comes up during the retries")
+{
+    test::Broker broker;
+    broker.stop();
+    test::Child run(bench(broker, "conn", {"-c", "2", "--connect-retries", "30", "--duration", "1", "--json", "--quiet"}));
+    // A second of failed attempts, then the broker.
+    REQUIRE_FALSE(run.wait_for_output(1, 1500ms));
+    broker.restart();
+    const auto r = run.wait(40s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.err == "");
+    require_member(r.out, R"("connects":{"ok":2,"failed":{},"lost":0,)");
+    CHECK(json_count(r.out, "retried") >= 2);
+}
+
+TEST_CASE("bench: conn --require connect_failed=0 fails on connections the broker turned away, keeping the run's status")
+{
+    // mosquitto 2.0.11 lets one more in than max_connections says; the rest it closes
+    // before any CONNACK.
+    test::Broker broker(with_extra("max_connections 2"));
+    const auto r = test::run(bench(broker, "conn", {"-c", "5", "--connect-rate", "50", "--duration", "1", "--json",
+                                                    "--require", "connect_failed=0"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    const std::uint64_t ok = json_count(r.out, "ok");
+    CHECK(ok >= 2);
+    CHECK(ok <= 3);
+    const std::string failed = std::to_string(5 - ok);
+    require_member(r.out, R"("connects":{"ok":)" + std::to_string(ok) + R"(,"failed":{"connection closed before CONNACK":)" +
+                              failed + R"(},"lost":0,"retried":0})");
+    require_member(r.out, R"("unmet":["connect_failed=0 (measured )" + failed + R"x()"]})x");
+    const auto lines = split_lines(r.err);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[lines.size() - 2] == "Error: client " + std::to_string(ok) + " could not connect: connection closed before CONNACK.");
+    CHECK(lines.back() == "Error: requirements not met: connect_failed=0 (measured " + failed + ").");
+
+    const auto met = test::run(bench(broker, "conn", {"-c", "3", "--duration", "1", "--quiet", "--require",
+                                                      "connect_failed=0,connections_lost=0,rate>=1,p99<10s"}),
+                               {}, 60s);
+    CHECK(met.status == 0);
+    CHECK(met.err == "");
+    const auto missed = test::run(bench(broker, "conn", {"-c", "2", "--connect-rate", "2", "--duration", "1", "--require",
+                                                         "rate>=1000"}),
+                                  {}, 60s);
+    CHECK(missed.status == 30);
+    CHECK(split_lines(missed.err).back().starts_with("Error: requirements not met: rate>=1000 (measured "));
+}
+
+TEST_CASE("bench: conn refuses the options that shape messages, and thresholds it does not measure")
+{
+    CHECK(usage_line({"conn", "-q", "1"}) == "Error: -q shapes messages; mqtt-bench conn sends none.");
+    CHECK(usage_line({"conn", "--rate", "5"}) == "Error: --rate shapes messages; mqtt-bench conn sends none.");
+    CHECK(usage_line({"conn", "-C", "5"}) == "Error: -C shapes messages; mqtt-bench conn sends none.");
+    CHECK(usage_line({"conn", "-D", "publish", "user-property", "a", "b"}) == "Error: -D publish: mqtt-bench conn sends only CONNECT.");
+    CHECK(usage_line({"conn", "--require", "sent>1"}) == "Error: --require \"sent>1\": mqtt-bench conn does not measure it.");
+    CHECK(usage_line({"conn", "--require", "lost=0"}) == "Error: --require \"lost=0\": mqtt-bench conn does not measure it.");
+    CHECK(usage_line({"conn", "--connect-retries", "-1"}) == "Error: --connect-retries must be a count from 0 to 1000, not \"-1\".");
+}
+
+TEST_CASE("bench: a publish the broker's ACL denies is counted by its reason code, and --require refused=0 fails with 30")
+{
+    TempDir dir;
+    const std::string acl = dir.write("acl", "topic readwrite open/#\n");
+    test::Broker broker(with_extra("acl_file " + acl));
+    const auto r = test::run(bench(broker, "pub", {"-V", "5", "-q", "1", "-c", "2", "-t", "closed/%i", "--rate", "50",
+                                                   "-C", "3", "--json", "--require", "refused=0"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 30);
+    // 0x87: not authorized, in each PUBACK.
+    require_member(r.out, R"("offered":6,"sent":6,"acked":0,"refused":{"135":6},"unacked":0,)");
+    require_member(r.out, R"x("unmet":["refused=0 (measured 6)"]})x");
+    CHECK(split_lines(r.err).back() == "Error: requirements not met: refused=0 (measured 6).");
+
+    // Without --require, refusals are counted, not a failure of the run.
+    const auto counted = test::run(bench(broker, "pubsub", {"-V", "5", "-q", "1", "-c", "1", "-t", "closed/%i",
+                                                            "--rate", "50", "-C", "2", "--drain", "0.5", "--json", "--quiet"}),
+                                   {}, 60s);
+    CHECK(counted.status == 0);
+    require_member(counted.out, R"("sent":2,"acked":0,"refused":{"135":2},"unacked":0,)");
+    require_member(counted.out, R"("received":0,)");
+    const auto allowed = test::run(bench(broker, "pub", {"-V", "5", "-q", "1", "-t", "open/%i", "-C", "2", "--rate", "50",
+                                                         "--json", "--require", "refused=0"}),
+                                   {}, 60s);
+    CHECK(allowed.status == 0);
+    require_member(allowed.out, R"("acked":2,"refused":{},)");
+}
+
+TEST_CASE("bench: pubsub's totals are what the broker counted ($SYS messages received and sent)")
+{
+    // A fresh broker: its counters start at 0, and nothing reads $SYS until the run is over
+    // (a reader's own deliveries would count).
+    test::Broker broker(with_extra("sys_interval 1"));
+    const auto r = test::run(bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "50", "-C", "20",
+                                                      "--json", "--quiet"}),
+                             {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    REQUIRE(r.status == 0);
+    const std::uint64_t sent = json_count(r.out, "sent"), acked = json_count(r.out, "acked");
+    const std::uint64_t received = json_count(r.out, "received"), connected = json_count(r.out, "ok");
+    CHECK(sent == 60);
+    CHECK(acked == 60);
+    CHECK(received == 120);
+    CHECK(connected == 5);
+    // Wait past the next $SYS update (every second) after the run's DISCONNECTs, then read
+    // the four counters, all retained, in one connection.
+    std::this_thread::sleep_for(2500ms);
+    const auto seen = test::run(sub(broker, {"-t", "$SYS/broker/messages/received", "-t", "$SYS/broker/messages/sent",
+                                             "-t", "$SYS/broker/publish/messages/received",
+                                             "-t", "$SYS/broker/publish/messages/sent", "-v", "-W", "10", "-C", "4"}),
+                                {}, 20s);
+    REQUIRE(seen.status == 0);
+    std::map<std::string, std::uint64_t> broker_count;
+    for (const auto& line : split_lines(seen.out)) {
+        const auto space = line.find(' ');
+        REQUIRE(space != std::string::npos);
+        broker_count[line.substr(0, space)] = std::stoull(line.substr(space + 1));
+    }
+    INFO("$SYS: " << seen.out);
+    // PUBLISH alone: what the publishers sent in, and what went out to the subscribers.
+    CHECK(broker_count["$SYS/broker/publish/messages/received"] == sent);
+    CHECK(broker_count["$SYS/broker/publish/messages/sent"] == received);
+    // Every packet: CONNECT, SUBSCRIBE, PUBLISH, the subscribers' PUBACKs and DISCONNECT in;
+    // CONNACK, SUBACK, PUBACK and PUBLISH out.
+    const std::uint64_t subscribers = 2;
+    CHECK(broker_count["$SYS/broker/messages/received"] == connected + subscribers + sent + received + connected);
+    CHECK(broker_count["$SYS/broker/messages/sent"] == connected + subscribers + acked + received);
 }

@@ -84,3 +84,29 @@ TEST_CASE("proxy: a bad proxy URL is a usage error")
     CHECK(r.status == 1);
     CHECK(r.err == usage_error("mqtt-pub", "Error: Unsupported proxy protocol: https://127.0.0.1:3128"));
 }
+
+TEST_CASE("proxy: mqtt-bench's clients all go through the SOCKS5 proxy, and its refusal is counted by reason")
+{
+    test::Broker broker;
+    SocksProxy proxy("user", "secret");
+    const auto run = [&](const std::string& credentials) {
+        return test::run(command("mqtt-bench", {"pubsub", "--proxy", proxy.url(credentials), "-h", "127.0.0.1", "-p",
+                                                broker.port_str(), "-c", "2", "-q", "1", "--rate", "50", "-C", "3",
+                                                "--json", "--quiet"}),
+                         {}, 60s);
+    };
+    const test::Result good = run("user:secret@");
+    CHECK(good.status == 0);
+    CHECK(good.err == "");
+    CHECK(good.out.find(R"("connects":{"ok":3,"failed":{},"lost":0,"retried":0},"offered":6,"sent":6,"acked":6,)") !=
+          std::string::npos);
+    CHECK(good.out.find(R"("received":6,"lost":0,)") != std::string::npos);
+
+    // Wrong credentials: the proxy (not the broker) refuses every client.
+    const test::Result bad = run("user:wrong@");
+    CHECK(bad.status == 6);
+    INFO("report: " << bad.out);
+    CHECK(bad.out.find(R"x("connects":{"ok":0,"failed":{"SOCKS5 proxy: access denied (user name, password or target )x"
+                       R"x(not allowed)":3},"lost":0,"retried":0})x") != std::string::npos);
+    CHECK(bad.err == "");  // --quiet
+}

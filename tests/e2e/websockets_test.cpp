@@ -796,3 +796,40 @@ TEST_CASE("websockets: SIGTERM ends mqtt-sub during a flood of empty continuatio
     CHECK(r.err == "");
     CHECK(seconds_since(start) < 15);
 }
+
+TEST_CASE("websockets: mqtt-bench pubsub over ws and wss, and through an HTTP CONNECT proxy, counts every message")
+{
+    Pki pki;
+    test::Broker broker(with_websockets(pki.listener()));
+    test::Broker plain_ws(with_websockets());
+    test::HttpProxy proxy;
+    const auto run = [](const Args& connection) {
+        Args argv{test::tool("mqtt-bench"), "pubsub"};
+        argv.insert(argv.end(), connection.begin(), connection.end());
+        argv.insert(argv.end(), {"-c", "3", "-q", "1", "--rate", "50", "-C", "4", "--json", "--quiet"});
+        const test::Result r = test::run(argv, {}, 60s);
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.status == 0);
+        CHECK(r.err == "");
+        INFO("report: " << r.out);
+        CHECK(r.out.find(R"("connects":{"ok":4,"failed":{},"lost":0,"retried":0},"offered":12,"sent":12,"acked":12,)") !=
+              std::string::npos);
+        CHECK(r.out.find(R"("received":12,"lost":0,"duplicated":0,"reordered":0,"foreign":0,)") != std::string::npos);
+    };
+    SUBCASE("ws") { run({"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws"}); }
+    SUBCASE("wss") { run({"-h", "localhost", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")}); }
+    SUBCASE("mqtt through the proxy")
+    {
+        run({"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()});
+        const auto requests = proxy.requests();
+        REQUIRE(requests.size() == 4);  // one tunnel per client
+        for (const auto& request : requests) {
+            CHECK(request.rfind("CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\n", 0) == 0);
+        }
+    }
+    SUBCASE("ws through the proxy")
+    {
+        run({"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()});
+        CHECK(proxy.requests().size() == 4);
+    }
+}

@@ -30,7 +30,7 @@ TEST_CASE("bench_json: a pubsub run's counters and both latencies, in millisecon
     r.ack_latency.record(500000);
     CHECK(mqtt::bench_json(options, r) ==
           R"({"subcommand":"pubsub","clients":2,"subscribers":1,"qos":1,"size":64,"seconds":2.000,)"
-          R"("connects":{"ok":3,"failed":{"Connection refused":1},"lost":0},)"
+          R"("connects":{"ok":3,"failed":{"Connection refused":1},"lost":0,"retried":0},)"
           R"("offered":10,"sent":10,"acked":9,"refused":{"135":1},"unacked":0,"sent_per_second":5.0,)"
           R"("received":11,"lost":0,"duplicated":1,"reordered":0,"foreign":0,"received_per_second":5.5,)"
           R"("latency_ms":{"publish_to_ack":{"count":1,"p50":0.500,"p90":0.500,"p99":0.500,"p99.9":0.500,)"
@@ -48,7 +48,7 @@ TEST_CASE("bench_json: pub at QoS 0 has no receive side and no acknowledgements 
     r.offered = r.sent = 3;
     CHECK(mqtt::bench_json(options, r) ==
           R"({"subcommand":"pub","clients":1,"qos":0,"size":64,"seconds":1.000,)"
-          R"("connects":{"ok":1,"failed":{},"lost":0},"offered":3,"sent":3,"acked":0,"refused":{},"unacked":0,)"
+          R"("connects":{"ok":1,"failed":{},"lost":0,"retried":0},"offered":3,"sent":3,"acked":0,"refused":{},"unacked":0,)"
           R"("sent_per_second":3.0,"latency_ms":{}})");
 }
 
@@ -61,7 +61,7 @@ TEST_CASE("bench_tick_line: the counts of one second and its p99")
     tick.received = 98;
     tick.connected = 4;
     tick.p99_ns = 1250000;
-    CHECK(mqtt::bench_tick_line(tick) ==
+    CHECK(mqtt::bench_tick_line(mqtt::BenchMode::pubsub, tick) ==
           "mqtt-bench: 3 s: 100 sent/s, 99 acked/s, 98 received/s, 4 connected, p99 1.250 ms");
 }
 
@@ -86,4 +86,62 @@ TEST_CASE("unmet_requirements: each missed threshold with its measured value, an
     r.sent = 7;
     options.bench.require = mqtt::parse_requirements("rate>=4").value();
     CHECK(mqtt::unmet_requirements(options, r) == std::vector<std::string>{"rate>=4 (measured 3.5/s)"});
+}
+
+TEST_CASE("bench_json: a conn run reports connects, their rate and the connect latency, and no message counts")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    options.bench.mode = mqtt::BenchMode::conn;
+    options.bench.clients = 5;
+    options.bench.require = mqtt::parse_requirements("connect_failed=0").value();
+    mqtt::BenchResult r;
+    r.seconds = 30.0;
+    r.connect_seconds = 0.5;
+    r.connected = 4;
+    r.connect_failed["Connection refused"] = 1;
+    r.connect_retried = 2;
+    r.connect_latency.record(2000000);
+    CHECK(mqtt::bench_json(options, r) ==
+          R"({"subcommand":"conn","clients":5,"seconds":30.000,)"
+          R"("connects":{"ok":4,"failed":{"Connection refused":1},"lost":0,"retried":2},)"
+          R"("connect_seconds":0.500,"connects_per_second":8.0,)"
+          R"("latency_ms":{"connect":{"count":1,"p50":2.000,"p90":2.000,"p99":2.000,"p99.9":2.000,)"
+          R"x("p99.99":2.000,"max":2.000}},"unmet":["connect_failed=0 (measured 1)"]})x");
+    CHECK(mqtt::bench_summary(options, r) ==
+          "mqtt-bench conn: 30.000 s, 4 connected, 1 failed to connect, 0 lost, 2 connects retried\n"
+          "  8.0 connects/s over 0.500 s\n"
+          "  connect ms: p50 2.000, p90 2.000, p99 2.000, p99.9 2.000, max 2.000");
+}
+
+TEST_CASE("unmet_requirements: conn's rate is connects per second and its latency the connect latency")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    options.bench.mode = mqtt::BenchMode::conn;
+    options.bench.require = mqtt::parse_requirements("rate>=100,p99<1ms,connections_lost=0").value();
+    mqtt::BenchResult r;
+    r.seconds = 10.0;
+    r.connect_seconds = 2.0;
+    r.connected = 100;
+    r.connections_lost = 1;
+    r.connect_latency.record(5000000);
+    CHECK(mqtt::unmet_requirements(options, r) ==
+          std::vector<std::string>{"rate>=100 (measured 50.0/s)", "p99<1ms (measured 5.000 ms)",
+                                   "connections_lost=0 (measured 1)"});
+}
+
+TEST_CASE("bench_tick_line and bench_csv_line: conn's second counts connects and failures")
+{
+    mqtt::BenchTick tick;
+    tick.elapsed = 2.0;
+    tick.connects = 500;
+    tick.connect_failed = 3;
+    tick.connected = 1497;
+    tick.p99_ns = 750000;
+    CHECK(mqtt::bench_tick_line(mqtt::BenchMode::conn, tick) ==
+          "mqtt-bench: 2 s: 500 connects/s, 3 failed/s, 1497 connected, p99 0.750 ms");
+    CHECK(mqtt::bench_csv_line(mqtt::BenchMode::conn, tick) == "2,500,3,1497,0.750\n");
+    CHECK(mqtt::bench_csv_header(mqtt::BenchMode::conn) == "elapsed_s,connects,failed,connected,p99_ms\n");
+    CHECK(mqtt::bench_csv_header(mqtt::BenchMode::pub) == "elapsed_s,sent,acked,received,connected,p99_ms\n");
 }
