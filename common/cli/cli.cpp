@@ -1014,7 +1014,7 @@ void check_template(const Options& o)
     const TemplateEnvironment environment = TemplateEnvironment::system();
     Template compiled;
     if (!o.topics.empty()) {
-        if (auto error = compiled.assign(o.topics.front(), environment)) fail("-t: " + *error);
+        if (auto done = compiled.assign(o.topics.front(), environment); !done) fail("-t: " + done.error());
         std::mt19937_64 random;
         std::string topic;
         compiled.render(topic, {.random = &random});
@@ -1024,7 +1024,7 @@ void check_template(const Options& o)
         }
     }
     if (o.input == InputMode::message) {
-        if (auto error = compiled.assign(o.message, environment)) fail("-m: " + *error);
+        if (auto done = compiled.assign(o.message, environment); !done) fail("-m: " + done.error());
     }
 }
 

@@ -124,21 +124,20 @@ std::optional<std::uint32_t> in_range(const std::string& text, std::uint32_t min
     return static_cast<std::uint32_t>(value);
 }
 
-std::optional<std::string> check_response_topic(const std::string& topic)
+Status check_response_topic(const std::string& topic)
 {
-    if (topic.empty()) return "Error: Invalid response topic '', a topic must not be empty.";
+    if (topic.empty()) return Error{"Error: Invalid response topic '', a topic must not be empty."};
     if (mosquitto_pub_topic_check2(topic.data(), topic.size()) != MOSQ_ERR_SUCCESS) {
-        return fmt::format("Error: Invalid response topic '{}', does it contain '+' or '#'?", topic);
+        return Error{fmt::format("Error: Invalid response topic '{}', does it contain '+' or '#'?", topic)};
     }
-    return std::nullopt;
+    return {};
 }
 
 /// Checks the value text of `name` (as typed) and stores it in `property`.
-std::optional<std::string> set_value(Property& property, PropertyCommand command, const std::string& name,
-                                     const std::string& text)
+Status set_value(Property& property, PropertyCommand command, const std::string& name, const std::string& text)
 {
-    const auto too_long = [&] { return fmt::format("Error: Property value too long for property {}.", name); };
-    const auto malformed = [&] { return fmt::format("Error: Malformed UTF-8 in property {}.", name); };
+    const auto too_long = [&] { return Error{fmt::format("Error: Property value too long for property {}.", name)}; };
+    const auto malformed = [&] { return Error{fmt::format("Error: Malformed UTF-8 in property {}.", name)}; };
     switch (property.type) {
     case PropertyType::byte:
     case PropertyType::int16:
@@ -146,11 +145,11 @@ std::optional<std::string> set_value(Property& property, PropertyCommand command
     case PropertyType::varint: {
         // Deliberately stricter than mosquitto's atol(): "1x" or "abc" is not silently 1 or 0.
         if (!is_number(text)) {
-            return fmt::format("Error: Property value ({}) is not a number for property {}.", text, name);
+            return Error{fmt::format("Error: Property value ({}) is not a number for property {}.", text, name)};
         }
         const auto [min, max] = number_range(property.type);
         const auto number = in_range(text, min, max);
-        const auto out_of_range = fmt::format("Error: Property value ({}) out of range for property {}.", text, name);
+        const Error out_of_range{fmt::format("Error: Property value ({}) out of range for property {}.", text, name)};
         if (!number) return out_of_range;
         property.number = *number;
         // libmosquitto's own validity rules (e.g. receive-maximum and topic-alias not 0,
@@ -158,24 +157,24 @@ std::optional<std::string> set_value(Property& property, PropertyCommand command
         PropertyList one;
         one.add(property);
         if (mosquitto_property_check_all(library_command(command), one.get()) != MOSQ_ERR_SUCCESS) return out_of_range;
-        return std::nullopt;
+        return {};
     }
     case PropertyType::binary:
         if (text.size() > k_max_length) return too_long();
         property.value = text;
-        return std::nullopt;
+        return {};
     case PropertyType::string:
         if (text.size() > k_max_length) return too_long();
         if (!valid_mqtt_utf8(text)) return malformed();
         if (property.identifier == MQTT_PROP_RESPONSE_TOPIC) {
-            if (auto error = check_response_topic(text)) return error;
+            if (auto checked = check_response_topic(text); !checked) return checked;
         }
         property.value = text;
-        return std::nullopt;
+        return {};
     case PropertyType::string_pair:
         break;  // parse_property takes the key and the value itself
     }
-    return std::nullopt;
+    return {};
 }
 
 /// A property name as -D takes it: libmosquitto's name, maybe followed by ":hex" or
@@ -338,8 +337,8 @@ Result<ParsedProperty> parse_property(std::span<const std::string> args)
         }
         property.key = key;
         property.value = value;
-    } else if (auto error = set_value(property, *command, name, value_text)) {
-        return Error{*error};
+    } else if (auto set = set_value(property, *command, name, value_text); !set) {
+        return Error{set.error()};
     }
     return parsed;
 }

@@ -76,7 +76,7 @@ void Template::add_literal(std::string_view text)
     m_max_size += text.size();
 }
 
-std::optional<std::string> Template::add_placeholder(std::string_view name, const TemplateEnvironment& environment)
+Status Template::add_placeholder(std::string_view name, const TemplateEnvironment& environment)
 {
     const std::string placeholder = fmt::format("{{{}}}", name);
     const auto add = [&](Kind kind, std::size_t size, std::uint64_t a = 0, std::uint64_t b = 0) {
@@ -88,8 +88,10 @@ std::optional<std::string> Template::add_placeholder(std::string_view name, cons
         add(Kind::seq, k_number_bytes, 1);
     } else if (name.starts_with("seq:")) {
         const auto start = number(name.substr(4));
-        if (!start) return fmt::format("Invalid placeholder {}: START must be a whole number.",
-                                             escape_control(quote_value(placeholder)));
+        if (!start) {
+            return Error{fmt::format("Invalid placeholder {}: START must be a whole number.",
+                                     escape_control(quote_value(placeholder)))};
+        }
         add(Kind::seq, k_number_bytes, *start);
     } else if (name == "ts" || name == "ts_ms" || name == "ts_ns" || name == "iso") {
         const Kind kind = name == "ts" ? Kind::ts : name == "ts_ms" ? Kind::ts_ms : name == "ts_ns" ? Kind::ts_ns : Kind::iso;
@@ -104,8 +106,8 @@ std::optional<std::string> Template::add_placeholder(std::string_view name, cons
         const auto low = number(range.substr(0, dash));
         const auto high = dash == std::string_view::npos ? std::nullopt : number(range.substr(dash + 1));
         if (!low || !high || *low > *high) {
-            return fmt::format("Invalid placeholder {}: write {{rand:A-B}}, whole numbers A <= B.",
-                               escape_control(quote_value(placeholder)));
+            return Error{fmt::format("Invalid placeholder {}: write {{rand:A-B}}, whole numbers A <= B.",
+                                     escape_control(quote_value(placeholder)))};
         }
         add(Kind::rand, k_number_bytes, *low, *high);
         m_random = true;
@@ -113,27 +115,27 @@ std::optional<std::string> Template::add_placeholder(std::string_view name, cons
         const std::string variable(name.substr(4));
         const auto value = environment.variable ? environment.variable(variable) : std::nullopt;
         if (!value) {
-            return fmt::format("The environment variable of placeholder {} is not set.",
-                               escape_control(quote_value(placeholder)));
+            return Error{fmt::format("The environment variable of placeholder {} is not set.",
+                                     escape_control(quote_value(placeholder)))};
         }
         add_literal(*value);
     } else if (name == "hostname") {
         add_literal(environment.hostname);
     } else {
-        return unknown(placeholder);
+        return Error{unknown(placeholder)};
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<std::string> Template::assign(std::string_view text, const TemplateEnvironment& environment)
+Status Template::assign(std::string_view text, const TemplateEnvironment& environment)
 {
     m_text.clear();
     m_parts.clear();
     m_dynamic = m_time = m_random = false;
     m_max_size = 0;
-    std::optional<std::string> error;
+    Status error;
     std::size_t at = 0;
-    while (at < text.size() && !error) {
+    while (at < text.size() && error.ok()) {
         const std::size_t brace = text.find_first_of("{}", at);
         if (brace == std::string_view::npos) {
             add_literal(text.substr(at));
@@ -147,18 +149,18 @@ std::optional<std::string> Template::assign(std::string_view text, const Templat
             continue;
         }
         if (c == '}') {
-            error = fmt::format("A lone '}}' at byte {}: write }}}} for a literal brace.", brace + 1);
+            error = Error{fmt::format("A lone '}}' at byte {}: write }}}} for a literal brace.", brace + 1)};
             break;
         }
         const std::size_t close = text.find('}', brace + 1);
         if (close == std::string_view::npos) {
-            error = fmt::format("A '{{' at byte {} without its '}}': write {{{{ for a literal brace.", brace + 1);
+            error = Error{fmt::format("A '{{' at byte {} without its '}}': write {{{{ for a literal brace.", brace + 1)};
             break;
         }
         error = add_placeholder(text.substr(brace + 1, close - brace - 1), environment);
         at = close + 1;
     }
-    if (error) {
+    if (!error.ok()) {
         m_text.clear();
         m_parts.clear();
         m_dynamic = m_time = m_random = false;

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "result.h"
+
 namespace mqtt {
 
 /// What the constant placeholders stand for, resolved when a template is compiled.
@@ -35,9 +37,9 @@ struct TemplateContext {
 class Template {
 public:
     /// Compiles `text` into this template, reusing its memory. On an error (an unknown
-    /// placeholder, a lone brace, an unset variable) returns the reason, a sentence
+    /// placeholder, a lone brace, an unset variable) the error is the reason, a sentence
     /// without "Error: " that quotes the placeholder, and the template is empty.
-    std::optional<std::string> assign(std::string_view text, const TemplateEnvironment& environment);
+    Status assign(std::string_view text, const TemplateEnvironment& environment);
 
     /// Appends the text for `context` to `out`.
     void render(std::string& out, const TemplateContext& context) const;
@@ -60,7 +62,7 @@ private:
         std::uint64_t b = 0;       ///< rand: B
     };
     void add_literal(std::string_view text);
-    std::optional<std::string> add_placeholder(std::string_view name, const TemplateEnvironment& environment);
+    Status add_placeholder(std::string_view name, const TemplateEnvironment& environment);
 
     std::string m_text;        ///< the literal parts, one after another
     std::vector<Part> m_parts;

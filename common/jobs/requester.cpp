@@ -214,8 +214,7 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
     }
     if (m_where && !passes_where(connection, view)) return;
     m_state = State::done;
-    const auto error = m_formatter.render(view, m_sink);
-    if (error) connection.warn(*error);
+    if (const auto printed = m_formatter.render(view, m_sink); !printed) connection.warn(printed.error());
     // A normal DISCONNECT: unlike mosquitto_rr, which just closes the socket, the broker
     // then drops the will instead of publishing it.
     connection.finish({ExitStatus::success, {}});

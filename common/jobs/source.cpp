@@ -321,7 +321,9 @@ TemplatedSource::TemplatedSource(std::unique_ptr<Source> inner, const Options& o
 {
     if (!options.topics.empty()) {
         const std::string& topic = options.topics.front();
-        if (auto error = m_topic.assign(topic, m_environment)) throw Failure(ExitStatus::usage, "Error: -t: " + *error);
+        if (auto compiled = m_topic.assign(topic, m_environment); !compiled) {
+            throw Failure(ExitStatus::usage, "Error: -t: " + compiled.error());
+        }
         // A topic that renders the same each time is rendered once (and left to the
         // publisher when it is -t as given, so that a topic alias still replaces it).
         m_topic_changes = m_topic.dynamic();
@@ -329,7 +331,9 @@ TemplatedSource::TemplatedSource(std::unique_ptr<Source> inner, const Options& o
         if (!m_topic_changes && m_topic_text == topic) m_topic_text.clear();
     }
     if (payload) {
-        if (auto error = m_payload.assign(*payload, m_environment)) throw Failure(ExitStatus::usage, "Error: -m: " + *error);
+        if (auto compiled = m_payload.assign(*payload, m_environment); !compiled) {
+            throw Failure(ExitStatus::usage, "Error: -m: " + compiled.error());
+        }
         if (!m_payload.dynamic()) m_payload.render(m_payload_text, {});  // the same every time
     }
 }
@@ -344,8 +348,8 @@ std::optional<Outgoing> TemplatedSource::next()
         const bool compile = !m_fixed && given.find_first_of("{}") != std::string_view::npos;
         const bool render = compile || (m_fixed && m_payload.dynamic());
         if (compile) {
-            if (auto error = m_payload.assign(given, m_environment)) {
-                m_errors.bad(m_record, *error);
+            if (auto compiled = m_payload.assign(given, m_environment); !compiled) {
+                m_errors.bad(m_record, compiled.error());
                 continue;
             }
         }

@@ -188,7 +188,7 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
         } else if (const auto mid = remove_retained(connection, message.topic)) {
             std::string& record = m_cleared_records[*mid];
             view.decoded = nullptr;
-            if (auto error = m_formatter.render(view, record)) connection.warn(*error);
+            if (auto printed = m_formatter.render(view, record); !printed) connection.warn(printed.error());
         }
     } else if (m_exec) {
         // -C counts the messages handed to a command: one no rule matches is not.
@@ -249,16 +249,16 @@ bool Subscriber::passes_where(Connection& connection, const Message& view)
 
 bool Subscriber::print_message(Connection& connection, Message& view)
 {
-    std::optional<std::string> error;
+    Status printed;
     if (m_watch) {
         m_rendered.clear();
-        error = m_formatter.render(view, m_rendered);
+        printed = m_formatter.render(view, m_rendered);
         m_watch->print(view.topic, m_rendered, m_sink.buffer());
     } else {
-        error = m_formatter.render(view, m_sink);
+        printed = m_formatter.render(view, m_sink);
     }
     m_sink.commit();
-    if (error) connection.warn(*error);
+    if (!printed) connection.warn(printed.error());
     return output_ok(connection);
 }
 

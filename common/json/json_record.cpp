@@ -45,60 +45,60 @@ Property make_property(int identifier, PropertyType type)
     return p;
 }
 
-std::optional<std::string> add_number(std::vector<Property>& out, const JsonValue& value, int identifier,
+Status add_number(std::vector<Property>& out, const JsonValue& value, int identifier,
                                       PropertyType type, std::uint64_t max)
 {
     const auto n = value.whole_number(max);
     Property p = make_property(identifier, type);
-    if (!n) return fmt::format("\"{}\" must be a whole number from 0 to {}", p.name, max);
+    if (!n) return Error{fmt::format("\"{}\" must be a whole number from 0 to {}", p.name, max)};
     p.number = static_cast<std::uint32_t>(*n);
     out.push_back(std::move(p));
-    return std::nullopt;
+    return {};
 }
 
-std::optional<std::string> add_string(std::vector<Property>& out, const JsonValue& value, int identifier)
+Status add_string(std::vector<Property>& out, const JsonValue& value, int identifier)
 {
     Property p = make_property(identifier, PropertyType::string);
     if (value.kind != Kind::string || !valid_mqtt_utf8(value.text)) {
-        return fmt::format("\"{}\" must be a string without NUL", p.name);
+        return Error{fmt::format("\"{}\" must be a string without NUL", p.name)};
     }
     if (identifier == MQTT_PROP_RESPONSE_TOPIC) {
-        if (auto checked = check_publish_topic(value.text, "response-topic"); !checked.ok()) return checked.error();
+        if (auto checked = check_publish_topic(value.text, "response-topic"); !checked.ok()) return checked;
     }
     p.value = value.text;
     out.push_back(std::move(p));
-    return std::nullopt;
+    return {};
 }
 
-std::optional<std::string> add_user_property(std::vector<Property>& out, const std::string& key, const JsonValue& value)
+Status add_user_property(std::vector<Property>& out, const std::string& key, const JsonValue& value)
 {
     if (value.kind != Kind::string || !valid_mqtt_utf8(key) || !valid_mqtt_utf8(value.text)) {
-        return std::string("each user property must be \"name\":\"value\", strings without NUL");
+        return Error{"each user property must be \"name\":\"value\", strings without NUL"};
     }
     Property p = make_property(MQTT_PROP_USER_PROPERTY, PropertyType::string_pair);
     p.key = key;
     p.value = value.text;
     out.push_back(std::move(p));
-    return std::nullopt;
+    return {};
 }
 
 /// "user-properties": an array of one-member objects (mosquitto 2.1), or one object
 /// (mosquitto 2.0, where a name may repeat).
-std::optional<std::string> add_user_properties(std::vector<Property>& out, const JsonValue& value)
+Status add_user_properties(std::vector<Property>& out, const JsonValue& value)
 {
-    const auto add_members = [&](const JsonValue& object) -> std::optional<std::string> {
+    const auto add_members = [&](const JsonValue& object) -> Status {
         for (std::size_t i = 0; i < object.names.size(); ++i) {
-            if (auto error = add_user_property(out, object.names[i], object.values[i])) return error;
+            if (auto added = add_user_property(out, object.names[i], object.values[i]); !added) return added;
         }
-        return std::nullopt;
+        return {};
     };
     if (value.kind == Kind::object) return add_members(value);
-    if (value.kind != Kind::array) return std::string("\"user-properties\" must be an array of objects");
+    if (value.kind != Kind::array) return Error{"\"user-properties\" must be an array of objects"};
     for (const auto& element : value.values) {
-        if (element.kind != Kind::object) return std::string("\"user-properties\" must be an array of objects");
-        if (auto error = add_members(element)) return error;
+        if (element.kind != Kind::object) return Error{"\"user-properties\" must be an array of objects"};
+        if (auto added = add_members(element); !added) return added;
     }
-    return std::nullopt;
+    return {};
 }
 
 Result<std::vector<Property>> read_properties(JsonValue& object)
@@ -108,7 +108,7 @@ Result<std::vector<Property>> read_properties(JsonValue& object)
     for (std::size_t i = 0; i < object.names.size(); ++i) {
         const std::string& name = object.names[i];
         const JsonValue& value = object.values[i];
-        std::optional<std::string> error;
+        Status error;
         if (name == "payload-format-indicator") {
             error = add_number(out, value, MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, PropertyType::byte, 1);
         } else if (name == "message-expiry-interval") {
@@ -121,10 +121,10 @@ Result<std::vector<Property>> read_properties(JsonValue& object)
             if (name == "correlation-data_base64" && object.find("correlation-data")) continue;  // reported below
             auto bytes = bytes_member(object, "correlation-data");
             if (!bytes) {
-                error = bytes.error();
+                error = Error{bytes.error()};
             } else if (auto& data = *bytes; data) {
                 if (data->size() > 65535) {
-                    error = "\"correlation-data\" is longer than 65535 bytes";
+                    error = Error{"\"correlation-data\" is longer than 65535 bytes"};
                 } else {
                     Property p = make_property(MQTT_PROP_CORRELATION_DATA, PropertyType::binary);
                     p.value = std::move(*data);
@@ -136,9 +136,9 @@ Result<std::vector<Property>> read_properties(JsonValue& object)
         } else if (name == "subscription-identifier" || name == "topic-alias") {
             // What the broker set for the recording connection: meaningless on another.
         } else {
-            error = fmt::format("unknown property \"{}\"", name);
+            error = Error{fmt::format("unknown property \"{}\"", name)};
         }
-        if (error) return Error{*error};
+        if (!error) return Error{error.error()};
     }
     return out;
 }

@@ -112,8 +112,8 @@ void Bridge::upgrade(const SetupDeadline& deadline)
         }
         if (const auto* upgraded = std::get_if<ws::Upgraded>(&response)) {
             std::vector<ws::ControlFrame> control;
-            if (auto error = m_decoder.feed(upgraded->rest, m_to_client, control)) {
-                throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket: {}.", *error));
+            if (auto fed = m_decoder.feed(upgraded->rest, m_to_client, control); !fed) {
+                throw Failure(ExitStatus::http_refused, fmt::format("Error: WebSocket: {}.", fed.error()));
             }
             return;
         }
@@ -263,8 +263,8 @@ void Bridge::read_broker()
             continue;
         }
         std::vector<ws::ControlFrame> control;
-        if (auto error = m_decoder.feed(bytes, m_to_client, control)) {
-            fail(fmt::format("Error: WebSocket: {}.", *error));
+        if (auto fed = m_decoder.feed(bytes, m_to_client, control); !fed) {
+            fail(fmt::format("Error: WebSocket: {}.", fed.error()));
             return;
         }
         if (!check_to_client(from)) return;

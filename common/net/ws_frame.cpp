@@ -47,12 +47,12 @@ void append_frame(std::string& out, Opcode opcode, std::string_view payload, std
     for (std::size_t i = 0; i < payload.size(); ++i) p[i] = static_cast<char>(static_cast<unsigned char>(p[i]) ^ key[i & 3]);
 }
 
-std::optional<std::string> FrameDecoder::start_frame()
+Status FrameDecoder::start_frame()
 {
     const auto first = static_cast<std::uint8_t>(m_header[0]);
     const auto second = static_cast<std::uint8_t>(m_header[1]);
-    if (first & k_rsv) return std::string("the broker sent a frame with reserved bits set");
-    if (second & k_mask_bit) return std::string("the broker sent a masked frame");
+    if (first & k_rsv) return Error{"the broker sent a frame with reserved bits set"};
+    if (second & k_mask_bit) return Error{"the broker sent a masked frame"};
     m_fin = (first & k_fin) != 0;
     const std::uint8_t code = first & 0x0f;
     std::uint64_t length = second & 0x7f;
@@ -65,30 +65,30 @@ std::optional<std::string> FrameDecoder::start_frame()
     }
     switch (code) {
     case 0:
-        if (!m_in_message) return std::string("the broker sent a continuation frame outside a message");
+        if (!m_in_message) return Error{"the broker sent a continuation frame outside a message"};
         break;
-    case 1: return std::string("the broker sent a text frame (MQTT needs binary frames)");
+    case 1: return Error{"the broker sent a text frame (MQTT needs binary frames)"};
     case 2:
-        if (m_in_message) return std::string("the broker started a message inside another");
+        if (m_in_message) return Error{"the broker started a message inside another"};
         break;
     case 8:
     case 9:
     case 10:
-        if (!m_fin) return std::string("the broker sent a fragmented control frame");
-        if (length > 125) return std::string("the broker sent a control frame longer than 125 bytes");
+        if (!m_fin) return Error{"the broker sent a fragmented control frame"};
+        if (length > 125) return Error{"the broker sent a control frame longer than 125 bytes"};
         break;
-    default: return fmt::format("the broker sent a frame with the unknown opcode {}", code);
+    default: return Error{fmt::format("the broker sent a frame with the unknown opcode {}", code)};
     }
-    if (length > k_max_frame_payload) return fmt::format("the broker sent a frame of {} bytes", length);
+    if (length > k_max_frame_payload) return Error{fmt::format("the broker sent a frame of {} bytes", length)};
     m_opcode = static_cast<Opcode>(code);
     if (!is_control(m_opcode)) m_in_message = !m_fin;
     m_left = length;
     m_in_payload = true;
     m_control.clear();
-    return std::nullopt;
+    return {};
 }
 
-std::optional<std::string> FrameDecoder::feed(std::string_view input, std::string& data, std::vector<ControlFrame>& control)
+Status FrameDecoder::feed(std::string_view input, std::string& data, std::vector<ControlFrame>& control)
 {
     while (true) {
         if (!m_in_payload) {
@@ -98,9 +98,9 @@ std::optional<std::string> FrameDecoder::feed(std::string_view input, std::strin
                 input.remove_prefix(1);
             }
             if (m_header.size() < 2 || m_header.size() < header_size(static_cast<std::uint8_t>(m_header[1]))) {
-                return std::nullopt;
+                return {};
             }
-            if (auto error = start_frame()) return error;
+            if (auto started = start_frame(); !started) return started;
             m_header.clear();
         }
         const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(m_left, input.size()));
@@ -111,10 +111,10 @@ std::optional<std::string> FrameDecoder::feed(std::string_view input, std::strin
         }
         input.remove_prefix(take);
         m_left -= take;
-        if (m_left > 0) return std::nullopt;
+        if (m_left > 0) return {};
         m_in_payload = false;
         if (is_control(m_opcode)) control.push_back({m_opcode, std::move(m_control)});
-        if (input.empty()) return std::nullopt;
+        if (input.empty()) return {};
     }
 }
 

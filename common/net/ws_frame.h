@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "result.h"
+
 namespace mqtt::ws {
 
 enum class Opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
@@ -31,15 +33,15 @@ struct ControlFrame {
 class FrameDecoder {
 public:
     /// Decodes `input`, appending message bytes to `data` and control frames to `control`.
-    /// Returns the error text (for "Error: WebSocket: <text>.") when the broker broke the
+    /// The error is the text (for "Error: WebSocket: <text>.") when the broker broke the
     /// protocol; the decoder must not be fed again then.
-    std::optional<std::string> feed(std::string_view input, std::string& data, std::vector<ControlFrame>& control);
+    Status feed(std::string_view input, std::string& data, std::vector<ControlFrame>& control);
 
     /// True while a frame's payload is still to come (a long frame arrives in pieces).
     bool inside_frame() const { return m_in_payload && m_left > 0; }
 
 private:
-    std::optional<std::string> start_frame();
+    Status start_frame();
 
     std::string m_header;            ///< bytes of the current frame's header so far
     std::uint64_t m_left = 0;        ///< payload bytes of the current frame still to come

@@ -418,17 +418,17 @@ void render_double(const FormatSpec& spec, RenderContext& c)
 
 /// Why nothing of `message` can be printed with `format`: a %f or %d whose payload has
 /// the wrong size. Checked first, as a long payload may be written out part by part.
-std::optional<std::string> size_error(const Format& format, const Message& message)
+Status size_error(const Format& format, const Message& message)
 {
     for (const auto& part : format.parts()) {
         const bool is_float = part.render == render_float;
         if (!is_float && part.render != render_double) continue;
         const std::size_t size = is_float ? sizeof(float) : sizeof(double);
         if (message.payload.size() == size) continue;
-        return fmt::format("Error: Message payload on topic {} is not a {}: {} bytes instead of {}.",
-                           escape_control(message.topic), is_float ? "float" : "double", message.payload.size(), size);
+        return Error{fmt::format("Error: Message payload on topic {} is not a {}: {} bytes instead of {}.",
+                                 escape_control(message.topic), is_float ? "float" : "double", message.payload.size(), size)};
     }
-    return std::nullopt;
+    return {};
 }
 
 struct Conversion {
@@ -495,28 +495,28 @@ Formatter::Formatter(const Options& options)
     tzset();  // local time as TZ says now (localtime_r need not look)
 }
 
-std::optional<std::string> Formatter::render(const Message& message, std::string& out) const
+Status Formatter::render(const Message& message, std::string& out) const
 {
     return render_to(message, out, nullptr);
 }
 
-std::optional<std::string> Formatter::render(const Message& message, Sink& sink) const
+Status Formatter::render(const Message& message, Sink& sink) const
 {
     auto error = render_to(message, sink.buffer(), &sink);
     sink.commit();
     return error;
 }
 
-std::optional<std::string> Formatter::render_to(const Message& message, std::string& out, Sink* sink) const
+Status Formatter::render_to(const Message& message, std::string& out, Sink* sink) const
 {
     if (m_json) {
         RenderContext context(message, out, sink, false, false, m_encoding, m_now);
         append_message_json(out, message, context.timestamp(), JsonPayload::lossless, false, context.json_spill());
         if (m_eol) out.push_back(m_end);
-        return std::nullopt;
+        return {};
     }
     if (m_format) {
-        if (auto error = size_error(*m_format, message)) return error;
+        if (auto sized = size_error(*m_format, message); !sized) return sized;
         RenderContext context(message, out, sink, m_pretty, m_colour, m_encoding, m_now);
         for (const auto& part : m_format->parts()) {
             if (part.render) {
@@ -526,7 +526,8 @@ std::optional<std::string> Formatter::render_to(const Message& message, std::str
             }
         }
         if (m_eol) out.push_back(m_end);
-        return std::move(context.error);
+        if (context.error) return Error{std::move(*context.error)};
+        return {};
     }
     // Upstream prints nothing at all for an empty payload, and "topic (null)" with -v.
     if (message.payload.empty()) {
@@ -537,7 +538,7 @@ std::optional<std::string> Formatter::render_to(const Message& message, std::str
         } else if (m_eol && m_end == '\0') {
             out.push_back(m_end);  // -0 frames every message, so an empty one is an empty record
         }
-        return std::nullopt;
+        return {};
     }
     if (m_verbose) {
         out.append(message.topic);
@@ -545,7 +546,7 @@ std::optional<std::string> Formatter::render_to(const Message& message, std::str
     }
     append_shown_payload(out, sink, message, m_encoding, m_pretty, m_colour);
     if (m_eol) out.push_back(m_end);
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace mqtt

@@ -86,20 +86,20 @@ public:
     /// Appends `message` to `out` as --json, -F, -v or the default output asks, with a
     /// newline (NUL with -0) unless -N; --encoding applies to the payload of -v, %p and the
     /// default output. A --decode'd payload is printed decoded by the default output and %V,
-    /// and as "payload_decoded" by --json. Returns the line for stderr when the message cannot be printed as asked:
+    /// and as "payload_decoded" by --json. The error is the line for stderr when the message cannot be printed as asked:
     /// %J with a payload that is not JSON (that part stays empty), %f or %d with a payload
     /// of the wrong size (nothing at all is printed for the message).
-    std::optional<std::string> render(const Message& message, std::string& out) const;
+    Status render(const Message& message, std::string& out) const;
     /// The same into `sink`, which then writes out what filled it. A long payload is not
     /// copied whole (%p, the default output, -v) nor held escaped or encoded (%j, --json,
     /// --encoding): it goes out piece by piece.
-    std::optional<std::string> render(const Message& message, Sink& sink) const;
+    Status render(const Message& message, Sink& sink) const;
 
     /// Where the time comes from (tests fix it); the real-time clock by default.
     void set_clock(Now now) { m_now = now; }
 
 private:
-    std::optional<std::string> render_to(const Message& message, std::string& out, Sink* sink) const;
+    Status render_to(const Message& message, std::string& out, Sink* sink) const;
 
     std::optional<Format> m_format;
     bool m_verbose;

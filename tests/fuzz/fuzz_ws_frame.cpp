@@ -26,7 +26,7 @@ Decoded decode(std::string_view input, std::size_t piece)
     mqtt::ws::FrameDecoder decoder;
     if (piece == 0) piece = input.size() + 1;
     for (std::size_t at = 0; at < input.size() && !out.error; at += piece) {
-        out.error = decoder.feed(input.substr(at, piece), out.data, out.control);
+        if (auto fed = decoder.feed(input.substr(at, piece), out.data, out.control); !fed) out.error = fed.error();
     }
     return out;
 }

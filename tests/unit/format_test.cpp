@@ -74,7 +74,7 @@ Rendered render_with(const mqtt::Options& options, const mqtt::Message& message)
     mqtt::Formatter formatter(options);
     formatter.set_clock(fixed_time);
     Rendered r;
-    r.error = formatter.render(message, r.out);
+    if (auto done = formatter.render(message, r.out); !done) r.error = done.error();
     return r;
 }
 
@@ -378,7 +378,7 @@ TEST_CASE("-F: %I, %U and @ sequences use one time per message, local time as TZ
     formatter.set_clock(counting_clock);
     g_clock_reads = 0;
     std::string out;
-    CHECK_FALSE(formatter.render(sample("x"), out));
+    CHECK(formatter.render(sample("x"), out).ok());
     CHECK(g_clock_reads == 1);
     CHECK(out == "1588798081.000000005 2020-05-06T20:48:01+0000 01.000000005 "
                  R"({"tst":"2020-05-06T20:48:01.000000+0000","topic":"02/sub/format/test","qos":0,"retain":false,)"
@@ -388,7 +388,7 @@ TEST_CASE("-F: %I, %U and @ sequences use one time per message, local time as TZ
     mqtt::Formatter no_time(options);
     no_time.set_clock(counting_clock);
     g_clock_reads = 0;
-    CHECK_FALSE(no_time.render(sample("x"), out));
+    CHECK(no_time.render(sample("x"), out).ok());
     CHECK(g_clock_reads == 0);
 }
 
@@ -697,13 +697,13 @@ TEST_CASE("rendering into a sink: long payloads go out piece by piece, byte for 
         formatter.set_clock(fixed_time);
         const mqtt::Message message = sample(c.payload);
         std::string in_memory;
-        CHECK_FALSE(formatter.render(message, in_memory));
+        CHECK(formatter.render(message, in_memory).ok());
 
         FILE* file = std::tmpfile();
         REQUIRE(file != nullptr);
         mqtt::Sink sink(fileno(file));
         sink.append("before ");
-        CHECK_FALSE(formatter.render(message, sink));
+        CHECK(formatter.render(message, sink).ok());
         // Never more than a piece beyond the sink's capacity held at once.
         CHECK(sink.buffer().capacity() < sink.capacity() + 256 * 1024);
         REQUIRE(sink.flush());
@@ -724,8 +724,9 @@ TEST_CASE("rendering into a sink: %f with a payload of the wrong size prints not
     FILE* file = std::tmpfile();
     REQUIRE(file != nullptr);
     mqtt::Sink sink(fileno(file));
-    const auto error = formatter.render(sample(payload), sink);
-    CHECK(error == "Error: Message payload on topic 02/sub/format/test is not a float: 100000 bytes instead of 4.");
+    const auto printed = formatter.render(sample(payload), sink);
+    REQUIRE_FALSE(printed.ok());
+    CHECK(printed.error() == "Error: Message payload on topic 02/sub/format/test is not a float: 100000 bytes instead of 4.");
     REQUIRE(sink.flush());
     CHECK(std::ftell(file) == 0);
     std::fclose(file);
