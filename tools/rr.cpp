@@ -11,7 +11,8 @@
 int main(int argc, char** argv)
 {
     return mqtt::tool_main(mqtt::Tool::rr, argc, argv, [](const mqtt::Options& options) {
-        std::string request = mqtt::load_payload(options);  // -f and -s are read before connecting
+        // -f and -s are read (and --encode applied) before connecting
+        std::string request = mqtt::encode_payload(options, mqtt::load_payload(options));
         mqtt::Sink sink(STDOUT_FILENO);
         mqtt::BrokerLink link(options);
         mqtt::Requester requester(options, sink, std::move(request));

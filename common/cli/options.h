@@ -166,6 +166,7 @@ struct Options {
     /// --pretty colours its JSON: stdout is a terminal, no --no-color, NO_COLOR unset or
     /// empty. Decided by the tool at start (want_colour), never by an option.
     bool colour = false;
+    std::optional<DecodeChain> encode;  ///< --encode (mqtt-pub, mqtt-rr's request)
     std::vector<DecodeRule> decode;   ///< --decode, in the order given (the first match wins)
     OnError decode_error = OnError::print;  ///< --on-error for payloads that do not decode
     long msg_count = 0;               ///< -C; 0 = unlimited

@@ -1,38 +1,12 @@
 #include "cbor_decode.h"
 
-#include <cbor.h>
-#include <dlfcn.h>
 #include <fmt/format.h>
+
+#include "cbor_library.h"
 
 namespace mqtt {
 
 namespace {
-
-#define MQTT_TOOLS_TEXT(x) #x
-#define MQTT_TOOLS_SONAME(major, minor) "libcbor.so." MQTT_TOOLS_TEXT(major) "." MQTT_TOOLS_TEXT(minor)
-/// The libcbor the headers are of (Debian 12: libcbor.so.0.8, package libcbor0.8).
-constexpr const char* k_libcbor = MQTT_TOOLS_SONAME(CBOR_MAJOR_VERSION, CBOR_MINOR_VERSION);
-#undef MQTT_TOOLS_SONAME
-#undef MQTT_TOOLS_TEXT
-
-using StreamDecode = decltype(&cbor_stream_decode);
-
-/// libcbor's decoder, loaded at the first CBOR payload rather than by the dynamic loader:
-/// a tool that decodes no CBOR does not pay for mapping and relocating it at start-up
-/// (about 230 k instructions, 6 % of `mqtt-sub --version`). Null, and `error` says why,
-/// when it cannot be loaded.
-StreamDecode stream_decoder(std::string& error)
-{
-    static const std::pair<StreamDecode, std::string> loaded = []() -> std::pair<StreamDecode, std::string> {
-        void* library = dlopen(k_libcbor, RTLD_NOW | RTLD_LOCAL);
-        if (library == nullptr) return {nullptr, dlerror()};
-        void* symbol = dlsym(library, "cbor_stream_decode");
-        if (symbol == nullptr) return {nullptr, dlerror()};
-        return {reinterpret_cast<StreamDecode>(symbol), {}};
-    }();
-    error = loaded.second;
-    return loaded.first;
-}
 
 ValueWriter& writer_of(void* context)
 {
@@ -64,9 +38,9 @@ const cbor_callbacks k_callbacks = [] {
     c.indef_map_start = [](void* w) { writer_of(w).begin_map(std::nullopt); };
     c.map_start = [](void* w, std::uint64_t n) { writer_of(w).begin_map(n); };
     c.tag = [](void* w, std::uint64_t t) { writer_of(w).begin_tag(t); };
-    c.float2 = [](void* w, float v) { writer_of(w).floating(v, true); };
-    c.float4 = [](void* w, float v) { writer_of(w).floating(v, true); };
-    c.float8 = [](void* w, double v) { writer_of(w).floating(v, false); };
+    c.float2 = [](void* w, float v) { writer_of(w).floating(v); };
+    c.float4 = [](void* w, float v) { writer_of(w).floating(v); };
+    c.float8 = [](void* w, double v) { writer_of(w).floating(v); };
     c.undefined = [](void* w) { writer_of(w).undefined(); };
     c.null = [](void* w) { writer_of(w).null(); };
     c.boolean = [](void* w, bool v) { writer_of(w).boolean(v); };
@@ -77,8 +51,9 @@ const cbor_callbacks k_callbacks = [] {
 std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
 {
     std::string load_error;
-    const StreamDecode stream_decode = stream_decoder(load_error);
-    if (stream_decode == nullptr) return DecodeError{fmt::format("{} cannot be loaded: {}", k_libcbor, load_error), std::nullopt};
+    const CborLibrary* library = cbor_library(load_error);
+    if (library == nullptr) return DecodeError{load_error, std::nullopt};
+    const auto stream_decode = library->stream_decode;
     const auto* bytes = reinterpret_cast<cbor_data>(data.data());
     std::size_t offset = 0;
     while (!writer.done()) {

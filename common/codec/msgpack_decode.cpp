@@ -19,8 +19,8 @@ public:
     bool visit_boolean(bool v) { return m_writer.boolean(v); }
     bool visit_positive_integer(std::uint64_t v) { return m_writer.unsigned_integer(v); }
     bool visit_negative_integer(std::int64_t v) { return m_writer.signed_integer(v); }
-    bool visit_float32(float v) { return m_writer.floating(v, true); }
-    bool visit_float64(double v) { return m_writer.floating(v, false); }
+    bool visit_float32(float v) { return m_writer.floating(v); }
+    bool visit_float64(double v) { return m_writer.floating(v); }
     bool visit_str(const char* v, std::uint32_t size) { return m_writer.text({v, size}); }
     bool visit_bin(const char* v, std::uint32_t size) { return m_writer.bytes({v, size}); }
     /// `v` is the type byte, then the data.

@@ -189,7 +189,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
 
 bool write_marker(ValueWriter& writer, std::string_view name, std::uint64_t value)
 {
-    return writer.begin_map(1) && writer.text(name) && writer.unsigned_integer(value);
+    return writer.begin_map(1) && writer.marker_key(name) && writer.unsigned_integer(value);
 }
 
 std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
@@ -241,7 +241,7 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
             break;
         default:  // a group: its framing and depth were checked when its parent was read
             if (auto error = nested.scan(field.begin, field.end, child)) return error;
-            ok = writer.begin_map(1) && writer.text("$group") && writer.begin_map(child.distinct);
+            ok = writer.begin_map(1) && writer.marker_key("$group") && writer.begin_map(child.distinct);
             if (child.distinct > 0) stack.push_back(std::move(child));
             break;
         }

@@ -50,7 +50,11 @@ bool ValueWriter::place(const std::string_view* key_text, bool& written_as_key)
         if (frame.pairs) m_json.element();
         return true;
     }
-    if (!frame.pairs && key_text == nullptr) {
+    // A first key that starts with '$' would read as one of the markers (mqtt-sub(1),
+    // DECODING): such a map is written as pairs too, so that {"$bytes":...} is always a
+    // byte string and mqtt-pub --encode can tell the two apart.
+    const bool marker_like = key_text != nullptr && frame.seen == 0 && key_text->starts_with('$') && !m_marker_key;
+    if (!frame.pairs && (key_text == nullptr || marker_like)) {
         if (m_pass == Pass::first) {
             m_needs_pairs = true;
             return fail("a map key that is not a text string");
@@ -239,6 +243,14 @@ bool ValueWriter::text(std::string_view bytes)
     return string_item(bytes, true);
 }
 
+bool ValueWriter::marker_key(std::string_view name)
+{
+    m_marker_key = true;
+    const bool ok = string_item(name, true);
+    m_marker_key = false;
+    return ok;
+}
+
 bool ValueWriter::bytes(std::string_view bytes)
 {
     return string_item(bytes, false);
@@ -282,7 +294,7 @@ bool ValueWriter::signed_integer(std::int64_t value)
     return true;
 }
 
-bool ValueWriter::floating(double value, bool single)
+bool ValueWriter::floating(double value)
 {
     if (!scalar_placed()) return false;
     if (std::isnan(value)) {
@@ -293,8 +305,7 @@ bool ValueWriter::floating(double value, bool single)
         // fmt's shortest round-trip form (header-only): std::to_chars of a double would
         // make the tools load libm at start-up (about 200 k instructions) for this alone.
         char text[40];
-        const auto end = single ? fmt::format_to_n(text, sizeof text, "{}", static_cast<float>(value)).out
-                                : fmt::format_to_n(text, sizeof text, "{}", value).out;
+        const auto end = fmt::format_to_n(text, sizeof text, "{}", value).out;
         std::string_view token(text, static_cast<std::size_t>(end - text));
         m_json.raw(token);
         // A float keeps looking like one: 2.0, not the integer 2.

@@ -41,11 +41,16 @@ public:
     bool begin_chunks(bool text);                          ///< CBOR: an indefinite string
     bool end_indefinite();                                 ///< CBOR: "break"
     bool text(std::string_view bytes);
+    /// The key of a marker the decoder writes itself ("$fixed32", "$group"): a text key that
+    /// is not turned into $map pairs for starting with '$'.
+    bool marker_key(std::string_view name);
     bool bytes(std::string_view bytes);
     bool unsigned_integer(std::uint64_t value);
     bool negative_integer(std::uint64_t n);  ///< CBOR's -1 - n
     bool signed_integer(std::int64_t value);
-    bool floating(double value, bool single);
+    /// Half, single and double precision alike: the shortest form that reads back as the
+    /// same double (float32 1.1 is 1.100000023841858), so that --encode gets the same bits.
+    bool floating(double value);
     bool boolean(bool value);
     bool null();
     bool undefined();
@@ -94,6 +99,7 @@ private:
     std::size_t m_maps = 0;
     bool m_done = false;
     bool m_needs_pairs = false;
+    bool m_marker_key = false;  ///< the text item being placed is marker_key()'s
     std::string m_error;
 };
 

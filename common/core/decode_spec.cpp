@@ -20,14 +20,11 @@ constexpr StepName k_steps[] = {
     {"msgpack", DecodeStep::msgpack}, {"protobuf", DecodeStep::protobuf}, {"auto", DecodeStep::automatic},
 };
 
-bool decompresses(DecodeStep step)
+/// Parses a chain of --decode (`encode` false) or --encode: decompressions, then at most one
+/// format; --encode has no auto and no schemaless protobuf.
+Result<DecodeChain> parse_chain(std::string_view text, bool encode)
 {
-    return step == DecodeStep::gzip || step == DecodeStep::zlib || step == DecodeStep::zstd ||
-           step == DecodeStep::lz4;
-}
-
-Result<DecodeChain> parse_chain(std::string_view text)
-{
+    const char* option = encode ? "--encode" : "--decode";
     DecodeChain chain;
     chain.text = std::string(text);
     std::size_t start = 0;
@@ -38,14 +35,17 @@ Result<DecodeChain> parse_chain(std::string_view text)
         for (const auto& candidate : k_steps) {
             if (candidate.name == name) found = &candidate;
         }
+        if (found != nullptr && encode && (found->step == DecodeStep::automatic || found->step == DecodeStep::protobuf)) {
+            found = nullptr;
+        }
         if (found == nullptr) {
-            return Error{fmt::format("Error: --decode: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
-                               "protobuf, auto; chain them with +, e.g. gzip+cbor).",
-                               quote_value(name))};
+            return Error{fmt::format("Error: {}: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack{}; "
+                                     "chain them with +, e.g. gzip+cbor).",
+                                     option, quote_value(name), encode ? "" : ", protobuf, auto")};
         }
         if (!chain.steps.empty() && !decompresses(chain.steps.back())) {
-            return Error{fmt::format("Error: --decode: {} must be the last step of {}.", decode_step_name(chain.steps.back()),
-                               quote_value(text))};
+            return Error{fmt::format("Error: {}: {} must be the last step of {}.", option,
+                                     decode_step_name(chain.steps.back()), quote_value(text))};
         }
         if (found->step == DecodeStep::automatic && !chain.steps.empty()) {
             return Error{fmt::format("Error: --decode: auto cannot follow another step in {}.", quote_value(text))};
@@ -67,6 +67,17 @@ std::string_view decode_step_name(DecodeStep step)
     return "?";
 }
 
+bool decompresses(DecodeStep step)
+{
+    return step == DecodeStep::gzip || step == DecodeStep::zlib || step == DecodeStep::zstd ||
+           step == DecodeStep::lz4;
+}
+
+Result<DecodeChain> parse_encode_chain(std::string_view text)
+{
+    return parse_chain(text, true);
+}
+
 Result<DecodeRule> parse_decode_rule(std::string_view text)
 {
     DecodeRule rule;
@@ -79,7 +90,7 @@ Result<DecodeRule> parse_decode_rule(std::string_view text)
     } else {
         rule.filter.push_back('#');  // (not `= "#"`: GCC 12's -Wrestrict misfires on it under ASan)
     }
-    auto chain = parse_chain(codec);
+    auto chain = parse_chain(codec, false);
     if (!chain) return Error{std::move(chain.error())};
     rule.chain = std::move(*chain);
     return rule;

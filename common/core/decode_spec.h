@@ -1,6 +1,7 @@
 // --decode as text: "CODEC" or "FILTER=CODEC", where CODEC is a chain such as "gzip+cbor"
-// (decompression steps, then at most one format) or "auto". Parsed once on the command
-// line; common/codec/ does the decoding. Options keeps the parsed rules.
+// (decompression steps, then at most one format) or "auto"; --encode's CODEC, the same
+// chain read the other way (mqtt-pub --encode gzip+cbor writes what --decode gzip+cbor
+// reads). Parsed once on the command line; common/codec/ does the work. Options keeps them.
 #pragma once
 
 #include <string>
@@ -28,6 +29,13 @@ struct DecodeRule {
 
 /// The name of `step` as --decode spells it.
 std::string_view decode_step_name(DecodeStep step);
+
+/// Whether `step` is a decompression (gzip, zlib, zstd, lz4) rather than a format.
+bool decompresses(DecodeStep step);
+
+/// Parses --encode's CODEC: decompressions (as compressions), then at most one of json,
+/// cbor and msgpack; or returns the error line ("Error: --encode ...").
+Result<DecodeChain> parse_encode_chain(std::string_view text);
 
 /// Parses "CODEC" or "FILTER=CODEC" (the filter split at the last '='), or returns the error
 /// line ("Error: --decode ...").

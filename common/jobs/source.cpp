@@ -90,6 +90,7 @@ RecordSettings RecordSettings::from(const Options& options)
     settings.quiet = options.quiet;
     settings.default_topic = !options.topics.empty();
     settings.mqtt5 = options.protocol == k_mqtt5;
+    settings.keep_decoded = options.encode.has_value();
     return settings;
 }
 
@@ -158,7 +159,7 @@ std::optional<std::string> LineSource::error() const
 
 std::optional<Outgoing> LineSource::json_message(std::string_view record)
 {
-    auto parsed = parse_json_record(record);
+    auto parsed = parse_json_record(record, m_settings.keep_decoded);
     if (!parsed) {
         bad_record(parsed.error());
         return std::nullopt;
@@ -186,6 +187,9 @@ std::optional<Outgoing> LineSource::json_message(std::string_view record)
         out.properties = m_properties.get();
     }
     out.recorded_us = json.tst_us;
+    m_decoded_value = std::move(json.payload_decoded);
+    if (m_decoded_value) out.decoded = &*m_decoded_value;
+    out.record = m_number;
     return out;
 }
 
@@ -211,9 +215,9 @@ std::optional<Outgoing> LineSource::next()
                 continue;
             }
             m_decoded = std::move(*decoded);
-            return Outgoing{.payload = m_decoded};
+            return Outgoing{.payload = m_decoded, .record = m_number};
         }
-        return Outgoing{.payload = *line};
+        return Outgoing{.payload = *line, .record = m_number};
     }
     return std::nullopt;
 }
@@ -379,6 +383,71 @@ std::optional<std::string> TemplatedSource::error() const
     return m_inner->error();
 }
 
+namespace {
+
+/// What --encode's error lines call the one payload.
+const char* payload_name(const Options& options)
+{
+    return options.input == InputMode::message ? "-m message" : options.input == InputMode::file ? "file" : "standard input";
+}
+
+/// The encoding of `encoded` when it fits in a message, else why not ("... cannot be ...").
+Result<std::string_view> within_limit(Result<std::string_view> encoded)
+{
+    if (encoded && encoded->size() > k_max_payload) {
+        return Error{fmt::format("is {} bytes once encoded, more than {}", encoded->size(), k_max_payload)};
+    }
+    return encoded;
+}
+
+}  // namespace
+
+EncodedSource::EncodedSource(std::unique_ptr<Source> inner, const Options& options, bool fixed)
+    : SourceDecorator(std::move(inner)), m_encoder(*options.encode), m_fixed(fixed), m_errors(RecordSettings::from(options))
+{
+}
+
+std::optional<Outgoing> EncodedSource::next()
+{
+    while (!m_errors.stopped()) {
+        auto message = m_inner->next();
+        if (!message) return message;
+        ++m_number;
+        auto encoded = within_limit(message->decoded ? m_encoder.encode(*message->decoded) : m_encoder.encode(message->payload));
+        if (!encoded) {
+            if (m_fixed) {
+                throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: the -m message {}.", m_encoder.chain().text,
+                                                             encoded.error()));
+            }
+            m_errors.bad(message->record != 0 ? message->record : m_number,
+                         fmt::format("--encode {}: the payload {}", m_encoder.chain().text, encoded.error()));
+            continue;
+        }
+        message->payload = *encoded;
+        message->decoded = nullptr;
+        return message;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> EncodedSource::error() const
+{
+    if (auto error = m_errors.error()) return error;
+    return m_inner->error();
+}
+
+std::string encode_payload(const Options& options, std::string payload)
+{
+    if (!options.encode) return payload;
+    PayloadEncoder encoder(*options.encode);
+    auto encoded = within_limit(encoder.encode(payload));
+    if (!encoded) {
+        throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: the {} {}.", options.encode->text,
+                                                     payload_name(options), encoded.error()));
+    }
+    return std::string(*encoded);
+}
+
 StampedSource::StampedSource(std::unique_ptr<Source> inner, const Options& options)
     : SourceDecorator(std::move(inner)), m_mqtt5(options.protocol == k_mqtt5), m_default(options.properties.publish)
 {
@@ -467,10 +536,13 @@ std::unique_ptr<Source> make_source(const Options& options)
         source = std::make_unique<TemplatedSource>(std::make_unique<FixedSource>(std::string(), options.repeat), options,
                                                    load_payload(options));
     } else {
-        source = std::make_unique<FixedSource>(load_payload(options), options.repeat);
+        source = std::make_unique<FixedSource>(encode_payload(options, load_payload(options)), options.repeat);
     }
     if (options.templated && options.streams()) {
         source = std::make_unique<TemplatedSource>(std::move(source), options, std::nullopt);
+    }
+    if (options.encode && (options.streams() || options.templated)) {
+        source = std::make_unique<EncodedSource>(std::move(source), options, !options.streams());
     }
     if (options.rate > 0.0 || options.pace_recorded) {
         source = std::make_unique<PacedSource>(std::move(source), options.rate, options.pace_recorded);

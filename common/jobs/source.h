@@ -15,7 +15,9 @@
 #include <string_view>
 #include <vector>
 
+#include "json_value.h"
 #include "options.h"
+#include "payload_encoder.h"
 #include "property_list.h"
 #include "template.h"
 
@@ -55,6 +57,9 @@ struct Outgoing {
     /// The record's own properties (maybe none), which replace -D publish; unset: -D publish.
     std::optional<const mosquitto_property*> properties = std::nullopt;
     std::optional<std::int64_t> recorded_us = std::nullopt;  ///< the record's tst, for --pace recorded
+    /// The record's payload_decoded (kept with --encode only), encoded in place of `payload`.
+    const JsonValue* decoded = nullptr;
+    std::uint64_t record = 0;  ///< the number of the record it came from (from 1); 0: not from a stream
 };
 
 /// A sequence of messages for the publisher.
@@ -100,6 +105,7 @@ struct RecordSettings {
     bool quiet = false;             ///< no warnings for skipped records
     bool default_topic = false;     ///< -t given: a JSON record may leave its topic out
     bool mqtt5 = false;             ///< JSON records may carry properties
+    bool keep_decoded = false;      ///< --encode: JSON records' payload_decoded is kept
     std::string input = "standard input";  ///< for read errors: or "file \"<path>\""
 
     static RecordSettings from(const Options& options);
@@ -163,6 +169,7 @@ private:
     std::optional<std::uint64_t> m_size;
     RecordErrors m_errors;
     std::string m_decoded;           ///< the current record's payload, when decoded
+    std::optional<JsonValue> m_decoded_value;  ///< the current JSON record's payload_decoded
     std::string m_topic;             ///< the current JSON record's topic
     PropertyList m_properties;       ///< the current JSON record's properties
 };
@@ -237,6 +244,24 @@ private:
     RecordErrors m_errors;
 };
 
+/// mqtt-pub --encode: each message of `inner` with its payload (or its record's
+/// payload_decoded) encoded (codec/payload_encoder.h). A payload that cannot be is a bad
+/// record as RecordErrors says; the one payload of -m (--template) is a usage error.
+class EncodedSource : public SourceDecorator {
+public:
+    EncodedSource(std::unique_ptr<Source> inner, const Options& options, bool fixed);
+    std::optional<Outgoing> next() override;
+    int fd() const override { return m_errors.stopped() ? -1 : m_inner->fd(); }
+    bool done() const override { return m_errors.stopped() || m_inner->done(); }
+    std::optional<std::string> error() const override;
+
+private:
+    PayloadEncoder m_encoder;
+    bool m_fixed;
+    std::uint64_t m_number = 0;  ///< messages read from `inner`, for those not from a record
+    RecordErrors m_errors;
+};
+
 /// Adds the send time to each message of `inner` (--stamp): a user property with MQTT 5
 /// (to the record's properties or -D publish), else a "stamp:<ns>;" payload prefix.
 class StampedSource : public SourceDecorator {
@@ -260,6 +285,11 @@ std::string read_file(const std::string& path);
 /// The one payload of -m, -f, -s or -n (mqtt-rr's request, mqtt-pub's repeated message),
 /// reading the file or all of stdin now. Throws Failure (usage) with upstream's text.
 std::string load_payload(const Options& options);
+
+/// `payload`, the one payload of -m, -f or -s, as --encode writes it (unchanged without
+/// --encode). Throws Failure (usage) when it cannot be encoded, e.g. "Error: --encode cbor:
+/// the -m message is not JSON at byte 3: unterminated string."
+std::string encode_payload(const Options& options, std::string payload);
 
 /// The source for `options` (-m -f -s -l -n, --json, -0, paced by --rate or --pace),
 /// reading files and whole stdin now (except the files that stream: --json -f, -0 -f).

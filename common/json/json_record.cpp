@@ -196,7 +196,7 @@ std::optional<std::int64_t> parse_tst(std::string_view s)
     return (static_cast<std::int64_t>(utc) - offset_minutes * 60LL) * 1000000 + micros;
 }
 
-Result<JsonRecord> parse_json_record(std::string_view text)
+Result<JsonRecord> parse_json_record(std::string_view text, bool keep_decoded)
 {
     auto parsed = json_parse(text);
     if (!parsed) return Error{fmt::format("not JSON at byte {}: {}", parsed.error().offset + 1, parsed.error().what)};
@@ -222,8 +222,14 @@ Result<JsonRecord> parse_json_record(std::string_view text)
     auto payload = bytes_member(object, "payload");
     if (!payload) return Error{std::move(payload.error())};
     auto& bytes = *payload;
-    if (!bytes) return Error{"no \"payload\" or \"payload_base64\""};
-    record.payload = std::move(*bytes);
+    if (keep_decoded) {
+        if (JsonValue* decoded = object.find("payload_decoded")) record.payload_decoded = std::move(*decoded);
+    }
+    if (!bytes && !record.payload_decoded) {
+        return Error{keep_decoded ? "no \"payload\", \"payload_base64\" or \"payload_decoded\""
+                                  : "no \"payload\" or \"payload_base64\""};
+    }
+    if (bytes) record.payload = std::move(*bytes);
     if (JsonValue* properties = object.find("properties")) {
         auto read = read_properties(*properties);
         if (!read) return Error{std::move(read.error())};

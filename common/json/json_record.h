@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_value.h"
 #include "properties.h"
 #include "result.h"
 
@@ -20,6 +21,9 @@ struct JsonRecord {
     std::optional<int> qos;
     std::optional<bool> retain;
     std::string payload;
+    /// "payload_decoded" (as mqtt-sub --decode --json writes it), kept only when asked for:
+    /// the value mqtt-pub --encode encodes in place of the payload.
+    std::optional<JsonValue> payload_decoded;
     /// "properties", when the record has them: they replace -D publish for this message.
     std::optional<std::vector<Property>> properties;
     /// "tst" as microseconds since the epoch, when the record has a readable one.
@@ -27,7 +31,9 @@ struct JsonRecord {
 };
 
 /// The record `text` holds, or why it cannot be sent (e.g. "\"qos\" must be 0, 1 or 2").
-Result<JsonRecord> parse_json_record(std::string_view text);
+/// With `keep_decoded` (--encode), its "payload_decoded" is kept, and then stands in for a
+/// missing "payload".
+Result<JsonRecord> parse_json_record(std::string_view text, bool keep_decoded = false);
 
 /// A "tst" as mqtt-sub --json (and mosquitto's %j) writes it, e.g.
 /// 2020-05-06T21:48:00.123456+0100 (fraction optional, zone +hhmm, +hh:mm or Z; 2.0.11's

@@ -50,6 +50,7 @@ complete -c mqtt-pub -s f -l file -r -F -d 'send the contents of a file as the m
 complete -c mqtt-pub -s s -l stdin-file -d 'send all of standard input as one message'
 complete -c mqtt-pub -s n -l null-message -d 'send an empty message'
 complete -c mqtt-pub -s l -l stdin-line -d 'send each line of standard input as a message'
+complete -c mqtt-pub -l encode -x -d 'payloads (-m, -f, -s, -l, --json records\' payload_decoded) are JSON, sent as CODEC: json, cbor or msgpack, compressed by gzip, zlib, zstd or lz4 chained before it with + (gzip+cbor), as --decode reads it'
 complete -c mqtt-pub -l json -d 'read one JSON object per line (as mqtt-sub --json prints) from stdin or -f; each gives its message\'s topic, QoS, retain, properties and payload'
 complete -c mqtt-pub -s 0 -d 'records end in NUL instead of newline (with -l, --json, -f); alone, it means -l -0'
 complete -c mqtt-pub -l encoding -x -a 'hex base64' -d 'payloads of -m, -f, -s and -l are hex or base64 text, decoded before sending'

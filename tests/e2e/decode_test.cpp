@@ -7,39 +7,13 @@
 
 #include <regex>
 
+#include "encoders.h"
 #include "protobuf_nested.h"
 
 using namespace e2e;
 using namespace std::string_literals;
 
 namespace {
-
-const std::string k_install_hint =
-    "scripts/install-deps installs python3-cbor2, python3-msgpack, protobuf-compiler, gzip, zstd and lz4";
-
-/// What the encoder `argv` writes when fed `input`; the test stops with a clear line when
-/// the encoder is missing or fails (nothing is skipped).
-std::string encoded_by(const Args& argv, const std::string& input = {})
-{
-    const test::Result r = test::run(argv, input, 120s);
-    REQUIRE_MESSAGE(r.status == 0, "the encoder " << argv.front() << " failed with status " << r.status << ": " << r.err
-                                                  << " (" << k_install_hint << ")");
-    REQUIRE_MESSAGE(!r.out.empty(), "the encoder " << argv.front() << " wrote nothing (" << k_install_hint << ")");
-    return r.out;
-}
-
-/// The CBOR python3-cbor2 makes of the Python expression `value`.
-std::string cbor(const std::string& value)
-{
-    return encoded_by({"/usr/bin/python3", "-c", "import sys, cbor2; sys.stdout.buffer.write(cbor2.dumps(" + value + "))"});
-}
-
-/// The MessagePack python3-msgpack makes of the Python expression `value`.
-std::string msgpack(const std::string& value)
-{
-    return encoded_by({"/usr/bin/python3", "-c",
-                       "import sys, msgpack; sys.stdout.buffer.write(msgpack.packb(" + value + ", use_bin_type=True))"});
-}
 
 /// A proto2 schema for protoc --encode: scalars of each wire type, a nested message, a
 /// packed and a repeated field, a group, and a string that happens to parse as a message.
@@ -79,15 +53,6 @@ std::string protobuf(const std::string& text)
 
 /// What `protoc --decode_raw` prints of `payload`: the reading our schemaless decoder follows.
 std::string protoc_decode_raw(const std::string& payload) { return encoded_by({"/usr/bin/protoc", "--decode_raw"}, payload); }
-
-std::string gzip(const std::string& data) { return encoded_by({"/bin/gzip", "-c", "-n"}, data); }
-std::string zstd(const std::string& data) { return encoded_by({"/usr/bin/zstd", "-q", "-c"}, data); }
-std::string lz4(const std::string& data) { return encoded_by({"/usr/bin/lz4", "-q", "-c"}, data); }
-std::string zlib(const std::string& data)
-{
-    return encoded_by({"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))"},
-                      data);
-}
 
 /// `command` (a shell pipeline that writes a compressed stream) run by /bin/sh.
 std::string shell_output(const std::string& command) { return encoded_by({"/bin/sh", "-c", command}); }

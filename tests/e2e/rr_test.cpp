@@ -251,6 +251,21 @@ TEST_CASE("rr: MQTT 5 round trip, -F '%p': the response printed exactly, the req
     CHECK(log.find(": \tasker/reply (QoS 1)\n") != std::string::npos);  // the SUBSCRIBE's filter
 }
 
+TEST_CASE("rr: --encode cbor sends the JSON request as CBOR, and --decode cbor reads the answer")
+{
+    test::Broker broker;
+    Responder responder(broker, "service/echo", Responder::Mode::echo);
+    // The echo answers "re:" and the request's bytes; -F %x shows them.
+    const test::Result r = test::run(rr(broker, {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m",
+                                                 R"({"what":"config"})", "--encode", "cbor", "-F", "%x", "-W", "10"}));
+    check_ended(r, 0, "72653a" "a164776861746663" "6f6e666967\n");
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].payload == "\xa1\x64what\x66" "config");
+    check_ended(test::run(rr(broker, {"-t", "service/echo", "-e", "asker/reply", "-m", "{", "--encode", "cbor", "-W", "10"})), 1, "",
+                "Error: --encode cbor: the -m message is not JSON at byte 2: a member name (a string) is missing.\n");
+}
+
 TEST_CASE("rr: every run sends new correlation data")
 {
     test::Broker broker;

@@ -35,6 +35,7 @@ TEST_CASE("CBOR decodes to compact JSON, RFC 8949 appendix A's examples")
         {"\xf9\x3c\x00"s, "1.0"},
         {"\xfb\x3f\xf1\x99\x99\x99\x99\x99\x9a", "1.1"},
         {"\xfa\x47\xc3\x50\x00"s, "100000.0"},  // shortest form that reads back the same
+        {"\xfa\x3f\x8c\xcc\xcd", "1.100000023841858"},  // float32 1.1: the double it stands for
         {"\xf9\x7c\x00"s, R"({"$float":"Infinity"})"},
         {"\xf9\xfc\x00"s, R"({"$float":"-Infinity"})"},
         {"\xf9\x7e\x00"s, R"({"$float":"NaN"})"},
