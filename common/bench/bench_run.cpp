@@ -144,7 +144,8 @@ private:
     enum class Phase { connecting, sending, draining, done };
 
     void create_client(std::uint32_t number, bool publisher, bool subscriber);
-    void start_connects(Clock::time_point now);
+    /// Starts the connections due; true when more are due at once (the next turn must not wait).
+    bool start_connects(Clock::time_point now);
     void start_connect(BenchClient& client, Clock::time_point intended);
     void connect_failed(BenchClient& client, int status, const std::string& reason);
     void watch(BenchClient& client);
@@ -290,14 +291,16 @@ void Run::create_client(std::uint32_t number, bool publisher, bool subscriber)
     m_clients.push_back(std::move(client));
 }
 
-void Run::start_connects(Clock::time_point now)
+bool Run::start_connects(Clock::time_point now)
 {
     // --connect-rate paces every attempt, retries included: attempt k may start at k/rate s.
     const double rate = m_options.bench.connect_rate;
     const auto slot = [&](std::uint64_t k) {
         return m_connect_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(k) / rate));
     };
-    while (rate <= 0.0 || slot(m_attempts) <= now) {
+    // A batch a turn, so that CONNACKs are read between the (blocking) connect calls.
+    constexpr int k_connects_per_turn = 64;
+    for (int started = 0; started < k_connects_per_turn && (rate <= 0.0 || slot(m_attempts) <= now); ++started) {
         const auto intended = rate > 0.0 ? slot(m_attempts) : now;
         if (!m_retries.empty() && m_retries.front().first <= now) {
             const auto [when, index] = m_retries.front();
@@ -308,9 +311,11 @@ void Run::start_connects(Clock::time_point now)
             ++m_attempts;
             start_connect(*m_clients[m_next_connect++], intended);
         } else {
-            break;
+            return false;
         }
     }
+    const bool waiting = m_next_connect < m_clients.size() || (!m_retries.empty() && m_retries.front().first <= now);
+    return waiting && (rate <= 0.0 || slot(m_attempts) <= now);
 }
 
 void Run::start_connect(BenchClient& client, Clock::time_point intended)
@@ -421,15 +426,17 @@ void Run::pump_bridge(BenchClient& client, int fd, std::uint32_t events)
 void Run::connect_failed(BenchClient& client, int status, const std::string& reason)
 {
     unwatch(client);
+    const bool retry = client.attempts <= m_options.bench.connect_retries && !m_interrupted;
+    // The state first: libmosquitto may call on_disconnect inside mosquitto_disconnect,
+    // which must not count this client a second time.
+    client.state = retry ? State::waiting : State::failed;
     if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
-    if (client.attempts <= m_options.bench.connect_retries && !m_interrupted) {
+    if (retry) {
         // Tried again a second later (start_connect's call closes what is left of this one).
-        client.state = State::waiting;
         ++m_result.connect_retried;
         m_retries.emplace_back(Clock::now() + std::chrono::seconds(1), client.index);
         return;
     }
-    client.state = State::failed;
     ++m_result.connect_failed[reason];
     ++m_tick_connect_failed;
     if (!m_first_failure) {
@@ -818,7 +825,7 @@ BenchResult Run::execute()
     m_next_tick = m_connect_start + std::chrono::seconds(1);
     while (m_phase == Phase::connecting) {
         const auto now = Clock::now();
-        start_connects(now);
+        const bool more_now = start_connects(now);
         for (auto& c : m_clients) {
             if (c->state == State::connecting && c->connect_deadline != Clock::time_point{} && now >= c->connect_deadline) {
                 connect_failed(*c, ExitStatus::no_connack, fmt::format("no CONNACK within {} s", m_options.connect_timeout));
@@ -827,7 +834,9 @@ BenchResult Run::execute()
         if (m_interrupted) break;
         if (m_next_connect == m_clients.size() && m_retries.empty() && connecting_done()) break;
         if (now >= m_next_tick) second_tick(now);
-        handle_events(std::min(timeout_ms(Clock::now()), m_options.bench.connect_rate > 0.0 || !m_retries.empty() ? 10 : 100));
+        handle_events(more_now ? 0
+                               : std::min(timeout_ms(Clock::now()),
+                                          m_options.bench.connect_rate > 0.0 || !m_retries.empty() ? 10 : 100));
     }
     const auto now = Clock::now();
     if (!any_alive() || m_interrupted) {

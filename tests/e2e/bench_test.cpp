@@ -1,6 +1,7 @@
 // mqtt-bench against a real broker: small runs of pub, sub and pubsub, with their counts
 // checked against what another client saw, and the ways a run goes wrong.
 #include "e2e.h"
+#include "silent_server.h"
 
 #include <algorithm>
 #include <csignal>
@@ -460,4 +461,22 @@ TEST_CASE("bench: pubsub's totals are what the broker counted ($SYS messages rec
     const std::uint64_t subscribers = 2;
     CHECK(broker_count["$SYS/broker/messages/received"] == connected + subscribers + sent + received + connected);
     CHECK(broker_count["$SYS/broker/messages/sent"] == connected + subscribers + acked + received);
+}
+
+TEST_CASE("bench: conn against a server that never answers CONNECT counts each client once, as no CONNACK: status 19")
+{
+    SilentServer server;
+    const Args base{test::tool("mqtt-bench"), "conn", "-h", "127.0.0.1", "-p", server.port_str(), "-c", "2",
+                    "--connect-timeout", "1", "--duration", "1", "--json"};
+    const auto r = test::run(base, {}, 30s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 19);
+    require_member(r.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":0})");
+    CHECK(split_lines(r.err).back() == "Error: client 0 could not connect: no CONNACK within 1 s.");
+
+    Args again = base;
+    again.insert(again.end(), {"--connect-retries", "1"});
+    const auto retried = test::run(again, {}, 30s);
+    CHECK(retried.status == 19);
+    require_member(retried.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":2})");
 }
