@@ -73,6 +73,13 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
             offset += size;
             continue;
         }
+        // Tags 6 to 20 in the initial byte (COSE's 16 to 18 among them): well-formed, but
+        // libcbor 0.8 refuses them as unassigned.
+        if (head >= 0xc6 && head <= 0xd4) {
+            if (!writer.begin_tag(head - 0xc0u)) return DecodeError{writer.error(), offset};
+            offset += 1;
+            continue;
+        }
         const cbor_decoder_result result = stream_decode(bytes + offset, data.size() - offset, &k_callbacks, &writer);
         switch (result.status) {
         case CBOR_DECODER_FINISHED:

@@ -47,6 +47,8 @@ TEST_CASE("CBOR decodes to compact JSON, RFC 8949 appendix A's examples")
         {"\xf8\xff", R"({"$simple":255})"},
         {"\xc0\x74" "2013-03-21T20:04:00Z", R"({"$tag":0,"value":"2013-03-21T20:04:00Z"})"},
         {"\xd8\x20\x76http://www.example.com", R"({"$tag":32,"value":"http://www.example.com"})"},
+        {"\xd2\x82\x01\x02", R"({"$tag":18,"value":[1,2]})"},  // COSE_Sign1: libcbor 0.8 refuses tags 6-20
+        {"\xc6\xd4\x00"s, R"({"$tag":6,"value":{"$tag":20,"value":0}})"},
         {"\x44\x01\x02\x03\x04", R"({"$bytes":"AQIDBA=="})"},
         {"\x40", R"({"$bytes":""})"},
         {"\x60", R"("")"},

@@ -112,6 +112,7 @@ TEST_CASE("--encode cbor gives back the bytes --decode cbor read, wherever they 
         "\xa2\x61\x61\x01\x62$x\x02",                  // "$x" after the first key: an object
         "\x81\xd8\x20\x76http://www.example.com",
         "\xf8\x20",
+        "\xd2\x84\x43\xa1\x01\x26\xa0\x44\x01\x02\x03\x04\x40"s,  // a COSE_Sign1 shape: tag 18
         "\x83\xfa\x3f\x8c\xcc\xcd\xfa\x7f\x7f\xff\xff\xf9\x00\x01"s,  // float32 1.1 and FLT_MAX, a subnormal half
     };
     for (const auto& bytes : canonical) {
