@@ -1,6 +1,7 @@
 #include "payload_encoder.h"
 
 #include <charconv>
+#include <cmath>
 #include <clocale>
 #include <cstdlib>
 #include <cstdint>
@@ -334,6 +335,12 @@ public:
     {
         if (v != v) {  // NaN: f9 7e00, the one CBOR's preferred serialization writes
             put(m_cbor.encode_half(std::numeric_limits<float>::quiet_NaN(), m_head, sizeof m_head));
+            return;
+        }
+        // Beyond float's range the conversion would be undefined: such a value is a double.
+        constexpr double float_max = std::numeric_limits<float>::max();
+        if ((v > float_max || v < -float_max) && !std::isinf(v)) {
+            put(m_cbor.encode_double(v, m_head, sizeof m_head));
             return;
         }
         const auto single = static_cast<float>(v);

@@ -68,6 +68,7 @@ TEST_CASE("--encode cbor writes RFC 8949's preferred serialization, appendix A's
         {"100000.0", "\xfa\x47\xc3\x50\x00"s},
         {"3.4028234663852886e+38", "\xfa\x7f\x7f\xff\xff"},
         {"1.0e+300", "\xfb\x7e\x37\xe4\x3c\x88\x00\x75\x9c"s},
+        {"-3.5e38", "\xfb\xc7\xf0\x74\xf8\xc4\xd3\xcd\x7b"},  // beyond float's range: a double
         {"5.960464477539063e-8", "\xf9\x00\x01"s},  // the smallest subnormal half
         {"0.00006103515625", "\xf9\x04\x00"s},
         {"-4.0", "\xf9\xc4\x00"s},
