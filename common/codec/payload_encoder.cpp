@@ -418,7 +418,18 @@ public:
         }
         return {};
     }
-    void floating(double v) { m_packer.pack_double(v); }
+    /// Always float64 (cb and the 8 bytes, big-endian), written here: msgpack-cxx's
+    /// pack_double packs a whole-number double as an integer (2.0 as 2), and converts
+    /// values beyond 2^64 to uint64_t on the way (undefined).
+    void floating(double v)
+    {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        char bytes[9];
+        bytes[0] = static_cast<char>(0xcb);
+        for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+        m_stream.write(bytes, sizeof bytes);
+    }
     void text(std::string_view v)
     {
         m_packer.pack_str(static_cast<std::uint32_t>(v.size()));

@@ -143,6 +143,8 @@ TEST_CASE("--encode msgpack writes the smallest forms, floats as float64")
         {"-129", "\xd1\xff\x7f"},
         {"-9223372036854775808", "\xd3\x80\x00\x00\x00\x00\x00\x00\x00"s},
         {"1.5", "\xcb\x3f\xf8\x00\x00\x00\x00\x00\x00"s},
+        {"2.0", "\xcb\x40\x00\x00\x00\x00\x00\x00\x00"s},  // a float stays a float (msgpack-cxx would pack 2)
+        {"18446744073709551616.0", "\xcb\x43\xf0\x00\x00\x00\x00\x00\x00"s},
         {R"({"$float":"-Infinity"})", "\xcb\xff\xf0\x00\x00\x00\x00\x00\x00"s},
         {"null", "\xc0"},
         {"false", "\xc2"},
