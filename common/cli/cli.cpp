@@ -746,7 +746,8 @@ constexpr OptionDef k_decode[] = {
     {.names = "--decode",
      .value = "codec",
      .help = "decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first "
-             "match wins): json, cbor, msgpack, protobuf, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
+             "match wins): json, cbor, msgpack, protobuf, sparkplug, auto, after gzip, zlib, zstd or lz4 chained "
+             "with + (gzip+cbor)",
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_decode_rule(v);
@@ -754,6 +755,15 @@ constexpr OptionDef k_decode[] = {
              o.decode.push_back(std::move(*parsed));
          },
      .adds = true},
+    {.names = "--sparkplug",
+     .value = nullptr,
+     .help = "decode Sparkplug B payloads on spBv1.0/# topics (and STATE messages), as --decode sparkplug: metrics "
+             "by name, seq and bdSeq checked",
+     .apply =
+         [](Options& o, const std::string&) {
+             auto parsed = parse_decode_rule("sparkplug");
+             o.decode.push_back(std::move(*parsed));
+         }},
     {.names = "--on-error",
      .value = "action",
      .help = "a payload that does not --decode: print it raw (default), skip it, or stop (status 1); each is "

@@ -40,12 +40,13 @@ Decoded PayloadDecoder::decode(std::string_view topic, std::string_view payload)
 {
     if (payload.empty()) return {};
     for (const auto& rule : m_rules) {
-        if (topic_matches(rule.filter, topic)) return run(rule.chain, payload);
+        if (reads_sparkplug(rule.chain) && !is_sparkplug_topic(topic)) continue;
+        if (topic_matches(rule.filter, topic)) return run(rule.chain, topic, payload);
     }
     return {};
 }
 
-Decoded PayloadDecoder::run(const DecodeChain& chain, std::string_view payload)
+Decoded PayloadDecoder::run(const DecodeChain& chain, std::string_view topic, std::string_view payload)
 {
     std::string_view data = payload;
     int buffer = 0;
@@ -76,6 +77,11 @@ Decoded PayloadDecoder::run(const DecodeChain& chain, std::string_view payload)
             m_json.clear();
             if (auto error = protobuf_raw_to_json(data, m_json)) return failed(chain, std::move(*error), step);
             return {Decoded::Kind::json, m_json, {}, &chain};
+        case DecodeStep::sparkplug:
+            m_json.clear();
+            m_warnings.clear();
+            if (auto error = m_sparkplug.decode(topic, data, m_json, m_warnings)) return failed(chain, std::move(*error), step);
+            return {Decoded::Kind::json, m_json, {}, &chain, m_warnings};
         case DecodeStep::automatic:
             if (const auto compression = sniff_compression(data)) {
                 auto error = decompress(*compression, data, m_buffers[buffer]);

@@ -1,13 +1,16 @@
 // --decode at run time: picks the rule for a message's topic (the first whose filter
-// matches), runs its chain (decompressions, then json, cbor, msgpack or protobuf, or auto) and
+// matches; a sparkplug rule only on Sparkplug topics), runs its chain (decompressions, then
+// json, cbor, msgpack, protobuf or sparkplug, or auto) and
 // holds the result until the next message.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "decode_spec.h"
+#include "sparkplug.h"
 #include "value_writer.h"
 
 namespace mqtt {
@@ -24,6 +27,8 @@ struct Decoded {
     std::string_view value;
     DecodeError error;
     const DecodeChain* chain = nullptr;
+    /// Sentences for stderr, without "Warning: " (sparkplug: seq gaps, bdSeq, unknown aliases).
+    std::span<const std::string> warnings{};
 };
 
 class PayloadDecoder {
@@ -35,11 +40,13 @@ public:
     Decoded decode(std::string_view topic, std::string_view payload);
 
 private:
-    Decoded run(const DecodeChain& chain, std::string_view payload);
+    Decoded run(const DecodeChain& chain, std::string_view topic, std::string_view payload);
 
     const std::vector<DecodeRule>& m_rules;
     std::string m_buffers[2];  ///< decompressed data, alternately
     std::string m_json;
+    SparkplugDecoder m_sparkplug;  ///< the aliases and sequence numbers of this run
+    std::vector<std::string> m_warnings;
 };
 
 /// The stderr line for a message that did not decode, e.g. "Message payload on topic a/b

@@ -11,56 +11,7 @@
 
 namespace mqtt {
 
-namespace {
-
-enum Wire : std::uint8_t { varint = 0, fixed64 = 1, length_delimited = 2, start_group = 3, end_group = 4, fixed32 = 5 };
-
-/// One field of a message, as its tag and value lie in the data.
-struct Field {
-    std::uint32_t number = 0;
-    std::uint8_t wire = 0;
-    std::uint64_t value = 0;   ///< varint, fixed32, fixed64
-    std::size_t begin = 0;     ///< length-delimited data or group contents: [begin, end)
-    std::size_t end = 0;
-    std::size_t offset = 0;    ///< of the tag
-    std::uint32_t run = 0;     ///< on the first field of a number: how many have it; else 0
-};
-
-/// The fields of one message (or group) being written, and the next one to write.
-struct Level {
-    std::vector<Field> fields;
-    std::size_t next = 0;
-    std::size_t distinct = 0;  ///< how many field numbers
-};
-
-/// Reads the fields of a message from data[begin, end) without looking inside
-/// length-delimited values; nested groups are checked and skipped (at most `group_depth`
-/// deep). Fields come out in the order they are written, grouped by number.
-class Scanner {
-public:
-    /// `guess`: whether the data is a message is only a guess (of a length-delimited field),
-    /// so a failure needs no reason, which spares formatting one per string field.
-    Scanner(std::string_view data, std::size_t group_depth, bool guess = false)
-        : m_data(data), m_group_depth(group_depth), m_guess(guess)
-    {
-    }
-
-    std::optional<DecodeError> scan(std::size_t begin, std::size_t end, Level& level);
-
-private:
-    template <typename... Args>
-    std::optional<DecodeError> fail(std::size_t offset, fmt::format_string<Args...> reason, Args&&... args) const
-    {
-        if (m_guess) return DecodeError{{}, offset};
-        return DecodeError{fmt::format(reason, std::forward<Args>(args)...), offset};
-    }
-    std::optional<DecodeError> read_varint(std::size_t& at, std::size_t end, std::uint64_t& value, std::string_view what);
-
-    std::string_view m_data;
-    std::size_t m_group_depth;
-    bool m_guess;
-    std::vector<std::uint32_t> m_groups;  ///< the numbers of the groups open
-};
+namespace protobuf_wire {
 
 std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end, std::uint64_t& value,
                                                 std::string_view what)
@@ -186,6 +137,12 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
     level.fields = std::move(grouped);
     return std::nullopt;
 }
+
+}  // namespace protobuf_wire
+
+namespace {
+
+using namespace protobuf_wire;
 
 bool write_marker(ValueWriter& writer, std::string_view name, std::uint64_t value)
 {

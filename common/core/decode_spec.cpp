@@ -17,7 +17,8 @@ struct StepName {
 constexpr StepName k_steps[] = {
     {"gzip", DecodeStep::gzip},   {"zlib", DecodeStep::zlib}, {"zstd", DecodeStep::zstd},
     {"lz4", DecodeStep::lz4},     {"json", DecodeStep::json}, {"cbor", DecodeStep::cbor},
-    {"msgpack", DecodeStep::msgpack}, {"protobuf", DecodeStep::protobuf}, {"auto", DecodeStep::automatic},
+    {"msgpack", DecodeStep::msgpack}, {"protobuf", DecodeStep::protobuf}, {"sparkplug", DecodeStep::sparkplug},
+    {"auto", DecodeStep::automatic},
 };
 
 /// Parses a chain of --decode (`encode` false) or --encode: decompressions, then at most one
@@ -35,13 +36,14 @@ Result<DecodeChain> parse_chain(std::string_view text, bool encode)
         for (const auto& candidate : k_steps) {
             if (candidate.name == name) found = &candidate;
         }
-        if (found != nullptr && encode && (found->step == DecodeStep::automatic || found->step == DecodeStep::protobuf)) {
+        if (found != nullptr && encode && (found->step == DecodeStep::automatic || found->step == DecodeStep::protobuf ||
+                                            found->step == DecodeStep::sparkplug)) {
             found = nullptr;
         }
         if (found == nullptr) {
             return Error{fmt::format("Error: {}: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack{}; "
                                      "chain them with +, e.g. gzip+cbor).",
-                                     option, quote_value(name), encode ? "" : ", protobuf, auto")};
+                                     option, quote_value(name), encode ? "" : ", protobuf, sparkplug, auto")};
         }
         if (!chain.steps.empty() && !decompresses(chain.steps.back())) {
             return Error{fmt::format("Error: {}: {} must be the last step of {}.", option,
@@ -71,6 +73,11 @@ bool decompresses(DecodeStep step)
 {
     return step == DecodeStep::gzip || step == DecodeStep::zlib || step == DecodeStep::zstd ||
            step == DecodeStep::lz4;
+}
+
+bool reads_sparkplug(const DecodeChain& chain)
+{
+    return !chain.steps.empty() && chain.steps.back() == DecodeStep::sparkplug;
 }
 
 Result<DecodeChain> parse_encode_chain(std::string_view text)

@@ -13,7 +13,7 @@
 namespace mqtt {
 
 /// One step of a --decode chain.
-enum class DecodeStep { gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, automatic };
+enum class DecodeStep { gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, sparkplug, automatic };
 
 /// A parsed CODEC: the steps in order (decompressions first, the format last if any).
 struct DecodeChain {
@@ -36,6 +36,9 @@ bool decompresses(DecodeStep step);
 /// Parses --encode's CODEC: decompressions (as compressions), then at most one of json,
 /// cbor and msgpack; or returns the error line ("Error: --encode ...").
 Result<DecodeChain> parse_encode_chain(std::string_view text);
+
+/// Whether `chain` ends in sparkplug: it reads only Sparkplug topics (spBv1.0/..., STATE/HOST).
+bool reads_sparkplug(const DecodeChain& chain);
 
 /// Parses "CODEC" or "FILTER=CODEC" (the filter split at the last '='), or returns the error
 /// line ("Error: --decode ...").

@@ -193,6 +193,7 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
     if (m_decoder.active()) {
         decoded = m_decoder.decode(view.topic, view.payload);
         view.decoded = &decoded;
+        for (const std::string& line : decoded.warnings) connection.warn("Warning: " + line);
         if (decoded.kind == Decoded::Kind::failed) {
             // With --where a response that does not decode cannot pass: the wait goes on.
             const OnError action = m_where && m_options.decode_error == OnError::print ? OnError::skip

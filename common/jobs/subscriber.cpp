@@ -179,6 +179,7 @@ void Subscriber::on_message(Connection& connection, const mosquitto_message& mes
     if (m_decoder.active() && (prints || m_where)) {
         decoded = m_decoder.decode(view.topic, view.payload);
         view.decoded = &decoded;
+        for (const std::string& line : decoded.warnings) connection.warn("Warning: " + line);
         if (decoded.kind == Decoded::Kind::failed && !judge_undecoded(connection, view, shown)) return;
     }
     if (m_where && !passes_where(connection, view)) return;

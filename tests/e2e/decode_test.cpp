@@ -459,3 +459,140 @@ TEST_CASE("decode: hostile protobuf - truncation, a huge declared length, 200 ne
                                                             {{"h/ok", good}, {"h/huge", huge}});
     check_ended(stopped, 1, "{\"2\":2}\n", "Error: Message payload on topic h/huge does not decode as protobuf: " + huge_reason + ".\n");
 }
+
+namespace {
+
+/// Our own proto2 schema of the Sparkplug B messages these tests need, written from the
+/// specification's field numbers and types (the oneofs as plain optional fields), for
+/// protoc --encode: an encoder that is not ours.
+const std::string k_sparkplug_proto = R"(syntax = "proto2";
+package spb;
+message PropertyValue {
+  optional uint32 type = 1;
+  optional bool is_null = 2;
+  optional uint32 int_value = 3;
+  optional string string_value = 8;
+}
+message PropertySet {
+  repeated string keys = 1;
+  repeated PropertyValue values = 2;
+}
+message DataSetValue {
+  optional uint32 int_value = 1;
+  optional double double_value = 4;
+}
+message Row { repeated DataSetValue elements = 1; }
+message DataSet {
+  optional uint64 num_of_columns = 1;
+  repeated string columns = 2;
+  repeated uint32 types = 3;
+  repeated Row rows = 4;
+}
+message Metric {
+  optional string name = 1;
+  optional uint64 alias = 2;
+  optional uint64 timestamp = 3;
+  optional uint32 datatype = 4;
+  optional bool is_null = 7;
+  optional PropertySet properties = 9;
+  optional uint32 int_value = 10;
+  optional uint64 long_value = 11;
+  optional float float_value = 12;
+  optional double double_value = 13;
+  optional bool boolean_value = 14;
+  optional string string_value = 15;
+  optional bytes bytes_value = 16;
+  optional DataSet dataset_value = 17;
+}
+message Payload {
+  optional uint64 timestamp = 1;
+  repeated Metric metrics = 2;
+  optional uint64 seq = 3;
+}
+)";
+
+/// The Sparkplug B payload protoc makes of `text` (text format) as an spb.Payload.
+std::string sparkplug(const std::string& text)
+{
+    TempDir dir;
+    dir.write("sparkplug.proto", k_sparkplug_proto);
+    return encoded_by({"/usr/bin/protoc", "--proto_path=" + dir.path(), "--encode=spb.Payload", dir.path() + "/sparkplug.proto"},
+                      text);
+}
+
+}  // namespace
+
+TEST_CASE("decode: --sparkplug - payloads from protoc by name and type, aliases from births, seq and bdSeq warned, STATE")
+{
+    test::Broker broker;
+    const std::string nbirth = sparkplug(
+        R"(timestamp: 1700000000000 seq: 0 metrics { name: "bdSeq" datatype: 8 long_value: 1 })"
+        R"( metrics { name: "Temp" alias: 1 datatype: 9 float_value: 21.5)"
+        R"(   properties { keys: "Units" values { type: 12 string_value: "C" } } })"
+        R"( metrics { name: "Level" alias: 2 datatype: 2 int_value: 4294967295 })");
+    const std::string dbirth = sparkplug(
+        R"(seq: 1 metrics { name: "Status" alias: 3 datatype: 12 string_value: "ok" })"
+        R"( metrics { name: "Table" datatype: 16 dataset_value { num_of_columns: 2 columns: "id" columns: "v")"
+        R"(   types: 3 types: 10 rows { elements { int_value: 4294967294 } elements { double_value: 0.5 } } } })");
+    const std::string ddata =
+        sparkplug(R"(timestamp: 1700000000500 seq: 2 metrics { alias: 1 float_value: 22.25 } metrics { alias: 3 is_null: true })");
+    const std::string ndata_gap = sparkplug(R"(seq: 4 metrics { alias: 2 int_value: 5 })");
+    const std::string unknown_alias = sparkplug(R"(seq: 7 metrics { alias: 9 long_value: 3 })");
+    const std::string ndeath = sparkplug(R"(metrics { name: "bdSeq" datatype: 8 long_value: 2 })");
+    const std::string bad = "\x12\x05" "ab";
+    const test::Result r = subscribe_while_publishing(
+        broker, "spb", {"-t", "spBv1.0/#", "-t", "plain/#", "-t", "STATE/+", "-C", "10", "-v", "--sparkplug"},
+        {{"spBv1.0/G/NBIRTH/E", nbirth},
+         {"spBv1.0/G/DBIRTH/E/D", dbirth},
+         {"spBv1.0/G/DDATA/E/D", ddata},
+         {"spBv1.0/G/NDATA/E", ndata_gap},
+         {"spBv1.0/G/NDATA/F", unknown_alias},
+         {"plain/x", "\x12\x05" "ab"},
+         {"spBv1.0/G/NDEATH/E", ndeath},
+         {"spBv1.0/STATE/host", R"({"online": true, "timestamp": 1700000000000})"},
+         {"STATE/host", "OFFLINE"},
+         {"spBv1.0/G/NDATA/E", bad}});
+    check_ended(
+        r, 0,
+        "spBv1.0/G/NBIRTH/E "
+        R"({"timestamp":1700000000000,"seq":0,"metrics":[{"name":"bdSeq","type":"UInt64","value":1},)"
+        R"({"name":"Temp","alias":1,"type":"Float","value":21.5,"properties":{"Units":{"type":"String","value":"C"}}},)"
+        R"({"name":"Level","alias":2,"type":"Int16","value":-1}]})"
+        "\nspBv1.0/G/DBIRTH/E/D "
+        R"({"seq":1,"metrics":[{"name":"Status","alias":3,"type":"String","value":"ok"},{"name":"Table","type":"DataSet",)"
+        R"("value":{"num_of_columns":2,"columns":["id","v"],"types":["Int32","Double"],"rows":[[-2,0.5]]}}]})"
+        "\nspBv1.0/G/DDATA/E/D "
+        R"({"timestamp":1700000000500,"seq":2,"metrics":[{"name":"Temp","alias":1,"type":"Float","value":22.25},)"
+        R"({"name":"Status","alias":3,"type":"String","is_null":true}]})"
+        "\nspBv1.0/G/NDATA/E "
+        R"({"seq":4,"metrics":[{"name":"Level","alias":2,"type":"Int16","value":5}]})"
+        "\nspBv1.0/G/NDATA/F "
+        R"({"seq":7,"metrics":[{"name":null,"alias":9,"value":3}]})"
+        "\nplain/x \x12\x05" "ab"
+        "\nspBv1.0/G/NDEATH/E "
+        R"({"metrics":[{"name":"bdSeq","type":"UInt64","value":2}]})"
+        "\nspBv1.0/STATE/host "
+        R"({"online":true,"timestamp":1700000000000})"
+        "\nSTATE/host "
+        R"({"online":false})"
+        "\nspBv1.0/G/NDATA/E \x12\x05" "ab\n",
+        "Warning: Sparkplug seq on topic spBv1.0/G/NDATA/E is 4, expected 3.\n"
+        "Warning: Sparkplug message on topic spBv1.0/G/NDATA/F uses metric alias 9 with no birth seen: shown with "
+        "\"name\":null (not warned again for this node until its NBIRTH).\n"
+        "Warning: Sparkplug NDEATH on topic spBv1.0/G/NDEATH/E has bdSeq 2, but the node's NBIRTH had bdSeq 1.\n" +
+            warning("spBv1.0/G/NDATA/E", "sparkplug", "truncated: field 2 declares 5 bytes, 2 are left at byte 0", "printed raw"));
+}
+
+TEST_CASE("decode: sparkplug rules read Sparkplug topics only - other topics go to the next rule or print as today")
+{
+    test::Broker broker;
+    const std::string data = sparkplug(R"(seq: 0 metrics { name: "On" datatype: 11 boolean_value: true })");
+    const test::Result r = subscribe_while_publishing(
+        broker, "spb-rules",
+        {"-t", "#", "-C", "4", "-v", "--decode", "spBv1.0/A/#=sparkplug", "--decode", "sparkplug", "--decode", "j/#=json"},
+        {{"spBv1.0/A/NCMD/E", data}, {"spBv1.0/B/NCMD/E", data}, {"j/1", R"({ "a" : 1 })"}, {"other", data}});
+    check_ended(r, 0,
+                "spBv1.0/A/NCMD/E " R"({"seq":0,"metrics":[{"name":"On","type":"Boolean","value":true}]})"
+                "\nspBv1.0/B/NCMD/E " R"({"seq":0,"metrics":[{"name":"On","type":"Boolean","value":true}]})"
+                "\nj/1 {\"a\":1}\nother " + data + "\n");
+}

@@ -19,6 +19,7 @@ TEST_CASE("--decode takes CODEC or FILTER=CODEC, CODEC a chain of decompressions
         {"sensors/+/raw=msgpack", "sensors/+/raw", "msgpack"},
         {"a=b/#=zlib+json", "a=b/#", "zlib+json"},
         {"dev/#=gzip+protobuf", "dev/#", "gzip+protobuf"},
+        {"spBv1.0/G/#=gzip+sparkplug", "spBv1.0/G/#", "gzip+sparkplug"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
@@ -38,9 +39,9 @@ TEST_CASE("--decode refuses unknown codecs, a format before another step, and ba
         const char* text;
         const char* error;
     } cases[] = {
-        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, auto; "
+        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, sparkplug, auto; "
                 "chain them with +, e.g. gzip+cbor)."},
-        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, auto; "
+        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, sparkplug, auto; "
                   "chain them with +, e.g. gzip+cbor)."},
         {"cbor+gzip", "Error: --decode: cbor must be the last step of \"cbor+gzip\"."},
         {"protobuf+zstd", "Error: --decode: protobuf must be the last step of \"protobuf+zstd\"."},

@@ -269,6 +269,9 @@ TEST_CASE("--encode's CODEC: --decode's chains without auto and schemaless proto
     CHECK(mqtt::parse_encode_chain("protobuf").error() ==
           "Error: --encode: unknown codec \"protobuf\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack; chain them with "
           "+, e.g. gzip+cbor).");
+    CHECK(mqtt::parse_encode_chain("sparkplug").error() ==
+          "Error: --encode: unknown codec \"sparkplug\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack; chain them with "
+          "+, e.g. gzip+cbor).");
     CHECK(mqtt::parse_encode_chain("cbor+gzip").error() == "Error: --encode: cbor must be the last step of \"cbor+gzip\".");
     CHECK(mqtt::parse_encode_chain("cbor=json").ok() == false);
 }
