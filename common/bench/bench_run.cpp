@@ -36,8 +36,8 @@ namespace mqtt {
 
 namespace {
 
-/// libmosquitto 2.0.11 holds three descriptors per client (its socket and a socketpair).
-constexpr std::uint64_t k_descriptors_per_client = 3;
+/// One descriptor per client, its socket (new_client spares libmosquitto's socketpair).
+constexpr std::uint64_t k_descriptors_per_client = 1;
 /// Descriptors besides the clients': stdio, epoll, signalfd, TLS files, the loader's.
 constexpr std::uint64_t k_descriptors_spare = 32;
 /// Packets read from one socket per turn, so that one busy client cannot starve the rest.
@@ -78,7 +78,7 @@ void raise_descriptor_limit(std::uint64_t clients)
         getrlimit(RLIMIT_NOFILE, &limit);
     }
     if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
-        throw UsageError(fmt::format("Error: {} clients need about {} file descriptors (3 each), but the hard limit "
+        throw UsageError(fmt::format("Error: {} clients need about {} file descriptors (one each), but the hard limit "
                                      "(ulimit -Hn) is {}.",
                                      clients, needed, limit.rlim_cur));
     }
@@ -270,8 +270,7 @@ void Run::create_client(std::uint32_t number, bool publisher, bool subscriber)
     client->subscriber = subscriber;
     const std::string prefix = m_options.id_prefix.empty() ? fmt::format("mqtt-bench-{}-", ::getpid()) : m_options.id_prefix;
     const std::string id = prefix + std::to_string(number);
-    client->mosq = mosquitto_new(id.c_str(), true, client.get());
-    if (!client->mosq) throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
+    client->mosq = new_client(id, true, client.get());
     mosquitto* mosq = client->mosq;
     apply_client_options(mosq, m_options);
     mosquitto_connect_v5_callback_set(mosq, on_connect);

@@ -137,10 +137,7 @@ BrokerLink::BrokerLink(const Options& options) : m_options(options)
     std::signal(SIGPIPE, SIG_IGN);
 
     const std::string id = options.client_id();
-    m_mosq = mosquitto_new(id.empty() ? nullptr : id.c_str(), options.clean_session, this);
-    if (m_mosq == nullptr) {
-        throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
-    }
+    m_mosq = new_client(id, options.clean_session, this);
     try {
         configure();
     } catch (...) {
