@@ -46,8 +46,8 @@ check() {  # <command line> <expected candidates, space-separated>
 }
 
 check "mqtt-pub --ho" "--host"
-check "mqtt-pub --pro" "--probe --profile --progress --property --protocol-version --proxy"
-check "mqtt-rr --pro" "--profile --property --protocol-version --proxy"
+check "mqtt-pub --pro" "--probe --profile --progress --property --proto-path --protocol-version --proxy"
+check "mqtt-rr --pro" "--profile --property --proto-path --protocol-version --proxy"
 check "mqtt-bench pu" "pub pubsub"
 check "mqtt-bench pub --to" "--topic --total-rate"
 check "mqtt-sub --ret" "--retain-as-published --retained-only"

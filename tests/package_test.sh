@@ -20,6 +20,7 @@ expected="./usr/bin/mqtt-bench
 ./usr/bin/mqtt-pub
 ./usr/bin/mqtt-rr
 ./usr/bin/mqtt-sub
+./usr/lib/mqtt-tools/plugins/mqtt-tools-protobuf.so
 ./usr/share/bash-completion/completions/mqtt-bench
 ./usr/share/bash-completion/completions/mqtt-pub
 ./usr/share/bash-completion/completions/mqtt-rr
@@ -86,6 +87,13 @@ for tool in mqtt-pub mqtt-sub mqtt-rr mqtt-bench; do
     [[ $out == "$tool version "*" running on libmosquitto "* ]] || fail "$tool --version printed: $out"
     zcat "$work/root/usr/share/man/man1/$tool.1.gz" | mandoc -T ascii >/dev/null || fail "man page $tool.1.gz"
 done
+# The unpacked tools find their Protobuf plugin beside them (../lib/mqtt-tools/plugins): a .proto with
+# an error is reported by libprotobuf, before any connection is tried.
+printf 'syntax = "proto3";\nmessage M { Nope a = 1; }\n' >"$work/bad.proto"
+out=$("$work/root/usr/bin/mqtt-sub" -t x --decode "protobuf:$work/bad.proto:M" 2>&1)
+[ "$out" = "Error: --decode protobuf:$work/bad.proto:M: bad.proto:2:13: \"Nope\" is not defined." ] ||
+    fail "the unpacked mqtt-sub and its plugin: $out"
+depends_on libprotobuf32 || fail "Depends lacks libprotobuf32 (the plugin's): $depends"
 # apt can install it here: every dependency resolves (a simulation: nothing is installed).
 if command -v apt-get >/dev/null; then
     plan=$(apt-get install -s "$deb" 2>&1)

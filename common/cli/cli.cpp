@@ -487,13 +487,23 @@ constexpr OptionDef k_encode[] = {
     {.names = "--encode",
      .value = "codec",
      .help = "payloads (-m, -f, -s, -l, --json records' payload_decoded) are JSON, sent as CODEC: json, cbor or "
-             "msgpack, compressed by gzip, zlib, zstd or lz4 chained before it with + (gzip+cbor), as --decode reads it",
+             "msgpack or protobuf:FILE.proto:package.Message, compressed by gzip, zlib, zstd or lz4 chained before it "
+             "with + (gzip+cbor), as --decode reads it",
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_encode_chain(v);
              if (!parsed) throw UsageError(parsed.error());
              o.encode = std::move(*parsed);
          }},
+};
+
+// --decode and --encode protobuf:FILE.proto:package.Message: where imports are looked for.
+constexpr OptionDef k_proto_path[] = {
+    {.names = "--proto-path",
+     .value = "directory",
+     .help = "look for the imports of a protobuf:FILE.proto schema in this folder too, after FILE's own (repeatable)",
+     .apply = [](Options& o, const std::string& v) { o.proto_path.push_back(v); },
+     .adds = true},
 };
 
 // mqtt-pub only: mqtt-rr sends one request.
@@ -746,7 +756,8 @@ constexpr OptionDef k_decode[] = {
     {.names = "--decode",
      .value = "codec",
      .help = "decode payloads as CODEC, or those on topics matching FILTER with FILTER=CODEC (repeatable, first "
-             "match wins): json, cbor, msgpack, protobuf, auto, after gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
+             "match wins): json, cbor, msgpack, protobuf (no schema), protobuf:FILE.proto:package.Message, auto, after "
+             "gzip, zlib, zstd or lz4 chained with + (gzip+cbor)",
      .apply =
          [](Options& o, const std::string& v) {
              auto parsed = parse_decode_rule(v);
@@ -894,7 +905,7 @@ std::vector<Group> groups_for(Tool tool)
     case Tool::pub:
         return tool_groups({{"Connection", k_reconnect}, {"Connection", k_protocol}},
                            {{"TLS", k_tls},                 {"Message", k_message},     {"Message", k_message_lines},
-                            {"Message", k_encode},
+                            {"Message", k_encode},      {"Message", k_proto_path},
                             {"Streams", k_streams},         {"Streams", k_publish_stats}, {"Publish", k_publish_topic},
                             {"Publish", k_publish_qos},     {"Publish", k_publish},     {"Will", k_will},
                             {"Scripting", k_probe},         {"MQTT 5 properties", k_publish_properties}});
@@ -902,7 +913,7 @@ std::vector<Group> groups_for(Tool tool)
         return tool_groups({{"Connection", k_protocol_rr}},
                            {{"TLS", k_tls},             {"Request", k_request_topic}, {"Request", k_publish_qos},
                             {"Request", k_request},     {"Message", k_message},       {"Message", k_encode},
-                            {"Response", k_receive},
+                            {"Message", k_proto_path},  {"Response", k_receive},
                             {"Output", k_output},       {"Output", k_decode},         {"Will", k_will},
                             {"MQTT 5 properties", k_request_properties}});
     case Tool::bench:
@@ -918,7 +929,8 @@ std::vector<Group> groups_for(Tool tool)
     }
     return tool_groups({{"Connection", k_reconnect}, {"Connection", k_protocol}},
                        {{"TLS", k_tls},           {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
-                        {"Output", k_output},     {"Output", k_decode},       {"Output", k_watch},
+                        {"Output", k_output},     {"Output", k_decode},       {"Output", k_proto_path},
+                        {"Output", k_watch},
                         {"Output", k_subscribe_stats}, {"Output", k_summary}, {"Will", k_will},
                         {"Scripting", k_probe},
                         {"Scripting", k_exec},    {"MQTT 5 properties", k_subscribe_properties}});

@@ -168,6 +168,7 @@ struct Options {
     bool colour = false;
     std::optional<DecodeChain> encode;  ///< --encode (mqtt-pub, mqtt-rr's request)
     std::vector<DecodeRule> decode;   ///< --decode, in the order given (the first match wins)
+    std::vector<std::string> proto_path;  ///< --proto-path: folders for a .proto schema's imports
     OnError decode_error = OnError::print;  ///< --on-error for payloads that do not decode
     long msg_count = 0;               ///< -C; 0 = unlimited
     int timeout = 0;                  ///< -W seconds (pub: for everything to be acknowledged); 0 = none

@@ -4,6 +4,7 @@
 
 #include "cbor_decode.h"
 #include "decompress.h"
+#include "error.h"
 #include "json.h"
 #include "msgpack_decode.h"
 #include "protobuf_raw.h"
@@ -36,16 +37,28 @@ bool json_value(std::string_view data, std::string& out)
 
 }  // namespace
 
+PayloadDecoder::PayloadDecoder(const std::vector<DecodeRule>& rules, const std::vector<std::string>& proto_path)
+    : m_rules(rules)
+{
+    for (const auto& rule : m_rules) {
+        m_schemas.emplace_back();
+        if (rule.chain.proto_file.empty()) continue;
+        auto schema = ProtobufSchema::load(rule.chain.proto_file, rule.chain.proto_message, proto_path);
+        if (!schema) throw Failure(ExitStatus::usage, fmt::format("Error: --decode {}: {}", rule.chain.text, escape_control(schema.error())));
+        m_schemas.back() = std::move(*schema);
+    }
+}
+
 Decoded PayloadDecoder::decode(std::string_view topic, std::string_view payload)
 {
     if (payload.empty()) return {};
-    for (const auto& rule : m_rules) {
-        if (topic_matches(rule.filter, topic)) return run(rule.chain, payload);
+    for (std::size_t i = 0; i < m_rules.size(); ++i) {
+        if (topic_matches(m_rules[i].filter, topic)) return run(m_rules[i].chain, m_schemas[i].get(), payload);
     }
     return {};
 }
 
-Decoded PayloadDecoder::run(const DecodeChain& chain, std::string_view payload)
+Decoded PayloadDecoder::run(const DecodeChain& chain, ProtobufSchema* schema, std::string_view payload)
 {
     std::string_view data = payload;
     int buffer = 0;
@@ -74,7 +87,9 @@ Decoded PayloadDecoder::run(const DecodeChain& chain, std::string_view payload)
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::protobuf:
             m_json.clear();
-            if (auto error = protobuf_raw_to_json(data, m_json)) return failed(chain, std::move(*error), step);
+            if (auto error = schema ? schema->to_json(data, m_json) : protobuf_raw_to_json(data, m_json)) {
+                return failed(chain, std::move(*error), step);
+            }
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::automatic:
             if (const auto compression = sniff_compression(data)) {

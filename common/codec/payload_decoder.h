@@ -3,11 +3,13 @@
 // holds the result until the next message.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "decode_spec.h"
+#include "protobuf_schema.h"
 #include "value_writer.h"
 
 namespace mqtt {
@@ -28,16 +30,19 @@ struct Decoded {
 
 class PayloadDecoder {
 public:
-    explicit PayloadDecoder(const std::vector<DecodeRule>& rules) : m_rules(rules) {}
+    /// Loads the rules' Protobuf schemas (imports also searched in `proto_path`), or throws
+    /// Failure with the line "Error: --decode CODEC: FILE:LINE:COL: reason" (status 1).
+    explicit PayloadDecoder(const std::vector<DecodeRule>& rules, const std::vector<std::string>& proto_path = {});
 
     bool active() const { return !m_rules.empty(); }
     /// Decodes `payload` as the rule for `topic` says; the value stays valid until the next call.
     Decoded decode(std::string_view topic, std::string_view payload);
 
 private:
-    Decoded run(const DecodeChain& chain, std::string_view payload);
+    Decoded run(const DecodeChain& chain, ProtobufSchema* schema, std::string_view payload);
 
     const std::vector<DecodeRule>& m_rules;
+    std::vector<std::unique_ptr<ProtobufSchema>> m_schemas;  ///< by rule; null without a schema
     std::string m_buffers[2];  ///< decompressed data, alternately
     std::string m_json;
 };

@@ -17,8 +17,10 @@
 #include "cbor_library.h"
 #include "compress.h"
 #include "encoding.h"
+#include "error.h"
 #include "json.h"
 #include "quote.h"
+#include "terminal_text.h"
 
 namespace mqtt {
 
@@ -494,9 +496,14 @@ private:
 
 }  // namespace
 
-PayloadEncoder::PayloadEncoder(DecodeChain chain) : m_chain(std::move(chain))
+PayloadEncoder::PayloadEncoder(DecodeChain chain, const std::vector<std::string>& proto_path) : m_chain(std::move(chain))
 {
     if (!m_chain.steps.empty() && !decompresses(m_chain.steps.back())) m_format = m_chain.steps.back();
+    if (m_format == DecodeStep::protobuf) {
+        auto schema = ProtobufSchema::load(m_chain.proto_file, m_chain.proto_message, proto_path);
+        if (!schema) throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: {}", m_chain.text, escape_control(schema.error())));
+        m_schema = std::move(*schema);
+    }
 }
 
 Result<std::string_view> PayloadEncoder::encode(std::string_view payload)
@@ -505,6 +512,12 @@ Result<std::string_view> PayloadEncoder::encode(std::string_view payload)
     out.clear();
     if (!m_format) {
         out.assign(payload);
+        return compressed();
+    }
+    if (m_schema) {
+        auto encoded = m_schema->from_json(payload);
+        if (!encoded) return Error{std::move(encoded.error())};
+        out.assign(*encoded);
         return compressed();
     }
     if (*m_format == DecodeStep::json && json_is_valid(payload)) {
@@ -534,9 +547,16 @@ Result<std::string_view> PayloadEncoder::encode(const JsonValue& value)
             }
             out = std::move(marker->data);
         }
-    } else if (*m_format == DecodeStep::json) {
+    } else if (*m_format == DecodeStep::json || m_schema) {
         JsonEmitter emitter(out);
         done = walk(value, emitter, false);
+        if (done && m_schema) {
+            // The plugin reads JSON text: the value written out compactly first.
+            auto encoded = m_schema->from_json(out);
+            if (!encoded) return Error{std::move(encoded.error())};
+            m_buffers[1].assign(*encoded);
+            std::swap(m_buffers[0], m_buffers[1]);
+        }
     } else if (*m_format == DecodeStep::msgpack) {
         MsgpackEmitter emitter(out);
         done = walk(value, emitter, true);

@@ -5,21 +5,26 @@
 // into the values they stand for; the tree is walked with a stack, never recursion.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "decode_spec.h"
 #include "json_value.h"
+#include "protobuf_schema.h"
 #include "result.h"
 
 namespace mqtt {
 
 class PayloadEncoder {
 public:
-    explicit PayloadEncoder(DecodeChain chain);
+    /// Loads the chain's Protobuf schema, if any (imports also searched in `proto_path`),
+    /// or throws Failure with the line "Error: --encode CODEC: FILE:LINE:COL: reason".
+    explicit PayloadEncoder(DecodeChain chain, const std::vector<std::string>& proto_path = {});
 
-    /// `payload` encoded: JSON text when the chain has a format (json, cbor, msgpack), any
+    /// `payload` encoded: JSON text when the chain has a format (json, cbor, msgpack, protobuf), any
     /// bytes for compressions alone. The view stays valid until the next call; the error is
     /// a predicate about the payload: "is not JSON at byte 3: ...", "cannot be written as
     /// cbor: ...".
@@ -35,7 +40,8 @@ private:
     Result<std::string_view> compressed();
 
     DecodeChain m_chain;
-    std::optional<DecodeStep> m_format;  ///< json, cbor or msgpack; none: compressions alone
+    std::optional<DecodeStep> m_format;  ///< json, cbor, msgpack or protobuf; none: compressions alone
+    std::unique_ptr<ProtobufSchema> m_schema;  ///< protobuf:FILE.proto:package.Message
     std::string m_buffers[2];
 };
 

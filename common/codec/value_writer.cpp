@@ -296,6 +296,17 @@ bool ValueWriter::signed_integer(std::int64_t value)
 
 bool ValueWriter::floating(double value)
 {
+    return real(value);
+}
+
+bool ValueWriter::single(float value)
+{
+    return real(value);
+}
+
+template <typename Real>
+bool ValueWriter::real(Real value)
+{
     if (!scalar_placed()) return false;
     if (std::isnan(value)) {
         marker("$float", "NaN", true);

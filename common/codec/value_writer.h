@@ -51,6 +51,9 @@ public:
     /// Half, single and double precision alike: the shortest form that reads back as the
     /// same double (float32 1.1 is 1.100000023841858), so that --encode gets the same bits.
     bool floating(double value);
+    /// A float (Protobuf's float): its own shortest form (1.1, not 1.100000023841858), which
+    /// reads back as the same float.
+    bool single(float value);
     bool boolean(bool value);
     bool null();
     bool undefined();
@@ -86,6 +89,8 @@ private:
     bool push(Frame frame);
     bool scalar_placed();
     bool string_item(std::string_view bytes, bool is_text);
+    template <typename Real>
+    bool real(Real value);
 
     void close_map(const Frame& frame);
     void marker(std::string_view name, std::string_view value_token, bool string_value);

@@ -29,19 +29,36 @@ Result<DecodeChain> parse_chain(std::string_view text, bool encode)
     chain.text = std::string(text);
     std::size_t start = 0;
     while (true) {
-        const std::size_t plus = text.find('+', start);
-        const std::string_view name = text.substr(start, plus == std::string_view::npos ? plus : plus - start);
+        std::size_t plus = text.find('+', start);
+        std::string_view name = text.substr(start, plus == std::string_view::npos ? plus : plus - start);
+        if (text.substr(start).starts_with("protobuf:")) {
+            // A schema: FILE.proto:package.Message, split at the last ':' (the path may hold
+            // ':' and '+'); the last step whatever follows.
+            const std::string_view schema = text.substr(start + 9);
+            const std::size_t colon = schema.rfind(':');
+            if (colon == std::string_view::npos || colon == 0 || colon + 1 == schema.size()) {
+                return Error{fmt::format("Error: {}: {} must be written protobuf:FILE.proto:package.Message.", option,
+                                         quote_value(text.substr(start)))};
+            }
+            chain.proto_file = std::string(schema.substr(0, colon));
+            chain.proto_message = std::string(schema.substr(colon + 1));
+            name = "protobuf";
+            plus = std::string_view::npos;
+        }
         const StepName* found = nullptr;
         for (const auto& candidate : k_steps) {
             if (candidate.name == name) found = &candidate;
         }
-        if (found != nullptr && encode && (found->step == DecodeStep::automatic || found->step == DecodeStep::protobuf)) {
+        if (found != nullptr && encode &&
+            (found->step == DecodeStep::automatic || (found->step == DecodeStep::protobuf && chain.proto_file.empty()))) {
             found = nullptr;
         }
         if (found == nullptr) {
             return Error{fmt::format("Error: {}: unknown codec {} (known: gzip, zlib, zstd, lz4, json, cbor, msgpack{}; "
                                      "chain them with +, e.g. gzip+cbor).",
-                                     option, quote_value(name), encode ? "" : ", protobuf, auto")};
+                                     option, quote_value(name),
+                                     encode ? ", protobuf:FILE.proto:package.Message"
+                                            : ", protobuf, protobuf:FILE.proto:package.Message, auto")};
         }
         if (!chain.steps.empty() && !decompresses(chain.steps.back())) {
             return Error{fmt::format("Error: {}: {} must be the last step of {}.", option,

@@ -66,7 +66,7 @@ Requester::Requester(const Options& options, Sink& sink, std::string request)
     : m_options(options),
       m_sink(sink),
       m_formatter(options),
-      m_decoder(options.decode),
+      m_decoder(options.decode, options.proto_path),
       m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
       m_ready_file(options.ready_file),
       m_request(std::move(request)),

@@ -407,7 +407,7 @@ Result<std::string_view> within_limit(Result<std::string_view> encoded)
 }  // namespace
 
 EncodedSource::EncodedSource(std::unique_ptr<Source> inner, const Options& options, bool fixed)
-    : SourceDecorator(std::move(inner)), m_encoder(*options.encode), m_fixed(fixed), m_errors(RecordSettings::from(options))
+    : SourceDecorator(std::move(inner)), m_encoder(*options.encode, options.proto_path), m_fixed(fixed), m_errors(RecordSettings::from(options))
 {
 }
 
@@ -443,7 +443,7 @@ std::optional<std::string> EncodedSource::error() const
 std::string encode_payload(const Options& options, std::string payload)
 {
     if (!options.encode) return payload;
-    PayloadEncoder encoder(*options.encode);
+    PayloadEncoder encoder(*options.encode, options.proto_path);
     auto encoded = within_limit(encoder.encode(payload));
     if (!encoded) {
         throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: the {} {}.", options.encode->text,

@@ -41,7 +41,7 @@ Subscriber::Subscriber(const Options& options, Sink& sink)
       m_sink(sink),
       m_formatter(formatter_options(options)),
       m_filter(options),
-      m_decoder(options.decode),
+      m_decoder(options.decode, options.proto_path),
       m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
       m_exec(options.exec.empty() ? nullptr
                                   : std::make_unique<ExecRunner>(options.exec, options.exec_jobs, own_environment())),

@@ -194,8 +194,8 @@ TEST_CASE("encode: a payload that cannot be encoded - the one payload before con
 
     check_refusals("mqtt-pub", {"-t", "x"},
                    {{{"-m", "1", "--encode", "auto"},
-                     "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack; chain them with +, "
-                     "e.g. gzip+cbor)."},
+                     "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
+                     "protobuf:FILE.proto:package.Message; chain them with +, e.g. gzip+cbor)."},
                     {{"-m", "1", "--encode", "cbor+gzip"}, "Error: --encode: cbor must be the last step of \"cbor+gzip\"."},
                     {{"-n", "--encode", "cbor"}, "Error: --encode needs a payload to encode; -n sends none."},
                     {{"-m", "00", "--encode", "gzip", "--encoding", "hex"}, "Error: --encode and --encoding cannot be used together."},

@@ -47,7 +47,7 @@ TEST_CASE("completions: bash offers choices, files, directories and profiles aft
                            "disconnect will' -- \"$cur\"); return ;;"));
     CHECK(has_line(script, "        subscribe) mapfile -t COMPREPLY < <(compgen -W 'subscription-identifier "
                            "user-property' -- \"$cur\") ;;"));
-    CHECK(has_line(script, "    --capath) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "
+    CHECK(has_line(script, "    --capath|--proto-path) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "
                            "\"$cur\"); return ;;"));
     CHECK(has_line(script, "complete -F _mqtt_sub mqtt-sub"));
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "decode_spec.h"
 
@@ -38,13 +39,16 @@ TEST_CASE("--decode refuses unknown codecs, a format before another step, and ba
         const char* text;
         const char* error;
     } cases[] = {
-        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, auto; "
-                "chain them with +, e.g. gzip+cbor)."},
-        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, auto; "
-                  "chain them with +, e.g. gzip+cbor)."},
+        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, "
+                "protobuf:FILE.proto:package.Message, auto; chain them with +, e.g. gzip+cbor)."},
+        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, "
+                  "protobuf:FILE.proto:package.Message, auto; chain them with +, e.g. gzip+cbor)."},
         {"cbor+gzip", "Error: --decode: cbor must be the last step of \"cbor+gzip\"."},
         {"protobuf+zstd", "Error: --decode: protobuf must be the last step of \"protobuf+zstd\"."},
         {"gzip+auto", "Error: --decode: auto cannot follow another step in \"gzip+auto\"."},
+        {"protobuf:a.proto", "Error: --decode: \"protobuf:a.proto\" must be written protobuf:FILE.proto:package.Message."},
+        {"gzip+protobuf::x.M", "Error: --decode: \"protobuf::x.M\" must be written protobuf:FILE.proto:package.Message."},
+        {"protobuf:a.proto:", "Error: --decode: \"protobuf:a.proto:\" must be written protobuf:FILE.proto:package.Message."},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
@@ -56,4 +60,25 @@ TEST_CASE("--decode refuses unknown codecs, a format before another step, and ba
     REQUIRE(!bad_filter.ok());
     CHECK(bad_filter.error() ==
           "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?");
+}
+
+TEST_CASE("--decode protobuf:FILE.proto:package.Message - the schema takes the rest, split at its last ':'")
+{
+    auto parsed = mqtt::parse_decode_rule("dev/#=zstd+protobuf:/p/x+y:z/dev.proto:dev.Reading");
+    REQUIRE(parsed.ok());
+    CHECK(parsed->filter == "dev/#");
+    CHECK(parsed->chain.steps == std::vector<mqtt::DecodeStep>{mqtt::DecodeStep::zstd, mqtt::DecodeStep::protobuf});
+    CHECK(parsed->chain.proto_file == "/p/x+y:z/dev.proto");
+    CHECK(parsed->chain.proto_message == "dev.Reading");
+    CHECK(parsed->chain.text == "zstd+protobuf:/p/x+y:z/dev.proto:dev.Reading");
+    // Schemaless protobuf has none.
+    auto raw = mqtt::parse_decode_rule("protobuf");
+    REQUIRE(raw.ok());
+    CHECK(raw->chain.proto_file.empty());
+    // --encode takes the same form.
+    auto encode = mqtt::parse_encode_chain("gzip+protobuf:a.proto:M");
+    REQUIRE(encode.ok());
+    CHECK(encode->steps == std::vector<mqtt::DecodeStep>{mqtt::DecodeStep::gzip, mqtt::DecodeStep::protobuf});
+    CHECK(encode->proto_file == "a.proto");
+    CHECK(encode->proto_message == "M");
 }

@@ -264,11 +264,11 @@ TEST_CASE("--encode's CODEC: --decode's chains without auto and schemaless proto
     CHECK(chain->steps ==
           std::vector<mqtt::DecodeStep>{mqtt::DecodeStep::zstd, mqtt::DecodeStep::gzip, mqtt::DecodeStep::cbor});
     CHECK(mqtt::parse_encode_chain("auto").error() ==
-          "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack; chain them with +, "
-          "e.g. gzip+cbor).");
+          "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
+          "protobuf:FILE.proto:package.Message; chain them with +, e.g. gzip+cbor).");
     CHECK(mqtt::parse_encode_chain("protobuf").error() ==
-          "Error: --encode: unknown codec \"protobuf\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack; chain them with "
-          "+, e.g. gzip+cbor).");
+          "Error: --encode: unknown codec \"protobuf\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
+          "protobuf:FILE.proto:package.Message; chain them with +, e.g. gzip+cbor).");
     CHECK(mqtt::parse_encode_chain("cbor+gzip").error() == "Error: --encode: cbor must be the last step of \"cbor+gzip\".");
     CHECK(mqtt::parse_encode_chain("cbor=json").ok() == false);
 }
