@@ -36,12 +36,15 @@ namespace mqtt {
 
 namespace {
 
-/// libmosquitto 2.0.11 holds three descriptors per client (its socket and a socketpair).
-constexpr std::uint64_t k_descriptors_per_client = 3;
+/// One descriptor per client, its socket (new_client spares libmosquitto's socketpair).
+constexpr std::uint64_t k_descriptors_per_client = 1;
 /// Descriptors besides the clients': stdio, epoll, signalfd, TLS files, the loader's.
 constexpr std::uint64_t k_descriptors_spare = 32;
 /// Packets read from one socket per turn, so that one busy client cannot starve the rest.
 constexpr int k_reads_per_turn = 64;
+/// pubsub's subscribers take what all publishers send: each reads as many packets a turn as
+/// its share of the publishers would send in one (k_reads_per_turn each), up to this.
+constexpr int k_max_subscriber_reads_per_turn = 4096;
 /// Messages one publisher sends per turn at most (a backlog catches up over a few turns).
 constexpr int k_sends_per_turn = 64;
 
@@ -78,7 +81,7 @@ void raise_descriptor_limit(std::uint64_t clients)
         getrlimit(RLIMIT_NOFILE, &limit);
     }
     if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
-        throw UsageError(fmt::format("Error: {} clients need about {} file descriptors (3 each), but the hard limit "
+        throw UsageError(fmt::format("Error: {} clients need about {} file descriptors (one each), but the hard limit "
                                      "(ulimit -Hn) is {}.",
                                      clients, needed, limit.rlim_cur));
     }
@@ -206,6 +209,7 @@ private:
     std::uint64_t m_tick_connects = 0, m_tick_connect_failed = 0;
     Histogram m_tick_latency;
     std::uint64_t m_received = 0;
+    int m_subscriber_reads = k_reads_per_turn;  ///< packets a subscriber reads per turn
 };
 
 Run::Run(const Options& options, const std::function<void(const BenchTick&)>& tick) : m_options(options), m_tick(tick)
@@ -221,6 +225,10 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     m_publishers = bench.mode == BenchMode::pub || bench.mode == BenchMode::pubsub ? clients : 0;
     const std::uint32_t idle = bench.mode == BenchMode::conn ? clients : 0;
     raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers + idle);
+    if (subscribers > 0 && m_publishers > subscribers) {
+        const std::uint64_t share = std::uint64_t{k_reads_per_turn} * (m_publishers / subscribers);
+        m_subscriber_reads = static_cast<int>(std::min<std::uint64_t>(share, k_max_subscriber_reads_per_turn));
+    }
 
     std::random_device random;
     m_run_id = random();
@@ -270,8 +278,7 @@ void Run::create_client(std::uint32_t number, bool publisher, bool subscriber)
     client->subscriber = subscriber;
     const std::string prefix = m_options.id_prefix.empty() ? fmt::format("mqtt-bench-{}-", ::getpid()) : m_options.id_prefix;
     const std::string id = prefix + std::to_string(number);
-    client->mosq = mosquitto_new(id.c_str(), true, client.get());
-    if (!client->mosq) throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
+    client->mosq = new_client(id, true, client.get());
     mosquitto* mosq = client->mosq;
     apply_client_options(mosq, m_options);
     mosquitto_connect_v5_callback_set(mosq, on_connect);
@@ -643,7 +650,8 @@ void Run::publish_due(BenchClient& client, Clock::time_point now)
 
 void Run::read_client(BenchClient& client)
 {
-    for (int i = 0; i < k_reads_per_turn && client.mosq && mosquitto_socket(client.mosq) >= 0; ++i) {
+    const int reads = client.subscriber ? m_subscriber_reads : k_reads_per_turn;
+    for (int i = 0; i < reads && client.mosq && mosquitto_socket(client.mosq) >= 0; ++i) {
         errno = 0;
         const int rc = guarded_loop_read(client.mosq);
         if (rc == k_read_aborted) {

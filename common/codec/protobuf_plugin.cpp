@@ -53,6 +53,9 @@ std::string g_last_log;
 void catch_log(pb::LogLevel, const char*, int, const std::string& message)
 {
     g_last_log = message;
+    while (!g_last_log.empty() && (g_last_log.back() == ' ' || g_last_log.back() == '.' || g_last_log.back() == '\n')) {
+        g_last_log.pop_back();  // the failure line ends with its own full stop
+    }
 }
 
 std::string folder_of(const std::string& file)
@@ -407,6 +410,10 @@ std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, c
         const bool is_bytes = field.type() == pb::FieldDescriptor::TYPE_BYTES;
         auto bytes = byte_value(v, is_bytes);
         if (!bytes) return wrong(is_bytes ? "{\"$bytes\":\"<base64>\"} or a base64 string" : "a string");
+        if (!is_bytes && field.file()->syntax() == pb::FileDescriptor::SYNTAX_PROTO3 && !mqtt::is_utf8(*bytes)) {
+            // libprotobuf would write it, and every proto3 reader refuse it.
+            return EncodeError{fmt::format("{}: a proto3 string must be UTF-8 (bytes are for a bytes field)", path.text())};
+        }
         add ? r.AddString(&message, &field, std::move(*bytes)) : r.SetString(&message, &field, std::move(*bytes));
         break;
     }

@@ -137,10 +137,7 @@ BrokerLink::BrokerLink(const Options& options) : m_options(options)
     std::signal(SIGPIPE, SIG_IGN);
 
     const std::string id = options.client_id();
-    m_mosq = mosquitto_new(id.empty() ? nullptr : id.c_str(), options.clean_session, this);
-    if (m_mosq == nullptr) {
-        throw UsageError(errno == EINVAL ? "Error: Invalid id." : "Error: Out of memory.");
-    }
+    m_mosq = new_client(id, options.clean_session, this);
     try {
         configure();
     } catch (...) {
@@ -255,6 +252,7 @@ Outcome BrokerLink::connect(const Client& client)
         m_cork_fd = tcp_socket(mosquitto_socket(m_mosq));
         m_first_reply = FirstReply::none;
         m_corked = false;
+        m_reads.reset();
         return {};
     }
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
@@ -431,7 +429,7 @@ int BrokerLink::poll_timeout(const Client& client) const
     if (auto wake = client.wake_at()) next = std::min(next, *wake);
     if (m_outcome) next = std::min(next, m_finish_deadline);
     if (m_connect_deadline && !answered()) next = std::min(next, *m_connect_deadline);
-    if (next <= now || (m_bridge && m_bridge->busy())) return 0;
+    if (next <= now || (m_bridge && m_bridge->busy()) || buffered_input(client)) return 0;
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(next - now).count();
     return static_cast<int>(ms);
 }
@@ -489,12 +487,16 @@ void BrokerLink::step(Client& client)
 
     if (bridge_count > 0 && ready >= 0) m_bridge->handle(fds + bridge_index, bridge_count);
     if (sock_index >= 0) {
+        // Bytes already read from the socket are input that poll() cannot see.
+        if (buffered_input(client)) fds[sock_index].revents |= POLLIN;
         const short revents = fds[sock_index].revents;
         if ((revents & (POLLIN | POLLHUP | POLLERR)) && reads) {
             if (!answered() && m_first_reply == FirstReply::none && m_cork_fd >= 0 && !m_tls->enabled()) {
                 note_first_reply(sock);
             }
             // loop_read handles a few packets per call; drain the socket before polling again.
+            std::optional<SocketReads::Armed> armed;
+            if (m_cork_fd >= 0 && m_cork_fd == sock && !m_tls->enabled()) armed.emplace(m_reads, sock);
             for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed &&
                             client.takes_messages();
                  ++i) {
@@ -548,6 +550,11 @@ void BrokerLink::refuse_malformed()
         set_cork(false);
         mosquitto_disconnect_v5(m_mosq, MQTT_RC_MALFORMED_PACKET, nullptr);
     }
+}
+
+bool BrokerLink::buffered_input(const Client& client) const
+{
+    return m_reads.buffered() && mosquitto_socket(m_mosq) == m_cork_fd && m_cork_fd >= 0 && client.takes_messages();
 }
 
 void BrokerLink::set_cork(bool on)

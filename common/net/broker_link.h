@@ -19,6 +19,7 @@
 #include "options.h"
 #include "property_list.h"
 #include "read_guard.h"
+#include "socket_reads.h"
 #include "tls.h"
 
 namespace mqtt {
@@ -156,6 +157,10 @@ private:
     FirstReply m_first_reply = FirstReply::none;
     int m_cork_fd = -1;           ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)
     bool m_corked = false;
+    /// Serves libmosquitto's reads of m_cork_fd without TLS (socket_reads.h).
+    SocketReads m_reads;
+    /// Bytes of the broker's already read into m_reads, for a job that takes messages.
+    bool buffered_input(const Client& client) const;
     int m_receive_maximum = 65535;
     int m_connack_flags = 0;
     PropertyList m_publish_properties;

@@ -129,6 +129,17 @@ TEST_CASE("protobuf schema: loading names the file, line and column, or the mess
     std::string json;
     REQUIRE_FALSE((*found)->to_json("\x0a\x02\x08\x2a"s, json));
     CHECK(json == R"({"c":{"v":42}})");
+
+    // proto3 strings are UTF-8 both ways: libprotobuf's own words when a payload's is not, and
+    // --encode refuses to write one that is not.
+    auto text = mqtt::ProtobufSchema::load(write(folder, "s.proto", "syntax = \"proto3\";\nmessage S { string s = 1; }\n"), "S", {});
+    REQUIRE(text.ok());
+    const auto refused = (*text)->to_json("\x0a\x01\xff"s, json);
+    REQUIRE(refused);
+    CHECK(refused->reason == "not a valid S message (truncated, malformed or nested deeper than 100): String field 'S.s' contains "
+                             "invalid UTF-8 data when parsing a protocol buffer. Use the 'bytes' type if you intend to send raw bytes");
+    CHECK((*text)->from_json(R"({"s":{"$bytes":"/w=="}})").error() ==
+          "cannot be written as protobuf: s: a proto3 string must be UTF-8 (bytes are for a bytes field)");
 }
 
 TEST_CASE("protobuf schema: --decode and --encode load it at the start, gzip in front works both ways")
