@@ -179,21 +179,27 @@ TEST_CASE("exec: usage errors: an empty command, an unbalanced quote, --exec-job
 
 namespace {
 
-/// The peak resident set (KiB) of mqtt-sub --exec (one slow job) once it has run the command
-/// for `count` messages of 1 MiB each, published at once with QoS 1.
+/// The peak resident set (KiB) of mqtt-sub --exec (one slow job) that runs the command for
+/// `count` messages of 1 MiB each, published at once with QoS 1. Counted by peak-rss when the
+/// tool ends (-C): /proc read after the last output could find it already gone.
 long peak_with_slow_command(const test::Broker& broker, const TempDir& dir, int count)
 {
     const std::string id = "slow" + std::to_string(count);
-    test::Child subscriber(sub(broker, {"-i", id, "-q", "1", "-t", "big", "-W", "60", "-C", std::to_string(count), "--exec",
-                                        "sh -c 'sleep 0.1; wc -c'"}));
+    const std::string peak_file = dir.path() + "/peak" + std::to_string(count);
+    Args argv{MQTT_TOOLS_PEAK_RSS, peak_file};
+    const Args tool = sub(broker, {"-i", id, "-q", "1", "-t", "big", "-W", "60", "-C", std::to_string(count), "--exec",
+                                   "sh -c 'sleep 0.1; wc -c'"});
+    argv.insert(argv.end(), tool.begin(), tool.end());
+    test::Child subscriber(argv);
     require_subscribed(broker, id);
     const std::string file = dir.write("payload", std::string(std::size_t{1} << 20, 'p'));
     publish(broker, {"-q", "1", "-t", "big", "-f", file, "--repeat", std::to_string(count)});
     std::string expected;
     for (int i = 0; i < count; ++i) expected += "1048576\n";
     REQUIRE(subscriber.wait_for_output(expected.size(), 60s));
-    const long peak = peak_rss_kib(subscriber.pid());
     check_ended(subscriber.wait(10s), 0, expected);
+    long peak = 0;
+    std::ifstream(peak_file) >> peak;
     return peak;
 }
 
