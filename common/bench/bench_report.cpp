@@ -62,8 +62,8 @@ std::vector<std::string> unmet_requirements(const Options& options, const BenchR
     std::vector<std::string> unmet;
     const BenchMode mode = options.bench.mode;
     const Histogram& latency = mode == BenchMode::conn ? r.connect_latency
-                               : mode == BenchMode::pub ? r.ack_latency
-                                                        : r.receive_latency;
+        : mode == BenchMode::pub                       ? r.ack_latency
+                                                       : r.receive_latency;
     const auto sum = [](const auto& map) {
         std::uint64_t n = 0;
         for (const auto& [key, count] : map) n += count;
@@ -87,13 +87,17 @@ std::vector<std::string> unmet_requirements(const Options& options, const BenchR
             measured = per_second(mode == BenchMode::sub ? r.streams.received : r.sent, r.seconds);
             shown = fmt::format("{:.1f}/s", measured);
         } else {
-            const std::pair<const char*, std::uint64_t> counters[] = {
-                {"lost", r.streams.lost},         {"duplicated", r.streams.duplicated},
-                {"reordered", r.streams.reordered}, {"received", r.streams.received},
-                {"foreign", r.streams.foreign},   {"sent", r.sent},
-                {"acked", r.acked},               {"refused", sum(r.refused)},
-                {"unacked", r.unacked},           {"connect_failed", sum(r.connect_failed)},
-                {"connections_lost", r.connections_lost}};
+            const std::pair<const char*, std::uint64_t> counters[] = {{"lost", r.streams.lost},
+                                                                      {"duplicated", r.streams.duplicated},
+                                                                      {"reordered", r.streams.reordered},
+                                                                      {"received", r.streams.received},
+                                                                      {"foreign", r.streams.foreign},
+                                                                      {"sent", r.sent},
+                                                                      {"acked", r.acked},
+                                                                      {"refused", sum(r.refused)},
+                                                                      {"unacked", r.unacked},
+                                                                      {"connect_failed", sum(r.connect_failed)},
+                                                                      {"connections_lost", r.connections_lost}};
             for (const auto& [name, value] : counters) {
                 if (req.name == name) measured = static_cast<double>(value);
             }
@@ -110,8 +114,8 @@ std::string bench_tick_line(BenchMode mode, const BenchTick& tick)
         return fmt::format("mqtt-bench: {:.0f} s: {} connects/s, {} failed/s, {} connected, p99 {} ms", tick.elapsed,
                            tick.connects, tick.connect_failed, tick.connected, milliseconds(tick.p99_ns));
     }
-    return fmt::format("mqtt-bench: {:.0f} s: {} sent/s, {} acked/s, {} received/s, {} connected, p99 {} ms",
-                       tick.elapsed, tick.sent, tick.acked, tick.received, tick.connected, milliseconds(tick.p99_ns));
+    return fmt::format("mqtt-bench: {:.0f} s: {} sent/s, {} acked/s, {} received/s, {} connected, p99 {} ms", tick.elapsed,
+                       tick.sent, tick.acked, tick.received, tick.connected, milliseconds(tick.p99_ns));
 }
 
 std::string_view bench_csv_header(BenchMode mode)
@@ -140,7 +144,8 @@ BenchCsv::BenchCsv(const std::string& path, BenchMode mode) : m_path(path), m_mo
             made = Error{opened.error()};
         }
     }
-    if (!made.ok()) throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open --csv file \"{}\": {}.", path, made.error()));
+    if (!made.ok())
+        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open --csv file \"{}\": {}.", path, made.error()));
     write(bench_csv_header(mode));
 }
 
@@ -273,12 +278,15 @@ std::string bench_json(const Options& options, const BenchResult& r)
 
 std::string bench_summary(const Options& options, const BenchResult& r)
 {
-    std::string text = fmt::format("mqtt-bench {}: {:.3f} s, {} connected, {} failed to connect, {} lost", mode_name(options.bench.mode),
-                                   r.seconds, r.connected, [&] {
-                                       std::uint64_t n = 0;
-                                       for (const auto& [reason, count] : r.connect_failed) n += count;
-                                       return n;
-                                   }(), r.connections_lost);
+    std::string text = fmt::format(
+        "mqtt-bench {}: {:.3f} s, {} connected, {} failed to connect, {} lost", mode_name(options.bench.mode), r.seconds,
+        r.connected,
+        [&] {
+            std::uint64_t n = 0;
+            for (const auto& [reason, count] : r.connect_failed) n += count;
+            return n;
+        }(),
+        r.connections_lost);
     const bool sends = options.bench.mode == BenchMode::pub || options.bench.mode == BenchMode::pubsub;
     const bool receives = options.bench.mode == BenchMode::sub || options.bench.mode == BenchMode::pubsub;
     if (r.connect_retried > 0) text += fmt::format(", {} connects retried", r.connect_retried);

@@ -94,23 +94,23 @@ class Run;
 
 struct BenchClient {
     Run* run = nullptr;
-    std::uint32_t index = 0;      ///< in the run's list of clients, the epoll key
-    std::uint32_t number = 0;     ///< publishers 0..c-1 (their %i and stream), subscribers after them
+    std::uint32_t index = 0;   ///< in the run's list of clients, the epoll key
+    std::uint32_t number = 0;  ///< publishers 0..c-1 (their %i and stream), subscribers after them
     bool publisher = false;
-    bool subscriber = false;      ///< neither: conn's clients, which only stay connected
+    bool subscriber = false;  ///< neither: conn's clients, which only stay connected
     mosquitto* mosq = nullptr;
     std::unique_ptr<Tls> tls;
     State state = State::idle;
-    bool subscribed = false;      ///< subscribers: SUBACK in
+    bool subscribed = false;  ///< subscribers: SUBACK in
     Clock::time_point connect_deadline{};
     Clock::time_point connect_intended{};  ///< of the attempt under way, for the connect latency
-    int attempts = 0;             ///< connect attempts made
+    int attempts = 0;                      ///< connect attempts made
     int fd = -1;
     bool watching_write = false;  ///< EPOLLOUT is in the interest set
     // Publishers
     std::string topic;
-    std::uint64_t seq = 0;        ///< the next sequence number to send
-    bool blocked = false;         ///< waiting for the window or the socket; not in the schedule
+    std::uint64_t seq = 0;                            ///< the next sequence number to send
+    bool blocked = false;                             ///< waiting for the window or the socket; not in the schedule
     std::unordered_map<int, std::uint64_t> inflight;  ///< mid -> intended send time (QoS 1/2)
     // Subscribers
     StreamTracker tracker;
@@ -187,12 +187,12 @@ private:
     Phase m_phase = Phase::connecting;
     bool m_interrupted = false;
     std::size_t m_next_connect = 0;
-    std::uint64_t m_attempts = 0;       ///< connect calls made, retries included (the pace counts them)
+    std::uint64_t m_attempts = 0;  ///< connect calls made, retries included (the pace counts them)
     std::deque<std::pair<Clock::time_point, std::uint32_t>> m_retries;  ///< (when, client index)
     Clock::time_point m_connect_start{};
-    Clock::time_point m_start{};        ///< of the schedule
-    std::uint64_t m_start_ns = 0;       ///< the same instant in CLOCK_REALTIME
-    Clock::time_point m_send_end{};     ///< when sending stopped
+    Clock::time_point m_start{};     ///< of the schedule
+    std::uint64_t m_start_ns = 0;    ///< the same instant in CLOCK_REALTIME
+    Clock::time_point m_send_end{};  ///< when sending stopped
     Clock::time_point m_drain_deadline{};
     Clock::time_point m_next_tick{};
     std::priority_queue<std::pair<Clock::time_point, std::uint32_t>, std::vector<std::pair<Clock::time_point, std::uint32_t>>,
@@ -219,9 +219,9 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
     std::signal(SIGPIPE, SIG_IGN);
     const auto& bench = options.bench;
     const auto clients = static_cast<std::uint32_t>(bench.clients);
-    const std::uint32_t subscribers = bench.mode == BenchMode::sub      ? clients
-                                      : bench.mode == BenchMode::pubsub ? static_cast<std::uint32_t>(bench.subscribers)
-                                                                        : 0;
+    const std::uint32_t subscribers = bench.mode == BenchMode::sub ? clients
+        : bench.mode == BenchMode::pubsub                          ? static_cast<std::uint32_t>(bench.subscribers)
+                                                                   : 0;
     m_publishers = bench.mode == BenchMode::pub || bench.mode == BenchMode::pubsub ? clients : 0;
     const std::uint32_t idle = bench.mode == BenchMode::conn ? clients : 0;
     raise_descriptor_limit(std::uint64_t{m_publishers} + subscribers + idle);
@@ -303,7 +303,8 @@ bool Run::start_connects(Clock::time_point now)
     // --connect-rate paces every attempt, retries included: attempt k may start at k/rate s.
     const double rate = m_options.bench.connect_rate;
     const auto slot = [&](std::uint64_t k) {
-        return m_connect_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(k) / rate));
+        return m_connect_start +
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(k) / rate));
     };
     // A batch a turn, so that CONNACKs are read between the (blocking) connect calls.
     constexpr int k_connects_per_turn = 64;
@@ -343,8 +344,8 @@ void Run::start_connect(BenchClient& client, Clock::time_point intended)
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
     errno = 0;
-    const int rc = mosquitto_connect_bind_v5(client.mosq, m_options.host.c_str(), m_options.effective_port(),
-                                             m_options.keepalive, bind, properties.get());
+    const int rc = mosquitto_connect_bind_v5(client.mosq, m_options.host.c_str(), m_options.effective_port(), m_options.keepalive,
+                                             bind, properties.get());
     const int error = errno;
     if (rc != MOSQ_ERR_SUCCESS) {
         const auto refused = bench_connect_call_status(rc, error);
@@ -366,8 +367,8 @@ void Run::connect_bridged(BenchClient& client, const mosquitto_property* propert
     try {
         client.bridge = std::make_unique<Bridge>(m_options, bound);
         const HeldSignals held;  // the socket's folder exists from listen() to accept()
-        const int rc = mosquitto_connect_bind_v5(client.mosq, client.bridge->listen().c_str(), 0, m_options.keepalive,
-                                                 nullptr, properties);
+        const int rc =
+            mosquitto_connect_bind_v5(client.mosq, client.bridge->listen().c_str(), 0, m_options.keepalive, nullptr, properties);
         if (rc != MOSQ_ERR_SUCCESS) {
             drop_bridge(client);
             const auto failed = bridge_connect_call_status(rc);
@@ -491,9 +492,7 @@ void Run::on_connect(mosquitto*, void* userdata, int rc, int, const mosquitto_pr
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(now - client.connect_intended, Clock::duration{})).count());
     run.m_result.connect_latency.record(latency);
     if (run.conn()) run.m_tick_latency.record(latency);
-    if (client.subscriber) {
-        mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr);
-    }
+    if (client.subscriber) { mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr); }
 }
 
 void Run::on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_property*)
@@ -624,8 +623,8 @@ void Run::publish_due(BenchClient& client, Clock::time_point now)
             return;
         }
         const auto when = intended(client, client.seq);
-        const std::uint64_t intended_ns = m_start_ns + static_cast<std::uint64_t>(
-                                                           std::chrono::duration_cast<std::chrono::nanoseconds>(when - m_start).count());
+        const std::uint64_t intended_ns =
+            m_start_ns + static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(when - m_start).count());
         write_header(m_payload, {m_run_id, client.number, client.seq, intended_ns});
         int mid = 0;
         const int rc = mosquitto_publish_v5(client.mosq, &mid, client.topic.c_str(), static_cast<int>(m_payload.size()),
@@ -722,7 +721,7 @@ bool Run::connecting_done() const
 {
     return std::all_of(m_clients.begin(), m_clients.end(), [](const auto& c) {
         return c->state == State::failed || c->state == State::lost ||
-               (c->state == State::connected && (!c->subscriber || c->subscribed));
+            (c->state == State::connected && (!c->subscriber || c->subscribed));
     });
 }
 
@@ -808,8 +807,8 @@ int Run::timeout_ms(Clock::time_point now) const
     Clock::time_point wake = std::min(now + std::chrono::milliseconds(100), m_next_tick);
     if (m_phase == Phase::sending && !m_schedule.empty()) wake = std::min(wake, m_schedule.top().first);
     if (m_phase == Phase::sending && m_options.bench.duration > 0.0) {
-        wake = std::min(wake, m_start + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(m_options.bench.duration)));
+        wake = std::min(
+            wake, m_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.bench.duration)));
     }
     if (wake <= now) return 0;
     return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wake - now).count());
@@ -842,14 +841,15 @@ BenchResult Run::execute()
         if (m_interrupted) break;
         if (m_next_connect == m_clients.size() && m_retries.empty() && connecting_done()) break;
         if (now >= m_next_tick) second_tick(now);
-        handle_events(more_now ? 0
-                               : std::min(timeout_ms(Clock::now()),
-                                          m_options.bench.connect_rate > 0.0 || !m_retries.empty() ? 10 : 100));
+        handle_events(
+            more_now ? 0
+                     : std::min(timeout_ms(Clock::now()), m_options.bench.connect_rate > 0.0 || !m_retries.empty() ? 10 : 100));
     }
     const auto now = Clock::now();
     if (!any_alive() || m_interrupted) {
-        m_result.outcome = m_interrupted ? Outcome{ExitStatus::interrupted, "Error: Interrupted before the run started."}
-                                         : m_first_failure.value_or(Outcome{ExitStatus::unreachable, "Error: no client connected."});
+        m_result.outcome = m_interrupted
+            ? Outcome{ExitStatus::interrupted, "Error: Interrupted before the run started."}
+            : m_first_failure.value_or(Outcome{ExitStatus::unreachable, "Error: no client connected."});
         close_all();
         return std::move(m_result);
     }
@@ -867,8 +867,8 @@ BenchResult Run::execute()
             if (sending_done(now2)) {
                 m_phase = Phase::draining;
                 m_send_end = now2;
-                m_drain_deadline = now2 + std::chrono::duration_cast<Clock::duration>(
-                                              std::chrono::duration<double>(m_options.bench.drain));
+                m_drain_deadline =
+                    now2 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.bench.drain));
                 if (m_options.bench.mode == BenchMode::pubsub) {
                     m_expected = std::make_unique<std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>>();
                     for (const auto& c : m_clients) {

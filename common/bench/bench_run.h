@@ -22,18 +22,18 @@ struct BenchResult {
     double connect_seconds = 0.0;  ///< from the first connect call to the last CONNACK or failure
     std::uint64_t connected = 0;
     std::map<std::string, std::uint64_t> connect_failed;  ///< by reason, clients given up on
-    std::uint64_t connect_retried = 0;  ///< attempts made again after one failed (--connect-retries)
+    std::uint64_t connect_retried = 0;                    ///< attempts made again after one failed (--connect-retries)
     std::uint64_t connections_lost = 0;
-    std::uint64_t offered = 0;     ///< messages the schedule called for
-    std::uint64_t sent = 0;        ///< taken by libmosquitto for sending
-    std::uint64_t acked = 0;       ///< QoS 1/2: PUBACK/PUBCOMP with success
+    std::uint64_t offered = 0;             ///< messages the schedule called for
+    std::uint64_t sent = 0;                ///< taken by libmosquitto for sending
+    std::uint64_t acked = 0;               ///< QoS 1/2: PUBACK/PUBCOMP with success
     std::map<int, std::uint64_t> refused;  ///< QoS 1/2: by reason code
-    std::uint64_t unacked = 0;     ///< QoS 1/2: in flight when the run ended
-    StreamCounts streams;          ///< every subscriber's
+    std::uint64_t unacked = 0;             ///< QoS 1/2: in flight when the run ended
+    StreamCounts streams;                  ///< every subscriber's
     Histogram ack_latency;
     Histogram receive_latency;
-    Histogram connect_latency;     ///< CONNECT (its intended time when paced) to CONNACK
-    Outcome outcome;               ///< the exit status and line of a run that went wrong
+    Histogram connect_latency;  ///< CONNECT (its intended time when paced) to CONNACK
+    Outcome outcome;            ///< the exit status and line of a run that went wrong
 };
 
 /// The counters of one second, for the progress line.
@@ -41,7 +41,7 @@ struct BenchTick {
     double elapsed = 0.0;
     std::uint64_t sent = 0, acked = 0, received = 0;  ///< during that second
     std::uint64_t connects = 0, connect_failed = 0;   ///< CONNACKs and clients given up on, that second
-    std::uint64_t connected = 0;  ///< connections up now
+    std::uint64_t connected = 0;                      ///< connections up now
     /// Of that second's publish-to-receive (pub: publish-to-ack; conn: connect) latency.
     std::uint64_t p99_ns = 0;
 };

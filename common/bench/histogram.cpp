@@ -12,7 +12,7 @@ namespace {
 constexpr unsigned k_sub_bucket_bits = 11;
 constexpr std::uint64_t k_sub_buckets = std::uint64_t{1} << k_sub_bucket_bits;  // 2048
 constexpr std::uint64_t k_half = k_sub_buckets / 2;                             // 1024
-constexpr unsigned k_top_bucket = 44 - k_sub_bucket_bits;  // values below 2^44
+constexpr unsigned k_top_bucket = 44 - k_sub_bucket_bits;                       // values below 2^44
 constexpr std::size_t k_slots = (k_top_bucket + 2) * k_half;
 
 /// The power-of-two bucket of `value`: 0 for values below 2048, k for [2^(k+10), 2^(k+11)).

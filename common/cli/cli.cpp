@@ -186,9 +186,7 @@ constexpr OptionDef k_connection[] = {
     {"-h,--host", "host", "broker host name or address (default: localhost)",
      [](Options& o, const std::string& v) { o.host = v; }},
     {"-p,--port", "port", "broker port (default: 1883; 8883 with --cafile, --capath or --psk; 0: unix socket at -h)",
-     [](Options& o, const std::string& v) {
-         o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v));
-     }},
+     [](Options& o, const std::string& v) { o.port = static_cast<int>(integer_or(v, 0, 65535, "Invalid port given: " + v)); }},
     {"-L,--url", "URL", "broker and topic as mqtt(s)://[user[:password]@]host[:port]/topic", apply_url},
 };
 
@@ -251,8 +249,7 @@ constexpr OptionDef k_client_id[] = {
 };
 
 constexpr OptionDef k_login[] = {
-    {"-u,--username", "username", "user name to authenticate with",
-     [](Options& o, const std::string& v) { o.username = v; }},
+    {"-u,--username", "username", "user name to authenticate with", [](Options& o, const std::string& v) { o.username = v; }},
     {"-P,--pw,--password", "password", "password to authenticate with; - asks for it on the terminal",
      [](Options& o, const std::string& v) { o.password = v == "-" ? prompt_password() : v; }},
     {"--pw-file", "file", "password to authenticate with: the first line of this file",
@@ -274,8 +271,8 @@ constexpr OptionDef k_wait_for_broker[] = {
 constexpr OptionDef k_keepalive[] = {
     {"-k,--keepalive", "keepalive", "keep-alive interval in seconds, 5-65535 (default: 60)",
      [](Options& o, const std::string& v) {
-         o.keepalive = static_cast<int>(
-             integer_or(v, 5, 65535, "Invalid keepalive given, it must be between 5 and 65535 inclusive."));
+         o.keepalive =
+             static_cast<int>(integer_or(v, 5, 65535, "Invalid keepalive given, it must be between 5 and 65535 inclusive."));
      }},
 };
 
@@ -300,13 +297,12 @@ constexpr OptionDef k_clean_session[] = {
 
 // The session and where the other options come from (every tool).
 constexpr OptionDef k_session[] = {
-    {"-x", "session expiry interval", "MQTT 5 session expiry interval in seconds, -1: never (default: 0)",
-     apply_session_expiry},
+    {"-x", "session expiry interval", "MQTT 5 session expiry interval in seconds, -1: never (default: 0)", apply_session_expiry},
     {"-M", "max_inflight", "most QoS 1/2 messages in flight at once (default: 20)",
      [](Options& o, const std::string& v) {
          // Upstream takes any positive int; MQTT cannot have more than 65535 in flight.
-         o.max_inflight = static_cast<int>(std::min<long long>(
-             65535, integer_or(v, 1, INT32_MAX, "Maximum inflight messages must be greater than 0.")));
+         o.max_inflight = static_cast<int>(
+             std::min<long long>(65535, integer_or(v, 1, INT32_MAX, "Maximum inflight messages must be greater than 0.")));
      },
      "Error: -M argument given but max_inflight not specified."},
     {"-o", "options file", "read options from this file instead of the default one",
@@ -343,16 +339,14 @@ constexpr OptionDef k_request_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, publish (the request), subscribe (the response topic), disconnect or will; "
      "user-property takes a key and a value",
-     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish subscribe disconnect will",
-     true},
+     nullptr, nullptr, property_argument_count, apply_property, false, "connect publish subscribe disconnect will", true},
 };
 
 constexpr OptionDef k_subscribe_properties[] = {
     {"-D,--property", k_property_values,
      "MQTT 5 property for connect, subscribe, unsubscribe, disconnect or will; user-property takes a key and "
      "a value (selects MQTT 5)",
-     nullptr, nullptr, property_argument_count, apply_property, false,
-     "connect subscribe unsubscribe disconnect will", true},
+     nullptr, nullptr, property_argument_count, apply_property, false, "connect subscribe unsubscribe disconnect will", true},
 };
 
 // TLS (both tools). The values are checked once all options are known (tls.cpp), as upstream
@@ -366,8 +360,7 @@ constexpr OptionDef k_tls[] = {
      [](Options& o, const std::string&) { o.tls.use_os_certs = true; }},
     {"--cert", "file", "client certificate (PEM) to authenticate with; needs --key",
      [](Options& o, const std::string& v) { o.tls.certfile = v; }},
-    {"--key", "file", "private key of the client certificate",
-     [](Options& o, const std::string& v) { o.tls.keyfile = v; }},
+    {"--key", "file", "private key of the client certificate", [](Options& o, const std::string& v) { o.tls.keyfile = v; }},
     {.names = "--keyform",
      .value = "keyform",
      .help = "form of --key: pem (default) or engine",
@@ -390,8 +383,7 @@ constexpr OptionDef k_tls[] = {
      [](Options& o, const std::string& v) { o.tls.psk_identity = v; }},
     {"--tls-keylog", "file", "append the TLS secrets to this file (NSS key log format, for Wireshark)",
      [](Options& o, const std::string& v) { o.tls.keylog = v; }},
-    {"--tls-engine", "engine_id", "OpenSSL engine to use for TLS",
-     [](Options& o, const std::string& v) { o.tls.engine = v; }},
+    {"--tls-engine", "engine_id", "OpenSSL engine to use for TLS", [](Options& o, const std::string& v) { o.tls.engine = v; }},
     {"--tls-engine-kpass-sha1", "kpass sha1", "SHA-1 of the engine key's password, 40 hex digits",
      [](Options& o, const std::string& v) { o.tls.engine_kpass_sha1 = v; }},
     {"--no-tls", nullptr, "ignore every TLS option, given before or after: plain TCP",
@@ -414,8 +406,7 @@ constexpr OptionDef k_will[] = {
      .help = "QoS of the will message (default: 0)",
      .apply = [](Options& o, const std::string& v) { o.will.qos = qos_or(v, "Invalid will QoS " + v + "."); },
      .choices = "0 1 2"},
-    {"--will-retain", nullptr, "retain the will message",
-     [](Options& o, const std::string&) { o.will.retain = true; }},
+    {"--will-retain", nullptr, "retain the will message", [](Options& o, const std::string&) { o.will.retain = true; }},
 };
 
 void apply_publish_topic(Options& o, const std::string& v)
@@ -426,8 +417,7 @@ void apply_publish_topic(Options& o, const std::string& v)
 
 // The topic of what a tool publishes: mqtt-pub's messages, mqtt-rr's request.
 constexpr OptionDef k_publish_topic[] = {
-    {"-t,--topic", "topic", "topic to publish to; required unless -L gives it (or with --json, --probe)",
-     apply_publish_topic},
+    {"-t,--topic", "topic", "topic to publish to; required unless -L gives it (or with --json, --probe)", apply_publish_topic},
 };
 
 constexpr OptionDef k_request_topic[] = {
@@ -444,10 +434,8 @@ constexpr OptionDef k_publish_qos[] = {
 };
 
 constexpr OptionDef k_publish[] = {
-    {"-W", "timeout", "give up after this many seconds: status 27, or 13 when messages await acknowledgement",
-     apply_timeout},
-    {"-r,--retain", nullptr, "ask the broker to retain the message",
-     [](Options& o, const std::string&) { o.retain = true; }},
+    {"-W", "timeout", "give up after this many seconds: status 27, or 13 when messages await acknowledgement", apply_timeout},
+    {"-r,--retain", nullptr, "ask the broker to retain the message", [](Options& o, const std::string&) { o.retain = true; }},
     {"--repeat", "count", "publish the message this many times (default: 1)",
      [](Options& o, const std::string& v) {
          o.repeat = static_cast<long>(integer_or(v, 1, INT32_MAX, "--repeat argument must be >0."));
@@ -475,11 +463,9 @@ constexpr OptionDef k_message[] = {
      },
      nullptr, nullptr, nullptr, true},
     {"-s,--stdin-file", nullptr, "send all of standard input as one message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); },
-     nullptr, nullptr, nullptr, true},
+     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_whole); }, nullptr, nullptr, nullptr, true},
     {"-n,--null-message", nullptr, "send an empty message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::null_message); },
-     nullptr, nullptr, nullptr, true},
+     [](Options& o, const std::string&) { set_input(o, InputMode::null_message); }, nullptr, nullptr, nullptr, true},
 };
 
 // mqtt-pub and mqtt-rr: JSON payloads written as CBOR, MessagePack... (see ENCODING in mqtt-pub(1)).
@@ -509,8 +495,7 @@ constexpr OptionDef k_proto_path[] = {
 // mqtt-pub only: mqtt-rr sends one request.
 constexpr OptionDef k_message_lines[] = {
     {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
-     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); },
-     nullptr, nullptr, nullptr, true},
+     [](Options& o, const std::string&) { set_input(o, InputMode::stdin_lines); }, nullptr, nullptr, nullptr, true},
 };
 
 /// "hex" or "base64" for --encoding.
@@ -536,8 +521,9 @@ double rate_or_fail(const std::string& v)
 
 // mqtt-pub's streams: JSON records, NUL framing, decoding, pacing (see mqtt-pub(1)).
 constexpr OptionDef k_streams[] = {
-    {"--json", nullptr, "read one JSON object per line (as mqtt-sub --json prints) from stdin or -f; "
-                        "each gives its message's topic, QoS, retain, properties and payload",
+    {"--json", nullptr,
+     "read one JSON object per line (as mqtt-sub --json prints) from stdin or -f; "
+     "each gives its message's topic, QoS, retain, properties and payload",
      [](Options& o, const std::string&) { o.json = true; }},
     {"-0", nullptr, "records end in NUL instead of newline (with -l, --json, -f); alone, it means -l -0",
      [](Options& o, const std::string&) { o.null_records = true; }},
@@ -566,11 +552,13 @@ constexpr OptionDef k_streams[] = {
              o.pace_recorded = true;
          },
      .choices = "recorded"},
-    {"--template", nullptr, "expand placeholders in -t, -m and each -l line per message: {seq} {seq:START} {ts} "
-                            "{ts_ms} {ts_ns} {iso} {uuid} {rand:A-B} {env:NAME} {hostname}, {{ and }} for braces",
+    {"--template", nullptr,
+     "expand placeholders in -t, -m and each -l line per message: {seq} {seq:START} {ts} "
+     "{ts_ms} {ts_ns} {iso} {uuid} {rand:A-B} {env:NAME} {hostname}, {{ and }} for braces",
      [](Options& o, const std::string&) { o.templated = true; }},
-    {"--stamp", nullptr, "put the send time into each message (MQTT 5: a user property; else a payload prefix) "
-                         "for mqtt-sub --stats",
+    {"--stamp", nullptr,
+     "put the send time into each message (MQTT 5: a user property; else a payload prefix) "
+     "for mqtt-sub --stats",
      [](Options& o, const std::string&) { o.stamp = true; }},
     {"--progress", nullptr, "show a progress line on stderr while streaming a regular file (only on a terminal)",
      [](Options& o, const std::string&) { o.progress = true; }},
@@ -583,8 +571,9 @@ constexpr OptionDef k_publish_stats[] = {
 };
 
 constexpr OptionDef k_subscribe_stats[] = {
-    {"--stats", nullptr, "print one JSON object of counters and the latencies of --stamp'ed messages on stderr "
-                         "at the end",
+    {"--stats", nullptr,
+     "print one JSON object of counters and the latencies of --stamp'ed messages on stderr "
+     "at the end",
      [](Options& o, const std::string&) { o.stats = true; }},
 };
 
@@ -658,8 +647,7 @@ constexpr OptionDef k_subscribe[] = {
 
 // What mqtt-sub and mqtt-rr share about receiving: which messages, and when to give up.
 constexpr OptionDef k_receive[] = {
-    {"-R", nullptr, "do not print stale (retained) messages",
-     [](Options& o, const std::string&) { o.no_retained = true; }},
+    {"-R", nullptr, "do not print stale (retained) messages", [](Options& o, const std::string&) { o.no_retained = true; }},
     {"--retain-as-published", nullptr, "MQTT 5: keep the retain flag of live messages as published",
      [](Options& o, const std::string&) { o.retain_as_published = true; }},
     {"--ready-file", "file", "create this file once every subscription is acknowledged",
@@ -668,8 +656,9 @@ constexpr OptionDef k_receive[] = {
          o.ready_file = v;
      }},
     {"-W", "timeout", "end with status 27 after this many seconds (default: no limit)", apply_timeout},
-    {"--where", "jq expression", "keep only messages whose JSON (decoded with --decode) makes this jq expression "
-                                 "true; $topic, $qos, $retain and $properties are bound",
+    {"--where", "jq expression",
+     "keep only messages whose JSON (decoded with --decode) makes this jq expression "
+     "true; $topic, $qos, $retain and $properties are bound",
      [](Options& o, const std::string& v) {
          if (v.find_first_not_of(" \t\r\n") == std::string::npos) fail("Invalid --where expression: it is empty.");
          o.where = v;
@@ -718,29 +707,30 @@ constexpr OptionDef k_request[] = {
          if (auto checked = check_publish_topic(v, "-e"); !checked.ok()) fail(checked.error());
          o.response_topic = v;
      }},
-    {"--no-correlation-check", nullptr, "MQTT 5: take the first message on the response topic as the response, "
-                                        "with or without the request's correlation data",
+    {"--no-correlation-check", nullptr,
+     "MQTT 5: take the first message on the response topic as the response, "
+     "with or without the request's correlation data",
      [](Options& o, const std::string&) { o.no_correlation_check = true; }},
 };
 
 constexpr OptionDef k_output[] = {
-    {"-v,--verbose", nullptr, "print the topic before each payload",
-     [](Options& o, const std::string&) { o.verbose = true; }},
-    {"-N", nullptr, "do not print a newline after each message",
-     [](Options& o, const std::string&) { o.no_eol = true; }},
+    {"-v,--verbose", nullptr, "print the topic before each payload", [](Options& o, const std::string&) { o.verbose = true; }},
+    {"-N", nullptr, "do not print a newline after each message", [](Options& o, const std::string&) { o.no_eol = true; }},
     {"-F", "format", "print each message as this format says (default: the payload; see OUTPUT FORMAT in mqtt-sub(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_format(v);
          if (!parsed) throw UsageError(parsed.error());
          o.format = std::move(*parsed);
      }},
-    {"--pretty", nullptr, "print the JSON of %j, %J and --decode indented, one member per line, "
-                          "coloured on a terminal",
+    {"--pretty", nullptr,
+     "print the JSON of %j, %J and --decode indented, one member per line, "
+     "coloured on a terminal",
      [](Options& o, const std::string&) { o.pretty = true; }},
     {"--no-color", nullptr, "never colour --pretty's JSON (as NO_COLOR does)",
      [](Options& o, const std::string&) { o.no_color = true; }},
-    {"--json", nullptr, "print each message as one JSON object on one line, payload lossless "
-                        "(payload_base64 when not UTF-8)",
+    {"--json", nullptr,
+     "print each message as one JSON object on one line, payload lossless "
+     "(payload_base64 when not UTF-8)",
      [](Options& o, const std::string&) { o.json = true; }},
     {"-0", nullptr, "end each message with NUL instead of newline",
      [](Options& o, const std::string&) { o.null_records = true; }},
@@ -796,11 +786,13 @@ constexpr OptionDef k_watch[] = {
 
 // mqtt-sub --summary: per-topic counters instead of each message (see SUMMARY in mqtt-sub(1)).
 constexpr OptionDef k_summary[] = {
-    {"--summary", nullptr, "per topic: messages, bytes, rate, last seen, retain flag and last payload; a live table "
-                           "on a terminal, else JSON lines at the end",
+    {"--summary", nullptr,
+     "per topic: messages, bytes, rate, last seen, retain flag and last payload; a live table "
+     "on a terminal, else JSON lines at the end",
      [](Options& o, const std::string&) { o.summary = true; }},
-    {"--summary-interval", "seconds", "with --summary: JSON lines this often too, or on a terminal the table redrawn "
-                                      "this often (default: at the end only; 0.5 on a terminal)",
+    {"--summary-interval", "seconds",
+     "with --summary: JSON lines this often too, or on a terminal the table redrawn "
+     "this often (default: at the end only; 0.5 on a terminal)",
      [](Options& o, const std::string& v) {
          const auto seconds = parse_non_negative(v);
          if (!seconds || *seconds < 0.1 || *seconds > 2147483.0) {
@@ -808,8 +800,9 @@ constexpr OptionDef k_summary[] = {
          }
          o.summary_interval = *seconds;
      }},
-    {"--summary-topics", "count", "with --summary: keep up to this many topics apart, 1-1000000 (default: 10000); "
-                                  "later topics are counted together in one row",
+    {"--summary-topics", "count",
+     "with --summary: keep up to this many topics apart, 1-1000000 (default: 10000); "
+     "later topics are counted together in one row",
      [](Options& o, const std::string& v) {
          o.summary_topics = static_cast<std::size_t>(
              integer_or(v, 1, k_summary_max_topics, "Invalid --summary-topics count \"" + v + "\", use 1-1000000."));
@@ -818,8 +811,9 @@ constexpr OptionDef k_summary[] = {
 
 // mqtt-bench: its clients are numbered, so their ids are a prefix and the number.
 constexpr OptionDef k_bench_id[] = {
-    {"-I,--id-prefix", "id prefix", "client ids are this prefix followed by the client's number "
-                                    "(default: mqtt-bench-<pid>-)",
+    {"-I,--id-prefix", "id prefix",
+     "client ids are this prefix followed by the client's number "
+     "(default: mqtt-bench-<pid>-)",
      [](Options& o, const std::string& v) { o.id_prefix = v; }},
 };
 
@@ -833,26 +827,29 @@ int count_or_fail(const std::string& v, const char* option, long long max)
 double seconds_or_fail(const std::string& v, const char* option)
 {
     const auto seconds = parse_non_negative(v);
-    if (!seconds || *seconds <= 0.0 || *seconds > 1e7) fail(fmt::format("{} must be a positive number of seconds, not \"{}\".", option, v));
+    if (!seconds || *seconds <= 0.0 || *seconds > 1e7)
+        fail(fmt::format("{} must be a positive number of seconds, not \"{}\".", option, v));
     return *seconds;
 }
 
 // mqtt-bench: the load, its shape and its end (see mqtt-bench(1)).
 constexpr OptionDef k_bench[] = {
-    {"-c,--clients", "count", "number of connections (conn), publishing (pub, pubsub) or subscribing (sub) clients "
-                              "(default: 1)",
+    {"-c,--clients", "count",
+     "number of connections (conn), publishing (pub, pubsub) or subscribing (sub) clients "
+     "(default: 1)",
      [](Options& o, const std::string& v) { o.bench.clients = count_or_fail(v, "-c", 100000); }},
     {"--subscribers", "count", "pubsub: number of subscribing clients, each receiving every message (default: 1)",
      [](Options& o, const std::string& v) { o.bench.subscribers = count_or_fail(v, "--subscribers", 100000); }},
-    {"-t,--topic", "topic", "topic of each publisher, %i standing for its number; subscribers take it with %i as + "
-                            "(default: mqtt-bench/%i)",
+    {"-t,--topic", "topic",
+     "topic of each publisher, %i standing for its number; subscribers take it with %i as + "
+     "(default: mqtt-bench/%i)",
      [](Options& o, const std::string& v) { o.topics = {v}; }},
     {"-q,--qos", "QoS", "quality of service of the messages and subscriptions (default: 0)",
      [](Options& o, const std::string& v) { o.qos = qos_or(v, "Invalid QoS given: " + v); }},
     {"-s,--size", "bytes", "payload size, its 28-byte header included (default: 64)",
      [](Options& o, const std::string& v) {
-         o.bench.size = static_cast<std::size_t>(integer_or(
-             v, 28, 1048576, "-s must be a payload size from 28 (the header) to 1048576 bytes, not \"" + v + "\"."));
+         o.bench.size = static_cast<std::size_t>(
+             integer_or(v, 28, 1048576, "-s must be a payload size from 28 (the header) to 1048576 bytes, not \"" + v + "\"."));
      }},
     {"--rate", "rate", "messages per second of each publisher, N/m per minute, N/h per hour (default: 1)",
      [](Options& o, const std::string& v) { o.rate = rate_or_fail(v); }},
@@ -862,31 +859,35 @@ constexpr OptionDef k_bench[] = {
      [](Options& o, const std::string& v) { o.bench.duration = seconds_or_fail(v, "--duration"); }},
     {"-C,--count", "count", "pub, pubsub: messages per publisher; sub: end after this many per subscriber",
      [](Options& o, const std::string& v) { o.msg_count = count_or_fail(v, "-C", INT32_MAX); }},
-    {"--drain", "seconds", "after the last send, wait at most this long for acknowledgements and messages on "
-                           "their way (default: 2)",
+    {"--drain", "seconds",
+     "after the last send, wait at most this long for acknowledgements and messages on "
+     "their way (default: 2)",
      [](Options& o, const std::string& v) { o.bench.drain = seconds_or_fail(v, "--drain"); }},
     {"--connect-rate", "rate", "open at most this many connections per second (default: all at once)",
      [](Options& o, const std::string& v) { o.bench.connect_rate = rate_or_fail(v); }},
-    {"--connect-retries", "count", "try a connection that failed again, up to this many times, a second later "
-                                   "(default: 0, never)",
+    {"--connect-retries", "count",
+     "try a connection that failed again, up to this many times, a second later "
+     "(default: 0, never)",
      [](Options& o, const std::string& v) {
-         o.bench.connect_retries = static_cast<int>(
-             integer_or(v, 0, 1000, "--connect-retries must be a count from 0 to 1000, not \"" + v + "\"."));
+         o.bench.connect_retries =
+             static_cast<int>(integer_or(v, 0, 1000, "--connect-retries must be a count from 0 to 1000, not \"" + v + "\"."));
      }},
 };
 
 constexpr OptionDef k_bench_output[] = {
     {"--json", nullptr, "print the final report as one JSON object on stdout",
      [](Options& o, const std::string&) { o.json = true; }},
-    {"--require", "requirements", "end with status 30 unless the run meets these thresholds, "
-                                  "e.g. 'p99<20ms,lost=0,rate>=4500' (see REQUIREMENTS in mqtt-bench(1))",
+    {"--require", "requirements",
+     "end with status 30 unless the run meets these thresholds, "
+     "e.g. 'p99<20ms,lost=0,rate>=4500' (see REQUIREMENTS in mqtt-bench(1))",
      [](Options& o, const std::string& v) {
          auto parsed = parse_requirements(v);
          if (!parsed) fail(parsed.error());
          o.bench.require = std::move(*parsed);
      }},
-    {"--csv", "file", "write the per-second series to this file as CSV: a header, then a line a second "
-                      "(see REPORT in mqtt-bench(1))",
+    {"--csv", "file",
+     "write the per-second series to this file as CSV: a header, then a line a second "
+     "(see REPORT in mqtt-bench(1))",
      [](Options& o, const std::string& v) {
          if (v.empty()) fail("--csv needs a file name.");
          o.bench.csv = v;
@@ -898,11 +899,10 @@ std::vector<Group> groups_for(Tool tool)
     // The options of the three single-client tools, in --help's order: where the broker
     // is and who we are, (the reconnect options and) -V, then the session.
     const std::vector<Group> connection = {
-        {"Connection", k_connection}, {"Connection", k_srv},       {"Connection", k_socket},
-        {"Connection", k_websockets}, {"Connection", k_client_id}, {"Connection", k_login},
-        {"Connection", k_wait_for_broker}, {"Connection", k_keepalive}};
-    const std::vector<Group> session = {{"Connection", k_clean_session}, {"Connection", k_session},
-                                        {"Connection", k_debug},         {"Connection", k_quiet}};
+        {"Connection", k_connection}, {"Connection", k_srv},   {"Connection", k_socket},          {"Connection", k_websockets},
+        {"Connection", k_client_id},  {"Connection", k_login}, {"Connection", k_wait_for_broker}, {"Connection", k_keepalive}};
+    const std::vector<Group> session = {
+        {"Connection", k_clean_session}, {"Connection", k_session}, {"Connection", k_debug}, {"Connection", k_quiet}};
     const auto tool_groups = [&](std::initializer_list<Group> middle, std::initializer_list<Group> rest) {
         std::vector<Group> groups = connection;
         groups.insert(groups.end(), middle);
@@ -913,36 +913,65 @@ std::vector<Group> groups_for(Tool tool)
     switch (tool) {
     case Tool::pub:
         return tool_groups({{"Connection", k_reconnect}, {"Connection", k_protocol}},
-                           {{"TLS", k_tls},                 {"Message", k_message},     {"Message", k_message_lines},
-                            {"Message", k_encode},      {"Message", k_proto_path},
-                            {"Streams", k_streams},         {"Streams", k_publish_stats}, {"Publish", k_publish_topic},
-                            {"Publish", k_publish_qos},     {"Publish", k_publish},     {"Will", k_will},
-                            {"Scripting", k_probe},         {"MQTT 5 properties", k_publish_properties}});
+                           {{"TLS", k_tls},
+                            {"Message", k_message},
+                            {"Message", k_message_lines},
+                            {"Message", k_encode},
+                            {"Message", k_proto_path},
+                            {"Streams", k_streams},
+                            {"Streams", k_publish_stats},
+                            {"Publish", k_publish_topic},
+                            {"Publish", k_publish_qos},
+                            {"Publish", k_publish},
+                            {"Will", k_will},
+                            {"Scripting", k_probe},
+                            {"MQTT 5 properties", k_publish_properties}});
     case Tool::rr:
         return tool_groups({{"Connection", k_protocol_rr}},
-                           {{"TLS", k_tls},             {"Request", k_request_topic}, {"Request", k_publish_qos},
-                            {"Request", k_request},     {"Message", k_message},       {"Message", k_encode},
-                            {"Message", k_proto_path},  {"Response", k_receive},
-                            {"Output", k_output},       {"Output", k_decode},         {"Will", k_will},
+                           {{"TLS", k_tls},
+                            {"Request", k_request_topic},
+                            {"Request", k_publish_qos},
+                            {"Request", k_request},
+                            {"Message", k_message},
+                            {"Message", k_encode},
+                            {"Message", k_proto_path},
+                            {"Response", k_receive},
+                            {"Output", k_output},
+                            {"Output", k_decode},
+                            {"Will", k_will},
                             {"MQTT 5 properties", k_request_properties}});
     case Tool::bench:
         // No -i, -c (it counts clients here), -S, --wait-for-broker, -d or will: see
         // COMPATIBILITY in mqtt-bench(1).
-        return {{"Connection", k_connection}, {"Connection", k_socket},    {"Connection", k_websockets},
+        return {{"Connection", k_connection},
+                {"Connection", k_socket},
+                {"Connection", k_websockets},
                 {"Connection", k_bench_id},
-                {"Connection", k_login},      {"Connection", k_keepalive}, {"Connection", k_protocol},
-                {"Connection", k_session},    {"Connection", k_quiet},     {"TLS", k_tls},
-                {"Bench", k_bench},           {"Output", k_bench_output},  {"MQTT 5 properties", k_publish_properties}};
-    case Tool::sub:
-        break;
+                {"Connection", k_login},
+                {"Connection", k_keepalive},
+                {"Connection", k_protocol},
+                {"Connection", k_session},
+                {"Connection", k_quiet},
+                {"TLS", k_tls},
+                {"Bench", k_bench},
+                {"Output", k_bench_output},
+                {"MQTT 5 properties", k_publish_properties}};
+    case Tool::sub: break;
     }
     return tool_groups({{"Connection", k_reconnect}, {"Connection", k_protocol}},
-                       {{"TLS", k_tls},           {"Subscribe", k_subscribe}, {"Subscribe", k_receive},
-                        {"Output", k_output},     {"Output", k_decode},       {"Output", k_proto_path},
+                       {{"TLS", k_tls},
+                        {"Subscribe", k_subscribe},
+                        {"Subscribe", k_receive},
+                        {"Output", k_output},
+                        {"Output", k_decode},
+                        {"Output", k_proto_path},
                         {"Output", k_watch},
-                        {"Output", k_subscribe_stats}, {"Output", k_summary}, {"Will", k_will},
+                        {"Output", k_subscribe_stats},
+                        {"Output", k_summary},
+                        {"Will", k_will},
                         {"Scripting", k_probe},
-                        {"Scripting", k_exec},    {"MQTT 5 properties", k_subscribe_properties}});
+                        {"Scripting", k_exec},
+                        {"MQTT 5 properties", k_subscribe_properties}});
 }
 
 /// --exec runs commands instead of printing; what prints or clears cannot go with it.
@@ -956,7 +985,8 @@ void check_exec(const Options& o)
     if (o.watch) fail("--exec cannot be used with -w, which prints.");
     if (o.remove_retained) fail("--exec cannot be used with --remove-retained.");
     if (o.json || o.format || o.verbose || o.no_eol || o.null_records || o.pretty || o.encoding != Encoding::none) {
-        fail("--exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as it came.");
+        fail("--exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as it "
+             "came.");
     }
 }
 
@@ -1147,8 +1177,8 @@ void check_bench(Options& o)
     if (o.rate <= 0.0) o.rate = 1.0;
     // A threshold on something the subcommand does not measure could never fail.
     for (const auto& r : o.bench.require) {
-        const bool receives = r.name == "lost" || r.name == "duplicated" || r.name == "reordered" ||
-                              r.name == "received" || r.name == "foreign";
+        const bool receives =
+            r.name == "lost" || r.name == "duplicated" || r.name == "reordered" || r.name == "received" || r.name == "foreign";
         const bool sends = r.name == "sent" || r.name == "acked" || r.name == "refused" || r.name == "unacked";
         if (o.bench.mode == BenchMode::pub && (receives || (r.latency() && o.qos == 0))) {
             fail(fmt::format("--require {}: mqtt-bench pub{} does not measure it.", quote_value(r.text),
@@ -1170,8 +1200,7 @@ void check_combinations(Options& o)
     if (o.will.retain && o.will.topic.empty()) fail("Will retain given, but no will topic given.");
     if (auto checked = tls_option_conflict(o.tls); !checked.ok()) fail(checked.error());
     if (!o.properties.will.empty() && o.will.topic.empty()) fail("Will properties given, but no will topic given.");
-    const bool expiry_given =
-        o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
+    const bool expiry_given = o.session_expiry || o.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL);
     // -c keeps the session "forever" unless the user chose how long, with -x or with -D
     // (mosquitto counts the latter twice and fails).
     if (o.protocol == k_mqtt5 && !o.clean_session && !expiry_given) o.session_expiry = UINT32_MAX;
@@ -1181,9 +1210,7 @@ void check_combinations(Options& o)
     if (o.protocol != k_mqtt5 && !o.clean_session && o.id.empty()) {
         fail("You must provide a client id if you are using the -c option.");
     }
-    if (o.password && !o.username && o.protocol != k_mqtt5) {
-        fail("Problem setting username and/or password.");
-    }
+    if (o.password && !o.username && o.protocol != k_mqtt5) { fail("Problem setting username and/or password."); }
     if (o.tool == Tool::sub && !o.probe && !o.show_config) {
         if (o.topics.empty() && o.unsubscribe.empty()) {
             fail("You must specify a topic to subscribe to (-t) or unsubscribe from (-U).");
@@ -1225,8 +1252,8 @@ std::string version_text(Tool tool)
 {
     int major = 0, minor = 0, revision = 0;
     mosquitto_lib_version(&major, &minor, &revision);
-    return fmt::format("{} version {} running on libmosquitto {}.{}.{}.\n", program_name(tool),
-                       MQTT_TOOLS_VERSION, major, minor, revision);
+    return fmt::format("{} version {} running on libmosquitto {}.{}.{}.\n", program_name(tool), MQTT_TOOLS_VERSION, major, minor,
+                       revision);
 }
 
 }  // namespace
@@ -1234,14 +1261,10 @@ std::string version_text(Tool tool)
 std::string program_name(Tool tool)
 {
     switch (tool) {
-    case Tool::pub:
-        return "mqtt-pub";
-    case Tool::rr:
-        return "mqtt-rr";
-    case Tool::bench:
-        return "mqtt-bench";
-    case Tool::sub:
-        break;
+    case Tool::pub: return "mqtt-pub";
+    case Tool::rr: return "mqtt-rr";
+    case Tool::bench: return "mqtt-bench";
+    case Tool::sub: break;
     }
     return "mqtt-sub";
 }
@@ -1252,8 +1275,7 @@ namespace {
 /// tried in order. Split here, not by CLI11's split_names(), which trims each name with
 /// std::isspace(c, std::locale()): that builds every locale facet, start-up work and pages
 /// of code for a table without spaces.
-template <typename Pick>
-bool any_name(const OptionDef& def, Pick pick)
+template <typename Pick> bool any_name(const OptionDef& def, Pick pick)
 {
     for (std::string_view rest = def.names; !rest.empty();) {
         const auto comma = rest.find(',');
@@ -1367,8 +1389,7 @@ public:
     }
 
     /// Calls `visit(def, name)` for every long name (without dashes), in --help's order.
-    template <typename Visit>
-    void for_each_long_name(Visit visit) const
+    template <typename Visit> void for_each_long_name(Visit visit) const
     {
         for (const auto& group : m_groups) {
             for (const auto& option : group.options) {
@@ -1380,8 +1401,7 @@ public:
 
     /// Applies scanned options to `options` in the order given, and records each in
     /// `origins` as coming from `source` (for --show-config).
-    static void apply(const std::vector<Given>& given, Options& options, std::vector<Origin>& origins,
-                      const std::string& source)
+    static void apply(const std::vector<Given>& given, Options& options, std::vector<Origin>& origins, const std::string& source)
     {
         for (const auto& [def, values] : given) {
             origins.push_back({name_list(*def).back(), {values.begin(), values.end()}, source, def->adds});
@@ -1432,9 +1452,8 @@ std::vector<std::string> line_tokens(const OptionsLine& line, const OptionTable&
 /// The options file to read: -o's, or the first default one that exists and can be read.
 /// A default one that cannot be read is skipped, as upstream does, with a line in
 /// `warnings` (printed under -d); -o's must be readable.
-std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const std::vector<std::string>& given,
-                                                                 const Environment& environment,
-                                                                 std::vector<std::string>& warnings)
+std::optional<std::pair<std::string, std::string>>
+options_file(Tool tool, const std::vector<std::string>& given, const Environment& environment, std::vector<std::string>& warnings)
 {
     if (given.size() > 1) throw UsageError("Error: Duplicate -o argument given.");
     if (!given.empty()) {
@@ -1445,10 +1464,10 @@ std::optional<std::pair<std::string, std::string>> options_file(Tool tool, const
     }
     const std::string name = program_name(tool);
     // mqtt-bench has no upstream twin whose options file it could share.
-    const std::string fallback = tool == Tool::pub     ? "mosquitto_pub"
-                                 : tool == Tool::rr    ? "mosquitto_rr"
-                                 : tool == Tool::bench ? name
-                                                       : "mosquitto_sub";
+    const std::string fallback = tool == Tool::pub ? "mosquitto_pub"
+        : tool == Tool::rr                         ? "mosquitto_rr"
+        : tool == Tool::bench                      ? name
+                                                   : "mosquitto_sub";
     for (const auto& path : default_options_files(name, fallback, environment)) {
         try {
             if (auto text = read_options_file(path)) return std::make_pair(path, std::move(*text));
@@ -1541,8 +1560,7 @@ Layer file_layer(const OptionTable& table, const std::string& path, const std::s
 bool accumulates(const OptionDef& def, Tool tool)
 {
     const std::string_view first = first_name(def);
-    return first == "-D" || first == "-T" || first == "-U" || first == "--ws-header" ||
-           (first == "-t" && tool == Tool::sub);
+    return first == "-D" || first == "-T" || first == "-U" || first == "--ws-header" || (first == "-t" && tool == Tool::sub);
 }
 
 /// Options that set what another option sets: given higher up, they replace it below.
@@ -1598,8 +1616,7 @@ Layer environment_layer(const OptionTable& table, const Environment& environment
         if (!def.value) {
             const auto given = parse_flag_value(found->second);
             if (!given) {
-                throw UsageError(
-                    fmt::format("Error: Invalid flag value \"{}\", use 1 or 0.\n{}", found->second, where));
+                throw UsageError(fmt::format("Error: Invalid flag value \"{}\", use 1 or 0.\n{}", found->second, where));
             }
             if (*given) layer.entries.push_back({{"--" + name}, std::move(where), std::move(source)});
             return;
@@ -1709,8 +1726,8 @@ std::vector<OptionInfo> option_list(Tool tool)
     std::vector<OptionInfo> list;
     for (const auto& group : groups_for(tool)) {
         for (const auto& def : group.options) {
-            list.push_back({name_list(def), def.value ? def.value : "", def.help, group.title,
-                            split_words(def.choices ? def.choices : "")});
+            list.push_back(
+                {name_list(def), def.value ? def.value : "", def.help, group.title, split_words(def.choices ? def.choices : "")});
         }
     }
     list.push_back({{"--help"}, "", "print this help and exit", "Help", {}});
@@ -1725,8 +1742,7 @@ namespace {
 /// with the other subcommands, so there they are left alone).
 void refuse_load_options(const std::vector<Given>& given)
 {
-    constexpr std::string_view k_load[] = {"--subscribers", "-t", "-q", "-s", "--rate", "--total-rate",
-                                           "-C", "--drain", "-M"};
+    constexpr std::string_view k_load[] = {"--subscribers", "-t", "-q", "-s", "--rate", "--total-rate", "-C", "--drain", "-M"};
     for (const auto& g : given) {
         const std::string name = name_list(*g.def).front();
         if (std::find(std::begin(k_load), std::end(k_load), name) != std::end(k_load)) {
@@ -1799,9 +1815,7 @@ CommandLine parse_command_line(Tool tool, const std::vector<std::string>& all_ar
     if (profile) apply_layer(*profile, result.options, origins);
     apply_layer(environment_options, result.options, origins);
     const auto sets_input = [](const Given& g) { return g.def->input; };
-    if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) {
-        result.options.input = InputMode::none;
-    }
+    if (std::any_of(command_line.given.begin(), command_line.given.end(), sets_input)) { result.options.input = InputMode::none; }
     try {
         OptionTable::apply(command_line.given, result.options, origins, "command line");
     } catch (const UsageError& e) {

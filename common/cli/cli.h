@@ -17,8 +17,8 @@ struct CommandLine {
     enum class Action { run, help, version, show_config };
     Action action = Action::run;
     Options options;
-    std::string text;  ///< what to print for Action::help, ::version and ::show_config
-    std::string config;  ///< with -d: the --show-config text, for stdout at start
+    std::string text;                   ///< what to print for Action::help, ::version and ::show_config
+    std::string config;                 ///< with -d: the --show-config text, for stdout at start
     std::vector<std::string> warnings;  ///< lines for stderr under -d (a default options file skipped)
     std::vector<std::string> notices;   ///< lines for stderr unless --quiet (a filter whose $share a shell ate)
 };
@@ -28,7 +28,7 @@ struct OptionInfo {
     std::vector<std::string> names;  ///< e.g. {"-h", "--host"}
     std::string value;               ///< what its value is, e.g. "host"; empty for a flag
     std::string help;
-    std::string group;               ///< the --help section, named as the man page's subsection (e.g. TLS)
+    std::string group;                 ///< the --help section, named as the man page's subsection (e.g. TLS)
     std::vector<std::string> choices;  ///< the words the value may be (-D: the commands); empty: any text
 };
 

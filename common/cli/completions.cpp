@@ -122,8 +122,8 @@ std::string bash_script(Tool tool)
     for (const auto& option : options) {
         const ValueHint hint = hint_for(option);
         if (hint.kind != ValueKind::choices && !is_property(option)) continue;
-        script += fmt::format("    {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); return ;;\n",
-                              join(option.names, "|"), shell_quote(join(option.choices, " ")));
+        script += fmt::format("    {}) mapfile -t COMPREPLY < <(compgen -W {} -- \"$cur\"); return ;;\n", join(option.names, "|"),
+                              shell_quote(join(option.choices, " ")));
     }
     const auto files = names_of_kind(options, ValueKind::file);
     if (!files.empty()) {
@@ -243,8 +243,9 @@ std::string fish_script(Tool tool)
         case ValueKind::file:
         case ValueKind::directory: line += " -r -F"; break;
         case ValueKind::profile:
-            line += " -x -a " + fish_quote("(path basename (set -q XDG_CONFIG_HOME[1]; and echo $XDG_CONFIG_HOME; "
-                                           "or echo $HOME/.config)/mqtt-tools/*)");
+            line += " -x -a " +
+                fish_quote("(path basename (set -q XDG_CONFIG_HOME[1]; and echo $XDG_CONFIG_HOME; "
+                           "or echo $HOME/.config)/mqtt-tools/*)");
             break;
         case ValueKind::choices: line += " -x -a " + fish_quote(hint.choices); break;
         }

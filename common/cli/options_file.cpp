@@ -74,7 +74,8 @@ std::optional<bool> parse_flag_value(std::string_view value)
 std::string profile_file(const std::string& name, const Environment& environment)
 {
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
-        throw UsageError(fmt::format("Error: Invalid profile name \"{}\" (a file name in ~/.config/mqtt-tools/, not a path).", name));
+        throw UsageError(
+            fmt::format("Error: Invalid profile name \"{}\" (a file name in ~/.config/mqtt-tools/, not a path).", name));
     }
     const auto folder = config_folder(environment);
     if (!folder) throw UsageError("Error: --profile needs HOME or XDG_CONFIG_HOME to find the profile folder.");
@@ -108,8 +109,7 @@ std::optional<std::string> read_options_file(const std::string& path)
         }
         if (text.size() > k_max_options_file) {
             ::close(fd);
-            throw UsageError(
-                fmt::format("Error: Options file \"{}\" is larger than {} bytes.", path, k_max_options_file));
+            throw UsageError(fmt::format("Error: Options file \"{}\" is larger than {} bytes.", path, k_max_options_file));
         }
     }
     const int error = errno;

@@ -17,8 +17,8 @@ namespace mqtt {
 
 /// The environment variables option loading reads; main() fills it, tests make their own.
 struct Environment {
-    std::optional<std::string> home;             ///< HOME
-    std::optional<std::string> xdg_config_home;  ///< XDG_CONFIG_HOME
+    std::optional<std::string> home;               ///< HOME
+    std::optional<std::string> xdg_config_home;    ///< XDG_CONFIG_HOME
     std::map<std::string, std::string> variables;  ///< every MQTT_* variable, by name
 };
 

@@ -12,9 +12,9 @@ namespace mqtt {
 namespace {
 
 constexpr std::array<const char*, 6> k_latencies = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
-constexpr std::array<const char*, 11> k_counters = {"lost",     "duplicated", "reordered", "received", "sent",
-                                                    "acked",    "refused",    "unacked",   "connect_failed",
-                                                    "connections_lost", "foreign"};
+constexpr std::array<const char*, 11> k_counters = {"lost",   "duplicated", "reordered", "received",       "sent",
+                                                    "acked",  "refused",    "unacked",   "connect_failed", "connections_lost",
+                                                    "foreign"};
 
 bool one_of(std::string_view name, const auto& names)
 {
@@ -61,7 +61,7 @@ std::string requirement_names()
 Result<std::vector<Requirement>> parse_requirements(std::string_view text)
 {
     std::vector<Requirement> list;
-    for (std::string_view rest = text; ;) {
+    for (std::string_view rest = text;;) {
         const auto comma = rest.find(',');
         const std::string part = trimmed(rest.substr(0, comma));
         const std::string shown = quote_value(part);
@@ -77,7 +77,7 @@ Result<std::vector<Requirement>> parse_requirements(std::string_view text)
         const bool or_equal = value_at < part.size() && part[value_at] == '=';
         if (or_equal) ++value_at;
         r.op = first == '<' ? (or_equal ? Requirement::Op::less_equal : Requirement::Op::less)
-             : first == '>' ? (or_equal ? Requirement::Op::greater_equal : Requirement::Op::greater)
+            : first == '>'  ? (or_equal ? Requirement::Op::greater_equal : Requirement::Op::greater)
                             : Requirement::Op::equal;
         std::string value = trimmed(std::string_view(part).substr(value_at));
         if (r.latency()) {

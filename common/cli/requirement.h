@@ -13,10 +13,10 @@ namespace mqtt {
 /// One threshold: a measured quantity, a comparison and a value.
 struct Requirement {
     enum class Op { less, less_equal, greater, greater_equal, equal };
-    std::string text;   ///< as given, e.g. "p99<20ms"
-    std::string name;   ///< p50 p90 p99 p99.9 p99.99 max, a counter, or rate
+    std::string text;  ///< as given, e.g. "p99<20ms"
+    std::string name;  ///< p50 p90 p99 p99.9 p99.99 max, a counter, or rate
     Op op = Op::equal;
-    double value = 0.0; ///< latencies in nanoseconds, rates per second, counts as they are
+    double value = 0.0;  ///< latencies in nanoseconds, rates per second, counts as they are
 
     /// Whether the quantity is a latency percentile (or max).
     bool latency() const;

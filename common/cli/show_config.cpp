@@ -29,12 +29,14 @@ const std::vector<Essential>& essentials()
     static const std::vector<Essential> list = {
         {"--host", {"--host", "--url", "--unix"}, [](const Options& o) { return o.host; }},
         {"--port", {"--port", "--url", "--unix"}, [](const Options& o) { return std::to_string(o.effective_port()); }},
-        {"--protocol-version", {"--protocol-version", "-x", "--property"},
+        {"--protocol-version",
+         {"--protocol-version", "-x", "--property"},
          [](const Options& o) { return std::string(protocol_text(o.protocol)); }},
         {"--keepalive", {"--keepalive"}, [](const Options& o) { return std::to_string(o.keepalive); }},
         {"--connect-timeout", {"--connect-timeout"}, [](const Options& o) { return std::to_string(o.connect_timeout); }},
         {"--qos", {"--qos"}, [](const Options& o) { return std::to_string(o.qos); }},
-        {"--id", {"--id", "--id-prefix"},
+        {"--id",
+         {"--id", "--id-prefix"},
          [](const Options& o) { return o.client_id().empty() ? std::string("(the broker assigns one)") : o.client_id(); }},
     };
     return list;

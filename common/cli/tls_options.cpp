@@ -12,16 +12,11 @@ namespace {
 std::optional<std::string> first_tls_only_option(const TlsOptions& tls)
 {
     const std::pair<bool, const char*> options[] = {
-        {tls.certfile.has_value(), "--cert"},
-        {tls.keyfile.has_value(), "--key"},
-        {tls.keyform.has_value(), "--keyform"},
-        {tls.insecure, "--insecure"},
-        {tls.alpn.has_value(), "--tls-alpn"},
-        {tls.version.has_value(), "--tls-version"},
-        {tls.ciphers.has_value(), "--ciphers"},
-        {tls.keylog.has_value(), "--tls-keylog"},
-        {tls.engine.has_value(), "--tls-engine"},
-        {tls.engine_kpass_sha1.has_value(), "--tls-engine-kpass-sha1"},
+        {tls.certfile.has_value(), "--cert"},     {tls.keyfile.has_value(), "--key"},
+        {tls.keyform.has_value(), "--keyform"},   {tls.insecure, "--insecure"},
+        {tls.alpn.has_value(), "--tls-alpn"},     {tls.version.has_value(), "--tls-version"},
+        {tls.ciphers.has_value(), "--ciphers"},   {tls.keylog.has_value(), "--tls-keylog"},
+        {tls.engine.has_value(), "--tls-engine"}, {tls.engine_kpass_sha1.has_value(), "--tls-engine-kpass-sha1"},
     };
     for (const auto& [given, name] : options) {
         if (given) return name;

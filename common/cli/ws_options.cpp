@@ -14,7 +14,8 @@ namespace {
 /// RFC 9110's tchar: what a header name is made of.
 bool is_token_char(char c)
 {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+        std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 }  // namespace
@@ -29,8 +30,8 @@ Status check_header(std::string_view line)
     if (line.find_first_of("\r\n") != std::string_view::npos) {
         return Error{fmt::format("Invalid --ws-header \"{}\": it must be one line.", line)};
     }
-    static const char* const reserved[] = {"host", "upgrade", "connection", "sec-websocket-key",
-                                           "sec-websocket-version", "sec-websocket-protocol"};
+    static const char* const reserved[] = {
+        "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol"};
     const std::string name = lower_case(line.substr(0, colon));
     if (std::find(std::begin(reserved), std::end(reserved), name) != std::end(reserved)) {
         return Error{fmt::format("Invalid --ws-header \"{}\": the tool sets {} itself.", line, line.substr(0, colon))};
@@ -42,7 +43,8 @@ Status check_path(std::string_view path)
 {
     if (path.empty() || path.front() != '/' ||
         std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; })) {
-        return Error{fmt::format("Invalid --ws-path \"{}\": it must start with '/' and hold no spaces or control characters.", path)};
+        return Error{
+            fmt::format("Invalid --ws-path \"{}\": it must start with '/' and hold no spaces or control characters.", path)};
     }
     return {};
 }

@@ -82,21 +82,16 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
         }
         const cbor_decoder_result result = stream_decode(bytes + offset, data.size() - offset, &k_callbacks, &writer);
         switch (result.status) {
-        case CBOR_DECODER_FINISHED:
-            break;
+        case CBOR_DECODER_FINISHED: break;
         case CBOR_DECODER_NEDATA:
-            return DecodeError{fmt::format("truncated: the item needs {} bytes, {} are left", result.required,
-                                           data.size() - offset),
-                               offset};
-        case CBOR_DECODER_ERROR:
-            return DecodeError{fmt::format("malformed item (initial byte 0x{:02x})", head), offset};
+            return DecodeError{
+                fmt::format("truncated: the item needs {} bytes, {} are left", result.required, data.size() - offset), offset};
+        case CBOR_DECODER_ERROR: return DecodeError{fmt::format("malformed item (initial byte 0x{:02x})", head), offset};
         }
         if (!writer.error().empty()) return DecodeError{writer.error(), offset};
         offset += result.read;
     }
-    if (offset != data.size()) {
-        return DecodeError{fmt::format("{} bytes follow the data item", data.size() - offset), offset};
-    }
+    if (offset != data.size()) { return DecodeError{fmt::format("{} bytes follow the data item", data.size() - offset), offset}; }
     return std::nullopt;
 }
 

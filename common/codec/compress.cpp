@@ -57,16 +57,11 @@ Status lz4(std::string_view data, std::string& out)
 Status compress(DecodeStep step, std::string_view data, std::string& out)
 {
     switch (step) {
-    case DecodeStep::gzip:
-        return deflate_data(data, out, true);
-    case DecodeStep::zlib:
-        return deflate_data(data, out, false);
-    case DecodeStep::zstd:
-        return zstd(data, out);
-    case DecodeStep::lz4:
-        return lz4(data, out);
-    default:
-        break;
+    case DecodeStep::gzip: return deflate_data(data, out, true);
+    case DecodeStep::zlib: return deflate_data(data, out, false);
+    case DecodeStep::zstd: return zstd(data, out);
+    case DecodeStep::lz4: return lz4(data, out);
+    default: break;
     }
     return Error{fmt::format("{} is not a compression", decode_step_name(step))};
 }

@@ -21,7 +21,8 @@ Decoded failed(const DecodeChain& chain, DecodeError error, DecodeStep step)
     result.kind = Decoded::Kind::failed;
     result.chain = &chain;
     // The step is named when the chain has several, or when auto chose it.
-    if (chain.steps.size() > 1 || chain.steps.front() != step) error.reason = fmt::format("{}: {}", decode_step_name(step), error.reason);
+    if (chain.steps.size() > 1 || chain.steps.front() != step)
+        error.reason = fmt::format("{}: {}", decode_step_name(step), error.reason);
     result.error = std::move(error);
     return result;
 }
@@ -37,14 +38,15 @@ bool json_value(std::string_view data, std::string& out)
 
 }  // namespace
 
-PayloadDecoder::PayloadDecoder(const std::vector<DecodeRule>& rules, const std::vector<std::string>& proto_path)
-    : m_rules(rules)
+PayloadDecoder::PayloadDecoder(const std::vector<DecodeRule>& rules, const std::vector<std::string>& proto_path) : m_rules(rules)
 {
     for (const auto& rule : m_rules) {
         m_schemas.emplace_back();
         if (rule.chain.proto_file.empty()) continue;
         auto schema = ProtobufSchema::load(rule.chain.proto_file, rule.chain.proto_message, proto_path);
-        if (!schema) throw Failure(ExitStatus::usage, fmt::format("Error: --decode {}: {}", rule.chain.text, escape_control(schema.error())));
+        if (!schema)
+            throw Failure(ExitStatus::usage,
+                          fmt::format("Error: --decode {}: {}", rule.chain.text, escape_control(schema.error())));
         m_schemas.back() = std::move(*schema);
     }
 }
@@ -59,8 +61,7 @@ Decoded PayloadDecoder::decode(std::string_view topic, std::string_view payload)
     return {};
 }
 
-Decoded PayloadDecoder::run(const DecodeChain& chain, ProtobufSchema* schema, std::string_view topic,
-                            std::string_view payload)
+Decoded PayloadDecoder::run(const DecodeChain& chain, ProtobufSchema* schema, std::string_view topic, std::string_view payload)
 {
     std::string_view data = payload;
     int buffer = 0;

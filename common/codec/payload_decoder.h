@@ -48,7 +48,7 @@ private:
 
     const std::vector<DecodeRule>& m_rules;
     std::vector<std::unique_ptr<ProtobufSchema>> m_schemas;  ///< by rule; null without a schema
-    std::string m_buffers[2];  ///< decompressed data, alternately
+    std::string m_buffers[2];                                ///< decompressed data, alternately
     std::string m_json;
     SparkplugDecoder m_sparkplug;  ///< the aliases and sequence numbers of this run
     std::vector<std::string> m_warnings;

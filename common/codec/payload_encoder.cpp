@@ -75,10 +75,10 @@ std::string out_of_range(std::string_view token, std::string_view format, std::s
 struct Marker {
     enum class Kind { none, bytes, tag, undefined, simple, special_float, ext, map };
     Kind kind = Kind::none;
-    std::string data;            ///< bytes, ext: the decoded base64
-    std::uint64_t number = 0;    ///< tag, simple
-    std::int8_t ext_type = 0;    ///< ext
-    double value = 0;            ///< special_float
+    std::string data;                 ///< bytes, ext: the decoded base64
+    std::uint64_t number = 0;         ///< tag, simple
+    std::int8_t ext_type = 0;         ///< ext
+    double value = 0;                 ///< special_float
     const JsonValue* item = nullptr;  ///< tag: the item tagged; map: the array of pairs
 };
 
@@ -122,7 +122,8 @@ Result<Marker> read_marker(const JsonValue& object)
         m.number = *tag;
         m.item = &object.values[1];
     } else if (name == "$undefined") {
-        if (members != 1 || first.kind != Kind::boolean || !first.boolean) return Error{bad_marker(name, "{\"$undefined\":true}")};
+        if (members != 1 || first.kind != Kind::boolean || !first.boolean)
+            return Error{bad_marker(name, "{\"$undefined\":true}")};
         m.kind = Marker::Kind::undefined;
     } else if (name == "$simple") {
         const auto simple = first.whole_number(255);
@@ -137,9 +138,9 @@ Result<Marker> read_marker(const JsonValue& object)
             return Error{bad_marker(name, "{\"$float\":\"NaN\"}, {\"$float\":\"Infinity\"} or {\"$float\":\"-Infinity\"}")};
         }
         m.kind = Marker::Kind::special_float;
-        m.value = text == "NaN"        ? std::numeric_limits<double>::quiet_NaN()
-                  : text == "Infinity" ? std::numeric_limits<double>::infinity()
-                                       : -std::numeric_limits<double>::infinity();
+        m.value = text == "NaN"  ? std::numeric_limits<double>::quiet_NaN()
+            : text == "Infinity" ? std::numeric_limits<double>::infinity()
+                                 : -std::numeric_limits<double>::infinity();
     } else if (name == "$ext") {
         const auto type = small_integer(first, -128, 127);
         std::optional<std::string> data;
@@ -157,9 +158,10 @@ Result<Marker> read_marker(const JsonValue& object)
         m.kind = Marker::Kind::map;
         m.item = &first;
     } else {
-        return Error{fmt::format("an object whose first member is {} is none of the markers ($bytes, $tag, $undefined, "
-                                 "$simple, $float, $ext, $map); a map with such a key is written {{\"$map\":[[<key>,<value>],...]}}",
-                                 quote_value(name))};
+        return Error{
+            fmt::format("an object whose first member is {} is none of the markers ($bytes, $tag, $undefined, "
+                        "$simple, $float, $ext, $map); a map with such a key is written {{\"$map\":[[<key>,<value>],...]}}",
+                        quote_value(name))};
     }
     return m;
 }
@@ -167,8 +169,7 @@ Result<Marker> read_marker(const JsonValue& object)
 /// Walks `root` depth first with a stack of its own and tells `out` each item: the
 /// containers' heads (their counts known, since the tree is whole) and the scalars, with
 /// the markers read as what they stand for when `markers` is set.
-template <class Emitter>
-Status walk(const JsonValue& root, Emitter& out, bool markers)
+template <class Emitter> Status walk(const JsonValue& root, Emitter& out, bool markers)
 {
     enum class Mode { array, object, pairs };
     struct Frame {
@@ -183,18 +184,12 @@ Status walk(const JsonValue& root, Emitter& out, bool markers)
             const JsonValue& v = *item;
             item = nullptr;
             switch (v.kind) {
-            case Kind::null:
-                out.null();
-                break;
-            case Kind::boolean:
-                out.boolean(v.boolean);
-                break;
+            case Kind::null: out.null(); break;
+            case Kind::boolean: out.boolean(v.boolean); break;
             case Kind::number:
                 if (auto done = out.number(v.text); !done) return done;
                 break;
-            case Kind::string:
-                out.text(v.text);
-                break;
+            case Kind::string: out.text(v.text); break;
             case Kind::array:
                 out.begin_array(v.values.size());
                 stack.push_back({&v, Mode::array});
@@ -212,25 +207,15 @@ Status walk(const JsonValue& root, Emitter& out, bool markers)
                     out.begin_map(v.values.size());
                     stack.push_back({&v, Mode::object});
                     break;
-                case Marker::Kind::bytes:
-                    out.bytes(m.data);
-                    break;
+                case Marker::Kind::bytes: out.bytes(m.data); break;
                 case Marker::Kind::tag:
                     done = out.tag(m.number);
                     item = m.item;
                     break;
-                case Marker::Kind::undefined:
-                    done = out.undefined();
-                    break;
-                case Marker::Kind::simple:
-                    done = out.simple(static_cast<std::uint8_t>(m.number));
-                    break;
-                case Marker::Kind::special_float:
-                    out.floating(m.value);
-                    break;
-                case Marker::Kind::ext:
-                    done = out.ext(m.ext_type, m.data);
-                    break;
+                case Marker::Kind::undefined: done = out.undefined(); break;
+                case Marker::Kind::simple: done = out.simple(static_cast<std::uint8_t>(m.number)); break;
+                case Marker::Kind::special_float: out.floating(m.value); break;
+                case Marker::Kind::ext: done = out.ext(m.ext_type, m.data); break;
                 case Marker::Kind::map:
                     out.begin_map(m.item->values.size());
                     stack.push_back({m.item, Mode::pairs});
@@ -501,7 +486,8 @@ PayloadEncoder::PayloadEncoder(DecodeChain chain, const std::vector<std::string>
     if (!m_chain.steps.empty() && !decompresses(m_chain.steps.back())) m_format = m_chain.steps.back();
     if (m_format == DecodeStep::protobuf) {
         auto schema = ProtobufSchema::load(m_chain.proto_file, m_chain.proto_message, proto_path);
-        if (!schema) throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: {}", m_chain.text, escape_control(schema.error())));
+        if (!schema)
+            throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: {}", m_chain.text, escape_control(schema.error())));
         m_schema = std::move(*schema);
     }
 }

@@ -40,7 +40,7 @@ private:
     Result<std::string_view> compressed();
 
     DecodeChain m_chain;
-    std::optional<DecodeStep> m_format;  ///< json, cbor, msgpack or protobuf; none: compressions alone
+    std::optional<DecodeStep> m_format;        ///< json, cbor, msgpack or protobuf; none: compressions alone
     std::unique_ptr<ProtobufSchema> m_schema;  ///< protobuf:FILE.proto:package.Message
     std::string m_buffers[2];
 };

@@ -101,8 +101,7 @@ bool write_string(const pb::FieldDescriptor& field, const std::string& value, mq
 }
 
 /// One value of `field` (element `index` when repeated, -1 when singular).
-bool write_value(const pb::Message& message, const pb::FieldDescriptor& field, int index, mqtt::ValueWriter& out,
-                 int depth)
+bool write_value(const pb::Message& message, const pb::FieldDescriptor& field, int index, mqtt::ValueWriter& out, int depth)
 {
     const pb::Reflection& r = *message.GetReflection();
     const bool repeated = index >= 0;
@@ -171,8 +170,8 @@ bool write_map(const pb::Message& message, const pb::FieldDescriptor& field, mqt
         const pb::Message& entry = r.GetRepeatedMessage(message, &field, i);
         entries.push_back({map_key(entry, key), &entry});
     }
-    const bool numeric = key.cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING &&
-                         key.cpp_type() != pb::FieldDescriptor::CPPTYPE_BOOL;
+    const bool numeric =
+        key.cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING && key.cpp_type() != pb::FieldDescriptor::CPPTYPE_BOOL;
     std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
         if (!numeric) return a.name < b.name;
         const bool a_negative = a.name.starts_with('-'), b_negative = b.name.starts_with('-');
@@ -234,11 +233,11 @@ int decode(Schema* schema, const char* data, std::size_t size, const char** out,
     schema->message->Clear();
     g_last_log.clear();
     const bool parsed = size <= static_cast<std::size_t>(std::numeric_limits<int>::max()) &&
-                        schema->message->ParsePartialFromArray(data, static_cast<int>(size));
+        schema->message->ParsePartialFromArray(data, static_cast<int>(size));
     if (!parsed) {
-        schema->error = fmt::format("not a valid {} message (truncated, malformed or nested deeper than {}){}{}",
-                                    schema->type->full_name(), mqtt::k_protobuf_schema_max_depth,
-                                    g_last_log.empty() ? "" : ": ", g_last_log);
+        schema->error =
+            fmt::format("not a valid {} message (truncated, malformed or nested deeper than {}){}{}", schema->type->full_name(),
+                        mqtt::k_protobuf_schema_max_depth, g_last_log.empty() ? "" : ": ", g_last_log);
         *out = schema->error.c_str();
         return 1;
     }
@@ -298,8 +297,7 @@ const char* type_name(const pb::FieldDescriptor& field)
 }
 
 /// A whole number written as a JSON number or string, in [min, max].
-template <typename T>
-std::optional<T> whole(const JsonValue& v)
+template <typename T> std::optional<T> whole(const JsonValue& v)
 {
     if (v.kind != Kind::number && v.kind != Kind::string) return std::nullopt;
     std::string_view text = v.text;
@@ -340,8 +338,8 @@ std::optional<std::string> byte_value(const JsonValue& v, bool base64_string)
 std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& message, Path& path, int depth);
 
 /// Sets `field` (adds to it when repeated) of `message` from `v`.
-std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, const pb::FieldDescriptor& field,
-                                     Path& path, int depth)
+std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, const pb::FieldDescriptor& field, Path& path,
+                                     int depth)
 {
     const pb::Reflection& r = *message.GetReflection();
     const bool add = field.is_repeated();
@@ -442,7 +440,8 @@ std::optional<EncodeError> fill_map(const JsonValue& v, pb::Message& message, co
         for (const JsonValue& pair : pairs.values) {
             std::optional<std::string> key;
             if (pair.kind == Kind::array && pair.values.size() == 2) key = byte_value(pair.values[0], false);
-            if (!key) return EncodeError{fmt::format("{}: \"$map\" must be written {{\"$map\":[[<key>,<value>],...]}}", path.text())};
+            if (!key)
+                return EncodeError{fmt::format("{}: \"$map\" must be written {{\"$map\":[[<key>,<value>],...]}}", path.text())};
             entries.emplace_back(std::move(*key), &pair.values[1]);
         }
     } else {
@@ -453,13 +452,14 @@ std::optional<EncodeError> fill_map(const JsonValue& v, pb::Message& message, co
     for (const auto& [name, item] : entries) {
         path.parts.push_back(fmt::format("[{}]", name));
         JsonValue key_json;
-        key_json.kind = key.cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL     ? Kind::boolean
-                        : key.cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING ? Kind::string
-                                                                                : Kind::number;
+        key_json.kind = key.cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL ? Kind::boolean
+            : key.cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING         ? Kind::string
+                                                                            : Kind::number;
         key_json.text = name;
         key_json.boolean = name == "true";
         pb::Message* entry = message.GetReflection()->AddMessage(&message, &field);
-        if ((key_json.kind == Kind::boolean && name != "true" && name != "false") || set_value(key_json, *entry, key, path, depth)) {
+        if ((key_json.kind == Kind::boolean && name != "true" && name != "false") ||
+            set_value(key_json, *entry, key, path, depth)) {
             return EncodeError{fmt::format("{}: the key {} is not of type {}", path.text(), name, key.type_name())};
         }
         if (auto error = set_value(*item, *entry, value, path, depth)) return error;
@@ -496,7 +496,8 @@ std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& mess
         const JsonValue& v = json.values[i];
         if (name == "$unknown") {
             auto bytes = byte_value(v, false);
-            if (v.kind == Kind::string || !bytes || !r.MutableUnknownFields(&message)->ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
+            if (v.kind == Kind::string || !bytes ||
+                !r.MutableUnknownFields(&message)->ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
                 return EncodeError{fmt::format("{}{}$unknown must be {{\"$bytes\":\"<base64>\"}} of Protobuf fields", path.text(),
                                                path.parts.empty() ? "" : ".")};
             }
@@ -514,7 +515,8 @@ std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& mess
         seen.push_back(field);
         if (const pb::OneofDescriptor* oneof = field->real_containing_oneof(); oneof != nullptr && v.kind != Kind::null) {
             if (const auto* other = r.GetOneofFieldDescriptor(message, oneof)) {
-                return EncodeError{fmt::format("{}: {} is set too, and both are of oneof {}", path.text(), other->name(), oneof->name())};
+                return EncodeError{
+                    fmt::format("{}: {} is set too, and both are of oneof {}", path.text(), other->name(), oneof->name())};
             }
         }
         std::optional<EncodeError> error;
@@ -523,7 +525,8 @@ std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& mess
         } else if (field->is_map()) {
             error = fill_map(v, message, *field, path, depth);
         } else if (field->is_repeated()) {
-            if (v.kind != Kind::array) return EncodeError{fmt::format("{}: {} where an array is wanted", path.text(), kind_name(v))};
+            if (v.kind != Kind::array)
+                return EncodeError{fmt::format("{}: {} where an array is wanted", path.text(), kind_name(v))};
             for (std::size_t e = 0; e < v.values.size() && !error; ++e) {
                 path.parts.push_back(fmt::format("[{}]", e));
                 error = set_value(v.values[e], message, *field, path, depth);
@@ -553,7 +556,8 @@ int encode(Schema* schema, const char* json, std::size_t size, const char** out,
     }
     schema->message->Clear();
     Path path;
-    if (auto error = fill_message(*parsed, *schema->message, path, 1)) return fail("cannot be written as protobuf: " + error->reason);
+    if (auto error = fill_message(*parsed, *schema->message, path, 1))
+        return fail("cannot be written as protobuf: " + error->reason);
     schema->out.clear();
     {
         pb::io::StringOutputStream stream(&schema->out);

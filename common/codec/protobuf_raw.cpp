@@ -13,8 +13,7 @@ namespace mqtt {
 
 namespace protobuf_wire {
 
-std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end, std::uint64_t& value,
-                                                std::string_view what)
+std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end, std::uint64_t& value, std::string_view what)
 {
     const std::size_t start = at;
     value = 0;
@@ -89,17 +88,14 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
             field = group;
             field.end = tag_at;
             break;
-        default:
-            return fail(tag_at, "field {} has the unknown wire type {}", field.number, field.wire);
+        default: return fail(tag_at, "field {} has the unknown wire type {}", field.number, field.wire);
         }
         if (m_groups.empty()) {
             if (level.fields.empty()) level.fields.reserve(8);  // one allocation for a small message
             level.fields.push_back(field);
         }
     }
-    if (!m_groups.empty()) {
-        return fail(group.offset, "truncated: group {} has no end-group tag", m_groups.front());
-    }
+    if (!m_groups.empty()) { return fail(group.offset, "truncated: group {} has no end-group tag", m_groups.front()); }
     // Grouped by number, in the order each number first appears, as JSON keys must be unique.
     // Encoders write fields in the order of their numbers: then they are grouped already.
     const bool in_order = std::is_sorted(level.fields.begin(), level.fields.end(),
@@ -176,15 +172,9 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
         Scanner nested(data, depth < k_protobuf_max_depth ? k_protobuf_max_depth - depth : 0, field.wire == length_delimited);
         Level child;
         switch (field.wire) {
-        case varint:
-            ok = writer.unsigned_integer(field.value);
-            break;
-        case fixed32:
-            ok = write_marker(writer, "$fixed32", field.value);
-            break;
-        case fixed64:
-            ok = write_marker(writer, "$fixed64", field.value);
-            break;
+        case varint: ok = writer.unsigned_integer(field.value); break;
+        case fixed32: ok = write_marker(writer, "$fixed32", field.value); break;
+        case fixed64: ok = write_marker(writer, "$fixed64", field.value); break;
         case length_delimited:
             // protoc's guess: a message if it is one (and not empty), else text or bytes.
             if (!value.empty() && depth <= k_protobuf_max_depth && !nested.scan(field.begin, field.end, child)) {

@@ -26,11 +26,11 @@ enum Wire : std::uint8_t { varint = 0, fixed64 = 1, length_delimited = 2, start_
 struct Field {
     std::uint32_t number = 0;
     std::uint8_t wire = 0;
-    std::uint64_t value = 0;   ///< varint, fixed32, fixed64
-    std::size_t begin = 0;     ///< length-delimited data or group contents: [begin, end)
+    std::uint64_t value = 0;  ///< varint, fixed32, fixed64
+    std::size_t begin = 0;    ///< length-delimited data or group contents: [begin, end)
     std::size_t end = 0;
-    std::size_t offset = 0;    ///< of the tag
-    std::uint32_t run = 0;     ///< on the first field of a number: how many have it; else 0
+    std::size_t offset = 0;  ///< of the tag
+    std::uint32_t run = 0;   ///< on the first field of a number: how many have it; else 0
 };
 
 /// The fields of one message (or group) being written, and the next one to write.
@@ -49,8 +49,7 @@ public:
     /// so a failure needs no reason, which spares formatting one per string field.
     Scanner(std::string_view data, std::size_t group_depth, bool guess = false)
         : m_data(data), m_group_depth(group_depth), m_guess(guess)
-    {
-    }
+    {}
 
     std::optional<DecodeError> scan(std::size_t begin, std::size_t end, Level& level);
     /// Reads the varint at `at` (moved past it), named `what` in the error.

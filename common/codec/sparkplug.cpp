@@ -21,37 +21,75 @@ using protobuf_wire::Wire;
 
 // The Sparkplug B data types (specification, "Datatypes"), by their number.
 constexpr std::array<std::string_view, 35> k_types = {
-    "Unknown",    "Int8",        "Int16",        "Int32",      "Int64",      "UInt8",       "UInt16",
-    "UInt32",     "UInt64",      "Float",        "Double",     "Boolean",    "String",      "DateTime",
-    "Text",       "UUID",        "DataSet",      "Bytes",      "File",       "Template",    "PropertySet",
-    "PropertySetList", "Int8Array", "Int16Array", "Int32Array", "Int64Array", "UInt8Array", "UInt16Array",
-    "UInt32Array", "UInt64Array", "FloatArray",  "DoubleArray", "BooleanArray", "StringArray", "DateTimeArray",
+    "Unknown",      "Int8",        "Int16",         "Int32",       "Int64",       "UInt8",           "UInt16",     "UInt32",
+    "UInt64",       "Float",       "Double",        "Boolean",     "String",      "DateTime",        "Text",       "UUID",
+    "DataSet",      "Bytes",       "File",          "Template",    "PropertySet", "PropertySetList", "Int8Array",  "Int16Array",
+    "Int32Array",   "Int64Array",  "UInt8Array",    "UInt16Array", "UInt32Array", "UInt64Array",     "FloatArray", "DoubleArray",
+    "BooleanArray", "StringArray", "DateTimeArray",
 };
 enum Type : std::uint32_t {
-    int8 = 1, int16, int32, int64, uint8, uint16, uint32, uint64, float_, double_, boolean, string, date_time,
-    text, uuid, data_set, bytes, file, template_, property_set, property_set_list, int8_array, int16_array,
-    int32_array, int64_array, uint8_array, uint16_array, uint32_array, uint64_array, float_array, double_array,
-    boolean_array, string_array, date_time_array,
+    int8 = 1,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    float_,
+    double_,
+    boolean,
+    string,
+    date_time,
+    text,
+    uuid,
+    data_set,
+    bytes,
+    file,
+    template_,
+    property_set,
+    property_set_list,
+    int8_array,
+    int16_array,
+    int32_array,
+    int64_array,
+    uint8_array,
+    uint16_array,
+    uint32_array,
+    uint64_array,
+    float_array,
+    double_array,
+    boolean_array,
+    string_array,
+    date_time_array,
 };
 
 /// What a value field of Metric, Template.Parameter, PropertyValue or DataSet.DataSetValue
 /// holds: the oneof members the specification gives them all, in its order.
-enum class Slot { int_value, long_value, float_value, double_value, boolean_value, string_value, bytes_value,
-                  dataset_value, template_value, propertyset_value, propertysets_value, extension_value };
+enum class Slot {
+    int_value,
+    long_value,
+    float_value,
+    double_value,
+    boolean_value,
+    string_value,
+    bytes_value,
+    dataset_value,
+    template_value,
+    propertyset_value,
+    propertysets_value,
+    extension_value
+};
 
 Wire wire_of(Slot slot)
 {
     switch (slot) {
     case Slot::int_value:
     case Slot::long_value:
-    case Slot::boolean_value:
-        return protobuf_wire::varint;
-    case Slot::float_value:
-        return protobuf_wire::fixed32;
-    case Slot::double_value:
-        return protobuf_wire::fixed64;
-    default:
-        return protobuf_wire::length_delimited;
+    case Slot::boolean_value: return protobuf_wire::varint;
+    case Slot::float_value: return protobuf_wire::fixed32;
+    case Slot::double_value: return protobuf_wire::fixed64;
+    default: return protobuf_wire::length_delimited;
     }
 }
 
@@ -71,10 +109,10 @@ struct Slots {
         return slots[number - first];
     }
 };
-constexpr Slot k_metric_slot_list[] = {Slot::int_value,     Slot::long_value,    Slot::float_value, Slot::double_value,
-                                       Slot::boolean_value, Slot::string_value,  Slot::bytes_value, Slot::dataset_value,
+constexpr Slot k_metric_slot_list[] = {Slot::int_value,      Slot::long_value,     Slot::float_value, Slot::double_value,
+                                       Slot::boolean_value,  Slot::string_value,   Slot::bytes_value, Slot::dataset_value,
                                        Slot::template_value, Slot::extension_value};
-constexpr Slot k_parameter_slot_list[] = {Slot::int_value,     Slot::long_value,   Slot::float_value, Slot::double_value,
+constexpr Slot k_parameter_slot_list[] = {Slot::int_value,     Slot::long_value,   Slot::float_value,    Slot::double_value,
                                           Slot::boolean_value, Slot::string_value, Slot::extension_value};
 constexpr Slot k_property_slot_list[] = {Slot::int_value,         Slot::long_value,         Slot::float_value,
                                          Slot::double_value,      Slot::boolean_value,      Slot::string_value,
@@ -91,10 +129,14 @@ struct MetaField {
     Slot slot;
 };
 constexpr MetaField k_metadata[] = {
-    {1, "is_multi_part", Slot::boolean_value}, {2, "content_type", Slot::string_value},
-    {3, "size", Slot::long_value},             {4, "seq", Slot::long_value},
-    {5, "file_name", Slot::string_value},      {6, "file_type", Slot::string_value},
-    {7, "md5", Slot::string_value},            {8, "description", Slot::string_value},
+    {1, "is_multi_part", Slot::boolean_value},
+    {2, "content_type", Slot::string_value},
+    {3, "size", Slot::long_value},
+    {4, "seq", Slot::long_value},
+    {5, "file_name", Slot::string_value},
+    {6, "file_type", Slot::string_value},
+    {7, "md5", Slot::string_value},
+    {8, "description", Slot::string_value},
 };
 
 /// What the walk learns about a payload, for the run's state once it has decoded.
@@ -119,8 +161,7 @@ public:
     /// DBIRTH, whose metrics define aliases.
     Walk(std::string_view data, ValueWriter& writer, bool birth, const SparkplugAliases* aliases, Seen& seen)
         : m_data(data), m_writer(writer), m_birth(birth), m_aliases(aliases), m_seen(seen)
-    {
-    }
+    {}
 
     std::optional<DecodeError> payload();
 
@@ -167,9 +208,9 @@ std::optional<DecodeError> Walk::scan(const Field& field, Level& level, std::siz
 std::optional<DecodeError> Walk::expect(const Field& field, Wire wire, std::string_view message) const
 {
     if (field.wire == wire) return std::nullopt;
-    return DecodeError{fmt::format("field {} of a {} is {}, not {}", field.number, message, wire_name(field.wire),
-                                   wire_name(wire)),
-                       field.offset};
+    return DecodeError{
+        fmt::format("field {} of a {} is {}, not {}", field.number, message, wire_name(field.wire), wire_name(wire)),
+        field.offset};
 }
 
 std::optional<DecodeError> Walk::payload()
@@ -185,23 +226,12 @@ std::optional<DecodeError> Walk::payload()
     std::size_t metrics = 0;
     for (const Field& field : level.fields) {
         switch (field.number) {
-        case 1:
-            timestamp = &field;
-            break;
-        case 2:
-            ++metrics;
-            break;
-        case 3:
-            seq = &field;
-            break;
-        case 4:
-            uuid = &field;
-            break;
-        case 5:
-            body = &field;
-            break;
-        default:
-            continue;
+        case 1: timestamp = &field; break;
+        case 2: ++metrics; break;
+        case 3: seq = &field; break;
+        case 4: uuid = &field; break;
+        case 5: body = &field; break;
+        default: continue;
         }
         const Wire wire = field.number == 1 || field.number == 3 ? protobuf_wire::varint : protobuf_wire::length_delimited;
         if (auto error = expect(field, wire, "Payload")) return error;
@@ -219,9 +249,7 @@ std::optional<DecodeError> Walk::payload()
         if (field.number != 2) continue;
         if (auto error = metric(field, 1, true)) return error;
     }
-    if (body && !(m_writer.text("body") && m_writer.bytes(contents(*body)))) {
-        return written(*body);
-    }
+    if (body && !(m_writer.text("body") && m_writer.bytes(contents(*body)))) { return written(*body); }
     if (!m_writer.end_indefinite()) return written(whole);
     return std::nullopt;
 }
@@ -330,33 +358,19 @@ std::optional<DecodeError> Walk::value(std::uint32_t type, Slot slot, const Fiel
         }
         break;
     }
-    case Slot::float_value:
-        ok = m_writer.floating(std::bit_cast<float>(static_cast<std::uint32_t>(field.value)));
-        break;
-    case Slot::double_value:
-        ok = m_writer.floating(std::bit_cast<double>(field.value));
-        break;
-    case Slot::boolean_value:
-        ok = m_writer.boolean(field.value != 0);
-        break;
-    case Slot::string_value:
-        ok = text(contents(field));
-        break;
+    case Slot::float_value: ok = m_writer.floating(std::bit_cast<float>(static_cast<std::uint32_t>(field.value))); break;
+    case Slot::double_value: ok = m_writer.floating(std::bit_cast<double>(field.value)); break;
+    case Slot::boolean_value: ok = m_writer.boolean(field.value != 0); break;
+    case Slot::string_value: ok = text(contents(field)); break;
     case Slot::bytes_value:
         if (type >= int8_array && type <= date_time_array) return array(type, field);
         ok = m_writer.bytes(contents(field));
         break;
-    case Slot::dataset_value:
-        return dataset(field, depth + 1);
-    case Slot::template_value:
-        return template_value(field, depth + 1);
-    case Slot::propertyset_value:
-        return property_set(field, depth + 1);
-    case Slot::propertysets_value:
-        return property_set_list(field, depth + 1);
-    case Slot::extension_value:
-        ok = m_writer.bytes(contents(field));
-        break;
+    case Slot::dataset_value: return dataset(field, depth + 1);
+    case Slot::template_value: return template_value(field, depth + 1);
+    case Slot::propertyset_value: return property_set(field, depth + 1);
+    case Slot::propertysets_value: return property_set_list(field, depth + 1);
+    case Slot::extension_value: ok = m_writer.bytes(contents(field)); break;
     }
     if (!ok) return written(field);
     return std::nullopt;
@@ -397,8 +411,7 @@ std::optional<DecodeError> Walk::array(std::uint32_t type, const Field& field)
         }
         const std::uint64_t count = little_endian(data.data(), 4);
         if ((count + 7) / 8 > data.size() - 4) {
-            return DecodeError{fmt::format("BooleanArray of {} values in {} bytes", count, data.size() - 4),
-                               field.offset};
+            return DecodeError{fmt::format("BooleanArray of {} values in {} bytes", count, data.size() - 4), field.offset};
         }
         ok = m_writer.begin_array(count);
         for (std::uint64_t i = 0; ok && i < count; ++i) {
@@ -409,9 +422,13 @@ std::optional<DecodeError> Walk::array(std::uint32_t type, const Field& field)
     }
     std::size_t size = 8;
     switch (type) {
-    case int8_array: case uint8_array: size = 1; break;
-    case int16_array: case uint16_array: size = 2; break;
-    case int32_array: case uint32_array: case float_array: size = 4; break;
+    case int8_array:
+    case uint8_array: size = 1; break;
+    case int16_array:
+    case uint16_array: size = 2; break;
+    case int32_array:
+    case uint32_array:
+    case float_array: size = 4; break;
     default: break;
     }
     if (data.size() % size != 0) {
@@ -470,8 +487,7 @@ std::optional<DecodeError> Walk::dataset(const Field& field, std::size_t depth)
             if (auto error = expect(member, protobuf_wire::length_delimited, "DataSet")) return error;
             rows.push_back(&member);
             break;
-        default:
-            break;
+        default: break;
         }
     }
     bool ok = m_writer.begin_map(std::nullopt);
@@ -691,8 +707,8 @@ std::optional<TopicParts> node_topic(std::string_view topic)
 
 bool is_node_type(std::string_view type)
 {
-    return type == "NBIRTH" || type == "NDEATH" || type == "NDATA" || type == "NCMD" || type == "DBIRTH" ||
-           type == "DDEATH" || type == "DDATA" || type == "DCMD";
+    return type == "NBIRTH" || type == "NDEATH" || type == "NDATA" || type == "NCMD" || type == "DBIRTH" || type == "DDEATH" ||
+        type == "DDATA" || type == "DCMD";
 }
 
 /// spBv1.0/STATE/HOST (3.0: a JSON object) or STATE/HOST (before: ONLINE or OFFLINE).
@@ -804,9 +820,9 @@ std::optional<DecodeError> SparkplugDecoder::decode(std::string_view topic, std:
         if (!seen.seq) {
             warnings.push_back(fmt::format("Sparkplug message on topic {} has no seq.", shown));
         } else {
-            const std::optional<std::uint64_t> expected =
-                type == "NBIRTH" ? std::optional<std::uint64_t>(0)
-                                 : state->seq ? std::optional<std::uint64_t>((*state->seq + 1) % 256) : std::nullopt;
+            const std::optional<std::uint64_t> expected = type == "NBIRTH" ? std::optional<std::uint64_t>(0)
+                : state->seq                                               ? std::optional<std::uint64_t>((*state->seq + 1) % 256)
+                                                                           : std::nullopt;
             if (expected && *expected != *seen.seq) {
                 warnings.push_back(fmt::format("Sparkplug seq on topic {} is {}, expected {}.", shown, *seen.seq, *expected));
             }
@@ -815,11 +831,11 @@ std::optional<DecodeError> SparkplugDecoder::decode(std::string_view topic, std:
     }
     if (seen.unknown_alias && !state->alias_warned) {
         state->alias_warned = true;
-        warnings.push_back(fmt::format("Sparkplug message on topic {} uses metric alias {}{} with no birth seen: shown "
-                                       "with \"name\":null (not warned again for this node until its NBIRTH).",
-                                       shown, *seen.unknown_alias,
-                                       seen.unknown_aliases > 1 ? fmt::format(" (and {} more)", seen.unknown_aliases - 1)
-                                                                : std::string()));
+        warnings.push_back(
+            fmt::format("Sparkplug message on topic {} uses metric alias {}{} with no birth seen: shown "
+                        "with \"name\":null (not warned again for this node until its NBIRTH).",
+                        shown, *seen.unknown_alias,
+                        seen.unknown_aliases > 1 ? fmt::format(" (and {} more)", seen.unknown_aliases - 1) : std::string()));
     }
     for (const auto& learnt : seen.births) {
         if (const auto old = state->aliases.find(learnt.alias); old != state->aliases.end()) {

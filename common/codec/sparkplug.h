@@ -51,10 +51,10 @@ public:
 private:
     struct Node {
         SparkplugAliases aliases;
-        std::optional<std::uint64_t> seq;    ///< the last seen
-        std::optional<std::uint64_t> bd_seq; ///< of the NBIRTH in force
-        bool online = false;                 ///< an NBIRTH seen and no NDEATH since
-        bool alias_warned = false;           ///< an unknown alias warned since the last NBIRTH
+        std::optional<std::uint64_t> seq;     ///< the last seen
+        std::optional<std::uint64_t> bd_seq;  ///< of the NBIRTH in force
+        bool online = false;                  ///< an NBIRTH seen and no NDEATH since
+        bool alias_warned = false;            ///< an unknown alias warned since the last NBIRTH
     };
 
     Node* node(std::string_view key);

@@ -10,8 +10,7 @@ namespace mqtt {
 
 ValueWriter::ValueWriter(std::string& out, Pass pass, const std::vector<bool>* pair_maps)
     : m_json(out, false), m_pass(pass), m_pair_maps(pair_maps)
-{
-}
+{}
 
 bool ValueWriter::fail(std::string reason)
 {
@@ -21,9 +20,7 @@ bool ValueWriter::fail(std::string reason)
 
 bool ValueWriter::push(Frame frame)
 {
-    if (m_stack.size() >= k_decode_max_depth) {
-        return fail(fmt::format("nested deeper than {} levels", k_decode_max_depth));
-    }
+    if (m_stack.size() >= k_decode_max_depth) { return fail(fmt::format("nested deeper than {} levels", k_decode_max_depth)); }
     m_stack.push_back(frame);
     return true;
 }
@@ -35,16 +32,11 @@ bool ValueWriter::place(const std::string_view* key_text, bool& written_as_key)
     if (m_stack.empty()) return true;
     Frame& frame = m_stack.back();
     switch (frame.kind) {
-    case Kind::array:
-        m_json.element();
-        return true;
-    case Kind::tag:
-        return true;  // "value": is written
+    case Kind::array: m_json.element(); return true;
+    case Kind::tag: return true;  // "value": is written
     case Kind::text_chunks:
-    case Kind::byte_chunks:
-        return fail("an indefinite-length string holds an item that is not a string of its kind");
-    case Kind::map:
-        break;
+    case Kind::byte_chunks: return fail("an indefinite-length string holds an item that is not a string of its kind");
+    case Kind::map: break;
     }
     if (frame.at_value) {
         if (frame.pairs) m_json.element();
@@ -90,9 +82,7 @@ void ValueWriter::complete()
             if (frame.indefinite || frame.seen < frame.count) return;
             m_json.end_array();
             break;
-        case Kind::tag:
-            m_json.end_object();
-            break;
+        case Kind::tag: m_json.end_object(); break;
         case Kind::map:
             if (!frame.at_value) {
                 frame.at_value = true;
@@ -105,8 +95,7 @@ void ValueWriter::complete()
             close_map(frame);
             break;
         case Kind::text_chunks:
-        case Kind::byte_chunks:
-            return;  // not reached: string pieces do not complete items
+        case Kind::byte_chunks: return;  // not reached: string pieces do not complete items
         }
         m_stack.pop_back();
     }
@@ -185,15 +174,12 @@ bool ValueWriter::end_indefinite()
         m_chunks.clear();
         return string_item(whole, frame.kind == Kind::text_chunks);
     }
-    case Kind::array:
-        m_json.end_array();
-        break;
+    case Kind::array: m_json.end_array(); break;
     case Kind::map:
         if (frame.at_value) return fail("a map ends after a key without its value");
         close_map(frame);
         break;
-    case Kind::tag:
-        break;
+    case Kind::tag: break;
     }
     complete();
     return true;
@@ -304,8 +290,7 @@ bool ValueWriter::single(float value)
     return real(value);
 }
 
-template <typename Real>
-bool ValueWriter::real(Real value)
+template <typename Real> bool ValueWriter::real(Real value)
 {
     if (!scalar_placed()) return false;
     if (std::isnan(value)) {

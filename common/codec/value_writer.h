@@ -73,11 +73,11 @@ private:
     struct Frame {
         Kind kind;
         bool indefinite = false;
-        bool pairs = false;        ///< a map written as {"$map":[[k,v],...]}
-        bool at_value = false;     ///< a map: its next item is a value
-        std::uint64_t count = 0;   ///< items (arrays) or pairs (maps) when definite
-        std::uint64_t seen = 0;    ///< items or whole pairs so far
-        std::size_t ordinal = 0;   ///< a map: its place among the document's maps
+        bool pairs = false;       ///< a map written as {"$map":[[k,v],...]}
+        bool at_value = false;    ///< a map: its next item is a value
+        std::uint64_t count = 0;  ///< items (arrays) or pairs (maps) when definite
+        std::uint64_t seen = 0;   ///< items or whole pairs so far
+        std::size_t ordinal = 0;  ///< a map: its place among the document's maps
     };
 
     bool fail(std::string reason);
@@ -89,8 +89,7 @@ private:
     bool push(Frame frame);
     bool scalar_placed();
     bool string_item(std::string_view bytes, bool is_text);
-    template <typename Real>
-    bool real(Real value);
+    template <typename Real> bool real(Real value);
 
     void close_map(const Frame& frame);
     void marker(std::string_view name, std::string_view value_token, bool string_value);
@@ -100,7 +99,7 @@ private:
     const std::vector<bool>* m_pair_maps;
     std::vector<bool> m_seen_pair_maps;
     std::vector<Frame> m_stack;
-    std::string m_chunks;       ///< the pieces of an indefinite string so far
+    std::string m_chunks;  ///< the pieces of an indefinite string so far
     std::size_t m_maps = 0;
     bool m_done = false;
     bool m_needs_pairs = false;
@@ -111,8 +110,7 @@ private:
 /// Runs `walk` (which feeds a ValueWriter) over one document into `out`: once, and when a map
 /// has non-text keys, once more to find all such maps and a last time to write them as
 /// pairs. `walk` returns its error, if any.
-template <typename Walk>
-std::optional<DecodeError> write_document(std::string& out, Walk&& walk)
+template <typename Walk> std::optional<DecodeError> write_document(std::string& out, Walk&& walk)
 {
     const std::size_t start = out.size();
     {

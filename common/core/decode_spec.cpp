@@ -15,8 +15,8 @@ struct StepName {
 };
 
 constexpr StepName k_steps[] = {
-    {"gzip", DecodeStep::gzip},   {"zlib", DecodeStep::zlib}, {"zstd", DecodeStep::zstd},
-    {"lz4", DecodeStep::lz4},     {"json", DecodeStep::json}, {"cbor", DecodeStep::cbor},
+    {"gzip", DecodeStep::gzip},       {"zlib", DecodeStep::zlib},         {"zstd", DecodeStep::zstd},
+    {"lz4", DecodeStep::lz4},         {"json", DecodeStep::json},         {"cbor", DecodeStep::cbor},
     {"msgpack", DecodeStep::msgpack}, {"protobuf", DecodeStep::protobuf}, {"sparkplug", DecodeStep::sparkplug},
     {"auto", DecodeStep::automatic},
 };
@@ -63,8 +63,8 @@ Result<DecodeChain> parse_chain(std::string_view text, bool encode)
                                             : ", protobuf, protobuf:FILE.proto:package.Message, sparkplug, auto")};
         }
         if (!chain.steps.empty() && !decompresses(chain.steps.back())) {
-            return Error{fmt::format("Error: {}: {} must be the last step of {}.", option,
-                                     decode_step_name(chain.steps.back()), quote_value(text))};
+            return Error{fmt::format("Error: {}: {} must be the last step of {}.", option, decode_step_name(chain.steps.back()),
+                                     quote_value(text))};
         }
         if (found->step == DecodeStep::automatic && !chain.steps.empty()) {
             return Error{fmt::format("Error: --decode: auto cannot follow another step in {}.", quote_value(text))};
@@ -88,8 +88,7 @@ std::string_view decode_step_name(DecodeStep step)
 
 bool decompresses(DecodeStep step)
 {
-    return step == DecodeStep::gzip || step == DecodeStep::zlib || step == DecodeStep::zstd ||
-           step == DecodeStep::lz4;
+    return step == DecodeStep::gzip || step == DecodeStep::zlib || step == DecodeStep::zstd || step == DecodeStep::lz4;
 }
 
 bool reads_sparkplug(const DecodeChain& chain)
@@ -110,7 +109,8 @@ Result<DecodeRule> parse_decode_rule(std::string_view text)
     if (equals != std::string_view::npos) {
         rule.filter = std::string(text.substr(0, equals));
         codec = text.substr(equals + 1);
-        if (auto checked = check_filter(rule.filter, "--decode"); !checked.ok()) return Error{fmt::format("Error: {}", checked.error())};
+        if (auto checked = check_filter(rule.filter, "--decode"); !checked.ok())
+            return Error{fmt::format("Error: {}", checked.error())};
     } else {
         rule.filter.push_back('#');  // (not `= "#"`: GCC 12's -Wrestrict misfires on it under ASan)
     }

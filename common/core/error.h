@@ -22,8 +22,7 @@ public:
     /// `transient`: a broker or proxy that is still starting fails so (see --wait-for-broker).
     Failure(int status, const std::string& text, bool transient = false)
         : std::runtime_error(text), m_status(status), m_transient(transient)
-    {
-    }
+    {}
     int status() const { return m_status; }
     bool transient() const { return m_transient; }
 

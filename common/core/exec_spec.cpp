@@ -68,11 +68,12 @@ Result<ExecRule> parse_exec_rule(std::string_view text)
     std::string_view command = text;
     const std::size_t equals = text.find('=');
     const bool is_rule = equals != std::string_view::npos && equals > 0 &&
-                         text.substr(0, equals).find_first_of(" \t\r\n'\"\\") == std::string_view::npos;
+        text.substr(0, equals).find_first_of(" \t\r\n'\"\\") == std::string_view::npos;
     if (is_rule) {
         rule.filter = std::string(text.substr(0, equals));
         command = text.substr(equals + 1);
-        if (auto checked = check_filter(rule.filter, "--exec"); !checked.ok()) return Error{fmt::format("Error: {}", checked.error())};
+        if (auto checked = check_filter(rule.filter, "--exec"); !checked.ok())
+            return Error{fmt::format("Error: {}", checked.error())};
     } else {
         rule.filter.push_back('#');
     }

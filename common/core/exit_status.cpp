@@ -96,9 +96,9 @@ std::optional<StatusLine> closed_connection_status(const ClosedConnection& close
     }
     if (!closed.answered && (rc == MOSQ_ERR_AUTH || rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_PROXY)) {
         // Only the SOCKS5 handshake ends a connection with these before any CONNACK.
-        const char* why = rc == MOSQ_ERR_AUTH      ? "access denied (user name, password or target not allowed)"
-                          : rc == MOSQ_ERR_NO_CONN ? "the proxy could not reach the broker"
-                                                   : "the proxy failed";
+        const char* why = rc == MOSQ_ERR_AUTH ? "access denied (user name, password or target not allowed)"
+            : rc == MOSQ_ERR_NO_CONN          ? "the proxy could not reach the broker"
+                                              : "the proxy failed";
         return StatusLine{ExitStatus::unreachable, fmt::format("Error: SOCKS5 proxy: {}.", why)};
     }
     return std::nullopt;

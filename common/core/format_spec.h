@@ -13,12 +13,12 @@ namespace mqtt {
 
 /// The modifiers of one conversion, e.g. "%-08.2:x": flags, width, precision, separator.
 struct FormatSpec {
-    char conversion = 0;  ///< the letter after '%', or the character after '@'
-    bool left = false;    ///< '-': align left, pad with spaces
-    bool zero = false;    ///< '0': pad numbers (and %p, %x) with zeros
-    int width = 0;        ///< minimum width; 0: none
-    int precision = -1;   ///< -1: none
-    char separator = ' '; ///< %x/%X: what goes between groups of `precision` hex digits
+    char conversion = 0;   ///< the letter after '%', or the character after '@'
+    bool left = false;     ///< '-': align left, pad with spaces
+    bool zero = false;     ///< '0': pad numbers (and %p, %x) with zeros
+    int width = 0;         ///< minimum width; 0: none
+    int precision = -1;    ///< -1: none
+    char separator = ' ';  ///< %x/%X: what goes between groups of `precision` hex digits
 };
 
 /// One piece of a format: literal text (escapes already decoded), a '%' conversion, or an

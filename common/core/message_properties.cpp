@@ -39,8 +39,7 @@ std::optional<std::uint32_t> read_number_property(const mosquitto_property* list
         if (mosquitto_property_read_varint(list, identifier, &value, false)) return value;
         return std::nullopt;
     }
-    default:
-        return std::nullopt;
+    default: return std::nullopt;
     }
 }
 

@@ -48,9 +48,7 @@ std::optional<double> parse_non_negative(const std::string& given)
     errno = 0;
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
-    if (errno != 0 || end != text.c_str() + text.size() || !std::isfinite(value) || value < 0) {
-        return std::nullopt;
-    }
+    if (errno != 0 || end != text.c_str() + text.size() || !std::isfinite(value) || value < 0) { return std::nullopt; }
     return value;
 }
 

@@ -107,8 +107,9 @@ PrivateSocket::PrivateSocket()
     if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(m_fd, 1) != 0) {
         const int error = errno;
         remove();  // the destructor does not run for an object whose constructor throws
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open the unix socket {}: {}.",
-                                                     templ + std::string(k_socket_name), std::strerror(error)));
+        throw Failure(ExitStatus::usage,
+                      fmt::format("Error: Unable to open the unix socket {}: {}.", templ + std::string(k_socket_name),
+                                  std::strerror(error)));
     }
 }
 

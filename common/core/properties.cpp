@@ -19,9 +19,8 @@ namespace {
 constexpr std::size_t k_max_length = 65535;  // MQTT strings and binary data: 16-bit length
 constexpr std::uint32_t k_max_varint = 268435455;
 
-constexpr std::array k_commands = {PropertyCommand::connect,     PropertyCommand::publish,
-                                   PropertyCommand::subscribe,   PropertyCommand::unsubscribe,
-                                   PropertyCommand::disconnect,  PropertyCommand::will};
+constexpr std::array k_commands = {PropertyCommand::connect,     PropertyCommand::publish,    PropertyCommand::subscribe,
+                                   PropertyCommand::unsubscribe, PropertyCommand::disconnect, PropertyCommand::will};
 
 int library_command(PropertyCommand command)
 {
@@ -171,8 +170,7 @@ Status set_value(Property& property, PropertyCommand command, const std::string&
         }
         property.value = text;
         return {};
-    case PropertyType::string_pair:
-        break;  // parse_property takes the key and the value itself
+    case PropertyType::string_pair: break;  // parse_property takes the key and the value itself
     }
     return {};
 }
@@ -200,7 +198,7 @@ SpelledName split_name(const std::string& name)
 bool takes_encoded_value(int identifier)
 {
     return identifier == MQTT_PROP_CORRELATION_DATA || identifier == MQTT_PROP_AUTHENTICATION_DATA ||
-           identifier == MQTT_PROP_USER_PROPERTY;
+        identifier == MQTT_PROP_USER_PROPERTY;
 }
 
 }  // namespace
@@ -301,12 +299,13 @@ Result<ParsedProperty> parse_property(std::span<const std::string> args)
     if (user_property && args.size() < 4) return not_enough;
     const auto command = sent_command(library_cmd, identifier);
     // mosquitto fails on "connack" without a word; it is as unsupported as "auth".
-    if (!command) return Error{fmt::format("Error: {} property not supported for {} in --property argument.", name, command_text)};
+    if (!command)
+        return Error{fmt::format("Error: {} property not supported for {} in --property argument.", name, command_text)};
 
     if (spelled.encoding != Encoding::none && !takes_encoded_value(identifier)) {
         return Error{fmt::format("Error: Only correlation-data, authentication-data and user-property values can be given as "
-                           "{}, not {} in --property argument.",
-                           encoding_name(spelled.encoding), spelled.base)};
+                                 "{}, not {} in --property argument.",
+                                 encoding_name(spelled.encoding), spelled.base)};
     }
     // The value, decoded from hex or base64 when the name says so.
     std::string value_text = args[user_property ? 3 : 2];
@@ -314,7 +313,7 @@ Result<ParsedProperty> parse_property(std::span<const std::string> args)
         auto decoded = decode(value_text, spelled.encoding);
         if (!decoded) {
             return Error{fmt::format("Error: Invalid {} value {} for property {} in --property argument.",
-                               encoding_name(spelled.encoding), quote_value(value_text), name)};
+                                     encoding_name(spelled.encoding), quote_value(value_text), name)};
         }
         value_text = std::move(*decoded);
     }
@@ -348,7 +347,8 @@ Status find_duplicate(const PropertyLists& lists)
     for (const auto command : k_commands) {
         const PropertyList list(lists.of(command));
         const int rc = mosquitto_property_check_all(library_command(command), list.get());
-        if (rc != MOSQ_ERR_SUCCESS) return Error{fmt::format("Error in {} properties: {}", packet_label(command), mosquitto_strerror(rc))};
+        if (rc != MOSQ_ERR_SUCCESS)
+            return Error{fmt::format("Error in {} properties: {}", packet_label(command), mosquitto_strerror(rc))};
     }
     return {};
 }

@@ -26,12 +26,12 @@ enum class PropertyType { byte, int16, int32, varint, binary, string, string_pai
 
 /// One property as plain data; common/property_list builds libmosquitto's list from it.
 struct Property {
-    int identifier = 0;          ///< MQTT_PROP_*, as libmosquitto numbers them
+    int identifier = 0;  ///< MQTT_PROP_*, as libmosquitto numbers them
     PropertyType type = PropertyType::byte;
-    std::string name;            ///< canonical name, e.g. "content-type"
-    std::uint32_t number = 0;    ///< byte, int16, int32 and varint values
-    std::string key;             ///< user-property: the key
-    std::string value;           ///< string and binary values, the user-property value
+    std::string name;          ///< canonical name, e.g. "content-type"
+    std::uint32_t number = 0;  ///< byte, int16, int32 and varint values
+    std::string key;           ///< user-property: the key
+    std::string value;         ///< string and binary values, the user-property value
     bool operator==(const Property&) const = default;
 };
 

@@ -39,27 +39,15 @@ void PropertyList::add(const Property& p)
     const int id = p.identifier;
     int rc = MOSQ_ERR_INVAL;
     switch (p.type) {
-    case PropertyType::byte:
-        rc = mosquitto_property_add_byte(&m_list, id, static_cast<std::uint8_t>(p.number));
-        break;
-    case PropertyType::int16:
-        rc = mosquitto_property_add_int16(&m_list, id, static_cast<std::uint16_t>(p.number));
-        break;
-    case PropertyType::int32:
-        rc = mosquitto_property_add_int32(&m_list, id, p.number);
-        break;
-    case PropertyType::varint:
-        rc = mosquitto_property_add_varint(&m_list, id, p.number);
-        break;
+    case PropertyType::byte: rc = mosquitto_property_add_byte(&m_list, id, static_cast<std::uint8_t>(p.number)); break;
+    case PropertyType::int16: rc = mosquitto_property_add_int16(&m_list, id, static_cast<std::uint16_t>(p.number)); break;
+    case PropertyType::int32: rc = mosquitto_property_add_int32(&m_list, id, p.number); break;
+    case PropertyType::varint: rc = mosquitto_property_add_varint(&m_list, id, p.number); break;
     case PropertyType::binary:
         rc = mosquitto_property_add_binary(&m_list, id, p.value.data(), static_cast<std::uint16_t>(p.value.size()));
         break;
-    case PropertyType::string:
-        rc = mosquitto_property_add_string(&m_list, id, p.value.c_str());
-        break;
-    case PropertyType::string_pair:
-        rc = mosquitto_property_add_string_pair(&m_list, id, p.key.c_str(), p.value.c_str());
-        break;
+    case PropertyType::string: rc = mosquitto_property_add_string(&m_list, id, p.value.c_str()); break;
+    case PropertyType::string_pair: rc = mosquitto_property_add_string_pair(&m_list, id, p.key.c_str(), p.value.c_str()); break;
     }
     if (rc == MOSQ_ERR_NOMEM) throw std::bad_alloc();
     if (rc != MOSQ_ERR_SUCCESS) {

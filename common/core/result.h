@@ -18,28 +18,22 @@
 namespace mqtt {
 
 /// The tag that makes a Result an error: `return Error{"no such file"};`.
-template <class E = std::string>
-struct Error {
+template <class E = std::string> struct Error {
     explicit Error(E error) : what(std::move(error)) {}
     E what;
 };
-Error(const char*) -> Error<std::string>;
-Error(std::string) -> Error<std::string>;
+Error(const char*)->Error<std::string>;
+Error(std::string)->Error<std::string>;
 
 /// A T, or the error that stopped the parse or check.
-template <class T, class E = std::string>
-class [[nodiscard]] Result {
+template <class T, class E = std::string> class [[nodiscard]] Result {
 public:
     template <class U = T>
-        requires(std::is_convertible_v<U &&, T> && !std::is_same_v<std::remove_cvref_t<U>, Result>)
-    Result(U&& value) : m_state(std::in_place_index<0>, std::forward<U>(value))
-    {
-    }
+    requires(std::is_convertible_v<U&&, T> && !std::is_same_v<std::remove_cvref_t<U>, Result>) Result(U&& value)
+        : m_state(std::in_place_index<0>, std::forward<U>(value))
+    {}
     template <class G>
-        requires std::is_constructible_v<E, G &&>
-    Result(Error<G> error) : m_state(std::in_place_index<1>, std::move(error.what))
-    {
-    }
+    requires std::is_constructible_v<E, G&&> Result(Error<G> error) : m_state(std::in_place_index<1>, std::move(error.what)) {}
 
     bool ok() const { return m_state.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -63,15 +57,11 @@ private:
 };
 
 /// Nothing, or the error that stopped the check. Default-constructed (`return {};`) is ok.
-template <class E>
-class [[nodiscard]] Result<void, E> {
+template <class E> class [[nodiscard]] Result<void, E> {
 public:
     Result() = default;
     template <class G>
-        requires std::is_constructible_v<E, G &&>
-    Result(Error<G> error) : m_error(std::move(error.what)), m_failed(true)
-    {
-    }
+    requires std::is_constructible_v<E, G&&> Result(Error<G> error) : m_error(std::move(error.what)), m_failed(true) {}
 
     bool ok() const { return !m_failed; }
     explicit operator bool() const { return ok(); }

@@ -89,8 +89,8 @@ Status Template::add_placeholder(std::string_view name, const TemplateEnvironmen
     } else if (name.starts_with("seq:")) {
         const auto start = number(name.substr(4));
         if (!start) {
-            return Error{fmt::format("Invalid placeholder {}: START must be a whole number.",
-                                     escape_control(quote_value(placeholder)))};
+            return Error{
+                fmt::format("Invalid placeholder {}: START must be a whole number.", escape_control(quote_value(placeholder)))};
         }
         add(Kind::seq, k_number_bytes, *start);
     } else if (name == "ts" || name == "ts_ms" || name == "ts_ns" || name == "iso") {
@@ -115,8 +115,8 @@ Status Template::add_placeholder(std::string_view name, const TemplateEnvironmen
         const std::string variable(name.substr(4));
         const auto value = environment.variable ? environment.variable(variable) : std::nullopt;
         if (!value) {
-            return Error{fmt::format("The environment variable of placeholder {} is not set.",
-                                     escape_control(quote_value(placeholder)))};
+            return Error{
+                fmt::format("The environment variable of placeholder {} is not set.", escape_control(quote_value(placeholder)))};
         }
         add_literal(*value);
     } else if (name == "hostname") {
@@ -175,21 +175,11 @@ void Template::render(std::string& out, const TemplateContext& context) const
     const auto nanoseconds = static_cast<std::uint64_t>(context.now.tv_nsec);
     for (const Part& part : m_parts) {
         switch (part.kind) {
-        case Kind::literal:
-            out.append(m_text, part.offset, part.length);
-            break;
-        case Kind::seq:
-            append_number(out, part.a + context.number - 1);
-            break;
-        case Kind::ts:
-            append_number(out, seconds);
-            break;
-        case Kind::ts_ms:
-            append_number(out, seconds * 1000 + nanoseconds / 1000000);
-            break;
-        case Kind::ts_ns:
-            append_number(out, seconds * 1000000000 + nanoseconds);
-            break;
+        case Kind::literal: out.append(m_text, part.offset, part.length); break;
+        case Kind::seq: append_number(out, part.a + context.number - 1); break;
+        case Kind::ts: append_number(out, seconds); break;
+        case Kind::ts_ms: append_number(out, seconds * 1000 + nanoseconds / 1000000); break;
+        case Kind::ts_ns: append_number(out, seconds * 1000000000 + nanoseconds); break;
         case Kind::iso: {
             std::tm utc{};
             ::gmtime_r(&context.now.tv_sec, &utc);
@@ -212,9 +202,7 @@ void Template::render(std::string& out, const TemplateContext& context) const
             append_hex(out, low, 12);
             break;
         }
-        case Kind::rand:
-            append_number(out, std::uniform_int_distribution<std::uint64_t>(part.a, part.b)(*context.random));
-            break;
+        case Kind::rand: append_number(out, std::uniform_int_distribution<std::uint64_t>(part.a, part.b)(*context.random)); break;
         }
     }
 }

@@ -29,8 +29,8 @@ struct TemplateEnvironment {
 
 /// What changes from one message to the next.
 struct TemplateContext {
-    std::uint64_t number = 1;  ///< the message's number, from 1: {seq} is number - 1 + START
-    std::timespec now{};       ///< CLOCK_REALTIME, once per message (topic and payload agree)
+    std::uint64_t number = 1;           ///< the message's number, from 1: {seq} is number - 1 + START
+    std::timespec now{};                ///< CLOCK_REALTIME, once per message (topic and payload agree)
     std::mt19937_64* random = nullptr;  ///< {uuid}, {rand:A-B}; needed when uses_random()
 };
 
@@ -58,13 +58,13 @@ private:
         Kind kind;
         std::uint32_t offset = 0;  ///< literal: into m_text
         std::uint32_t length = 0;
-        std::uint64_t a = 0;       ///< seq: START; rand: A
-        std::uint64_t b = 0;       ///< rand: B
+        std::uint64_t a = 0;  ///< seq: START; rand: A
+        std::uint64_t b = 0;  ///< rand: B
     };
     void add_literal(std::string_view text);
     Status add_placeholder(std::string_view name, const TemplateEnvironment& environment);
 
-    std::string m_text;        ///< the literal parts, one after another
+    std::string m_text;  ///< the literal parts, one after another
     std::vector<Part> m_parts;
     bool m_dynamic = false;
     bool m_time = false;

@@ -17,9 +17,7 @@ DecodeFailure judge_decode_failure(std::string_view topic, const Decoded& decode
         failure.print = false;
         failure.warning = "Warning: " + text + "; skipped.";
         break;
-    case OnError::print:
-        failure.warning = "Warning: " + text + "; printed raw.";
-        break;
+    case OnError::print: failure.warning = "Warning: " + text + "; printed raw."; break;
     }
     return failure;
 }

@@ -14,9 +14,9 @@
 namespace mqtt {
 
 struct DecodeFailure {
-    bool print = true;              ///< the message is printed raw
-    std::string warning;            ///< the stderr line when the job goes on
-    std::optional<Outcome> stop;    ///< --on-error stop: how the job ends
+    bool print = true;            ///< the message is printed raw
+    std::string warning;          ///< the stderr line when the job goes on
+    std::optional<Outcome> stop;  ///< --on-error stop: how the job ends
 };
 
 DecodeFailure judge_decode_failure(std::string_view topic, const Decoded& decoded, OnError action);

@@ -19,8 +19,8 @@ bool replaced(std::string_view entry)
 {
     const std::string_view name = entry.substr(0, entry.find('='));
     static constexpr std::string_view k_names[] = {
-        "MQTT_TOPIC", "MQTT_QOS", "MQTT_RETAIN", "MQTT_RESPONSE_TOPIC", "MQTT_CORRELATION_DATA", "MQTT_CONTENT_TYPE",
-        "MQTT_EXEC", "MQTT_EXEC_JOBS", "MQTT_EXEC_IGNORE_FAILURES",
+        "MQTT_TOPIC",        "MQTT_QOS",  "MQTT_RETAIN",    "MQTT_RESPONSE_TOPIC",       "MQTT_CORRELATION_DATA",
+        "MQTT_CONTENT_TYPE", "MQTT_EXEC", "MQTT_EXEC_JOBS", "MQTT_EXEC_IGNORE_FAILURES",
     };
     for (const auto n : k_names) {
         if (name == n) return true;

@@ -83,9 +83,7 @@ std::string exec_failure_line(const ExecFailure& failure, std::string_view lead)
 }
 
 ExecRunner::ExecRunner(const std::vector<ExecRule>& rules, int jobs, std::vector<std::string> inherited)
-    : m_rules(rules),
-      m_jobs(static_cast<std::size_t>(std::clamp(jobs, 1, k_max_exec_jobs))),
-      m_queue_limit(m_jobs * 4),
+    : m_rules(rules), m_jobs(static_cast<std::size_t>(std::clamp(jobs, 1, k_max_exec_jobs))), m_queue_limit(m_jobs * 4),
       m_inherited(std::move(inherited))
 {
     if (!has_pidfd()) {
@@ -114,8 +112,7 @@ bool ExecRunner::add(const Message& message)
 {
     const ExecRule* rule = find_exec_rule(m_rules, message.topic);
     if (!rule) return false;
-    m_queue.push_back({rule, std::string(message.topic), std::string(message.payload),
-                       exec_environment(m_inherited, message)});
+    m_queue.push_back({rule, std::string(message.topic), std::string(message.payload), exec_environment(m_inherited, message)});
     m_queued_bytes += message.payload.size();
     start_waiting();
     return true;
@@ -194,8 +191,8 @@ void ExecRunner::start(Waiting& waiting)
 void ExecRunner::feed(Running& running)
 {
     while (running.stdin_fd >= 0 && running.written < running.payload.size()) {
-        const ssize_t n = ::write(running.stdin_fd, running.payload.data() + running.written,
-                                  running.payload.size() - running.written);
+        const ssize_t n =
+            ::write(running.stdin_fd, running.payload.data() + running.written, running.payload.size() - running.written);
         if (n > 0) {
             running.written += static_cast<std::size_t>(n);
         } else if (n < 0 && errno == EINTR) {

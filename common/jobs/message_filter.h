@@ -18,10 +18,7 @@ public:
     /// Compiles the expressions of `options` (already checked by the parser).
     explicit MessageFilter(const Options& options);
     /// True when a message on `topic` with `payload` is to be printed and counted.
-    bool keeps(std::string_view topic, std::string_view payload) const
-    {
-        return m_keeps_all || judge(topic, payload);
-    }
+    bool keeps(std::string_view topic, std::string_view payload) const { return m_keeps_all || judge(topic, payload); }
 
 private:
     bool judge(std::string_view topic, std::string_view payload) const;

@@ -83,8 +83,7 @@ std::string probe_json(const Options& options, int reason_code, int flags, const
         // Absent properties take the value MQTT 5 gives them (3.2.2.3), so that a script
         // reads what holds for this connection.
         optional_string(json, "assigned_client_id", properties, MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER);
-        number_or(json, "keep_alive", properties, MQTT_PROP_SERVER_KEEP_ALIVE,
-                  static_cast<std::uint32_t>(options.keepalive));
+        number_or(json, "keep_alive", properties, MQTT_PROP_SERVER_KEEP_ALIVE, static_cast<std::uint32_t>(options.keepalive));
         std::uint32_t requested_expiry = options.session_expiry.value_or(0);
         if (const Property* p = options.properties.find(PropertyCommand::connect, MQTT_PROP_SESSION_EXPIRY_INTERVAL)) {
             requested_expiry = p->number;
@@ -184,7 +183,8 @@ std::optional<Outcome> Prober::flush()
 {
     m_sink.flush();
     if (m_sink.error() == 0) return std::nullopt;
-    return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
+    return Outcome{ExitStatus::usage,
+                   fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
 }
 
 Outcome run_probe(const Options& options)

@@ -17,8 +17,8 @@ std::string progress_line(std::uint64_t messages, std::uint64_t bytes, std::uint
 {
     const double rate = elapsed_s > 0.0 ? static_cast<double>(messages) / elapsed_s : 0.0;
     const double fraction = size > 0 ? static_cast<double>(bytes) / static_cast<double>(size) : 1.0;
-    std::string line = fmt::format("{} messages, {:.1f} MB, {:.0f}/s, {:.0f}%", messages,
-                                   static_cast<double>(bytes) / 1e6, rate, fraction * 100.0);
+    std::string line = fmt::format("{} messages, {:.1f} MB, {:.0f}/s, {:.0f}%", messages, static_cast<double>(bytes) / 1e6, rate,
+                                   fraction * 100.0);
     if (bytes > 0 && bytes < size) {
         const auto left = static_cast<long>(elapsed_s * (1.0 - fraction) / fraction + 0.5);
         line += fmt::format(", ETA {}:{:02}", left / 60, left % 60);
@@ -28,10 +28,8 @@ std::string progress_line(std::uint64_t messages, std::uint64_t bytes, std::uint
 
 ProgressSource::ProgressSource(std::unique_ptr<Source> inner, const Options& options)
     : SourceDecorator(std::move(inner)),
-      m_active(!options.quiet && ::isatty(STDERR_FILENO) == 1 && m_inner->input_size().has_value()),
-      m_start(Clock::now())
-{
-}
+      m_active(!options.quiet && ::isatty(STDERR_FILENO) == 1 && m_inner->input_size().has_value()), m_start(Clock::now())
+{}
 
 void ProgressSource::show(bool last)
 {

@@ -10,9 +10,7 @@
 namespace mqtt {
 
 Publisher::Publisher(const Options& options, std::unique_ptr<Source> source)
-    : m_options(options),
-      m_source(std::move(source)),
-      m_paced(options.repeat_delay > 0.0 && !options.streams())
+    : m_options(options), m_source(std::move(source)), m_paced(options.repeat_delay > 0.0 && !options.streams())
 {
     if (options.timeout > 0) m_deadline = Clock::now() + std::chrono::seconds(options.timeout);
     if (const Property* alias = options.properties.find(PropertyCommand::publish, MQTT_PROP_TOPIC_ALIAS)) {
@@ -32,7 +30,7 @@ void Publisher::on_connected(Connection& connection, const mosquitto_property* p
             connection.finish({ExitStatus::publish_refused, "Error: The broker does not accept topic aliases."});
         } else if (m_topic_alias > maximum) {
             connection.finish({ExitStatus::publish_refused,
-                            fmt::format("Error: The broker accepts topic aliases up to {}, not {}.", maximum, m_topic_alias)});
+                               fmt::format("Error: The broker accepts topic aliases up to {}, not {}.", maximum, m_topic_alias)});
         }
     }
 }
@@ -59,14 +57,10 @@ void Publisher::pump(Connection& connection)
         // Cleared before publishing: a QoS 0 message completes inside mosquitto_publish.
         if (m_paced) m_next_send.reset();
         int mid = 0;
-        const char* topic = message->topic       ? message->topic
-                            : m_alias_set        ? nullptr
-                                                 : m_options.topics.front().c_str();
-        const int rc = connection.publish(
-            &mid, topic, message->payload,
-            message->qos >= 0 ? message->qos : m_options.qos,
-            message->retain >= 0 ? message->retain == 1 : m_options.retain,
-            message->properties.value_or(connection.properties(PropertyCommand::publish)));
+        const char* topic = message->topic ? message->topic : m_alias_set ? nullptr : m_options.topics.front().c_str();
+        const int rc = connection.publish(&mid, topic, message->payload, message->qos >= 0 ? message->qos : m_options.qos,
+                                          message->retain >= 0 ? message->retain == 1 : m_options.retain,
+                                          message->properties.value_or(connection.properties(PropertyCommand::publish)));
         if (rc != MOSQ_ERR_SUCCESS) {
             auto failed = publish_call_status(rc);
             connection.finish({failed.status, std::move(failed.text)});
@@ -110,8 +104,8 @@ void Publisher::on_tick(Connection& connection)
     if (m_source->done() && unacknowledged > 0) {
         // Everything went out; the broker never confirmed some of it.
         connection.finish({ExitStatus::incomplete,
-                        fmt::format("Error: {} of {} messages were not acknowledged within {} seconds.", unacknowledged,
-                                    m_sent, m_options.timeout)});
+                           fmt::format("Error: {} of {} messages were not acknowledged within {} seconds.", unacknowledged,
+                                       m_sent, m_options.timeout)});
     } else {
         connection.finish({ExitStatus::timed_out, "Timed out"});
     }
@@ -120,9 +114,8 @@ void Publisher::on_tick(Connection& connection)
 std::optional<std::string> Publisher::account() const
 {
     if (m_sent == 0) return std::nullopt;
-    return fmt::format("Account: sent {}, acknowledged {}, refused {}, not acknowledged {}{}.", m_sent,
-                       m_completed - m_refused, m_refused, unsettled(),
-                       m_dropped > 0 ? fmt::format(", dropped {}", m_dropped) : "");
+    return fmt::format("Account: sent {}, acknowledged {}, refused {}, not acknowledged {}{}.", m_sent, m_completed - m_refused,
+                       m_refused, unsettled(), m_dropped > 0 ? fmt::format(", dropped {}", m_dropped) : "");
 }
 
 void Publisher::on_connection_lost(Connection&)
@@ -149,8 +142,8 @@ void Publisher::on_publish(Connection& connection, int mid, int reason, const mo
     }
     // QoS 0 completes inside mosquitto_publish, before m_sent counts the message.
     if (m_paced && unsettled() <= 0) {
-        m_next_send = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                         std::chrono::duration<double>(m_options.repeat_delay));
+        m_next_send =
+            Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.repeat_delay));
     }
 }
 
@@ -160,11 +153,11 @@ void Publisher::finish_if_done(Connection& connection)
     if (auto error = m_source->error()) {
         connection.finish({ExitStatus::usage, std::move(*error)});
     } else if (m_dropped > 0) {
-        connection.finish({ExitStatus::connection_lost,
-                        fmt::format("Error: {} QoS 0 messages were lost with the connection.", m_dropped)});
+        connection.finish(
+            {ExitStatus::connection_lost, fmt::format("Error: {} QoS 0 messages were lost with the connection.", m_dropped)});
     } else if (m_refused > 0) {
-        connection.finish({ExitStatus::publish_refused,
-                        fmt::format("Error: The broker refused {} of {} messages.", m_refused, m_sent)});
+        connection.finish(
+            {ExitStatus::publish_refused, fmt::format("Error: The broker refused {} of {} messages.", m_refused, m_sent)});
     } else {
         connection.finish({ExitStatus::success, {}});
     }

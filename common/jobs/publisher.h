@@ -43,12 +43,12 @@ private:
     const Options& m_options;
     std::unique_ptr<Source> m_source;
     long m_sent = 0;
-    long m_completed = 0;   ///< acknowledged (QoS 1/2) or written (QoS 0)
+    long m_completed = 0;  ///< acknowledged (QoS 1/2) or written (QoS 0)
     long m_refused = 0;
-    long m_dropped = 0;     ///< QoS 0 messages lost with a connection
-    int m_window = 1;       ///< most messages unacknowledged at once
-    bool m_starved = false; ///< the source had nothing ready when we could send
-    bool m_paced = false;   ///< --repeat-delay: one message at a time, spaced
+    long m_dropped = 0;                            ///< QoS 0 messages lost with a connection
+    int m_window = 1;                              ///< most messages unacknowledged at once
+    bool m_starved = false;                        ///< the source had nothing ready when we could send
+    bool m_paced = false;                          ///< --repeat-delay: one message at a time, spaced
     std::optional<Clock::time_point> m_next_send;  ///< paced: not before this
     std::optional<Clock::time_point> m_deadline;   ///< -W
     /// -D publish topic-alias: after the first message of a connection has set the alias,

@@ -63,12 +63,8 @@ Correlation correlate(const mosquitto_property* properties, std::string_view exp
 }
 
 Requester::Requester(const Options& options, Sink& sink, std::string request)
-    : m_options(options),
-      m_sink(sink),
-      m_formatter(options),
-      m_decoder(options.decode, options.proto_path),
-      m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
-      m_ready_file(options.ready_file),
+    : m_options(options), m_sink(sink), m_formatter(options), m_decoder(options.decode, options.proto_path),
+      m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)), m_ready_file(options.ready_file),
       m_request(std::move(request)),
       m_response_topic(options.response_topic.empty() ? unique_response_topic() : options.response_topic)
 {
@@ -106,8 +102,8 @@ void Requester::on_subscribe(Connection& connection, int mid, std::span<const in
     if (granted.empty() || granted.front() >= 0x80) {
         const int reason = granted.empty() ? MQTT_RC_UNSPECIFIED : granted.front();
         connection.finish({ExitStatus::subscribe_refused,
-                        fmt::format("Error: The broker refused the subscription to the response topic '{}': {}.",
-                                    m_response_topic, mosquitto_reason_string(reason))});
+                           fmt::format("Error: The broker refused the subscription to the response topic '{}': {}.",
+                                       m_response_topic, mosquitto_reason_string(reason))});
         return;
     }
     // The response can only be missed if the request left before the subscription existed.
@@ -146,8 +142,8 @@ void Requester::send_request(Connection& connection)
         debug(fmt::format("Request: response topic '{}', correlation data {}.", m_response_topic, hex(m_correlation)));
     }
     // A request is never retained: a later subscriber must not take it for a new one.
-    const int rc = connection.publish(nullptr, m_options.topics.front().c_str(), m_request, m_options.qos, false,
-                                      properties.get());
+    const int rc =
+        connection.publish(nullptr, m_options.topics.front().c_str(), m_request, m_options.qos, false, properties.get());
     if (rc != MOSQ_ERR_SUCCESS) {
         auto failed = publish_call_status(rc);
         connection.finish({failed.status, std::move(failed.text)});
@@ -159,7 +155,7 @@ void Requester::on_publish(Connection& connection, int, int reason, const mosqui
     // The request is the only message mqtt-rr publishes.
     if (reason >= 0x80) {
         connection.finish({ExitStatus::publish_refused,
-                        fmt::format("Error: The broker refused the request: {}.", mosquitto_reason_string(reason))});
+                           fmt::format("Error: The broker refused the request: {}.", mosquitto_reason_string(reason))});
     }
 }
 
@@ -196,8 +192,7 @@ void Requester::on_message(Connection& connection, const mosquitto_message& mess
         for (const std::string& line : decoded.warnings) connection.warn("Warning: " + line);
         if (decoded.kind == Decoded::Kind::failed) {
             // With --where a response that does not decode cannot pass: the wait goes on.
-            const OnError action = m_where && m_options.decode_error == OnError::print ? OnError::skip
-                                                                                         : m_options.decode_error;
+            const OnError action = m_where && m_options.decode_error == OnError::print ? OnError::skip : m_options.decode_error;
             DecodeFailure failure = judge_decode_failure(view.topic, decoded, action);
             if (failure.stop) {
                 m_state = State::done;
@@ -230,8 +225,8 @@ bool Requester::passes_where(Connection& connection, const Message& view)
         debug(fmt::format("Ignored a message on '{}' that --where rejected.", escape_control(view.topic)));
         return false;
     }
-    DecodeFailure failure = judge_where_failure(where_failure_text(view.topic, verdict, m_where->reason()),
-                                                m_options.decode_error, m_where_warned);
+    DecodeFailure failure =
+        judge_where_failure(where_failure_text(view.topic, verdict, m_where->reason()), m_options.decode_error, m_where_warned);
     if (failure.stop) {
         m_state = State::done;
         connection.finish(std::move(*failure.stop));
@@ -261,7 +256,8 @@ std::optional<Outcome> Requester::flush()
     // A reader that went away (EPIPE) is not a failure: the response was all there was to print.
     m_sink.flush();
     if (m_sink.error() == 0) return std::nullopt;
-    return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
+    return Outcome{ExitStatus::usage,
+                   fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
 }
 
 void Requester::debug(const std::string& line)

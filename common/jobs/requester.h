@@ -68,17 +68,17 @@ private:
     const Options& m_options;
     Sink& m_sink;
     Formatter m_formatter;
-    PayloadDecoder m_decoder;  ///< --decode
+    PayloadDecoder m_decoder;              ///< --decode
     std::unique_ptr<WhereFilter> m_where;  ///< --where
-    bool m_where_warned = false;    ///< a response --where could not judge was warned about
+    bool m_where_warned = false;           ///< a response --where could not judge was warned about
     ReadyFile m_ready_file;
     std::string m_request;
     std::string m_response_topic;
-    std::string m_correlation;      ///< MQTT 5 only; empty with MQTT 3
+    std::string m_correlation;  ///< MQTT 5 only; empty with MQTT 3
     State m_state = State::connecting;
     int m_subscribe_mid = 0;
-    long m_ignored = 0;             ///< responses without the request's correlation data
-    long m_rejected = 0;            ///< responses --where rejected
+    long m_ignored = 0;                           ///< responses without the request's correlation data
+    long m_rejected = 0;                          ///< responses --where rejected
     std::optional<Clock::time_point> m_deadline;  ///< -W
 };
 

@@ -148,8 +148,8 @@ std::optional<std::string> RecordErrors::error() const
     if (m_stopped) return m_stop_error;
     if (m_skipped == 0) return std::nullopt;
     const char* word = record_word(m_delimiter, false);
-    return fmt::format("Error: {} bad {}{} skipped (the first: {} {}).", m_skipped, word, m_skipped == 1 ? "" : "s",
-                       word, m_first_skipped);
+    return fmt::format("Error: {} bad {}{} skipped (the first: {} {}).", m_skipped, word, m_skipped == 1 ? "" : "s", word,
+                       m_first_skipped);
 }
 
 std::optional<std::string> LineSource::error() const
@@ -200,7 +200,8 @@ std::optional<Outgoing> LineSource::next()
         if (!line) return std::nullopt;
         ++m_number;
         if (line->size() > k_max_payload) {
-            throw Failure(ExitStatus::usage, fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
+            throw Failure(ExitStatus::usage,
+                          fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
         }
         if (m_settings.json) {
             // Blank lines (e.g. a last "\r\n", or a blank line jq left) carry no message.
@@ -231,7 +232,8 @@ void LineSource::on_readable()
         m_buffer.commit(static_cast<std::size_t>(n));
         m_bytes_read += static_cast<std::uint64_t>(n);
         if (m_buffer.pending() > k_max_payload + k_block) {  // no newline in sight: stop growing
-            throw Failure(ExitStatus::usage, fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
+            throw Failure(ExitStatus::usage,
+                          fmt::format("Error: Line too long: a message must be less than {} bytes.", k_max_payload));
         }
     } else if (n == 0) {
         m_eof = true;
@@ -311,13 +313,10 @@ std::string read_file(const std::string& path)
     return read_all(fd.get(), fmt::format("file \"{}\"", path));
 }
 
-TemplatedSource::TemplatedSource(std::unique_ptr<Source> inner, const Options& options,
-                                 std::optional<std::string> payload, TemplateEnvironment environment)
-    : SourceDecorator(std::move(inner)),
-      m_environment(std::move(environment)),
-      m_fixed(payload.has_value()),
-      m_random(std::random_device{}()),
-      m_errors(RecordSettings::from(options))
+TemplatedSource::TemplatedSource(std::unique_ptr<Source> inner, const Options& options, std::optional<std::string> payload,
+                                 TemplateEnvironment environment)
+    : SourceDecorator(std::move(inner)), m_environment(std::move(environment)), m_fixed(payload.has_value()),
+      m_random(std::random_device{}()), m_errors(RecordSettings::from(options))
 {
     if (!options.topics.empty()) {
         const std::string& topic = options.topics.front();
@@ -361,8 +360,8 @@ std::optional<Outgoing> TemplatedSource::next()
             m_payload_text.clear();
             m_payload.render(m_payload_text, context);
             if (m_payload_text.size() > k_max_payload) {
-                const std::string why = fmt::format("Once rendered, the message is {} bytes, more than {}",
-                                                    m_payload_text.size(), k_max_payload);
+                const std::string why =
+                    fmt::format("Once rendered, the message is {} bytes, more than {}", m_payload_text.size(), k_max_payload);
                 if (m_fixed) throw Failure(ExitStatus::usage, "Error: -m: " + sentence(why));
                 m_errors.bad(m_record, why);
                 continue;
@@ -372,7 +371,8 @@ std::optional<Outgoing> TemplatedSource::next()
         if (m_topic_changes) {
             m_topic_text.clear();
             m_topic.render(m_topic_text, context);
-            if (auto checked = check_publish_topic(m_topic_text, "-t"); !checked.ok()) throw Failure(ExitStatus::usage, "Error: " + checked.error());
+            if (auto checked = check_publish_topic(m_topic_text, "-t"); !checked.ok())
+                throw Failure(ExitStatus::usage, "Error: " + checked.error());
         }
         if (!m_topic_text.empty()) message->topic = m_topic_text.c_str();
         ++m_number;
@@ -407,9 +407,9 @@ Result<std::string_view> within_limit(Result<std::string_view> encoded)
 }  // namespace
 
 EncodedSource::EncodedSource(std::unique_ptr<Source> inner, const Options& options, bool fixed)
-    : SourceDecorator(std::move(inner)), m_encoder(*options.encode, options.proto_path), m_fixed(fixed), m_errors(RecordSettings::from(options))
-{
-}
+    : SourceDecorator(std::move(inner)), m_encoder(*options.encode, options.proto_path), m_fixed(fixed),
+      m_errors(RecordSettings::from(options))
+{}
 
 std::optional<Outgoing> EncodedSource::next()
 {
@@ -420,8 +420,8 @@ std::optional<Outgoing> EncodedSource::next()
         auto encoded = within_limit(message->decoded ? m_encoder.encode(*message->decoded) : m_encoder.encode(message->payload));
         if (!encoded) {
             if (m_fixed) {
-                throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: the -m message {}.", m_encoder.chain().text,
-                                                             encoded.error()));
+                throw Failure(ExitStatus::usage,
+                              fmt::format("Error: --encode {}: the -m message {}.", m_encoder.chain().text, encoded.error()));
             }
             m_errors.bad(message->record != 0 ? message->record : m_number,
                          fmt::format("--encode {}: the payload {}", m_encoder.chain().text, encoded.error()));
@@ -446,16 +446,16 @@ std::string encode_payload(const Options& options, std::string payload)
     PayloadEncoder encoder(*options.encode, options.proto_path);
     auto encoded = within_limit(encoder.encode(payload));
     if (!encoded) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: --encode {}: the {} {}.", options.encode->text,
-                                                     payload_name(options), encoded.error()));
+        throw Failure(
+            ExitStatus::usage,
+            fmt::format("Error: --encode {}: the {} {}.", options.encode->text, payload_name(options), encoded.error()));
     }
     return std::string(*encoded);
 }
 
 StampedSource::StampedSource(std::unique_ptr<Source> inner, const Options& options)
     : SourceDecorator(std::move(inner)), m_mqtt5(options.protocol == k_mqtt5), m_default(options.properties.publish)
-{
-}
+{}
 
 std::optional<Outgoing> StampedSource::next()
 {
@@ -489,10 +489,8 @@ namespace {
 std::string raw_payload(const Options& options)
 {
     switch (options.input) {
-    case InputMode::message:
-        return options.message;
-    case InputMode::file:
-        return read_file(options.file);
+    case InputMode::message: return options.message;
+    case InputMode::file: return read_file(options.file);
     case InputMode::stdin_whole: {
         std::string payload = read_all(STDIN_FILENO, "standard input");
         if (payload.empty()) throw Failure(ExitStatus::usage, "Error: Zero length input.");
@@ -500,8 +498,7 @@ std::string raw_payload(const Options& options)
     }
     case InputMode::stdin_lines:
     case InputMode::null_message:
-    case InputMode::none:
-        break;
+    case InputMode::none: break;
     }
     return {};
 }
@@ -515,7 +512,7 @@ std::string load_payload(const Options& options)
     auto decoded = decode(payload, options.encoding);
     if (!decoded) {
         const char* what = options.input == InputMode::message ? "-m message"
-                           : options.input == InputMode::file  ? "file"
+            : options.input == InputMode::file                 ? "file"
                                                                : "standard input";
         throw Failure(ExitStatus::usage, fmt::format("Error: The {} is not valid {}.", what, encoding_name(options.encoding)));
     }

@@ -98,14 +98,14 @@ private:
 
 /// How LineSource reads its records.
 struct RecordSettings {
-    char delimiter = '\n';          ///< -0: NUL
-    bool json = false;              ///< --json: each record is a JSON object (JsonRecord)
+    char delimiter = '\n';               ///< -0: NUL
+    bool json = false;                   ///< --json: each record is a JSON object (JsonRecord)
     Encoding encoding = Encoding::none;  ///< --encoding: each record is the payload encoded
     OnError on_error = OnError::stop;
-    bool quiet = false;             ///< no warnings for skipped records
-    bool default_topic = false;     ///< -t given: a JSON record may leave its topic out
-    bool mqtt5 = false;             ///< JSON records may carry properties
-    bool keep_decoded = false;      ///< --encode: JSON records' payload_decoded is kept
+    bool quiet = false;                    ///< no warnings for skipped records
+    bool default_topic = false;            ///< -t given: a JSON record may leave its topic out
+    bool mqtt5 = false;                    ///< JSON records may carry properties
+    bool keep_decoded = false;             ///< --encode: JSON records' payload_decoded is kept
     std::string input = "standard input";  ///< for read errors: or "file \"<path>\""
 
     static RecordSettings from(const Options& options);
@@ -116,7 +116,8 @@ struct RecordSettings {
 class RecordErrors {
 public:
     explicit RecordErrors(const RecordSettings& settings)
-        : m_delimiter(settings.delimiter), m_on_error(settings.on_error), m_quiet(settings.quiet) {}
+        : m_delimiter(settings.delimiter), m_on_error(settings.on_error), m_quiet(settings.quiet)
+    {}
     /// Reports record `number` as bad because of `why` (a sentence); false when the stream
     /// stops there.
     bool bad(std::uint64_t number, const std::string& why);
@@ -164,14 +165,14 @@ private:
     RecordSettings m_settings;
     bool m_eof = false;
     LineBuffer m_buffer;
-    std::uint64_t m_number = 0;      ///< of the current record, from 1
+    std::uint64_t m_number = 0;  ///< of the current record, from 1
     std::uint64_t m_bytes_read = 0;
     std::optional<std::uint64_t> m_size;
     RecordErrors m_errors;
-    std::string m_decoded;           ///< the current record's payload, when decoded
+    std::string m_decoded;                     ///< the current record's payload, when decoded
     std::optional<JsonValue> m_decoded_value;  ///< the current JSON record's payload_decoded
-    std::string m_topic;             ///< the current JSON record's topic
-    PropertyList m_properties;       ///< the current JSON record's properties
+    std::string m_topic;                       ///< the current JSON record's topic
+    PropertyList m_properties;                 ///< the current JSON record's properties
 };
 
 /// A source that wraps another and passes everything on; subclasses change next().
@@ -206,11 +207,11 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     Now m_now;
-    Clock::duration m_interval{};     ///< --rate: between two messages
+    Clock::duration m_interval{};  ///< --rate: between two messages
     bool m_recorded;
-    std::optional<Outgoing> m_held;   ///< read from inner, not yet due
-    Clock::time_point m_due{};        ///< of m_held
-    std::optional<Clock::time_point> m_next;  ///< --rate: when the next message is due
+    std::optional<Outgoing> m_held;                                      ///< read from inner, not yet due
+    Clock::time_point m_due{};                                           ///< of m_held
+    std::optional<Clock::time_point> m_next;                             ///< --rate: when the next message is due
     std::optional<std::pair<Clock::time_point, std::int64_t>> m_origin;  ///< recorded: first send, its tst
 };
 
@@ -234,13 +235,13 @@ private:
     TemplateEnvironment m_environment;
     Template m_topic;
     Template m_payload;
-    bool m_topic_changes = false;   ///< -t renders differently per message
-    bool m_fixed = false;           ///< m_payload was compiled once
-    std::string m_topic_text;       ///< the current message's topic
-    std::string m_payload_text;     ///< the current message's payload
+    bool m_topic_changes = false;  ///< -t renders differently per message
+    bool m_fixed = false;          ///< m_payload was compiled once
+    std::string m_topic_text;      ///< the current message's topic
+    std::string m_payload_text;    ///< the current message's payload
     std::mt19937_64 m_random;
-    std::uint64_t m_number = 0;     ///< messages rendered: {seq}
-    std::uint64_t m_record = 0;     ///< messages read from `inner`, for the bad records' numbers
+    std::uint64_t m_number = 0;  ///< messages rendered: {seq}
+    std::uint64_t m_record = 0;  ///< messages read from `inner`, for the bad records' numbers
     RecordErrors m_errors;
 };
 

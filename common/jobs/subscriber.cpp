@@ -37,16 +37,11 @@ std::vector<std::string> own_environment()
 }  // namespace
 
 Subscriber::Subscriber(const Options& options, Sink& sink)
-    : m_options(options),
-      m_sink(sink),
-      m_formatter(formatter_options(options)),
-      m_filter(options),
+    : m_options(options), m_sink(sink), m_formatter(formatter_options(options)), m_filter(options),
       m_decoder(options.decode, options.proto_path),
       m_where(options.where.empty() ? nullptr : std::make_unique<WhereFilter>(options.where)),
-      m_exec(options.exec.empty() ? nullptr
-                                  : std::make_unique<ExecRunner>(options.exec, options.exec_jobs, own_environment())),
-      m_ready_file(options.ready_file),
-      m_random(std::random_device{}())
+      m_exec(options.exec.empty() ? nullptr : std::make_unique<ExecRunner>(options.exec, options.exec_jobs, own_environment())),
+      m_ready_file(options.ready_file), m_random(std::random_device{}())
 {
     // -W bounds the whole run, connecting included.
     m_stats.decoding = m_decoder.active();
@@ -114,9 +109,9 @@ void Subscriber::on_subscribe(Connection& connection, int mid, std::span<const i
     if (refused == granted.size() && refused > 0) {
         connection.finish({ExitStatus::subscribe_refused, "All subscription requests were denied."});
     } else if (refused > 0) {
-        connection.finish({ExitStatus::subscribe_refused,
-                        fmt::format("Error: The broker refused {} of {} subscriptions, first {}.", refused,
-                                    granted.size(), first)});
+        connection.finish(
+            {ExitStatus::subscribe_refused,
+             fmt::format("Error: The broker refused {} of {} subscriptions, first {}.", refused, granted.size(), first)});
     } else if (!signal_ready(connection)) {
         return;
     } else if (m_options.exit_after_subscribe) {
@@ -138,8 +133,8 @@ bool Subscriber::signal_ready(Connection& connection)
 void Subscriber::restart_idle_timer()
 {
     if (m_options.idle_timeout > 0.0) {
-        m_idle_end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double>(m_options.idle_timeout));
+        m_idle_end =
+            Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.idle_timeout));
     }
 }
 
@@ -238,8 +233,8 @@ bool Subscriber::passes_where(Connection& connection, const Message& view)
     if (verdict == WhereFilter::Verdict::passes) return true;
     if (verdict == WhereFilter::Verdict::fails) return false;
     ++(verdict == WhereFilter::Verdict::not_json ? m_stats.not_json : m_stats.where_errors);
-    DecodeFailure failure = judge_where_failure(where_failure_text(view.topic, verdict, m_where->reason()),
-                                                m_options.decode_error, m_where_warned);
+    DecodeFailure failure =
+        judge_where_failure(where_failure_text(view.topic, verdict, m_where->reason()), m_options.decode_error, m_where_warned);
     if (failure.stop) {
         complete(connection, std::move(*failure.stop));
     } else if (!failure.warning.empty()) {
@@ -282,7 +277,8 @@ void Subscriber::on_publish(Connection& connection, int mid, int reason, const m
     if (m_removals.erase(mid) == 0) return;
     auto record = m_cleared_records.extract(mid);
     if (reason >= 0x80) {
-        connection.warn(fmt::format("Warning: The broker refused to remove a retained message: {}.", mosquitto_reason_string(reason)));
+        connection.warn(
+            fmt::format("Warning: The broker refused to remove a retained message: {}.", mosquitto_reason_string(reason)));
     } else if (!record.empty()) {
         // Listed only now that the broker has cleared it.
         m_sink.append(record.mapped());
@@ -305,7 +301,8 @@ void Subscriber::complete(Connection& connection, Outcome outcome)
 std::optional<Outcome> Subscriber::output_failure() const
 {
     if (m_sink.error() == 0) return std::nullopt;
-    return Outcome{ExitStatus::usage, fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
+    return Outcome{ExitStatus::usage,
+                   fmt::format("Error: Unable to write to standard output: {}.", std::strerror(m_sink.error()))};
 }
 
 void Subscriber::end_for_output(Connection& connection)
@@ -321,7 +318,7 @@ void Subscriber::end_for_output(Connection& connection)
 bool Subscriber::chosen()
 {
     return m_options.random_filter >= 100.0 ||
-           std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
+        std::uniform_real_distribution<double>(0.0, 100.0)(m_random) < m_options.random_filter;
 }
 
 void Subscriber::on_job_fds(Connection& connection, const pollfd* fds, std::size_t count)

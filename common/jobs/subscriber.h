@@ -110,12 +110,12 @@ private:
     Sink& m_sink;
     Formatter m_formatter;
     MessageFilter m_filter;
-    PayloadDecoder m_decoder;                  ///< --decode
-    std::unique_ptr<WhereFilter> m_where;      ///< --where
-    std::unique_ptr<ExecRunner> m_exec;        ///< --exec
-    bool m_where_warned = false;               ///< a message --where could not judge was warned about
-    std::optional<Watch> m_watch;              ///< -w
-    std::string m_rendered;                    ///< -w: one message, before it goes to its line
+    PayloadDecoder m_decoder;              ///< --decode
+    std::unique_ptr<WhereFilter> m_where;  ///< --where
+    std::unique_ptr<ExecRunner> m_exec;    ///< --exec
+    bool m_where_warned = false;           ///< a message --where could not judge was warned about
+    std::optional<Watch> m_watch;          ///< -w
+    std::string m_rendered;                ///< -w: one message, before it goes to its line
     ReadyFile m_ready_file;
     long m_received = 0;
     bool m_signalled = false;                  ///< SIGINT, SIGTERM or SIGHUP ended the job
@@ -125,15 +125,15 @@ private:
     /// --remove-retained --json: the record of each cleared message, by the mid of its
     /// removal, printed once the broker acknowledges that removal.
     std::map<int, std::string> m_cleared_records;
-    std::mt19937 m_random;                     ///< --random-filter
+    std::mt19937 m_random;                        ///< --random-filter
     std::optional<Clock::time_point> m_deadline;  ///< -W
     std::optional<Clock::time_point> m_idle_end;  ///< --idle-timeout, from the SUBACK on
     TransferStats m_stats;
-    std::unique_ptr<TopicSummary> m_summary;        ///< --summary
-    bool m_summary_live = false;                    ///< --summary on a terminal: the table
-    Clock::duration m_summary_every{};              ///< how often a report is due (zero: at the end only)
-    std::optional<Clock::time_point> m_summary_due; ///< the next report
-    TerminalKeys m_keys;                            ///< --summary on a terminal: q quits
+    std::unique_ptr<TopicSummary> m_summary;         ///< --summary
+    bool m_summary_live = false;                     ///< --summary on a terminal: the table
+    Clock::duration m_summary_every{};               ///< how often a report is due (zero: at the end only)
+    std::optional<Clock::time_point> m_summary_due;  ///< the next report
+    TerminalKeys m_keys;                             ///< --summary on a terminal: q quits
 };
 
 }  // namespace mqtt

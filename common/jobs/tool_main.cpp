@@ -49,8 +49,8 @@ int tool_main(Tool tool, int argc, char** argv, const Job& job)
         }
         if (command.options.holds_secret()) keep_out_of_core_dumps();
         // Asked only with --pretty: no tty check at the start of every other run.
-        command.options.colour = command.options.pretty && want_colour(command.options.no_color, std::getenv("NO_COLOR"),
-                                                                       ::isatty(STDOUT_FILENO) == 1);
+        command.options.colour = command.options.pretty &&
+            want_colour(command.options.no_color, std::getenv("NO_COLOR"), ::isatty(STDOUT_FILENO) == 1);
         quiet = command.options.quiet;
         if (!quiet) {
             for (const auto& notice : command.notices) print_error(notice);

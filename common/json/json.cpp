@@ -136,10 +136,10 @@ void JsonWriter::raw(std::string_view token)
 {
     if (m_colour) {
         const char first = token.empty() ? '0' : token.front();
-        m_out.append(first == '"'                  ? JsonColours::string
-                     : first == 't' || first == 'f' ? JsonColours::boolean
-                     : first == 'n'                  ? JsonColours::null
-                                                     : JsonColours::number);
+        m_out.append(first == '"'                       ? JsonColours::string
+                         : first == 't' || first == 'f' ? JsonColours::boolean
+                         : first == 'n'                 ? JsonColours::null
+                                                        : JsonColours::number);
     }
     m_out.append(token);
     colour(JsonColours::reset);

@@ -32,11 +32,11 @@ void append_json_string(std::string& out, std::string_view bytes, const JsonSpil
 /// The colours of JSON that --pretty prints on a terminal (mqtt-sub(1), COLOURS): SGR
 /// sequences put around each member name and value, never inside a string's quotes.
 struct JsonColours {
-    static constexpr std::string_view key = "\x1b[1;34m";      ///< member names: bold blue
-    static constexpr std::string_view string = "\x1b[32m";     ///< string values: green
-    static constexpr std::string_view number = "\x1b[36m";     ///< numbers: cyan
-    static constexpr std::string_view boolean = "\x1b[33m";    ///< true and false: yellow
-    static constexpr std::string_view null = "\x1b[1;30m";     ///< null: grey
+    static constexpr std::string_view key = "\x1b[1;34m";    ///< member names: bold blue
+    static constexpr std::string_view string = "\x1b[32m";   ///< string values: green
+    static constexpr std::string_view number = "\x1b[36m";   ///< numbers: cyan
+    static constexpr std::string_view boolean = "\x1b[33m";  ///< true and false: yellow
+    static constexpr std::string_view null = "\x1b[1;30m";   ///< null: grey
     static constexpr std::string_view reset = "\x1b[0m";
 };
 
@@ -50,8 +50,7 @@ public:
     /// `spill`, when given, is called between pieces of long strings (see JsonSpill).
     JsonWriter(std::string& out, bool pretty, const JsonSpill* spill = nullptr, bool colour = false)
         : m_out(out), m_pretty(pretty), m_colour(colour), m_spill(spill)
-    {
-    }
+    {}
 
     void begin_object();
     void end_object();

@@ -45,8 +45,7 @@ Property make_property(int identifier, PropertyType type)
     return p;
 }
 
-Status add_number(std::vector<Property>& out, const JsonValue& value, int identifier,
-                                      PropertyType type, std::uint64_t max)
+Status add_number(std::vector<Property>& out, const JsonValue& value, int identifier, PropertyType type, std::uint64_t max)
 {
     const auto n = value.whole_number(max);
     Property p = make_property(identifier, type);
@@ -157,8 +156,8 @@ std::optional<std::int64_t> parse_tst(std::string_view s)
     if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return std::nullopt;
     const int century = two_digits(s, 0), year = two_digits(s, 2), month = two_digits(s, 5), day = two_digits(s, 8);
     const int hour = two_digits(s, 11), minute = two_digits(s, 14), second = two_digits(s, 17);
-    if (century < 0 || year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-        minute < 0 || minute > 59 || second < 0 || second > 60) {
+    if (century < 0 || year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
+        minute > 59 || second < 0 || second > 60) {
         return std::nullopt;
     }
     std::size_t at = 19;

@@ -32,8 +32,7 @@ struct JsonInOrder {};
 ///   void key(Slot object, std::string_view as_written)   the name with its quotes
 ///   Slot child(Slot container, bool object)    the place of the next element or member value
 /// The first error stops the scan; error_offset() and error() then say where and why.
-template <class Builder>
-class JsonScanner {
+template <class Builder> class JsonScanner {
 public:
     using Slot = typename Builder::Slot;
 
@@ -200,16 +199,16 @@ private:
         ++m_pos;
         char byte = c;
         switch (c) {
-        case '"': case '\\': case '/': break;
+        case '"':
+        case '\\':
+        case '/': break;
         case 'b': byte = '\b'; break;
         case 'f': byte = '\f'; break;
         case 'n': byte = '\n'; break;
         case 'r': byte = '\r'; break;
         case 't': byte = '\t'; break;
         case 'u': return unicode_escape(out);
-        default:
-            --m_pos;
-            return fail("invalid escape in a string");
+        default: --m_pos; return fail("invalid escape in a string");
         }
         if (out != nullptr) out->push_back(byte);
         return true;

@@ -16,7 +16,7 @@ namespace mqtt {
 
 namespace {
 
-constexpr std::size_t k_chunk = 65536;          // bytes read (and framed) at once
+constexpr std::size_t k_chunk = 65536;           // bytes read (and framed) at once
 constexpr std::size_t k_buffer_limit = 1 << 20;  // a side stops reading while its output holds this much
 // Bytes taken from the broker in one turn of the loop: frames that carry nothing (empty
 // continuations, pings) never fill the client's buffer, and must not keep the loop from
@@ -59,13 +59,13 @@ bool bridgeable(const Options& options)
 {
     const auto& tls = options.tls;
     return options.effective_port() != 0 && !options.srv && !(options.proxy && options.proxy->kind == ProxyKind::socks5h) &&
-           !tls.engine && !(tls.keyform && equal_nocase(*tls.keyform, "engine"));
+        !tls.engine && !(tls.keyform && equal_nocase(*tls.keyform, "engine"));
 }
 
 bool needs_bridge(const Options& options)
 {
     return options.websockets || (options.proxy && options.proxy->kind == ProxyKind::http) ||
-           (packet_limit(options) && bridgeable(options));
+        (packet_limit(options) && bridgeable(options));
 }
 
 Bridge::Bridge(const Options& options, const SetupDeadline& deadline)
@@ -335,8 +335,8 @@ void Bridge::write_broker()
 void Bridge::write_client()
 {
     while (m_client_fd >= 0 && m_to_client_at < m_to_client.size()) {
-        const ssize_t n = ::send(m_client_fd, m_to_client.data() + m_to_client_at, m_to_client.size() - m_to_client_at,
-                                 MSG_NOSIGNAL);
+        const ssize_t n =
+            ::send(m_client_fd, m_to_client.data() + m_to_client_at, m_to_client.size() - m_to_client_at, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) break;
         if (n < 0) {
@@ -361,7 +361,8 @@ void Bridge::drain(Clock::time_point until)
     while (m_to_broker_at < m_to_broker.size() && !m_stream_failed && Clock::now() < until) {
         write_broker();
         if (m_to_broker_at >= m_to_broker.size() || m_stream_failed) break;
-        pollfd fd{m_stream->fd(), static_cast<short>(m_stream->wants_write() || m_to_broker_at < m_to_broker.size() ? POLLOUT : POLLIN), 0};
+        pollfd fd{m_stream->fd(),
+                  static_cast<short>(m_stream->wants_write() || m_to_broker_at < m_to_broker.size() ? POLLOUT : POLLIN), 0};
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
         ::poll(&fd, 1, static_cast<int>(std::max<long long>(left, 0)));
     }

@@ -78,19 +78,19 @@ private:
     const Options& m_options;
     std::unique_ptr<BrokerStream> m_stream;
     std::optional<PrivateSocket> m_socket;  ///< from listen() to accept()
-    int m_client_fd = -1;            ///< libmosquitto's connection, our end
+    int m_client_fd = -1;                   ///< libmosquitto's connection, our end
     bool m_websocket = false;
     ws::FrameDecoder m_decoder;
-    std::string m_to_broker;         ///< framed bytes not yet written
+    std::string m_to_broker;            ///< framed bytes not yet written
     std::optional<std::string> m_pong;  ///< the payload of the latest ping not yet answered
     std::size_t m_to_broker_at = 0;
-    std::string m_to_client;         ///< MQTT bytes not yet given to libmosquitto
+    std::string m_to_client;               ///< MQTT bytes not yet given to libmosquitto
     std::optional<std::uint32_t> m_limit;  ///< -D connect maximum-packet-size
-    PacketScanner m_from_broker;     ///< the packets towards libmosquitto, held to m_limit
-    PacketScanner m_from_client;     ///< libmosquitto's packets: where our DISCONNECT may go
-    bool m_stream_failed = false;    ///< m_failure is the connection's own error: nothing more can be sent
+    PacketScanner m_from_broker;           ///< the packets towards libmosquitto, held to m_limit
+    PacketScanner m_from_client;           ///< libmosquitto's packets: where our DISCONNECT may go
+    bool m_stream_failed = false;          ///< m_failure is the connection's own error: nothing more can be sent
     std::size_t m_to_client_at = 0;
-    bool m_broker_done = false;      ///< the broker closed (or sent close): nothing more comes
+    bool m_broker_done = false;  ///< the broker closed (or sent close): nothing more comes
     bool m_close_sent = false;
     std::optional<Failure> m_failure;
 };

@@ -125,8 +125,8 @@ const char* signal_name(int signal)
 
 void Client::on_signal(Connection& connection, int signal)
 {
-    connection.finish({ExitStatus::interrupted,
-                    fmt::format("Error: Interrupted by {} before the job was done.", signal_name(signal))});
+    connection.finish(
+        {ExitStatus::interrupted, fmt::format("Error: Interrupted by {} before the job was done.", signal_name(signal))});
 }
 
 BrokerLink::BrokerLink(const Options& options) : m_options(options)
@@ -174,8 +174,8 @@ void BrokerLink::configure()
     if (!m_options.will.topic.empty()) {
         const auto& will = m_options.will;
         PropertyList properties(m_options.properties.will);
-        if (mosquitto_will_set_v5(m_mosq, will.topic.c_str(), static_cast<int>(will.payload.size()),
-                                  will.payload.data(), will.qos, will.retain, properties.get()) != MOSQ_ERR_SUCCESS) {
+        if (mosquitto_will_set_v5(m_mosq, will.topic.c_str(), static_cast<int>(will.payload.size()), will.payload.data(),
+                                  will.qos, will.retain, properties.get()) != MOSQ_ERR_SUCCESS) {
             throw UsageError("Error: Problem setting will.");
         }
         properties.release();  // libmosquitto owns the list once the will is set
@@ -204,15 +204,13 @@ Outcome BrokerLink::connect(const Client& client)
     PropertyList properties(m_options.properties.connect);
     if (m_options.protocol == k_mqtt5) {
         if (m_options.session_expiry && *m_options.session_expiry > 0) {
-            properties.add(number_property(MQTT_PROP_SESSION_EXPIRY_INTERVAL, PropertyType::int32,
-                                           *m_options.session_expiry));
+            properties.add(number_property(MQTT_PROP_SESSION_EXPIRY_INTERVAL, PropertyType::int32, *m_options.session_expiry));
         }
         // The job's own limit (e.g. mqtt-sub -C below 20, mqtt-rr's single response); a
         // receive-maximum given with -D wins, as with mosquitto_sub.
         if (const auto maximum = client.receive_maximum();
             maximum && !m_options.properties.find(PropertyCommand::connect, MQTT_PROP_RECEIVE_MAXIMUM)) {
-            properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16,
-                                           static_cast<std::uint32_t>(*maximum)));
+            properties.add(number_property(MQTT_PROP_RECEIVE_MAXIMUM, PropertyType::int16, static_cast<std::uint32_t>(*maximum)));
         }
     }
     const char* bind = m_options.bind_address.empty() ? nullptr : m_options.bind_address.c_str();
@@ -244,8 +242,7 @@ Outcome BrokerLink::connect(const Client& client)
     {
         ConnectAlarm alarm(alarm_at);
         errno = 0;
-        rc = mosquitto_connect_bind_v5(m_mosq, host.c_str(), port,
-                                       m_options.keepalive, bind, properties.get());
+        rc = mosquitto_connect_bind_v5(m_mosq, host.c_str(), port, m_options.keepalive, bind, properties.get());
         error = errno;
     }
     if (rc == MOSQ_ERR_SUCCESS) {
@@ -257,8 +254,8 @@ Outcome BrokerLink::connect(const Client& client)
     }
     if (deadline && Clock::now() >= *deadline) return {ExitStatus::timed_out, "Timed out"};
     if (m_connect_deadline && Clock::now() >= *m_connect_deadline) {
-        return {ExitStatus::unreachable, fmt::format("Error: Connecting to the broker timed out after {} seconds.",
-                                                     m_options.connect_timeout)};
+        return {ExitStatus::unreachable,
+                fmt::format("Error: Connecting to the broker timed out after {} seconds.", m_options.connect_timeout)};
     }
     // The handshake may end inside the connect call: as a TLS error, or as EPROTO (what
     // libmosquitto makes of any OpenSSL error) when a TLS 1.3 broker refuses us as CONNECT
@@ -286,8 +283,7 @@ Outcome BrokerLink::connect_bridge(std::optional<Clock::time_point> deadline, co
     // From the socket's folder made to its removal: a signal now would leave it behind.
     const HeldSignals held;
     try {
-        const int rc = mosquitto_connect_bind_v5(m_mosq, m_bridge->listen().c_str(), 0, m_options.keepalive, nullptr,
-                                                 properties);
+        const int rc = mosquitto_connect_bind_v5(m_mosq, m_bridge->listen().c_str(), 0, m_options.keepalive, nullptr, properties);
         if (rc != MOSQ_ERR_SUCCESS) {
             m_bridge.reset();
             auto failed = bridge_connect_call_status(rc);
@@ -320,8 +316,7 @@ bool BrokerLink::want_write() const
 int BrokerLink::publish(int* mid, const char* topic, std::string_view payload, int qos, bool retain,
                         const mosquitto_property* properties)
 {
-    return mosquitto_publish_v5(m_mosq, mid, topic, static_cast<int>(payload.size()), payload.data(), qos, retain,
-                                properties);
+    return mosquitto_publish_v5(m_mosq, mid, topic, static_cast<int>(payload.size()), payload.data(), qos, retain, properties);
 }
 
 namespace {
@@ -372,8 +367,7 @@ Outcome BrokerLink::naming_endpoint(Outcome outcome) const
     // (status 1) are about local files and options.
     const int status = outcome.status;
     const bool reaching = status == ExitStatus::unreachable || status == ExitStatus::connection_lost ||
-                          status == ExitStatus::tls_failed || status == ExitStatus::http_refused ||
-                          status == ExitStatus::no_connack;
+        status == ExitStatus::tls_failed || status == ExitStatus::http_refused || status == ExitStatus::no_connack;
     if (answered() || !reaching || outcome.text.empty()) return outcome;
     // -S that found no broker names the SRV name in its line already.
     if (m_options.srv && !m_srv_target) return outcome;
@@ -498,7 +492,7 @@ void BrokerLink::step(Client& client)
             std::optional<SocketReads::Armed> armed;
             if (m_cork_fd >= 0 && m_cork_fd == sock && !m_tls->enabled()) armed.emplace(m_reads, sock);
             for (int i = 0; i < k_max_reads_per_turn && mosquitto_socket(m_mosq) >= 0 && !m_disconnect_due && !m_malformed &&
-                            client.takes_messages();
+                 client.takes_messages();
                  ++i) {
                 errno = 0;
                 const int rc = guarded_loop_read(m_mosq);
@@ -514,9 +508,7 @@ void BrokerLink::step(Client& client)
     }
     // After the socket: acknowledgements that came with the signal still count.
     if (signal_index >= 0 && (fds[signal_index].revents & POLLIN)) take_signal(client);
-    if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) {
-        client.on_input(*this);
-    }
+    if (input_index >= 0 && (fds[input_index].revents & (POLLIN | POLLHUP | POLLERR))) { client.on_input(*this); }
     if (job_count > 0 && ready > 0) client.on_job_fds(*this, fds + job_index, job_count);
     if (mosquitto_socket(m_mosq) >= 0) mosquitto_loop_misc(m_mosq);
 }
@@ -669,8 +661,8 @@ Outcome BrokerLink::run(Client& client)
     }
     // Only a failed handshake closes the socket without a disconnect callback.
     if (!m_outcome) m_outcome = tls_failure(false, true);
-    Outcome outcome = naming_endpoint(
-        m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."}));
+    Outcome outcome =
+        naming_endpoint(m_outcome.value_or(Outcome{ExitStatus::connection_lost, "Error: The connection was lost."}));
     // What was received before the end is written now; if it cannot be, the job failed.
     if (auto failed = client.flush(); failed && outcome.status == ExitStatus::success) outcome = *failed;
     m_client = nullptr;
@@ -689,8 +681,8 @@ void BrokerLink::run_connection(Client& client)
                     m_reconnect_pending = true;
                     break;
                 }
-                finish({ExitStatus::no_connack, fmt::format("Error: The broker did not answer CONNECT within {} seconds.",
-                                                            m_options.connect_timeout)});
+                finish({ExitStatus::no_connack,
+                        fmt::format("Error: The broker did not answer CONNECT within {} seconds.", m_options.connect_timeout)});
                 break;
             }
             client.on_tick(*this);
@@ -815,16 +807,14 @@ void BrokerLink::on_publish_cb(mosquitto*, void* userdata, int mid, int reason, 
     if (self.m_client) self.m_client->on_publish(self, mid, reason, properties);
 }
 
-void BrokerLink::on_message_cb(mosquitto*, void* userdata, const mosquitto_message* message,
-                            const mosquitto_property* properties)
+void BrokerLink::on_message_cb(mosquitto*, void* userdata, const mosquitto_message* message, const mosquitto_property* properties)
 {
     BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);
     if (self.m_client && message && !self.m_outcome) self.m_client->on_message(self, *message, properties);
 }
 
-void BrokerLink::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, const int* granted,
-                              const mosquitto_property*)
+void BrokerLink::on_subscribe_cb(mosquitto*, void* userdata, int mid, int count, const int* granted, const mosquitto_property*)
 {
     BrokerLink& self = link_of(userdata);
     const InCallback in_callback(self);

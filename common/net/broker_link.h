@@ -40,10 +40,7 @@ public:
 
     void finish(Outcome outcome) override;
     bool finishing() const override { return m_outcome.has_value(); }
-    bool connected() const override
-    {
-        return m_state == LinkState::connected || m_state == LinkState::disconnecting;
-    }
+    bool connected() const override { return m_state == LinkState::connected || m_state == LinkState::disconnecting; }
     int connack_flags() const override { return m_connack_flags; }
     int broker_receive_maximum() const override { return m_receive_maximum; }
     /// CONNECT's and the will's properties are sent by the link itself.
@@ -127,7 +124,7 @@ private:
     mosquitto* m_mosq = nullptr;
     std::optional<Tls> m_tls;
     std::optional<SrvTarget> m_srv_target;  ///< -S: the broker the last lookup chose
-    std::unique_ptr<Bridge> m_bridge;  ///< --ws, --proxy http://: libmosquitto talks to it
+    std::unique_ptr<Bridge> m_bridge;       ///< --ws, --proxy http://: libmosquitto talks to it
     Client* m_client = nullptr;
     int m_signal_fd = -1;
     /// Where one connection is: connecting → connected → disconnecting → closed_answered,
@@ -149,13 +146,13 @@ private:
     void close() { m_state = answered() ? LinkState::closed_answered : LinkState::closed_unanswered; }
     /// The broker's port: the one the SRV lookup chose, or the options' one.
     int broker_port() const { return m_srv_target ? m_srv_target->port : m_options.effective_port(); }
-    bool m_malformed = false;     ///< a packet broke libmosquitto's reader: never read again
+    bool m_malformed = false;       ///< a packet broke libmosquitto's reader: never read again
     bool m_disconnect_due = false;  ///< finish() ran inside a callback: send DISCONNECT after it
     int m_callback_depth = 0;
     /// What the broker's side of a plain TCP connection sent first, until CONNACK.
     enum class FirstReply { none, mqtt, tls, reset };
     FirstReply m_first_reply = FirstReply::none;
-    int m_cork_fd = -1;           ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)
+    int m_cork_fd = -1;  ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)
     bool m_corked = false;
     /// Serves libmosquitto's reads of m_cork_fd without TLS (socket_reads.h).
     SocketReads m_reads;
@@ -170,8 +167,8 @@ private:
     std::optional<Outcome> m_outcome;
     Clock::time_point m_finish_deadline{};
     std::optional<Clock::time_point> m_connect_deadline;  ///< --connect-timeout: CONNACK by then
-    bool m_reconnect_pending = false;  ///< the connection was lost; connect again
-    std::string m_lost_text;           ///< why it was lost, for when reconnecting fails
+    bool m_reconnect_pending = false;                     ///< the connection was lost; connect again
+    std::string m_lost_text;                              ///< why it was lost, for when reconnecting fails
     /// Set from a lost connection until a new one proves stable: when to stop trying.
     std::optional<Clock::time_point> m_reconnect_give_up;
     static constexpr std::chrono::milliseconds k_first_reconnect_delay{100};

@@ -94,7 +94,7 @@ void BrokerStream::open_tcp(const std::string& host, int port, const SetupDeadli
             local_hints.ai_family = ai->ai_family;
             local_hints.ai_socktype = SOCK_STREAM;
             const bool bound = getaddrinfo(m_options.bind_address.c_str(), nullptr, &local_hints, &local) == 0 &&
-                               ::bind(fd, local->ai_addr, local->ai_addrlen) == 0;
+                ::bind(fd, local->ai_addr, local->ai_addrlen) == 0;
             if (local) freeaddrinfo(local);
             if (!bound) {
                 error = errno != 0 ? errno : EADDRNOTAVAIL;
@@ -150,8 +150,7 @@ void BrokerStream::http_connect(const SetupDeadline& deadline)
         received += byte;
         const ProxyResponse response = parse_connect_response(received);
         if (const auto* refused = std::get_if<ProxyRefused>(&response)) {
-            throw Failure(ExitStatus::http_refused, fmt::format("Error: HTTP proxy: {}.", refused->text),
-                          refused->gateway_error);
+            throw Failure(ExitStatus::http_refused, fmt::format("Error: HTTP proxy: {}.", refused->text), refused->gateway_error);
         }
         if (std::holds_alternative<ProxyConnected>(response)) return;
     }
@@ -237,7 +236,8 @@ void BrokerStream::write_all(std::string_view bytes, const SetupDeadline& deadli
     while (!bytes.empty()) {
         const long n = write(bytes.data(), bytes.size());
         if (n == k_closed) {
-            throw Failure(step.status, fmt::format("Error: {}: {}.", step.name, m_error.empty() ? "the connection was closed" : m_error));
+            throw Failure(step.status,
+                          fmt::format("Error: {}: {}.", step.name, m_error.empty() ? "the connection was closed" : m_error));
         }
         if (n == k_again) {
             wait(m_ssl && !m_wants_write ? POLLIN : POLLOUT, deadline, step);

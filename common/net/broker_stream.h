@@ -27,21 +27,21 @@ struct SetupDeadline {
 
 /// One step of the set-up, for its error lines.
 struct SetupStep {
-    const char* name;    ///< in "Error: <name>: <why>." when the step fails
-    int status;          ///< the exit status of its failures
-    int silent_status;   ///< the exit status when nothing answers it by the deadline
-    const char* silence; ///< that line without "Error: ", with {} for the seconds
+    const char* name;     ///< in "Error: <name>: <why>." when the step fails
+    int status;           ///< the exit status of its failures
+    int silent_status;    ///< the exit status when nothing answers it by the deadline
+    const char* silence;  ///< that line without "Error: ", with {} for the seconds
 };
 
 /// The set-up steps BrokerStream runs; a WebSocket upgrade on top is the bridge's.
 inline constexpr SetupStep k_tcp_step{"TCP connect", ExitStatus::unreachable, ExitStatus::unreachable,
-                                     "Connecting to the broker timed out after {} seconds."};
+                                      "Connecting to the broker timed out after {} seconds."};
 inline constexpr SetupStep k_proxy_tcp_step{"TCP connect", ExitStatus::unreachable, ExitStatus::unreachable,
-                                           "Connecting to the HTTP proxy timed out after {} seconds."};
+                                            "Connecting to the HTTP proxy timed out after {} seconds."};
 inline constexpr SetupStep k_proxy_step{"HTTP proxy", ExitStatus::http_refused, ExitStatus::no_connack,
-                                       "The HTTP proxy did not answer CONNECT within {} seconds."};
+                                        "The HTTP proxy did not answer CONNECT within {} seconds."};
 inline constexpr SetupStep k_tls_step{"TLS handshake", ExitStatus::tls_failed, ExitStatus::no_connack,
-                                     "The broker did not answer the TLS handshake within {} seconds."};
+                                      "The broker did not answer the TLS handshake within {} seconds."};
 
 class BrokerStream {
 public:

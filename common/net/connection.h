@@ -37,9 +37,9 @@ struct Outcome {
 
 /// What the TLS handshake settled, for the probe's "tls" member.
 struct TlsSummary {
-    std::string version;         ///< e.g. "TLSv1.3"
-    std::string cipher;          ///< e.g. "TLS_AES_256_GCM_SHA384"
-    std::optional<std::string> peer_subject;   ///< RFC 2253, e.g. "CN=localhost,O=Test"
+    std::string version;                      ///< e.g. "TLSv1.3"
+    std::string cipher;                       ///< e.g. "TLS_AES_256_GCM_SHA384"
+    std::optional<std::string> peer_subject;  ///< RFC 2253, e.g. "CN=localhost,O=Test"
     std::optional<std::string> peer_issuer;
     std::optional<std::string> peer_not_after;  ///< ISO 8601 UTC, e.g. "2027-12-01T19:21:36Z"
 };

@@ -34,8 +34,7 @@ std::string endpoint_text(const Options& options, const std::optional<SrvTarget>
     const bool tls = tls_mode(options) != TlsMode::off;
     const char* transport = options.websockets ? (tls ? "wss" : "ws") : (tls ? "TLS" : "TCP");
     std::string text = srv ? fmt::format("{} port {} over {}", shown_host(srv->host), srv->port, transport)
-                           : fmt::format("{} port {} over {}", shown_host(options.host), options.effective_port(),
-                                         transport);
+                           : fmt::format("{} port {} over {}", shown_host(options.host), options.effective_port(), transport);
     if (const auto& proxy = options.proxy) {
         text += fmt::format(" via {} proxy {}", proxy->kind == ProxyKind::http ? "HTTP" : "SOCKS5",
                             host_port(proxy->host, proxy->port));

@@ -26,9 +26,7 @@ std::string connect_request(const std::string& host, int port, const std::option
 {
     const std::string target = fmt::format("{}:{}", host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
     std::string text = fmt::format("CONNECT {0} HTTP/1.1\r\nHost: {0}\r\n", target);
-    if (username) {
-        text += "Proxy-Authorization: Basic " + base64(*username + ":" + password.value_or("")) + "\r\n";
-    }
+    if (username) { text += "Proxy-Authorization: Basic " + base64(*username + ":" + password.value_or("")) + "\r\n"; }
     return text + "\r\n";
 }
 
@@ -48,9 +46,8 @@ ProxyResponse parse_connect_response(std::string_view received)
     if (code[0] != '2') {
         std::string_view reason = status_line.size() > 13 ? status_line.substr(13) : std::string_view();
         // The proxy's words reach the terminal: no control byte of theirs gets through.
-        return ProxyRefused{
-            escape_control(fmt::format("CONNECT refused: HTTP {}{}{}", code, reason.empty() ? "" : " ", reason)),
-            is_gateway_error(code)};
+        return ProxyRefused{escape_control(fmt::format("CONNECT refused: HTTP {}{}{}", code, reason.empty() ? "" : " ", reason)),
+                            is_gateway_error(code)};
     }
     return ProxyConnected{std::string(received.substr(end + 4))};
 }

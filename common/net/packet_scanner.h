@@ -39,7 +39,7 @@ private:
     std::size_t m_header = 0;       ///< bytes of the fixed header so far
     std::uint64_t m_remaining = 0;  ///< the remaining length being read, then the body bytes left
     unsigned m_shift = 0;
-    std::size_t m_start = 0;        ///< where the packet started in the current feed() (0 if before it)
+    std::size_t m_start = 0;  ///< where the packet started in the current feed() (0 if before it)
     bool m_refused = false;
 };
 

@@ -53,8 +53,7 @@ Result<std::vector<SrvRecord>> parse_srv_answer(std::span<const unsigned char> m
     const Error malformed{"malformed DNS answer"};
     Reader in(message);
     std::uint16_t id = 0, flags = 0, questions = 0, answers = 0, authority = 0, additional = 0;
-    if (!in.u16(id) || !in.u16(flags) || !in.u16(questions) || !in.u16(answers) || !in.u16(authority) ||
-        !in.u16(additional)) {
+    if (!in.u16(id) || !in.u16(flags) || !in.u16(questions) || !in.u16(answers) || !in.u16(authority) || !in.u16(additional)) {
         return malformed;
     }
     std::string name;

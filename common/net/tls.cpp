@@ -79,9 +79,9 @@ struct TlsContextData {
     bool check_host = true;
     int keylog_fd = -1;
     std::string psk_identity;
-    std::string psk;  ///< the key's bytes
-    int verify_error = X509_V_OK;  ///< the last chain verification's result
-    bool certificate_wanted = false;  ///< the broker asked for a client certificate we lack
+    std::string psk;                   ///< the key's bytes
+    int verify_error = X509_V_OK;      ///< the last chain verification's result
+    bool certificate_wanted = false;   ///< the broker asked for a client certificate we lack
     bool certificate_not_psk = false;  ///< --psk, but the broker authenticated with a certificate
 
     TlsContextData() = default;
@@ -154,8 +154,9 @@ std::optional<TlsFailure> certificate_failure(const TlsContextData* data)
                           "certificate instead"};
     }
     if (data->verify_error != X509_V_OK) {
-        return TlsFailure{ExitStatus::tls_failed, fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
-                                                              X509_verify_cert_error_string(data->verify_error))};
+        return TlsFailure{ExitStatus::tls_failed,
+                          fmt::format("Error: TLS handshake failed: certificate verify failed ({})",
+                                      X509_verify_cert_error_string(data->verify_error))};
     }
     return std::nullopt;
 }
@@ -196,9 +197,7 @@ std::string hex_to_bytes(const std::string& hex)
     std::string bytes;
     // An odd digit count reads as if it had a leading 0, as libmosquitto's BN_hex2bn does.
     const std::string even = hex.size() % 2 ? "0" + hex : hex;
-    for (std::size_t i = 0; i < even.size(); i += 2) {
-        bytes += static_cast<char>(std::stoi(even.substr(i, 2), nullptr, 16));
-    }
+    for (std::size_t i = 0; i < even.size(); i += 2) { bytes += static_cast<char>(std::stoi(even.substr(i, 2), nullptr, 16)); }
     return bytes;
 }
 
@@ -212,7 +211,8 @@ void set_versions_and_ciphers(SSL_CTX* ctx, const TlsOptions& tls)
     if (tls.version == "tlsv1.1") lowest = TLS1_1_VERSION;
     SSL_CTX_set_min_proto_version(ctx, lowest);
     if (tls.ciphers && SSL_CTX_set_cipher_list(ctx, tls.ciphers->c_str()) != 1) {
-        throw Failure(ExitStatus::usage, fmt::format("Error: Unable to set TLS ciphers. Check cipher list \"{}\".", *tls.ciphers));
+        throw Failure(ExitStatus::usage,
+                      fmt::format("Error: Unable to set TLS ciphers. Check cipher list \"{}\".", *tls.ciphers));
     }
     if (tls.alpn) {
         std::string wire(1, static_cast<char>(tls.alpn->size()));
@@ -266,7 +266,8 @@ SSL_CTX* new_context(const Options& options, bool check_host, TlsContextData*& d
     if (tls.keylog) {
         auto opened = open_private_append(*tls.keylog);
         if (!opened) {
-            throw Failure(ExitStatus::usage, fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, opened.error()));
+            throw Failure(ExitStatus::usage,
+                          fmt::format("Error: Unable to open key log file \"{}\": {}.", *tls.keylog, opened.error()));
         }
         data->keylog_fd = *opened;
     }
@@ -290,8 +291,7 @@ void Tls::ContextFree::operator()(ssl_ctx_st* ctx) const
     SSL_CTX_free(ctx);
 }
 
-Tls::Tls(mosquitto* mosq, const Options& options)
-    : m_mode(tls_mode(options)), m_mosq(mosq)
+Tls::Tls(mosquitto* mosq, const Options& options) : m_mode(tls_mode(options)), m_mosq(mosq)
 {
     if (m_mode == TlsMode::off) return;
     const TlsOptions& tls = options.tls;
@@ -316,8 +316,8 @@ Tls::Tls(mosquitto* mosq, const Options& options)
     const char* key = tls.keyfile ? tls.keyfile->c_str() : nullptr;
     int rc = MOSQ_ERR_SUCCESS;
     if (m_mode == TlsMode::ca_files) {
-        rc = mosquitto_tls_set(mosq, tls.cafile ? tls.cafile->c_str() : nullptr, tls.capath ? tls.capath->c_str() : nullptr,
-                               cert, key, nullptr);
+        rc = mosquitto_tls_set(mosq, tls.cafile ? tls.cafile->c_str() : nullptr, tls.capath ? tls.capath->c_str() : nullptr, cert,
+                               key, nullptr);
     } else {
         // libmosquitto 2.0.11 takes a client certificate (and a context of ours) only together
         // with a CA file or directory: naming the system's CA directory, which its default
@@ -413,8 +413,7 @@ void BridgeTls::ContextFree::operator()(ssl_ctx_st* ctx) const
     SSL_CTX_free(ctx);
 }
 
-BridgeTls::BridgeTls(const Options& options)
-    : m_host(options.host), m_mode(tls_mode(options))
+BridgeTls::BridgeTls(const Options& options) : m_host(options.host), m_mode(tls_mode(options))
 {
     const TlsOptions& tls = options.tls;
     const auto refused = [](const std::string& text) { return Failure(ExitStatus::usage, text); };

@@ -67,8 +67,8 @@ private:
     mosquitto* m_mosq = nullptr;
     std::unique_ptr<ssl_ctx_st, ContextFree> m_context;
     TlsContextData* m_data = nullptr;  ///< owned by m_context (its ex data)
-    std::string m_setup_error;      ///< libmosquitto's first own error line
-    std::string m_reason;           ///< OpenSSL's reason for the first error of the handshake
+    std::string m_setup_error;         ///< libmosquitto's first own error line
+    std::string m_reason;              ///< OpenSSL's reason for the first error of the handshake
 };
 
 /// TLS that the tool runs itself on the bridge's connection (wss://, or TLS through an HTTP

@@ -57,8 +57,8 @@ Status FrameDecoder::start_frame()
     const std::uint8_t code = first & 0x0f;
     std::uint64_t length = second & 0x7f;
     if (length == 126) {
-        length = (static_cast<std::uint64_t>(static_cast<std::uint8_t>(m_header[2])) << 8) |
-                 static_cast<std::uint8_t>(m_header[3]);
+        length =
+            (static_cast<std::uint64_t>(static_cast<std::uint8_t>(m_header[2])) << 8) | static_cast<std::uint8_t>(m_header[3]);
     } else if (length == 127) {
         length = 0;
         for (std::size_t i = 2; i < 10; ++i) length = (length << 8) | static_cast<std::uint8_t>(m_header[i]);
@@ -93,13 +93,12 @@ Status FrameDecoder::feed(std::string_view input, std::string& data, std::vector
     while (true) {
         if (!m_in_payload) {
             // The header: 2 bytes, then 2 or 8 more for a longer length.
-            while (!input.empty() && (m_header.size() < 2 || m_header.size() < header_size(static_cast<std::uint8_t>(m_header[1])))) {
+            while (!input.empty() &&
+                   (m_header.size() < 2 || m_header.size() < header_size(static_cast<std::uint8_t>(m_header[1])))) {
                 m_header += input.front();
                 input.remove_prefix(1);
             }
-            if (m_header.size() < 2 || m_header.size() < header_size(static_cast<std::uint8_t>(m_header[1]))) {
-                return {};
-            }
+            if (m_header.size() < 2 || m_header.size() < header_size(static_cast<std::uint8_t>(m_header[1]))) { return {}; }
             if (auto started = start_frame(); !started) return started;
             m_header.clear();
         }
@@ -121,8 +120,8 @@ Status FrameDecoder::feed(std::string_view input, std::string& data, std::vector
 std::string close_reason(std::string_view payload)
 {
     if (payload.size() < 2) return "no status";
-    const unsigned code = (static_cast<unsigned>(static_cast<std::uint8_t>(payload[0])) << 8) |
-                          static_cast<std::uint8_t>(payload[1]);
+    const unsigned code =
+        (static_cast<unsigned>(static_cast<std::uint8_t>(payload[0])) << 8) | static_cast<std::uint8_t>(payload[1]);
     std::string text = std::to_string(code);
     if (payload.size() > 2) text += " " + std::string(payload.substr(2));
     return text;

@@ -43,13 +43,13 @@ public:
 private:
     Status start_frame();
 
-    std::string m_header;            ///< bytes of the current frame's header so far
-    std::uint64_t m_left = 0;        ///< payload bytes of the current frame still to come
+    std::string m_header;      ///< bytes of the current frame's header so far
+    std::uint64_t m_left = 0;  ///< payload bytes of the current frame still to come
     bool m_in_payload = false;
     Opcode m_opcode = Opcode::binary;
     bool m_fin = true;
-    bool m_in_message = false;       ///< a binary message continues in the next frame
-    std::string m_control;           ///< the payload of a control frame so far
+    bool m_in_message = false;  ///< a binary message continues in the next frame
+    std::string m_control;      ///< the payload of a control frame so far
 };
 
 /// The text of a close frame's payload for messages: "1000" or "1008 policy violation".

@@ -35,7 +35,6 @@ bool has_token(std::string_view value, std::string_view token)
     return false;
 }
 
-
 }  // namespace
 
 std::string make_key(std::string_view sixteen_bytes)
@@ -76,7 +75,8 @@ UpgradeResponse parse_upgrade_response(std::string_view received, std::string_vi
         if (received.size() > k_max_response_header) return Refused{"failed: the broker's answer has no end of headers"};
         // Not HTTP at all (e.g. an MQTT listener's answer): no need to wait for more.
         const std::string_view http = "HTTP/";
-        if (received.substr(0, std::min(received.size(), http.size())) != http.substr(0, std::min(received.size(), http.size()))) {
+        if (received.substr(0, std::min(received.size(), http.size())) !=
+            http.substr(0, std::min(received.size(), http.size()))) {
             return Refused{"failed: the broker did not answer in HTTP (is it a WebSocket port?)"};
         }
         return NeedMore{};

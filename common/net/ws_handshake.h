@@ -11,7 +11,7 @@ namespace mqtt::ws {
 
 /// What the upgrade request says besides the fixed headers.
 struct UpgradeRequest {
-    std::string host;                  ///< the broker's name or address, for Host
+    std::string host;  ///< the broker's name or address, for Host
     int port = 0;
     bool tls = false;                  ///< wss: the default port in Host is 443, not 80
     std::string path = "/mqtt";        ///< --ws-path, with any query string

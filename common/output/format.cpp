@@ -64,8 +64,7 @@ void append_shown_payload(std::string& out, Sink* sink, const Message& message, 
 struct RenderContext {
     RenderContext(const Message& m, std::string& o, Sink* s, bool p, bool c, Encoding e, Formatter::Now n)
         : message(m), out(o), sink(s), pretty(p), colour(c), encoding(e), now(n)
-    {
-    }
+    {}
 
     /// The time of this message: taken at the first part that needs it, then the same for
     /// every other part.
@@ -94,7 +93,7 @@ struct RenderContext {
 
     const Message& message;
     std::string& out;
-    Sink* sink;  ///< whose buffer `out` is, when printing (not for the -w view or the tests)
+    Sink* sink;       ///< whose buffer `out` is, when printing (not for the -w view or the tests)
     JsonSpill spill;  ///< made at the first json_spill()
     bool pretty;
     bool colour;  ///< --pretty's JSON coloured (a terminal, no --no-color or NO_COLOR)
@@ -328,9 +327,7 @@ void render_response_topic(const FormatSpec& spec, RenderContext& c)
 
 void render_correlation_data(const FormatSpec&, RenderContext& c)
 {
-    if (const auto value = read_bytes_property(c.message.properties, MQTT_PROP_CORRELATION_DATA)) {
-        c.out.append(value->view());
-    }
+    if (const auto value = read_bytes_property(c.message.properties, MQTT_PROP_CORRELATION_DATA)) { c.out.append(value->view()); }
 }
 
 /// %P: every user property as name:value, in the order received, separated by spaces.
@@ -438,14 +435,14 @@ struct Conversion {
 
 /// Every conversion letter of -F and what renders it ("%%" is literal text).
 constexpr Conversion k_conversions[] = {
-    {'A', render_topic_alias},      {'C', render_content_type},   {'D', render_correlation_data},
-    {'d', render_double},           {'E', render_message_expiry}, {'F', render_payload_format},
-    {'f', render_float},            {'I', render_iso_time},       {'J', render_json_embedded},
-    {'j', render_json_escaped},     {'l', render_length},         {'m', render_mid},
-    {'P', render_user_properties},  {'p', render_payload},        {'q', render_qos},
-    {'R', render_response_topic},   {'r', render_retain},         {'S', render_subscription_id},
-    {'t', render_topic},            {'U', render_unix_time},      {'V', render_decoded},
-    {'X', render_hex_upper},        {'x', render_hex_lower},
+    {'A', render_topic_alias},     {'C', render_content_type},   {'D', render_correlation_data},
+    {'d', render_double},          {'E', render_message_expiry}, {'F', render_payload_format},
+    {'f', render_float},           {'I', render_iso_time},       {'J', render_json_embedded},
+    {'j', render_json_escaped},    {'l', render_length},         {'m', render_mid},
+    {'P', render_user_properties}, {'p', render_payload},        {'q', render_qos},
+    {'R', render_response_topic},  {'r', render_retain},         {'S', render_subscription_id},
+    {'t', render_topic},           {'U', render_unix_time},      {'V', render_decoded},
+    {'X', render_hex_upper},       {'x', render_hex_lower},
 };
 
 Renderer renderer_for(char letter)
@@ -455,7 +452,6 @@ Renderer renderer_for(char letter)
     }
     return nullptr;
 }
-
 
 }  // namespace
 
@@ -488,9 +484,9 @@ bool want_colour(bool no_color_option, const char* no_color_variable, bool termi
 }
 
 Formatter::Formatter(const Options& options)
-    : m_format(options.format ? std::optional<Format>(Format(*options.format)) : std::nullopt), m_verbose(options.verbose), m_json(options.json), m_eol(!options.no_eol),
-      m_end(options.null_records ? '\0' : '\n'), m_pretty(options.pretty), m_colour(options.pretty && options.colour), m_encoding(options.encoding),
-      m_now(real_time)
+    : m_format(options.format ? std::optional<Format>(Format(*options.format)) : std::nullopt), m_verbose(options.verbose),
+      m_json(options.json), m_eol(!options.no_eol), m_end(options.null_records ? '\0' : '\n'), m_pretty(options.pretty),
+      m_colour(options.pretty && options.colour), m_encoding(options.encoding), m_now(real_time)
 {
     tzset();  // local time as TZ says now (localtime_r need not look)
 }

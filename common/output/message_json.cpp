@@ -72,8 +72,7 @@ void write_properties(JsonWriter& json, const mosquitto_property* list, bool los
                 user_properties_done = true;
             }
             break;
-        default:
-            break;  // not a PUBLISH property: upstream leaves it out too
+        default: break;  // not a PUBLISH property: upstream leaves it out too
         }
     }
     json.end_object();
@@ -111,15 +110,15 @@ JsonTimestamp json_timestamp(const Timestamp& time)
     JsonTimestamp result;
     auto& text = result.text;
     std::size_t n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S", &time.local);
-    n = static_cast<std::size_t>(
-        fmt::format_to_n(text.data() + n, text.size() - n, ".{:06}", time.wall.tv_nsec / 1000).out - text.data());
+    n = static_cast<std::size_t>(fmt::format_to_n(text.data() + n, text.size() - n, ".{:06}", time.wall.tv_nsec / 1000).out -
+                                 text.data());
     n += std::strftime(text.data() + n, text.size() - n, "%z", &time.local);
     result.size = n;
     return result;
 }
 
-void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
-                         bool pretty, const JsonSpill* spill, bool colour)
+void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload, bool pretty,
+                         const JsonSpill* spill, bool colour)
 {
     JsonWriter json(out, pretty, spill, colour);
     json.begin_object();

@@ -25,8 +25,8 @@ enum class JsonPayload {
 /// Appends the object for `message`, received at `time`, compact or --pretty (coloured
 /// with `colour`); `spill`, when given, is called between pieces of a long payload (see
 /// JsonSpill).
-void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload,
-                         bool pretty, const JsonSpill* spill = nullptr, bool colour = false);
+void append_message_json(std::string& out, const Message& message, const Timestamp& time, JsonPayload payload, bool pretty,
+                         const JsonSpill* spill = nullptr, bool colour = false);
 
 /// Appends the object --json prints as "properties" for the PUBLISH properties `list`
 /// (lossless: binary values as name_base64), compact.

@@ -101,8 +101,8 @@ std::string TransferStats::json(std::string_view tool, bool publisher, double du
     const double rate = duration_s > 0.0 ? static_cast<double>(messages) / duration_s : 0.0;
     std::string out = fmt::format("{{\"tool\":\"{}\",", tool);
     if (publisher) {
-        out += fmt::format("\"sent\":{},\"sent_bytes\":{},\"acknowledged\":{},\"refused\":{},", sent, sent_bytes,
-                           acknowledged, refused);
+        out += fmt::format("\"sent\":{},\"sent_bytes\":{},\"acknowledged\":{},\"refused\":{},", sent, sent_bytes, acknowledged,
+                           refused);
     } else {
         out += fmt::format("\"received\":{},\"received_bytes\":{},", received, received_bytes);
         if (decoding) out += fmt::format("\"undecoded\":{},", undecoded);
@@ -112,8 +112,8 @@ std::string TransferStats::json(std::string_view tool, bool publisher, double du
     out += fmt::format("\"duration_s\":{:.3f},\"rate\":{:.1f}", duration_s, rate);
     if (!publisher && latencies.count() > 0) {
         out += fmt::format(",\"latency_ms\":{{\"count\":{},\"p50\":{:.3f},\"p90\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}}",
-                           latencies.count(), latencies.percentile(50), latencies.percentile(90),
-                           latencies.percentile(99), latencies.max());
+                           latencies.count(), latencies.percentile(50), latencies.percentile(90), latencies.percentile(99),
+                           latencies.max());
     }
     return out + "}";
 }

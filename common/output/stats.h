@@ -53,15 +53,15 @@ struct TransferStats {
     std::uint64_t refused = 0;
     std::uint64_t received = 0;
     std::uint64_t received_bytes = 0;
-    std::uint64_t undecoded = 0;  ///< payloads that did not --decode
-    bool decoding = false;        ///< --decode was given: "undecoded" is printed
-    std::uint64_t not_json = 0;      ///< --where: payloads that were not JSON
-    std::uint64_t where_errors = 0;  ///< --where: messages on which the expression raised an error
-    bool filtering = false;          ///< --where was given: "not_json" and "where_errors" are printed
+    std::uint64_t undecoded = 0;        ///< payloads that did not --decode
+    bool decoding = false;              ///< --decode was given: "undecoded" is printed
+    std::uint64_t not_json = 0;         ///< --where: payloads that were not JSON
+    std::uint64_t where_errors = 0;     ///< --where: messages on which the expression raised an error
+    bool filtering = false;             ///< --where was given: "not_json" and "where_errors" are printed
     std::uint64_t commands = 0;         ///< --exec: commands that ended (or could not start)
     std::uint64_t commands_failed = 0;  ///< --exec: of those, the ones that failed
     bool executing = false;             ///< --exec was given: "commands" and "commands_failed" are printed
-    LatencyHistogram latencies;  ///< of received messages that carried a stamp
+    LatencyHistogram latencies;         ///< of received messages that carried a stamp
 
     /// One line: {"tool":..., counters ("undecoded" with --decode, "not_json" and
     /// "where_errors" with --where, "commands" and "commands_failed" with --exec), "duration_s", "rate" (messages per second), and

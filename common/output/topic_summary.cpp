@@ -81,7 +81,8 @@ void TopicSummary::count(Row& row, std::string_view payload, bool retain, Time n
     if (row.messages == 0 || second - row.last_second >= k_summary_window_s) {
         row.per_second.fill(0);
     } else {
-        for (std::int64_t s = row.last_second + 1; s <= second; ++s) row.per_second[static_cast<std::size_t>(s % k_summary_window_s)] = 0;
+        for (std::int64_t s = row.last_second + 1; s <= second; ++s)
+            row.per_second[static_cast<std::size_t>(s % k_summary_window_s)] = 0;
     }
     ++row.per_second[static_cast<std::size_t>(second % k_summary_window_s)];
     row.last_second = second;
@@ -219,7 +220,8 @@ void TopicSummary::append_table(std::string& out, Time now, int width, int heigh
     for (const Entry& entry : entries) total_rate += entry.rate;
 
     std::vector<std::string> lines;
-    std::string title = fmt::format("mqtt-sub --summary: {} topics, {} messages, {:.1f} msg/s", m_rows.size(), m_messages, total_rate);
+    std::string title =
+        fmt::format("mqtt-sub --summary: {} topics, {} messages, {:.1f} msg/s", m_rows.size(), m_messages, total_rate);
     if (m_folded.messages > 0) title += fmt::format(", about {} more folded", folded_topics());
     lines.push_back(title + " (q quits)");
 
@@ -237,8 +239,8 @@ void TopicSummary::append_table(std::string& out, Time now, int width, int heigh
     }
     topic_width = std::min(topic_width, rest - rest / 3);
     const std::size_t payload_width = rest - topic_width - 1;
-    lines.push_back(fmt::format("{:>9} {:>10} {:>11} {:>5} R {:<{}} PAYLOAD", "MSG/S", "MESSAGES", "BYTES", "LAST", "TOPIC",
-                                topic_width));
+    lines.push_back(
+        fmt::format("{:>9} {:>10} {:>11} {:>5} R {:<{}} PAYLOAD", "MSG/S", "MESSAGES", "BYTES", "LAST", "TOPIC", topic_width));
     for (std::size_t i = 0; i < shown; ++i) {
         const Row& row = *entries[i].row;
         std::string topic = fit(std::move(topics[i]), topic_width);

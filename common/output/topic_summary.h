@@ -32,7 +32,7 @@ public:
         std::uint64_t messages = 0;
         std::uint64_t bytes = 0;
         std::array<std::uint32_t, k_summary_window_s> per_second{};  ///< ring, by second since the start
-        std::int64_t last_second = 0;  ///< the second (since the start) of the last message
+        std::int64_t last_second = 0;                                ///< the second (since the start) of the last message
         Time last_seen{};
         bool retained = false;         ///< the retain flag of the last message
         std::size_t payload_size = 0;  ///< the last payload's whole length
@@ -43,7 +43,7 @@ public:
     struct Entry {
         std::string_view topic;  ///< empty for the folded row
         const Row* row;
-        double rate;             ///< messages per second
+        double rate;  ///< messages per second
         bool folded;
     };
 
@@ -86,7 +86,7 @@ private:
     std::unordered_map<std::string, Row, Hash, std::equal_to<>> m_rows;
     std::size_t m_topic_bytes = 0;
     std::uint64_t m_messages = 0;
-    Row m_folded;                        ///< the topics past the bound, together
+    Row m_folded;                              ///< the topics past the bound, together
     std::vector<std::uint64_t> m_folded_bits;  ///< 2^20 bits, a topic's hash sets one
     std::size_t m_folded_zero_bits = 0;
 };

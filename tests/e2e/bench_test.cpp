@@ -72,18 +72,18 @@ std::size_t occurrences(const std::string& text, const std::string& needle)
 TEST_CASE("bench: pubsub at QoS 1 counts every message sent, acknowledged and received, once each")
 {
     test::Broker broker;
-    const auto r = test::run(bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "40",
-                                                      "-C", "10", "--json", "--quiet"}),
-                             {}, 60s);
+    const auto r = test::run(
+        bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "40", "-C", "10", "--json", "--quiet"}),
+        {}, 60s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 0);
     CHECK(r.err == "");
     REQUIRE(split_lines(r.out).size() == 1);
-    for (const char* member : {R"("subcommand":"pubsub","clients":3,"subscribers":2,"qos":1)",
-                               R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0})", R"("offered":30,"sent":30,"acked":30,)",
-                               R"("refused":{},"unacked":0)",
-                               R"("received":60,"lost":0,"duplicated":0,"reordered":0,"foreign":0)",
-                               R"("publish_to_ack":{"count":30,)", R"("publish_to_receive":{"count":60,)"}) {
+    for (const char* member :
+         {R"("subcommand":"pubsub","clients":3,"subscribers":2,"qos":1)",
+          R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0})", R"("offered":30,"sent":30,"acked":30,)",
+          R"("refused":{},"unacked":0)", R"("received":60,"lost":0,"duplicated":0,"reordered":0,"foreign":0)",
+          R"("publish_to_ack":{"count":30,)", R"("publish_to_receive":{"count":60,)"}) {
         require_member(r.out, member);
     }
 }
@@ -102,8 +102,9 @@ TEST_CASE("bench: what pub says it sent at QoS 0 is what a subscriber of its top
     CHECK(seen.status == 0);
     auto topics = split_lines(seen.out);
     std::sort(topics.begin(), topics.end());
-    CHECK(topics == Args{"load/0", "load/0", "load/0", "load/1", "load/1", "load/1", "load/2", "load/2", "load/2",
-                         "load/3", "load/3", "load/3"});
+    CHECK(topics ==
+          Args{"load/0", "load/0", "load/0", "load/1", "load/1", "load/1", "load/2", "load/2", "load/2", "load/3", "load/3",
+               "load/3"});
 }
 
 TEST_CASE("bench: sub accounts for the streams of another mqtt-bench process, and ends at -C per subscriber")
@@ -125,8 +126,7 @@ TEST_CASE("bench: sub accounts for the streams of another mqtt-bench process, an
 TEST_CASE("bench: a broker stopped mid-run ends it with status 7 and the lost connections counted, no hang")
 {
     test::Broker broker;
-    test::Child run(bench(broker, "pubsub", {"-c", "2", "-I", "stop-", "-q", "1", "--rate", "20", "--duration", "60",
-                                             "--json"}));
+    test::Child run(bench(broker, "pubsub", {"-c", "2", "-I", "stop-", "-q", "1", "--rate", "20", "--duration", "60", "--json"}));
     REQUIRE(broker.wait_for_suback("stop-2"));
     // A line a second on stderr shows the run is under way.
     const auto until = Clock::now() + 20s;
@@ -151,10 +151,11 @@ TEST_CASE("bench: a broker that is not there: status 6 and each failed connect c
     }
     const auto r = test::run({test::tool("mqtt-bench"), "pub", "-h", "127.0.0.1", "-p", port, "-c", "2", "-C", "1", "--json"});
     CHECK(r.status == 6);
-    CHECK(r.out == R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"seconds":0.000,)"
-                   R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0},"offered":0,"sent":0,"acked":0,)"
-                   R"("refused":{},"unacked":0,"sent_per_second":0.0,"latency_ms":{}})"
-                   "\n");
+    CHECK(r.out ==
+          R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"seconds":0.000,)"
+          R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0},"offered":0,"sent":0,"acked":0,)"
+          R"("refused":{},"unacked":0,"sent_per_second":0.0,"latency_ms":{}})"
+          "\n");
     CHECK(r.err == "Error: client 0 could not connect: Connection refused.\n");
 }
 
@@ -165,7 +166,8 @@ TEST_CASE("bench: usage errors name the subcommand or option, status 1")
     CHECK(usage_line({"sub", "--rate", "5"}) == "Error: --rate and --total-rate pace publishers; mqtt-bench sub has none.");
     CHECK(usage_line({"pub", "-t", "a/#"}) == "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?");
     CHECK(usage_line({"pub", "-c", "0"}) == "Error: -c must be a count from 1 to 100000, not \"0\".");
-    CHECK(usage_line({"pub", "-s", "10"}) == "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
+    CHECK(usage_line({"pub", "-s", "10"}) ==
+          "Error: -s must be a payload size from 28 (the header) to 1048576 bytes, not \"10\".");
     CHECK(usage_line({"pub", "-S"}) == "Error: Unknown option '-S'.");
     CHECK(usage_line({"pub", "--rate", "5", "--total-rate", "10"}) == "Error: --rate and --total-rate cannot be used together.");
 }
@@ -219,9 +221,10 @@ TEST_CASE("bench: --csv writes the per-second series, replacing a link planted a
     const std::string path = dir.path() + "/series.csv";
     const std::string target = dir.path() + "/target";
     REQUIRE(::symlink(target.c_str(), path.c_str()) == 0);
-    const auto r = test::run(bench(broker, "pubsub", {"-c", "2", "--rate", "20", "--duration", "3", "--drain", "0.5",
-                                                      "--csv", path, "--json", "--quiet"}),
-                             {}, 60s);
+    const auto r =
+        test::run(bench(broker, "pubsub",
+                        {"-c", "2", "--rate", "20", "--duration", "3", "--drain", "0.5", "--csv", path, "--json", "--quiet"}),
+                  {}, 60s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 0);
     CHECK(r.err == "");
@@ -255,7 +258,8 @@ TEST_CASE("bench: --csv writes the per-second series, replacing a link planted a
 
     const auto bad = test::run(bench(broker, "pub", {"--csv", dir.path() + "/no/such/folder/x.csv", "-C", "1"}), {}, 30s);
     CHECK(bad.status == 1);
-    CHECK(bad.err == "Error: Unable to open --csv file \"" + dir.path() + "/no/such/folder/x.csv\": No such file or directory.\n");
+    CHECK(bad.err ==
+          "Error: Unable to open --csv file \"" + dir.path() + "/no/such/folder/x.csv\": No such file or directory.\n");
     CHECK(usage_line({"pub", "--csv", ""}) == "Error: --csv needs a file name.");
 }
 
@@ -353,31 +357,33 @@ TEST_CASE("bench: conn --require connect_failed=0 fails on connections the broke
     // mosquitto 2.0.11 lets one more in than max_connections says; the rest it closes
     // before any CONNACK.
     test::Broker broker(with_extra("max_connections 2"));
-    const auto r = test::run(bench(broker, "conn", {"-c", "5", "--connect-rate", "50", "--duration", "1", "--json",
-                                                    "--require", "connect_failed=0"}),
-                             {}, 60s);
+    const auto r = test::run(
+        bench(broker, "conn", {"-c", "5", "--connect-rate", "50", "--duration", "1", "--json", "--require", "connect_failed=0"}),
+        {}, 60s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 7);
     const std::uint64_t ok = json_count(r.out, "ok");
     CHECK(ok >= 2);
     CHECK(ok <= 3);
     const std::string failed = std::to_string(5 - ok);
-    require_member(r.out, R"("connects":{"ok":)" + std::to_string(ok) + R"(,"failed":{"connection closed before CONNACK":)" +
-                              failed + R"(},"lost":0,"retried":0})");
+    require_member(r.out,
+                   R"("connects":{"ok":)" + std::to_string(ok) + R"(,"failed":{"connection closed before CONNACK":)" + failed +
+                       R"(},"lost":0,"retried":0})");
     require_member(r.out, R"("unmet":["connect_failed=0 (measured )" + failed + R"x()"]})x");
     const auto lines = split_lines(r.err);
     REQUIRE(lines.size() >= 2);
-    CHECK(lines[lines.size() - 2] == "Error: client " + std::to_string(ok) + " could not connect: connection closed before CONNACK.");
+    CHECK(lines[lines.size() - 2] ==
+          "Error: client " + std::to_string(ok) + " could not connect: connection closed before CONNACK.");
     CHECK(lines.back() == "Error: requirements not met: connect_failed=0 (measured " + failed + ").");
 
-    const auto met = test::run(bench(broker, "conn", {"-c", "3", "--duration", "1", "--quiet", "--require",
-                                                      "connect_failed=0,connections_lost=0,rate>=1,p99<10s"}),
-                               {}, 60s);
+    const auto met = test::run(
+        bench(broker, "conn",
+              {"-c", "3", "--duration", "1", "--quiet", "--require", "connect_failed=0,connections_lost=0,rate>=1,p99<10s"}),
+        {}, 60s);
     CHECK(met.status == 0);
     CHECK(met.err == "");
-    const auto missed = test::run(bench(broker, "conn", {"-c", "2", "--connect-rate", "2", "--duration", "1", "--require",
-                                                         "rate>=1000"}),
-                                  {}, 60s);
+    const auto missed = test::run(
+        bench(broker, "conn", {"-c", "2", "--connect-rate", "2", "--duration", "1", "--require", "rate>=1000"}), {}, 60s);
     CHECK(missed.status == 30);
     CHECK(split_lines(missed.err).back().starts_with("Error: requirements not met: rate>=1000 (measured "));
 }
@@ -387,10 +393,12 @@ TEST_CASE("bench: conn refuses the options that shape messages, and thresholds i
     CHECK(usage_line({"conn", "-q", "1"}) == "Error: -q shapes messages; mqtt-bench conn sends none.");
     CHECK(usage_line({"conn", "--rate", "5"}) == "Error: --rate shapes messages; mqtt-bench conn sends none.");
     CHECK(usage_line({"conn", "-C", "5"}) == "Error: -C shapes messages; mqtt-bench conn sends none.");
-    CHECK(usage_line({"conn", "-D", "publish", "user-property", "a", "b"}) == "Error: -D publish: mqtt-bench conn sends only CONNECT.");
+    CHECK(usage_line({"conn", "-D", "publish", "user-property", "a", "b"}) ==
+          "Error: -D publish: mqtt-bench conn sends only CONNECT.");
     CHECK(usage_line({"conn", "--require", "sent>1"}) == "Error: --require \"sent>1\": mqtt-bench conn does not measure it.");
     CHECK(usage_line({"conn", "--require", "lost=0"}) == "Error: --require \"lost=0\": mqtt-bench conn does not measure it.");
-    CHECK(usage_line({"conn", "--connect-retries", "-1"}) == "Error: --connect-retries must be a count from 0 to 1000, not \"-1\".");
+    CHECK(usage_line({"conn", "--connect-retries", "-1"}) ==
+          "Error: --connect-retries must be a count from 0 to 1000, not \"-1\".");
 }
 
 TEST_CASE("bench: a publish the broker's ACL denies is counted by its reason code, and --require refused=0 fails with 30")
@@ -398,8 +406,9 @@ TEST_CASE("bench: a publish the broker's ACL denies is counted by its reason cod
     TempDir dir;
     const std::string acl = dir.write("acl", "topic readwrite open/#\n");
     test::Broker broker(with_extra("acl_file " + acl));
-    const auto r = test::run(bench(broker, "pub", {"-V", "5", "-q", "1", "-c", "2", "-t", "closed/%i", "--rate", "50",
-                                                   "-C", "3", "--json", "--require", "refused=0"}),
+    const auto r = test::run(bench(broker, "pub",
+                                   {"-V", "5", "-q", "1", "-c", "2", "-t", "closed/%i", "--rate", "50", "-C", "3", "--json",
+                                    "--require", "refused=0"}),
                              {}, 60s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 30);
@@ -409,15 +418,17 @@ TEST_CASE("bench: a publish the broker's ACL denies is counted by its reason cod
     CHECK(split_lines(r.err).back() == "Error: requirements not met: refused=0 (measured 6).");
 
     // Without --require, refusals are counted, not a failure of the run.
-    const auto counted = test::run(bench(broker, "pubsub", {"-V", "5", "-q", "1", "-c", "1", "-t", "closed/%i",
-                                                            "--rate", "50", "-C", "2", "--drain", "0.5", "--json", "--quiet"}),
+    const auto counted = test::run(bench(broker, "pubsub",
+                                         {"-V", "5", "-q", "1", "-c", "1", "-t", "closed/%i", "--rate", "50", "-C", "2",
+                                          "--drain", "0.5", "--json", "--quiet"}),
                                    {}, 60s);
     CHECK(counted.status == 0);
     require_member(counted.out, R"("sent":2,"acked":0,"refused":{"135":2},"unacked":0,)");
     require_member(counted.out, R"("received":0,)");
-    const auto allowed = test::run(bench(broker, "pub", {"-V", "5", "-q", "1", "-t", "open/%i", "-C", "2", "--rate", "50",
-                                                         "--json", "--require", "refused=0"}),
-                                   {}, 60s);
+    const auto allowed =
+        test::run(bench(broker, "pub",
+                        {"-V", "5", "-q", "1", "-t", "open/%i", "-C", "2", "--rate", "50", "--json", "--require", "refused=0"}),
+                  {}, 60s);
     CHECK(allowed.status == 0);
     require_member(allowed.out, R"("acked":2,"refused":{},)");
 }
@@ -427,9 +438,9 @@ TEST_CASE("bench: pubsub's totals are what the broker counted ($SYS messages rec
     // A fresh broker: its counters start at 0, and nothing reads $SYS until the run is over
     // (a reader's own deliveries would count).
     test::Broker broker(with_extra("sys_interval 1"));
-    const auto r = test::run(bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "50", "-C", "20",
-                                                      "--json", "--quiet"}),
-                             {}, 60s);
+    const auto r = test::run(
+        bench(broker, "pubsub", {"-c", "3", "--subscribers", "2", "-q", "1", "--rate", "50", "-C", "20", "--json", "--quiet"}),
+        {}, 60s);
     REQUIRE_FALSE(r.timed_out);
     REQUIRE(r.status == 0);
     const std::uint64_t sent = json_count(r.out, "sent"), acked = json_count(r.out, "acked");
@@ -441,10 +452,11 @@ TEST_CASE("bench: pubsub's totals are what the broker counted ($SYS messages rec
     // Wait past the next $SYS update (every second) after the run's DISCONNECTs, then read
     // the four counters, all retained, in one connection.
     std::this_thread::sleep_for(2500ms);
-    const auto seen = test::run(sub(broker, {"-t", "$SYS/broker/messages/received", "-t", "$SYS/broker/messages/sent",
-                                             "-t", "$SYS/broker/publish/messages/received",
-                                             "-t", "$SYS/broker/publish/messages/sent", "-v", "-W", "10", "-C", "4"}),
-                                {}, 20s);
+    const auto seen = test::run(
+        sub(broker,
+            {"-t", "$SYS/broker/messages/received", "-t", "$SYS/broker/messages/sent", "-t",
+             "$SYS/broker/publish/messages/received", "-t", "$SYS/broker/publish/messages/sent", "-v", "-W", "10", "-C", "4"}),
+        {}, 20s);
     REQUIRE(seen.status == 0);
     std::map<std::string, std::uint64_t> broker_count;
     for (const auto& line : split_lines(seen.out)) {
@@ -474,8 +486,8 @@ TEST_CASE("bench: pubsub's totals are what the broker counted ($SYS messages rec
 TEST_CASE("bench: conn against a server that never answers CONNECT counts each client once, as no CONNACK: status 19")
 {
     SilentServer server;
-    const Args base{test::tool("mqtt-bench"), "conn", "-h", "127.0.0.1", "-p", server.port_str(), "-c", "2",
-                    "--connect-timeout", "1", "--duration", "1", "--json"};
+    const Args base{test::tool("mqtt-bench"), "conn", "-h",         "127.0.0.1", "-p",    server.port_str(), "-c", "2",
+                    "--connect-timeout",      "1",    "--duration", "1",         "--json"};
     const auto r = test::run(base, {}, 30s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 19);

@@ -53,7 +53,8 @@ TEST_CASE("compat: -S with a domain that has no SRV records ends with status 6 a
     const Case cases[] = {
         {"mqtt-pub", {"-S", "-h", "example.invalid", "-t", "t", "-m", "x"}, "_mqtt._tcp.example.invalid"},
         {"mqtt-sub", {"-S", "-h", "example.invalid", "-t", "t", "-W", "20"}, "_mqtt._tcp.example.invalid"},
-        {"mqtt-rr", {"-h", "example.invalid", "-S", "--psk", "0102", "--psk-identity", "me", "-t", "t", "-m", "x"},
+        {"mqtt-rr",
+         {"-h", "example.invalid", "-S", "--psk", "0102", "--psk-identity", "me", "-t", "t", "-m", "x"},
          "_secure-mqtt._tcp.example.invalid"},
     };
     for (const auto& c : cases) {

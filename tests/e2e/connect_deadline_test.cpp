@@ -52,8 +52,7 @@ TEST_CASE("connect deadline: -W interrupts a TCP connect that hangs")
 {
     BlackHole hole;
     const auto start = Clock::now();
-    const test::Result r =
-        test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", hole.port(), "-t", "x", "-W", "1"}), {}, 15s);
+    const test::Result r = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", hole.port(), "-t", "x", "-W", "1"}), {}, 15s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 27);
     CHECK(r.err == "Timed out\n");
@@ -66,11 +65,10 @@ TEST_CASE("connect deadline: --connect-timeout interrupts a TCP connect that han
     BlackHole hole;
     const auto start = Clock::now();
     const test::Result r = test::run(
-        command("mqtt-pub", {"-h", "127.0.0.1", "-p", hole.port(), "--connect-timeout", "2", "-t", "x", "-m", "y"}), {},
-        15s);
+        command("mqtt-pub", {"-h", "127.0.0.1", "-p", hole.port(), "--connect-timeout", "2", "-t", "x", "-m", "y"}), {}, 15s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: Connecting to the broker timed out after 2 seconds. Broker: 127.0.0.1 port " + hole.port() +
-                   " over TCP.\n");
+    CHECK(r.err ==
+          "Error: Connecting to the broker timed out after 2 seconds. Broker: 127.0.0.1 port " + hole.port() + " over TCP.\n");
     CHECK(seconds_since(start) >= 1.9);
 }

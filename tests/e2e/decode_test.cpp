@@ -52,10 +52,16 @@ std::string protobuf(const std::string& text)
 }
 
 /// What `protoc --decode_raw` prints of `payload`: the reading our schemaless decoder follows.
-std::string protoc_decode_raw(const std::string& payload) { return encoded_by({"/usr/bin/protoc", "--decode_raw"}, payload); }
+std::string protoc_decode_raw(const std::string& payload)
+{
+    return encoded_by({"/usr/bin/protoc", "--decode_raw"}, payload);
+}
 
 /// `command` (a shell pipeline that writes a compressed stream) run by /bin/sh.
-std::string shell_output(const std::string& command) { return encoded_by({"/bin/sh", "-c", command}); }
+std::string shell_output(const std::string& command)
+{
+    return encoded_by({"/bin/sh", "-c", command});
+}
 
 /// Publishes `payload` (written to a file in `dir`, sent with -f) on `topic`, QoS 1.
 void publish_bytes(const test::Broker& broker, const TempDir& dir, const std::string& topic, const std::string& payload,
@@ -74,9 +80,12 @@ test::Result subscribe_while_publishing(const test::Broker& broker, const std::s
     TempDir dir;
     Args argv{"-i", id, "-q", "1", "-W", "20"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_subscriber(broker, id, sub(broker, argv), [&] {
-        for (const auto& [topic, payload] : messages) publish_bytes(broker, dir, topic, payload);
-    }, 30s);
+    return run_subscriber(
+        broker, id, sub(broker, argv),
+        [&] {
+            for (const auto& [topic, payload] : messages) publish_bytes(broker, dir, topic, payload);
+        },
+        30s);
 }
 
 /// The stderr line for a payload that did not decode, as --on-error print/skip say it.
@@ -130,8 +139,8 @@ TEST_CASE("decode: CBOR from python3-cbor2 - one JSON line in place of the paylo
     // --pretty lays the value out as %j and %J do: a member per line, tab-indented.
     const std::string small = cbor(R"({"a": 1, "b": [2, 3], "c": {"d": b"\xff"}})");
     publish_bytes(broker, dir, "dev/18/state", small, {"-r"});
-    check_ended(test::run(sub(broker, {"-t", "dev/18/state", "-C", "1", "-W", "20", "--decode", "cbor", "--pretty"}), {}, 30s),
-                0, "{\n\t\"a\":\t1,\n\t\"b\":\t[2, 3],\n\t\"c\":\t{\n\t\t\"d\":\t{\n\t\t\t\"$bytes\":\t\"/w==\"\n\t\t}\n\t}\n}\n");
+    check_ended(test::run(sub(broker, {"-t", "dev/18/state", "-C", "1", "-W", "20", "--decode", "cbor", "--pretty"}), {}, 30s), 0,
+                "{\n\t\"a\":\t1,\n\t\"b\":\t[2, 3],\n\t\"c\":\t{\n\t\t\"d\":\t{\n\t\t\t\"$bytes\":\t\"/w==\"\n\t\t}\n\t}\n}\n");
 }
 
 TEST_CASE("decode: --pretty colours on a terminal only, and never with --no-color or NO_COLOR")
@@ -145,8 +154,8 @@ TEST_CASE("decode: --pretty colours on a terminal only, and never with --no-colo
     // The terminal's line discipline turns each newline into CR LF.
     check_ended(test::run(on_terminal(args), {}, 30s), 0,
                 "{\r\n\t" + key + "\"v\"" + end + ":\t" + num + "1" + end + ",\r\n\t" + key + "\"s\"" + end + ":\t" + str +
-                    "\"x\"" + end + ",\r\n\t" + key + "\"ok\"" + end + ":\t" + boo + "true" + end + ",\r\n\t" + key +
-                    "\"n\"" + end + ":\t" + nul + "null" + end + "\r\n}\r\n");
+                    "\"x\"" + end + ",\r\n\t" + key + "\"ok\"" + end + ":\t" + boo + "true" + end + ",\r\n\t" + key + "\"n\"" +
+                    end + ":\t" + nul + "null" + end + "\r\n}\r\n");
     const std::string plain = "{\r\n\t\"v\":\t1,\r\n\t\"s\":\t\"x\",\r\n\t\"ok\":\ttrue,\r\n\t\"n\":\tnull\r\n}\r\n";
     check_ended(test::run(on_terminal(args, {"NO_COLOR=1"}), {}, 30s), 0, plain);
     Args no_color = args;
@@ -162,9 +171,14 @@ TEST_CASE("decode: --pretty colours on a terminal only, and never with --no-colo
 TEST_CASE("decode: CBOR maps with keys that are not strings, from python3-cbor2, keep their keys as $map pairs")
 {
     test::Broker broker;
-    const test::Result r = subscribe_while_publishing(broker, "cbor-keys", {"-t", "k", "-C", "2", "--decode", "cbor"},
-                                                      {{"k", cbor(R"({1: "one", "two": 2})")}, {"k", cbor(R"([{b"\x00": True}])")}});
-    check_ended(r, 0, R"({"$map":[[1,"one"],["two",2]]})" "\n" R"([{"$map":[[{"$bytes":"AA=="},true]]}])" "\n");
+    const test::Result r =
+        subscribe_while_publishing(broker, "cbor-keys", {"-t", "k", "-C", "2", "--decode", "cbor"},
+                                   {{"k", cbor(R"({1: "one", "two": 2})")}, {"k", cbor(R"([{b"\x00": True}])")}});
+    check_ended(r, 0,
+                R"({"$map":[[1,"one"],["two",2]]})"
+                "\n"
+                R"([{"$map":[[{"$bytes":"AA=="},true]]}])"
+                "\n");
 }
 
 TEST_CASE("decode: MessagePack from python3-msgpack, 64-bit integers exact, bin and ext marked")
@@ -176,15 +190,18 @@ TEST_CASE("decode: MessagePack from python3-msgpack, 64-bit integers exact, bin 
                                                       {{"m/1", msgpack(value)}, {"m/2", msgpack(R"({"x": [1, {"y": "z"}]})")}});
     check_ended(r, 0,
                 R"(m/1 {"$map":[["id","dev-17"],["t",21.5],["raw",{"$bytes":"AQID"}],["big",18446744073709551615],)"
-                R"(["neg",-9223372036854775808],["ext",{"$ext":5,"data":"Kg=="}],["list",[null,false,1.5]],[3,"three"]]})" "\n"
-                R"(m/2 {"x":[1,{"y":"z"}]})" "\n");
+                R"(["neg",-9223372036854775808],["ext",{"$ext":5,"data":"Kg=="}],["list",[null,false,1.5]],[3,"three"]]})"
+                "\n"
+                R"(m/2 {"x":[1,{"y":"z"}]})"
+                "\n");
 }
 
 TEST_CASE("decode: json checks and re-renders a payload compactly")
 {
     test::Broker broker;
-    const test::Result r = subscribe_while_publishing(broker, "json", {"-t", "j", "-C", "2", "--decode", "json"},
-                                                      {{"j", "{ \"a\" : [ 1 , 2.50 ],\n \"b\" : \"\\u00e9\" }"}, {"j", "{\"a\":"}});
+    const test::Result r =
+        subscribe_while_publishing(broker, "json", {"-t", "j", "-C", "2", "--decode", "json"},
+                                   {{"j", "{ \"a\" : [ 1 , 2.50 ],\n \"b\" : \"\\u00e9\" }"}, {"j", "{\"a\":"}});
     CHECK(r.status == 0);
     CHECK(r.out == "{\"a\":[1,2.50],\"b\":\"\\u00e9\"}\n{\"a\":\n");
     CHECK(r.err == warning("j", "json", "not valid JSON", "printed raw"));
@@ -197,17 +214,18 @@ TEST_CASE("decode: gzip, zlib, zstd and lz4 (frame) made by their own tools, cha
     const std::string cbor_bytes = cbor(R"({"temperature": 21.5, "unit": "C"})");
     const std::string msgpack_bytes = msgpack(R"({"temperature": 21.5, "unit": "C"})");
     const std::string text = "plain text, compressed\n";
-    const test::Result r = subscribe_while_publishing(
-        broker, "chains",
-        {"-t", "c/#", "-C", "7", "-v", "--decode", "c/gz=gzip+json", "--decode", "c/zl=zlib+cbor", "--decode", "c/zs=zstd+msgpack",
-         "--decode", "c/lz=lz4+cbor", "--decode", "c/two=gzip+zstd+json", "--decode", "c/text=zstd", "--decode", "c/bin=lz4"},
-        {{"c/gz", gzip(json)},
-         {"c/zl", zlib(cbor_bytes)},
-         {"c/zs", zstd(msgpack_bytes)},
-         {"c/lz", lz4(cbor_bytes)},
-         {"c/two", gzip(zstd(json))},
-         {"c/text", zstd(text)},
-         {"c/bin", lz4(cbor_bytes)}});
+    const test::Result r =
+        subscribe_while_publishing(broker, "chains",
+                                   {"-t", "c/#", "-C", "7", "-v", "--decode", "c/gz=gzip+json", "--decode", "c/zl=zlib+cbor",
+                                    "--decode", "c/zs=zstd+msgpack", "--decode", "c/lz=lz4+cbor", "--decode",
+                                    "c/two=gzip+zstd+json", "--decode", "c/text=zstd", "--decode", "c/bin=lz4"},
+                                   {{"c/gz", gzip(json)},
+                                    {"c/zl", zlib(cbor_bytes)},
+                                    {"c/zs", zstd(msgpack_bytes)},
+                                    {"c/lz", lz4(cbor_bytes)},
+                                    {"c/two", gzip(zstd(json))},
+                                    {"c/text", zstd(text)},
+                                    {"c/bin", lz4(cbor_bytes)}});
     check_ended(r, 0,
                 "c/gz " + json + "\nc/zl " + json + "\nc/zs " + json + "\nc/lz " + json + "\nc/two " + json + "\nc/text " + text +
                     "\nc/bin " + cbor_bytes + "\n");
@@ -219,12 +237,16 @@ TEST_CASE("decode: a chain of decompressions alone prints the bytes, --json give
     TempDir dir;
     publish_bytes(broker, dir, "z/text", zstd("hello\n"), {"-r"});
     publish_bytes(broker, dir, "z/bin", zstd("\x01\xff"s), {"-r"});
-    const test::Result text = test::run(sub(broker, {"-t", "z/text", "-C", "1", "-W", "20", "--decode", "zstd", "--json"}), {}, 30s);
+    const test::Result text =
+        test::run(sub(broker, {"-t", "z/text", "-C", "1", "-W", "20", "--decode", "zstd", "--json"}), {}, 30s);
     CHECK(text.status == 0);
-    CHECK(text.out.ends_with(R"(,"payload_decoded":"hello\n"})" "\n"));
-    const test::Result bin = test::run(sub(broker, {"-t", "z/bin", "-C", "1", "-W", "20", "--decode", "zstd", "--json"}), {}, 30s);
+    CHECK(text.out.ends_with(R"(,"payload_decoded":"hello\n"})"
+                             "\n"));
+    const test::Result bin =
+        test::run(sub(broker, {"-t", "z/bin", "-C", "1", "-W", "20", "--decode", "zstd", "--json"}), {}, 30s);
     CHECK(bin.status == 0);
-    CHECK(bin.out.ends_with(R"(,"payload_decoded":{"$bytes":"Af8="}})" "\n"));
+    CHECK(bin.out.ends_with(R"(,"payload_decoded":{"$bytes":"Af8="}})"
+                            "\n"));
     // --encoding applies to decompressed bytes as to a raw payload.
     check_ended(test::run(sub(broker, {"-t", "z/bin", "-C", "1", "-W", "20", "--decode", "zstd", "--encoding", "hex"}), {}, 30s),
                 0, "01ff\n");
@@ -271,15 +293,17 @@ TEST_CASE("decode: a payload that does not decode - printed raw with a stderr li
                                                             {{"t/a", truncated}, {"t/ok", good}});
     check_ended(printed, 0, truncated + "\n[4]\n", warning("t/a", "cbor", reason, "printed raw"));
 
-    const test::Result skipped = subscribe_while_publishing(
-        broker, "skip", {"-t", "t/#", "-C", "2", "--decode", "gzip+cbor", "--on-error", "skip"}, {{"t/a", truncated}, {"t/b", gzip(good)}});
+    const test::Result skipped =
+        subscribe_while_publishing(broker, "skip", {"-t", "t/#", "-C", "2", "--decode", "gzip+cbor", "--on-error", "skip"},
+                                   {{"t/a", truncated}, {"t/b", gzip(good)}});
     CHECK(skipped.status == 0);
     CHECK(skipped.out == "[4]\n");
-    CHECK(std::regex_match(skipped.err, std::regex(R"(Warning: Message payload on topic t/a does not decode as gzip\+cbor: )"
-                                                   R"(gzip: [^\n]+; skipped\.\n)")));
+    CHECK(std::regex_match(skipped.err,
+                           std::regex(R"(Warning: Message payload on topic t/a does not decode as gzip\+cbor: )"
+                                      R"(gzip: [^\n]+; skipped\.\n)")));
 
-    const test::Result stopped = subscribe_while_publishing(broker, "stop", {"-t", "t/#", "-C", "2", "--decode", "cbor", "--on-error", "stop"},
-                                                            {{"t/a", good}, {"t/b", truncated}});
+    const test::Result stopped = subscribe_while_publishing(
+        broker, "stop", {"-t", "t/#", "-C", "2", "--decode", "cbor", "--on-error", "stop"}, {{"t/a", good}, {"t/b", truncated}});
     check_ended(stopped, 1, "[4]\n", "Error: Message payload on topic t/b does not decode as cbor: " + reason + ".\n");
 }
 
@@ -290,10 +314,11 @@ TEST_CASE("decode: --stats counts the messages that did not decode")
                                                       {{"s", msgpack("[1]")}, {"s", "\xc1"}, {"s", msgpack("[2]")}});
     CHECK(r.status == 0);
     CHECK(r.out == "[1]\n\xc1\n[2]\n");
-    CHECK(std::regex_match(r.err, std::regex(R"(Warning: Message payload on topic s does not decode as msgpack: malformed object )"
-                                             R"(\(an unknown type byte\) at byte 0; printed raw\.\n)"
-                                             R"(\{"tool":"mqtt-sub","received":3,"received_bytes":[0-9]+,"undecoded":1,)"
-                                             R"("duration_s":[0-9.]+,"rate":[0-9.]+\}\n)")));
+    CHECK(std::regex_match(r.err,
+                           std::regex(R"(Warning: Message payload on topic s does not decode as msgpack: malformed object )"
+                                      R"(\(an unknown type byte\) at byte 0; printed raw\.\n)"
+                                      R"(\{"tool":"mqtt-sub","received":3,"received_bytes":[0-9]+,"undecoded":1,)"
+                                      R"("duration_s":[0-9.]+,"rate":[0-9.]+\}\n)")));
 }
 
 TEST_CASE("decode: hostile payloads are bounded - deep nesting, huge declared lengths, truncation, compression bombs")
@@ -305,25 +330,28 @@ TEST_CASE("decode: hostile payloads are bounded - deep nesting, huge declared le
         const std::string whole = gzip(std::string(4096, 'x') + "{}");
         return whole.substr(0, whole.size() / 2);
     }();
-    const test::Result r = subscribe_while_publishing(
-        broker, "hostile", {"-t", "h/#", "-C", "7", "-v", "--on-error", "skip", "--decode", "h/c=cbor", "--decode", "h/m=msgpack",
-                            "--decode", "h/gz=gzip+json", "--decode", "h/end=json"},
-        {{"h/c", deep_cbor},
-         {"h/m", deep_msgpack},
-         {"h/c", "\x5b\x7f\xff\xff\xff\xff\xff\xff\xff"s},
-         {"h/m", "\xdd\x7f\xff\xff\xff"s},
-         {"h/gz", half_gzip},
-         {"h/c", cbor(R"({"a": [1, 2, 3]})").substr(0, 5)},
-         {"h/end", "{}"}});
+    const test::Result r =
+        subscribe_while_publishing(broker, "hostile",
+                                   {"-t", "h/#", "-C", "7", "-v", "--on-error", "skip", "--decode", "h/c=cbor", "--decode",
+                                    "h/m=msgpack", "--decode", "h/gz=gzip+json", "--decode", "h/end=json"},
+                                   {{"h/c", deep_cbor},
+                                    {"h/m", deep_msgpack},
+                                    {"h/c", "\x5b\x7f\xff\xff\xff\xff\xff\xff\xff"s},
+                                    {"h/m", "\xdd\x7f\xff\xff\xff"s},
+                                    {"h/gz", half_gzip},
+                                    {"h/c", cbor(R"({"a": [1, 2, 3]})").substr(0, 5)},
+                                    {"h/end", "{}"}});
     CHECK(r.status == 0);
     CHECK(r.out == "h/end {}\n");
-    CHECK(r.err == warning("h/c", "cbor", "nested deeper than 1000 levels at byte 1000", "skipped") +
-                       warning("h/m", "msgpack", "nested deeper than 1000 levels", "skipped") +
-                       warning("h/c", "cbor", "truncated: the item needs 9223372036854775816 bytes, 9 are left at byte 0", "skipped") +
-                       warning("h/m", "msgpack", "truncated: the data ends inside an object at byte 5", "skipped") +
-                       warning("h/gz", "gzip+json", "gzip: truncated: the compressed stream ends early at byte " +
-                                                        std::to_string(half_gzip.size()), "skipped") +
-                       warning("h/c", "cbor", "truncated: the data ends inside an item at byte 5", "skipped"));
+    CHECK(r.err ==
+          warning("h/c", "cbor", "nested deeper than 1000 levels at byte 1000", "skipped") +
+              warning("h/m", "msgpack", "nested deeper than 1000 levels", "skipped") +
+              warning("h/c", "cbor", "truncated: the item needs 9223372036854775816 bytes, 9 are left at byte 0", "skipped") +
+              warning("h/m", "msgpack", "truncated: the data ends inside an object at byte 5", "skipped") +
+              warning("h/gz", "gzip+json",
+                      "gzip: truncated: the compressed stream ends early at byte " + std::to_string(half_gzip.size()),
+                      "skipped") +
+              warning("h/c", "cbor", "truncated: the data ends inside an item at byte 5", "skipped"));
 }
 
 TEST_CASE("decode: compression bombs stop at 16 MiB of output, and the subscriber's memory stays small")
@@ -334,8 +362,9 @@ TEST_CASE("decode: compression bombs stop at 16 MiB of output, and the subscribe
     const std::string zstd_bomb = shell_output("head -c 1073741824 /dev/zero | zstd -q -c");
     const std::string lz4_bomb = shell_output("head -c 1073741824 /dev/zero | lz4 -q -c");
     const std::string gzip_bomb = shell_output("head -c 268435456 /dev/zero | gzip -c -n");
-    test::Child subscriber(sub(broker, {"-i", "bombs", "-q", "1", "-t", "b/#", "-C", "5", "-v", "-W", "60", "--decode", "b/end=json",
-                                        "--decode", "auto"}));
+    test::Child subscriber(
+        sub(broker,
+            {"-i", "bombs", "-q", "1", "-t", "b/#", "-C", "5", "-v", "-W", "60", "--decode", "b/end=json", "--decode", "auto"}));
     require_subscribed(broker, "bombs");
     publish_bytes(broker, dir, "b/zstd", zstd_bomb);
     publish_bytes(broker, dir, "b/lz4", lz4_bomb);
@@ -343,16 +372,17 @@ TEST_CASE("decode: compression bombs stop at 16 MiB of output, and the subscribe
     // Exactly 16 MiB is still allowed.
     publish_bytes(broker, dir, "b/edge", shell_output("head -c 16777216 /dev/zero | tr '\\0' 'a' | zstd -q -c"));
     const std::string before_end = "b/zstd " + zstd_bomb + "\nb/lz4 " + lz4_bomb + "\nb/gzip " + gzip_bomb + "\nb/edge " +
-                                   std::string(std::size_t{16} << 20, 'a') + "\n";
+        std::string(std::size_t{16} << 20, 'a') + "\n";
     REQUIRE(subscriber.wait_for_output(before_end.size(), 60s));
     const long peak_kib = peak_rss_kib(subscriber.pid());
     publish_bytes(broker, dir, "b/end", "{}");
     const test::Result r = subscriber.wait(60s);
     CHECK(r.status == 0);
     CHECK(r.out == before_end + "b/end {}\n");
-    CHECK(r.err == warning("b/zstd", "auto", "zstd: decompressed data exceeds 16 MiB", "printed raw") +
-                       warning("b/lz4", "auto", "lz4: decompressed data exceeds 16 MiB", "printed raw") +
-                       warning("b/gzip", "auto", "gzip: decompressed data exceeds 16 MiB", "printed raw"));
+    CHECK(r.err ==
+          warning("b/zstd", "auto", "zstd: decompressed data exceeds 16 MiB", "printed raw") +
+              warning("b/lz4", "auto", "lz4: decompressed data exceeds 16 MiB", "printed raw") +
+              warning("b/gzip", "auto", "gzip: decompressed data exceeds 16 MiB", "printed raw"));
     // The 16 MiB output buffers and the raw bomb, not the gigabyte: under 160 MiB even with ASan.
     CHECK(peak_kib > 0);
     CHECK(peak_kib < 160 * 1024);
@@ -374,7 +404,8 @@ std::string repeated(const std::string& text, int times)
 
 }  // namespace
 
-TEST_CASE("decode: protobuf without a schema, from protoc --encode - field numbers as keys, messages guessed as protoc --decode_raw does")
+TEST_CASE("decode: protobuf without a schema, from protoc --encode - field numbers as keys, messages guessed as protoc "
+          "--decode_raw does")
 {
     test::Broker broker;
     TempDir dir;
@@ -387,9 +418,10 @@ TEST_CASE("decode: protobuf without a schema, from protoc --encode - field numbe
           "7: \"\\377\\000\"\n8 {\n  1: 1\n  2: \"x\"\n}\n9: \"\\226\\001\\254\\002\"\n10 {\n  1: 2\n}\n10 {\n  1: 3\n"
           "  2: \"y\"\n}\n11: 18446744073709551615\n12 {\n  13: 5\n}\n14 {\n  13: 105\n}\n");
     // 0x4035800000000000 is 21.5 as a double, 0x3fc00000 1.5 as a float.
-    const std::string json = R"({"1":"dev-17","2":9,"3":18446744073709551615,"4":{"$fixed32":7},"5":{"$fixed64":4626744929681408000},)"
-                             R"("6":{"$fixed32":1069547520},"7":{"$bytes":"/wA="},"8":{"1":1,"2":"x"},"9":{"$bytes":"lgGsAg=="},)"
-                             R"("10":[{"1":2},{"1":3,"2":"y"}],"11":18446744073709551615,"12":{"$group":{"13":5}},"14":{"13":105}})";
+    const std::string json =
+        R"({"1":"dev-17","2":9,"3":18446744073709551615,"4":{"$fixed32":7},"5":{"$fixed64":4626744929681408000},)"
+        R"("6":{"$fixed32":1069547520},"7":{"$bytes":"/wA="},"8":{"1":1,"2":"x"},"9":{"$bytes":"lgGsAg=="},)"
+        R"("10":[{"1":2},{"1":3,"2":"y"}],"11":18446744073709551615,"12":{"$group":{"13":5}},"14":{"13":105}})";
     // Retained: each subscriber below gets it at once.
     publish_bytes(broker, dir, "dev/17/pb", payload, {"-r"});
     auto run_with = [&](const Args& extra) {
@@ -411,7 +443,9 @@ TEST_CASE("decode: FILTER=protobuf and gzip+protobuf per topic, a message matchi
 {
     test::Broker broker;
     const std::string small = protobuf(R"(id: "a" delta: 1 parts { a: 2 } parts { a: 3 })");
-    REQUIRE(small == "\x0a\x01" "a\x10\x02\x52\x02\x08\x02\x52\x02\x08\x03");
+    REQUIRE(small ==
+            "\x0a\x01"
+            "a\x10\x02\x52\x02\x08\x02\x52\x02\x08\x03");
     const test::Result r = subscribe_while_publishing(
         broker, "pb-filters", {"-t", "#", "-C", "3", "-v", "--decode", "p/+/raw=protobuf", "--decode", "p/gz/#=gzip+protobuf"},
         {{"p/1/raw", small}, {"p/gz/x", gzip(small)}, {"other", small}});
@@ -434,7 +468,8 @@ TEST_CASE("decode: hostile protobuf - truncation, a huge declared length, 200 ne
     const std::string inner = test::protobuf_nested("\x08\x01", 100);
     const std::string deep_messages = test::protobuf_nested(inner, 100);
     const std::string inner_base64 = encoded_by(
-        {"/usr/bin/python3", "-c", "import sys, base64; sys.stdout.write(base64.b64encode(sys.stdin.buffer.read()).decode())"}, inner);
+        {"/usr/bin/python3", "-c", "import sys, base64; sys.stdout.write(base64.b64encode(sys.stdin.buffer.read()).decode())"},
+        inner);
     const std::string deep_json = repeated(R"({"1":)", 99) + R"({"1":{"$bytes":")" + inner_base64 + R"("}})" + repeated("}", 99);
 
     const std::string truncated_reason = "truncated: field 8 declares 5 bytes, 3 are left at byte 44";
@@ -450,14 +485,18 @@ TEST_CASE("decode: hostile protobuf - truncation, a huge declared length, 200 ne
                     warning("h/huge", "protobuf", huge_reason, "printed raw") +
                     warning("h/groups", "protobuf", deep_reason, "printed raw"));
 
-    const test::Result skipped = subscribe_while_publishing(broker, "pb-skip", {"-t", "h/#", "-C", "3", "--decode", "protobuf", "--on-error", "skip"},
-                                                            {{"h/cut", truncated}, {"h/groups", deep_groups}, {"h/ok", good}});
+    const test::Result skipped =
+        subscribe_while_publishing(broker, "pb-skip", {"-t", "h/#", "-C", "3", "--decode", "protobuf", "--on-error", "skip"},
+                                   {{"h/cut", truncated}, {"h/groups", deep_groups}, {"h/ok", good}});
     check_ended(skipped, 0, "{\"2\":2}\n",
-                warning("h/cut", "protobuf", truncated_reason, "skipped") + warning("h/groups", "protobuf", deep_reason, "skipped"));
+                warning("h/cut", "protobuf", truncated_reason, "skipped") +
+                    warning("h/groups", "protobuf", deep_reason, "skipped"));
 
-    const test::Result stopped = subscribe_while_publishing(broker, "pb-stop", {"-t", "h/#", "-C", "2", "--decode", "protobuf", "--on-error", "stop"},
-                                                            {{"h/ok", good}, {"h/huge", huge}});
-    check_ended(stopped, 1, "{\"2\":2}\n", "Error: Message payload on topic h/huge does not decode as protobuf: " + huge_reason + ".\n");
+    const test::Result stopped =
+        subscribe_while_publishing(broker, "pb-stop", {"-t", "h/#", "-C", "2", "--decode", "protobuf", "--on-error", "stop"},
+                                   {{"h/ok", good}, {"h/huge", huge}});
+    check_ended(stopped, 1, "{\"2\":2}\n",
+                "Error: Message payload on topic h/huge does not decode as protobuf: " + huge_reason + ".\n");
 }
 
 namespace {
@@ -525,21 +564,21 @@ std::string sparkplug(const std::string& text)
 TEST_CASE("decode: --sparkplug - payloads from protoc by name and type, aliases from births, seq and bdSeq warned, STATE")
 {
     test::Broker broker;
-    const std::string nbirth = sparkplug(
-        R"(timestamp: 1700000000000 seq: 0 metrics { name: "bdSeq" datatype: 8 long_value: 1 })"
-        R"( metrics { name: "Temp" alias: 1 datatype: 9 float_value: 21.5)"
-        R"(   properties { keys: "Units" values { type: 12 string_value: "C" } } })"
-        R"( metrics { name: "Level" alias: 2 datatype: 2 int_value: 4294967295 })");
-    const std::string dbirth = sparkplug(
-        R"(seq: 1 metrics { name: "Status" alias: 3 datatype: 12 string_value: "ok" })"
-        R"( metrics { name: "Table" datatype: 16 dataset_value { num_of_columns: 2 columns: "id" columns: "v")"
-        R"(   types: 3 types: 10 rows { elements { int_value: 4294967294 } elements { double_value: 0.5 } } } })");
-    const std::string ddata =
-        sparkplug(R"(timestamp: 1700000000500 seq: 2 metrics { alias: 1 float_value: 22.25 } metrics { alias: 3 is_null: true })");
+    const std::string nbirth = sparkplug(R"(timestamp: 1700000000000 seq: 0 metrics { name: "bdSeq" datatype: 8 long_value: 1 })"
+                                         R"( metrics { name: "Temp" alias: 1 datatype: 9 float_value: 21.5)"
+                                         R"(   properties { keys: "Units" values { type: 12 string_value: "C" } } })"
+                                         R"( metrics { name: "Level" alias: 2 datatype: 2 int_value: 4294967295 })");
+    const std::string dbirth =
+        sparkplug(R"(seq: 1 metrics { name: "Status" alias: 3 datatype: 12 string_value: "ok" })"
+                  R"( metrics { name: "Table" datatype: 16 dataset_value { num_of_columns: 2 columns: "id" columns: "v")"
+                  R"(   types: 3 types: 10 rows { elements { int_value: 4294967294 } elements { double_value: 0.5 } } } })");
+    const std::string ddata = sparkplug(
+        R"(timestamp: 1700000000500 seq: 2 metrics { alias: 1 float_value: 22.25 } metrics { alias: 3 is_null: true })");
     const std::string ndata_gap = sparkplug(R"(seq: 4 metrics { alias: 2 int_value: 5 })");
     const std::string unknown_alias = sparkplug(R"(seq: 7 metrics { alias: 9 long_value: 3 })");
     const std::string ndeath = sparkplug(R"(metrics { name: "bdSeq" datatype: 8 long_value: 2 })");
-    const std::string bad = "\x12\x05" "ab";
+    const std::string bad = "\x12\x05"
+                            "ab";
     const test::Result r = subscribe_while_publishing(
         broker, "spb", {"-t", "spBv1.0/#", "-t", "plain/#", "-t", "STATE/+", "-C", "10", "-v", "--sparkplug"},
         {{"spBv1.0/G/NBIRTH/E", nbirth},
@@ -547,7 +586,9 @@ TEST_CASE("decode: --sparkplug - payloads from protoc by name and type, aliases 
          {"spBv1.0/G/DDATA/E/D", ddata},
          {"spBv1.0/G/NDATA/E", ndata_gap},
          {"spBv1.0/G/NDATA/F", unknown_alias},
-         {"plain/x", "\x12\x05" "ab"},
+         {"plain/x",
+          "\x12\x05"
+          "ab"},
          {"spBv1.0/G/NDEATH/E", ndeath},
          {"spBv1.0/STATE/host", R"({"online": true, "timestamp": 1700000000000})"},
          {"STATE/host", "OFFLINE"},
@@ -568,19 +609,22 @@ TEST_CASE("decode: --sparkplug - payloads from protoc by name and type, aliases 
         R"({"seq":4,"metrics":[{"name":"Level","alias":2,"type":"Int16","value":5}]})"
         "\nspBv1.0/G/NDATA/F "
         R"({"seq":7,"metrics":[{"name":null,"alias":9,"value":3}]})"
-        "\nplain/x \x12\x05" "ab"
+        "\nplain/x \x12\x05"
+        "ab"
         "\nspBv1.0/G/NDEATH/E "
         R"({"metrics":[{"name":"bdSeq","type":"UInt64","value":2}]})"
         "\nspBv1.0/STATE/host "
         R"({"online":true,"timestamp":1700000000000})"
         "\nSTATE/host "
         R"({"online":false})"
-        "\nspBv1.0/G/NDATA/E \x12\x05" "ab\n",
+        "\nspBv1.0/G/NDATA/E \x12\x05"
+        "ab\n",
         "Warning: Sparkplug seq on topic spBv1.0/G/NDATA/E is 4, expected 3.\n"
         "Warning: Sparkplug message on topic spBv1.0/G/NDATA/F uses metric alias 9 with no birth seen: shown with "
         "\"name\":null (not warned again for this node until its NBIRTH).\n"
         "Warning: Sparkplug NDEATH on topic spBv1.0/G/NDEATH/E has bdSeq 2, but the node's NBIRTH had bdSeq 1.\n" +
-            warning("spBv1.0/G/NDATA/E", "sparkplug", "truncated: field 2 declares 5 bytes, 2 are left at byte 0", "printed raw"));
+            warning("spBv1.0/G/NDATA/E", "sparkplug", "truncated: field 2 declares 5 bytes, 2 are left at byte 0",
+                    "printed raw"));
 }
 
 TEST_CASE("decode: sparkplug rules read Sparkplug topics only - other topics go to the next rule or print as today")
@@ -592,7 +636,10 @@ TEST_CASE("decode: sparkplug rules read Sparkplug topics only - other topics go 
         {"-t", "#", "-C", "4", "-v", "--decode", "spBv1.0/A/#=sparkplug", "--decode", "sparkplug", "--decode", "j/#=json"},
         {{"spBv1.0/A/NCMD/E", data}, {"spBv1.0/B/NCMD/E", data}, {"j/1", R"({ "a" : 1 })"}, {"other", data}});
     check_ended(r, 0,
-                "spBv1.0/A/NCMD/E " R"({"seq":0,"metrics":[{"name":"On","type":"Boolean","value":true}]})"
-                "\nspBv1.0/B/NCMD/E " R"({"seq":0,"metrics":[{"name":"On","type":"Boolean","value":true}]})"
-                "\nj/1 {\"a\":1}\nother " + data + "\n");
+                "spBv1.0/A/NCMD/E "
+                R"({"seq":0,"metrics":[{"name":"On","type":"Boolean","value":true}]})"
+                "\nspBv1.0/B/NCMD/E "
+                R"({"seq":0,"metrics":[{"name":"On","type":"Boolean","value":true}]})"
+                "\nj/1 {\"a\":1}\nother " +
+                    data + "\n");
 }

@@ -49,9 +49,18 @@ inline Args at(const test::Broker& broker, const std::string& name, const Args& 
     return argv;
 }
 
-inline Args pub(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-pub", args); }
-inline Args sub(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-sub", args); }
-inline Args rr(const test::Broker& broker, const Args& args) { return at(broker, "mqtt-rr", args); }
+inline Args pub(const test::Broker& broker, const Args& args)
+{
+    return at(broker, "mqtt-pub", args);
+}
+inline Args sub(const test::Broker& broker, const Args& args)
+{
+    return at(broker, "mqtt-sub", args);
+}
+inline Args rr(const test::Broker& broker, const Args& args)
+{
+    return at(broker, "mqtt-rr", args);
+}
 
 /// A broker configuration with one account (anonymous clients refused).
 inline test::BrokerConfig with_account(const std::string& username, const std::string& password)
@@ -204,9 +213,7 @@ public:
     {
         const char* tmp = std::getenv("TMPDIR");
         std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/mqtt-tools-e2e.XXXXXX";
-        if (::mkdtemp(templ.data()) == nullptr) {
-            throw std::system_error(errno, std::generic_category(), "mkdtemp");
-        }
+        if (::mkdtemp(templ.data()) == nullptr) { throw std::system_error(errno, std::generic_category(), "mkdtemp"); }
         m_path = templ;
     }
     ~TempDir()
@@ -351,8 +358,9 @@ inline void check_interrupted(test::Child& publisher, int signal, const std::str
 {
     publisher.signal(signal);
     check_ended(publisher.wait(5s), 11, "",
-                "Error: Interrupted by " + name + " before the job was done.\n"
-                "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n",
+                "Error: Interrupted by " + name +
+                    " before the job was done.\n"
+                    "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n",
                 caller);
 }
 
@@ -365,10 +373,11 @@ inline void check_signal_ends_waiting_publisher(const test::Broker& broker, cons
     TempDir dir;
     Fifo fifo(dir);
     std::optional<test::Child> publisher;
-    const test::Result r = run_subscriber(broker, "printer", sub(broker, {"-i", "printer", "-t", "l", "-C", "1", "-W", "10"}), [&] {
-        publisher.emplace(with_stdin_from(fifo.path(), pub(broker, pub_args)));
-        fifo.write("sent\n");
-    });
+    const test::Result r =
+        run_subscriber(broker, "printer", sub(broker, {"-i", "printer", "-t", "l", "-C", "1", "-W", "10"}), [&] {
+            publisher.emplace(with_stdin_from(fifo.path(), pub(broker, pub_args)));
+            fifo.write("sent\n");
+        });
     REQUIRE(r.out == "sent\n");  // mqtt-pub is connected and waits for the next line
     if (!ready.empty()) REQUIRE(broker.wait_for_log(ready));
     check_interrupted(*publisher, signal, name);

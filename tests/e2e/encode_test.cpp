@@ -59,7 +59,8 @@ std::string hex(const std::string& bytes)
 std::string unhex(const std::string& text)
 {
     std::string out;
-    for (std::size_t i = 0; i + 1 < text.size(); i += 2) out.push_back(static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i + 1 < text.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16)));
     return out;
 }
 
@@ -70,8 +71,9 @@ TEST_CASE("encode: -m as CBOR is what python3-cbor2 writes canonically, as Messa
     test::Broker broker;
     // Keys in canonical order (shorter first, then bytewise), since canonical cbor2 sorts them and --encode
     // keeps them.
-    const std::string json = R"({"n":9007199254740993,"t":21.5,"u":{"$undefined":true},"id":"dev-17","big":1.1,"neg":-300,)"
-                             R"("raw":{"$bytes":"AQID"},"none":null,"tags":[1,-2,true],"small":0.5,"tagged":{"$tag":1234,"value":"x"}})";
+    const std::string json =
+        R"({"n":9007199254740993,"t":21.5,"u":{"$undefined":true},"id":"dev-17","big":1.1,"neg":-300,)"
+        R"("raw":{"$bytes":"AQID"},"none":null,"tags":[1,-2,true],"small":0.5,"tagged":{"$tag":1234,"value":"x"}})";
     const std::string python = R"({"n": 2**53 + 1, "t": 21.5, "u": cbor2.undefined, "id": "dev-17", "raw": b"\x01\x02\x03",)"
                                R"( "big": 1.1, "neg": -300, "none": None, "tags": [1, -2, True], "small": 0.5,)"
                                R"( "tagged": cbor2.CBORTag(1234, "x")})";
@@ -81,7 +83,8 @@ TEST_CASE("encode: -m as CBOR is what python3-cbor2 writes canonically, as Messa
 
     const std::string mp_json = R"({"id":"dev-17","t":21.5,"raw":{"$bytes":"AQID"},"big":18446744073709551615,)"
                                 R"("neg":-9223372036854775808,"ext":{"$ext":5,"data":"Kg=="},"list":[null,false,1.5],"$x":1})";
-    Sent mp_sent = sent_by(broker, "enc-mp", "e/mp", 1, {"-t", "e/mp", "--encode", "msgpack", "-m", R"({"$map":[["k",)" + mp_json + "]]}"});
+    Sent mp_sent =
+        sent_by(broker, "enc-mp", "e/mp", 1, {"-t", "e/mp", "--encode", "msgpack", "-m", R"({"$map":[["k",)" + mp_json + "]]}"});
     check_ended(mp_sent.publisher, 0, "");
     const std::string mp_python = R"({"k": {"id": "dev-17", "t": 21.5, "raw": b"\x01\x02\x03", "big": 2**64 - 1, "neg": -2**63,)"
                                   R"( "ext": msgpack.ExtType(5, b"*"), "list": [None, False, 1.5], "$x": 1}})";
@@ -94,12 +97,15 @@ TEST_CASE("encode: compressed chains are read back by gzip, zstd, lz4 and Python
     TempDir dir;
     const std::string json = R"({"level":"info","text":"compressed"})";
     const Sent sent = sent_by(broker, "enc-chains", "e/z", 2, {"-t", "e/z", "-l", "--encode", "gzip+json"},
-                              json + "\n" + R"({ "level" : "warn" })" "\n");
+                              json + "\n" +
+                                  R"({ "level" : "warn" })"
+                                  "\n");
     REQUIRE(sent.hex.size() >= 2);
     CHECK(decoded_by({"/bin/gzip", "-dc"}, unhex(sent.hex[0])) == json);
     CHECK(decoded_by({"/bin/gzip", "-dc"}, unhex(sent.hex[1])) == R"({"level":"warn"})");
 
-    const Sent zstd_sent = sent_by(broker, "enc-zstd", "e/zs", 1, {"-t", "e/zs", "-f", dir.write("reading.json", json), "--encode", "zstd+cbor"});
+    const Sent zstd_sent =
+        sent_by(broker, "enc-zstd", "e/zs", 1, {"-t", "e/zs", "-f", dir.write("reading.json", json), "--encode", "zstd+cbor"});
     REQUIRE(zstd_sent.hex.size() == 1);
     CHECK(decoded_by({"/usr/bin/python3", "-c", "import sys, cbor2; print(cbor2.loads(sys.stdin.buffer.read()))"},
                      decoded_by({"/usr/bin/zstd", "-dcq"}, unhex(zstd_sent.hex[0]))) ==
@@ -114,8 +120,9 @@ TEST_CASE("encode: compressed chains are read back by gzip, zstd, lz4 and Python
     // Compressions alone compress the bytes as they are, JSON or not.
     const Sent raw = sent_by(broker, "enc-zlib", "e/zl", 1, {"-t", "e/zl", "-m", "not JSON at all", "--encode", "zlib"});
     REQUIRE(raw.hex.size() == 1);
-    CHECK(decoded_by({"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.write(zlib.decompress(sys.stdin.buffer.read()).decode())"},
-                     unhex(raw.hex[0])) == "not JSON at all");
+    CHECK(decoded_by(
+              {"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.write(zlib.decompress(sys.stdin.buffer.read()).decode())"},
+              unhex(raw.hex[0])) == "not JSON at all");
 }
 
 TEST_CASE("encode: mqtt-sub --decode --json | mqtt-pub --json --encode gives back the bytes of canonical payloads")
@@ -129,9 +136,12 @@ TEST_CASE("encode: mqtt-sub --decode --json | mqtt-pub --json --encode gives bac
     };
     const std::string saved = dir.path() + "/saved.jsonl";
     const test::Result recorded = run_subscriber(
-        broker, "recorder", with_stdout_to(saved, sub(broker, {"-i", "recorder", "-q", "1", "-t", "d/#", "-C", "3", "-W", "20", "--decode", "cbor", "--json"})),
+        broker, "recorder",
+        with_stdout_to(
+            saved, sub(broker, {"-i", "recorder", "-q", "1", "-t", "d/#", "-C", "3", "-W", "20", "--decode", "cbor", "--json"})),
         [&] {
-            for (const auto& [topic, payload] : originals) publish(broker, {"-q", "1", "-t", topic, "-f", dir.write("p", payload)});
+            for (const auto& [topic, payload] : originals)
+                publish(broker, {"-q", "1", "-t", topic, "-f", dir.write("p", payload)});
         },
         30s);
     check_ended(recorded, 0, "");
@@ -145,12 +155,15 @@ TEST_CASE("encode: mqtt-sub --decode --json | mqtt-pub --json --encode gives bac
     CHECK(again.hex == expected);
 
     // MessagePack from python3-msgpack, likewise.
-    const std::string packed = msgpack(R"({"id": "p-4", "bar": 2.25, "bin": b"\x01", "neg": -33, "e": msgpack.ExtType(7, b"\x00\x00\x00\x01")})");
+    const std::string packed =
+        msgpack(R"({"id": "p-4", "bar": 2.25, "bin": b"\x01", "neg": -33, "e": msgpack.ExtType(7, b"\x00\x00\x00\x01")})");
     publish(broker, {"-r", "-q", "1", "-t", "m/1", "-f", dir.write("m", packed)});
-    const test::Result record = test::run(sub(broker, {"-t", "m/1", "-C", "1", "-W", "20", "--decode", "msgpack", "--json"}), {}, 30s);
+    const test::Result record =
+        test::run(sub(broker, {"-t", "m/1", "-C", "1", "-W", "20", "--decode", "msgpack", "--json"}), {}, 30s);
     REQUIRE(record.status == 0);
-    const Sent replayed = sent_by(broker, "mp-replayer", "m/2", 1, {"--json", "--encode", "msgpack"},
-                                  R"({"topic":"m/2","payload_decoded":)" + record.out.substr(record.out.find(R"("payload_decoded":)") + 18));
+    const Sent replayed =
+        sent_by(broker, "mp-replayer", "m/2", 1, {"--json", "--encode", "msgpack"},
+                R"({"topic":"m/2","payload_decoded":)" + record.out.substr(record.out.find(R"("payload_decoded":)") + 18));
     check_ended(replayed.publisher, 0, "");
     CHECK(replayed.hex == std::vector<std::string>{hex(packed)});
 }
@@ -160,7 +173,9 @@ TEST_CASE("encode: --template fills the placeholders, then encodes each message"
     test::Broker broker;
     const test::Result r = run_subscriber(
         broker, "templated", sub(broker, {"-i", "templated", "-q", "1", "-t", "tp", "-C", "3", "-W", "20", "--decode", "cbor"}),
-        [&] { publish(broker, {"-q", "1", "-t", "tp", "--template", "--repeat", "3", "--encode", "cbor", "-m", R"({{"n":{seq}}})"}); },
+        [&] {
+            publish(broker, {"-q", "1", "-t", "tp", "--template", "--repeat", "3", "--encode", "cbor", "-m", R"({{"n":{seq}}})"});
+        },
         30s);
     check_ended(r, 0, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
 }
@@ -172,9 +187,10 @@ TEST_CASE("encode: a payload that cannot be encoded - the one payload before con
     // As for a file that cannot be read: the line, without the usage hint (the command line is right).
     check_ended(test::run(pub(broker, {"-t", "x", "--encode", "cbor", "-m", R"({"a":)"}), {}, 30s), 1, "",
                 "Error: --encode cbor: the -m message is not JSON at byte 6: a value is missing.\n");
-    check_ended(test::run(pub(broker, {"-t", "x", "--encode", "msgpack", "-f", dir.write("bad.json", R"([{"$tag":1,"value":2}])")}), {}, 30s),
-                1, "",
-                "Error: --encode msgpack: the file cannot be written as msgpack: a CBOR tag ($tag) has no MessagePack form.\n");
+    check_ended(
+        test::run(pub(broker, {"-t", "x", "--encode", "msgpack", "-f", dir.write("bad.json", R"([{"$tag":1,"value":2}])")}), {},
+                  30s),
+        1, "", "Error: --encode msgpack: the file cannot be written as msgpack: a CBOR tag ($tag) has no MessagePack form.\n");
     // The broker never saw a connection for those.
     CHECK(broker.log().find("New client connected") == std::string::npos);
 
@@ -192,15 +208,16 @@ TEST_CASE("encode: a payload that cannot be encoded - the one payload before con
                 "Account: sent 2, acknowledged 2, refused 0, not acknowledged 0.\n");
     CHECK(skipped.hex == std::vector<std::string>{"a1616e01", "a1616e03"});
 
-    check_refusals("mqtt-pub", {"-t", "x"},
-                   {{{"-m", "1", "--encode", "auto"},
-                     "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
-                     "protobuf:FILE.proto:package.Message; chain them with +, e.g. gzip+cbor)."},
-                    {{"-m", "1", "--encode", "cbor+gzip"}, "Error: --encode: cbor must be the last step of \"cbor+gzip\"."},
-                    {{"-n", "--encode", "cbor"}, "Error: --encode needs a payload to encode; -n sends none."},
-                    {{"-m", "00", "--encode", "gzip", "--encoding", "hex"}, "Error: --encode and --encoding cannot be used together."},
-                    {{"-m", "1", "--encode", "cbor", "--stamp", "-V", "311"},
-                     "Error: --stamp cannot be used with --encode below MQTT 5 (-V 5), where the stamp is a payload prefix."}});
+    check_refusals(
+        "mqtt-pub", {"-t", "x"},
+        {{{"-m", "1", "--encode", "auto"},
+          "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
+          "protobuf:FILE.proto:package.Message; chain them with +, e.g. gzip+cbor)."},
+         {{"-m", "1", "--encode", "cbor+gzip"}, "Error: --encode: cbor must be the last step of \"cbor+gzip\"."},
+         {{"-n", "--encode", "cbor"}, "Error: --encode needs a payload to encode; -n sends none."},
+         {{"-m", "00", "--encode", "gzip", "--encoding", "hex"}, "Error: --encode and --encoding cannot be used together."},
+         {{"-m", "1", "--encode", "cbor", "--stamp", "-V", "311"},
+          "Error: --stamp cannot be used with --encode below MQTT 5 (-V 5), where the stamp is a payload prefix."}});
 }
 
 TEST_CASE("encode: MQTT_ENCODE, as every option has its variable")
@@ -210,9 +227,10 @@ TEST_CASE("encode: MQTT_ENCODE, as every option has its variable")
     const test::Result r = run_subscriber(
         broker, "enc-env", sub(broker, {"-i", "enc-env", "-q", "1", "-t", "v", "-C", "1", "-W", "20", "-F", "%x"}),
         [&] {
-            check_ended(test::run(with_env(dir.path(), {"MQTT_ENCODE=msgpack"}, pub(broker, {"-q", "1", "-t", "v", "-m", "[1,\"a\"]"})),
-                                  {}, 30s),
-                        0, "");
+            check_ended(
+                test::run(with_env(dir.path(), {"MQTT_ENCODE=msgpack"}, pub(broker, {"-q", "1", "-t", "v", "-m", "[1,\"a\"]"})),
+                          {}, 30s),
+                0, "");
         },
         30s);
     check_ended(r, 0, "9201a161\n");

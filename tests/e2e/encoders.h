@@ -16,8 +16,9 @@ inline const std::string k_install_hint =
 inline std::string encoded_by(const Args& argv, const std::string& input = {})
 {
     const test::Result r = test::run(argv, input, 120s);
-    REQUIRE_MESSAGE(r.status == 0, "the encoder " << argv.front() << " failed with status " << r.status << ": " << r.err
-                                                  << " (" << k_install_hint << ")");
+    REQUIRE_MESSAGE(r.status == 0,
+                    "the encoder " << argv.front() << " failed with status " << r.status << ": " << r.err << " ("
+                                   << k_install_hint << ")");
     REQUIRE_MESSAGE(!r.out.empty(), "the encoder " << argv.front() << " wrote nothing (" << k_install_hint << ")");
     return r.out;
 }
@@ -35,16 +36,28 @@ inline std::string msgpack(const std::string& value)
                        "import sys, msgpack; sys.stdout.buffer.write(msgpack.packb(" + value + ", use_bin_type=True))"});
 }
 
-inline std::string gzip(const std::string& data) { return encoded_by({"/bin/gzip", "-c", "-n"}, data); }
-inline std::string zstd(const std::string& data) { return encoded_by({"/usr/bin/zstd", "-q", "-c"}, data); }
-inline std::string lz4(const std::string& data) { return encoded_by({"/usr/bin/lz4", "-q", "-c"}, data); }
+inline std::string gzip(const std::string& data)
+{
+    return encoded_by({"/bin/gzip", "-c", "-n"}, data);
+}
+inline std::string zstd(const std::string& data)
+{
+    return encoded_by({"/usr/bin/zstd", "-q", "-c"}, data);
+}
+inline std::string lz4(const std::string& data)
+{
+    return encoded_by({"/usr/bin/lz4", "-q", "-c"}, data);
+}
 inline std::string zlib(const std::string& data)
 {
-    return encoded_by({"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))"},
-                      data);
+    return encoded_by(
+        {"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))"}, data);
 }
 
 /// `data` run through `argv` (a decoder: `gzip -dc`, a Python one-liner...), which must succeed.
-inline std::string decoded_by(const Args& argv, const std::string& data) { return encoded_by(argv, data); }
+inline std::string decoded_by(const Args& argv, const std::string& data)
+{
+    return encoded_by(argv, data);
+}
 
 }  // namespace e2e

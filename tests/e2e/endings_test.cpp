@@ -19,18 +19,21 @@ Args watcher(const test::Broker& broker)
 TEST_CASE("endings: -C 3 ends after exactly 3 messages with 0")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "count", sub(broker, {"-i", "count", "-t", "c", "-v", "-C", "3", "-W", "10"}), [&] {
-        // Five messages: the last two must not be printed.
-        for (const char* message : {"m1", "m2", "m3", "m4", "m5"}) publish(broker, {"-t", "c", "-m", message});
-    });
+    const test::Result r =
+        run_subscriber(broker, "count", sub(broker, {"-i", "count", "-t", "c", "-v", "-C", "3", "-W", "10"}), [&] {
+            // Five messages: the last two must not be printed.
+            for (const char* message : {"m1", "m2", "m3", "m4", "m5"}) publish(broker, {"-t", "c", "-m", message});
+        });
     check_ended(r, 0, "c m1\nc m2\nc m3\n");
 }
 
 TEST_CASE("endings: -C counts QoS 1 messages of one burst exactly")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "burst", sub(broker, {"-i", "burst", "-q", "1", "-t", "c", "-C", "3", "-W", "10"}),
-                                          [&] { publish(broker, {"-q", "1", "-t", "c", "-l"}, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n"); });
+    const test::Result r =
+        run_subscriber(broker, "burst", sub(broker, {"-i", "burst", "-q", "1", "-t", "c", "-C", "3", "-W", "10"}), [&] {
+            publish(broker, {"-q", "1", "-t", "c", "-l"}, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+        });
     check_ended(r, 0, "1\n2\n3\n");
 }
 
@@ -49,10 +52,11 @@ TEST_CASE("endings: -W 1 without messages ends with 27 and Timed out")
 TEST_CASE("endings: -W is a deadline: messages printed but -C not reached still end with 27")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "deadline", sub(broker, {"-i", "deadline", "-t", "d", "-C", "5", "-W", "2"}), [&] {
-        publish(broker, {"-t", "d", "-m", "one"});
-        publish(broker, {"-t", "d", "-m", "two"});
-    });
+    const test::Result r =
+        run_subscriber(broker, "deadline", sub(broker, {"-i", "deadline", "-t", "d", "-C", "5", "-W", "2"}), [&] {
+            publish(broker, {"-t", "d", "-m", "one"});
+            publish(broker, {"-t", "d", "-m", "two"});
+        });
     check_ended(r, 27, "one\ntwo\n", "Timed out\n");
 }
 
@@ -83,8 +87,10 @@ TEST_CASE("endings: -R skips the retained message and prints the live one (MQTT 
     test::Broker broker;
     publish(broker, {"-r", "-q", "1", "-t", "state", "-m", "stale"});
 
-    const test::Result r = run_subscriber(broker, "fresh", sub(broker, {"-i", "fresh", "-R", "-t", "state", "-v", "-C", "1", "-W", "10"}),
-                                          [&] { publish(broker, {"-t", "state", "-m", "live"}); });
+    const test::Result r =
+        run_subscriber(broker, "fresh", sub(broker, {"-i", "fresh", "-R", "-t", "state", "-v", "-C", "1", "-W", "10"}), [&] {
+            publish(broker, {"-t", "state", "-m", "live"});
+        });
     check_ended(r, 0, "state live\n");
 }
 
@@ -93,9 +99,10 @@ TEST_CASE("endings: -R skips the retained message and prints the live one (MQTT 
     test::Broker broker;
     publish(broker, {"-r", "-q", "1", "-t", "state", "-m", "stale"});
 
-    const test::Result r =
-        run_subscriber(broker, "fresh5", sub(broker, {"-V", "5", "-i", "fresh5", "-R", "-t", "state", "-v", "-C", "1", "-W", "10"}),
-                       [&] { publish(broker, {"-t", "state", "-m", "live"}); });
+    const test::Result r = run_subscriber(
+        broker, "fresh5", sub(broker, {"-V", "5", "-i", "fresh5", "-R", "-t", "state", "-v", "-C", "1", "-W", "10"}), [&] {
+            publish(broker, {"-t", "state", "-m", "live"});
+        });
     check_ended(r, 0, "state live\n");
     // MQTT 5: the broker is asked not to send retained messages at all.
     CHECK(broker.log().find("Sending PUBLISH to fresh5 (d0, q0, r1") == std::string::npos);
@@ -107,19 +114,21 @@ TEST_CASE("endings: --retained-only prints the retained messages and ends with 0
     publish(broker, {"-r", "-q", "1", "-t", "room/1", "-m", "one"});
     publish(broker, {"-r", "-q", "1", "-t", "room/2", "-m", "two"});
 
-    const test::Result r = run_subscriber(broker, "ro", sub(broker, {"-i", "ro", "--retained-only", "-t", "room/#", "-v", "-W", "10"}), [&] {
-        // The broker sends the retained messages right after the SUBACK, before this one.
-        publish(broker, {"-t", "room/3", "-m", "live"});
-    });
+    const test::Result r =
+        run_subscriber(broker, "ro", sub(broker, {"-i", "ro", "--retained-only", "-t", "room/#", "-v", "-W", "10"}), [&] {
+            // The broker sends the retained messages right after the SUBACK, before this one.
+            publish(broker, {"-t", "room/3", "-m", "live"});
+        });
     check_ended(r, 0, "room/1 one\nroom/2 two\n");
 }
 
 TEST_CASE("endings: --retained-only without retained messages ends with 0 at the first live one")
 {
     test::Broker broker;
-    const test::Result r =
-        run_subscriber(broker, "ro-empty", sub(broker, {"-i", "ro-empty", "--retained-only", "-t", "room/#", "-v", "-W", "10"}),
-                       [&] { publish(broker, {"-t", "room/3", "-m", "live"}); });
+    const test::Result r = run_subscriber(
+        broker, "ro-empty", sub(broker, {"-i", "ro-empty", "--retained-only", "-t", "room/#", "-v", "-W", "10"}), [&] {
+            publish(broker, {"-t", "room/3", "-m", "live"});
+        });
     check_ended(r, 0, "");
 }
 
@@ -144,8 +153,8 @@ TEST_CASE("endings: the README's snapshot, --retained-only --idle-timeout 1, end
 TEST_CASE("endings: -T filters out matching topics, which do not count for -C")
 {
     test::Broker broker;
-    const Args argv =
-        sub(broker, {"-i", "filter", "-t", "house/#", "-T", "house/secret", "-T", "house/+/private", "-v", "-C", "2", "-W", "10"});
+    const Args argv = sub(
+        broker, {"-i", "filter", "-t", "house/#", "-T", "house/secret", "-T", "house/+/private", "-v", "-C", "2", "-W", "10"});
     const test::Result r = run_subscriber(broker, "filter", argv, [&] {
         publish(broker, {"-t", "house/secret", "-m", "hidden 1"});
         publish(broker, {"-t", "house/hall", "-m", "shown 1"});
@@ -186,16 +195,17 @@ TEST_CASE("endings: SIGINT makes mqtt-sub print what it received and end with 0"
 TEST_CASE("endings: SIGTERM ends mqtt-sub with 0")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "term", sub(broker, {"-i", "term", "-t", "s", "-W", "10"}),
-                                          [](test::Child& subscriber) { subscriber.signal(SIGTERM); }, 5s);
+    const test::Result r = run_subscriber(
+        broker, "term", sub(broker, {"-i", "term", "-t", "s", "-W", "10"}),
+        [](test::Child& subscriber) { subscriber.signal(SIGTERM); }, 5s);
     check_ended(r, 0, "");
 }
 
 TEST_CASE("endings: SIGTERM ends mqtt-pub -l waiting for input with 11")
 {
     test::Broker broker;
-    check_signal_ends_waiting_publisher(broker, {"-i", "pub-term-pub", "-q", "1", "-t", "l", "-l"}, "Sending PUBACK to pub-term-pub ",
-                                        SIGTERM, "SIGTERM");
+    check_signal_ends_waiting_publisher(broker, {"-i", "pub-term-pub", "-q", "1", "-t", "l", "-l"},
+                                        "Sending PUBACK to pub-term-pub ", SIGTERM, "SIGTERM");
 }
 
 TEST_CASE("endings: SIGINT ends mqtt-pub -l waiting for input with 11")
@@ -216,7 +226,8 @@ TEST_CASE("endings: a closed stdout ends mqtt-sub with 0 long before -W")
             if (pipeline.wait_for_output(4, 200ms)) break;
         }
     };
-    const test::Result r = run_subscriber(broker, "headed", piped_to_head_c1(sub(broker, {"-i", "headed", "-t", "h", "-W", "10"})), then);
+    const test::Result r =
+        run_subscriber(broker, "headed", piped_to_head_c1(sub(broker, {"-i", "headed", "-t", "h", "-W", "10"})), then);
     check_ended(r, 0, "mEND");  // not 27 (-W) and not killed by SIGPIPE (141)
     CHECK(seconds_since(start) < 8.0);
 }
@@ -244,7 +255,8 @@ void will_not_published_on_sigint(const std::string& version)
     const test::Result r = run_subscriber(broker, "watcher", watcher(broker), [&] {
         const test::Result left = run_subscriber(
             broker, "leaver",
-            sub(broker, {"-V", version, "-i", "leaver", "--will-topic", "wills/leaver", "--will-payload", "gone", "-t", "x", "-W", "20"}),
+            sub(broker,
+                {"-V", version, "-i", "leaver", "--will-topic", "wills/leaver", "--will-payload", "gone", "-t", "x", "-W", "20"}),
             [](test::Child& leaver) { leaver.signal(SIGINT); }, 5s);
         CHECK(left.status == 0);
         REQUIRE(broker.wait_for_log("Client leaver disconnected.\n"));

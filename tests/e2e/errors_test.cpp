@@ -115,7 +115,8 @@ TEST_CASE("errors: the line names the endpoint wherever the settings came from, 
     // A trailing space an options file kept (as mosquitto keeps it) shows, in quotes.
     TempDir spaced;
     spaced.write("mqtt-pub", "-h 127.0.0.1 \n");
-    const test::Result trailing = test::run(with_env(spaced.path(), {"MQTT_PORT=" + port}, command("mqtt-pub", {"-t", "t", "-n"})));
+    const test::Result trailing =
+        test::run(with_env(spaced.path(), {"MQTT_PORT=" + port}, command("mqtt-pub", {"-t", "t", "-n"})));
     CHECK(trailing.status == 6);
     CHECK(trailing.err == "Unable to connect (Lookup error.). Broker: \"127.0.0.1 \" port " + port + " over TCP.\n");
     const test::Result hostile = test::run(command("mqtt-sub", {"-h", "bad\x1b]0;title\x07.invalid", "-t", "t"}));
@@ -127,11 +128,11 @@ TEST_CASE("errors: the line names the endpoint wherever the settings came from, 
     const test::Result unix_socket = test::run(command("mqtt-pub", {"--unix", socket, "-t", "t", "-n"}));
     CHECK(unix_socket.status == 6);
     CHECK(unix_socket.err == "Error: No such file or directory (broker unix socket " + socket + ")\n");
-    const test::Result socks = test::run(
-        command("mqtt-pub", {"-h", "broker.invalid", "--proxy", "socks5h://127.0.0.1:" + port, "-t", "t", "-n"}));
+    const test::Result socks =
+        test::run(command("mqtt-pub", {"-h", "broker.invalid", "--proxy", "socks5h://127.0.0.1:" + port, "-t", "t", "-n"}));
     CHECK(socks.status == 6);
-    CHECK(socks.err == "Error: Connection refused (broker broker.invalid port 1883 over TCP via SOCKS5 proxy 127.0.0.1:" +
-                           port + ")\n");
+    CHECK(socks.err ==
+          "Error: Connection refused (broker broker.invalid port 1883 over TCP via SOCKS5 proxy 127.0.0.1:" + port + ")\n");
 }
 
 TEST_CASE("errors: a server that never answers CONNECT: mqtt-sub -W 1 gives 27, mqtt-pub -k 5 gives 19")
@@ -146,8 +147,9 @@ TEST_CASE("errors: a server that never answers CONNECT: mqtt-sub -W 1 gives 27, 
         test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", server.port_str(), "-k", "5", "-t", "t", "-m", "x"}), {}, 15s);
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 19);
-    CHECK(p.err == "Error: The broker did not answer CONNECT within 5 seconds. Broker: 127.0.0.1 port " + server.port_str() +
-                   " over TCP.\n");
+    CHECK(p.err ==
+          "Error: The broker did not answer CONNECT within 5 seconds. Broker: 127.0.0.1 port " + server.port_str() +
+              " over TCP.\n");
 }
 
 TEST_CASE("errors: a publish refused by the broker ends with 8 (MQTT 5, QoS 1 and 2)")
@@ -178,8 +180,9 @@ TEST_CASE("errors: with -l a refused message is reported, the others are still p
         const test::Result p =
             test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "t", "-l"}), "short\nthis line is far too long\nok\n");
         CHECK(p.status == 8);
-        CHECK(p.err == "Warning: Publish 2 failed: Packet too large.\nError: The broker refused 1 of 3 messages.\n"
-                       "Account: sent 3, acknowledged 2, refused 1, not acknowledged 0.\n");
+        CHECK(p.err ==
+              "Warning: Publish 2 failed: Packet too large.\nError: The broker refused 1 of 3 messages.\n"
+              "Account: sent 3, acknowledged 2, refused 1, not acknowledged 0.\n");
     });
     check_ended(r, 0, "short\nok\n");
 }
@@ -226,7 +229,8 @@ TEST_CASE("errors: bad options end with 1, the error line and the help hint")
         {"mqtt-pub", {"-t", "t", "-m", "x", "-n"}, "Error: Only one type of message can be sent at once."},
         {"mqtt-pub", {"-t", "t", "-m", "x", "--repeat", "0"}, "Error: --repeat argument must be >0."},
         {"mqtt-pub", {"-t", "t", "-m", "x", "-p", "70000"}, "Error: Invalid port given: 70000"},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-k", "2"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-k", "2"},
          "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive."},
         {"mqtt-pub", {"-t", "t", "-m", "x", "-P", "pw"}, "Error: Problem setting username and/or password."},
         {"mqtt-pub", {"-t", "t", "-m", "x", "-c"}, "Error: You must provide a client id if you are using the -c option."},
@@ -236,7 +240,8 @@ TEST_CASE("errors: bad options end with 1, the error line and the help hint")
         {"mqtt-sub", {"-t", "t", "-R", "--retained-only"}, "Error: Combining '-R' and '--retained-only' makes no sense."},
         {"mqtt-sub", {"-t", "a/#/b"}, "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?"},
         {"mqtt-sub", {"-t", "t", "-T", "b/#/c"}, "Error: Invalid filter topic 'b/#/c', are all '+' and '#' wildcards correct?"},
-        {"mqtt-sub", {"-t", "t", "-U", "u/#/x"},
+        {"mqtt-sub",
+         {"-t", "t", "-U", "u/#/x"},
          "Error: Invalid unsubscribe topic 'u/#/x', are all '+' and '#' wildcards correct?"},
         {"mqtt-sub", {"-t", "t", "-C", "0"}, "Error: Invalid message count \"0\"."},
         {"mqtt-sub", {"-t", "t", "-W", "0"}, "Error: Invalid timeout \"0\"."},

@@ -16,18 +16,20 @@ namespace {
 /// mqtt-sub (client id `id`, QoS 1, -W 30, then `args`) while each (topic, payload) is
 /// published with QoS 1 in order.
 test::Result exec_while_publishing(const test::Broker& broker, const std::string& id, const Args& args,
-                                   const std::vector<std::pair<std::string, std::string>>& messages,
-                                   const Args& pub_extra = {})
+                                   const std::vector<std::pair<std::string, std::string>>& messages, const Args& pub_extra = {})
 {
     Args argv{"-i", id, "-q", "1", "-W", "30"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_subscriber(broker, id, sub(broker, argv), [&] {
-        for (const auto& [topic, payload] : messages) {
-            Args pub_args{"-q", "1", "-t", topic, "-m", payload};
-            pub_args.insert(pub_args.end(), pub_extra.begin(), pub_extra.end());
-            publish(broker, pub_args);
-        }
-    }, 40s);
+    return run_subscriber(
+        broker, id, sub(broker, argv),
+        [&] {
+            for (const auto& [topic, payload] : messages) {
+                Args pub_args{"-q", "1", "-t", topic, "-m", payload};
+                pub_args.insert(pub_args.end(), pub_extra.begin(), pub_extra.end());
+                publish(broker, pub_args);
+            }
+        },
+        40s);
 }
 
 }  // namespace
@@ -37,9 +39,13 @@ TEST_CASE("exec: the payload's bytes, NUL included, reach the command's stdin, t
     test::Broker broker;
     const test::Result r = run_subscriber(
         broker, "bytes",
-        sub(broker, {"-i", "bytes", "-q", "1", "-W", "20", "-t", "bin/#", "-C", "1", "--exec",
-                     "sh -c 'od -An -tx1; echo \"$MQTT_TOPIC $MQTT_QOS $MQTT_RETAIN\"'"}),
-        [&] { publish(broker, {"-q", "1", "-t", "bin/x", "-s"}, std::string("a\0\xff\n", 4)); }, 30s);
+        sub(broker,
+            {"-i", "bytes", "-q", "1", "-W", "20", "-t", "bin/#", "-C", "1", "--exec",
+             "sh -c 'od -An -tx1; echo \"$MQTT_TOPIC $MQTT_QOS $MQTT_RETAIN\"'"}),
+        [&] {
+            publish(broker, {"-q", "1", "-t", "bin/x", "-s"}, std::string("a\0\xff\n", 4));
+        },
+        30s);
     check_ended(r, 0, " 61 00 ff 0a\nbin/x 1 0\n");
 }
 
@@ -49,8 +55,8 @@ TEST_CASE("exec: MQTT 5 response topic, correlation data (hex) and user properti
     const test::Result r = exec_while_publishing(
         broker, "props", {"-V", "5", "--retain-as-published", "-t", "p", "-C", "1", "--exec", "sh -c 'env | grep ^MQTT_ | sort'"},
         {{"p", "x"}},
-        {"-V", "5", "-D", "publish", "response-topic", "reply/here", "-D", "publish", "correlation-data:hex", "00ff10",
-         "-D", "publish", "user-property", "dev-id", "42", "-r"});
+        {"-V", "5", "-D", "publish", "response-topic", "reply/here", "-D", "publish", "correlation-data:hex", "00ff10", "-D",
+         "publish", "user-property", "dev-id", "42", "-r"});
     check_ended(r, 0,
                 "MQTT_CORRELATION_DATA=00ff10\nMQTT_QOS=1\nMQTT_RESPONSE_TOPIC=reply/here\nMQTT_RETAIN=1\n"
                 "MQTT_TOPIC=p\nMQTT_USER_PROPERTY_DEV_ID=42\n");
@@ -67,8 +73,7 @@ TEST_CASE("exec: with one job (the default) the commands run one after another, 
     }
     // Each command is slow enough that the queue fills and the tool stops reading for a while.
     const test::Result r = exec_while_publishing(
-        broker, "order", {"-t", "seq", "-C", "30", "--exec", "sh -c 'sleep 0.02; printf \"<%s>\\n\" \"$(cat)\"'"},
-        messages);
+        broker, "order", {"-t", "seq", "-C", "30", "--exec", "sh -c 'sleep 0.02; printf \"<%s>\\n\" \"$(cat)\"'"}, messages);
     check_ended(r, 0, expected);
 }
 
@@ -76,9 +81,9 @@ TEST_CASE("exec: --exec-jobs 4 runs four slow commands at once")
 {
     test::Broker broker;
     const auto start = Clock::now();
-    const test::Result r = exec_while_publishing(broker, "jobs",
-                                                 {"-t", "slow", "-C", "4", "--exec-jobs", "4", "--exec", "sleep 2"},
-                                                 {{"slow", "1"}, {"slow", "2"}, {"slow", "3"}, {"slow", "4"}});
+    const test::Result r =
+        exec_while_publishing(broker, "jobs", {"-t", "slow", "-C", "4", "--exec-jobs", "4", "--exec", "sleep 2"},
+                              {{"slow", "1"}, {"slow", "2"}, {"slow", "3"}, {"slow", "4"}});
     check_ended(r, 0, "");
     CHECK(seconds_since(start) < 6.0);  // one after another they would take 8 s
 }
@@ -88,8 +93,7 @@ TEST_CASE("exec: FILTER=CMD rules, the first match wins, a message no rule match
     test::Broker broker;
     const test::Result r = exec_while_publishing(
         broker, "rules",
-        {"-t", "#", "-C", "3", "--exec", "dev/+/alarm=sh -c 'echo alarm $MQTT_TOPIC'", "--exec",
-         "dev/#=sh -c 'echo log $(cat)'"},
+        {"-t", "#", "-C", "3", "--exec", "dev/+/alarm=sh -c 'echo alarm $MQTT_TOPIC'", "--exec", "dev/#=sh -c 'echo log $(cat)'"},
         {{"other", "x"}, {"dev/a/alarm", "1"}, {"dev/a/state", "2"}, {"other", "y"}, {"dev", "3"}});
     check_ended(r, 0, "alarm dev/a/alarm\nlog 2\nlog 3\n");
 }
@@ -97,9 +101,9 @@ TEST_CASE("exec: FILTER=CMD rules, the first match wins, a message no rule match
 TEST_CASE("exec: a failing command prints one line with the topic and its status, the job ends with 16")
 {
     test::Broker broker;
-    const test::Result r = exec_while_publishing(
-        broker, "fails", {"-t", "f/#", "-C", "3", "--exec", "sh -c 'cat; echo; exit ${MQTT_TOPIC#f/}'"},
-        {{"f/0", "a"}, {"f/3", "b"}, {"f/0", "c"}});
+    const test::Result r =
+        exec_while_publishing(broker, "fails", {"-t", "f/#", "-C", "3", "--exec", "sh -c 'cat; echo; exit ${MQTT_TOPIC#f/}'"},
+                              {{"f/0", "a"}, {"f/3", "b"}, {"f/0", "c"}});
     check_ended(r, 16, "a\nb\nc\n",
                 "Warning: The command \"sh -c 'cat; echo; exit ${MQTT_TOPIC#f/}'\" for the message on "
                 "topic f/3 failed: exit status 3.\n"
@@ -118,8 +122,9 @@ TEST_CASE("exec: --exec-ignore-failures keeps the status 0, the failure still re
     const auto lines = split_lines(r.err);
     REQUIRE(lines.size() == 2);
     CHECK(lines[0] == "Warning: The command \"false\" for the message on topic f/1 failed: exit status 1.");
-    CHECK(std::regex_match(lines[1], std::regex(R"(\{"tool":"mqtt-sub","received":2,"received_bytes":3,)"
-                                                R"("commands":2,"commands_failed":1,"duration_s":[0-9.]+,"rate":[0-9.]+\})")));
+    CHECK(std::regex_match(lines[1],
+                           std::regex(R"(\{"tool":"mqtt-sub","received":2,"received_bytes":3,)"
+                                      R"("commands":2,"commands_failed":1,"duration_s":[0-9.]+,"rate":[0-9.]+\})")));
 }
 
 TEST_CASE("exec: --on-error stop ends the job at the first failed command, with 16 and its line")
@@ -136,9 +141,8 @@ TEST_CASE("exec: --on-error stop ends the job at the first failed command, with 
 TEST_CASE("exec: a command that cannot be started is a failure with the reason")
 {
     test::Broker broker;
-    const test::Result r = exec_while_publishing(broker, "missing",
-                                                 {"-t", "m", "-C", "1", "--exec", "no-such-command-mqtt-tools x"},
-                                                 {{"m", "a"}});
+    const test::Result r =
+        exec_while_publishing(broker, "missing", {"-t", "m", "-C", "1", "--exec", "no-such-command-mqtt-tools x"}, {{"m", "a"}});
     check_ended(r, 16, "",
                 "Warning: The command \"no-such-command-mqtt-tools x\" for the message on topic m failed: not started: No "
                 "such file or directory.\n"
@@ -162,19 +166,21 @@ TEST_CASE("exec: SIGINT lets the running command finish, then the job ends with 
 
 TEST_CASE("exec: usage errors: an empty command, an unbalanced quote, --exec-jobs out of range, -v with --exec")
 {
-    check_refusals("mqtt-sub", {"-t", "x"}, {
-        {{"--exec", " "}, "Error: --exec command \" \" is empty."},
-        {{"--exec", "a/b=echo 'x"}, "Error: --exec command \"echo 'x\" has an unterminated single quote."},
-        {{"--exec", "true", "--exec-jobs", "0"}, "Error: Invalid --exec-jobs count \"0\", use 1-64."},
-        {{"--exec", "true", "--exec-jobs", "65"}, "Error: Invalid --exec-jobs count \"65\", use 1-64."},
-        {{"--exec-jobs", "2"}, "Error: --exec-jobs needs --exec."},
-        {{"--exec", "true", "-v"},
-         "Error: --exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as "
-         "it came."},
-        {{"--encoding", "hex", "--exec", "true"},
-         "Error: --exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as "
-         "it came."},
-    });
+    check_refusals(
+        "mqtt-sub", {"-t", "x"},
+        {
+            {{"--exec", " "}, "Error: --exec command \" \" is empty."},
+            {{"--exec", "a/b=echo 'x"}, "Error: --exec command \"echo 'x\" has an unterminated single quote."},
+            {{"--exec", "true", "--exec-jobs", "0"}, "Error: Invalid --exec-jobs count \"0\", use 1-64."},
+            {{"--exec", "true", "--exec-jobs", "65"}, "Error: Invalid --exec-jobs count \"65\", use 1-64."},
+            {{"--exec-jobs", "2"}, "Error: --exec-jobs needs --exec."},
+            {{"--exec", "true", "-v"},
+             "Error: --exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as "
+             "it came."},
+            {{"--encoding", "hex", "--exec", "true"},
+             "Error: --exec cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: the command gets the payload as "
+             "it came."},
+        });
 }
 
 namespace {
@@ -187,8 +193,9 @@ long peak_with_slow_command(const test::Broker& broker, const TempDir& dir, int 
     const std::string id = "slow" + std::to_string(count);
     const std::string peak_file = dir.path() + "/peak" + std::to_string(count);
     Args argv{MQTT_TOOLS_PEAK_RSS, peak_file};
-    const Args tool = sub(broker, {"-i", id, "-q", "1", "-t", "big", "-W", "60", "-C", std::to_string(count), "--exec",
-                                   "sh -c 'sleep 0.1; wc -c'"});
+    const Args tool =
+        sub(broker,
+            {"-i", id, "-q", "1", "-t", "big", "-W", "60", "-C", std::to_string(count), "--exec", "sh -c 'sleep 0.1; wc -c'"});
     argv.insert(argv.end(), tool.begin(), tool.end());
     test::Child subscriber(argv);
     require_subscribed(broker, id);
@@ -224,7 +231,8 @@ TEST_CASE("exec: a command still running 5 s after SIGINT gets SIGTERM, reported
     test::Broker broker;
     const auto start = Clock::now();
     const test::Result r = run_subscriber(
-        broker, "stubborn", sub(broker, {"-i", "stubborn", "-t", "s", "-W", "30", "--exec", "sh -c 'echo started; exec sleep 30'"}),
+        broker, "stubborn",
+        sub(broker, {"-i", "stubborn", "-t", "s", "-W", "30", "--exec", "sh -c 'echo started; exec sleep 30'"}),
         [&](test::Child& subscriber) {
             publish(broker, {"-t", "s", "-m", "x"});
             REQUIRE(subscriber.wait_for_output(8, 10s));
@@ -244,7 +252,10 @@ TEST_CASE("exec: -W ends the commands still running, with 27")
     test::Broker broker;
     const test::Result r = run_subscriber(
         broker, "late", sub(broker, {"-i", "late", "-t", "s", "-W", "2", "--exec", "sleep 30"}),
-        [&] { publish(broker, {"-t", "s", "-m", "x"}); }, 15s);
+        [&] {
+            publish(broker, {"-t", "s", "-m", "x"});
+        },
+        15s);
     check_ended(r, 27, "",
                 "Warning: The command \"sleep 30\" for the message on topic s failed: killed by SIGTERM.\nTimed out\n");
 }
@@ -257,6 +268,9 @@ TEST_CASE("exec: MQTT_EXEC and MQTT_EXEC_JOBS set the options, and the command d
         broker, "fromenv",
         with_env(dir.path(), {"MQTT_EXEC=sh -c 'echo $MQTT_TOPIC; env | grep ^MQTT_EXEC || echo none'", "MQTT_EXEC_JOBS=2"},
                  sub(broker, {"-i", "fromenv", "-t", "e", "-C", "1", "-W", "20"})),
-        [&] { publish(broker, {"-t", "e", "-m", "x"}); }, 20s);
+        [&] {
+            publish(broker, {"-t", "e", "-m", "x"});
+        },
+        20s);
     check_ended(r, 0, "e\nnone\n");
 }

@@ -47,9 +47,10 @@ TEST_CASE("exit table: a publish the broker's ACL denies ends with 8 and the rea
         CAPTURE(qos);
         const test::Result p = test::run(pub(broker, {"-V", "5", "-q", qos, "-t", "closed/door", "-m", "x"}));
         CHECK(p.status == 8);
-        CHECK(p.err == "Warning: Publish 1 failed: Not authorized.\n"
-                       "Error: The broker refused 1 of 1 messages.\n"
-                       "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
+        CHECK(p.err ==
+              "Warning: Publish 1 failed: Not authorized.\n"
+              "Error: The broker refused 1 of 1 messages.\n"
+              "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
         CHECK(p.out == "");
     }
     const test::Result ok = test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "open/door", "-m", "x"}));
@@ -68,9 +69,10 @@ TEST_CASE("exit table: a refusal's reason string is on the warning line (MQTT 5)
     });
     const test::Result p = test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "-t", "t", "-m", "x"}));
     CHECK(p.status == 8);
-    CHECK(p.err == "Warning: Publish 1 failed: Quota exceeded (over the daily limit).\n"
-                   "Error: The broker refused 1 of 1 messages.\n"
-                   "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
+    CHECK(p.err ==
+          "Warning: Publish 1 failed: Quota exceeded (over the daily limit).\n"
+          "Error: The broker refused 1 of 1 messages.\n"
+          "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
 }
 
 TEST_CASE("hostile peers: a PUBACK whose reason string holds control bytes is a malformed packet: status 7, no byte of it shown")
@@ -85,18 +87,17 @@ TEST_CASE("hostile peers: a PUBACK whose reason string holds control bytes is a 
         client.send(test::ack(4, test::publish_id(packet), 0x97, "\x1b]0;pwned\x07\nError: forged line"));
         test::drain(client);
     });
-    const test::Result p =
-        test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "-t", "t", "-m", "x"}));
+    const test::Result p = test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "-t", "t", "-m", "x"}));
     CHECK(p.status == 7);
-    CHECK(p.err == "Error: The broker sent a malformed packet.\n"
-                   "Account: sent 1, acknowledged 0, refused 0, not acknowledged 1.\n");
+    CHECK(p.err ==
+          "Error: The broker sent a malformed packet.\n"
+          "Account: sent 1, acknowledged 0, refused 0, not acknowledged 1.\n");
 }
 
 TEST_CASE("exit table: --quiet silences the refusal and the account, the status stays 8")
 {
     test::Broker broker(with_extra("message_size_limit 10"));
-    const test::Result p =
-        test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "t", "--quiet", "-m", "twenty bytes payload"}));
+    const test::Result p = test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "t", "--quiet", "-m", "twenty bytes payload"}));
     CHECK(p.status == 8);
     CHECK(p.err == "");
 }
@@ -115,8 +116,9 @@ TEST_CASE("exit table: a DISCONNECT from the broker ends mqtt-pub with 10 and it
     const test::Result p = test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "-t", "t", "-m", "x"}));
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 10);
-    CHECK(p.err == "Error: The broker ended the connection: Quota exceeded.\n"
-                   "Account: sent 1, acknowledged 0, refused 0, not acknowledged 1.\n");
+    CHECK(p.err ==
+          "Error: The broker ended the connection: Quota exceeded.\n"
+          "Account: sent 1, acknowledged 0, refused 0, not acknowledged 1.\n");
 }
 
 TEST_CASE("exit table: a DISCONNECT from the broker ends mqtt-sub with 10 after what it printed")
@@ -146,8 +148,9 @@ TEST_CASE("exit table: a session taken over by another client with the same id e
         const test::Result r = first.wait(15s);
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 14);
-        CHECK(r.err == "Error: Session taken over: another client connected with the client id 'twin' "
-                       "(the broker closed the connection again at once).\n");
+        CHECK(r.err ==
+              "Error: Session taken over: another client connected with the client id 'twin' "
+              "(the broker closed the connection again at once).\n");
         // The other one keeps the session and gets the next message.
         REQUIRE(broker.wait_for_log("Sending SUBACK to twin\n"));
         publish(broker, {"-t", "t", "-m", "kept"});
@@ -181,8 +184,9 @@ TEST_CASE("exit table: mqtt-pub -W with messages never acknowledged ends with 13
         test::run(fake(broker, "mqtt-pub", {"-V", "5", "-q", "1", "-t", "t", "-l", "-W", "2"}), "one\ntwo\n", 15s);
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 13);
-    CHECK(p.err == "Error: 1 of 2 messages were not acknowledged within 2 seconds.\n"
-                   "Account: sent 2, acknowledged 1, refused 0, not acknowledged 1.\n");
+    CHECK(p.err ==
+          "Error: 1 of 2 messages were not acknowledged within 2 seconds.\n"
+          "Account: sent 2, acknowledged 1, refused 0, not acknowledged 1.\n");
     CHECK(seconds_since(start) >= 1.9);
 }
 
@@ -222,8 +226,9 @@ TEST_CASE("exit table: --connect-timeout bounds the wait for CONNACK: 19")
         const test::Result r = test::run(fake(broker, tool, args), {}, 15s);
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 19);
-        CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " +
-                           broker.port_str() + " over TCP.\n");
+        CHECK(r.err ==
+              "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " + broker.port_str() +
+                  " over TCP.\n");
         CHECK(seconds_since(start) >= 1.9);
         CHECK(seconds_since(start) < 8);
     }

@@ -38,16 +38,13 @@ void publish_v5(const test::Broker& broker, const std::string& topic, const std:
     mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
     bool acknowledged = false;
     mosquitto_user_data_set(mosq, &acknowledged);
-    mosquitto_publish_v5_callback_set(mosq, [](mosquitto*, void* done, int, int, const mosquitto_property*) {
-        *static_cast<bool*>(done) = true;
-    });
+    mosquitto_publish_v5_callback_set(
+        mosq, [](mosquitto*, void* done, int, int, const mosquitto_property*) { *static_cast<bool*>(done) = true; });
     REQUIRE(mosquitto_connect(mosq, "127.0.0.1", broker.port(), 10) == MOSQ_ERR_SUCCESS);
-    REQUIRE(mosquitto_publish_v5(mosq, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1,
-                                 false, properties) == MOSQ_ERR_SUCCESS);
+    REQUIRE(mosquitto_publish_v5(mosq, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, false,
+                                 properties) == MOSQ_ERR_SUCCESS);
     const auto deadline = Clock::now() + 10s;
-    while (!acknowledged && Clock::now() < deadline) {
-        REQUIRE(mosquitto_loop(mosq, 100, 1) == MOSQ_ERR_SUCCESS);
-    }
+    while (!acknowledged && Clock::now() < deadline) { REQUIRE(mosquitto_loop(mosq, 100, 1) == MOSQ_ERR_SUCCESS); }
     CHECK(acknowledged);
     mosquitto_disconnect(mosq);
     mosquitto_loop(mosq, 100, 1);
@@ -71,12 +68,13 @@ TEST_CASE("format: message fields of a retained QoS 1 message, -F wins over -v")
 {
     test::Broker broker;
     publish(broker, {"-t", "f/retained", "-m", "hello", "-q", "1", "-r"});
-    const test::Result r = sub_then_pub(
-        broker, "fields", {"-t", "f/#", "-q", "1", "-C", "2", "-v", "-F", "%t|%p|%x|%.2:X|%-7l|%q|%r|%05m|%%|\\t@@"},
-        {{"-t", "f/live", "-m", "ab\x01", "-q", "0"}});
+    const test::Result r =
+        sub_then_pub(broker, "fields", {"-t", "f/#", "-q", "1", "-C", "2", "-v", "-F", "%t|%p|%x|%.2:X|%-7l|%q|%r|%05m|%%|\\t@@"},
+                     {{"-t", "f/live", "-m", "ab\x01", "-q", "0"}});
     CHECK(r.status == 0);
-    CHECK(r.out == "f/retained|hello|68656c6c6f|68:65:6C:6C:6F|5      |1|1|00001|%|\t@\n"
-                   "f/live|ab\x01|616201|61:62:01|3      |0|0|00000|%|\t@\n");
+    CHECK(r.out ==
+          "f/retained|hello|68656c6c6f|68:65:6C:6C:6F|5      |1|1|00001|%|\t@\n"
+          "f/live|ab\x01|616201|61:62:01|3      |0|0|00000|%|\t@\n");
     CHECK(r.err == "");
 }
 
@@ -122,30 +120,29 @@ TEST_CASE("format: %j with mosquitto 2.1's shape, a binary payload still valid J
     test::Broker broker;
     TempDir dir;
     const std::string file = dir.write("payload.bin", "a\0\xff\"\n"s);
-    const test::Result r = sub_then_pub(broker, "json", {"-t", "j", "-C", "1", "-q", "2", "-F", "%j"},
-                                        {{"-t", "j", "-f", file, "-q", "2"}});
+    const test::Result r =
+        sub_then_pub(broker, "json", {"-t", "j", "-C", "1", "-q", "2", "-F", "%j"}, {{"-t", "j", "-f", file, "-q", "2"}});
     CHECK(r.status == 0);
     CHECK(r.err == "");
     static const std::regex compact(
         R"(\{"tst":"[^"]+","topic":"j","qos":2,"retain":false,"payloadlen":5,"mid":1,"payload":"a\\u0000\\u00ff\\"\\n"\}\n)");
     CHECK_MESSAGE(std::regex_match(r.out, compact), r.out);
 
-    const test::Result p = sub_then_pub(broker, "pretty", {"-t", "j", "-C", "1", "--pretty", "-F", "%j"},
-                                        {{"-t", "j", "-m", "hi"}});
+    const test::Result p =
+        sub_then_pub(broker, "pretty", {"-t", "j", "-C", "1", "--pretty", "-F", "%j"}, {{"-t", "j", "-m", "hi"}});
     CHECK(p.status == 0);
-    static const std::regex pretty(
-        "\\{\n\t\"tst\":\t\"[^\"]+\",\n\t\"topic\":\t\"j\",\n\t\"qos\":\t0,\n\t\"retain\":\tfalse,\n"
-        "\t\"payloadlen\":\t2,\n\t\"payload\":\t\"hi\"\n\\}\n");
+    static const std::regex pretty("\\{\n\t\"tst\":\t\"[^\"]+\",\n\t\"topic\":\t\"j\",\n\t\"qos\":\t0,\n\t\"retain\":\tfalse,\n"
+                                   "\t\"payloadlen\":\t2,\n\t\"payload\":\t\"hi\"\n\\}\n");
     CHECK_MESSAGE(std::regex_match(p.out, pretty), p.out);
 }
 
 TEST_CASE("format: %J embeds a JSON payload, one that is not JSON gives an error line and an empty line")
 {
     test::Broker broker;
-    const test::Result r = sub_then_pub(
-        broker, "embed", {"-t", "j/#", "-C", "3", "-F", "%t %J"},
-        {{"-t", "j/ok", "-m", R"({ "temperature": 27.0, "tags": ["a", "b"] })"}, {"-t", "j/bad", "-m", "22.5 degrees"},
-         {"-t", "j/pretty", "-m", "[1, {}]"}});
+    const test::Result r = sub_then_pub(broker, "embed", {"-t", "j/#", "-C", "3", "-F", "%t %J"},
+                                        {{"-t", "j/ok", "-m", R"({ "temperature": 27.0, "tags": ["a", "b"] })"},
+                                         {"-t", "j/bad", "-m", "22.5 degrees"},
+                                         {"-t", "j/pretty", "-m", "[1, {}]"}});
     CHECK(r.status == 0);
     CHECK(r.err == "Error: Message payload is not valid JSON on topic j/bad.\n");
     static const std::regex out(
@@ -155,8 +152,8 @@ TEST_CASE("format: %J embeds a JSON payload, one that is not JSON gives an error
     CHECK_MESSAGE(std::regex_match(r.out, out), r.out);
 
     // --quiet keeps the error line off stderr; the message still counts for -C.
-    const test::Result q = sub_then_pub(broker, "embed-quiet", {"-t", "j/#", "-C", "1", "--quiet", "-F", "%J"},
-                                        {{"-t", "j/bad", "-m", "not json"}});
+    const test::Result q =
+        sub_then_pub(broker, "embed-quiet", {"-t", "j/#", "-C", "1", "--quiet", "-F", "%J"}, {{"-t", "j/bad", "-m", "not json"}});
     CHECK(q.status == 0);
     CHECK(q.out == "\n");
     CHECK(q.err == "");
@@ -195,7 +192,8 @@ TEST_CASE("format: MQTT 5 properties of a message, in %C %D %E %F %P %R and %j")
         .byte(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1)
         .int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, 3600);
 
-    const Args argv = sub(broker, {"-i", "props", "-V", "5", "-t", "p", "-C", "1", "-W", "10", "-F", "%12C|%P|%D|%R|%F|%A|%S|\\n%j"});
+    const Args argv =
+        sub(broker, {"-i", "props", "-V", "5", "-t", "p", "-C", "1", "-W", "10", "-F", "%12C|%P|%D|%R|%F|%A|%S|\\n%j"});
     const test::Result r = run_subscriber(broker, "props", argv, [&] { publish_v5(broker, "p", "x", props.list); });
     CHECK(r.status == 0);
     CHECK(r.err == "");

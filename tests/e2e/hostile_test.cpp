@@ -23,11 +23,20 @@ TEST_CASE("hostile: topics MQTT cannot carry are usage errors with one clear lin
         {"mqtt-sub", {"-t", overlong}, "Error: Topic too long in -t argument (65536 bytes, at most 65535)."},
         {"mqtt-pub", {"-t", "a\xff", "-m", "x"}, "Error: Malformed UTF-8 in -t argument."},
         {"mqtt-sub", {"-t", "caf\xc3"}, "Error: Malformed UTF-8 in -t argument."},
-        {"mqtt-pub", {"-t", "a\x01" "b", "-m", "x"}, "Error: Malformed UTF-8 in -t argument."},
+        {"mqtt-pub",
+         {"-t",
+          "a\x01"
+          "b",
+          "-m", "x"},
+         "Error: Malformed UTF-8 in -t argument."},
         {"mqtt-pub", {"-t", "a/+", "-m", "x"}, "Error: Invalid publish topic 'a/+', does it contain '+' or '#'?"},
         {"mqtt-pub", {"-t", "a/#", "-m", "x"}, "Error: Invalid publish topic 'a/#', does it contain '+' or '#'?"},
-        {"mqtt-pub", {"-L", "mqtt://localhost/a/+", "-m", "x"}, "Error: Invalid publish topic 'a/+', does it contain '+' or '#'?"},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "--will-topic", "w/#"}, "Error: Invalid will topic 'w/#', does it contain '+' or '#'?"},
+        {"mqtt-pub",
+         {"-L", "mqtt://localhost/a/+", "-m", "x"},
+         "Error: Invalid publish topic 'a/+', does it contain '+' or '#'?"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "--will-topic", "w/#"},
+         "Error: Invalid will topic 'w/#', does it contain '+' or '#'?"},
         {"mqtt-sub", {"-t", "a/#/b"}, "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?"},
         {"mqtt-rr", {"-t", "q/+", "-e", "r", "-m", "x"}, "Error: Invalid publish topic 'q/+', does it contain '+' or '#'?"},
     };
@@ -70,12 +79,13 @@ TEST_CASE("hostile: a broker that closes in the middle of the CONNACK ends mqtt-
         if (!client.read(packet) || packet.type != 1) return;
         client.send_raw(std::string("\x20\x02\x00", 3));  // CONNACK of 2 bytes, 1 sent
     });
-    const test::Result r = test::run(
-        {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-m", "x"}, {}, 15s);
+    const test::Result r =
+        test::run({test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-m", "x"}, {}, 15s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    CHECK(r.err == "Error: The connection was closed before the broker answered CONNECT. Broker: 127.0.0.1 port " +
-                   broker.port_str() + " over TCP.\n");
+    CHECK(r.err ==
+          "Error: The connection was closed before the broker answered CONNECT. Broker: 127.0.0.1 port " + broker.port_str() +
+              " over TCP.\n");
 }
 
 TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-sub prints nothing, ends with 7")
@@ -86,13 +96,13 @@ TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-su
     });
     const auto start = Clock::now();
     const test::Result r = test::run(
-        {test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "--reconnect-timeout", "2"}, {},
-        20s);
+        {test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "--reconnect-timeout", "2"}, {}, 20s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
     CHECK(r.out == "");
-    CHECK(r.err == "Error: The connection was lost. No new connection within 2 seconds. Broker: 127.0.0.1 port " +
-                   broker.port_str() + " over TCP.\n");
+    CHECK(r.err ==
+          "Error: The connection was lost. No new connection within 2 seconds. Broker: 127.0.0.1 port " + broker.port_str() +
+              " over TCP.\n");
     CHECK(seconds_since(start) < 10);
     CHECK(broker.served() >= 2);  // it did try again
 }
@@ -113,8 +123,9 @@ TEST_CASE("hostile: after a lost connection, a broker that never answers CONNECT
                                      {}, 30s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    CHECK(r.err == "Error: The connection was lost. No new connection within 4 seconds. Broker: 127.0.0.1 port " +
-                   broker.port_str() + " over TCP.\n");
+    CHECK(r.err ==
+          "Error: The connection was lost. No new connection within 4 seconds. Broker: 127.0.0.1 port " + broker.port_str() +
+              " over TCP.\n");
     CHECK(seconds_since(start) >= 3.5);
     CHECK(seconds_since(start) < 15);
     CHECK(connections >= 3);
@@ -138,8 +149,7 @@ TEST_CASE("hostile: an unknown MQTT 5 property id in CONNACK ends with 7 and one
         CHECK(r.status == 7);
         CHECK(r.out == "");
         // Before CONNACK, so the line names the broker.
-        CHECK(r.err == "Error: The broker sent a malformed packet. Broker: 127.0.0.1 port " + broker.port_str() +
-                           " over TCP.\n");
+        CHECK(r.err == "Error: The broker sent a malformed packet. Broker: 127.0.0.1 port " + broker.port_str() + " over TCP.\n");
     }
 }
 
@@ -147,8 +157,12 @@ TEST_CASE("hostile: an unknown property id in a PUBLISH: what came before is pri
 {
     test::FakeBroker broker([](test::FakeConnection& client) {
         if (!test::accept(client) || !test::grant_subscription(client)) return;
-        client.send_raw(std::string("\x30\x05\x00\x01t\x00" "a", 7));            // "a", no properties
-        client.send_raw(std::string("\x30\x07\x00\x01t\x02\x7f\x00" "b", 9));    // property 0x7f
+        client.send_raw(std::string("\x30\x05\x00\x01t\x00"
+                                    "a",
+                                    7));  // "a", no properties
+        client.send_raw(std::string("\x30\x07\x00\x01t\x02\x7f\x00"
+                                    "b",
+                                    9));  // property 0x7f
         test::drain(client);
     });
     const test::Result r = test::run(
@@ -177,8 +191,8 @@ std::string publish_v5(const std::string& payload)
 
 /// What a fake broker saw of the client after it sent a packet above the client's limit.
 struct LimitSeen {
-    std::atomic<std::size_t> body_sent{0};      ///< bytes of the large packet's body the client took
-    std::atomic<int> disconnect_reason{-1};     ///< the reason code of the client's DISCONNECT
+    std::atomic<std::size_t> body_sent{0};   ///< bytes of the large packet's body the client took
+    std::atomic<int> disconnect_reason{-1};  ///< the reason code of the client's DISCONNECT
 };
 
 /// Sends the header of a PUBLISH of 64 MiB (67108869 bytes in all), then its body 1 MiB at
@@ -215,8 +229,8 @@ TEST_CASE("hostile: -D connect maximum-packet-size: a larger PUBLISH ends mqtt-s
         client.send_raw(publish_v5("a"));
         send_huge_publish(client, seen);
     });
-    const Measured run = run_measured({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5",
-                                       "-D", "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "60"});
+    const Measured run = run_measured({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5", "-D",
+                                       "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "60"});
     // The same tool refusing a packet one byte too large: its peak is what the build costs
     // (about 4 MiB, but 52 MiB with AddressSanitizer), so the bound below holds in both.
     test::FakeBroker small([&](test::FakeConnection& client) {
@@ -224,8 +238,8 @@ TEST_CASE("hostile: -D connect maximum-packet-size: a larger PUBLISH ends mqtt-s
         client.send_raw(publish_v5("a") + publish_v5(std::string(994, 'c')));
         test::drain(client);
     });
-    const Measured base = run_measured({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", small.port_str(), "-V", "5",
-                                        "-D", "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "60"});
+    const Measured base = run_measured({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", small.port_str(), "-V", "5", "-D",
+                                        "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "60"});
     REQUIRE(base.result.status == 7);
     const test::Result& r = run.result;
     INFO("peak RSS: " << run.peak_kib << " KiB (" << base.peak_kib
@@ -269,16 +283,31 @@ TEST_CASE("hostile: -D connect maximum-packet-size holds mqtt-pub and mqtt-rr to
     });
     for (const char* tool : {"mqtt-pub", "mqtt-rr"}) {
         CAPTURE(tool);
-        Args argv{test::tool(tool), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5",
-                  "-D", "connect", "maximum-packet-size", "4", "-t", "t", "-m", "x"};
+        Args argv{test::tool(tool),
+                  "-h",
+                  "127.0.0.1",
+                  "-p",
+                  broker.port_str(),
+                  "-V",
+                  "5",
+                  "-D",
+                  "connect",
+                  "maximum-packet-size",
+                  "4",
+                  "-t",
+                  "t",
+                  "-m",
+                  "x"};
         if (std::string(tool) == "mqtt-rr") argv.insert(argv.end(), {"-e", "r"});
         const test::Result r = test::run(argv, {}, 30s);
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 7);
         CHECK(r.out == "");
         // Before CONNACK, so the line names the broker.
-        CHECK(r.err == "Error: The broker sent a packet of 5 bytes, above -D connect maximum-packet-size 4. Broker: "
-                       "127.0.0.1 port " + broker.port_str() + " over TCP.\n");
+        CHECK(r.err ==
+              "Error: The broker sent a packet of 5 bytes, above -D connect maximum-packet-size 4. Broker: "
+              "127.0.0.1 port " +
+                  broker.port_str() + " over TCP.\n");
     }
 }
 
@@ -297,15 +326,16 @@ TEST_CASE("hostile: a malformed PUBACK ends mqtt-pub -l with 7 and one line at o
             test::drain(client);
         });
         const auto start = Clock::now();
-        const test::Result r = test::run({test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V",
-                                          version, "-q", "1", "-t", "t", "-l"},
-                                         "a\nb\n", 60s);
+        const test::Result r = test::run(
+            {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", version, "-q", "1", "-t", "t", "-l"},
+            "a\nb\n", 60s);
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 7);
         CHECK(r.out == "");
         // mqtt-pub's account of what -l sent follows a failure, as always.
-        CHECK(r.err == "Error: The broker sent a malformed packet.\n"
-                       "Account: sent 2, acknowledged 0, refused 0, not acknowledged 2.\n");
+        CHECK(r.err ==
+              "Error: The broker sent a malformed packet.\n"
+              "Account: sent 2, acknowledged 0, refused 0, not acknowledged 2.\n");
         CHECK(seconds_since(start) < 15);
         CHECK(connections == 1);
     }

@@ -110,15 +110,15 @@ TEST_CASE("json: mqtt-sub --json | mqtt-pub --json copies every byte of payloads
 
     const std::string count = std::to_string(k_messages);
     const std::string recorded = dir.path() + "/recorded.jsonl";
-    test::Child copy(sub(to, {"-i", "copy", "-V", "5", "-q", "1", "-t", "#", "--retain-as-published", "--json", "-C",
-                              count, "-W", "20"}));
+    test::Child copy(
+        sub(to, {"-i", "copy", "-V", "5", "-q", "1", "-t", "#", "--retain-as-published", "--json", "-C", count, "-W", "20"}));
     test::Child bytes(sub(to, {"-i", "bytes", "-t", "bytes/all", "-F", "%x", "-C", "1", "-W", "20"}));
     require_subscribed(to, "copy");
     require_subscribed(to, "bytes");
-    test::Child bridge(pipeline({sub(from, {"-i", "bridge", "-V", "5", "-q", "1", "-t", "#", "--retain-as-published",
-                                            "--json", "-C", count, "-W", "20"}),
-                                 {"/usr/bin/tee", recorded},
-                                 pub(to, {"--json", "-V", "5"})}));
+    test::Child bridge(pipeline(
+        {sub(from, {"-i", "bridge", "-V", "5", "-q", "1", "-t", "#", "--retain-as-published", "--json", "-C", count, "-W", "20"}),
+         {"/usr/bin/tee", recorded},
+         pub(to, {"--json", "-V", "5"})}));
     require_subscribed(from, "bridge");
 
     const std::string file = dir.write("binary", binary);
@@ -126,10 +126,41 @@ TEST_CASE("json: mqtt-sub --json | mqtt-pub --json copies every byte of payloads
     publish(from, {"-V", "5", "-q", "1", "-t", "text/all", "-f", dir.write("text", text)});
     publish(from, {"-V", "5", "-q", "1", "-t", "empty", "-n", "-r"});
     for (const auto& topic : topics) publish(from, {"-V", "5", "-q", "1", "-t", topic, "-m", "topic"});
-    publish(from, {"-V", "5", "-q", "0", "-t", "props", "-m", "with properties", "-D", "publish", "user-property", "k",
-                   "v", "-D", "publish", "user-property", "k", "v2", "-D", "publish", "content-type", "text/plain",
-                   "-D", "publish", "response-topic", "re/ply", "-D", "publish", "correlation-data",
-                   "\x01\xfe\xff", "-D", "publish", "payload-format-indicator", "1"});
+    publish(from,
+            {"-V",
+             "5",
+             "-q",
+             "0",
+             "-t",
+             "props",
+             "-m",
+             "with properties",
+             "-D",
+             "publish",
+             "user-property",
+             "k",
+             "v",
+             "-D",
+             "publish",
+             "user-property",
+             "k",
+             "v2",
+             "-D",
+             "publish",
+             "content-type",
+             "text/plain",
+             "-D",
+             "publish",
+             "response-topic",
+             "re/ply",
+             "-D",
+             "publish",
+             "correlation-data",
+             "\x01\xfe\xff",
+             "-D",
+             "publish",
+             "payload-format-indicator",
+             "1"});
 
     const test::Result b = bridge.wait(20s);
     const test::Result c = copy.wait(20s);
@@ -169,8 +200,8 @@ TEST_CASE("json: 100000 messages (MQTT_TOOLS_JSON_COUNT) at QoS 1 recorded with 
     const std::string count = std::to_string(k_count);
 
     const auto start = Clock::now();
-    test::Child recorder(with_stdout_to(recording, sub(from, {"-i", "rec", "-q", "1", "-t", "bulk", "--json", "-C", count,
-                                                              "-W", wait_s})));
+    test::Child recorder(
+        with_stdout_to(recording, sub(from, {"-i", "rec", "-q", "1", "-t", "bulk", "--json", "-C", count, "-W", wait_s})));
     require_subscribed(from, "rec");
     test::Child source(pub(from, {"-q", "1", "-t", "bulk", "-l"}), lines);
     CHECK(source.wait(bound).status == 0);
@@ -200,10 +231,12 @@ TEST_CASE("json: a bad record stops mqtt-pub --json with its line number, after 
             "{\"topic\":\"a\",\"payload\":\"one\"}\n\n{\"payload\":\"two\",\"qos\":3}\n{\"payload\":\"three\"}\n";
         const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "-q", "1"}), input);
         CHECK(p.status == 1);
-        CHECK(p.err == "Error: Line 3: \"qos\" must be 0, 1 or 2.\n"
-                       "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+        CHECK(p.err ==
+              "Error: Line 3: \"qos\" must be 0, 1 or 2.\n"
+              "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
     };
-    const test::Result r = run_subscriber(broker, "bad", sub(broker, {"-i", "bad", "-t", "#", "-v", "-W", "10", "--idle-timeout", "1"}), then);
+    const test::Result r =
+        run_subscriber(broker, "bad", sub(broker, {"-i", "bad", "-t", "#", "-v", "-W", "10", "--idle-timeout", "1"}), then);
     CHECK(r.out == "a one\n");
 }
 
@@ -215,12 +248,14 @@ TEST_CASE("json: --on-error skip sends the good records, warns per bad one and e
                                   "{\"payload_base64\":\"dHdv\"}\n";
         const test::Result p = test::run(pub(broker, {"--json", "-t", "fallback", "--on-error", "skip"}), input);
         CHECK(p.status == 1);
-        CHECK(p.err == "Warning: Line 2 skipped: not JSON at byte 1: not a JSON value.\n"
-                       "Warning: Line 3 skipped: Invalid publish topic 'a/+', does it contain '+' or '#'?\n"
-                       "Error: 2 bad lines skipped (the first: line 2).\n"
-                       "Account: sent 2, acknowledged 2, refused 0, not acknowledged 0.\n");
+        CHECK(p.err ==
+              "Warning: Line 2 skipped: not JSON at byte 1: not a JSON value.\n"
+              "Warning: Line 3 skipped: Invalid publish topic 'a/+', does it contain '+' or '#'?\n"
+              "Error: 2 bad lines skipped (the first: line 2).\n"
+              "Account: sent 2, acknowledged 2, refused 0, not acknowledged 0.\n");
     };
-    const test::Result r = run_subscriber(broker, "skip", sub(broker, {"-i", "skip", "-t", "#", "-v", "-C", "2", "-W", "10"}), then);
+    const test::Result r =
+        run_subscriber(broker, "skip", sub(broker, {"-i", "skip", "-t", "#", "-v", "-C", "2", "-W", "10"}), then);
     check_ended(r, 0, "a one\nfallback two\n");
 }
 
@@ -230,9 +265,10 @@ TEST_CASE("json: mqtt-pub --json -f reads the records from a file, -t, -q and -r
     TempDir dir;
     const std::string file =
         dir.write("records", "{\"topic\":\"own\",\"qos\":0,\"retain\":false,\"payload\":\"a\"}\n{\"payload\":\"b\"}");
-    const test::Result r =
-        run_subscriber(broker, "file", sub(broker, {"-i", "file", "-t", "#", "-F", "%t %q %r %p", "-q", "2", "-C", "2", "-W", "10"}),
-                       [&] { publish(broker, {"--json", "-f", file, "-t", "default", "-q", "1", "-r"}); });
+    const test::Result r = run_subscriber(
+        broker, "file", sub(broker, {"-i", "file", "-t", "#", "-F", "%t %q %r %p", "-q", "2", "-C", "2", "-W", "10"}), [&] {
+            publish(broker, {"--json", "-f", file, "-t", "default", "-q", "1", "-r"});
+        });
     // A retained message is delivered to live subscribers with retain 0.
     check_ended(r, 0, "own 0 0 a\ndefault 1 0 b\n");
 }
@@ -259,9 +295,10 @@ TEST_CASE("json: -0 frames records with NUL so payloads with newlines survive a 
 TEST_CASE("json: --json -0 reads NUL-terminated JSON records")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "json0", sub(broker, {"-i", "json0", "-t", "#", "-v", "-C", "2", "-W", "10"}), [&] {
-        publish(broker, {"--json", "-0"}, "{\"topic\":\"a\",\n\"payload\":\"x\"}\0{\"topic\":\"b\",\"payload\":\"y\"}\0"s);
-    });
+    const test::Result r =
+        run_subscriber(broker, "json0", sub(broker, {"-i", "json0", "-t", "#", "-v", "-C", "2", "-W", "10"}), [&] {
+            publish(broker, {"--json", "-0"}, "{\"topic\":\"a\",\n\"payload\":\"x\"}\0{\"topic\":\"b\",\"payload\":\"y\"}\0"s);
+        });
     check_ended(r, 0, "a x\nb y\n");
 }
 
@@ -282,8 +319,9 @@ TEST_CASE("json: --encoding decodes what mqtt-pub sends and encodes what mqtt-su
     CHECK(bad.err == "Error: The -m message is not valid hex.\n");
     const test::Result line = test::run(pub(broker, {"-t", "enc", "--encoding", "base64", "-l"}), "AAEC\n%%\n");
     CHECK(line.status == 1);
-    CHECK(line.err == "Error: Line 2: not valid base64.\n"
-                      "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    CHECK(line.err ==
+          "Error: Line 2: not valid base64.\n"
+          "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
 }
 
 TEST_CASE("json: --rate spaces the messages of -l and --repeat")
@@ -346,8 +384,7 @@ TEST_CASE("json: option errors")
     CHECK(error_of("mqtt-pub", {"-t", "t", "-l", "--on-error", "ignore"}) ==
           "Error: --on-error must be stop or skip, not \"ignore\".");
     CHECK(error_of("mqtt-sub", {"-t", "t", "--json", "-F", "%p"}) == "Error: --json and -F cannot be used together.");
-    CHECK(error_of("mqtt-sub", {"-t", "t", "--encoding", "utf8"}) ==
-          "Error: --encoding must be hex or base64, not \"utf8\".");
+    CHECK(error_of("mqtt-sub", {"-t", "t", "--encoding", "utf8"}) == "Error: --encoding must be hex or base64, not \"utf8\".");
     CHECK(error_of("mqtt-sub", {"-t", "t", "--json", "--pretty"}) ==
           "Error: --pretty cannot be used with --json, which prints one object per line.");
     CHECK(error_of("mqtt-pub", {"-t", "t", "--json", "--encoding", "hex"}) ==
@@ -372,15 +409,17 @@ TEST_CASE("json: --stats prints one JSON object on stderr, --stamp gives mqtt-su
     for (int i = 0; i < 50; ++i) lines += "ab\n";
     const test::Result p = test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "st", "-l", "--stamp", "--stats"}), lines);
     CHECK(p.status == 0);
-    CHECK(std::regex_match(p.err, std::regex(R"(\{"tool":"mqtt-pub","sent":50,"sent_bytes":100,"acknowledged":50,)"
-                                             R"("refused":0,"duration_s":[0-9]+\.[0-9]{3},"rate":[0-9]+\.[0-9]\}\n)")));
+    CHECK(std::regex_match(p.err,
+                           std::regex(R"(\{"tool":"mqtt-pub","sent":50,"sent_bytes":100,"acknowledged":50,)"
+                                      R"("refused":0,"duration_s":[0-9]+\.[0-9]{3},"rate":[0-9]+\.[0-9]\}\n)")));
     const test::Result r = subscriber.wait(20s);
     CHECK(r.status == 0);
     CHECK(r.out == lines);  // with MQTT 5 the stamp is a property: payloads unchanged
     std::smatch match;
-    REQUIRE(std::regex_match(r.err, match, std::regex(R"(\{"tool":"mqtt-sub","received":50,"received_bytes":100,)"
-                                                      R"("duration_s":[0-9.]+,"rate":[0-9.]+,"latency_ms":\{"count":50,)"
-                                                      R"("p50":([0-9.]+),"p90":[0-9.]+,"p99":[0-9.]+,"max":([0-9.]+)\}\}\n)")));
+    REQUIRE(std::regex_match(r.err, match,
+                             std::regex(R"(\{"tool":"mqtt-sub","received":50,"received_bytes":100,)"
+                                        R"("duration_s":[0-9.]+,"rate":[0-9.]+,"latency_ms":\{"count":50,)"
+                                        R"("p50":([0-9.]+),"p90":[0-9.]+,"p99":[0-9.]+,"max":([0-9.]+)\}\}\n)")));
     // Same machine, same clock: a latency is positive and well below the run's bounds.
     CHECK(std::stod(match[1]) > 0.0);
     CHECK(std::stod(match[2]) < 20000.0);
@@ -389,8 +428,10 @@ TEST_CASE("json: --stats prints one JSON object on stderr, --stamp gives mqtt-su
 TEST_CASE("json: --stamp with MQTT 3 puts the send time in front of the payload")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "stamp3", sub(broker, {"-i", "stamp3", "-t", "st", "-C", "1", "-W", "10"}),
-                                          [&] { publish(broker, {"-t", "st", "-m", "x", "--stamp"}); });
+    const test::Result r =
+        run_subscriber(broker, "stamp3", sub(broker, {"-i", "stamp3", "-t", "st", "-C", "1", "-W", "10"}), [&] {
+            publish(broker, {"-t", "st", "-m", "x", "--stamp"});
+        });
     CHECK(r.status == 0);
     CHECK(std::regex_match(r.out, std::regex("stamp:[0-9]{19};x\n")));
 }

@@ -18,8 +18,8 @@ TEST_CASE("options file: the default file gives host, port and topic, argv adds 
     test::Broker broker;
     TempDir config;
     config.write("mqtt-sub", "-h 127.0.0.1\n-p " + broker.port_str() + "\n-v\n");
-    config.write("mosquitto_pub", "# a migrating user's mosquitto_pub settings\n-h 127.0.0.1\n-p " + broker.port_str() +
-                                      "\n-t from/config\n");
+    config.write("mosquitto_pub",
+                 "# a migrating user's mosquitto_pub settings\n-h 127.0.0.1\n-p " + broker.port_str() + "\n-t from/config\n");
 
     const Args argv = with_config_home(config.path(), command("mqtt-sub", {"-i", "cfg", "-t", "from/#", "-C", "1", "-W", "10"}));
     const test::Result r = run_subscriber(broker, "cfg", argv, [&] {
@@ -43,8 +43,9 @@ TEST_CASE("options file: -o names the file, a bad line says where it is")
     const std::string bad = dir.write("bad.conf", "-h 127.0.0.1\n-k 2\n");
     const test::Result r = test::run(command("mqtt-pub", {"-o", bad, "-t", "t", "-n"}));
     CHECK(r.status == 1);
-    CHECK(r.err == "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive.\n(in options file \"" + bad +
-                       "\", line 2: -k \"2\")\nUse 'mqtt-pub --help' to see usage.\n");
+    CHECK(r.err ==
+          "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive.\n(in options file \"" + bad +
+              "\", line 2: -k \"2\")\nUse 'mqtt-pub --help' to see usage.\n");
 }
 
 TEST_CASE("options file: split as mosquitto splits it, two spaces before a port work, errors quote the value")
@@ -57,9 +58,10 @@ TEST_CASE("options file: split as mosquitto splits it, two spaces before a port 
 
     config.write("mqtt-pub", "-h 127.0.0.1\n-p " + broker.port_str() + "\n-q 1 \n-q 2 x\n");
     const test::Result bad = test::run(with_config_home(config.path(), command("mqtt-pub", {"-t", "t", "-n"})));
-    check_ended(bad, 1, "",
-                usage_error("mqtt-pub", "Error: Invalid QoS given: 2 x\n(in options file \"" + config.path() +
-                                            "/mqtt-pub\", line 4: -q \"2 x\")"));
+    check_ended(
+        bad, 1, "",
+        usage_error("mqtt-pub",
+                    "Error: Invalid QoS given: 2 x\n(in options file \"" + config.path() + "/mqtt-pub\", line 4: -q \"2 x\")"));
 }
 
 TEST_CASE("options file: -o /dev/zero or a 50 MB line ends at once with one line")
@@ -69,7 +71,8 @@ TEST_CASE("options file: -o /dev/zero or a 50 MB line ends at once with one line
     check_ended(zero, 1, "", usage_error("mqtt-pub", "Error: Line 1 of options file \"/dev/zero\" is longer than 8192 bytes."));
     const std::string huge = dir.write("huge.conf", "-t t\n-p " + std::string(50 * 1024 * 1024, '1') + "\n");
     const test::Result line = test::run(command("mqtt-sub", {"-o", huge}));
-    check_ended(line, 1, "", usage_error("mqtt-sub", "Error: Line 2 of options file \"" + huge + "\" is longer than 8192 bytes."));
+    check_ended(line, 1, "",
+                usage_error("mqtt-sub", "Error: Line 2 of options file \"" + huge + "\" is longer than 8192 bytes."));
 }
 
 TEST_CASE("options file: a default file that cannot be read is skipped, -d says so")
@@ -83,9 +86,10 @@ TEST_CASE("options file: a default file that cannot be read is skipped, -d says 
     debug.push_back("-d");
     const test::Result r = test::run(with_config_home(config.path(), debug));
     CHECK(r.status == 0);
-    CHECK(first_line(r.err) == "Warning: Unable to read options file \"" + config.path() +
-                                   "/mqtt-sub\": Is a directory. Going on without it.");
+    CHECK(first_line(r.err) ==
+          "Warning: Unable to read options file \"" + config.path() + "/mqtt-sub\": Is a directory. Going on without it.");
     const test::Result named = test::run(command("mqtt-sub", {"-o", config.path() + "/mqtt-sub", "-t", "t"}));
-    check_ended(named, 1, "",
-                usage_error("mqtt-sub", "Error: Unable to read options file \"" + config.path() + "/mqtt-sub\": Is a directory."));
+    check_ended(
+        named, 1, "",
+        usage_error("mqtt-sub", "Error: Unable to read options file \"" + config.path() + "/mqtt-sub\": Is a directory."));
 }

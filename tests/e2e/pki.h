@@ -46,8 +46,13 @@ private:
     }
     void make_ca(const std::string& name, const std::string& cn, Args ec) const
     {
-        Args args{"req", "-x509", "-days", "2", "-subj", "/CN=" + cn, "-keyout", key(name), "-out", crt(name),
-                  "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"};
+        Args args{"req",     "-x509",
+                  "-days",   "2",
+                  "-subj",   "/CN=" + cn,
+                  "-keyout", key(name),
+                  "-out",    crt(name),
+                  "-addext", "basicConstraints=critical,CA:TRUE",
+                  "-addext", "keyUsage=critical,keyCertSign,cRLSign"};
         args.insert(args.end(), ec.begin(), ec.end());
         openssl(args);
     }
@@ -58,8 +63,8 @@ private:
         request.insert(request.end(), ec.begin(), ec.end());
         openssl(request);
         const std::string ext = m_dir.write(name + ".ext", "basicConstraints=CA:FALSE\n" + extensions);
-        openssl({"x509", "-req", "-days", "2", "-in", path(name + ".csr"), "-CA", crt(ca), "-CAkey", key(ca),
-                 "-CAcreateserial", "-extfile", ext, "-out", crt(name)});
+        openssl({"x509", "-req", "-days", "2", "-in", path(name + ".csr"), "-CA", crt(ca), "-CAkey", key(ca), "-CAcreateserial",
+                 "-extfile", ext, "-out", crt(name)});
     }
 
     TempDir m_dir;

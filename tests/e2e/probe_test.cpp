@@ -13,9 +13,10 @@ TEST_CASE("probe: MQTT 3.1.1 prints the CONNACK, disconnects cleanly, exits 0, n
     const test::Result r = test::run(pub(broker, {"--probe", "-i", "prober"}));
     CHECK(r.status == 0);
     CHECK(r.err == "");
-    CHECK(r.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
-                       ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
-                       "Accepted.\",\"session_present\":false,\"tls\":null}\n");
+    CHECK(r.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
+              ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
+              "Accepted.\",\"session_present\":false,\"tls\":null}\n");
     CHECK(broker.wait_for_log("Client prober disconnected."));
 
     // -c keeps the session: the second probe finds it.
@@ -32,14 +33,15 @@ TEST_CASE("probe: MQTT 5 prints the CONNACK properties, with MQTT 5's defaults f
     const test::Result r = test::run(sub(broker, {"--probe", "-V", "5", "-i", "probe5", "-k", "60"}));
     CHECK(r.status == 0);
     CHECK(r.err == "");
-    CHECK(r.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
-                       ",\"protocol\":\"mqttv5\",\"connected\":true,\"reason_code\":0,\"reason\":\"Success\","
-                       "\"session_present\":false,\"assigned_client_id\":null,\"keep_alive\":30,"
-                       "\"session_expiry_interval\":0,\"maximum_qos\":1,\"receive_maximum\":7,"
-                       "\"maximum_packet_size\":10000,\"topic_alias_maximum\":5,\"retain_available\":false,"
-                       "\"wildcard_subscription_available\":true,\"subscription_identifiers_available\":true,"
-                       "\"shared_subscription_available\":true,\"reason_string\":null,\"response_information\":null,"
-                       "\"server_reference\":null,\"user_properties\":[],\"tls\":null}\n");
+    CHECK(r.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
+              ",\"protocol\":\"mqttv5\",\"connected\":true,\"reason_code\":0,\"reason\":\"Success\","
+              "\"session_present\":false,\"assigned_client_id\":null,\"keep_alive\":30,"
+              "\"session_expiry_interval\":0,\"maximum_qos\":1,\"receive_maximum\":7,"
+              "\"maximum_packet_size\":10000,\"topic_alias_maximum\":5,\"retain_available\":false,"
+              "\"wildcard_subscription_available\":true,\"subscription_identifiers_available\":true,"
+              "\"shared_subscription_available\":true,\"reason_string\":null,\"response_information\":null,"
+              "\"server_reference\":null,\"user_properties\":[],\"tls\":null}\n");
     CHECK(broker.wait_for_log("Client probe5 disconnected."));
 
     // Without -i the broker assigns the client id.
@@ -60,10 +62,11 @@ TEST_CASE("probe: a refused connection is printed too and gives the refusal's st
     const test::Result v311 = test::run(sub(broker, {"--probe", "-u", "ci", "-P", "wrong"}));
     CHECK(v311.status == 5);
     CHECK(v311.err == "Connection error: Connection Refused: not authorised.\n");
-    CHECK(v311.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
-                          ",\"protocol\":\"mqttv311\",\"connected\":false,\"reason_code\":5,\"reason\":\"Connection "
-                          "Refused: not authorised.\",\"session_present\":false,\"error\":\"Connection error: "
-                          "Connection Refused: not authorised.\",\"status\":5,\"tls\":null}\n");
+    CHECK(v311.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
+              ",\"protocol\":\"mqttv311\",\"connected\":false,\"reason_code\":5,\"reason\":\"Connection "
+              "Refused: not authorised.\",\"session_present\":false,\"error\":\"Connection error: "
+              "Connection Refused: not authorised.\",\"status\":5,\"tls\":null}\n");
 }
 
 TEST_CASE("probe: no broker, or no answer: still one JSON object, and the failure's status")
@@ -75,18 +78,20 @@ TEST_CASE("probe: no broker, or no answer: still one JSON object, and the failur
         const test::Result none = test::run(command(tool, {"--probe", "-h", "127.0.0.1", "-p", std::to_string(closed)}));
         CHECK(none.status == 6);
         const std::string refused = "Error: Connection refused (broker 127.0.0.1 port " + std::to_string(closed) + " over TCP)";
-        CHECK(none.out == "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
-                              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"" + refused + "\",\"status\":6}\n");
+        CHECK(none.out ==
+              "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
+                  ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"" + refused + "\",\"status\":6}\n");
         CHECK(none.err == refused + "\n");
     }
     SilentServer silent;
-    const test::Result quiet = test::run(command("mqtt-pub", {"--probe", "-V", "5", "-h", "127.0.0.1", "-p", silent.port_str(),
-                                                              "--connect-timeout", "1"}));
+    const test::Result quiet = test::run(
+        command("mqtt-pub", {"--probe", "-V", "5", "-h", "127.0.0.1", "-p", silent.port_str(), "--connect-timeout", "1"}));
     CHECK(quiet.status == 19);
-    CHECK(quiet.out == "{\"host\":\"127.0.0.1\",\"port\":" + silent.port_str() +
-                           ",\"protocol\":\"mqttv5\",\"connected\":false,\"error\":\"Error: The broker did not answer "
-                           "CONNECT within 1 seconds. Broker: 127.0.0.1 port " + silent.port_str() +
-                           " over TCP.\",\"status\":19}\n");
+    CHECK(quiet.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + silent.port_str() +
+              ",\"protocol\":\"mqttv5\",\"connected\":false,\"error\":\"Error: The broker did not answer "
+              "CONNECT within 1 seconds. Broker: 127.0.0.1 port " +
+              silent.port_str() + " over TCP.\",\"status\":19}\n");
 }
 
 TEST_CASE("probe: the README's health check fails with the broker down, also in jq 1.6")

@@ -41,14 +41,44 @@ TEST_CASE("properties: -D publish properties are sent and reach an MQTT 5 subscr
     const Args argv = via(tap, "mqtt-sub", {"-V", "5", "-i", "psub", "-t", "sensors/#", "-v", "-C", "1", "-W", "10"});
     const test::Result r = run_subscriber(broker, "psub", argv, [&] {
         const test::Result p = test::run(via(tap, "mqtt-pub",
-                                             {"-i", "ppub", "-t", "sensors/t1", "-m", "21.5", "-q", "1",
-                                              "-D", "publish", "user-property", "unit", "celsius",
-                                              "-D", "PUBLISH", "User-Property", "room", "kitchen",
-                                              "-D", "publish", "content-type", "text/plain",
-                                              "-D", "publish", "response-topic", "replies/t1",
-                                              "-D", "publish", "correlation-data", "req-42",
-                                              "-D", "publish", "message-expiry-interval", "3600",
-                                              "-D", "publish", "payload-format-indicator", "1"}));
+                                             {"-i",
+                                              "ppub",
+                                              "-t",
+                                              "sensors/t1",
+                                              "-m",
+                                              "21.5",
+                                              "-q",
+                                              "1",
+                                              "-D",
+                                              "publish",
+                                              "user-property",
+                                              "unit",
+                                              "celsius",
+                                              "-D",
+                                              "PUBLISH",
+                                              "User-Property",
+                                              "room",
+                                              "kitchen",
+                                              "-D",
+                                              "publish",
+                                              "content-type",
+                                              "text/plain",
+                                              "-D",
+                                              "publish",
+                                              "response-topic",
+                                              "replies/t1",
+                                              "-D",
+                                              "publish",
+                                              "correlation-data",
+                                              "req-42",
+                                              "-D",
+                                              "publish",
+                                              "message-expiry-interval",
+                                              "3600",
+                                              "-D",
+                                              "publish",
+                                              "payload-format-indicator",
+                                              "1"}));
         CHECK(p.status == 0);
         CHECK(p.err == "");
     });
@@ -69,8 +99,7 @@ TEST_CASE("properties: -D publish properties are sent and reach an MQTT 5 subscr
     const std::string got = describe(received[0].properties);
     CAPTURE(got);
     for (const std::string expected : {"user-property=unit:celsius user-property=room:kitchen", "content-type=text/plain",
-                                       "response-topic=replies/t1", "correlation-data=req-42",
-                                       "payload-format-indicator=1"}) {
+                                       "response-topic=replies/t1", "correlation-data=req-42", "payload-format-indicator=1"}) {
         CHECK(got.find(expected) != std::string::npos);
     }
     CHECK((got.find("message-expiry-interval=3600") != std::string::npos ||
@@ -81,10 +110,29 @@ TEST_CASE("properties: -D connect properties go into CONNECT with those of -x an
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    const test::Result r = test::run(via(tap, "mqtt-sub", {"-i", "csub", "-t", "c", "-E", "-C", "5", "-x", "60",
-                                                           "-D", "connect", "user-property", "tool", "mqtt-sub",
-                                                           "-D", "connect", "topic-alias-maximum", "4",
-                                                           "-D", "connect", "request-problem-information", "1"}));
+    const test::Result r = test::run(via(tap, "mqtt-sub",
+                                         {"-i",
+                                          "csub",
+                                          "-t",
+                                          "c",
+                                          "-E",
+                                          "-C",
+                                          "5",
+                                          "-x",
+                                          "60",
+                                          "-D",
+                                          "connect",
+                                          "user-property",
+                                          "tool",
+                                          "mqtt-sub",
+                                          "-D",
+                                          "connect",
+                                          "topic-alias-maximum",
+                                          "4",
+                                          "-D",
+                                          "connect",
+                                          "request-problem-information",
+                                          "1"}));
     CHECK(r.status == 0);
     CHECK(r.err == "");
     const auto connect = only(tap.sent_by("csub"), "CONNECT");
@@ -95,8 +143,8 @@ TEST_CASE("properties: -D connect properties go into CONNECT with those of -x an
     CHECK(broker.log().find("New client connected from 127.0.0.1") != std::string::npos);
 
     // A receive-maximum given with -D replaces the one -C would send.
-    const test::Result own = test::run(via(tap, "mqtt-sub", {"-i", "rsub", "-t", "c", "-E", "-C", "5",
-                                                             "-D", "connect", "receive-maximum", "3"}));
+    const test::Result own =
+        test::run(via(tap, "mqtt-sub", {"-i", "rsub", "-t", "c", "-E", "-C", "5", "-D", "connect", "receive-maximum", "3"}));
     CHECK(own.status == 0);
     const auto own_connect = only(tap.sent_by("rsub"), "CONNECT");
     REQUIRE(own_connect.size() == 1);
@@ -109,9 +157,9 @@ TEST_CASE("properties: -D will properties travel with the will and come back whe
     test::Tap tap(broker.port());
     test::Child watcher(via(tap, "mqtt-sub", {"-V", "5", "-i", "watcher", "-t", "wills/+", "-v", "-C", "1", "-W", "10"}));
     require_subscribed(broker, "watcher");
-    test::Child victim(via(tap, "mqtt-sub", {"-i", "victim", "-t", "x", "-W", "20", "--will-topic", "wills/victim",
-                                             "--will-payload", "gone", "-D", "will", "content-type", "text/plain",
-                                             "-D", "will", "user-property", "reason", "crash"}));
+    test::Child victim(via(tap, "mqtt-sub",
+                           {"-i", "victim", "-t", "x", "-W", "20", "--will-topic", "wills/victim", "--will-payload", "gone", "-D",
+                            "will", "content-type", "text/plain", "-D", "will", "user-property", "reason", "crash"}));
     require_subscribed(broker, "victim");
 
     victim.signal(SIGKILL);
@@ -139,8 +187,9 @@ TEST_CASE("properties: -D will will-delay-interval holds the will back")
     test::Child watcher(sub(broker, {"-V", "5", "-i", "watcher", "-t", "wills/+", "-v", "-C", "1", "-W", "10"}));
     require_subscribed(broker, "watcher");
     // The session must outlive the connection, or the broker publishes the will at once.
-    test::Child victim(sub(broker, {"-i", "delayed", "-t", "x", "-x", "30", "--will-topic", "wills/delayed",
-                                    "--will-payload", "late", "-D", "will", "will-delay-interval", "2", "-W", "20"}));
+    test::Child victim(sub(broker,
+                           {"-i", "delayed", "-t", "x", "-x", "30", "--will-topic", "wills/delayed", "--will-payload", "late",
+                            "-D", "will", "will-delay-interval", "2", "-W", "20"}));
     require_subscribed(broker, "delayed");
 
     victim.signal(SIGKILL);
@@ -156,9 +205,9 @@ TEST_CASE("properties: -D subscribe subscription-identifier is sent and comes ba
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    const Args argv = via(tap, "mqtt-sub", {"-i", "idsub", "-t", "ids/#", "-C", "1", "-W", "10",
-                                            "-D", "subscribe", "subscription-identifier", "42",
-                                            "-D", "subscribe", "user-property", "purpose", "test"});
+    const Args argv = via(tap, "mqtt-sub",
+                          {"-i", "idsub", "-t", "ids/#", "-C", "1", "-W", "10", "-D", "subscribe", "subscription-identifier",
+                           "42", "-D", "subscribe", "user-property", "purpose", "test"});
     const test::Result r = run_subscriber(broker, "idsub", argv, [&] { publish(broker, {"-t", "ids/1", "-m", "tagged"}); });
     check_ended(r, 0, "tagged\n");
 
@@ -175,14 +224,15 @@ TEST_CASE("properties: -D unsubscribe and -D disconnect properties go with UNSUB
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    const test::Result s = test::run(via(tap, "mqtt-sub", {"-i", "usub", "-t", "keep", "-U", "drop", "-E",
-                                                           "-D", "unsubscribe", "user-property", "why", "cleanup",
-                                                           "-D", "disconnect", "reason-string", "done",
-                                                           "-D", "disconnect", "user-property", "k", "v"}));
+    const test::Result s = test::run(via(tap, "mqtt-sub", {"-i",   "usub",    "-t",         "keep",          "-U",
+                                                           "drop", "-E",      "-D",         "unsubscribe",   "user-property",
+                                                           "why",  "cleanup", "-D",         "disconnect",    "reason-string",
+                                                           "done", "-D",      "disconnect", "user-property", "k",
+                                                           "v"}));
     CHECK(s.status == 0);
     CHECK(s.err == "");
-    const test::Result p = test::run(via(tap, "mqtt-pub", {"-i", "dpub", "-t", "t", "-m", "x", "-x", "60",
-                                                           "-D", "disconnect", "session-expiry-interval", "0"}));
+    const test::Result p = test::run(via(
+        tap, "mqtt-pub", {"-i", "dpub", "-t", "t", "-m", "x", "-x", "60", "-D", "disconnect", "session-expiry-interval", "0"}));
     CHECK(p.status == 0);
     CHECK(p.err == "");
     // -E ends in the SUBACK callback while the UNSUBACK is already in: DISCONNECT still goes out.
@@ -211,10 +261,12 @@ TEST_CASE("properties: -D disconnect properties are sent when -C ends in the mid
 {
     test::Broker broker;
     test::Tap tap(broker.port());
-    const Args argv = via(tap, "mqtt-sub", {"-i", "burst", "-q", "1", "-t", "b", "-C", "2", "-W", "10",
-                                            "--will-topic", "wills/burst", "-D", "disconnect", "reason-string", "enough"});
-    const test::Result r =
-        run_subscriber(broker, "burst", argv, [&] { publish(broker, {"-q", "1", "-t", "b", "-m", "m", "--repeat", "50"}); });
+    const Args argv = via(tap, "mqtt-sub",
+                          {"-i", "burst", "-q", "1", "-t", "b", "-C", "2", "-W", "10", "--will-topic", "wills/burst", "-D",
+                           "disconnect", "reason-string", "enough"});
+    const test::Result r = run_subscriber(broker, "burst", argv, [&] {
+        publish(broker, {"-q", "1", "-t", "b", "-m", "m", "--repeat", "50"});
+    });
     check_ended(r, 0, "m\nm\n");
     REQUIRE(tap.wait_for_sent("burst", "DISCONNECT"));
     CHECK(describe(only(tap.sent_by("burst"), "DISCONNECT")[0].properties) == "reason-string=enough");
@@ -229,8 +281,9 @@ TEST_CASE("properties: -D publish topic-alias: the first PUBLISH names the topic
     test::Tap tap(broker.port());
     const Args argv = sub(broker, {"-V", "5", "-i", "asub", "-t", "alias/#", "-v", "-C", "3", "-W", "10"});
     const test::Result r = run_subscriber(broker, "asub", argv, [&] {
-        const test::Result p = test::run(via(tap, "mqtt-pub", {"-i", "apub", "-t", "alias/long/topic/name", "-q", "1",
-                                                               "-m", "m", "--repeat", "3", "-D", "publish", "topic-alias", "7"}));
+        const test::Result p = test::run(via(tap, "mqtt-pub",
+                                             {"-i", "apub", "-t", "alias/long/topic/name", "-q", "1", "-m", "m", "--repeat", "3",
+                                              "-D", "publish", "topic-alias", "7"}));
         CHECK(p.status == 0);
         CHECK(p.err == "");
     });
@@ -248,8 +301,8 @@ TEST_CASE("properties: a topic alias the broker does not take ends with 8 before
 {
     test::Broker broker;  // mosquitto's default max_topic_alias is 10
     test::Tap tap(broker.port());
-    const test::Result above = test::run(via(tap, "mqtt-pub", {"-i", "big", "-t", "t", "-m", "x",
-                                                               "-D", "publish", "topic-alias", "11"}));
+    const test::Result above =
+        test::run(via(tap, "mqtt-pub", {"-i", "big", "-t", "t", "-m", "x", "-D", "publish", "topic-alias", "11"}));
     CHECK(above.status == 8);
     CHECK(above.err == "Error: The broker accepts topic aliases up to 10, not 11.\n");
     CHECK(above.out == "");
@@ -270,43 +323,61 @@ TEST_CASE("properties: a bad -D ends with 1 and the exact line, before connectin
         std::string line;
     };
     const std::vector<Case> cases = {
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "user-property", "k"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "user-property", "k"},
          "Error: --property argument given but not enough arguments specified."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publsh", "content-type", "c"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publsh", "content-type", "c"},
          "Error: Invalid command publsh given in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "content_type", "c"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "content_type", "c"},
          "Error: Invalid property name content_type given in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "connect", "content-type", "c"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "connect", "content-type", "c"},
          "Error: content-type property not allowed for connect in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "subscription-identifier", "1"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "subscription-identifier", "1"},
          "Error: subscription-identifier property not supported for publish in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "payload-format-indicator", "256"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "payload-format-indicator", "256"},
          "Error: Property value (256) out of range for property payload-format-indicator."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "message-expiry-interval", "1h"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "message-expiry-interval", "1h"},
          "Error: Property value (1h) is not a number for property message-expiry-interval."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data", std::string(65536, 'c')},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "correlation-data", std::string(65536, 'c')},
          "Error: Property value too long for property correlation-data."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "content-type", "c", "-V", "311"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "content-type", "c", "-V", "311"},
          "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-x", "60", "-D", "connect", "session-expiry-interval", "60"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-x", "60", "-D", "connect", "session-expiry-interval", "60"},
          "Error in CONNECT properties: Duplicate property in property list"},
-        {"mqtt-sub", {"-t", "t", "-D", "subscribe", "subscription-identifier", "0"},
+        {"mqtt-sub",
+         {"-t", "t", "-D", "subscribe", "subscription-identifier", "0"},
          "Error: Property value (0) out of range for property subscription-identifier."},
-        {"mqtt-sub", {"-t", "t", "-D", "publish", "content-type", "c"},
+        {"mqtt-sub",
+         {"-t", "t", "-D", "publish", "content-type", "c"},
          "Error: publish properties are not used by mqtt-sub, which sends no PUBLISH."},
         {"mqtt-sub", {"-t", "t", "-D", "will", "content-type", "c"}, "Error: Will properties given, but no will topic given."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:hex", "0a0"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:hex", "0a0"},
          "Error: Invalid hex value \"0a0\" for property correlation-data:hex in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:hex", "0x0a"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:hex", "0x0a"},
          "Error: Invalid hex value \"0x0a\" for property correlation-data:hex in --property argument."},
-        {"mqtt-sub", {"-t", "t", "-D", "connect", "authentication-data:base64", "7Cg1="},
+        {"mqtt-sub",
+         {"-t", "t", "-D", "connect", "authentication-data:base64", "7Cg1="},
          "Error: Invalid base64 value \"7Cg1=\" for property authentication-data:base64 in --property argument."},
-        {"mqtt-rr", {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:base64", "AP8"},
+        {"mqtt-rr",
+         {"-t", "t", "-m", "x", "-D", "publish", "correlation-data:base64", "AP8"},
          "Error: Invalid base64 value \"AP8\" for property correlation-data:base64 in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "content-type:hex", "00"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "content-type:hex", "00"},
          "Error: Only correlation-data, authentication-data and user-property values can be given as hex, not "
          "content-type in --property argument."},
-        {"mqtt-pub", {"-t", "t", "-m", "x", "-D", "publish", "user-property:hex", "k", "0a"},
+        {"mqtt-pub",
+         {"-t", "t", "-m", "x", "-D", "publish", "user-property:hex", "k", "0a"},
          "Error: Malformed UTF-8 in property user-property:hex."},
     };
     for (const auto& c : cases) {
@@ -330,14 +401,18 @@ TEST_CASE("properties: <name>:hex and <name>:base64 send binary correlation data
     test::Child json(sub(broker, {"-V", "5", "-i", "jsub", "-t", "bin", "-C", "2", "-W", "10", "--json"}));
     require_subscribed(broker, "fsub");
     require_subscribed(broker, "jsub");
-    const test::Result p = test::run(via(tap, "mqtt-pub", {"-V", "5", "-i", "bpub", "-q", "1", "-t", "bin", "-m", "x",
-                                                           "-D", "publish", "correlation-data:hex", "00ff 00 61FF",
-                                                           "-D", "publish", "user-property:base64", "unit", "wrBD"}));
+    const test::Result p =
+        test::run(via(tap, "mqtt-pub",
+                      {"-V", "5", "-i", "bpub", "-q", "1", "-t", "bin", "-m", "x", "-D", "publish", "correlation-data:hex",
+                       "00ff 00 61FF", "-D", "publish", "user-property:base64", "unit", "wrBD"}));
     check_ended(p, 0, "");
     // The encoding is in the name: a value that looks like hex stays its own bytes.
     publish(broker, {"-V", "5", "-q", "1", "-t", "bin", "-m", "y", "-D", "publish", "correlation-data", "hex:00ff"});
 
-    check_ended(formatted.wait(10s), 0, bytes + "|unit:\xc2\xb0" "C|x\nhex:00ff||y\n");
+    check_ended(formatted.wait(10s), 0,
+                bytes +
+                    "|unit:\xc2\xb0"
+                    "C|x\nhex:00ff||y\n");
     const test::Result j = json.wait(10s);
     CHECK(j.status == 0);
     CHECK(j.err == "");
@@ -351,7 +426,10 @@ TEST_CASE("properties: <name>:hex and <name>:base64 send binary correlation data
     // On the wire, the decoded bytes, nothing else.
     const auto sent = only(tap.sent_by("bpub"), "PUBLISH");
     REQUIRE(sent.size() == 1);
-    CHECK(describe(sent[0].properties) == "correlation-data=" + bytes + " user-property=unit:\xc2\xb0" "C");
+    CHECK(describe(sent[0].properties) ==
+          "correlation-data=" + bytes +
+              " user-property=unit:\xc2\xb0"
+              "C");
 }
 
 TEST_CASE("properties: -D connect authentication-data:base64 and -D will correlation-data:hex go into CONNECT decoded")
@@ -360,11 +438,12 @@ TEST_CASE("properties: -D connect authentication-data:base64 and -D will correla
     test::Tap tap(broker.port());
     // mosquitto without an authentication plugin refuses any authentication method; what
     // matters here is what the tool sent.
-    const test::Result r = test::run(via(tap, "mqtt-sub", {"-i", "asub", "-t", "a", "-E", "--will-topic", "w",
-                                                           "--will-payload", "gone", "-D", "will",
-                                                           "correlation-data:HEX", "ff00", "-D", "connect",
-                                                           "authentication-method", "demo", "-D", "connect",
-                                                           "authentication-data:base64", "AP8Q"}));
+    const test::Result r = test::run(via(tap, "mqtt-sub", {"-i",   "asub",         "-t",      "a",
+                                                           "-E",   "--will-topic", "w",       "--will-payload",
+                                                           "gone", "-D",           "will",    "correlation-data:HEX",
+                                                           "ff00", "-D",           "connect", "authentication-method",
+                                                           "demo", "-D",           "connect", "authentication-data:base64",
+                                                           "AP8Q"}));
     check_ended(r, 140, "", "Connection error: Bad authentication method\n");
     const auto connect = only(tap.sent_by("asub"), "CONNECT");
     REQUIRE(connect.size() == 1);

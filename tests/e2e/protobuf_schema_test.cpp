@@ -115,7 +115,8 @@ std::string warning(const std::string& topic, const std::string& codec, const st
 
 }  // namespace
 
-TEST_CASE("protobuf schema: protoc's payload decoded by name - enums, 64-bit integers, bytes, maps, oneof, import by --proto-path")
+TEST_CASE(
+    "protobuf schema: protoc's payload decoded by name - enums, 64-bit integers, bytes, maps, oneof, import by --proto-path")
 {
     test::Broker broker;
     Schemas s;
@@ -137,10 +138,13 @@ TEST_CASE("protobuf schema: protoc's payload decoded by name - enums, 64-bit int
     // kept as $unknown bytes (field 99, varint 5: 98 06 05).
     const std::string odd = protoc_encode(s, R"(id: "x" state: 7)") + "\x98\x06\x05"s;
     publish_retained(broker, s.dir, "dev/18/pb", odd);
-    check_ended(test::run(sub(broker, {"-t", "dev/18/pb", "-C", "1", "-W", "20", "--proto-path", s.include, "--decode",
-                                       "dev/#=" + s.codec()}),
-                          {}, 30s),
-                0, R"({"id":"x","state":7,"$unknown":{"$bytes":"mAYF"}})" "\n");
+    check_ended(
+        test::run(
+            sub(broker, {"-t", "dev/18/pb", "-C", "1", "-W", "20", "--proto-path", s.include, "--decode", "dev/#=" + s.codec()}),
+            {}, 30s),
+        0,
+        R"({"id":"x","state":7,"$unknown":{"$bytes":"mAYF"}})"
+        "\n");
 }
 
 TEST_CASE("protobuf schema: a .proto that does not load is one line and status 1 before connecting")
@@ -154,16 +158,14 @@ TEST_CASE("protobuf schema: a .proto that does not load is one line and status 1
         argv.insert(argv.end(), args.begin(), args.end());
         check_ended(test::run(sub(broker, argv), {}, 30s), 1, "", line + "\n");
     };
-    refused({"--decode", "protobuf:" + bad + ":M"},
-            "Error: --decode protobuf:" + bad + ":M: bad.proto:4:1: Expected \";\".");
+    refused({"--decode", "protobuf:" + bad + ":M"}, "Error: --decode protobuf:" + bad + ":M: bad.proto:4:1: Expected \";\".");
     refused({"--decode", "protobuf:" + undefined + ":M"},
             "Error: --decode protobuf:" + undefined + ":M: undefined.proto:3:3: \"Nope\" is not defined.");
     refused({"--decode", s.codec("dev.Nothing"), "--proto-path", s.include},
             "Error: --decode " + s.codec("dev.Nothing") + ": " + s.device +
                 ": no message type dev.Nothing (the file has: dev.Sample, dev.Reading)");
     // Without --proto-path the import is not found.
-    refused({"--decode", s.codec()},
-            "Error: --decode " + s.codec() + ": units/units.proto: File not found.");
+    refused({"--decode", s.codec()}, "Error: --decode " + s.codec() + ": units/units.proto: File not found.");
     refused({"--decode", "protobuf:" + s.dir.path() + "/none.proto:M"},
             "Error: --decode protobuf:" + s.dir.path() + "/none.proto:M: none.proto: File not found.");
     // mqtt-pub --encode likewise.
@@ -184,11 +186,15 @@ TEST_CASE("protobuf schema: hostile payloads - truncated, not a message, nested 
     const std::string reason = "not a valid dev.Reading message (truncated, malformed or nested deeper than 100)";
     const std::vector<std::pair<std::string, std::string>> messages{
         {"h/cut", gzip(truncated)}, {"h/deep", gzip(deep)}, {"h/plain", whole}, {"h/ok", gzip(deep_ok)}};
-    Args argv{"-i", "pb-hostile", "-q", "1", "-W", "20", "-t", "h/#", "-C", "4", "-v", "--decode", "gzip+" + s.codec(),
-              "--proto-path", s.include};
-    const test::Result r = run_subscriber(broker, "pb-hostile", sub(broker, argv), [&] {
-        for (const auto& [topic, payload] : messages) publish(broker, {"-q", "1", "-t", topic, "-f", s.dir.write("p", payload)});
-    }, 30s);
+    Args argv{"-i",       "pb-hostile",        "-q",           "1",      "-W", "20", "-t", "h/#", "-C", "4", "-v",
+              "--decode", "gzip+" + s.codec(), "--proto-path", s.include};
+    const test::Result r = run_subscriber(
+        broker, "pb-hostile", sub(broker, argv),
+        [&] {
+            for (const auto& [topic, payload] : messages)
+                publish(broker, {"-q", "1", "-t", topic, "-f", s.dir.write("p", payload)});
+        },
+        30s);
     const std::string codec = "gzip+" + s.codec();
     // Each that does not decode printed raw (compressed as it came), with its line.
     check_ended(r, 0,
@@ -211,9 +217,10 @@ TEST_CASE("protobuf schema: mqtt-pub --encode is read back by protoc --decode, a
     const test::Result received = run_subscriber(
         broker, "pb-enc", sub(broker, {"-i", "pb-enc", "-q", "1", "-t", "e/pb", "-C", "1", "-W", "20", "-F", "%x"}),
         [&] {
-            check_ended(test::run(pub(broker, {"-q", "1", "-t", "e/pb", "--encode", s.codec(), "--proto-path", s.include, "-m", json}),
-                                  {}, 30s),
-                        0, "");
+            check_ended(
+                test::run(pub(broker, {"-q", "1", "-t", "e/pb", "--encode", s.codec(), "--proto-path", s.include, "-m", json}),
+                          {}, 30s),
+                0, "");
         },
         30s);
     REQUIRE(received.status == 0);
@@ -221,27 +228,34 @@ TEST_CASE("protobuf schema: mqtt-pub --encode is read back by protoc --decode, a
     for (std::size_t i = 0; i + 1 < received.out.size(); i += 2) {
         bytes.push_back(static_cast<char>(std::stoi(received.out.substr(i, 2), nullptr, 16)));
     }
-    CHECK(protoc_decode(s, bytes) == "id: \"p-1\"\nseq: -9223372036854775808\nbig: 18446744073709551615\nratio: 0.5\ntemp: -inf\n"
-                                     "raw: \"\\001\\002\"\nstate: STATE_OK\nsamples {\n  value: 1000\n  unit: CELSIUS\n}\n"
-                                     "counters {\n  key: \"a\"\n  value: 2\n}\ncounters {\n  key: \"z\"\n  value: 1\n}\n"
-                                     "room: \"lab\"\ncodes: 3\nchild {\n  ok: true\n}\n");
+    CHECK(protoc_decode(s, bytes) ==
+          "id: \"p-1\"\nseq: -9223372036854775808\nbig: 18446744073709551615\nratio: 0.5\ntemp: -inf\n"
+          "raw: \"\\001\\002\"\nstate: STATE_OK\nsamples {\n  value: 1000\n  unit: CELSIUS\n}\n"
+          "counters {\n  key: \"a\"\n  value: 2\n}\ncounters {\n  key: \"z\"\n  value: 1\n}\n"
+          "room: \"lab\"\ncodes: 3\nchild {\n  ok: true\n}\n");
 
     // mqtt-sub --decode --json | mqtt-pub --json --encode: protoc's bytes again (no map here:
     // protoc writes map entries in no set order, we by key).
-    const std::string original = protoc_encode(s, R"(id: "dev-17" seq: -3 big: 18446744073709551615 delta: -5 ratio: 1.1 )"
-                                                  R"(temp: 21.5 ok: true raw: "\377\000" state: STATE_FAULT samples { value: 3.25 unit: VOLT } )"
-                                                  R"(floor: 3 codes: 1 codes: 2 battery: 0 child { id: "c" })");
+    const std::string original =
+        protoc_encode(s,
+                      R"(id: "dev-17" seq: -3 big: 18446744073709551615 delta: -5 ratio: 1.1 )"
+                      R"(temp: 21.5 ok: true raw: "\377\000" state: STATE_FAULT samples { value: 3.25 unit: VOLT } )"
+                      R"(floor: 3 codes: 1 codes: 2 battery: 0 child { id: "c" })");
     publish_retained(broker, s.dir, "r/1", original);
     const std::string saved = s.dir.path() + "/saved.jsonl";
-    check_ended(test::run(with_stdout_to(saved, sub(broker, {"-t", "r/1", "-C", "1", "-W", "20", "--json", "--decode", s.codec(),
-                                                             "--proto-path", s.include})),
+    check_ended(test::run(with_stdout_to(saved,
+                                         sub(broker,
+                                             {"-t", "r/1", "-C", "1", "-W", "20", "--json", "--decode", s.codec(), "--proto-path",
+                                              s.include})),
                           {}, 30s),
                 0, "");
     const test::Result replayed = run_subscriber(
         broker, "pb-replay", sub(broker, {"-i", "pb-replay", "-q", "1", "-t", "r/1", "-C", "1", "-W", "20", "-F", "%p", "-N"}),
         [&] {
-            check_ended(test::run(pub(broker, {"-q", "1", "--json", "-f", saved, "--encode", s.codec(), "--proto-path", s.include}), {}, 30s),
-                        0, "");
+            check_ended(
+                test::run(pub(broker, {"-q", "1", "--json", "-f", saved, "--encode", s.codec(), "--proto-path", s.include}), {},
+                          30s),
+                0, "");
         },
         30s);
     CHECK(replayed.status == 0);
@@ -254,12 +268,14 @@ TEST_CASE("protobuf schema: JSON the schema does not fit - a clear error with it
     Schemas s;
     const std::string codec = s.codec();
     const auto refused = [&](const std::string& message, const std::string& line) {
-        check_ended(test::run(pub(broker, {"-t", "x", "--encode", codec, "--proto-path", s.include, "-m", message}), {}, 30s), 1, "",
-                    "Error: --encode " + codec + ": the -m message " + line + ".\n");
+        check_ended(test::run(pub(broker, {"-t", "x", "--encode", codec, "--proto-path", s.include, "-m", message}), {}, 30s), 1,
+                    "", "Error: --encode " + codec + ": the -m message " + line + ".\n");
     };
     refused(R"({"id":"a","colour":"red"})", "cannot be written as protobuf: colour: dev.Reading has no field of that name");
-    refused(R"({"samples":[{"value":1},{"value":"high"}]})", "cannot be written as protobuf: samples[1].value: a string where a number is wanted");
-    refused(R"({"delta":2147483648})", "cannot be written as protobuf: delta: the number 2147483648 where an integer of sint32 (-2^31 to 2^31-1) is wanted");
+    refused(R"({"samples":[{"value":1},{"value":"high"}]})",
+            "cannot be written as protobuf: samples[1].value: a string where a number is wanted");
+    refused(R"({"delta":2147483648})",
+            "cannot be written as protobuf: delta: the number 2147483648 where an integer of sint32 (-2^31 to 2^31-1) is wanted");
     refused(R"({"state":"STATE_BROKEN"})", "cannot be written as protobuf: state: a string where a value of dev.State is wanted");
     refused(R"({"room":"a","floor":1})", "cannot be written as protobuf: floor: room is set too, and both are of oneof place");
     refused(R"([1])", "cannot be written as protobuf: an array where an object (dev.Reading) is wanted");
@@ -269,6 +285,7 @@ TEST_CASE("protobuf schema: JSON the schema does not fit - a clear error with it
     const test::Result r = test::run(pub(broker, {"-t", "x", "-q", "1", "-l", "--encode", codec, "--proto-path", s.include}),
                                      "{\"id\":\"a\"}\n{\"nope\":1}\n", 30s);
     check_ended(r, 1, "",
-                "Error: Line 2: --encode " + codec + ": the payload cannot be written as protobuf: nope: dev.Reading has no field "
-                "of that name.\nAccount: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+                "Error: Line 2: --encode " + codec +
+                    ": the payload cannot be written as protobuf: nope: dev.Reading has no field "
+                    "of that name.\nAccount: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
 }

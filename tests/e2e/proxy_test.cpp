@@ -61,8 +61,10 @@ TEST_CASE("proxy: credentials, with ':' and '@' escaped in the password")
 
     const test::Result bad = test::run(pub(broker, {"--proxy", proxy.url("user:wrong@"), "-t", "p", "-m", "x"}));
     CHECK(bad.status == 6);
-    CHECK(bad.err == "Error: SOCKS5 proxy: access denied (user name, password or target not allowed). Broker: 127.0.0.1 "
-                     "port " + broker.port_str() + " over TCP via SOCKS5 proxy " + proxy.address() + ".\n");
+    CHECK(bad.err ==
+          "Error: SOCKS5 proxy: access denied (user name, password or target not allowed). Broker: 127.0.0.1 "
+          "port " +
+              broker.port_str() + " over TCP via SOCKS5 proxy " + proxy.address() + ".\n");
 }
 
 TEST_CASE("proxy: a broker the proxy cannot reach gives status 6")
@@ -74,8 +76,9 @@ TEST_CASE("proxy: a broker the proxy cannot reach gives status 6")
     const test::Result r = test::run(
         command("mqtt-sub", {"--proxy", proxy.url(), "-h", "127.0.0.1", "-p", std::to_string(port), "-t", "t", "-W", "10"}));
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: SOCKS5 proxy: the proxy could not reach the broker. Broker: 127.0.0.1 port " +
-                   std::to_string(port) + " over TCP via SOCKS5 proxy " + proxy.address() + ".\n");
+    CHECK(r.err ==
+          "Error: SOCKS5 proxy: the proxy could not reach the broker. Broker: 127.0.0.1 port " + std::to_string(port) +
+              " over TCP via SOCKS5 proxy " + proxy.address() + ".\n");
 }
 
 TEST_CASE("proxy: a bad proxy URL is a usage error")
@@ -90,9 +93,9 @@ TEST_CASE("proxy: mqtt-bench's clients all go through the SOCKS5 proxy, and its 
     test::Broker broker;
     SocksProxy proxy("user", "secret");
     const auto run = [&](const std::string& credentials) {
-        return test::run(command("mqtt-bench", {"pubsub", "--proxy", proxy.url(credentials), "-h", "127.0.0.1", "-p",
-                                                broker.port_str(), "-c", "2", "-q", "1", "--rate", "50", "-C", "3",
-                                                "--json", "--quiet"}),
+        return test::run(command("mqtt-bench",
+                                 {"pubsub", "--proxy", proxy.url(credentials), "-h", "127.0.0.1", "-p", broker.port_str(), "-c",
+                                  "2", "-q", "1", "--rate", "50", "-C", "3", "--json", "--quiet"}),
                          {}, 60s);
     };
     const test::Result good = run("user:secret@");

@@ -29,8 +29,7 @@ TEST_CASE("pub_sub: the classic - mqtt-sub -t home/# -v prints what mqtt-pub -i 
     test::Broker broker;
     const Args argv = sub(broker, {"-i", "classic", "-t", "home/#", "-v", "-C", "1", "-W", "10"});
     const test::Result r = run_subscriber(broker, "classic", argv, [&] {
-        const test::Result p =
-            test::run(pub(broker, {"-i", "publisher", "-t", "home/livingroom/temperature", "-m", "22.5"}));
+        const test::Result p = test::run(pub(broker, {"-i", "publisher", "-t", "home/livingroom/temperature", "-m", "22.5"}));
         CHECK(p.status == 0);
         CHECK(p.out == "");
         CHECK(p.err == "");
@@ -195,8 +194,8 @@ TEST_CASE("pub_sub: -u -P and --will options are accepted on a plain round trip"
     test::Broker broker(with_account("user", "secret"));
     const Args argv = sub(broker, {"-u", "user", "-P", "secret", "-i", "auth-sub", "-t", "t", "-C", "1", "-W", "10"});
     const test::Result r = run_subscriber(broker, "auth-sub", argv, [&] {
-        publish(broker, {"-u", "user", "-P", "secret", "--will-topic", "w", "--will-payload", "bye", "-t", "t", "-m",
-                         "authenticated"});
+        publish(broker,
+                {"-u", "user", "-P", "secret", "--will-topic", "w", "--will-payload", "bye", "-t", "t", "-m", "authenticated"});
     });
     check_ended(r, 0, "authenticated\n");
 }

@@ -135,7 +135,8 @@ TEST_CASE("reconnect: a broker that stays away ends mqtt-pub and mqtt-sub with 7
     TempDir dir;
     Fifo fifo(dir);
     const std::string gone = "Error: The connection was lost. No new connection within 2 seconds (Connection refused). "
-                             "Broker: 127.0.0.1 port " + broker.port_str() + " over TCP.\n";
+                             "Broker: 127.0.0.1 port " +
+        broker.port_str() + " over TCP.\n";
     const auto then = [&](test::Child& subscriber) {
         test::Child publisher(
             with_stdin_from(fifo.path(), pub(broker, {"-q", "1", "-t", "l", "-l", "--reconnect-timeout", "2"})));
@@ -192,8 +193,7 @@ TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropp
     for (int i = 0; i < 100000; ++i) lines += line + "\n";
     const std::string input = dir.write("lines", lines);
     const test::Result p = test::run(
-        with_stdin_from(input, {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-l"}), {},
-        60s);
+        with_stdin_from(input, {test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-l"}), {}, 60s);
     CHECK_FALSE(p.timed_out);
     CHECK(p.status == 7);
     long dropped = 0;
@@ -201,8 +201,9 @@ TEST_CASE("reconnect: QoS 0 messages lost with a connection are counted as dropp
     REQUIRE(std::sscanf(first.c_str(), "Error: %ld QoS 0 messages were lost with the connection.", &dropped) == 1);
     CHECK(dropped > 0);
     const std::string account = p.err.substr(first.size() + 1);
-    CHECK(account == "Account: sent 100000, acknowledged " + std::to_string(100000 - dropped) +
-                         ", refused 0, not acknowledged 0, dropped " + std::to_string(dropped) + ".\n");
+    CHECK(account ==
+          "Account: sent 100000, acknowledged " + std::to_string(100000 - dropped) + ", refused 0, not acknowledged 0, dropped " +
+              std::to_string(dropped) + ".\n");
     CHECK(connections == 2);
     CHECK(received > 0);
     CHECK(received < 100000 - dropped);  // what the kernel held for the first connection is gone too

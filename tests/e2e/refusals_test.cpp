@@ -18,8 +18,7 @@ test::FakeBroker::Script refusing(std::vector<std::uint8_t> codes)
         client.send(test::connack(client.protocol, 0));
         if (!client.read(packet) || packet.type != 8) return;
         client.send(test::suback(client.protocol, test::packet_id(packet), codes));
-        while (client.read(packet) && packet.type != 14) {
-        }
+        while (client.read(packet) && packet.type != 14) {}
     };
 }
 

@@ -29,12 +29,12 @@ namespace {
 class Responder {
 public:
     enum class Mode {
-        echo,              ///< one correct response
-        wrong_then_right,  ///< one without correlation data, one with other data, then the correct one
-        wrong_only,        ///< the two wrong ones only
-        random_then_right, ///< one with 16 random bytes, as mqtt-rr would make up, then the correct one
-        uncorrelated,      ///< one on the response topic without correlation data (as many devices do)
-        silent,            ///< no response
+        echo,               ///< one correct response
+        wrong_then_right,   ///< one without correlation data, one with other data, then the correct one
+        wrong_only,         ///< the two wrong ones only
+        random_then_right,  ///< one with 16 random bytes, as mqtt-rr would make up, then the correct one
+        uncorrelated,       ///< one on the response topic without correlation data (as many devices do)
+        silent,             ///< no response
     };
     struct Request {
         std::string payload;
@@ -56,9 +56,8 @@ public:
         mosquitto_connect_v5_callback_set(m_mosq, [](mosquitto* mosq, void* self, int rc, int, const mosquitto_property*) {
             if (rc == 0) mosquitto_subscribe(mosq, nullptr, static_cast<Responder*>(self)->m_request_topic.c_str(), 1);
         });
-        mosquitto_subscribe_callback_set(m_mosq, [](mosquitto*, void* self, int, int, const int*) {
-            static_cast<Responder*>(self)->subscribed();
-        });
+        mosquitto_subscribe_callback_set(
+            m_mosq, [](mosquitto*, void* self, int, int, const int*) { static_cast<Responder*>(self)->subscribed(); });
         mosquitto_message_v5_callback_set(
             m_mosq, [](mosquitto*, void* self, const mosquitto_message* message, const mosquitto_property* properties) {
                 static_cast<Responder*>(self)->answer(*message, properties);
@@ -180,8 +179,18 @@ public:
     {
         make_ca("ca");
         make_ca("other-ca");
-        const Args request{"req", "-subj", "/CN=localhost", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                           "-nodes", "-keyout", key("server"), "-out", path("server.csr")};
+        const Args request{"req",
+                           "-subj",
+                           "/CN=localhost",
+                           "-newkey",
+                           "ec",
+                           "-pkeyopt",
+                           "ec_paramgen_curve:prime256v1",
+                           "-nodes",
+                           "-keyout",
+                           key("server"),
+                           "-out",
+                           path("server.csr")};
         openssl(request);
         const std::string ext = m_dir.write("server.ext", "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\n");
         openssl({"x509", "-req", "-days", "2", "-in", path("server.csr"), "-CA", crt("ca"), "-CAkey", key("ca"),
@@ -232,9 +241,8 @@ TEST_CASE("rr: MQTT 5 round trip, -F '%p': the response printed exactly, the req
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
-    const test::Result r =
-        test::run(rr(broker, {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m", "ping", "-F", "%p",
-                              "-W", "10"}));
+    const test::Result r = test::run(
+        rr(broker, {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m", "ping", "-F", "%p", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.out == "re:ping\n");
     CHECK(r.err == "");
@@ -256,14 +264,20 @@ TEST_CASE("rr: --encode cbor sends the JSON request as CBOR, and --decode cbor r
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
     // The echo answers "re:" and the request's bytes; -F %x shows them.
-    const test::Result r = test::run(rr(broker, {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m",
-                                                 R"({"what":"config"})", "--encode", "cbor", "-F", "%x", "-W", "10"}));
-    check_ended(r, 0, "72653a" "a164776861746663" "6f6e666967\n");
+    const test::Result r = test::run(rr(broker,
+                                        {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m",
+                                         R"({"what":"config"})", "--encode", "cbor", "-F", "%x", "-W", "10"}));
+    check_ended(r, 0,
+                "72653a"
+                "a164776861746663"
+                "6f6e666967\n");
     const auto requests = responder.requests();
     REQUIRE(requests.size() == 1);
-    CHECK(requests[0].payload == "\xa1\x64what\x66" "config");
-    check_ended(test::run(rr(broker, {"-t", "service/echo", "-e", "asker/reply", "-m", "{", "--encode", "cbor", "-W", "10"})), 1, "",
-                "Error: --encode cbor: the -m message is not JSON at byte 2: a member name (a string) is missing.\n");
+    CHECK(requests[0].payload ==
+          "\xa1\x64what\x66"
+          "config");
+    check_ended(test::run(rr(broker, {"-t", "service/echo", "-e", "asker/reply", "-m", "{", "--encode", "cbor", "-W", "10"})), 1,
+                "", "Error: --encode cbor: the -m message is not JSON at byte 2: a member name (a string) is missing.\n");
 }
 
 TEST_CASE("rr: every run sends new correlation data")
@@ -310,8 +324,7 @@ TEST_CASE("rr: responses without the request's correlation data are ignored, -d 
     CHECK(d.status == 0);
     CHECK(d.out.find("Request: response topic 'reply', correlation data ") != std::string::npos);
     CHECK(d.out.find("Ignored a message on 'reply' without correlation data.\n") != std::string::npos);
-    CHECK(d.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") !=
-          std::string::npos);
+    CHECK(d.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") != std::string::npos);
     CHECK(d.out.find("\nre:ping\n") != std::string::npos);
 }
 
@@ -348,8 +361,10 @@ void check_timed_out_ignoring(const test::Result& r, const std::string& ignored)
 {
     CHECK(r.status == 27);
     CHECK(r.out == "");
-    CHECK(r.err == "Timed out (ignored " + ignored + " without the request's correlation data; "
-                   "--no-correlation-check takes the first message on the response topic)\n");
+    CHECK(r.err ==
+          "Timed out (ignored " + ignored +
+              " without the request's correlation data; "
+              "--no-correlation-check takes the first message on the response topic)\n");
 }
 
 }  // namespace
@@ -358,23 +373,23 @@ TEST_CASE("rr: only wrong responses: the timeout line counts them")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::wrong_only);
-    check_timed_out_ignoring(test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "1"})),
-                             "2 messages");
+    check_timed_out_ignoring(test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "1"})), "2 messages");
 }
 
 TEST_CASE("rr: a responder that does not copy the correlation data: 27 naming --no-correlation-check, which takes its answer")
 {
     test::Broker broker;
     Responder responder(broker, "device/ask", Responder::Mode::uncorrelated);
-    check_timed_out_ignoring(
-        test::run(rr(broker, {"-t", "device/ask", "-e", "device/answer", "-m", "status?", "-W", "2"})), "1 message");
+    check_timed_out_ignoring(test::run(rr(broker, {"-t", "device/ask", "-e", "device/answer", "-m", "status?", "-W", "2"})),
+                             "1 message");
 
     // The option, and its variable.
     TempDir config;
     const Args request{"-t", "device/ask", "-e", "device/answer", "-m", "status?", "-W", "10"};
     Args with_option{"--no-correlation-check"};
     with_option.insert(with_option.end(), request.begin(), request.end());
-    for (const Args& argv : {rr(broker, with_option), with_env(config.path(), {"MQTT_NO_CORRELATION_CHECK=1"}, rr(broker, request))}) {
+    for (const Args& argv :
+         {rr(broker, with_option), with_env(config.path(), {"MQTT_NO_CORRELATION_CHECK=1"}, rr(broker, request))}) {
         const test::Result ok = test::run(argv);
         INFO("stderr: " << ok.err);
         CHECK(ok.status == 0);
@@ -391,8 +406,8 @@ TEST_CASE("rr: MQTT 3.1.1 with -e: plain subscribe and publish, the first messag
 {
     test::Broker broker;
     Responder responder(broker, "service/v3", Responder::Mode::echo, MQTT_PROTOCOL_V311, "replies/fixed");
-    const test::Result r = test::run(
-        rr(broker, {"-V", "311", "-i", "old", "-t", "service/v3", "-e", "replies/fixed", "-m", "ping", "-W", "10"}));
+    const test::Result r =
+        test::run(rr(broker, {"-V", "311", "-i", "old", "-t", "service/v3", "-e", "replies/fixed", "-m", "ping", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.out == "re:ping\n");
     CHECK(r.err == "");
@@ -421,8 +436,10 @@ TEST_CASE("rr: MQTT 3.1.1 without -e is a usage error")
     const test::Result r = test::run(command("mqtt-rr", {"-V", "311", "-t", "service", "-m", "ping"}));
     CHECK(r.status == 1);
     CHECK(r.out == "");
-    CHECK(r.err == usage_error("mqtt-rr", "Error: A response topic (-e) must be supplied with MQTT 3.1.1, whose "
-                                          "requests cannot carry one."));
+    CHECK(r.err ==
+          usage_error("mqtt-rr",
+                      "Error: A response topic (-e) must be supplied with MQTT 3.1.1, whose "
+                      "requests cannot carry one."));
 }
 
 TEST_CASE("rr: the request from -f, byte for byte, and the response with -N")
@@ -432,8 +449,7 @@ TEST_CASE("rr: the request from -f, byte for byte, and the response with -N")
     TempDir dir;
     const std::string payload = binary_payload(5000);
     const std::string file = dir.write("request.bin", payload);
-    const test::Result r =
-        test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-f", file, "-N", "-q", "2", "-W", "10"}));
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-f", file, "-N", "-q", "2", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.out == "re:" + payload);
     const auto requests = responder.requests();
@@ -445,8 +461,7 @@ TEST_CASE("rr: the request from all of standard input (-s)")
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
-    const test::Result r =
-        test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-s", "-W", "10"}), "line 1\nline 2\n");
+    const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-s", "-W", "10"}), "line 1\nline 2\n");
     CHECK(r.status == 0);
     CHECK(r.out == "re:line 1\nline 2\n\n");
     CHECK(r.err == "");
@@ -481,9 +496,9 @@ TEST_CASE("rr: --ready-file exists once subscribed, DISCONNECT is sent, so the w
     Responder responder(broker, "service/echo", Responder::Mode::echo);
     TempDir dir;
     const std::string ready = dir.write("ready", "stale");
-    const test::Result r =
-        test::run(rr(broker, {"-i", "leaver", "--will-topic", "wills/leaver", "--will-payload", "gone", "-t",
-                              "service/echo", "-e", "reply", "-m", "ping", "--ready-file", ready, "-W", "10"}));
+    const test::Result r = test::run(rr(broker,
+                                        {"-i", "leaver", "--will-topic", "wills/leaver", "--will-payload", "gone", "-t",
+                                         "service/echo", "-e", "reply", "-m", "ping", "--ready-file", ready, "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.out == "re:ping\n");
     REQUIRE(::access(ready.c_str(), F_OK) == 0);
@@ -511,8 +526,9 @@ TEST_CASE("rr: a refused response subscription ends with 9, no request, no ready
     });
     TempDir dir;
     const std::string ready = dir.path() + "/ready";
-    const test::Result r = test::run(command("mqtt-rr", {"-h", "127.0.0.1", "-p", broker.port_str(), "-t", "q", "-e",
-                                                         "secret/reply", "-m", "x", "--ready-file", ready, "-W", "10"}));
+    const test::Result r = test::run(command("mqtt-rr",
+                                             {"-h", "127.0.0.1", "-p", broker.port_str(), "-t", "q", "-e", "secret/reply", "-m",
+                                              "x", "--ready-file", ready, "-W", "10"}));
     CHECK(r.status == 9);
     CHECK(r.out == "");
     CHECK(r.err == "Error: The broker refused the subscription to the response topic 'secret/reply': Not authorized.\n");
@@ -526,8 +542,8 @@ TEST_CASE("rr: SIGINT while waiting for the response ends with 11 after a DISCON
     Responder responder(broker, "service/echo", Responder::Mode::silent);
     TempDir dir;
     const std::string ready = dir.path() + "/ready";
-    test::Child asker(rr(broker, {"-i", "impatient", "-t", "service/echo", "-e", "reply", "-m", "ping", "--ready-file",
-                                  ready, "-W", "20"}));
+    test::Child asker(
+        rr(broker, {"-i", "impatient", "-t", "service/echo", "-e", "reply", "-m", "ping", "--ready-file", ready, "-W", "20"}));
     const auto until = Clock::now() + 10s;
     while (::access(ready.c_str(), F_OK) != 0 && Clock::now() < until) std::this_thread::sleep_for(5ms);
     REQUIRE(::access(ready.c_str(), F_OK) == 0);
@@ -545,13 +561,13 @@ TEST_CASE("rr: -D publish correlation-data replaces the random data, only a resp
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::random_then_right);
-    const test::Result r = test::run(rr(broker, {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-D", "publish",
-                                                 "correlation-data", "my-id", "-F", "%D %p", "-W", "10"}));
+    const test::Result r = test::run(rr(broker,
+                                        {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-D", "publish",
+                                         "correlation-data", "my-id", "-F", "%D %p", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.err == "");
     CHECK(r.out.find("Request: response topic 'reply', correlation data 6d792d6964.\n") != std::string::npos);
-    CHECK(r.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") !=
-          std::string::npos);
+    CHECK(r.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") != std::string::npos);
     CHECK(r.out.find("\nmy-id re:ping\n") != std::string::npos);
     CHECK(r.out.find("a guess") == std::string::npos);
 
@@ -566,21 +582,22 @@ TEST_CASE("rr: -D publish correlation-data:hex sends binary data with NUL and 0x
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::random_then_right);
     const std::string bytes("\x00\xff\n\x00id\xff", 7);
-    const test::Result r = test::run(rr(broker, {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-D", "publish",
-                                                 "correlation-data:hex", "00ff0a00 6964ff", "-F", "%D|%p", "-W", "10"}));
+    const test::Result r = test::run(rr(broker,
+                                        {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-D", "publish",
+                                         "correlation-data:hex", "00ff0a00 6964ff", "-F", "%D|%p", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.err == "");
     CHECK(r.out.find("Request: response topic 'reply', correlation data 00ff0a006964ff.\n") != std::string::npos);
-    CHECK(r.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") !=
-          std::string::npos);
+    CHECK(r.out.find("Ignored a message on 'reply' with correlation data that is not the request's.\n") != std::string::npos);
     CHECK(r.out.find("\n" + bytes + "|re:ping\n") != std::string::npos);
     const auto requests = responder.requests();
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].correlation == bytes);
 
     // --json: the same bytes, losslessly in base64, in the one record printed.
-    const test::Result j = test::run(rr(broker, {"-t", "service/echo", "-e", "reply2", "-m", "ping", "-D", "publish",
-                                                 "correlation-data:base64", "AP8KAGlk/w==", "--json", "-W", "10"}));
+    const test::Result j = test::run(rr(broker,
+                                        {"-t", "service/echo", "-e", "reply2", "-m", "ping", "-D", "publish",
+                                         "correlation-data:base64", "AP8KAGlk/w==", "--json", "-W", "10"}));
     CHECK(j.status == 0);
     CHECK(j.err == "");
     static const std::regex shape(R"(\{"tst":"[^"]+","topic":"reply2","qos":[01],"retain":false,"payloadlen":7,)"
@@ -595,10 +612,10 @@ TEST_CASE("rr: -D publish user-property reaches the service with the request, in
 {
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
-    const test::Result r =
-        test::run(rr(broker, {"-t", "service/echo", "-m", "ping", "-D", "publish", "user-property", "site", "berlin",
-                              "-D", "publish", "user-property", "tenant", "a b", "-D", "subscribe", "user-property",
-                              "for", "the SUBSCRIBE", "-W", "5"}));
+    const test::Result r = test::run(rr(
+        broker, {"-t",      "service/echo",  "-m",     "ping", "-D", "publish",   "user-property", "site", "berlin",        "-D",
+                 "publish", "user-property", "tenant", "a b",  "-D", "subscribe", "user-property", "for",  "the SUBSCRIBE", "-W",
+                 "5"}));
     CHECK(r.status == 0);
     CHECK(r.out == "re:ping\n");
     CHECK(r.err == "");
@@ -618,8 +635,8 @@ TEST_CASE("rr: -D properties that clash with the request or are never sent are u
     CHECK(topic.out == "");
     CHECK(topic.err == usage_error("mqtt-rr", "Error in PUBLISH properties: Duplicate response topic."));
 
-    const test::Result unsubscribe = test::run(
-        command("mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"}));
+    const test::Result unsubscribe =
+        test::run(command("mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"}));
     CHECK(unsubscribe.status == 1);
     CHECK(unsubscribe.err ==
           usage_error("mqtt-rr", "Error: unsubscribe properties are not used by mqtt-rr, which sends no UNSUBSCRIBE."));
@@ -627,8 +644,7 @@ TEST_CASE("rr: -D properties that clash with the request or are never sent are u
     const test::Result v311 = test::run(command(
         "mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "publish", "user-property", "k", "v", "-V", "311", "-e", "r"}));
     CHECK(v311.status == 1);
-    CHECK(v311.err ==
-          usage_error("mqtt-rr", "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected."));
+    CHECK(v311.err == usage_error("mqtt-rr", "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected."));
 }
 
 TEST_CASE("rr: -o gives host, port and topic, the command line adds the request")
@@ -636,8 +652,9 @@ TEST_CASE("rr: -o gives host, port and topic, the command line adds the request"
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
     TempDir dir;
-    const std::string file = dir.write("rr.conf", "# the service\n-h 127.0.0.1\n-p " + broker.port_str() +
-                                                      "\n-t service/echo\n-q 1\n-e from/file\n-m from the file\n");
+    const std::string file = dir.write("rr.conf",
+                                       "# the service\n-h 127.0.0.1\n-p " + broker.port_str() +
+                                           "\n-t service/echo\n-q 1\n-e from/file\n-m from the file\n");
     const test::Result r = test::run(command("mqtt-rr", {"-o", file, "-m", "ping", "-v", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.out == "from/file re:ping\n");
@@ -696,9 +713,10 @@ TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends w
     const test::Result refused = test::run(bad);
     CHECK(refused.status == 12);
     CHECK(refused.out == "");
-    CHECK(refused.err == "Error: TLS handshake failed: certificate verify failed "
-                         "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
-                             broker.second_port_str() + " over TLS)\n");
+    CHECK(refused.err ==
+          "Error: TLS handshake failed: certificate verify failed "
+          "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
+              broker.second_port_str() + " over TLS)\n");
     CHECK(responder.requests().size() == 1);  // no second request
 }
 

@@ -112,8 +112,9 @@ TEST_CASE("scripting: --grep on long payloads matches without crashing (std::reg
 TEST_CASE("scripting: --grep-ignore-case applies to --grep and --grep-topic")
 {
     test::Broker broker;
-    const Args argv = sub(broker, {"-i", "ci", "-t", "#", "-v", "--grep", "^ALARM", "--grep-topic", "Kitchen", "--grep-ignore-case",
-                                   "-C", "1", "-W", "10"});
+    const Args argv = sub(broker,
+                          {"-i", "ci", "-t", "#", "-v", "--grep", "^ALARM", "--grep-topic", "Kitchen", "--grep-ignore-case", "-C",
+                           "1", "-W", "10"});
     const test::Result r = run_subscriber(broker, "ci", argv, [&] {
         publish(broker, {"-t", "home/hall", "-m", "alarm: door"});
         publish(broker, {"-t", "home/kitchen", "-m", "all quiet"});
@@ -148,12 +149,15 @@ TEST_CASE("scripting: --idle-timeout restarts with every message")
     test::Broker broker;
     const Args argv = sub(broker, {"-i", "idle", "-t", "i", "--idle-timeout", "1.5", "-W", "20"});
     const auto start = Clock::now();
-    const test::Result r = run_subscriber(broker, "idle", argv, [&] {
-        for (int i = 0; i < 3; ++i) {
-            publish(broker, {"-t", "i", "-m", std::to_string(i)});
-            std::this_thread::sleep_for(500ms);  // pacing the messages, shorter than the idle time
-        }
-    }, 20s);
+    const test::Result r = run_subscriber(
+        broker, "idle", argv,
+        [&] {
+            for (int i = 0; i < 3; ++i) {
+                publish(broker, {"-t", "i", "-m", std::to_string(i)});
+                std::this_thread::sleep_for(500ms);  // pacing the messages, shorter than the idle time
+            }
+        },
+        20s);
     check_ended(r, 0, "0\n1\n2\n");
     CHECK(seconds_since(start) >= 2.5);  // 1 s of messages, then 1.5 s of silence
 }

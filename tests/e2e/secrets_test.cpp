@@ -64,8 +64,7 @@ TEST_CASE("secrets: -d prints the CONNECT but never the password")
     test::Broker broker(k_alice);
     for (const std::string version : {"311", "5"}) {
         CAPTURE(version);
-        const test::Result p =
-            test::run(pub(broker, {"-d", "-V", version, "-u", "alice", "-P", "s3cret", "-t", "t", "-m", "x"}));
+        const test::Result p = test::run(pub(broker, {"-d", "-V", version, "-u", "alice", "-P", "s3cret", "-t", "t", "-m", "x"}));
         CHECK(p.status == 0);
         CHECK(p.out.find("sending CONNECT") != std::string::npos);
         CHECK(p.out.find("s3cret") == std::string::npos);
@@ -77,7 +76,8 @@ TEST_CASE("secrets: --pw-file that cannot be read is a usage error")
 {
     const test::Result r = test::run(command("mqtt-pub", {"--pw-file", "/nonexistent/pw", "-t", "t", "-m", "x"}));
     CHECK(r.status == 1);
-    CHECK(r.err == usage_error("mqtt-pub", "Error: Unable to read password file \"/nonexistent/pw\": No such file or directory."));
+    CHECK(r.err ==
+          usage_error("mqtt-pub", "Error: Unable to read password file \"/nonexistent/pw\": No such file or directory."));
 }
 
 TEST_CASE("secrets: -P - without a terminal is a usage error, not a hang")
@@ -91,8 +91,8 @@ TEST_CASE("secrets: -P - without a terminal is a usage error, not a hang")
 TEST_CASE("secrets: -P - asks on the terminal and logs in with what was typed")
 {
     test::Broker broker(k_alice);
-    const std::string line = test::tool("mqtt-pub") + " -h 127.0.0.1 -p " + broker.port_str() +
-                             " -u alice -P - -q 1 -t t -m typed";
+    const std::string line =
+        test::tool("mqtt-pub") + " -h 127.0.0.1 -p " + broker.port_str() + " -u alice -P - -q 1 -t t -m typed";
     // script(1) runs the tool on a new pseudo-terminal and types its own stdin there.
     const test::Result r = test::run({"/usr/bin/script", "-q", "-e", "-c", line, "/dev/null"}, "s3cret\n", 15s);
     CHECK_FALSE(r.timed_out);

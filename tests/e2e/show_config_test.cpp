@@ -20,21 +20,21 @@ TEST_CASE("show-config: each setting with its source (default, options file, pro
     config.write("mqtt-sub", "-p 1884\n-P filesecret\n-k 30\n");
     std::filesystem::create_directories(config.path() + "/mqtt-tools");
     config.write("mqtt-tools/lab", "-h lab-broker\n-u tester\n-m not-for-sub\n");
-    const test::Result r = test::run(with_env(config.path(), {"MQTT_QOS=1"},
-                                              command("mqtt-sub", {"--profile", "lab", "-t", "a/b", "-t", "c d",
-                                                                   "--show-config"})));
+    const test::Result r = test::run(with_env(
+        config.path(), {"MQTT_QOS=1"}, command("mqtt-sub", {"--profile", "lab", "-t", "a/b", "-t", "c d", "--show-config"})));
     INFO("stderr: " << r.err);
     CHECK(r.status == 0);
     CHECK(r.err.empty());
     const std::string file = "options file \"" + config.path() + "/mqtt-sub\", line ";
     const std::string profile = "profile \"" + config.path() + "/mqtt-tools/lab\", line ";
-    CHECK(r.out == "mqtt-sub settings in effect (value, then where it came from; secrets masked):\n" +
-                       line("--host lab-broker", profile + "1") + line("--port 1884", file + "1") +
-                       line("--protocol-version mqttv311", "default") + line("--keepalive 30", file + "3") +
-                       line("--connect-timeout 10", "default") + line("--qos 1", "environment variable MQTT_QOS") +
-                       line("--id (the broker assigns one)", "default") + line("--password ***", file + "2") +
-                       line("--username tester", profile + "2") + line("--profile lab", "command line") +
-                       line("--topic a/b", "command line") + line("--topic \"c d\"", "command line"));
+    CHECK(r.out ==
+          "mqtt-sub settings in effect (value, then where it came from; secrets masked):\n" +
+              line("--host lab-broker", profile + "1") + line("--port 1884", file + "1") +
+              line("--protocol-version mqttv311", "default") + line("--keepalive 30", file + "3") +
+              line("--connect-timeout 10", "default") + line("--qos 1", "environment variable MQTT_QOS") +
+              line("--id (the broker assigns one)", "default") + line("--password ***", file + "2") +
+              line("--username tester", profile + "2") + line("--profile lab", "command line") +
+              line("--topic a/b", "command line") + line("--topic \"c d\"", "command line"));
     CHECK(r.out.find("filesecret") == std::string::npos);
 }
 
@@ -42,8 +42,9 @@ TEST_CASE("show-config: the option that set a setting, a URL's password masked, 
 {
     TempDir config;
     const test::Result url = test::run(with_env(
-        config.path(), {}, command("mqtt-pub", {"-L", "mqtt://ci:pw@example.com:1999/t", "-D", "publish",
-                                                "user-property", "k", "v", "--show-config"})));
+        config.path(), {},
+        command("mqtt-pub",
+                {"-L", "mqtt://ci:pw@example.com:1999/t", "-D", "publish", "user-property", "k", "v", "--show-config"})));
     INFO("stderr: " << url.err);
     CHECK(url.status == 0);
     CHECK(url.out.find(line("--host example.com", "command line (--url)")) != std::string::npos);
@@ -60,8 +61,8 @@ TEST_CASE("show-config: the option that set a setting, a URL's password masked, 
     CHECK(tls.out.find(line("--protocol-version mqttv5", "default")) != std::string::npos);
 
     // A bad value is still a usage error.
-    const test::Result bad = test::run(with_env(config.path(), {"MQTT_PORT=tcp://10.0.0.2:1883"},
-                                                command("mqtt-sub", {"--show-config"})));
+    const test::Result bad =
+        test::run(with_env(config.path(), {"MQTT_PORT=tcp://10.0.0.2:1883"}, command("mqtt-sub", {"--show-config"})));
     CHECK(bad.status == 1);
     CHECK(bad.out.empty());
 }

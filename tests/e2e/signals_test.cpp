@@ -36,6 +36,6 @@ TEST_CASE("signals: SIGHUP makes mqtt-sub write what it received into a file and
 TEST_CASE("signals: SIGHUP ends mqtt-pub -l with 11 and its account")
 {
     test::Broker broker;
-    check_signal_ends_waiting_publisher(broker, {"-i", "hup-pub", "-q", "1", "-t", "l", "-l"}, "Sending PUBACK to hup-pub ", SIGHUP,
-                                        "SIGHUP");
+    check_signal_ends_waiting_publisher(broker, {"-i", "hup-pub", "-q", "1", "-t", "l", "-l"}, "Sending PUBACK to hup-pub ",
+                                        SIGHUP, "SIGHUP");
 }

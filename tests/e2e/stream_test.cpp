@@ -12,8 +12,8 @@ namespace {
 /// Where `a` and `b` first differ (the shorter size if one is a prefix of the other).
 std::size_t first_difference(const std::string& a, const std::string& b)
 {
-    const auto mismatch = std::mismatch(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())),
-                                        b.begin());
+    const auto mismatch =
+        std::mismatch(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())), b.begin());
     return static_cast<std::size_t>(mismatch.first - a.begin());
 }
 
@@ -21,8 +21,9 @@ std::size_t first_difference(const std::string& a, const std::string& b)
 void check_same_bytes(const std::string& got, const std::string& expected)
 {
     const bool same = got == expected;
-    CHECK_MESSAGE(same, "got " << got.size() << " bytes, expected " << expected.size() << ", first difference at byte "
-                               << first_difference(got, expected));
+    CHECK_MESSAGE(same,
+                  "got " << got.size() << " bytes, expected " << expected.size() << ", first difference at byte "
+                         << first_difference(got, expected));
 }
 
 /// How many times `needle` occurs in `haystack`.
@@ -41,7 +42,8 @@ void repeat_delay_spaces_messages(const std::string& qos)
     double took = 0;
     const test::Result r = run_subscriber(broker, "paced", argv, [&] {
         const auto start = Clock::now();
-        const test::Result p = test::run(pub(broker, {"-q", qos, "-t", "paced", "-m", "tick", "--repeat", "3", "--repeat-delay", "0.2"}));
+        const test::Result p =
+            test::run(pub(broker, {"-q", qos, "-t", "paced", "-m", "tick", "--repeat", "3", "--repeat-delay", "0.2"}));
         took = seconds_since(start);
         CHECK(p.status == 0);
         CHECK(p.err == "");
@@ -255,8 +257,8 @@ TEST_CASE("stream: --template renders -t and -m per --repeat message, and each -
     test::Broker broker;
     const Args argv = sub(broker, {"-i", "tpl", "-t", "tpl/#", "-v", "-C", "5", "-W", "10"});
     const test::Result r = run_subscriber(broker, "tpl", argv, [&] {
-        const test::Result p = test::run(pub(broker, {"--template", "-q", "1", "-t", "tpl/{seq}", "-m",
-                                                      "n={seq:10} r={rand:7-7} {{x}}", "--repeat", "3"}));
+        const test::Result p = test::run(
+            pub(broker, {"--template", "-q", "1", "-t", "tpl/{seq}", "-m", "n={seq:10} r={rand:7-7} {{x}}", "--repeat", "3"}));
         CHECK(p.status == 0);
         CHECK(p.err == "");
         const test::Result l = test::run(pub(broker, {"--template", "-q", "1", "-t", "tpl/l", "-l"}), "a{seq}\nplain}}\n");
@@ -275,10 +277,12 @@ TEST_CASE("stream: --template's unknown placeholder is a usage error, and a bad 
     CHECK(p.err == "Error: -m: Unknown placeholder \"{nope}\".\nUse 'mqtt-pub --help' to see usage.\n");
     const test::Result l = test::run(pub(broker, {"--template", "-t", "t", "-l"}), "ok\n{seq\n");
     CHECK(l.status == 1);
-    CHECK(l.err == "Error: Line 2: A '{' at byte 1 without its '}': write {{ for a literal brace.\n"
-                   "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
+    CHECK(l.err ==
+          "Error: Line 2: A '{' at byte 1 without its '}': write {{ for a literal brace.\n"
+          "Account: sent 1, acknowledged 1, refused 0, not acknowledged 0.\n");
     const test::Result f = test::run(pub(broker, {"--template", "-t", "t", "-s"}), "x");
     CHECK(f.status == 1);
-    CHECK(f.err == "Error: --template applies to -t, -m and -l lines; it cannot be used with -f, -s or --json.\n"
-                   "Use 'mqtt-pub --help' to see usage.\n");
+    CHECK(f.err ==
+          "Error: --template applies to -t, -m and -l lines; it cannot be used with -f, -s or --json.\n"
+          "Use 'mqtt-pub --help' to see usage.\n");
 }

@@ -25,8 +25,9 @@ TEST_CASE("sub options: a later -p after --unix connects over TCP again")
 {
     test::Broker broker;
     publish(broker, {"-r", "-t", "tcp", "-m", "retained"});
-    const test::Result r =
-        test::run(command("mqtt-sub", {"--unix", "/nonexistent.sock", "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "tcp", "-C", "1", "-W", "10"}));
+    const test::Result r = test::run(
+        command("mqtt-sub",
+                {"--unix", "/nonexistent.sock", "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "tcp", "-C", "1", "-W", "10"}));
     CHECK(r.status == 0);
     CHECK(r.out == "retained\n");
 }
@@ -36,7 +37,8 @@ TEST_CASE("sub options: --retain-as-published keeps the retain flag of live mess
     test::Broker broker;
     // --retained-only ends at the first message without the retain flag: a live retained
     // publish keeps its flag only with --retain-as-published.
-    test::Child keeps(sub(broker, {"-V", "5", "-i", "rap", "--retain-as-published", "--retained-only", "-t", "r", "-v", "-W", "10"}));
+    test::Child keeps(
+        sub(broker, {"-V", "5", "-i", "rap", "--retain-as-published", "--retained-only", "-t", "r", "-v", "-W", "10"}));
     test::Child drops(sub(broker, {"-V", "5", "-i", "plain", "--retained-only", "-t", "r", "-v", "-W", "10"}));
     require_subscribed(broker, "rap");
     require_subscribed(broker, "plain");
@@ -56,7 +58,8 @@ TEST_CASE("sub options: --random-filter prints about the given share and counts 
     test::Broker broker;
     std::string lines;
     for (int i = 0; i < 1000; ++i) lines += "m\n";
-    test::Child subscriber(sub(broker, {"-i", "random", "-q", "1", "-t", "r", "--random-filter", "50", "-C", "1000", "-W", "20"}));
+    test::Child subscriber(
+        sub(broker, {"-i", "random", "-q", "1", "-t", "r", "--random-filter", "50", "-C", "1000", "-W", "20"}));
     require_subscribed(broker, "random");
     publish(broker, {"-q", "1", "-t", "r", "-l"}, lines);
 
@@ -120,8 +123,9 @@ TEST_CASE("sub options: --remove-retained --dry-run lists the retained messages 
 
     // The normal output; a live message is not listed (it would not be cleared), a retained
     // one that comes later is (--retain-as-published keeps its flag).
-    test::Child dry(sub(broker, {"-V", "5", "--retain-as-published", "-i", "dry", "--remove-retained", "--dry-run",
-                                 "-t", "old/#", "-v", "-C", "3", "-W", "10"}));
+    test::Child dry(sub(broker,
+                        {"-V", "5", "--retain-as-published", "-i", "dry", "--remove-retained", "--dry-run", "-t", "old/#", "-v",
+                         "-C", "3", "-W", "10"}));
     require_subscribed(broker, "dry");
     REQUIRE(dry.wait_for_output(listed.size(), 10s));
     publish(broker, {"-q", "1", "-t", "old/live", "-m", "live"});
@@ -129,10 +133,14 @@ TEST_CASE("sub options: --remove-retained --dry-run lists the retained messages 
     check_ended(dry.wait(10s), 0, listed + "old/3 three\n");
 
     // --json: one record a retained message, as mqtt-pub --json replays it.
-    const test::Result json = test::run(sub(broker, {"--remove-retained", "--dry-run", "--json", "-t", "old/#", "-C", "3", "-W", "10"}));
+    const test::Result json =
+        test::run(sub(broker, {"--remove-retained", "--dry-run", "--json", "-t", "old/#", "-C", "3", "-W", "10"}));
     CHECK(json.status == 0);
     CHECK(json.err == "");
-    check_records(json.out, {R"("topic":"old/1","qos":0,"retain":true,"payloadlen":3,"payload":"one"})", R"("topic":"old/2","qos":0,"retain":true,"payloadlen":3,"payload_base64":"AP8K"})", R"("topic":"old/3","qos":0,"retain":true,"payloadlen":5,"payload":"three"})"});
+    check_records(json.out,
+                  {R"("topic":"old/1","qos":0,"retain":true,"payloadlen":3,"payload":"one"})",
+                   R"("topic":"old/2","qos":0,"retain":true,"payloadlen":3,"payload_base64":"AP8K"})",
+                   R"("topic":"old/3","qos":0,"retain":true,"payloadlen":5,"payload":"three"})"});
 
     // Nothing was cleared: another subscriber still gets all three.
     const test::Result still = test::run(sub(broker, {"-t", "old/#", "-v", "-C", "3", "-W", "10"}));
@@ -149,7 +157,9 @@ TEST_CASE("sub options: --remove-retained --json prints a record for each messag
     const test::Result removed = test::run(sub(broker, {"--remove-retained", "--json", "-t", "old/#", "-C", "2", "-W", "10"}));
     CHECK(removed.status == 0);
     CHECK(removed.err == "");
-    check_records(removed.out, {R"("topic":"old/1","qos":0,"retain":true,"payloadlen":3,"payload":"one"})", R"("topic":"old/2","qos":0,"retain":true,"payloadlen":3,"payload_base64":"AP8K"})"});
+    check_records(removed.out,
+                  {R"("topic":"old/1","qos":0,"retain":true,"payloadlen":3,"payload":"one"})",
+                   R"("topic":"old/2","qos":0,"retain":true,"payloadlen":3,"payload_base64":"AP8K"})"});
 
     const test::Result after = test::run(sub(broker, {"-t", "old/#", "-W", "1"}));
     CHECK(after.status == 27);

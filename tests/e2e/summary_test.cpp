@@ -45,19 +45,20 @@ TEST_CASE("summary: JSON lines at the end, one per topic by rate, with the retai
             publish(broker, {"-q", "1", "-t", "s/b", "-m", "yy"});
         });
     check_report(r, 0,
-          "{\"tst\":T,\"topic\":\"s/b\",\"messages\":2,\"bytes\":3,\"rate\":R,\"last_seen\":T,\"retain\":false,"
-          "\"payloadlen\":2,\"payload\":\"yy\"}\n"
-          "{\"tst\":T,\"topic\":\"s/c\",\"messages\":1,\"bytes\":2,\"rate\":R,\"last_seen\":T,\"retain\":false,"
-          "\"payloadlen\":2,\"payload_base64\":\"/wA=\"}\n"
-          "{\"tst\":T,\"topic\":\"s/r\",\"messages\":1,\"bytes\":4,\"rate\":R,\"last_seen\":T,\"retain\":true,"
-          "\"payloadlen\":4,\"payload\":\"kept\"}\n");
+                 "{\"tst\":T,\"topic\":\"s/b\",\"messages\":2,\"bytes\":3,\"rate\":R,\"last_seen\":T,\"retain\":false,"
+                 "\"payloadlen\":2,\"payload\":\"yy\"}\n"
+                 "{\"tst\":T,\"topic\":\"s/c\",\"messages\":1,\"bytes\":2,\"rate\":R,\"last_seen\":T,\"retain\":false,"
+                 "\"payloadlen\":2,\"payload_base64\":\"/wA=\"}\n"
+                 "{\"tst\":T,\"topic\":\"s/r\",\"messages\":1,\"bytes\":4,\"rate\":R,\"last_seen\":T,\"retain\":true,"
+                 "\"payloadlen\":4,\"payload\":\"kept\"}\n");
 }
 
 TEST_CASE("summary: -W prints the summary, then ends with 27 and Timed out")
 {
     test::Broker broker;
-    const test::Result r = run_subscriber(broker, "w", sub(broker, {"-i", "w", "-t", "w", "-W", "2", "--summary"}),
-                                          [&] { publish(broker, {"-t", "w", "-m", "1"}); });
+    const test::Result r = run_subscriber(broker, "w", sub(broker, {"-i", "w", "-t", "w", "-W", "2", "--summary"}), [&] {
+        publish(broker, {"-t", "w", "-m", "1"});
+    });
     check_report(r, 27,
                  "{\"tst\":T,\"topic\":\"w\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,"
                  "\"retain\":false,\"payloadlen\":1,\"payload\":\"1\"}\n",
@@ -71,7 +72,9 @@ TEST_CASE("summary: --summary-interval prints the report periodically, --idle-ti
     const test::Result r = run_subscriber(
         broker, "every",
         sub(broker, {"-i", "every", "-t", "e/#", "--summary", "--summary-interval", "0.2", "--idle-timeout", "1.5", "-W", "20"}),
-        [&] { publish(broker, {"-t", "e/1", "-m", "hello"}); });
+        [&] {
+            publish(broker, {"-t", "e/1", "-m", "hello"});
+        });
     CHECK(r.status == 0);
     CHECK(r.err.empty());
     const auto lines = split_lines(timeless(r.out));
@@ -79,8 +82,9 @@ TEST_CASE("summary: --summary-interval prints the report periodically, --idle-ti
     CHECK(lines.size() >= 4);
     CHECK(lines.size() <= static_cast<std::size_t>(seconds_since(start) / 0.2) + 2);
     for (const auto& line : lines) {
-        CHECK(line == "{\"tst\":T,\"topic\":\"e/1\",\"messages\":1,\"bytes\":5,\"rate\":R,\"last_seen\":T,"
-                      "\"retain\":false,\"payloadlen\":5,\"payload\":\"hello\"}");
+        CHECK(line ==
+              "{\"tst\":T,\"topic\":\"e/1\",\"messages\":1,\"bytes\":5,\"rate\":R,\"last_seen\":T,"
+              "\"retain\":false,\"payloadlen\":5,\"payload\":\"hello\"}");
     }
 }
 
@@ -88,19 +92,19 @@ TEST_CASE("summary: past --summary-topics, new topics are counted in one row wit
 {
     test::Broker broker;
     const test::Result r = run_subscriber(
-        broker, "fold", sub(broker, {"-i", "fold", "-q", "1", "-t", "t/#", "-C", "6", "-W", "20", "--summary", "--summary-topics", "2"}),
-        [&] {
+        broker, "fold",
+        sub(broker, {"-i", "fold", "-q", "1", "-t", "t/#", "-C", "6", "-W", "20", "--summary", "--summary-topics", "2"}), [&] {
             for (const char* topic : {"t/1", "t/2", "t/3", "t/4", "t/5", "t/4"}) {
                 publish(broker, {"-q", "1", "-t", topic, "-m", std::string(topic).substr(2)});
             }
         });
     check_report(r, 0,
-          "{\"tst\":T,\"topic\":\"t/1\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,\"retain\":false,"
-          "\"payloadlen\":1,\"payload\":\"1\"}\n"
-          "{\"tst\":T,\"topic\":\"t/2\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,\"retain\":false,"
-          "\"payloadlen\":1,\"payload\":\"2\"}\n"
-          "{\"tst\":T,\"topic\":null,\"folded_topics\":3,\"messages\":4,\"bytes\":4,\"rate\":R,\"last_seen\":T,"
-          "\"retain\":false,\"payloadlen\":1,\"payload\":\"4\"}\n");
+                 "{\"tst\":T,\"topic\":\"t/1\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,\"retain\":false,"
+                 "\"payloadlen\":1,\"payload\":\"1\"}\n"
+                 "{\"tst\":T,\"topic\":\"t/2\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,\"retain\":false,"
+                 "\"payloadlen\":1,\"payload\":\"2\"}\n"
+                 "{\"tst\":T,\"topic\":null,\"folded_topics\":3,\"messages\":4,\"bytes\":4,\"rate\":R,\"last_seen\":T,"
+                 "\"retain\":false,\"payloadlen\":1,\"payload\":\"4\"}\n");
 }
 
 TEST_CASE("summary: on a terminal, a table drawn in place with control bytes escaped, and q ends it with 0")
@@ -157,38 +161,39 @@ TEST_CASE("summary: on a terminal, a table drawn in place with control bytes esc
 
 TEST_CASE("summary: usage errors")
 {
-    check_refusals("mqtt-sub", {"-t", "x"}, {
-        {{"--summary-interval", "1"}, "Error: --summary-interval needs --summary."},
-        {{"--summary-topics", "5"}, "Error: --summary-topics needs --summary."},
-        {{"--summary", "--summary-interval", "0.05"}, "Error: Invalid --summary-interval \"0.05\", use 0.1 seconds or more."},
-        {{"--summary", "--summary-interval", "x"}, "Error: Invalid --summary-interval \"x\", use 0.1 seconds or more."},
-        {{"--summary", "--summary-topics", "0"}, "Error: Invalid --summary-topics count \"0\", use 1-1000000."},
-        {{"--summary", "--summary-topics", "1000001"}, "Error: Invalid --summary-topics count \"1000001\", use 1-1000000."},
-        {{"--summary", "--exec", "true"}, "Error: --summary cannot be used with --exec."},
-        {{"--summary", "-w"}, "Error: --summary cannot be used with -w, which prints each message."},
-        {{"--summary", "--remove-retained"}, "Error: --summary cannot be used with --remove-retained."},
-        {{"--summary", "--json"},
-         "Error: --summary cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: it prints its own report."},
-        {{"-F", "%t", "--summary"},
-         "Error: --summary cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: it prints its own report."},
-    });
+    check_refusals(
+        "mqtt-sub", {"-t", "x"},
+        {
+            {{"--summary-interval", "1"}, "Error: --summary-interval needs --summary."},
+            {{"--summary-topics", "5"}, "Error: --summary-topics needs --summary."},
+            {{"--summary", "--summary-interval", "0.05"}, "Error: Invalid --summary-interval \"0.05\", use 0.1 seconds or more."},
+            {{"--summary", "--summary-interval", "x"}, "Error: Invalid --summary-interval \"x\", use 0.1 seconds or more."},
+            {{"--summary", "--summary-topics", "0"}, "Error: Invalid --summary-topics count \"0\", use 1-1000000."},
+            {{"--summary", "--summary-topics", "1000001"}, "Error: Invalid --summary-topics count \"1000001\", use 1-1000000."},
+            {{"--summary", "--exec", "true"}, "Error: --summary cannot be used with --exec."},
+            {{"--summary", "-w"}, "Error: --summary cannot be used with -w, which prints each message."},
+            {{"--summary", "--remove-retained"}, "Error: --summary cannot be used with --remove-retained."},
+            {{"--summary", "--json"},
+             "Error: --summary cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: it prints its own report."},
+            {{"-F", "%t", "--summary"},
+             "Error: --summary cannot be used with -v, -F, -N, -0, --json, --pretty or --encoding: it prints its own report."},
+        });
 }
 
 TEST_CASE("summary: MQTT_SUMMARY and MQTT_SUMMARY_TOPICS set the options")
 {
     test::Broker broker;
     TempDir dir;
-    const test::Result r = run_subscriber(
-        broker, "fromenv",
-        with_env(dir.path(), {"MQTT_SUMMARY=1", "MQTT_SUMMARY_TOPICS=1"},
-                 sub(broker, {"-i", "fromenv", "-q", "1", "-t", "v/#", "-C", "2", "-W", "20"})),
-        [&] {
-            publish(broker, {"-q", "1", "-t", "v/1", "-m", "a"});
-            publish(broker, {"-q", "1", "-t", "v/2", "-m", "b"});
-        });
+    const test::Result r = run_subscriber(broker, "fromenv",
+                                          with_env(dir.path(), {"MQTT_SUMMARY=1", "MQTT_SUMMARY_TOPICS=1"},
+                                                   sub(broker, {"-i", "fromenv", "-q", "1", "-t", "v/#", "-C", "2", "-W", "20"})),
+                                          [&] {
+                                              publish(broker, {"-q", "1", "-t", "v/1", "-m", "a"});
+                                              publish(broker, {"-q", "1", "-t", "v/2", "-m", "b"});
+                                          });
     check_report(r, 0,
-          "{\"tst\":T,\"topic\":\"v/1\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,\"retain\":false,"
-          "\"payloadlen\":1,\"payload\":\"a\"}\n"
-          "{\"tst\":T,\"topic\":null,\"folded_topics\":1,\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,"
-          "\"retain\":false,\"payloadlen\":1,\"payload\":\"b\"}\n");
+                 "{\"tst\":T,\"topic\":\"v/1\",\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,\"retain\":false,"
+                 "\"payloadlen\":1,\"payload\":\"a\"}\n"
+                 "{\"tst\":T,\"topic\":null,\"folded_topics\":1,\"messages\":1,\"bytes\":1,\"rate\":R,\"last_seen\":T,"
+                 "\"retain\":false,\"payloadlen\":1,\"payload\":\"b\"}\n");
 }

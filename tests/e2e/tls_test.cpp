@@ -75,8 +75,11 @@ public:
     {
         for (int attempt = 0; attempt < 3; ++attempt) {
             m_port = test::free_port();
-            Args argv{k_openssl, "s_server", "-accept", "127.0.0.1:" + std::to_string(m_port), "-cert", pki.crt("server"),
-                      "-key", pki.key("server"), "-naccept", "1"};
+            Args argv{k_openssl,  "s_server",
+                      "-accept",  "127.0.0.1:" + std::to_string(m_port),
+                      "-cert",    pki.crt("server"),
+                      "-key",     pki.key("server"),
+                      "-naccept", "1"};
             argv.insert(argv.end(), options.begin(), options.end());
             m_server.emplace(with_stdin_from(m_fifo.path(), argv));
             if (wait_for("ACCEPT")) return;
@@ -129,7 +132,7 @@ TEST_CASE("tls: a certificate from another CA is refused with status 12 and one 
     test::Broker broker(with_tls(pki.listener()));
     const std::string line = "Error: TLS handshake failed: certificate verify failed "
                              "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
-                             broker.second_port_str() + " over TLS)\n";
+        broker.second_port_str() + " over TLS)\n";
 
     const test::Result p = test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("other-ca"), "-t", "t", "-m", "x"}));
     CHECK(p.status == 12);
@@ -151,17 +154,20 @@ TEST_CASE("tls: a certificate for another name is refused, --insecure takes it a
     Pki pki;
     test::Broker broker(with_tls(pki.listener("wrong")));
 
-    const test::Result by_address =
-        test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
+    const test::Result by_address = test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(by_address.status == 12);
-    CHECK(by_address.err == "Error: TLS handshake failed: certificate verify failed (IP address mismatch) (broker "
-                            "127.0.0.1 port " + broker.second_port_str() + " over TLS)\n");
+    CHECK(by_address.err ==
+          "Error: TLS handshake failed: certificate verify failed (IP address mismatch) (broker "
+          "127.0.0.1 port " +
+              broker.second_port_str() + " over TLS)\n");
 
     const test::Result by_name = test::run(command(
         "mqtt-pub", {"-h", "localhost", "-p", broker.second_port_str(), "--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(by_name.status == 12);
-    CHECK(by_name.err == "Error: TLS handshake failed: certificate verify failed (hostname mismatch) (broker localhost "
-                         "port " + broker.second_port_str() + " over TLS)\n");
+    CHECK(by_name.err ==
+          "Error: TLS handshake failed: certificate verify failed (hostname mismatch) (broker localhost "
+          "port " +
+              broker.second_port_str() + " over TLS)\n");
 
     test::Child subscriber(sub(broker, {"-i", "plain-sub", "-t", "tls/t", "-C", "1", "-W", "10"}));
     require_subscribed(broker, "plain-sub");
@@ -173,14 +179,14 @@ TEST_CASE("tls: a certificate for another name is refused, --insecure takes it a
     CHECK(s.status == 0);
     CHECK(s.out == "over tls\n");
 
-    const test::Result quiet = test::run(
-        over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "--insecure", "--quiet", "-t", "tls/t", "-m", "x"}));
+    const test::Result quiet =
+        test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "--insecure", "--quiet", "-t", "tls/t", "-m", "x"}));
     CHECK(quiet.status == 0);
     CHECK(quiet.err == "");
 
     // --insecure skips the name only: the chain is still checked.
-    const test::Result other_ca = test::run(
-        over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("other-ca"), "--insecure", "--quiet", "-t", "t", "-m", "x"}));
+    const test::Result other_ca =
+        test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("other-ca"), "--insecure", "--quiet", "-t", "t", "-m", "x"}));
     CHECK(other_ca.status == 12);
 }
 
@@ -191,14 +197,16 @@ TEST_CASE("tls: a listener that requires a client certificate")
 
     const test::Result without = test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(without.status == 12);
-    CHECK(without.err == "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key) "
-                         "(broker 127.0.0.1 port " + broker.second_port_str() + " over TLS)\n");
+    CHECK(without.err ==
+          "Error: TLS handshake failed: the broker requires a client certificate (--cert and --key) "
+          "(broker 127.0.0.1 port " +
+              broker.second_port_str() + " over TLS)\n");
 
     // A certificate the broker does not trust: its alert may be lost to a reset (TLS 1.3
     // refuses after our side of the handshake), so only the start of the line is certain.
-    const test::Result stranger = test::run(over_tls(
-        broker, "mqtt-pub",
-        {"--cafile", pki.crt("ca"), "--cert", pki.crt("stranger"), "--key", pki.key("stranger"), "-t", "t", "-m", "x"}));
+    const test::Result stranger = test::run(
+        over_tls(broker, "mqtt-pub",
+                 {"--cafile", pki.crt("ca"), "--cert", pki.crt("stranger"), "--key", pki.key("stranger"), "-t", "t", "-m", "x"}));
     CHECK(stranger.status == 12);
     CHECK(stranger.err.rfind("Error: TLS handshake failed: ", 0) == 0);
     CHECK(std::count(stranger.err.begin(), stranger.err.end(), '\n') == 1);
@@ -234,16 +242,18 @@ TEST_CASE("tls: --cert and --key work with the system's CA store too, mqtts:// U
 TEST_CASE("tls: PSK with --psk and --psk-identity")
 {
     TempDir dir;
-    const std::string psk_file = dir.write("psk", "reader:00112233445566778899aabbccddeeff\n"
-                                                  "writer:0123456789abcdef\n");
+    const std::string psk_file = dir.write("psk",
+                                           "reader:00112233445566778899aabbccddeeff\n"
+                                           "writer:0123456789abcdef\n");
     test::Broker broker(with_tls("psk_hint mqtt-tools\n", "psk_file " + psk_file));
 
-    round_trip(broker, over_tls(broker, "mqtt-sub", {"--psk", "00112233445566778899AABBCCDDEEFF", "--psk-identity", "reader"}),
-               "psk-sub",
-               over_tls(broker, "mqtt-pub", {"--psk", "0123456789abcdef", "--psk-identity", "writer", "-t", "tls/t", "-m", "over tls"}));
+    round_trip(
+        broker, over_tls(broker, "mqtt-sub", {"--psk", "00112233445566778899AABBCCDDEEFF", "--psk-identity", "reader"}),
+        "psk-sub",
+        over_tls(broker, "mqtt-pub", {"--psk", "0123456789abcdef", "--psk-identity", "writer", "-t", "tls/t", "-m", "over tls"}));
 
-    const test::Result wrong_key = test::run(
-        over_tls(broker, "mqtt-pub", {"--psk", "0123456789abcdee", "--psk-identity", "writer", "-t", "t", "-m", "x"}));
+    const test::Result wrong_key =
+        test::run(over_tls(broker, "mqtt-pub", {"--psk", "0123456789abcdee", "--psk-identity", "writer", "-t", "t", "-m", "x"}));
     CHECK(wrong_key.status == 12);
     CHECK(wrong_key.err.rfind("Error: TLS handshake failed: ", 0) == 0);
     CHECK(std::count(wrong_key.err.begin(), wrong_key.err.end(), '\n') == 1);
@@ -261,8 +271,10 @@ TEST_CASE("tls: --psk at a broker that declines the key and sends a certificate:
         const test::Result r = test::run(argv);
         CHECK(r.status == 12);
         CHECK(r.out == "");
-        CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
-                       "instead (broker 127.0.0.1 port " + broker.second_port_str() + " over TLS)\n");
+        CHECK(r.err ==
+              "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
+              "instead (broker 127.0.0.1 port " +
+                  broker.second_port_str() + " over TLS)\n");
     }
     CHECK(broker.log().find("Received CONNECT") == std::string::npos);
 }
@@ -277,8 +289,9 @@ TEST_CASE("tls: --tls-alpn offers the protocol")
 
     // s_server shows what the client offered.
     TlsServer server(pki, {"-alpn", "mqtt"});
-    const test::Result r = test::run(command(
-        "mqtt-sub", {"-h", "127.0.0.1", "-p", server.port(), "--cafile", pki.crt("ca"), "--tls-alpn", "mqtt", "-t", "t", "-W", "1"}));
+    const test::Result r = test::run(
+        command("mqtt-sub",
+                {"-h", "127.0.0.1", "-p", server.port(), "--cafile", pki.crt("ca"), "--tls-alpn", "mqtt", "-t", "t", "-W", "1"}));
     CHECK(r.status == 27);  // s_server never answers CONNECT
     CHECK(server.wait_for("ALPN protocols advertised by the client: mqtt"));
 }
@@ -287,17 +300,19 @@ TEST_CASE("tls: --tls-version sets the lowest version, --tls-keylog gets the TLS
 {
     Pki pki;
     TlsServer old_server(pki, {"-tls1_2"});
-    const test::Result too_old = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", old_server.port(), "--cafile",
-                                                                pki.crt("ca"), "--tls-version", "tlsv1.3", "-t", "t", "-W", "5"}));
+    const test::Result too_old = test::run(command("mqtt-sub",
+                                                   {"-h", "127.0.0.1", "-p", old_server.port(), "--cafile", pki.crt("ca"),
+                                                    "--tls-version", "tlsv1.3", "-t", "t", "-W", "5"}));
     CHECK(too_old.status == 12);
-    CHECK(too_old.err == "Error: TLS handshake failed: tlsv1 alert protocol version (broker 127.0.0.1 port " +
-                             old_server.port() + " over TLS)\n");
+    CHECK(too_old.err ==
+          "Error: TLS handshake failed: tlsv1 alert protocol version (broker 127.0.0.1 port " + old_server.port() +
+              " over TLS)\n");
 
     TlsServer server(pki, {"-tls1_2"});
     const std::string keylog = pki.path("keylog");
-    const test::Result r =
-        test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port(), "--cafile", pki.crt("ca"), "--tls-version",
-                                       "TLSv1.2", "--tls-keylog", keylog, "-t", "t", "-W", "1"}));
+    const test::Result r = test::run(command("mqtt-sub",
+                                             {"-h", "127.0.0.1", "-p", server.port(), "--cafile", pki.crt("ca"), "--tls-version",
+                                              "TLSv1.2", "--tls-keylog", keylog, "-t", "t", "-W", "1"}));
     CHECK(r.status == 27);  // the handshake succeeded; s_server never answers CONNECT
     // Only TLS 1.2 logs CLIENT_RANDOM: TLS 1.3 logs traffic secrets.
     const auto lines = lines_of(keylog);
@@ -332,9 +347,9 @@ TEST_CASE("tls: --no-tls ignores every TLS option")
 {
     Pki pki;
     test::Broker broker(with_tls(pki.listener()));
-    round_trip(broker, sub(broker, {"--cafile", pki.crt("ca"), "--insecure", "--no-tls"}), "no-tls-sub",
-               pub(broker, {"--no-tls", "--cafile", pki.crt("other-ca"), "--tls-version", "bogus", "-t", "tls/t", "-m",
-                            "over tls"}));
+    round_trip(
+        broker, sub(broker, {"--cafile", pki.crt("ca"), "--insecure", "--no-tls"}), "no-tls-sub",
+        pub(broker, {"--no-tls", "--cafile", pki.crt("other-ca"), "--tls-version", "bogus", "-t", "tls/t", "-m", "over tls"}));
     round_trip(broker, sub(broker, {}), "no-tls-sub-2",
                command("mqtt-pub", {"-L", "mqtts://127.0.0.1:" + broker.port_str() + "/tls/t", "--no-tls", "-m", "over tls"}));
 }
@@ -359,19 +374,19 @@ TEST_CASE("tls: TLS files and settings that cannot be used give status 1 and one
     CHECK(bad_ca.status == 1);
     CHECK(bad_ca.err == "Error: Unable to load CA certificates, check cafile \"" + not_pem + "\".\n");
 
-    const test::Result mismatch = test::run(over_tls(
-        broker, "mqtt-pub",
-        {"--cafile", pki.crt("ca"), "--cert", pki.crt("client"), "--key", pki.key("server"), "-t", "t", "-m", "x"}));
+    const test::Result mismatch = test::run(
+        over_tls(broker, "mqtt-pub",
+                 {"--cafile", pki.crt("ca"), "--cert", pki.crt("client"), "--key", pki.key("server"), "-t", "t", "-m", "x"}));
     CHECK(mismatch.status == 1);
     CHECK(mismatch.err == "Error: Unable to load client key file \"" + pki.key("server") + "\".\n");
 
-    const test::Result ciphers = test::run(
-        over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "--ciphers", "NO-SUCH-CIPHER", "-t", "t", "-m", "x"}));
+    const test::Result ciphers =
+        test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "--ciphers", "NO-SUCH-CIPHER", "-t", "t", "-m", "x"}));
     CHECK(ciphers.status == 1);
     CHECK(ciphers.err == "Error: Unable to set TLS ciphers. Check cipher list \"NO-SUCH-CIPHER\".\n");
 
-    const test::Result keylog = test::run(over_tls(
-        broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "--tls-keylog", pki.path("no/such/dir"), "-t", "t", "-m", "x"}));
+    const test::Result keylog = test::run(
+        over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("ca"), "--tls-keylog", pki.path("no/such/dir"), "-t", "t", "-m", "x"}));
     CHECK(keylog.status == 1);
     CHECK(keylog.err == "Error: Unable to open key log file \"" + pki.path("no/such/dir") + "\": No such file or directory.\n");
 }
@@ -382,7 +397,7 @@ TEST_CASE("tls: TLS to a plain listener fails the handshake with status 12, aski
     test::Broker broker;
     const std::string port = broker.port_str();
     const std::string line = "Error: TLS handshake failed: unexpected eof while reading (is port " + port +
-                             " a TLS port?) (broker 127.0.0.1 port " + port + " over TLS)\n";
+        " a TLS port?) (broker 127.0.0.1 port " + port + " over TLS)\n";
     const test::Result r = test::run(pub(broker, {"--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(r.status == 12);
     CHECK(r.err == line);
@@ -400,8 +415,7 @@ TEST_CASE("tls: a plain client on a TLS listener ends with 7, asking if it is a 
     test::Broker broker(with_tls(pki.listener()));
     const std::string port = broker.second_port_str();
     const std::string line = "Error: The connection was closed before the broker answered CONNECT (is port " + port +
-                             " a TLS port? --cafile, --capath or --tls-use-os-certs turn TLS on). Broker: 127.0.0.1 port " +
-                             port + " over TCP.\n";
+        " a TLS port? --cafile, --capath or --tls-use-os-certs turn TLS on). Broker: 127.0.0.1 port " + port + " over TCP.\n";
     const test::Result p = test::run(over_tls(broker, "mqtt-pub", {"-t", "t", "-m", "x"}));
     CHECK(p.status == 7);
     CHECK(p.err == line);
@@ -421,7 +435,8 @@ TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificat
 {
     Pki pki;
     test::Broker broker(with_tls(pki.listener()));
-    const test::Result end = test::run({k_openssl, "x509", "-noout", "-enddate", "-dateopt", "iso_8601", "-in", pki.crt("server")});
+    const test::Result end =
+        test::run({k_openssl, "x509", "-noout", "-enddate", "-dateopt", "iso_8601", "-in", pki.crt("server")});
     REQUIRE(end.status == 0);
     REQUIRE(end.out.starts_with("notAfter="));
     std::string not_after = end.out.substr(9, end.out.find('\n') - 9);  // "2026-12-03 19:51:38Z"
@@ -429,13 +444,16 @@ TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificat
 
     const std::string tls = ",\"tls\":{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\","
                             "\"peer_subject\":\"CN=localhost\",\"peer_issuer\":\"CN=mqtt-tools test CA\","
-                            "\"peer_not_after\":\"" + not_after + "\"}}\n";
+                            "\"peer_not_after\":\"" +
+        not_after + "\"}}\n";
     const test::Result v311 = test::run(over_tls(broker, "mqtt-pub", {"--probe", "--cafile", pki.crt("ca")}));
     CHECK(v311.status == 0);
     CHECK(v311.err == "");
-    CHECK(v311.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
-                          ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
-                          "Accepted.\",\"session_present\":false" + tls);
+    CHECK(v311.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
+              ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
+              "Accepted.\",\"session_present\":false" +
+              tls);
     const test::Result v5 = test::run(over_tls(broker, "mqtt-sub", {"--probe", "-V", "5", "--cafile", pki.crt("ca")}));
     CHECK(v5.status == 0);
     CHECK(v5.out.starts_with("{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() + ",\"protocol\":\"mqttv5\","));
@@ -443,8 +461,10 @@ TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificat
     // A certificate that does not verify: no CONNACK, status 12, and the object that says so.
     const test::Result refused = test::run(over_tls(broker, "mqtt-pub", {"--probe", "--cafile", pki.crt("other-ca")}));
     CHECK(refused.status == 12);
-    CHECK(refused.out == "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
-                             ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: TLS handshake failed: "
-                             "certificate verify failed (self-signed certificate in certificate chain) (broker 127.0.0.1 "
-                             "port " + broker.second_port_str() + " over TLS)\",\"status\":12}\n");
+    CHECK(refused.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
+              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"Error: TLS handshake failed: "
+              "certificate verify failed (self-signed certificate in certificate chain) (broker 127.0.0.1 "
+              "port " +
+              broker.second_port_str() + " over TLS)\",\"status\":12}\n");
 }

@@ -109,7 +109,8 @@ TEST_CASE("wait for broker: mqtt-pub, mqtt-sub, mqtt-rr and --probe connect once
             CHECK(r.err == "");
         }
         if (c.args[1] == "wait-probe") {
-            CHECK(r.out.starts_with("{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"protocol\":\"mqttv311\",\"connected\":true,"));
+            CHECK(
+                r.out.starts_with("{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"protocol\":\"mqttv311\",\"connected\":true,"));
         }
         CHECK(broker.wait_for_log("New client connected from 127.0.0.1", 5s));
         broker.stop();
@@ -120,8 +121,8 @@ TEST_CASE("wait for broker: after the deadline, the last attempt's status (6 ref
 {
     const int closed = test::free_port();
     const auto start = Clock::now();
-    const test::Result r = test::run(command("mqtt-pub", {"--wait-for-broker", "2", "-h", "127.0.0.1", "-p",
-                                                          std::to_string(closed), "-t", "t", "-m", "x"}));
+    const test::Result r = test::run(
+        command("mqtt-pub", {"--wait-for-broker", "2", "-h", "127.0.0.1", "-p", std::to_string(closed), "-t", "t", "-m", "x"}));
     const double elapsed = seconds_since(start);
     const std::string refused = "Error: Connection refused (broker 127.0.0.1 port " + std::to_string(closed) + " over TCP)";
     CHECK(r.status == 6);
@@ -133,12 +134,14 @@ TEST_CASE("wait for broker: after the deadline, the last attempt's status (6 ref
     const test::Result p = test::run({"/usr/bin/env", "MQTT_WAIT_FOR_BROKER=1", test::tool("mqtt-sub"), "--probe", "-h",
                                       "127.0.0.1", "-p", std::to_string(closed)});
     CHECK(p.status == 6);
-    CHECK(p.out == "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
-                       ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"" + refused + "\",\"status\":6}\n");
+    CHECK(p.out ==
+          "{\"host\":\"127.0.0.1\",\"port\":" + std::to_string(closed) +
+              ",\"protocol\":\"mqttv311\",\"connected\":false,\"error\":\"" + refused + "\",\"status\":6}\n");
 
     // Default off: the first failure ends the job at once, as before.
     const auto at_once = Clock::now();
-    const test::Result now = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", std::to_string(closed), "-t", "t", "-m", "x"}));
+    const test::Result now =
+        test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", std::to_string(closed), "-t", "t", "-m", "x"}));
     CHECK(now.status == 6);
     CHECK(seconds_since(at_once) < 1.5);
 }
@@ -150,8 +153,9 @@ TEST_CASE("wait for broker: an HTTP proxy answering 502 while the broker starts 
     broker.stop();
     {
         test::HttpProxy proxy;  // 502 Bad Gateway while nothing listens behind it
-        test::Child child(command("mqtt-pub", {"--wait-for-broker", "60", "--proxy", proxy.url(), "-h", "127.0.0.1", "-p", port,
-                                               "-t", "t", "-m", "x"}));
+        test::Child child(
+            command("mqtt-pub",
+                    {"--wait-for-broker", "60", "--proxy", proxy.url(), "-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
         REQUIRE(wait_for_requests(proxy, 2, 20s));
         broker.restart();
         const test::Result r = child.wait(30s);
@@ -161,18 +165,20 @@ TEST_CASE("wait for broker: an HTTP proxy answering 502 while the broker starts 
     }
     {
         test::HttpProxy proxy;
-        const test::Result r = test::run(command("mqtt-pub", {"--wait-for-broker", "2", "--proxy", proxy.url(), "-h", "127.0.0.1",
-                                                              "-p", port, "-t", "t", "-m", "x"}));
+        const test::Result r = test::run(command(
+            "mqtt-pub", {"--wait-for-broker", "2", "--proxy", proxy.url(), "-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
         CHECK(r.status == 15);
-        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 502 Bad Gateway. Broker: 127.0.0.1 port " + port +
-                           " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
+        CHECK(r.err ==
+              "Error: HTTP proxy: CONNECT refused: HTTP 502 Bad Gateway. Broker: 127.0.0.1 port " + port +
+                  " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
         CHECK(proxy.requests().size() >= 2);
     }
     test::HttpProxy refusing("407 Proxy Authentication Required");
-    const test::Result r = test::run(command("mqtt-pub", {"--wait-for-broker", "30", "--proxy", refusing.url(), "-h",
-                                                          "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
+    const test::Result r = test::run(command(
+        "mqtt-pub", {"--wait-for-broker", "30", "--proxy", refusing.url(), "-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
     CHECK(r.status == 15);
-    CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required. Broker: 127.0.0.1 port " +
-                   port + " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(refusing.port()) + ".\n");
+    CHECK(r.err ==
+          "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required. Broker: 127.0.0.1 port " + port +
+              " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(refusing.port()) + ".\n");
     CHECK(refusing.requests().size() == 1);
 }

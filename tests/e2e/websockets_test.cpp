@@ -72,7 +72,8 @@ std::string upgrade_answer(const std::string& request)
     const auto at = request.find(name);
     const std::string key = at == std::string::npos ? "" : request.substr(at + name.size(), 24);
     return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Accept: " + mqtt::ws::accept_for(key) + "\r\n\r\n";
+           "Sec-WebSocket-Protocol: mqtt\r\nSec-WebSocket-Accept: " +
+        mqtt::ws::accept_for(key) + "\r\n\r\n";
 }
 
 /// A TCP server on 127.0.0.1 that reads one request (up to the blank line), answers it
@@ -153,8 +154,7 @@ private:
 /// then sends `start` and `flood` over and over, never reading, until the client goes away.
 class FloodingServer {
 public:
-    FloodingServer(std::string start, std::string flood, bool connack)
-        : m_start(std::move(start)), m_connack(connack)
+    FloodingServer(std::string start, std::string flood, bool connack) : m_start(std::move(start)), m_connack(connack)
     {
         while (m_flood.size() < 65536) m_flood += flood;
         m_listener = loopback_listener(m_port);
@@ -250,9 +250,11 @@ void check_round_trip(const test::Broker& broker, const Args& connect, const std
     for (const char* qos : {"0", "1", "2"}) {
         CAPTURE(qos);
         const std::string sub_id = id + qos;
-        const Args subscriber = tool_at(tmp.path(), "mqtt-sub", connect, {"-i", sub_id, "-q", qos, "-t", "ws/t", "-v", "-C", "2", "-W", "20"});
+        const Args subscriber =
+            tool_at(tmp.path(), "mqtt-sub", connect, {"-i", sub_id, "-q", qos, "-t", "ws/t", "-v", "-C", "2", "-W", "20"});
         const auto then = [&] {
-            const test::Result p = test::run(tool_at(tmp.path(), "mqtt-pub", connect, {"-q", qos, "-t", "ws/t", "-l"}), "first\nsecond\n");
+            const test::Result p =
+                test::run(tool_at(tmp.path(), "mqtt-pub", connect, {"-q", qos, "-t", "ws/t", "-l"}), "first\nsecond\n");
             CHECK(p.status == 0);
             CHECK(p.err == "");
         };
@@ -277,14 +279,16 @@ void check_request_reply(const test::Broker& broker, const Args& connect, const 
     for (const char* qos : {"0", "1", "2"}) {
         CAPTURE(qos);
         const std::string responder_id = id + "responder-" + qos;
-        test::Child responder(command("mqtt-sub", joined(connect, {"-i", responder_id, "-q", qos, "-t", "service/rr", "-C", "1",
-                                                                   "-W", "20"})));
+        test::Child responder(
+            command("mqtt-sub", joined(connect, {"-i", responder_id, "-q", qos, "-t", "service/rr", "-C", "1", "-W", "20"})));
         require_subscribed(broker, responder_id);
-        test::Child requester(command("mqtt-rr", joined(connect, {"-V", "311", "-q", qos, "-t", "service/rr", "-e", "replies/rr",
-                                                                  "-m", "question", "-W", "20"})));
+        test::Child requester(command(
+            "mqtt-rr",
+            joined(connect, {"-V", "311", "-q", qos, "-t", "service/rr", "-e", "replies/rr", "-m", "question", "-W", "20"})));
         REQUIRE(responder.wait_for_output(9, 20s));
         CHECK(responder.out_so_far() == "question\n");
-        const test::Result answer = test::run(command("mqtt-pub", joined(connect, {"-q", qos, "-t", "replies/rr", "-m", "answer"})));
+        const test::Result answer =
+            test::run(command("mqtt-pub", joined(connect, {"-q", qos, "-t", "replies/rr", "-m", "answer"})));
         CHECK(answer.status == 0);
         CHECK(answer.err == "");
         const test::Result r = requester.wait(20s);
@@ -354,10 +358,11 @@ TEST_CASE("http proxy: mqtt-rr over ws, wss and mqtt through an HTTP CONNECT pro
     test::Broker broker(with_websockets(pki.listener()));
     test::Broker plain_ws(with_websockets());
     test::HttpProxy proxy;
-    check_request_reply(plain_ws, {"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()}, "proxied-ws-");
-    check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca"), "--proxy",
-                                 proxy.url()},
-                        "proxied-wss-");
+    check_request_reply(plain_ws, {"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()},
+                        "proxied-ws-");
+    check_request_reply(
+        broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca"), "--proxy", proxy.url()},
+        "proxied-wss-");
     check_request_reply(broker, {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()}, "proxied-mqtt-");
     // Three tools, three QoS, three ways: each connection asked the proxy for its tunnel.
     const auto requests = proxy.requests();
@@ -383,9 +388,10 @@ TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request, HT
     for (const auto& c : cases) {
         CAPTURE(c.line);
         CannedHttp server(c.answer);
-        const test::Result r = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "--ws-path",
-                                                              "/mqtt/v1?token=a%2Fb", "--ws-header", "Authorization: Bearer t0k",
-                                                              "--ws-header", "X-Tenant: 7", "-t", "t", "-m", "x"}));
+        const test::Result r =
+            test::run(command("mqtt-pub",
+                              {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "--ws-path", "/mqtt/v1?token=a%2Fb",
+                               "--ws-header", "Authorization: Bearer t0k", "--ws-header", "X-Tenant: 7", "-t", "t", "-m", "x"}));
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 15);
         CHECK(r.out == "");
@@ -405,9 +411,8 @@ TEST_CASE("websockets: --ws-path and --ws-header go into the upgrade request, HT
 TEST_CASE("websockets: a ws URL aimed at a plain MQTT port fails with its own line, status 15")
 {
     test::Broker broker;
-    const std::string line = "Error: WebSocket upgrade failed: the broker closed the connection (is port " +
-                             broker.port_str() + " a WebSocket listener, not a plain MQTT one?). Broker: 127.0.0.1 port " +
-                             broker.port_str() + " over ws.\n";
+    const std::string line = "Error: WebSocket upgrade failed: the broker closed the connection (is port " + broker.port_str() +
+        " a WebSocket listener, not a plain MQTT one?). Broker: 127.0.0.1 port " + broker.port_str() + " over ws.\n";
     const std::string url = "ws://127.0.0.1:" + broker.port_str() + "/t";
     const std::vector<Args> commands = {
         command("mqtt-pub", {"-L", url, "-m", "x"}),
@@ -428,8 +433,11 @@ TEST_CASE("websockets: a lost broker with --reconnect-timeout 0 ends the job wit
 {
     test::Broker broker(with_websockets());
     TempDir tmp;
-    const Args argv = with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "--reconnect-timeout", "0", "-t", "r", "-W", "30"}));
-    check_ended(run_subscriber(broker, "restart-sub", argv, [&] { broker.stop(); }, 20s), 7, "", "Error: The connection was lost.\n");
+    const Args argv = with_tmpdir(
+        tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "restart-sub", "--reconnect-timeout", "0", "-t", "r", "-W", "30"}));
+    check_ended(run_subscriber(
+                    broker, "restart-sub", argv, [&] { broker.stop(); }, 20s),
+                7, "", "Error: The connection was lost.\n");
     CHECK(is_empty_dir(tmp.path()));
 }
 
@@ -442,15 +450,16 @@ TEST_CASE("websockets: a TMPDIR others may write without the sticky bit is refus
     ::chmod(shared.path().c_str(), 0777);
     const test::Result r = test::run(with_tmpdir(shared.path(), over_ws(broker, "mqtt-pub", {"-t", "t", "-m", "x"})));
     CHECK(r.status == 1);
-    CHECK(r.err == "Error: Unsafe folder for the bridge's private socket: " + shared.path() +
-                       " is writable by other users and has no sticky bit (set TMPDIR or XDG_RUNTIME_DIR to a folder no "
-                       "other user can change).\n");
+    CHECK(r.err ==
+          "Error: Unsafe folder for the bridge's private socket: " + shared.path() +
+              " is writable by other users and has no sticky bit (set TMPDIR or XDG_RUNTIME_DIR to a folder no "
+              "other user can change).\n");
     CHECK(is_empty_dir(shared.path()));
 
     TempDir runtime;  // 0700, this user's: the socket goes there
-    const test::Result x = test::run(Args{"/usr/bin/env", "XDG_RUNTIME_DIR=" + runtime.path(), "TMPDIR=" + shared.path(),
-                                          test::tool("mqtt-pub"), "-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "-t",
-                                          "t", "-m", "x"});
+    const test::Result x =
+        test::run(Args{"/usr/bin/env", "XDG_RUNTIME_DIR=" + runtime.path(), "TMPDIR=" + shared.path(), test::tool("mqtt-pub"),
+                       "-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "-t", "t", "-m", "x"});
     CHECK(x.status == 0);
     CHECK(x.err == "");
     CHECK(is_empty_dir(runtime.path()));
@@ -475,7 +484,9 @@ TEST_CASE("websockets: Ctrl-C ends mqtt-sub as over TCP (status 0), with a DISCO
     test::Broker broker(with_websockets());
     TempDir tmp;
     const Args argv = with_tmpdir(tmp.path(), over_ws(broker, "mqtt-sub", {"-i", "int-sub", "-t", "r", "-W", "30"}));
-    check_ended(run_subscriber(broker, "int-sub", argv, [](test::Child& subscriber) { subscriber.signal(SIGINT); }, 20s), 0, "");
+    check_ended(run_subscriber(
+                    broker, "int-sub", argv, [](test::Child& subscriber) { subscriber.signal(SIGINT); }, 20s),
+                0, "");
     CHECK(is_empty_dir(tmp.path()));
     CHECK(broker.wait_for_log("Received DISCONNECT from int-sub"));
 }
@@ -486,8 +497,9 @@ TEST_CASE("websockets: wss (--ws plus TLS options) at QoS 0, 1 and 2")
     test::Broker broker(with_websockets(pki.listener()));
     check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")}, "wss-sub-");
     // -L wss:// with --cafile: the same listener by URL.
-    const test::Result r = test::run(command("mqtt-rr", {"-L", "wss://localhost:" + broker.ws_port_str() + "/nobody/home",
-                                                         "--cafile", pki.crt("ca"), "-m", "x", "-W", "2"}));
+    const test::Result r = test::run(command(
+        "mqtt-rr",
+        {"-L", "wss://localhost:" + broker.ws_port_str() + "/nobody/home", "--cafile", pki.crt("ca"), "-m", "x", "-W", "2"}));
     CHECK(r.status == 27);
     CHECK(r.err == "Timed out\n");
     CHECK(broker.log().find("Received SUBSCRIBE from ") != std::string::npos);
@@ -497,27 +509,31 @@ TEST_CASE("websockets: wss with the wrong CA, and wss at a plain ws port, fail i
 {
     Pki pki;
     test::Broker broker(with_websockets(pki.listener()));
-    const test::Result wrong = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
-                                                              pki.crt("other-ca"), "-t", "t", "-m", "x"}));
+    const test::Result wrong = test::run(
+        command("mqtt-pub",
+                {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("other-ca"), "-t", "t", "-m", "x"}));
     CHECK(wrong.status == 12);
     const std::string unverified = "Error: TLS handshake failed: certificate verify failed (self-signed certificate in "
-                                   "certificate chain) (broker 127.0.0.1 port " + broker.ws_port_str() + " over wss)\n";
+                                   "certificate chain) (broker 127.0.0.1 port " +
+        broker.ws_port_str() + " over wss)\n";
     CHECK(wrong.err == unverified);
     // --insecure skips only the host name check, as mosquitto's: the chain is still verified.
-    const test::Result insecure = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
-                                                                 pki.crt("other-ca"), "--insecure", "-t", "t", "-m", "x"}));
+    const test::Result insecure = test::run(command("mqtt-pub",
+                                                    {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
+                                                     pki.crt("other-ca"), "--insecure", "-t", "t", "-m", "x"}));
     CHECK(insecure.status == 12);
     CHECK(insecure.err == "Warning: --insecure: the broker's certificate host name is not checked.\n" + unverified);
-    const test::Result name = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile",
-                                                             pki.crt("ca"), "-t", "t", "-m", "x"}));
+    const test::Result name = test::run(command(
+        "mqtt-pub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca"), "-t", "t", "-m", "x"}));
     CHECK(name.status == 0);
 
     test::Broker plain(with_websockets());
-    const test::Result r = test::run(command("mqtt-sub", {"-L", "wss://127.0.0.1:" + plain.ws_port_str() + "/t", "--cafile",
-                                                          pki.crt("ca"), "-W", "10"}));
+    const test::Result r = test::run(
+        command("mqtt-sub", {"-L", "wss://127.0.0.1:" + plain.ws_port_str() + "/t", "--cafile", pki.crt("ca"), "-W", "10"}));
     CHECK(r.status == 12);
-    CHECK(r.err == "Error: TLS handshake failed: wrong version number (is port " + plain.ws_port_str() +
-                   " a TLS port?) (broker 127.0.0.1 port " + plain.ws_port_str() + " over wss)\n");
+    CHECK(r.err ==
+          "Error: TLS handshake failed: wrong version number (is port " + plain.ws_port_str() +
+              " a TLS port?) (broker 127.0.0.1 port " + plain.ws_port_str() + " over wss)\n");
 }
 
 TEST_CASE("http proxy: mqtt, mqtts, ws and wss through an HTTP CONNECT proxy")
@@ -529,15 +545,17 @@ TEST_CASE("http proxy: mqtt, mqtts, ws and wss through an HTTP CONNECT proxy")
     test::Broker plain_ws(with_websockets());
     test::HttpProxy proxy;
     check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()}, "proxied-mqtt-");
-    check_round_trip(broker, {"-h", "127.0.0.1", "-p", broker.second_port_str(), "--cafile", pki.crt("ca"), "--proxy", proxy.url()},
+    check_round_trip(broker,
+                     {"-h", "127.0.0.1", "-p", broker.second_port_str(), "--cafile", pki.crt("ca"), "--proxy", proxy.url()},
                      "proxied-mqtts-");
     check_round_trip(plain_ws, {"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws", "--proxy", proxy.url()}, "proxied-ws-");
-    check_round_trip(broker, {"-L", "wss://127.0.0.1:" + broker.ws_port_str() + "/x", "--cafile", pki.crt("ca"), "--proxy",
-                              proxy.url()},
+    check_round_trip(broker,
+                     {"-L", "wss://127.0.0.1:" + broker.ws_port_str() + "/x", "--cafile", pki.crt("ca"), "--proxy", proxy.url()},
                      "proxied-wss-");
     const auto requests = proxy.requests();
     REQUIRE(requests.size() == 24);
-    CHECK(requests[0] == "CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port_str() + "\r\n\r\n");
+    CHECK(requests[0] ==
+          "CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port_str() + "\r\n\r\n");
     CHECK(requests[23].rfind("CONNECT 127.0.0.1:" + broker.ws_port_str() + " HTTP/1.1\r\n", 0) == 0);
 }
 
@@ -548,39 +566,49 @@ TEST_CASE("http proxy: credentials go as Basic, a refusal is status 15 with its 
     const std::string url = "http://me:s%3Acret@127.0.0.1:" + std::to_string(refusing.port());
     for (const char* tool : {"mqtt-pub", "mqtt-sub"}) {
         CAPTURE(tool);
-        const Args args = std::string(tool) == "mqtt-pub" ? Args{"--proxy", url, "-t", "t", "-m", "x"} : Args{"--proxy", url, "-t", "t"};
+        const Args args =
+            std::string(tool) == "mqtt-pub" ? Args{"--proxy", url, "-t", "t", "-m", "x"} : Args{"--proxy", url, "-t", "t"};
         const test::Result r = test::run(at(broker, tool, args));
         CHECK(r.status == 15);
         CHECK(r.out == "");
-        CHECK(r.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required. Broker: 127.0.0.1 port " +
-                           broker.port_str() + " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(refusing.port()) + ".\n");
+        CHECK(r.err ==
+              "Error: HTTP proxy: CONNECT refused: HTTP 407 Proxy Authentication Required. Broker: 127.0.0.1 port " +
+                  broker.port_str() + " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(refusing.port()) + ".\n");
     }
     const auto requests = refusing.requests();
     REQUIRE(requests.size() == 2);
-    CHECK(requests[0] == "CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port_str() +
-                             "\r\nProxy-Authorization: Basic bWU6czpjcmV0\r\n\r\n");
+    CHECK(requests[0] ==
+          "CONNECT 127.0.0.1:" + broker.port_str() + " HTTP/1.1\r\nHost: 127.0.0.1:" + broker.port_str() +
+              "\r\nProxy-Authorization: Basic bWU6czpjcmV0\r\n\r\n");
     // Nothing listens at the proxy's address: as for the broker itself, status 6.
     const int closed = test::free_port();
-    const test::Result r = test::run(pub(broker, {"--proxy", "http://127.0.0.1:" + std::to_string(closed), "-t", "t", "-m", "x"}));
+    const test::Result r =
+        test::run(pub(broker, {"--proxy", "http://127.0.0.1:" + std::to_string(closed), "-t", "t", "-m", "x"}));
     CHECK(r.status == 6);
-    CHECK(r.err == "Error: Connection refused (broker 127.0.0.1 port " + broker.port_str() + " over TCP via HTTP proxy 127.0.0.1:" +
-                   std::to_string(closed) + ")\n");
+    CHECK(r.err ==
+          "Error: Connection refused (broker 127.0.0.1 port " + broker.port_str() +
+              " over TCP via HTTP proxy 127.0.0.1:" + std::to_string(closed) + ")\n");
 }
 
 TEST_CASE("hostile peers: control bytes in a proxy's or WebSocket server's status line reach stderr escaped")
 {
     // An OSC sequence retitles the terminal window, BEL rings, CSI 2J clears the screen.
-    test::HttpProxy proxy("407 \x1b]0;pwned\x07" "Auth\x1b[2J");
+    test::HttpProxy proxy("407 \x1b]0;pwned\x07"
+                          "Auth\x1b[2J");
     const test::Result p = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "--proxy", proxy.url(), "-t", "t", "-m", "x"}));
     CHECK(p.status == 15);
-    CHECK(p.err == "Error: HTTP proxy: CONNECT refused: HTTP 407 \\x1b]0;pwned\\x07Auth\\x1b[2J. Broker: 127.0.0.1 port 1883 "
-                   "over TCP via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
+    CHECK(p.err ==
+          "Error: HTTP proxy: CONNECT refused: HTTP 407 \\x1b]0;pwned\\x07Auth\\x1b[2J. Broker: 127.0.0.1 port 1883 "
+          "over TCP via HTTP proxy 127.0.0.1:" +
+              std::to_string(proxy.port()) + ".\n");
 
-    CannedHttp server("HTTP/1.1 403 \x1b]0;pwned\x07\xc2\x9b" "31mForbidden\r\n\r\n");
+    CannedHttp server("HTTP/1.1 403 \x1b]0;pwned\x07\xc2\x9b"
+                      "31mForbidden\r\n\r\n");
     const test::Result w = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "-t", "t"}));
     CHECK(w.status == 15);
-    CHECK(w.err == "Error: WebSocket upgrade refused: HTTP 403 \\x1b]0;pwned\\x07\\xc2\\x9b31mForbidden. Broker: 127.0.0.1 port " +
-                   server.port_str() + " over ws.\n");
+    CHECK(w.err ==
+          "Error: WebSocket upgrade refused: HTTP 403 \\x1b]0;pwned\\x07\\xc2\\x9b31mForbidden. Broker: 127.0.0.1 port " +
+              server.port_str() + " over ws.\n");
 }
 
 TEST_CASE("websockets: a server that never answers the upgrade: --connect-timeout's status 19, for pub, sub and rr")
@@ -606,10 +634,11 @@ TEST_CASE("websockets: the set-up's bound is --connect-timeout (default 10) or -
     check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5"}), 5,
                      "Error: The broker did not answer the WebSocket upgrade within 5 seconds." + at);
     // 0: no bound but the keep-alive interval's, as for CONNACK.
-    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5",
-                                          "--connect-timeout", "0"}),
-                     5, "Error: The broker did not answer the WebSocket upgrade within 5 seconds." + at);
-    const test::Result timed = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-W", "1"}));
+    check_unanswered(
+        command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-k", "5", "--connect-timeout", "0"}),
+        5, "Error: The broker did not answer the WebSocket upgrade within 5 seconds." + at);
+    const test::Result timed =
+        test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "-t", "t", "-W", "1"}));
     CHECK(timed.status == 27);
     CHECK(timed.err == "Timed out\n");
 }
@@ -635,10 +664,13 @@ TEST_CASE("http proxy: a proxy that never answers CONNECT, and a tunnel to a ser
     test::Broker broker(with_websockets());
     // mqtt and ws through the proxy: its CONNECT answer is the step that never comes.
     const std::vector<Args> commands = {
-        command("mqtt-pub", {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", url, "--connect-timeout", "2", "-t", "t", "-m", "x"}),
-        command("mqtt-sub", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t"}),
-        command("mqtt-rr", {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t",
-                            "-e", "r", "-m", "x"}),
+        command("mqtt-pub",
+                {"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", url, "--connect-timeout", "2", "-t", "t", "-m", "x"}),
+        command("mqtt-sub",
+                {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t"}),
+        command("mqtt-rr",
+                {"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "--proxy", url, "--connect-timeout", "2", "-t", "t", "-e",
+                 "r", "-m", "x"}),
     };
     const std::string via = " via HTTP proxy 127.0.0.1:" + silent_proxy.port_str() + ".\n";
     const std::string lines[] = {"Broker: 127.0.0.1 port " + broker.port_str() + " over TCP" + via,
@@ -651,17 +683,19 @@ TEST_CASE("http proxy: a proxy that never answers CONNECT, and a tunnel to a ser
     // A proxy that opens the tunnel to a server that never answers the upgrade.
     SilentServer silent;
     test::HttpProxy proxy;
-    check_unanswered(command("mqtt-sub", {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--proxy", proxy.url(),
-                                          "--connect-timeout", "2", "-t", "t"}),
-                     2, "Error: The broker did not answer the WebSocket upgrade within 2 seconds. Broker: 127.0.0.1 port " +
-                            silent.port_str() + " over ws via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
+    check_unanswered(command("mqtt-sub",
+                             {"-h", "127.0.0.1", "-p", silent.port_str(), "--ws", "--proxy", proxy.url(), "--connect-timeout",
+                              "2", "-t", "t"}),
+                     2,
+                     "Error: The broker did not answer the WebSocket upgrade within 2 seconds. Broker: 127.0.0.1 port " +
+                         silent.port_str() + " over ws via HTTP proxy 127.0.0.1:" + std::to_string(proxy.port()) + ".\n");
 }
 
 TEST_CASE("websockets: after a lost connection, an upgrade nobody answers is tried again until --reconnect-timeout")
 {
     test::Broker broker(with_websockets());
-    test::Child subscriber(over_ws(broker, "mqtt-sub", {"-i", "ws-silent-again", "-t", "r", "--connect-timeout", "2",
-                                                        "--reconnect-timeout", "5"}));
+    test::Child subscriber(
+        over_ws(broker, "mqtt-sub", {"-i", "ws-silent-again", "-t", "r", "--connect-timeout", "2", "--reconnect-timeout", "5"}));
     require_subscribed(broker, "ws-silent-again");
     const auto start = Clock::now();
     broker.stop();
@@ -669,9 +703,10 @@ TEST_CASE("websockets: after a lost connection, an upgrade nobody answers is tri
     const test::Result r = subscriber.wait(30s);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    CHECK(r.err == "Error: The connection was lost. No new connection within 5 seconds (The broker did not answer the "
-                   "WebSocket upgrade within 2 seconds). Broker: 127.0.0.1 port " + std::to_string(broker.ws_port()) +
-                   " over ws.\n");
+    CHECK(r.err ==
+          "Error: The connection was lost. No new connection within 5 seconds (The broker did not answer the "
+          "WebSocket upgrade within 2 seconds). Broker: 127.0.0.1 port " +
+              std::to_string(broker.ws_port()) + " over ws.\n");
     CHECK(seconds_since(start) >= 4.5);
     CHECK(seconds_since(start) < 15);
 }
@@ -692,8 +727,8 @@ TEST_CASE("websockets: a broker that breaks the protocol after the upgrade: stat
         CAPTURE(c.line);
         CannedHttp server({}, c.frame);
         TempDir tmp;
-        const test::Result r = test::run(with_tmpdir(tmp.path(), command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(),
-                                                                                      "--ws", "-t", "t", "-W", "10"})));
+        const test::Result r = test::run(with_tmpdir(
+            tmp.path(), command("mqtt-sub", {"-h", "127.0.0.1", "-p", server.port_str(), "--ws", "-t", "t", "-W", "10"})));
         CHECK_FALSE(r.timed_out);
         CHECK(r.status == 7);
         // Before CONNACK: the line names the broker.
@@ -725,11 +760,12 @@ TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mo
     check_round_trip(broker, joined({"-h", "127.0.0.1", "-p", broker.second_port_str(), "--proxy", proxy.url()}, psk),
                      "proxied-psk-");
     // A websockets listener with psk_hint (and no certificate) speaks plain ws, not TLS.
-    const test::Result plain = test::run(command("mqtt-pub", joined({"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws",
-                                                                     "-t", "t", "-m", "x"}, psk)));
+    const test::Result plain = test::run(
+        command("mqtt-pub", joined({"-h", "127.0.0.1", "-p", broker.ws_port_str(), "--ws", "-t", "t", "-m", "x"}, psk)));
     CHECK(plain.status == 12);
-    CHECK(plain.err == "Error: TLS handshake failed: wrong version number (is port " + broker.ws_port_str() +
-                       " a TLS port?) (broker 127.0.0.1 port " + broker.ws_port_str() + " over wss)\n");
+    CHECK(plain.err ==
+          "Error: TLS handshake failed: wrong version number (is port " + broker.ws_port_str() +
+              " a TLS port?) (broker 127.0.0.1 port " + broker.ws_port_str() + " over wss)\n");
     // With a certificate too it speaks TLS but declines the key and sends the certificate,
     // which would authenticate nobody here: refused.
     Pki pki;
@@ -739,11 +775,13 @@ TEST_CASE("websockets: --psk with --ws: the bridge does TLS-PSK, but Debian's mo
     for (const char* name : {"mqtt-pub", "mqtt-sub", "mqtt-rr"}) {
         CAPTURE(name);
         const Args args = std::string(name) == "mqtt-sub" ? Args{"-t", "t"} : Args{"-t", "t", "-m", "x"};
-        const test::Result r = test::run(command(name, joined(joined({"-h", "127.0.0.1", "-p", tls_broker.ws_port_str(), "--ws"}, psk),
-                                                              args)));
+        const test::Result r =
+            test::run(command(name, joined(joined({"-h", "127.0.0.1", "-p", tls_broker.ws_port_str(), "--ws"}, psk), args)));
         CHECK(r.status == 12);
-        CHECK(r.err == "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
-                       "instead (broker 127.0.0.1 port " + tls_broker.ws_port_str() + " over wss)\n");
+        CHECK(r.err ==
+              "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
+              "instead (broker 127.0.0.1 port " +
+                  tls_broker.ws_port_str() + " over wss)\n");
     }
     CHECK(tls_broker.log().find("Received CONNECT") == std::string::npos);
 }
@@ -758,8 +796,9 @@ TEST_CASE("websockets: a flood of empty continuation frames before CONNACK ends 
     CHECK_FALSE(r.timed_out);
     CHECK(r.status == 19);
     CHECK(r.out == "");
-    CHECK(r.err == "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " + server.port_str() +
-                   " over ws.\n");
+    CHECK(r.err ==
+          "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " + server.port_str() +
+              " over ws.\n");
     CHECK(seconds_since(start) < 15);
 }
 
@@ -816,8 +855,14 @@ TEST_CASE("websockets: mqtt-bench pubsub over ws and wss, and through an HTTP CO
               std::string::npos);
         CHECK(r.out.find(R"("received":12,"lost":0,"duplicated":0,"reordered":0,"foreign":0,)") != std::string::npos);
     };
-    SUBCASE("ws") { run({"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws"}); }
-    SUBCASE("wss") { run({"-h", "localhost", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")}); }
+    SUBCASE("ws")
+    {
+        run({"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws"});
+    }
+    SUBCASE("wss")
+    {
+        run({"-h", "localhost", "-p", broker.ws_port_str(), "--ws", "--cafile", pki.crt("ca")});
+    }
     SUBCASE("mqtt through the proxy")
     {
         run({"-h", "127.0.0.1", "-p", broker.port_str(), "--proxy", proxy.url()});

@@ -59,8 +59,7 @@ inline void check_unchanged(const std::string& out, std::size_t prefix)
 /// The body of a decoder's fuzz target: `decode` (cbor_to_json and the like) either appends
 /// valid JSON to what `out` holds, or fails and leaves `out` as it was. Returns the JSON
 /// appended, or "" when the decode failed.
-template <class Decode>
-std::string check_decoder(Decode decode, const std::uint8_t* data, std::size_t size)
+template <class Decode> std::string check_decoder(Decode decode, const std::uint8_t* data, std::size_t size)
 {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     std::string out = "x";

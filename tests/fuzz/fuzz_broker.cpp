@@ -89,8 +89,10 @@ void broker(int listen_fd, std::string_view bytes, bool websocket)
         const std::size_t end = at == std::string::npos ? at : request.find("\r\n", at);
         if (end != std::string::npos) {
             const std::string key = request.substr(at + header.size(), end - at - header.size());
-            send_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Accept: " + mqtt::ws::accept_for(key) + "\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n");
+            send_all(fd,
+                     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Accept: " +
+                         mqtt::ws::accept_for(key) + "\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n");
         }
     }
     (void)first_read(fd);
@@ -98,8 +100,7 @@ void broker(int listen_fd, std::string_view bytes, bool websocket)
     char buffer[4096];
     pollfd client{fd, POLLIN, 0};
     ::shutdown(fd, SHUT_WR);
-    while (::poll(&client, 1, 10000) == 1 && ::read(fd, buffer, sizeof buffer) > 0) {
-    }
+    while (::poll(&client, 1, 10000) == 1 && ::read(fd, buffer, sizeof buffer) > 0) {}
     ::close(fd);
 }
 
@@ -114,9 +115,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t choice = data[0];
     const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
 
-    std::vector<std::string> args = {"-h", "127.0.0.1", "-p", std::to_string(port), "-t", "#", "-t", "a/+",
-                                     "-V", (choice & 1) ? "311" : "5", "-v", "-W", "5", "--reconnect-timeout", "0",
-                                     "--quiet"};
+    std::vector<std::string> args = {
+        "-h", "127.0.0.1", "-p", std::to_string(port),  "-t", "#",      "-t", "a/+", "-V", (choice & 1) ? "311" : "5",
+        "-v", "-W",        "5",  "--reconnect-timeout", "0",  "--quiet"};
     if (choice & 2) args.insert(args.end(), {"-F", "%j"});
     const bool websocket = (choice & 4) != 0;
     if (websocket) args.push_back("--ws");

@@ -44,7 +44,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         (void)mqtt::parse_command_line(tool, args, mqtt::Environment{});
     } catch (const mqtt::UsageError&) {
-    } catch (const mqtt::Failure&) {
-    }
+    } catch (const mqtt::Failure&) {}
     return 0;
 }

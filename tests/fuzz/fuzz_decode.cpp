@@ -40,9 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     mqtt::PayloadDecoder decoder(rules());
     const mqtt::Decoded decoded = decoder.decode(topic, payload);
     switch (decoded.kind) {
-    case mqtt::Decoded::Kind::json:
-        fuzz::check_decoded_json(std::string(decoded.value), 0);
-        break;
+    case mqtt::Decoded::Kind::json: fuzz::check_decoded_json(std::string(decoded.value), 0); break;
     case mqtt::Decoded::Kind::bytes:
         if (decoded.value.size() > mqtt::k_max_decoded_size) std::abort();
         break;

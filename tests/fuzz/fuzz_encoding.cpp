@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         std::string again;
         mqtt::append_hex(again, *hex);
         std::string given = without_space(input);
-        std::transform(given.begin(), given.end(), given.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+        std::transform(given.begin(), given.end(), given.begin(),
+                       [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
         if (again != given) std::abort();
     }
     if (const auto base64 = mqtt::decode_base64(input)) {

@@ -35,7 +35,8 @@ const std::string& config_home()
 /// Options that read a file or the terminal while parsing: slow or blocking, not fuzzed.
 bool touches_files(std::string_view name, std::string_view value)
 {
-    return name == "PW_FILE" || name == "FILE" || name == "OPTIONS_FILE" || ((name == "PW" || name == "PASSWORD") && value == "-");
+    return name == "PW_FILE" || name == "FILE" || name == "OPTIONS_FILE" ||
+        ((name == "PW" || name == "PASSWORD") && value == "-");
 }
 
 bool profile_touches_files(std::string_view text)
@@ -87,7 +88,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         (void)mqtt::parse_command_line(tool, {}, environment);
     } catch (const mqtt::UsageError& e) {
         if (std::string_view(e.what()).empty()) std::abort();  // a refusal always says why
-    } catch (const mqtt::Failure&) {
-    }
+    } catch (const mqtt::Failure&) {}
     return 0;
 }

@@ -46,14 +46,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         mqtt::append_message_json(line, message, time, mqtt::JsonPayload::lossless, pretty);
         const auto again = mqtt::parse_json_record(line);
         const auto* back = (again.ok() ? &again.value() : nullptr);
-        if (back == nullptr || back->payload != record->payload || back->topic != topic ||
-            back->qos != message.qos || back->retain != message.retain) {
+        if (back == nullptr || back->payload != record->payload || back->topic != topic || back->qos != message.qos ||
+            back->retain != message.retain) {
             std::abort();
         }
         const std::vector<mqtt::Property> none;
-        if ((back->properties ? *back->properties : none) != (record->properties ? *record->properties : none)) {
-            std::abort();
-        }
+        if ((back->properties ? *back->properties : none) != (record->properties ? *record->properties : none)) { std::abort(); }
     }
     return 0;
 }

@@ -16,17 +16,21 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     static constexpr std::string_view topics[] = {
-        "spBv1.0/g/NBIRTH/e",  "spBv1.0/g/DBIRTH/e/d", "spBv1.0/g/NDATA/e", "spBv1.0/g/DDATA/e/d",
-        "spBv1.0/g/NDEATH/e",  "spBv1.0/g/DDEATH/e/d", "spBv1.0/g/NCMD/e",  "spBv1.0/g/DCMD/e/d",
-        "spBv1.0/g/NBIRTH/f",  "spBv1.0/g/NDATA/f",    "spBv1.0/STATE/h",   "STATE/h",
-        "spBv1.0/g/\x1b/e",    "spBv1.0/x",
+        "spBv1.0/g/NBIRTH/e", "spBv1.0/g/DBIRTH/e/d",
+        "spBv1.0/g/NDATA/e",  "spBv1.0/g/DDATA/e/d",
+        "spBv1.0/g/NDEATH/e", "spBv1.0/g/DDEATH/e/d",
+        "spBv1.0/g/NCMD/e",   "spBv1.0/g/DCMD/e/d",
+        "spBv1.0/g/NBIRTH/f", "spBv1.0/g/NDATA/f",
+        "spBv1.0/STATE/h",    "STATE/h",
+        "spBv1.0/g/\x1b/e",   "spBv1.0/x",
     };
     mqtt::SparkplugDecoder decoder;
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     std::size_t at = 0;
     while (at + 2 <= input.size()) {
         const std::string_view topic = topics[static_cast<unsigned char>(input[at]) % std::size(topics)];
-        const std::size_t length = static_cast<unsigned char>(input[at + 1]) == 255 ? input.size() : static_cast<unsigned char>(input[at + 1]);
+        const std::size_t length =
+            static_cast<unsigned char>(input[at + 1]) == 255 ? input.size() : static_cast<unsigned char>(input[at + 1]);
         at += 2;
         const std::string_view payload = input.substr(at, length);
         at += payload.size();

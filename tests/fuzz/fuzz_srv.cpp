@@ -36,8 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     // A broker is chosen exactly when the answer offers one, from its best priority.
     const auto chosen = mqtt::choose_srv(*records, roll);
     if (chosen.has_value() != any_broker) std::abort();
-    if (chosen && (chosen->priority != lowest || chosen->target == "." ||
-                   std::find(records->begin(), records->end(), *chosen) == records->end())) {
+    if (chosen &&
+        (chosen->priority != lowest || chosen->target == "." ||
+         std::find(records->begin(), records->end(), *chosen) == records->end())) {
         std::abort();
     }
     return 0;

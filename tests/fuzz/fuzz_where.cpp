@@ -59,8 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
 
     mosquitto_property* properties = nullptr;
     if ((flags & 8) != 0 &&
-        mosquitto_property_add_string_pair(&properties, MQTT_PROP_USER_PROPERTY, topic.c_str(),
-                                           payload.substr(0, 64).c_str()) != MOSQ_ERR_SUCCESS) {
+        mosquitto_property_add_string_pair(&properties, MQTT_PROP_USER_PROPERTY, topic.c_str(), payload.substr(0, 64).c_str()) !=
+            MOSQ_ERR_SUCCESS) {
         mosquitto_property_free_all(&properties);
         return 0;
     }
@@ -73,8 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     using Verdict = mqtt::WhereFilter::Verdict;
     switch (verdict) {
     case Verdict::passes:
-    case Verdict::fails:
-        break;
+    case Verdict::fails: break;
     case Verdict::not_json:
     case Verdict::error: {
         const std::string& reason = where.reason();
@@ -82,8 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         if (has_control(mqtt::where_failure_text(topic, verdict, reason))) std::abort();
         break;
     }
-    default:
-        std::abort();
+    default: std::abort();
     }
     // `true` cannot raise an error, and passes every JSON value.
     if (index == 0 && verdict != Verdict::passes && verdict != Verdict::not_json) std::abort();

@@ -48,9 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         payload += frame.payload.size();
     }
     if (payload > input.size()) std::abort();
-    if (whole.data != split.data || whole.error != split.error || whole.control.size() != split.control.size()) {
-        std::abort();
-    }
+    if (whole.data != split.data || whole.error != split.error || whole.control.size() != split.control.size()) { std::abort(); }
     for (std::size_t i = 0; i < whole.control.size(); ++i) {
         if (whole.control[i].opcode != split.control[i].opcode || whole.control[i].payload != split.control[i].payload) {
             std::abort();

@@ -64,12 +64,10 @@ public:
     std::string log() const;
     /// Waits until the log contains `needle` (checked every few ms), at most `timeout`.
     /// The whole log counts, including lines written before the call.
-    bool wait_for_log(const std::string& needle,
-                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
     /// Waits until the broker has sent a SUBACK to `client_id`: the subscription exists.
     /// Any earlier SUBACK to the same id counts too: give each subscriber its own id.
-    bool wait_for_suback(const std::string& client_id,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    bool wait_for_suback(const std::string& client_id, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
     /// Stops the broker now (SIGTERM, then SIGKILL after a bound); idempotent. mosquitto
     /// 2.0.11 takes about 100 ms to act on SIGTERM, so each stop costs that much.

@@ -153,8 +153,7 @@ bool grant_subscription(FakeConnection& client)
 void drain(FakeConnection& client)
 {
     Packet packet;
-    while (client.read(packet) && packet.type != 14) {
-    }
+    while (client.read(packet) && packet.type != 14) {}
 }
 
 FakeBroker::FakeBroker(Script script) : m_script(std::move(script))
@@ -165,8 +164,7 @@ FakeBroker::FakeBroker(Script script) : m_script(std::move(script))
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    if (::bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(m_listener, 8) != 0 ||
+    if (::bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(m_listener, 8) != 0 ||
         ::getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
         ::close(m_listener);
         throw std::system_error(errno, std::generic_category(), "fake broker listen");

@@ -13,7 +13,8 @@ namespace {
 
 constexpr int poll_ms = 50;
 
-bool send_all(int fd, const char* data, std::size_t size) {
+bool send_all(int fd, const char* data, std::size_t size)
+{
     while (size > 0) {
         const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
@@ -25,7 +26,8 @@ bool send_all(int fd, const char* data, std::size_t size) {
 }
 
 /// The port of "CONNECT host:port HTTP/1.1"; the host must be 127.0.0.1 (tests only).
-int target_port(const std::string& request) {
+int target_port(const std::string& request)
+{
     const std::string prefix = "CONNECT 127.0.0.1:";
     if (request.compare(0, prefix.size(), prefix) != 0) return 0;
     return std::atoi(request.c_str() + prefix.size());
@@ -33,21 +35,22 @@ int target_port(const std::string& request) {
 
 }  // namespace
 
-HttpProxy::HttpProxy(std::string refusal) : m_refusal(std::move(refusal)) {
+HttpProxy::HttpProxy(std::string refusal) : m_refusal(std::move(refusal))
+{
     m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
     if (m_listener < 0 || ::bind(m_listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m_listener, 16) != 0 ||
-        ::getsockname(m_listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        ::listen(m_listener, 16) != 0 || ::getsockname(m_listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
         throw std::runtime_error("test::HttpProxy: cannot listen");
     m_port = ntohs(addr.sin_port);
     m_acceptor = std::thread([this] { accept_loop(); });
 }
 
-HttpProxy::~HttpProxy() {
+HttpProxy::~HttpProxy()
+{
     m_stop = true;
     m_acceptor.join();
     std::vector<std::thread> threads;
@@ -59,12 +62,14 @@ HttpProxy::~HttpProxy() {
     ::close(m_listener);
 }
 
-std::vector<std::string> HttpProxy::requests() const {
+std::vector<std::string> HttpProxy::requests() const
+{
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_requests;
 }
 
-void HttpProxy::accept_loop() {
+void HttpProxy::accept_loop()
+{
     while (!m_stop) {
         pollfd p{m_listener, POLLIN, 0};
         if (::poll(&p, 1, poll_ms) <= 0) continue;
@@ -75,7 +80,8 @@ void HttpProxy::accept_loop() {
     }
 }
 
-void HttpProxy::serve(int fd) {
+void HttpProxy::serve(int fd)
+{
     std::string request;
     char byte = 0;
     while (!m_stop && request.find("\r\n\r\n") == std::string::npos && request.size() < 16384) {
@@ -102,7 +108,7 @@ void HttpProxy::serve(int fd) {
         }
     }
     const std::string answer = !m_refusal.empty() ? "HTTP/1.1 " + m_refusal + "\r\nContent-Length: 0\r\n\r\n"
-                               : upstream < 0     ? std::string("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+        : upstream < 0                            ? std::string("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
                                                   : std::string("HTTP/1.1 200 Connection established\r\n\r\n");
     if (!send_all(fd, answer.data(), answer.size()) || upstream < 0) {
         if (upstream >= 0) ::close(upstream);

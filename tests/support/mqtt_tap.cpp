@@ -67,19 +67,32 @@ struct PropertyInfo {
 
 // MQTT 5.0, section 2.2.2.2, written out here so the test does not share libmosquitto's table.
 constexpr PropertyInfo k_properties[] = {
-    {1, "payload-format-indicator", Kind::byte},       {2, "message-expiry-interval", Kind::int32},
-    {3, "content-type", Kind::string},                 {8, "response-topic", Kind::string},
-    {9, "correlation-data", Kind::binary},             {11, "subscription-identifier", Kind::varint},
-    {17, "session-expiry-interval", Kind::int32},      {18, "assigned-client-identifier", Kind::string},
-    {19, "server-keep-alive", Kind::int16},            {21, "authentication-method", Kind::string},
-    {22, "authentication-data", Kind::binary},         {23, "request-problem-information", Kind::byte},
-    {24, "will-delay-interval", Kind::int32},          {25, "request-response-information", Kind::byte},
-    {26, "response-information", Kind::string},        {28, "server-reference", Kind::string},
-    {31, "reason-string", Kind::string},               {33, "receive-maximum", Kind::int16},
-    {34, "topic-alias-maximum", Kind::int16},          {35, "topic-alias", Kind::int16},
-    {36, "maximum-qos", Kind::byte},                   {37, "retain-available", Kind::byte},
-    {38, "user-property", Kind::pair},                 {39, "maximum-packet-size", Kind::int32},
-    {40, "wildcard-subscription-available", Kind::byte}, {41, "subscription-identifier-available", Kind::byte},
+    {1, "payload-format-indicator", Kind::byte},
+    {2, "message-expiry-interval", Kind::int32},
+    {3, "content-type", Kind::string},
+    {8, "response-topic", Kind::string},
+    {9, "correlation-data", Kind::binary},
+    {11, "subscription-identifier", Kind::varint},
+    {17, "session-expiry-interval", Kind::int32},
+    {18, "assigned-client-identifier", Kind::string},
+    {19, "server-keep-alive", Kind::int16},
+    {21, "authentication-method", Kind::string},
+    {22, "authentication-data", Kind::binary},
+    {23, "request-problem-information", Kind::byte},
+    {24, "will-delay-interval", Kind::int32},
+    {25, "request-response-information", Kind::byte},
+    {26, "response-information", Kind::string},
+    {28, "server-reference", Kind::string},
+    {31, "reason-string", Kind::string},
+    {33, "receive-maximum", Kind::int16},
+    {34, "topic-alias-maximum", Kind::int16},
+    {35, "topic-alias", Kind::int16},
+    {36, "maximum-qos", Kind::byte},
+    {37, "retain-available", Kind::byte},
+    {38, "user-property", Kind::pair},
+    {39, "maximum-packet-size", Kind::int32},
+    {40, "wildcard-subscription-available", Kind::byte},
+    {41, "subscription-identifier-available", Kind::byte},
     {42, "shared-subscription-available", Kind::byte},
 };
 
@@ -115,10 +128,9 @@ std::vector<std::string> read_properties(Reader& in)
 
 const char* type_name(unsigned type)
 {
-    static constexpr const char* k_names[] = {"RESERVED",   "CONNECT",  "CONNACK", "PUBLISH",     "PUBACK",
-                                              "PUBREC",     "PUBREL",   "PUBCOMP", "SUBSCRIBE",   "SUBACK",
-                                              "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP",   "DISCONNECT",
-                                              "AUTH"};
+    static constexpr const char* k_names[] = {"RESERVED", "CONNECT",  "CONNACK",    "PUBLISH", "PUBACK",      "PUBREC",
+                                              "PUBREL",   "PUBCOMP",  "SUBSCRIBE",  "SUBACK",  "UNSUBSCRIBE", "UNSUBACK",
+                                              "PINGREQ",  "PINGRESP", "DISCONNECT", "AUTH"};
     return k_names[type & 0x0F];
 }
 
@@ -131,7 +143,7 @@ Packet decode(unsigned header, std::string_view body, int level)
     const bool v5 = level == 5;
     Reader in(body);
     switch (type) {
-    case 1: {  // CONNECT
+    case 1: {         // CONNECT
         in.string();  // protocol name
         in.byte();    // level, read before this call
         const std::uint32_t flags = in.byte();
@@ -152,7 +164,7 @@ Packet decode(unsigned header, std::string_view body, int level)
         packet.payload = in.rest();
         break;
     }
-    case 8:    // SUBSCRIBE
+    case 8:     // SUBSCRIBE
     case 10: {  // UNSUBSCRIBE
         in.int16();
         if (v5) packet.properties = read_properties(in);
@@ -170,8 +182,7 @@ Packet decode(unsigned header, std::string_view body, int level)
         if (!in.done()) packet.reason = static_cast<int>(in.byte());
         if (v5 && !in.done()) packet.properties = read_properties(in);
         break;
-    default:
-        break;
+    default: break;
     }
     return packet;
 }
@@ -230,10 +241,10 @@ struct Tap::State {
     struct Connection {
         int client = -1;
         int broker = -1;
-        std::string up;          ///< client to broker
-        std::string down;        ///< broker to client
-        bool up_open = true;     ///< the client may still send
-        bool down_open = true;   ///< the broker may still send
+        std::string up;         ///< client to broker
+        std::string down;       ///< broker to client
+        bool up_open = true;    ///< the client may still send
+        bool down_open = true;  ///< the broker may still send
     };
 
     int listener = -1;

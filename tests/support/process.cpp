@@ -26,15 +26,18 @@ namespace test {
 namespace detail {
 namespace {
 
-[[noreturn]] void throw_errno(const std::string& what) {
+[[noreturn]] void throw_errno(const std::string& what)
+{
     throw std::system_error(errno, std::generic_category(), what);
 }
 
 // One per test process, removed at exit: tools must not find the developer's own config.
-const std::string& private_home() {
+const std::string& private_home()
+{
     struct Dir {
         std::string path = make_temp_dir("mqtt-tools-home");
-        ~Dir() {
+        ~Dir()
+        {
             std::error_code ec;
             std::filesystem::remove_all(path, ec);
         }
@@ -43,21 +46,22 @@ const std::string& private_home() {
     return dir.path;
 }
 
-std::vector<std::string> child_environment() {
+std::vector<std::string> child_environment()
+{
     const std::string& home = private_home();
     std::vector<std::string> env;
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
         const std::string_view var(*entry);
         // MQTT_* would stand for options (see options_file.h): a test sets the ones it means.
-        if (!var.starts_with("HOME=") && !var.starts_with("XDG_CONFIG_HOME=") && !var.starts_with("MQTT_"))
-            env.emplace_back(var);
+        if (!var.starts_with("HOME=") && !var.starts_with("XDG_CONFIG_HOME=") && !var.starts_with("MQTT_")) env.emplace_back(var);
     }
     env.push_back("HOME=" + home);
     env.push_back("XDG_CONFIG_HOME=" + home);
     return env;
 }
 
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
+std::vector<char*> c_strings(std::vector<std::string>& strings)
+{
     std::vector<char*> result;
     for (auto& s : strings) result.push_back(s.data());
     result.push_back(nullptr);
@@ -66,8 +70,8 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 // Only async-signal-safe calls from here on: the child of a fork may hold copies of locks
 // that another thread of the parent owned.
-[[noreturn]] void exec_child(char* const argv[], char* const envp[], const int fds[3],
-                             pid_t parent, std::string_view exec_error) {
+[[noreturn]] void exec_child(char* const argv[], char* const envp[], const int fds[3], pid_t parent, std::string_view exec_error)
+{
     // Until exec, this is a copy of the test process: a signal sent to the child now (say a
     // test's quick SIGTERM) must not run the test's handlers (doctest's would report a crash
     // of the test run). spawn() blocked all signals; pending ones now get default actions.
@@ -101,7 +105,8 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
     ::_exit(127);
 }
 
-int status_of(int wait_status) {
+int status_of(int wait_status)
+{
     if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
     if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
     return -1;
@@ -109,7 +114,8 @@ int status_of(int wait_status) {
 
 // A regular file rather than a pipe: the child reads it at its own pace, so we never block
 // writing, never get SIGPIPE, and inputs of any size work.
-UniqueFd input_file(const std::string& input) {
+UniqueFd input_file(const std::string& input)
+{
     UniqueFd fd(::memfd_create("test-stdin", MFD_CLOEXEC));
     if (fd.get() < 0) throw_errno("memfd_create");
     std::size_t done = 0;
@@ -125,7 +131,8 @@ UniqueFd input_file(const std::string& input) {
 
 // Reads what is there now, up to a cap so that a child writing without end cannot keep us
 // here past a deadline. Closes `fd` at end of file.
-void read_available(int& fd, std::string& into) {
+void read_available(int& fd, std::string& into)
+{
     char buf[65536];
     for (int round = 0; round < 16 && fd >= 0; ++round) {
         const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -140,22 +147,24 @@ void read_available(int& fd, std::string& into) {
     }
 }
 
-int to_poll_ms(std::chrono::steady_clock::duration d) {
+int to_poll_ms(std::chrono::steady_clock::duration d)
+{
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
     return static_cast<int>(std::clamp<decltype(ms)>(ms, 0, detail::poll_step.count()));
 }
 
 }  // namespace
 
-std::string make_temp_dir(const std::string& prefix) {
+std::string make_temp_dir(const std::string& prefix)
+{
     const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" +
-                        prefix + ".XXXXXX";
+    std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + ".XXXXXX";
     if (::mkdtemp(templ.data()) == nullptr) throw_errno("mkdtemp " + templ);
     return templ;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd)
+{
     if (argv.empty()) throw std::invalid_argument("test: spawn with an empty argv");
     // Everything the child needs is built before fork, which it must not allocate after.
     std::vector<std::string> args = argv;
@@ -181,7 +190,8 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
     return pid;
 }
 
-std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
+std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout)
+{
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         int wait_status = 0;
@@ -194,26 +204,30 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
     }
 }
 
-int kill_and_reap(pid_t pid) {
+int kill_and_reap(pid_t pid)
+{
     ::kill(pid, SIGKILL);
     int wait_status = 0;
     pid_t r;
-    while ((r = ::waitpid(pid, &wait_status, 0)) < 0 && errno == EINTR) {
-    }
+    while ((r = ::waitpid(pid, &wait_status, 0)) < 0 && errno == EINTR) {}
     return r == pid ? status_of(wait_status) : -1;
 }
 
 }  // namespace detail
 
-std::string tool(const std::string& name) { return std::string(MQTT_TOOLS_BIN_DIR) + "/" + name; }
+std::string tool(const std::string& name)
+{
+    return std::string(MQTT_TOOLS_BIN_DIR) + "/" + name;
+}
 
-Result run(const std::vector<std::string>& argv, const std::string& input,
-           std::chrono::milliseconds timeout) {
+Result run(const std::vector<std::string>& argv, const std::string& input, std::chrono::milliseconds timeout)
+{
     Child child(argv, input);
     return child.wait(timeout);
 }
 
-Child::Child(const std::vector<std::string>& argv, const std::string& input) {
+Child::Child(const std::vector<std::string>& argv, const std::string& input)
+{
     using detail::UniqueFd;
     UniqueFd in = detail::input_file(input);
     int out_pipe[2];
@@ -236,18 +250,21 @@ Child::Child(const std::vector<std::string>& argv, const std::string& input) {
     // The write ends close here: end of file on the pipes then means the child closed them.
 }
 
-Child::~Child() {
+Child::~Child()
+{
     if (!m_done && m_pid > 0) detail::kill_and_reap(m_pid);
     for (int fd : {m_out, m_err})
         if (fd >= 0) ::close(fd);
 }
 
-void Child::signal(int sig) {
+void Child::signal(int sig)
+{
     // Once reaped, the PID may belong to someone else.
     if (!m_done && m_pid > 0) ::kill(m_pid, sig);
 }
 
-void Child::pump(int timeout_ms) {
+void Child::pump(int timeout_ms)
+{
     pollfd fds[2];
     nfds_t count = 0;
     for (int fd : {m_out, m_err})
@@ -258,7 +275,8 @@ void Child::pump(int timeout_ms) {
     if (m_err >= 0) detail::read_available(m_err, m_result.err);
 }
 
-bool Child::reap_if_ended(std::chrono::milliseconds timeout) {
+bool Child::reap_if_ended(std::chrono::milliseconds timeout)
+{
     if (m_done) return true;
     const std::optional<int> status = detail::wait_exit(m_pid, timeout);
     if (!status) return false;
@@ -266,7 +284,8 @@ bool Child::reap_if_ended(std::chrono::milliseconds timeout) {
     return true;
 }
 
-void Child::finish(int status) {
+void Child::finish(int status)
+{
     m_result.status = status;
     m_done = true;
     // What the child wrote before it ended is in the pipes now. Descendants that still hold
@@ -284,7 +303,8 @@ void Child::finish(int status) {
     }
 }
 
-Result Child::wait(std::chrono::milliseconds timeout) {
+Result Child::wait(std::chrono::milliseconds timeout)
+{
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!reap_if_ended(std::chrono::milliseconds(0))) {
         const auto left = deadline - std::chrono::steady_clock::now();
@@ -298,7 +318,8 @@ Result Child::wait(std::chrono::milliseconds timeout) {
     return m_result;
 }
 
-bool Child::wait_for_output(std::size_t bytes, std::chrono::milliseconds timeout) {
+bool Child::wait_for_output(std::size_t bytes, std::chrono::milliseconds timeout)
+{
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (m_result.out.size() < bytes && !reap_if_ended(std::chrono::milliseconds(0))) {
         const auto left = deadline - std::chrono::steady_clock::now();
@@ -308,12 +329,14 @@ bool Child::wait_for_output(std::size_t bytes, std::chrono::milliseconds timeout
     return m_result.out.size() >= bytes;
 }
 
-const std::string& Child::out_so_far() {
+const std::string& Child::out_so_far()
+{
     if (!reap_if_ended(std::chrono::milliseconds(0))) pump(0);
     return m_result.out;
 }
 
-const std::string& Child::err_so_far() {
+const std::string& Child::err_so_far()
+{
     if (!reap_if_ended(std::chrono::milliseconds(0))) pump(0);
     return m_result.err;
 }

@@ -10,10 +10,10 @@
 namespace test {
 
 struct Result {
-    int status = -1;        ///< exit status, or 128 + signal number when killed by a signal
-    bool timed_out = false; ///< the run was killed because it exceeded its timeout
-    std::string out;        ///< everything written to stdout
-    std::string err;        ///< everything written to stderr
+    int status = -1;         ///< exit status, or 128 + signal number when killed by a signal
+    bool timed_out = false;  ///< the run was killed because it exceeded its timeout
+    std::string out;         ///< everything written to stdout
+    std::string err;         ///< everything written to stderr
 };
 
 /// Path of a built tool ("mqtt-pub", "mqtt-sub"), from the build directory.

@@ -18,7 +18,8 @@ public:
     explicit UniqueFd(int fd) : m_fd(fd) {}
     ~UniqueFd() { reset(); }
     UniqueFd(UniqueFd&& other) noexcept : m_fd(other.release()) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
+    UniqueFd& operator=(UniqueFd&& other) noexcept
+    {
         if (this != &other) {
             reset();
             m_fd = other.release();
@@ -27,12 +28,14 @@ public:
     }
 
     int get() const { return m_fd; }
-    int release() {
+    int release()
+    {
         const int fd = m_fd;
         m_fd = -1;
         return fd;
     }
-    void reset() {
+    void reset()
+    {
         if (m_fd >= 0) ::close(m_fd);
         m_fd = -1;
     }

@@ -35,7 +35,7 @@ TEST_CASE("StreamTracker: duplicates, reordering and gaps, per stream")
 {
     mqtt::StreamTracker tracker;
     for (const std::uint64_t seq : {0u, 1u, 3u, 2u, 3u, 5u}) tracker.receive(header(1, seq));  // 4 missing, 3 twice
-    for (const std::uint64_t seq : {10u, 11u, 12u}) tracker.receive(header(2, seq));         // joined late: no loss
+    for (const std::uint64_t seq : {10u, 11u, 12u}) tracker.receive(header(2, seq));           // joined late: no loss
     tracker.receive_foreign();
     const auto counts = tracker.counts(nullptr);
     CHECK(counts.received == 9);

@@ -34,7 +34,7 @@ TEST_CASE("CBOR decodes to compact JSON, RFC 8949 appendix A's examples")
         {"\x3b\xff\xff\xff\xff\xff\xff\xff\xff", "-18446744073709551616"},
         {"\xf9\x3c\x00"s, "1.0"},
         {"\xfb\x3f\xf1\x99\x99\x99\x99\x99\x9a", "1.1"},
-        {"\xfa\x47\xc3\x50\x00"s, "100000.0"},  // shortest form that reads back the same
+        {"\xfa\x47\xc3\x50\x00"s, "100000.0"},          // shortest form that reads back the same
         {"\xfa\x3f\x8c\xcc\xcd", "1.100000023841858"},  // float32 1.1: the double it stands for
         {"\xf9\x7c\x00"s, R"({"$float":"Infinity"})"},
         {"\xf9\xfc\x00"s, R"({"$float":"-Infinity"})"},
@@ -45,7 +45,9 @@ TEST_CASE("CBOR decodes to compact JSON, RFC 8949 appendix A's examples")
         {"\xf7", R"({"$undefined":true})"},
         {"\xf0", R"({"$simple":16})"},
         {"\xf8\xff", R"({"$simple":255})"},
-        {"\xc0\x74" "2013-03-21T20:04:00Z", R"({"$tag":0,"value":"2013-03-21T20:04:00Z"})"},
+        {"\xc0\x74"
+         "2013-03-21T20:04:00Z",
+         R"({"$tag":0,"value":"2013-03-21T20:04:00Z"})"},
         {"\xd8\x20\x76http://www.example.com", R"({"$tag":32,"value":"http://www.example.com"})"},
         {"\xd2\x82\x01\x02", R"({"$tag":18,"value":[1,2]})"},  // COSE_Sign1: libcbor 0.8 refuses tags 6-20
         {"\xc6\xd4\x00"s, R"({"$tag":6,"value":{"$tag":20,"value":0}})"},
@@ -64,7 +66,9 @@ TEST_CASE("CBOR decodes to compact JSON, RFC 8949 appendix A's examples")
         {"\x7f\x65strea\x64ming\xff", R"("streaming")"},
         {"\x9f\xff", "[]"},
         {"\x9f\x01\x82\x02\x03\x9f\x04\x05\xff\xff", "[1,[2,3],[4,5]]"},
-        {"\xbf\x63" "Fun\xf5\x63\x41mt\x21\xff", R"({"Fun":true,"Amt":-2})"},
+        {"\xbf\x63"
+         "Fun\xf5\x63\x41mt\x21\xff",
+         R"({"Fun":true,"Amt":-2})"},
         {"\xbf\x7f\x61k\x61y\xff\x01\xff", R"({"ky":1})"},
     };
     for (const auto& c : cases) {

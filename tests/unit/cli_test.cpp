@@ -77,9 +77,9 @@ TEST_CASE("--share: -t, -L and -U filters become $share/<group>/..., -T stays, g
 TEST_CASE("notices: one for the first command-line filter shaped like a $share the shell removed")
 {
     const CommandLine command = mqtt::parse_command_line(Tool::sub, {"-t", "a", "-t", "/g/x", "-U", "/h/y"});
-    CHECK(command.notices == std::vector<std::string>{
-        "Warning: -t '/g/x' looks like a shared subscription whose $share the shell removed; "
-        "if so, quote it: -t '$share/g/x'"});
+    CHECK(command.notices ==
+          std::vector<std::string>{"Warning: -t '/g/x' looks like a shared subscription whose $share the shell removed; "
+                                   "if so, quote it: -t '$share/g/x'"});
     CHECK(mqtt::parse_command_line(Tool::sub, {"-t", "/x/"}).notices.empty());
     CHECK(mqtt::parse_command_line(Tool::sub, {"-t", "a/b"}).notices.empty());
 }
@@ -171,7 +171,9 @@ TEST_CASE("usage errors carry upstream's first line")
         {Tool::pub, {"-t", "a", "-m", "x", "-q", "3"}, "Error: Invalid QoS given: 3"},
         {Tool::pub, {"-t", "a", "-m", "x", "-q", "abc"}, "Error: Invalid QoS given: abc"},
         {Tool::pub, {"-t", "a", "-m", "x", "-p", "65536"}, "Error: Invalid port given: 65536"},
-        {Tool::pub, {"-t", "a", "-m", "x", "-k", "4"}, "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive."},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-k", "4"},
+         "Error: Invalid keepalive given, it must be between 5 and 65535 inclusive."},
         {Tool::pub, {"-t", "a", "-m", "x", "-V", "6"}, "Error: Invalid protocol version argument given."},
         {Tool::pub, {"-t", "a", "-m", "x", "-M", "0"}, "Error: Maximum inflight messages must be greater than 0."},
         {Tool::pub, {"-t", "a", "-m", "x", "-x", "soon"}, "Error: session-expiry-interval not a number."},
@@ -185,10 +187,13 @@ TEST_CASE("usage errors carry upstream's first line")
         {Tool::pub, {"-m", "a"}, "Error: Both topic and message must be supplied."},
         {Tool::pub, {"-t", "a", "-m", "x", "--will-payload", "p"}, "Error: Will payload given, but no will topic given."},
         {Tool::pub, {"-t", "a", "-m", "x", "--will-retain"}, "Error: Will retain given, but no will topic given."},
-        {Tool::pub, {"-t", "a", "-m", "x", "--will-topic", "w/+"}, "Error: Invalid will topic 'w/+', does it contain '+' or '#'?"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "--will-topic", "w/+"},
+         "Error: Invalid will topic 'w/+', does it contain '+' or '#'?"},
         {Tool::pub, {"-t", "a", "-m", "x", "--will-topic", "w", "--will-qos", "5"}, "Error: Invalid will QoS 5."},
         {Tool::pub, {"-t", "a", "-m", "x", "-c"}, "Error: You must provide a client id if you are using the -c option."},
-        {Tool::pub, {"-t", "a", "-m", "x", "-c", "-V", "5"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-c", "-V", "5"},
          "Error: You must provide a client id if you are using an infinite session expiry interval."},
         {Tool::pub, {"-t", "a", "-m", "x", "-P", "secret"}, "Error: Problem setting username and/or password."},
         {Tool::pub, {"-L", "http://h/t", "-m", "x"}, "Error: Unsupported URL scheme."},
@@ -253,8 +258,9 @@ TEST_CASE("--help and --version end parsing where they stand")
 
 TEST_CASE("-D takes a command, a name and one value, or two for user-property, whatever they look like")
 {
-    const Options o = parse(Tool::pub, {"-D", "publish", "user-property", "-t", "-m", "-t", "a", "-D", "Publish",
-                                        "content-type", "--help", "-m", "x", "-D", "connect", "user-property", "k", "v"});
+    const Options o = parse(Tool::pub,
+                            {"-D", "publish", "user-property", "-t", "-m", "-t", "a", "-D", "Publish", "content-type", "--help",
+                             "-m", "x", "-D", "connect", "user-property", "k", "v"});
     CHECK(o.topics == std::vector<std::string>{"a"});
     CHECK(o.message == "x");
     REQUIRE(o.properties.publish.size() == 2);
@@ -274,8 +280,7 @@ TEST_CASE("-D selects MQTT 5, a later -V changes it, which is an error with prop
 {
     CHECK(parse(Tool::sub, {"-t", "a", "-V", "311", "-D", "subscribe", "subscription-identifier", "3"}).protocol ==
           mqtt::k_mqtt5);
-    CHECK(parse(Tool::sub, {"-t", "a", "-D", "subscribe", "subscription-identifier", "3", "-V", "5"}).protocol ==
-          mqtt::k_mqtt5);
+    CHECK(parse(Tool::sub, {"-t", "a", "-D", "subscribe", "subscription-identifier", "3", "-V", "5"}).protocol == mqtt::k_mqtt5);
     CHECK(error_of(Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "content-type", "c", "-V", "311"}) ==
           "Error: MQTT v5 properties given (-D) but protocol version mqttv311 selected.");
     CHECK(error_of(Tool::sub, {"-t", "a", "-D", "connect", "user-property", "k", "v", "-V", "mqttv31"}) ==
@@ -304,9 +309,10 @@ TEST_CASE("-D with -x, -c and the will")
     CHECK(parse(Tool::sub, {"-t", "a", "-D", "disconnect", "session-expiry-interval", "0"}).properties.disconnect.size() == 1);
     CHECK(parse(Tool::sub, {"-t", "a", "-x", "60", "-D", "disconnect", "session-expiry-interval", "30"})
               .properties.disconnect.size() == 1);
-    CHECK(parse(Tool::sub, {"-t", "a", "-D", "connect", "session-expiry-interval", "60", "-D", "disconnect",
-                            "session-expiry-interval", "30"})
-              .properties.disconnect.size() == 1);
+    CHECK(
+        parse(Tool::sub,
+              {"-t", "a", "-D", "connect", "session-expiry-interval", "60", "-D", "disconnect", "session-expiry-interval", "30"})
+            .properties.disconnect.size() == 1);
     CHECK(error_of(Tool::pub, {"-t", "a", "-m", "x", "-D", "will", "content-type", "c"}) ==
           "Error: Will properties given, but no will topic given.");
 }
@@ -320,19 +326,26 @@ TEST_CASE("-D errors: upstream's lines, and properties a tool never sends")
     };
     const Case cases[] = {
         {Tool::pub, {"-t", "a", "-m", "x", "-D"}, "Error: --property argument given but not enough arguments specified."},
-        {Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "user-property", "k"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-D", "publish", "user-property", "k"},
          "Error: --property argument given but not enough arguments specified."},
-        {Tool::sub, {"-t", "a", "--property", "subscribe", "bogus", "1"},
+        {Tool::sub,
+         {"-t", "a", "--property", "subscribe", "bogus", "1"},
          "Error: Invalid property name bogus given in --property argument."},
-        {Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "soon"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-D", "publish", "message-expiry-interval", "soon"},
          "Error: Property value (soon) is not a number for property message-expiry-interval."},
-        {Tool::pub, {"-t", "a", "-m", "x", "-D", "publish", "content-type", "a", "-D", "publish", "content-type", "b"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-D", "publish", "content-type", "a", "-D", "publish", "content-type", "b"},
          "Error in PUBLISH properties: Duplicate property in property list"},
-        {Tool::pub, {"-t", "a", "-m", "x", "-D", "subscribe", "subscription-identifier", "1"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-D", "subscribe", "subscription-identifier", "1"},
          "Error: subscribe properties are not used by mqtt-pub, which sends no SUBSCRIBE."},
-        {Tool::pub, {"-t", "a", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"},
+        {Tool::pub,
+         {"-t", "a", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"},
          "Error: unsubscribe properties are not used by mqtt-pub, which sends no UNSUBSCRIBE."},
-        {Tool::sub, {"-t", "a", "-D", "publish", "content-type", "c"},
+        {Tool::sub,
+         {"-t", "a", "-D", "publish", "content-type", "c"},
          "Error: publish properties are not used by mqtt-sub, which sends no PUBLISH."},
         // An unknown option anywhere comes first, as for every other option.
         {Tool::sub, {"-t", "a", "-D", "bogus", "x", "y", "--bogus"}, "Error: Unknown option '--bogus'."},
@@ -371,22 +384,37 @@ TEST_CASE("mqtt-rr: MQTT 5 by default, -e, the request topic and message")
 TEST_CASE("mqtt-rr accepts the common set plus its own options, as mosquitto_rr 2.1")
 {
     const std::vector<std::vector<std::string>> accepted = {
-        {"-f", "request.json"}, {"-s"}, {"-n"}, {"-F", "%t %p"}, {"-N"}, {"--pretty"}, {"-R"},
-        {"--retain-as-published"}, {"-v"}, {"-W", "5"}, {"--ready-file", "/tmp/ready"}, {"-q", "2"},
-        {"-i", "me"}, {"-k", "30"}, {"--will-topic", "w"}, {"-d"}, {"--quiet"}, {"-x", "60"}, {"-M", "5"},
+        {"-f", "request.json"},
+        {"-s"},
+        {"-n"},
+        {"-F", "%t %p"},
+        {"-N"},
+        {"--pretty"},
+        {"-R"},
+        {"--retain-as-published"},
+        {"-v"},
+        {"-W", "5"},
+        {"--ready-file", "/tmp/ready"},
+        {"-q", "2"},
+        {"-i", "me"},
+        {"-k", "30"},
+        {"--will-topic", "w"},
+        {"-d"},
+        {"--quiet"},
+        {"-x", "60"},
+        {"-M", "5"},
     };
     for (const auto& extra : accepted) {
         CAPTURE(extra.front());
         std::vector<std::string> args = {"-t", "q", "-e", "r"};
         args.insert(args.end(), extra.begin(), extra.end());
         // -f, -s and -n bring their own message.
-        if (extra.front() != "-f" && extra.front() != "-s" && extra.front() != "-n") {
-            args.insert(args.end(), {"-m", "x"});
-        }
+        if (extra.front() != "-f" && extra.front() != "-s" && extra.front() != "-n") { args.insert(args.end(), {"-m", "x"}); }
         CHECK_NOTHROW(mqtt::parse_command_line(Tool::rr, args));
     }
-    const Options o = parse(Tool::rr, {"-t", "q", "-m", "x", "-R", "--retain-as-published", "-W", "3", "-v", "-N",
-                                       "--ready-file", "/tmp/r", "-F", "%p"});
+    const Options o =
+        parse(Tool::rr,
+              {"-t", "q", "-m", "x", "-R", "--retain-as-published", "-W", "3", "-v", "-N", "--ready-file", "/tmp/r", "-F", "%p"});
     CHECK(o.no_retained);
     CHECK(o.retain_as_published);
     CHECK(o.timeout == 3);
@@ -464,8 +492,9 @@ TEST_CASE("mqtt-rr --help and --version")
 
 TEST_CASE("mqtt-rr with -D: the user's correlation data replaces the random one, a response topic clashes")
 {
-    const Options o = parse(Tool::rr, {"-t", "q", "-m", "x", "-D", "publish", "correlation-data", "my-id", "-D",
-                                       "publish", "content-type", "text/plain"});
+    const Options o = parse(
+        Tool::rr,
+        {"-t", "q", "-m", "x", "-D", "publish", "correlation-data", "my-id", "-D", "publish", "content-type", "text/plain"});
     CHECK(o.correlation_data == "my-id");
     REQUIRE(o.properties.publish.size() == 1);
     CHECK(o.properties.publish[0].name == "content-type");
@@ -482,7 +511,8 @@ TEST_CASE("--ws, -L ws:// and wss://, --ws-path and --ws-header")
     CHECK(ws.websockets);
     CHECK(ws.ws_path == "/mqtt");
     CHECK(ws.effective_port() == 1883);
-    const Options url = parse(Tool::sub, {"-L", "wss://h/t", "--ws-path", "/p?q=1", "--ws-header", "A: b", "--ws-header", "C: d"});
+    const Options url =
+        parse(Tool::sub, {"-L", "wss://h/t", "--ws-path", "/p?q=1", "--ws-header", "A: b", "--ws-header", "C: d"});
     CHECK(url.websockets);
     CHECK(url.effective_port() == 8883);
     CHECK(url.tls.use_os_certs);

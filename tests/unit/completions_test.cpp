@@ -40,15 +40,19 @@ TEST_CASE("completions: bash offers choices, files, directories and profiles aft
 {
     const std::string script = mqtt::completion_script(mqtt::Shell::bash, mqtt::Tool::sub);
     CHECK(script.starts_with("# bash completion for mqtt-sub, generated from its option table"));
-    CHECK(has_line(script, "    -V|--protocol-version) mapfile -t COMPREPLY < <(compgen -W '5 311 31 mqttv5 mqttv311 "
-                           "mqttv31' -- \"$cur\"); return ;;"));
+    CHECK(has_line(script,
+                   "    -V|--protocol-version) mapfile -t COMPREPLY < <(compgen -W '5 311 31 mqttv5 mqttv311 "
+                   "mqttv31' -- \"$cur\"); return ;;"));
     CHECK(has_line(script, "    --encoding) mapfile -t COMPREPLY < <(compgen -W 'hex base64' -- \"$cur\"); return ;;"));
-    CHECK(has_line(script, "    -D|--property) mapfile -t COMPREPLY < <(compgen -W 'connect subscribe unsubscribe "
-                           "disconnect will' -- \"$cur\"); return ;;"));
-    CHECK(has_line(script, "        subscribe) mapfile -t COMPREPLY < <(compgen -W 'subscription-identifier "
-                           "user-property' -- \"$cur\") ;;"));
-    CHECK(has_line(script, "    --capath|--proto-path) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "
-                           "\"$cur\"); return ;;"));
+    CHECK(has_line(script,
+                   "    -D|--property) mapfile -t COMPREPLY < <(compgen -W 'connect subscribe unsubscribe "
+                   "disconnect will' -- \"$cur\"); return ;;"));
+    CHECK(has_line(script,
+                   "        subscribe) mapfile -t COMPREPLY < <(compgen -W 'subscription-identifier "
+                   "user-property' -- \"$cur\") ;;"));
+    CHECK(has_line(script,
+                   "    --capath|--proto-path) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "
+                   "\"$cur\"); return ;;"));
     CHECK(has_line(script, "complete -F _mqtt_sub mqtt-sub"));
 }
 

@@ -40,10 +40,12 @@ TEST_CASE("--decode refuses unknown codecs, a format before another step, and ba
         const char* text;
         const char* error;
     } cases[] = {
-        {"xml", "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, "
-                "protobuf:FILE.proto:package.Message, sparkplug, auto; chain them with +, e.g. gzip+cbor)."},
-        {"gzip+", "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, "
-                  "protobuf:FILE.proto:package.Message, sparkplug, auto; chain them with +, e.g. gzip+cbor)."},
+        {"xml",
+         "Error: --decode: unknown codec \"xml\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, "
+         "protobuf:FILE.proto:package.Message, sparkplug, auto; chain them with +, e.g. gzip+cbor)."},
+        {"gzip+",
+         "Error: --decode: unknown codec \"\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, protobuf, "
+         "protobuf:FILE.proto:package.Message, sparkplug, auto; chain them with +, e.g. gzip+cbor)."},
         {"cbor+gzip", "Error: --decode: cbor must be the last step of \"cbor+gzip\"."},
         {"protobuf+zstd", "Error: --decode: protobuf must be the last step of \"protobuf+zstd\"."},
         {"gzip+auto", "Error: --decode: auto cannot follow another step in \"gzip+auto\"."},
@@ -59,8 +61,7 @@ TEST_CASE("--decode refuses unknown codecs, a format before another step, and ba
     }
     auto bad_filter = mqtt::parse_decode_rule("a/#/b=cbor");
     REQUIRE(!bad_filter.ok());
-    CHECK(bad_filter.error() ==
-          "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?");
+    CHECK(bad_filter.error() == "Error: Invalid subscription topic 'a/#/b', are all '+' and '#' wildcards correct?");
 }
 
 TEST_CASE("--decode protobuf:FILE.proto:package.Message - the schema takes the rest, split at its last ':'")

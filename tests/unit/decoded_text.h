@@ -16,8 +16,7 @@ struct Decoded {
 };
 
 /// Runs `decoder` (cbor_to_json or msgpack_to_json) on `bytes`.
-template <typename Decoder>
-Decoded decoded_text(Decoder decoder, const std::string& bytes)
+template <typename Decoder> Decoded decoded_text(Decoder decoder, const std::string& bytes)
 {
     Decoded result;
     result.json = "before:";

@@ -9,8 +9,7 @@
 namespace {
 
 /// What `write` prints on stderr, caught in memory.
-template <class Write>
-std::string stderr_of(Write write)
+template <class Write> std::string stderr_of(Write write)
 {
     const int memory = memfd_create("stderr", MFD_CLOEXEC);
     REQUIRE(memory >= 0);

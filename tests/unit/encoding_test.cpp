@@ -25,8 +25,14 @@ std::string hex(const std::string& bytes)
 TEST_CASE("base64: the test vectors of RFC 4648, both ways")
 {
     const std::pair<std::string, std::string> vectors[] = {
-        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
-        {"foobar", "Zm9vYmFy"}, {"\x00\xff\xfe"s, "AP/+"},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
+        {"\x00\xff\xfe"s, "AP/+"},
     };
     for (const auto& [bytes, text] : vectors) {
         CHECK(base64(bytes) == text);

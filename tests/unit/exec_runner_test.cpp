@@ -31,7 +31,7 @@ TEST_CASE("--exec queue: full at 4 messages per job, or at 64 MiB of payloads, a
     CHECK(runner.idle());
     CHECK_FALSE(runner.add(message_of("other", "x")));  // no rule matches: nothing runs
     CHECK(runner.idle());
-    CHECK(runner.add(message_of("q/1", "running")));    // runs at once
+    CHECK(runner.add(message_of("q/1", "running")));  // runs at once
     for (int i = 0; i < 3; ++i) {
         CHECK(runner.add(message_of("q/1", "waiting")));
         CHECK_FALSE(runner.full());

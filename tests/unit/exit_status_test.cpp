@@ -64,7 +64,8 @@ TEST_CASE("closed_connection_status: what ends the job at once, and what is a lo
     CHECK(ended->text == "Error: The broker did not answer CONNECT within 30 seconds.");
     closed.answered = true;  // a broker that stops answering later: lost, may reconnect
     CHECK_FALSE(mqtt::closed_connection_status(closed));
-    CHECK(mqtt::lost_connection_text(MOSQ_ERR_KEEPALIVE, true, std::nullopt) == "Error: The broker stopped answering (keepalive exceeded).");
+    CHECK(mqtt::lost_connection_text(MOSQ_ERR_KEEPALIVE, true, std::nullopt) ==
+          "Error: The broker stopped answering (keepalive exceeded).");
 
     for (int rc : {MOSQ_ERR_MALFORMED_PACKET, MOSQ_ERR_PROTOCOL, MOSQ_ERR_MALFORMED_UTF8, MOSQ_ERR_DUPLICATE_PROPERTY,
                    MOSQ_ERR_TOPIC_ALIAS_INVALID}) {

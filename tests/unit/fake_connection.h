@@ -67,8 +67,7 @@ public:
     const mosquitto_property* properties(mqtt::PropertyCommand) const override { return nullptr; }
     void warn(const std::string& text) const override { warnings.push_back(text); }
     bool want_write() const override { return write_queued; }
-    int publish(int* mid, const char* topic, std::string_view payload, int qos, bool retain,
-                const mosquitto_property*) override
+    int publish(int* mid, const char* topic, std::string_view payload, int qos, bool retain, const mosquitto_property*) override
     {
         if (refuse_sends_with != MOSQ_ERR_SUCCESS) return refuse_sends_with;
         const int given = m_next_mid++;
@@ -82,8 +81,7 @@ public:
         }
         return MOSQ_ERR_SUCCESS;
     }
-    int subscribe(int* mid, std::span<const std::string> filters, int qos, int options,
-                  const mosquitto_property*) override
+    int subscribe(int* mid, std::span<const std::string> filters, int qos, int options, const mosquitto_property*) override
     {
         if (refuse_sends_with != MOSQ_ERR_SUCCESS) return refuse_sends_with;
         const int given = m_next_mid++;

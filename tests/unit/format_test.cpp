@@ -218,19 +218,25 @@ TEST_CASE("-F: upstream's v5 format test cases, and the reference's v5 example")
     add_upstream_properties(p);
     mqtt::Message m = sample();
     m.properties = p.list;
-    check_all({
-        {"%C", "plain/text"},
-        {"%E", "3600"},
-        {"%F", "1"},
-        {"%P", "name1:value1 name2:value2 name3:value3 name4:value4"},
-        {"%S", "56"},
-        {"%R", "/dev/null"},
-        {"%A", "3"},
-    }, m);
+    check_all(
+        {
+            {"%C", "plain/text"},
+            {"%E", "3600"},
+            {"%F", "1"},
+            {"%P", "name1:value1 name2:value2 name3:value3 name4:value4"},
+            {"%S", "56"},
+            {"%R", "/dev/null"},
+            {"%A", "3"},
+        },
+        m);
 
     Properties q;
-    q.user("k", "v").user("k2", "v2").binary(MQTT_PROP_CORRELATION_DATA, "cd").byte(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1)
-        .string(MQTT_PROP_RESPONSE_TOPIC, "rt").varint(MQTT_PROP_SUBSCRIPTION_IDENTIFIER, 7);
+    q.user("k", "v")
+        .user("k2", "v2")
+        .binary(MQTT_PROP_CORRELATION_DATA, "cd")
+        .byte(MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, 1)
+        .string(MQTT_PROP_RESPONSE_TOPIC, "rt")
+        .varint(MQTT_PROP_SUBSCRIPTION_IDENTIFIER, 7);
     m.properties = q.list;
     check_all({{"%P|%C|%D|%E|%F|%R|%S|%A", "k:v k2:v2||cd||1|rt|7|"}}, m);
 }
@@ -252,24 +258,28 @@ TEST_CASE("-F: flags, widths and precision of the numbers %l %m %q %r")
     m.qos = 2;
     m.mid = 42;
     m.retain = true;
-    check_all({
-        {"%m|%5m|%-5m|%05m|%-05m|%.1m", "42|   42|42   |00042|42   |42"},
-        {"%1l|%0l|%00l", "5|5|5"},
-        {"%q%r|%5q|%05r", "21|2|1"},
-        {"%5%|%-5%|%05%", "%|%|%"},
-    }, m);
+    check_all(
+        {
+            {"%m|%5m|%-5m|%05m|%-05m|%.1m", "42|   42|42   |00042|42   |42"},
+            {"%1l|%0l|%00l", "5|5|5"},
+            {"%q%r|%5q|%05r", "21|2|1"},
+            {"%5%|%-5%|%05%", "%|%|%"},
+        },
+        m);
 }
 
 TEST_CASE("-F: %p and %t widths, precision and flags")
 {
-    check_all({
-        {"%08p|%-8p|%3p|%-3p|%.1p|%05.1p", "000hello|hello   |hel|hel|hello|hello"},
-        {"%5t|%05t|%.3t|%-6.3t|%.0t|", "   ab|   ab|ab|ab    ||"},
-    }, [] {
-        mqtt::Message m = sample("hello");
-        m.topic = "ab";
-        return m;
-    }());
+    check_all(
+        {
+            {"%08p|%-8p|%3p|%-3p|%.1p|%05.1p", "000hello|hello   |hel|hel|hello|hello"},
+            {"%5t|%05t|%.3t|%-6.3t|%.0t|", "   ab|   ab|ab|ab    ||"},
+        },
+        [] {
+            mqtt::Message m = sample("hello");
+            m.topic = "ab";
+            return m;
+        }());
     // A width cuts %p to that many bytes, also in the middle of a character.
     check_all({{"%2p", "\xc3\xa9"}}, sample("\xc3\xa9\xc3\xa9"));
     check_all({{"%p", "a\0b"s}}, sample("a\0b"s));
@@ -277,17 +287,20 @@ TEST_CASE("-F: %p and %t widths, precision and flags")
 
 TEST_CASE("-F: %x and %X widths, zero padding, grouping and separators (mosquitto 2.1)")
 {
-    check_all({
-        {"%x|%X", "61620aff|61620AFF"},
-        {"%10x|%010x|%-10x|", "  61620aff|0061620aff|61620aff  |"},
-        {"%6x|%8x", "61620aff|61620aff"},        // width below the digits: no padding
-        {"%2x|%-2x|", "6162|6162|"},             // and a payload longer than the width is cut to width bytes
-        {"%.2x|%.4x|%.3x|%.8x|%.0x", "61 62 0a ff|6162 0aff|616 20a ff|61620aff|61620aff"},
-        {"%.2-X|%.2:x|%.2.x|%.2@x|%.2 x|%.2\\x", "61-62-0A-FF|61:62:0a:ff|61.62.0a.ff|61@62@0a@ff|61 62 0a ff|61\\62\\0a\\ff"},
-        {"%012.4x|%12.4x", "0000 6162 0aff|     6162 0aff"},  // padding counts in the groups
-        {"%-12.4,x|", "6162,0aff    |"},                     // trailing padding is not grouped
-        {"%5.2x", "61 62 0a ff"},
-    }, sample("ab\n\xff"));
+    check_all(
+        {
+            {"%x|%X", "61620aff|61620AFF"},
+            {"%10x|%010x|%-10x|", "  61620aff|0061620aff|61620aff  |"},
+            {"%6x|%8x", "61620aff|61620aff"},  // width below the digits: no padding
+            {"%2x|%-2x|", "6162|6162|"},       // and a payload longer than the width is cut to width bytes
+            {"%.2x|%.4x|%.3x|%.8x|%.0x", "61 62 0a ff|6162 0aff|616 20a ff|61620aff|61620aff"},
+            {"%.2-X|%.2:x|%.2.x|%.2@x|%.2 x|%.2\\x",
+             "61-62-0A-FF|61:62:0a:ff|61.62.0a.ff|61@62@0a@ff|61 62 0a ff|61\\62\\0a\\ff"},
+            {"%012.4x|%12.4x", "0000 6162 0aff|     6162 0aff"},  // padding counts in the groups
+            {"%-12.4,x|", "6162,0aff    |"},                      // trailing padding is not grouped
+            {"%5.2x", "61 62 0a ff"},
+        },
+        sample("ab\n\xff"));
     check_all({{"%.2x|%4x|%04.2x|", "|    |00 00|"}}, sample(""));
     check_all({{"%5.2x", "    6 1"}}, sample("a"));
 }
@@ -300,8 +313,7 @@ TEST_CASE("-F: %f and %d print the payload as a host-order IEEE 754 float or dou
     const std::string half_bytes(reinterpret_cast<const char*>(&half), sizeof half);
     check_all({{"%.3d", "2.718"}, {"%d", "2.718282"}, {"%10.2d|%-10.2d|%010.2d|%.0d", "      2.72|2.72      |0000002.72|3"}},
               sample(e_bytes));
-    check_all({{"%.3f", "0.707"}, {"%f", "0.707107"}, {"%8.1f|%-8.1f|%08.1f", "     0.7|0.7     |000000.7"}},
-              sample(half_bytes));
+    check_all({{"%.3f", "0.707"}, {"%f", "0.707107"}, {"%8.1f|%-8.1f|%08.1f", "     0.7|0.7     |000000.7"}}, sample(half_bytes));
     // upstream's own test payloads
     check_all({{"%.3d", "2.718"}}, sample("\x58\x39\xB4\xC8\x76\xBE\x05\x40"));
     check_all({{"%.3f", "0.707"}}, sample("\xF4\xFD\x34\x3F"));
@@ -348,15 +360,17 @@ TEST_CASE("-F: MQTT 5 properties with widths and flags, present and absent")
         .user("sp ace", "a:b");
     mqtt::Message m = sample();
     m.properties = p.list;
-    check_all({
-        {"%A|%4A|%-4A|%04A", "5|   5|5   |0005"},
-        {"%C|%12C|%-12C|%.4C|%6.2C|%012C", "text/plain|  text/plain|text/plain  |text|    te|  text/plain"},
-        {"%E|%F|%3F|%03F", "4294967295|0|  0|000"},
-        {"%R|%12R|%-12R|%.5R", "reply/here|  reply/here|reply/here  |reply"},
-        {"%S|%10S", "268435455| 268435455"},
-        {"%D|%5D", "id\0\xff|id\0\xff"s},
-        {"%P", "dup:1 dup:2 : sp ace:a:b"},
-    }, m);
+    check_all(
+        {
+            {"%A|%4A|%-4A|%04A", "5|   5|5   |0005"},
+            {"%C|%12C|%-12C|%.4C|%6.2C|%012C", "text/plain|  text/plain|text/plain  |text|    te|  text/plain"},
+            {"%E|%F|%3F|%03F", "4294967295|0|  0|000"},
+            {"%R|%12R|%-12R|%.5R", "reply/here|  reply/here|reply/here  |reply"},
+            {"%S|%10S", "268435455| 268435455"},
+            {"%D|%5D", "id\0\xff|id\0\xff"s},
+            {"%P", "dup:1 dup:2 : sp ace:a:b"},
+        },
+        m);
     check_all({{"%A|%4A|%-4A|%04A|%05C|%3E|%3F|%03S|%5R|%5D|%5P|", "|    |    |0000|00000|   |   |000||||"}});
 }
 
@@ -380,9 +394,11 @@ TEST_CASE("-F: %I, %U and @ sequences use one time per message, local time as TZ
     std::string out;
     CHECK(formatter.render(sample("x"), out).ok());
     CHECK(g_clock_reads == 1);
-    CHECK(out == "1588798081.000000005 2020-05-06T20:48:01+0000 01.000000005 "
-                 R"({"tst":"2020-05-06T20:48:01.000000+0000","topic":"02/sub/format/test","qos":0,"retain":false,)"
-                 R"("payloadlen":1,"payload":"x"})" "\n");
+    CHECK(out ==
+          "1588798081.000000005 2020-05-06T20:48:01+0000 01.000000005 "
+          R"({"tst":"2020-05-06T20:48:01.000000+0000","topic":"02/sub/format/test","qos":0,"retain":false,)"
+          R"("payloadlen":1,"payload":"x"})"
+          "\n");
     // No time is taken for a format without time.
     options.format = parsed("%t %p");
     mqtt::Formatter no_time(options);
@@ -394,22 +410,30 @@ TEST_CASE("-F: %I, %U and @ sequences use one time per message, local time as TZ
 
 TEST_CASE("-F: %j, mosquitto 2.1's JSON shape with the payload as a string")
 {
-    check_all({{"%j", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
-                      R"("retain":false,"payloadlen":7,"payload":"message"})"}});
+    check_all({{"%j",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
+                R"("retain":false,"payloadlen":7,"payload":"message"})"}});
     mqtt::Message m = sample("hi");
     m.qos = 2;
     m.mid = 17;
     m.retain = true;
-    check_all({{"%j", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":2,)"
-                      R"("retain":true,"payloadlen":2,"mid":17,"payload":"hi"})"}}, m);
-    check_all({{"%j", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
-                      R"("retain":false,"payloadlen":0,"payload":null})"}}, sample(""));
+    check_all({{"%j",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":2,)"
+                R"("retain":true,"payloadlen":2,"mid":17,"payload":"hi"})"}},
+              m);
+    check_all({{"%j",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
+                R"("retain":false,"payloadlen":0,"payload":null})"}},
+              sample(""));
 }
 
 TEST_CASE("-F: %j gives valid JSON for any payload: NUL and bytes that are not UTF-8 are escaped")
 {
-    check_all({{"%j", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
-                      R"("retain":false,"payloadlen":10,"payload":"a\u0000b\u00ff)" "\xc3\xa9" R"(\"\\\n\u0001"})"}},
+    check_all({{"%j",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
+                R"("retain":false,"payloadlen":10,"payload":"a\u0000b\u00ff)"
+                "\xc3\xa9"
+                R"(\"\\\n\u0001"})"}},
               sample("a\0b\xff\xc3\xa9\"\\\n\x01"s));
 }
 
@@ -439,13 +463,19 @@ TEST_CASE("-F: %j with MQTT 5 properties: in the order received, user properties
 
 TEST_CASE("-F: %J embeds a JSON payload, compact")
 {
-    check_all({{"%J", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
-                      R"("retain":false,"payloadlen":49,"payload":{"temperature":27.0,"humidity":[57,"%"]}})"}},
-              sample(R"( { "temperature": 27.0, "humidity": [57, "%"] } )" "\n"));
-    check_all({{"%J", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
-                      R"("retain":false,"payloadlen":4,"payload":22.5})"}}, sample("22.5"));
-    check_all({{"%J", R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
-                      R"("retain":false,"payloadlen":0,"payload":null})"}}, sample(""));
+    check_all({{"%J",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
+                R"("retain":false,"payloadlen":49,"payload":{"temperature":27.0,"humidity":[57,"%"]}})"}},
+              sample(R"( { "temperature": 27.0, "humidity": [57, "%"] } )"
+                     "\n"));
+    check_all({{"%J",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
+                R"("retain":false,"payloadlen":4,"payload":22.5})"}},
+              sample("22.5"));
+    check_all({{"%J",
+                R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,)"
+                R"("retain":false,"payloadlen":0,"payload":null})"}},
+              sample(""));
 }
 
 TEST_CASE("-F: %J with a payload that is not JSON: stderr says so, the part stays empty")
@@ -516,22 +546,24 @@ TEST_CASE("--pretty: %j and %J laid out as mosquitto's cJSON_Print does")
                                    "\t\t\t}]\n"
                                    "\t},\n";
     Rendered r = render_with(options, m);
-    CHECK(r.out == head + "\t\"payloadlen\":\t54,\n" + properties +
-                       "\t\"payload\":\t{\n"
-                       "\t\t\"a\":\t[1, 2, {\n"
-                       "\t\t\t\t\"b\":\tnull,\n"
-                       "\t\t\t\t\"c\":\t[]\n"
-                       "\t\t\t}, [3, [4]]],\n"
-                       "\t\t\"d\":\t{\n"
-                       "\t\t},\n"
-                       "\t\t\"e\":\t\"x\"\n"
-                       "\t}\n"
-                       "}\n");
+    CHECK(r.out ==
+          head + "\t\"payloadlen\":\t54,\n" + properties +
+              "\t\"payload\":\t{\n"
+              "\t\t\"a\":\t[1, 2, {\n"
+              "\t\t\t\t\"b\":\tnull,\n"
+              "\t\t\t\t\"c\":\t[]\n"
+              "\t\t\t}, [3, [4]]],\n"
+              "\t\t\"d\":\t{\n"
+              "\t\t},\n"
+              "\t\t\"e\":\t\"x\"\n"
+              "\t}\n"
+              "}\n");
     options.format = parsed("%j");
     r = render_with(options, m);
-    CHECK(r.out == head + "\t\"payloadlen\":\t54,\n" + properties +
-                       "\t\"payload\":\t\"{\\\"a\\\":[1,2,{\\\"b\\\":null,\\\"c\\\":[]},[3,[4]]],\\\"d\\\":{}, \\\"e\\\": \\\"x\\\"}\"\n"
-                       "}\n");
+    CHECK(r.out ==
+          head + "\t\"payloadlen\":\t54,\n" + properties +
+              "\t\"payload\":\t\"{\\\"a\\\":[1,2,{\\\"b\\\":null,\\\"c\\\":[]},[3,[4]]],\\\"d\\\":{}, \\\"e\\\": \\\"x\\\"}\"\n"
+              "}\n");
     // --pretty changes nothing else.
     options.format = parsed("%t %p");
     CHECK(render_with(options, sample("a")).out == "02/sub/format/test a\n");
@@ -579,8 +611,8 @@ TEST_CASE("-F is checked when compiled, with upstream's error lines")
     }
     // The first problem is reported.
     CHECK(compile_error("%y\\x") == "Error: Invalid format specifier 'y'.");
-    for (const char* valid : {"", "%-05l", "%0-x", "%--x", "% x", "%..x", "%65535.65535t", "%%%%", "@@@@", "%@x",
-                              "\\\\\\0", "%-.x", "@\xc3\xa9"}) {
+    for (const char* valid :
+         {"", "%-05l", "%0-x", "%--x", "% x", "%..x", "%65535.65535t", "%%%%", "@@@@", "%@x", "\\\\\\0", "%-.x", "@\xc3\xa9"}) {
         CAPTURE(valid);
         CHECK(compile_error(valid) == "(compiled)");
     }
@@ -610,13 +642,15 @@ TEST_CASE("--json: one compact lossless object per message, -0 ends it with NUL"
     mqtt::Options options;
     options.json = true;
     const std::string binary("\x00\xff", 2);
-    CHECK(render_with(options, sample(binary)).out ==
-          R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,"retain":false,"payloadlen":2,"payload_base64":"AP8="})"
-          "\n");
+    CHECK(
+        render_with(options, sample(binary)).out ==
+        R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,"retain":false,"payloadlen":2,"payload_base64":"AP8="})"
+        "\n");
     options.null_records = true;
-    CHECK(render_with(options, sample()).out ==
-          R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,"retain":false,"payloadlen":7,"payload":"message"})"s +
-              '\0');
+    CHECK(
+        render_with(options, sample()).out ==
+        R"({"tst":"2020-05-06T21:48:00.123456+0100","topic":"02/sub/format/test","qos":0,"retain":false,"payloadlen":7,"payload":"message"})"s +
+            '\0');
 }
 
 TEST_CASE("-0 ends plain, -v and -F output with NUL, an empty payload is an empty record")
@@ -679,13 +713,25 @@ TEST_CASE("rendering into a sink: long payloads go out piece by piece, byte for 
         cases.push_back({name, options, p});
     };
     add("%p", payload, [](mqtt::Options& o) { o.format = parsed("%t %p|%l"); });
-    add("%p base64", payload, [](mqtt::Options& o) { o.format = parsed("%p"); o.encoding = mqtt::Encoding::base64; });
-    add("%p hex", payload, [](mqtt::Options& o) { o.format = parsed("%p"); o.encoding = mqtt::Encoding::hex; });
-    add("%20p base64", payload, [](mqtt::Options& o) { o.format = parsed("%20p"); o.encoding = mqtt::Encoding::base64; });
+    add("%p base64", payload, [](mqtt::Options& o) {
+        o.format = parsed("%p");
+        o.encoding = mqtt::Encoding::base64;
+    });
+    add("%p hex", payload, [](mqtt::Options& o) {
+        o.format = parsed("%p");
+        o.encoding = mqtt::Encoding::hex;
+    });
+    add("%20p base64", payload, [](mqtt::Options& o) {
+        o.format = parsed("%20p");
+        o.encoding = mqtt::Encoding::base64;
+    });
     add("%j", payload, [](mqtt::Options& o) { o.format = parsed("%j"); });
     add("%x", payload, [](mqtt::Options& o) { o.format = parsed("%x"); });
     add("%.3:X", payload, [](mqtt::Options& o) { o.format = parsed("%.3:X"); });
-    add("%j --pretty", payload, [](mqtt::Options& o) { o.format = parsed("%j"); o.pretty = true; });
+    add("%j --pretty", payload, [](mqtt::Options& o) {
+        o.format = parsed("%j");
+        o.pretty = true;
+    });
     add("--json, not UTF-8", payload, [](mqtt::Options& o) { o.json = true; });
     add("--json, UTF-8", utf8, [](mqtt::Options& o) { o.json = true; });
     add("default -v", payload, [](mqtt::Options& o) { o.verbose = true; });

@@ -25,8 +25,7 @@ TEST_CASE("help: the man page's sections in order, every line within 80 columns,
         {mqtt::Tool::pub,
          {"Connection", "TLS", "Message", "Streams", "Publish", "Will", "Scripting", "MQTT 5 properties", "Help"}},
         {mqtt::Tool::sub, {"Connection", "TLS", "Subscribe", "Output", "Will", "Scripting", "MQTT 5 properties", "Help"}},
-        {mqtt::Tool::rr,
-         {"Connection", "TLS", "Request", "Message", "Response", "Output", "Will", "MQTT 5 properties", "Help"}},
+        {mqtt::Tool::rr, {"Connection", "TLS", "Request", "Message", "Response", "Output", "Will", "MQTT 5 properties", "Help"}},
     };
     for (const auto& [tool, sections] : tools) {
         const std::string text = mqtt::help_text(tool);
@@ -47,8 +46,7 @@ TEST_CASE("help: the man page's sections in order, every line within 80 columns,
 TEST_CASE("help: names and value in the left column, the text wrapped beside it or below a long one")
 {
     const std::string text = mqtt::help_text(mqtt::Tool::sub);
-    CHECK(text.find("\n  -h,--host <host>            broker host name or address (default: localhost)\n") !=
-          std::string::npos);
+    CHECK(text.find("\n  -h,--host <host>            broker host name or address (default: localhost)\n") != std::string::npos);
     CHECK(text.find("\n  -p,--port <port>            broker port (default: 1883; 8883 with --cafile,\n"
                     "                              --capath or --psk; 0: unix socket at -h)\n") != std::string::npos);
     CHECK(text.find("\n  -V,--protocol-version <version>\n                              MQTT version: 5 or mqttv5, 311") !=

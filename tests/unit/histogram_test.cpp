@@ -116,7 +116,8 @@ TEST_CASE("Histogram: percentiles against a sorted array, on random latencies of
         mqtt::Histogram h;
         std::vector<std::uint64_t> values;
         for (int i = 0; i < 200000; ++i) {
-            values.push_back(std::min<std::uint64_t>(static_cast<std::uint64_t>(lognormal(random)), mqtt::Histogram::k_highest_trackable));
+            values.push_back(
+                std::min<std::uint64_t>(static_cast<std::uint64_t>(lognormal(random)), mqtt::Histogram::k_highest_trackable));
         }
         for (auto v : values) h.record(v);
         check_against_reference(h, values);

@@ -31,17 +31,18 @@ TEST_CASE("append_json_string escapes as cJSON does, and bytes that are not UTF-
         {"a\0b"s, R"("a\u0000b")"},
         {"\x7f", "\"\x7f\""},
         // valid UTF-8 is copied: 2, 3 and 4 byte sequences, the largest code point
-        {"\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf", "\"\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf\""},
+        {"\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf",
+         "\"\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf\""},
         // not UTF-8: each byte as the Latin-1 character of its value
         {"\xff", R"("\u00ff")"},
         {"\x80", R"("\u0080")"},
-        {"a\xc3", R"("a\u00c3")"},                            // truncated sequence
-        {"\xc3(", R"("\u00c3(")"},                            // bad continuation
-        {"\xc0\xaf", R"("\u00c0\u00af")"},                    // overlong '/'
-        {"\xe0\x80\xaf", R"("\u00e0\u0080\u00af")"},          // overlong, 3 bytes
-        {"\xed\xa0\x80", R"("\u00ed\u00a0\u0080")"},          // UTF-16 surrogate
+        {"a\xc3", R"("a\u00c3")"},                              // truncated sequence
+        {"\xc3(", R"("\u00c3(")"},                              // bad continuation
+        {"\xc0\xaf", R"("\u00c0\u00af")"},                      // overlong '/'
+        {"\xe0\x80\xaf", R"("\u00e0\u0080\u00af")"},            // overlong, 3 bytes
+        {"\xed\xa0\x80", R"("\u00ed\u00a0\u0080")"},            // UTF-16 surrogate
         {"\xf4\x90\x80\x80", R"("\u00f4\u0090\u0080\u0080")"},  // above U+10FFFF
-        {"\xe2\x82", R"("\u00e2\u0082")"},                    // truncated at the end
+        {"\xe2\x82", R"("\u00e2\u0082")"},                      // truncated at the end
         {"\xe2\x82\xac\xff\xe2\x82\xac", "\"\xe2\x82\xac\\u00ff\xe2\x82\xac\""},
     };
     for (const auto& c : cases) {
@@ -69,10 +70,23 @@ TEST_CASE("utf8_sequence_length follows the Unicode table of well-formed sequenc
         std::string bytes;
         std::size_t length;
     } cases[] = {
-        {"a", 1},         {"\xc2\x80", 2},     {"\xdf\xbf", 2},         {"\xc1\xbf", 0},
-        {"\xe0\xa0\x80", 3}, {"\xe0\x9f\xbf", 0}, {"\xed\x9f\xbf", 3},  {"\xed\xa0\x80", 0},
-        {"\xef\xbf\xbf", 3}, {"\xf0\x90\x80\x80", 4}, {"\xf0\x8f\xbf\xbf", 0}, {"\xf4\x8f\xbf\xbf", 4},
-        {"\xf4\x90\x80\x80", 0}, {"\xf5\x80\x80\x80", 0}, {"\x80", 0}, {"\xc2", 0}, {"\xe2\x82", 0},
+        {"a", 1},
+        {"\xc2\x80", 2},
+        {"\xdf\xbf", 2},
+        {"\xc1\xbf", 0},
+        {"\xe0\xa0\x80", 3},
+        {"\xe0\x9f\xbf", 0},
+        {"\xed\x9f\xbf", 3},
+        {"\xed\xa0\x80", 0},
+        {"\xef\xbf\xbf", 3},
+        {"\xf0\x90\x80\x80", 4},
+        {"\xf0\x8f\xbf\xbf", 0},
+        {"\xf4\x8f\xbf\xbf", 4},
+        {"\xf4\x90\x80\x80", 0},
+        {"\xf5\x80\x80\x80", 0},
+        {"\x80", 0},
+        {"\xc2", 0},
+        {"\xe2\x82", 0},
     };
     for (const auto& c : cases) {
         CAPTURE(c.bytes);
@@ -83,9 +97,23 @@ TEST_CASE("utf8_sequence_length follows the Unicode table of well-formed sequenc
 TEST_CASE("json_is_valid accepts exactly one RFC 8259 value")
 {
     const std::string valid[] = {
-        "0", "-0", "12", "-1.5e10", "1E-2", "2.50", "1e+3",
-        R"("x")", R"("")", R"("\"\\\/\b\f\n\r\t\u00e9\uD834\udd1e")", "\"\xc3\xa9\"",
-        "true", "false", "null", "[]", "{}", "[1,[2,[3]]]",
+        "0",
+        "-0",
+        "12",
+        "-1.5e10",
+        "1E-2",
+        "2.50",
+        "1e+3",
+        R"("x")",
+        R"("")",
+        R"("\"\\\/\b\f\n\r\t\u00e9\uD834\udd1e")",
+        "\"\xc3\xa9\"",
+        "true",
+        "false",
+        "null",
+        "[]",
+        "{}",
+        "[1,[2,[3]]]",
         " \t\r\n{ \"a\" : [ 1 , { \"b\" : null } ] , \"c\":{}} \n",
         R"({"a":1,"a":2})",
     };
@@ -94,11 +122,11 @@ TEST_CASE("json_is_valid accepts exactly one RFC 8259 value")
         CHECK(mqtt::json_is_valid(text));
     }
     const std::string invalid[] = {
-        "", " ", "01", "1.", ".5", "+1", "1e", "-", "--1", "0x10", "1 2", "[1,]", "[,1]", "[1 2]",
-        R"({"a":1,})", "{a:1}", R"({"a"})", R"({"a" 1})", "{1:2}", R"("abc)", R"("\x")", R"("\u12g4")",
-        R"("\u12")", "\"\x01\"", "\"a\nb\"", "\"\xff\"", "\"\xc3\"", "{}x", "nul", "True", "NaN",
-        "Infinity", "'a'", "1\0"s, "\0"s, "\xef\xbb\xbf{}", "\x0b{}", "[", "{", "]", "}",
-        "hello", "22.5 degrees",
+        "",       " ",       "01",      "1.",          ".5",        "+1",          "1e",           "-",        "--1",
+        "0x10",   "1 2",     "[1,]",    "[,1]",        "[1 2]",     R"({"a":1,})", "{a:1}",        R"({"a"})", R"({"a" 1})",
+        "{1:2}",  R"("abc)", R"("\x")", R"("\u12g4")", R"("\u12")", "\"\x01\"",    "\"a\nb\"",     "\"\xff\"", "\"\xc3\"",
+        "{}x",    "nul",     "True",    "NaN",         "Infinity",  "'a'",         "1\0"s,         "\0"s,      "\xef\xbb\xbf{}",
+        "\x0b{}", "[",       "{",       "]",           "}",         "hello",       "22.5 degrees",
     };
     for (const auto& text : invalid) {
         CAPTURE(text);
@@ -108,8 +136,9 @@ TEST_CASE("json_is_valid accepts exactly one RFC 8259 value")
 
 TEST_CASE("json_is_valid limits nesting to 1000 levels, as cJSON does")
 {
-    const auto nested = [](int depth) { return std::string(static_cast<std::size_t>(depth), '[') +
-                                               std::string(static_cast<std::size_t>(depth), ']'); };
+    const auto nested = [](int depth) {
+        return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']');
+    };
     CHECK(mqtt::json_is_valid(nested(mqtt::k_json_max_depth)));
     CHECK_FALSE(mqtt::json_is_valid(nested(mqtt::k_json_max_depth + 1)));
     CHECK_FALSE(mqtt::json_is_valid(std::string(100000, '[')));
@@ -189,18 +218,35 @@ TEST_CASE("JsonWriter: colours wrap each name and value, never the punctuation, 
     json.end_object();
     const std::string key = "\x1b[1;34m", str = "\x1b[32m", num = "\x1b[36m", boo = "\x1b[33m", nul = "\x1b[1;30m",
                       end = "\x1b[0m";
-    CHECK(out == "{\n"
-                 "\t" + key + "\"t\"" + end + ":\t{\n"
-                 "\t\t" + key + "\"a\"" + end + ":\t[" + num + "1" + end + ", " + str + "\"x\"" + end + ", " + boo +
-                     "true" + end + ", " + nul + "null" + end + ", " + boo + "false" + end + "],\n"
-                 "\t\t" + key + "\"b\"" + end + ":\t" + num + "-2.5e3" + end + "\n"
-                 "\t},\n"
-                 "\t" + key + "\"n\"" + end + ":\t" + num + "7" + end + ",\n"
-                 "\t" + key + "\"s\"" + end + ":\t" + str + "\"q\\\"\\u0001\"" + end + ",\n"
-                 "\t" + key + "\"b64\"" + end + ":\t" + str + "\"aGk=\"" + end + ",\n"
-                 "\t" + key + "\"f\"" + end + ":\t" + boo + "false" + end + ",\n"
-                 "\t" + key + "\"z\"" + end + ":\t" + nul + "null" + end + "\n"
-                 "}");
+    CHECK(out ==
+          "{\n"
+          "\t" +
+              key + "\"t\"" + end +
+              ":\t{\n"
+              "\t\t" +
+              key + "\"a\"" + end + ":\t[" + num + "1" + end + ", " + str + "\"x\"" + end + ", " + boo + "true" + end + ", " +
+              nul + "null" + end + ", " + boo + "false" + end +
+              "],\n"
+              "\t\t" +
+              key + "\"b\"" + end + ":\t" + num + "-2.5e3" + end +
+              "\n"
+              "\t},\n"
+              "\t" +
+              key + "\"n\"" + end + ":\t" + num + "7" + end +
+              ",\n"
+              "\t" +
+              key + "\"s\"" + end + ":\t" + str + "\"q\\\"\\u0001\"" + end +
+              ",\n"
+              "\t" +
+              key + "\"b64\"" + end + ":\t" + str + "\"aGk=\"" + end +
+              ",\n"
+              "\t" +
+              key + "\"f\"" + end + ":\t" + boo + "false" + end +
+              ",\n"
+              "\t" +
+              key + "\"z\"" + end + ":\t" + nul + "null" + end +
+              "\n"
+              "}");
     // Without its colour sequences, the text is what an uncoloured writer makes.
     const std::string coloured = sample(true, true);
     CHECK(coloured.find("\x1b[1;34m\"topic\"\x1b[0m:\t\x1b[32m\"a/b\"\x1b[0m") != std::string::npos);

@@ -23,9 +23,9 @@ TEST_CASE("MessageFilter: -T drops topics, --grep and --grep-topic keep matches 
     o.grep_topic = "^(a|b)/";
     const mqtt::MessageFilter filter(o);
     CHECK(filter.keeps("b/1", "status: ready"));
-    CHECK_FALSE(filter.keeps("a/1", "ok"));            // -T wins
-    CHECK_FALSE(filter.keeps("c/1", "ok"));            // topic does not match
-    CHECK_FALSE(filter.keeps("b/1", "failed"));        // payload does not match
+    CHECK_FALSE(filter.keeps("a/1", "ok"));                  // -T wins
+    CHECK_FALSE(filter.keeps("c/1", "ok"));                  // topic does not match
+    CHECK_FALSE(filter.keeps("b/1", "failed"));              // payload does not match
     CHECK(filter.keeps("b/2", std::string("\0ok\xff", 4)));  // binary payloads are searched as bytes
 }
 

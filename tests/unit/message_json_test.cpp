@@ -43,16 +43,18 @@ TEST_CASE("append_message_json: key order, mid only with QoS > 0, the payload by
     mqtt::Message m;
     m.topic = "t/\"q\"";
     m.payload = "[1, 2]";
-    CHECK(json_of(m, mqtt::JsonPayload::string) ==
-          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t/\"q\"","qos":0,"retain":false,"payloadlen":6,"payload":"[1, 2]"})");
+    CHECK(
+        json_of(m, mqtt::JsonPayload::string) ==
+        R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t/\"q\"","qos":0,"retain":false,"payloadlen":6,"payload":"[1, 2]"})");
     CHECK(json_of(m, mqtt::JsonPayload::json) ==
           R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t/\"q\"","qos":0,"retain":false,"payloadlen":6,"payload":[1,2]})");
     m.qos = 1;
     m.mid = 65535;
     m.retain = true;
     m.payload = "";
-    CHECK(json_of(m, mqtt::JsonPayload::json) ==
-          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t/\"q\"","qos":1,"retain":true,"payloadlen":0,"mid":65535,"payload":null})");
+    CHECK(
+        json_of(m, mqtt::JsonPayload::json) ==
+        R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t/\"q\"","qos":1,"retain":true,"payloadlen":0,"mid":65535,"payload":null})");
 }
 
 TEST_CASE("append_message_json: properties other than a PUBLISH's are left out, as upstream")
@@ -64,8 +66,9 @@ TEST_CASE("append_message_json: properties other than a PUBLISH's are left out, 
     m.topic = "t";
     m.payload = "p";
     m.properties = properties.list;
-    CHECK(json_of(m, mqtt::JsonPayload::string) ==
-          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,"properties":{},"payload":"p"})");
+    CHECK(
+        json_of(m, mqtt::JsonPayload::string) ==
+        R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":1,"properties":{},"payload":"p"})");
     CHECK(json_of(m, mqtt::JsonPayload::string, true) ==
           "{\n\t\"tst\":\t\"2020-05-06T20:48:00.000005+0000\",\n\t\"topic\":\t\"t\",\n\t\"qos\":\t0,\n"
           "\t\"retain\":\tfalse,\n\t\"payloadlen\":\t1,\n\t\"properties\":\t{\n\t},\n\t\"payload\":\t\"p\"\n}");
@@ -81,8 +84,9 @@ TEST_CASE("append_message_json lossless (--json): UTF-8 as payload, other bytes 
     CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
           R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":4,"payload":"\u0000\né"})");
     m.payload = binary;
-    CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
-          R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":2,"payload_base64":"//4="})");
+    CHECK(
+        json_of(m, mqtt::JsonPayload::lossless) ==
+        R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":2,"payload_base64":"//4="})");
     m.payload = "";
     CHECK(json_of(m, mqtt::JsonPayload::lossless) ==
           R"({"tst":"2020-05-06T20:48:00.000005+0000","topic":"t","qos":0,"retain":false,"payloadlen":0,"payload":""})");

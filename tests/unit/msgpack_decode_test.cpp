@@ -44,7 +44,9 @@ TEST_CASE("MessagePack decodes to compact JSON")
         {"\x90", "[]"},
         {"\x93\x01\x92\x02\x03\xc0", "[1,[2,3],null]"},
         {"\x80", "{}"},
-        {"\x82\xa1t\xca\x41\xac\x00\x00\xa2id\xa6" "dev-17"s, R"({"t":21.5,"id":"dev-17"})"},
+        {"\x82\xa1t\xca\x41\xac\x00\x00\xa2id\xa6"
+         "dev-17"s,
+         R"({"t":21.5,"id":"dev-17"})"},
         {"\x82\x01\xa1x\x02\x03", R"({"$map":[[1,"x"],[2,3]]})"},
         {"\x81\xc3\x01", R"({"$map":[[true,1]]})"},
     };

@@ -100,9 +100,9 @@ TEST_CASE("options files: error lines quote the value, so that spaces show, and 
           "Error: Invalid port given: " + shown + "... (5000 bytes)\n(in options file \"" + long_port + "\", line 1: -p \"" +
               shown + "\"... (5000 bytes))");
     const std::string long_option = home.write("long-option.conf", "-" + std::string(100, 'x') + "\n");
-    CHECK(error_of({"-o", long_option}, {}) == "Error: Unknown option '-" + std::string(63, 'x') +
-                                                   "... (101 bytes)'.\n(in options file \"" + long_option +
-                                                   "\", line 1: -" + std::string(63, 'x') + "... (101 bytes))");
+    CHECK(error_of({"-o", long_option}, {}) ==
+          "Error: Unknown option '-" + std::string(63, 'x') + "... (101 bytes)'.\n(in options file \"" + long_option +
+              "\", line 1: -" + std::string(63, 'x') + "... (101 bytes))");
     // Secrets never show; a URL's password neither.
     const std::string secret = home.write("secret.conf", "-P hunter2\n-q 9\n");
     CHECK(error_of({"-o", secret, "-t", "t", "-n"}, {}) ==
@@ -121,10 +121,8 @@ TEST_CASE("options files: lines and files are bounded, a huge line or /dev/zero 
 {
     ConfigHome home;
     const std::string at_limit = home.write("at-limit.conf", "-m " + std::string(mqtt::k_max_options_line - 3, 'm') + "\n-t t\n");
-    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-o", at_limit}, {}).options.message.size() ==
-          mqtt::k_max_options_line - 3);
-    const std::string too_long =
-        home.write("too-long.conf", "-t t\n-m " + std::string(mqtt::k_max_options_line - 2, 'm') + "\n");
+    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-o", at_limit}, {}).options.message.size() == mqtt::k_max_options_line - 3);
+    const std::string too_long = home.write("too-long.conf", "-t t\n-m " + std::string(mqtt::k_max_options_line - 2, 'm') + "\n");
     CHECK(error_of({"-o", too_long}, {}) == "Error: Line 2 of options file \"" + too_long + "\" is longer than 8192 bytes.");
     CHECK(error_of({"-o", "/dev/zero"}, {}) == "Error: Line 1 of options file \"/dev/zero\" is longer than 8192 bytes.");
     std::string many;
@@ -144,8 +142,9 @@ TEST_CASE("options files: a default file that cannot be read is skipped with a w
     home.write("mosquitto_pub", "-h from-mosquitto\n");
     const auto parsed = mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"}, home.xdg());
     CHECK(parsed.options.host == "from-mosquitto");
-    CHECK(parsed.warnings == std::vector<std::string>{"Warning: Unable to read options file \"" + home.path +
-                                                      "/mqtt-pub\": Is a directory. Going on without it."});
+    CHECK(parsed.warnings ==
+          std::vector<std::string>{"Warning: Unable to read options file \"" + home.path +
+                                   "/mqtt-pub\": Is a directory. Going on without it."});
     CHECK(error_of({"-o", home.path + "/mqtt-pub", "-t", "t", "-n"}, {}) ==
           "Error: Unable to read options file \"" + home.path + "/mqtt-pub\": Is a directory.");
     std::filesystem::create_directories(home.path + "/mqtt-tools/dir");
@@ -155,8 +154,9 @@ TEST_CASE("options files: a default file that cannot be read is skipped with a w
         const std::string locked = home.write("mqtt-sub", "-v\n");
         std::filesystem::permissions(locked, std::filesystem::perms::none);
         const auto sub = mqtt::parse_command_line(mqtt::Tool::sub, {"-t", "t"}, home.xdg());
-        CHECK(sub.warnings == std::vector<std::string>{"Warning: Unable to read options file \"" + locked +
-                                                       "\": Permission denied. Going on without it."});
+        CHECK(sub.warnings ==
+              std::vector<std::string>{"Warning: Unable to read options file \"" + locked +
+                                       "\": Permission denied. Going on without it."});
     }
 }
 
@@ -201,7 +201,8 @@ TEST_CASE("options files: -o replaces the default file, errors name the file and
     CHECK(error_of({"-o", bad, "-t", "t", "-n"}, {}) ==
           "Error: Invalid QoS given: 7\n(in options file \"" + bad + "\", line 3: -q \"7\")");
     const std::string unknown = home.write("unknown.conf", "--bogus 1\n");
-    CHECK(error_of({"-o", unknown}, {}) == "Error: Unknown option '--bogus'.\n(in options file \"" + unknown + "\", line 1: --bogus \"1\")");
+    CHECK(error_of({"-o", unknown}, {}) ==
+          "Error: Unknown option '--bogus'.\n(in options file \"" + unknown + "\", line 1: --bogus \"1\")");
     const std::string flag = home.write("flag.conf", "-r yes\n");
     CHECK(error_of({"-o", flag}, {}) == "Error: Unknown option 'yes'.\n(in options file \"" + flag + "\", line 1: -r \"yes\")");
     CHECK(error_of({"-o", home.path + "/missing"}, {}) == "Error: Unable to open options file \"" + home.path + "/missing\".");
@@ -260,17 +261,18 @@ TEST_CASE("environment: flags take 1/true/yes/on or 0/false/no/off")
 TEST_CASE("environment: variables stand for long options, the command line overrides them")
 {
     ConfigHome home;
-    const auto env = with_variables(home, {{"MQTT_HOST", "envhost"},
-                                           {"MQTT_PORT", "1999"},
-                                           {"MQTT_USERNAME", "user"},
-                                           {"MQTT_PASSWORD", "secret"},
-                                           {"MQTT_RETAIN", "1"},
-                                           {"MQTT_TOPIC", "env/topic"},
-                                           {"MQTT_MESSAGE", "from env"},
-                                           {"MQTT_PROPERTY", "publish user-property origin the environment"},
-                                           {"MQTT_QOS", ""},      // empty: unset
-                                           {"MQTT_VERBOSE", "1"},  // not a mqtt-pub option: ignored
-                                           {"MQTT_NOT_AN_OPTION", "x"}});
+    const auto env = with_variables(home,
+                                    {{"MQTT_HOST", "envhost"},
+                                     {"MQTT_PORT", "1999"},
+                                     {"MQTT_USERNAME", "user"},
+                                     {"MQTT_PASSWORD", "secret"},
+                                     {"MQTT_RETAIN", "1"},
+                                     {"MQTT_TOPIC", "env/topic"},
+                                     {"MQTT_MESSAGE", "from env"},
+                                     {"MQTT_PROPERTY", "publish user-property origin the environment"},
+                                     {"MQTT_QOS", ""},       // empty: unset
+                                     {"MQTT_VERBOSE", "1"},  // not a mqtt-pub option: ignored
+                                     {"MQTT_NOT_AN_OPTION", "x"}});
     auto o = mqtt::parse_command_line(mqtt::Tool::pub, {}, env).options;
     CHECK(o.host == "envhost");
     CHECK(o.port == 1999);
@@ -287,8 +289,8 @@ TEST_CASE("environment: variables stand for long options, the command line overr
     CHECK(o.host == "arghost");
     CHECK(o.password == "other");
     CHECK(o.input == mqtt::InputMode::null_message);  // replaces the environment's -m
-    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"},
-                                   with_variables(home, {{"MQTT_RETAIN", "0"}})).options.retain == false);
+    CHECK(mqtt::parse_command_line(mqtt::Tool::pub, {"-t", "t", "-n"}, with_variables(home, {{"MQTT_RETAIN", "0"}}))
+              .options.retain == false);
 }
 
 TEST_CASE("environment and profiles: the file, then the profile, then the environment, then argv")
@@ -329,11 +331,9 @@ TEST_CASE("environment and profiles: errors say where the value came from")
     CHECK(error_of({"--profile", "none"}, home.xdg()) ==
           "Error: Unable to open profile \"none\" (" + home.path + "/mqtt-tools/none).");
     CHECK(error_of({}, with_variables(home, {{"MQTT_PROFILE", "none"}})) ==
-          "Error: Unable to open profile \"none\" (" + home.path +
-              "/mqtt-tools/none).\n(in environment variable MQTT_PROFILE)");
+          "Error: Unable to open profile \"none\" (" + home.path + "/mqtt-tools/none).\n(in environment variable MQTT_PROFILE)");
     CHECK(error_of({"--profile", "../x"}, home.xdg()) ==
           "Error: Invalid profile name \"../x\" (a file name in ~/.config/mqtt-tools/, not a path).");
-    CHECK(error_of({"--profile", "x"}, {}) ==
-          "Error: --profile needs HOME or XDG_CONFIG_HOME to find the profile folder.");
+    CHECK(error_of({"--profile", "x"}, {}) == "Error: --profile needs HOME or XDG_CONFIG_HOME to find the profile folder.");
     CHECK(error_of({"--profile"}, {}) == "Error: --profile argument given but no name specified.");
 }

@@ -49,7 +49,7 @@ TEST_CASE("packet scanner: the refused packet's offset in the chunk, after packe
 TEST_CASE("packet scanner: headers and bodies split at every byte")
 {
     const std::string stream = bytes({0x20, 0x03, 0x00, 0x00, 0x00, 0x30, 0x80, 0x01}) + std::string(128, 'x') +
-                               bytes({0xd0, 0x00, 0x30, 0x82, 0x01});  // last: 2 + 1 + 130 = 133 bytes
+        bytes({0xd0, 0x00, 0x30, 0x82, 0x01});  // last: 2 + 1 + 130 = 133 bytes
     PacketScanner scanner(132);
     std::optional<PacketScanner::Refusal> refused;
     std::size_t fed = 0;

@@ -50,8 +50,8 @@ TEST_CASE("a payload that does not decode gives the line for stderr, topic escap
           "Message payload on topic a/\\x1b[31m does not decode as cbor: truncated: the data ends inside an item at byte 2");
     const Decoded not_gzip = decoder.decode("x/y", "plain");
     CHECK(not_gzip.kind == Decoded::Kind::failed);
-    CHECK(mqtt::decode_failure_text("x/y", not_gzip).starts_with(
-        "Message payload on topic x/y does not decode as gzip+cbor: gzip: "));
+    CHECK(mqtt::decode_failure_text("x/y", not_gzip)
+              .starts_with("Message payload on topic x/y does not decode as gzip+cbor: gzip: "));
     CHECK(mqtt::PayloadDecoder(list).decode("y", "\xa1\x61x\x01").kind == Decoded::Kind::json);
 }
 

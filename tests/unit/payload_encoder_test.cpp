@@ -69,7 +69,7 @@ TEST_CASE("--encode cbor writes RFC 8949's preferred serialization, appendix A's
         {"3.4028234663852886e+38", "\xfa\x7f\x7f\xff\xff"},
         {"1.0e+300", "\xfb\x7e\x37\xe4\x3c\x88\x00\x75\x9c"s},
         {"-3.5e38", "\xfb\xc7\xf0\x74\xf8\xc4\xd3\xcd\x7b"},  // beyond float's range: a double
-        {"5.960464477539063e-8", "\xf9\x00\x01"s},  // the smallest subnormal half
+        {"5.960464477539063e-8", "\xf9\x00\x01"s},            // the smallest subnormal half
         {"0.00006103515625", "\xf9\x04\x00"s},
         {"-4.0", "\xf9\xc4\x00"s},
         {"-4.1", "\xfb\xc0\x10\x66\x66\x66\x66\x66\x66"},
@@ -82,7 +82,9 @@ TEST_CASE("--encode cbor writes RFC 8949's preferred serialization, appendix A's
         {R"({"$undefined":true})", "\xf7"},
         {R"({"$simple":16})", "\xf0"},
         {R"({"$simple":255})", "\xf8\xff"},
-        {R"({"$tag":0,"value":"2013-03-21T20:04:00Z"})", "\xc0\x74" "2013-03-21T20:04:00Z"},
+        {R"({"$tag":0,"value":"2013-03-21T20:04:00Z"})",
+         "\xc0\x74"
+         "2013-03-21T20:04:00Z"},
         {R"({"$tag":1,"value":1363896240})", "\xc1\x1a\x51\x4b\x67\xb0"},
         {R"({"$bytes":"AQIDBA=="})", "\x44\x01\x02\x03\x04"},
         {R"({"$bytes":""})", "\x40"},
@@ -107,13 +109,14 @@ TEST_CASE("--encode cbor gives back the bytes --decode cbor read, wherever they 
 {
     const std::string canonical[] = {
         "\x1b\x00\x20\x00\x00\x00\x00\x00\x01"s,  // 2^53 + 1, exact
-        "\xa3\x61\x74\xfb\x40\x35\x80\x00\x00\x00\x00\x01\x63raw\x43\x01\x02\x03\x62" "at\xc1\x1a\x65\x53\xf1\x00"s,
-        "\x82\xa1\x61\x61\x01\xa1\x01\x02",           // a map with an integer key: $map
-        "\xa1\x66$bytes\x64\x41\x51\x49\x44",          // a map whose key is "$bytes": $map, not bytes
-        "\xa2\x61\x61\x01\x62$x\x02",                  // "$x" after the first key: an object
+        "\xa3\x61\x74\xfb\x40\x35\x80\x00\x00\x00\x00\x01\x63raw\x43\x01\x02\x03\x62"
+        "at\xc1\x1a\x65\x53\xf1\x00"s,
+        "\x82\xa1\x61\x61\x01\xa1\x01\x02",    // a map with an integer key: $map
+        "\xa1\x66$bytes\x64\x41\x51\x49\x44",  // a map whose key is "$bytes": $map, not bytes
+        "\xa2\x61\x61\x01\x62$x\x02",          // "$x" after the first key: an object
         "\x81\xd8\x20\x76http://www.example.com",
         "\xf8\x20",
-        "\xd2\x84\x43\xa1\x01\x26\xa0\x44\x01\x02\x03\x04\x40"s,  // a COSE_Sign1 shape: tag 18
+        "\xd2\x84\x43\xa1\x01\x26\xa0\x44\x01\x02\x03\x04\x40"s,      // a COSE_Sign1 shape: tag 18
         "\x83\xfa\x3f\x8c\xcc\xcd\xfa\x7f\x7f\xff\xff\xf9\x00\x01"s,  // float32 1.1 and FLT_MAX, a subnormal half
     };
     for (const auto& bytes : canonical) {
@@ -149,7 +152,9 @@ TEST_CASE("--encode msgpack writes the smallest forms, floats as float64")
         {"null", "\xc0"},
         {"false", "\xc2"},
         {"true", "\xc3"},
-        {R"("abc")", "\xa3" "abc"},
+        {R"("abc")",
+         "\xa3"
+         "abc"},
         {"\"" + std::string(40, 'x') + "\"", "\xd9\x28" + std::string(40, 'x')},
         {R"({"$bytes":"AQID"})", "\xc4\x03\x01\x02\x03"},
         {R"({"$ext":-1,"data":"AAAAAGVT8QA="})", "\xd7\xff\x00\x00\x00\x00\x65\x53\xf1\x00"s},
@@ -225,9 +230,9 @@ TEST_CASE("--encode: compressions, last step first, read back by --decode's deco
             REQUIRE_FALSE(mqtt::decompress(steps[i], data, out).has_value());
             data = out;
         }
-        const std::string back = steps.back() == mqtt::DecodeStep::cbor      ? cbor_json(data)
-                                 : steps.back() == mqtt::DecodeStep::msgpack ? msgpack_json(data)
-                                                                             : data;
+        const std::string back = steps.back() == mqtt::DecodeStep::cbor ? cbor_json(data)
+            : steps.back() == mqtt::DecodeStep::msgpack                 ? msgpack_json(data)
+                                                                        : data;
         CHECK(back == json);
     }
     // gzip: no name and no time in the header, as gzip -n.
@@ -261,8 +266,7 @@ TEST_CASE("--encode's CODEC: --decode's chains without auto and schemaless proto
 {
     const auto chain = mqtt::parse_encode_chain("zstd+gzip+cbor");
     REQUIRE(chain.ok());
-    CHECK(chain->steps ==
-          std::vector<mqtt::DecodeStep>{mqtt::DecodeStep::zstd, mqtt::DecodeStep::gzip, mqtt::DecodeStep::cbor});
+    CHECK(chain->steps == std::vector<mqtt::DecodeStep>{mqtt::DecodeStep::zstd, mqtt::DecodeStep::gzip, mqtt::DecodeStep::cbor});
     CHECK(mqtt::parse_encode_chain("auto").error() ==
           "Error: --encode: unknown codec \"auto\" (known: gzip, zlib, zstd, lz4, json, cbor, msgpack, "
           "protobuf:FILE.proto:package.Message; chain them with +, e.g. gzip+cbor).");

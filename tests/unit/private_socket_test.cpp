@@ -28,7 +28,10 @@ struct TempEnvironment {
     }
     ~TempEnvironment()
     {
-        if (m_tmpdir.empty()) ::unsetenv("TMPDIR"); else ::setenv("TMPDIR", m_tmpdir.c_str(), 1);
+        if (m_tmpdir.empty())
+            ::unsetenv("TMPDIR");
+        else
+            ::setenv("TMPDIR", m_tmpdir.c_str(), 1);
         if (!m_runtime.empty()) ::setenv("XDG_RUNTIME_DIR", m_runtime.c_str(), 1);
     }
     TempEnvironment(const TempEnvironment&) = delete;
@@ -116,7 +119,8 @@ TEST_CASE("PrivateSocket: no connection, or another process's, is refused, and n
     int status = 0;
     {
         mqtt::PrivateSocket socket;
-        CHECK(failure_of(socket, status) == "Error: No connection on the bridge's unix socket: libmosquitto did not connect to it.");
+        CHECK(failure_of(socket, status) ==
+              "Error: No connection on the bridge's unix socket: libmosquitto did not connect to it.");
         CHECK(status == 7);
         CHECK(std::filesystem::is_empty(tmp.path));
     }
@@ -149,9 +153,10 @@ TEST_CASE("PrivateSocket: an unsafe or too long TMPDIR is refused before anythin
     };
     {
         const TempEnvironment environment(tmp.path);
-        CHECK(refusal() == "Error: Unsafe folder for the bridge's private socket: " + tmp.path +
-                               " is writable by other users and has no sticky bit (set TMPDIR or XDG_RUNTIME_DIR to a "
-                               "folder no other user can change).");
+        CHECK(refusal() ==
+              "Error: Unsafe folder for the bridge's private socket: " + tmp.path +
+                  " is writable by other users and has no sticky bit (set TMPDIR or XDG_RUNTIME_DIR to a "
+                  "folder no other user can change).");
     }
     ::chmod(tmp.path.c_str(), 0700);
     std::string deep = tmp.path;

@@ -92,8 +92,10 @@ TEST_CASE("the checks come in mosquitto's order")
     CHECK(bad({"publish", "bogus", "k"}) == "Error: Invalid property name bogus given in --property argument.");
     CHECK(bad({"connect", "topic-alias", "k"}) == "Error: topic-alias property not allowed for connect in --property argument.");
     CHECK(bad({"auth", "user-property", "k"}) == "Error: --property argument given but not enough arguments specified.");
-    CHECK(bad({"connack", "content-type", "x"}) == "Error: content-type property not allowed for connack in --property argument.");
-    CHECK(bad({"auth", "receive-maximum", "abc"}) == "Error: receive-maximum property not allowed for auth in --property argument.");
+    CHECK(bad({"connack", "content-type", "x"}) ==
+          "Error: content-type property not allowed for connack in --property argument.");
+    CHECK(bad({"auth", "receive-maximum", "abc"}) ==
+          "Error: receive-maximum property not allowed for auth in --property argument.");
 }
 
 TEST_CASE("command and property names are not case sensitive, messages repeat them as typed")
@@ -113,9 +115,9 @@ TEST_CASE("each type takes its whole range and nothing beyond")
         std::string command;
         std::string name;
         PropertyType type;
-        std::string low;        // smallest value accepted
-        std::string high;       // largest value accepted
-        std::string too_low;    // "" when `low` is 0: "-1" is the case then
+        std::string low;      // smallest value accepted
+        std::string high;     // largest value accepted
+        std::string too_low;  // "" when `low` is 0: "-1" is the case then
         std::string too_high;
     };
     const Case cases[] = {
@@ -241,12 +243,12 @@ TEST_CASE("which command takes which property")
                 break;
             }
             case 's':
-                CHECK(bad(args) == "Error: " + row.name + " property not supported for " + commands[i] +
-                                       " in --property argument.");
+                CHECK(bad(args) ==
+                      "Error: " + row.name + " property not supported for " + commands[i] + " in --property argument.");
                 break;
             default:
-                CHECK(bad(args) == "Error: " + row.name + " property not allowed for " + commands[i] +
-                                       " in --property argument.");
+                CHECK(bad(args) ==
+                      "Error: " + row.name + " property not allowed for " + commands[i] + " in --property argument.");
             }
         }
     }
@@ -325,8 +327,7 @@ TEST_CASE("binary values: bad hex or base64 and other properties are errors nami
           "Error: Invalid hex value \"0x00\" for property correlation-data:HEX in --property argument.");
     // base64: padding missing, misplaced or extra, and characters outside the alphabet.
     CHECK(good({"connect", "authentication-data:base64", "AP8="}).property.value == std::string("\x00\xff", 2));
-    CHECK(good({"connect", "authentication-data:base64", "AP8Q\nAP8="}).property.value ==
-          std::string("\x00\xff\x10\x00\xff", 5));
+    CHECK(good({"connect", "authentication-data:base64", "AP8Q\nAP8="}).property.value == std::string("\x00\xff\x10\x00\xff", 5));
     for (const std::string value : {"AP8", "A=P8", "AP8Q=", "AP==AP8Q", "AP8*", "AP-_", "7Cg1="}) {
         CAPTURE(value);
         CHECK(bad({"connect", "authentication-data:base64", value}) ==

@@ -73,9 +73,9 @@ TEST_CASE("every type reaches libmosquitto's list with its value, in order")
     // The wire order is the order given.
     std::vector<int> order;
     for (const mosquitto_property* q = p; q; q = mosquitto_property_next(q)) order.push_back(mosquitto_property_identifier(q));
-    CHECK(order == std::vector<int>{MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, MQTT_PROP_TOPIC_ALIAS,
-                                    MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, MQTT_PROP_CONTENT_TYPE,
-                                    MQTT_PROP_CORRELATION_DATA, MQTT_PROP_USER_PROPERTY, MQTT_PROP_USER_PROPERTY});
+    CHECK(order ==
+          std::vector<int>{MQTT_PROP_PAYLOAD_FORMAT_INDICATOR, MQTT_PROP_TOPIC_ALIAS, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL,
+                           MQTT_PROP_CONTENT_TYPE, MQTT_PROP_CORRELATION_DATA, MQTT_PROP_USER_PROPERTY, MQTT_PROP_USER_PROPERTY});
 }
 
 TEST_CASE("a subscription identifier is a variable byte integer")

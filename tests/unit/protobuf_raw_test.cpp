@@ -63,7 +63,9 @@ TEST_CASE("Protobuf that does not decode says why and where, and leaves the outp
         {"\x08", "truncated: the data ends inside a varint @1"},
         {"\x08\x80", "truncated: the data ends inside a varint @1"},
         {"\x88", "truncated: the data ends inside a tag @0"},
-        {"\x08\x01\x12\x05" "ab", "truncated: field 2 declares 5 bytes, 2 are left @2"},
+        {"\x08\x01\x12\x05"
+         "ab",
+         "truncated: field 2 declares 5 bytes, 2 are left @2"},
         {"\x12\xff\xff\xff\xff\xff\xff\xff\xff\x7f", "truncated: field 2 declares 9223372036854775807 bytes, 0 are left @0"},
         {"\x12\x80", "truncated: the data ends inside a length @1"},
         {"\x0d\x00\x00"s, "truncated: field 1 needs 4 bytes, 2 are left @0"},

@@ -49,18 +49,19 @@ TEST_CASE("protobuf schema: fields by name in number order, sint64 and fixed32 e
     REQUIRE(schema.ok());
     // x = -2 (zigzag 3), y = 7, colour = GREEN, label "é", weights [1.1, -0.5], next {5: {x: 1}, -1: {}},
     // blob "\xff": the fields written out of order on the wire.
-    const std::string wire = "\x2a\x08\xcd\xcc\x8c\x3f\x00\x00\x00\xbf"s  // 5: packed floats
-                             "\x08\x03"s                                  // 1: sint64 -2
-                             "\x15\x07\x00\x00\x00"s                      // 2: fixed32 7
-                             "\x18\x02"s                                  // 3: GREEN
-                             "\x22\x02\xc3\xa9"s                          // 4: "é"
-                             "\x32\x06\x08\x05\x12\x02\x08\x02"s          // 6: {5: {x: 1}}
+    const std::string wire = "\x2a\x08\xcd\xcc\x8c\x3f\x00\x00\x00\xbf"s                      // 5: packed floats
+                             "\x08\x03"s                                                      // 1: sint64 -2
+                             "\x15\x07\x00\x00\x00"s                                          // 2: fixed32 7
+                             "\x18\x02"s                                                      // 3: GREEN
+                             "\x22\x02\xc3\xa9"s                                              // 4: "é"
+                             "\x32\x06\x08\x05\x12\x02\x08\x02"s                              // 6: {5: {x: 1}}
                              "\x32\x0d\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01\x12\x00"s  // 6: {-1: {}}
-                             "\x42\x01\xff"s;                             // 8: bytes
+                             "\x42\x01\xff"s;                                                 // 8: bytes
     std::string json;
     REQUIRE_FALSE((*schema)->to_json(wire, json));
-    CHECK(json == R"({"x":-2,"y":7,"colour":"GREEN","label":"é","weights":[1.1,-0.5],"next":{"-1":{},"5":{"x":1}},)"
-                  R"("blob":{"$bytes":"/w=="}})");
+    CHECK(json ==
+          R"({"x":-2,"y":7,"colour":"GREEN","label":"é","weights":[1.1,-0.5],"next":{"-1":{},"5":{"x":1}},)"
+          R"("blob":{"$bytes":"/w=="}})");
     // JSON back: the same message, the wire in field-number order and map entries by key.
     auto encoded = (*schema)->from_json(json);
     REQUIRE(encoded.ok());
@@ -91,7 +92,9 @@ TEST_CASE("protobuf schema: what does not parse, and JSON that does not fit, say
     auto schema = mqtt::ProtobufSchema::load(write(folder, "t.proto", k_proto), "t.Point", {});
     REQUIRE(schema.ok());
     std::string json = "kept";
-    const auto error = (*schema)->to_json("\x22\x05" "ab"s, json);
+    const auto error = (*schema)->to_json("\x22\x05"
+                                          "ab"s,
+                                          json);
     REQUIRE(error);
     CHECK(error->reason == "not a valid t.Point message (truncated, malformed or nested deeper than 100)");
     CHECK(json == "kept");
@@ -104,7 +107,8 @@ TEST_CASE("protobuf schema: what does not parse, and JSON that does not fit, say
     CHECK((*schema)->from_json(R"({"next":{"x":{}}})").error() ==
           "cannot be written as protobuf: next[x]: the key x is not of type int32");
     CHECK((*schema)->from_json(R"({"x":1,"x":2})").error() == "cannot be written as protobuf: x: given twice");
-    CHECK((*schema)->from_json(R"({"weights":[1e39]})").error() == "cannot be written as protobuf: weights[0]: 1e39 is beyond what a float holds");
+    CHECK((*schema)->from_json(R"({"weights":[1e39]})").error() ==
+          "cannot be written as protobuf: weights[0]: 1e39 is beyond what a float holds");
     CHECK((*schema)->from_json("{").error() == "is not JSON at byte 2: a member name (a string) is missing");
 }
 
@@ -116,13 +120,15 @@ TEST_CASE("protobuf schema: loading names the file, line and column, or the mess
         REQUIRE_FALSE(loaded.ok());
         return loaded.error();
     };
-    CHECK(error_of(write(folder, "bad.proto", "syntax = \"proto2\";\nmessage {"), "M") == "bad.proto:2:9: Expected message name.");
+    CHECK(error_of(write(folder, "bad.proto", "syntax = \"proto2\";\nmessage {"), "M") ==
+          "bad.proto:2:9: Expected message name.");
     const std::string good = write(folder, "t.proto", k_proto);
     CHECK(error_of(good, "t.Line") == good + ": no message type t.Line (the file has: t.Point)");
     // An import found in a --proto-path folder only.
     std::filesystem::create_directories(folder.path + "/inc/sub");
     write(folder, "inc/sub/colour.proto", "syntax = \"proto3\";\npackage c;\nmessage C { int32 v = 1; }\n");
-    const std::string user = write(folder, "user.proto", "syntax = \"proto3\";\nimport \"sub/colour.proto\";\nmessage U { c.C c = 1; }\n");
+    const std::string user =
+        write(folder, "user.proto", "syntax = \"proto3\";\nimport \"sub/colour.proto\";\nmessage U { c.C c = 1; }\n");
     CHECK(error_of(user, "U") == "sub/colour.proto: File not found.");
     auto found = mqtt::ProtobufSchema::load(user, "U", {folder.path + "/inc"});
     REQUIRE(found.ok());
@@ -132,12 +138,14 @@ TEST_CASE("protobuf schema: loading names the file, line and column, or the mess
 
     // proto3 strings are UTF-8 both ways: libprotobuf's own words when a payload's is not, and
     // --encode refuses to write one that is not.
-    auto text = mqtt::ProtobufSchema::load(write(folder, "s.proto", "syntax = \"proto3\";\nmessage S { string s = 1; }\n"), "S", {});
+    auto text =
+        mqtt::ProtobufSchema::load(write(folder, "s.proto", "syntax = \"proto3\";\nmessage S { string s = 1; }\n"), "S", {});
     REQUIRE(text.ok());
     const auto refused = (*text)->to_json("\x0a\x01\xff"s, json);
     REQUIRE(refused);
-    CHECK(refused->reason == "not a valid S message (truncated, malformed or nested deeper than 100): String field 'S.s' contains "
-                             "invalid UTF-8 data when parsing a protocol buffer. Use the 'bytes' type if you intend to send raw bytes");
+    CHECK(refused->reason ==
+          "not a valid S message (truncated, malformed or nested deeper than 100): String field 'S.s' contains "
+          "invalid UTF-8 data when parsing a protocol buffer. Use the 'bytes' type if you intend to send raw bytes");
     CHECK((*text)->from_json(R"({"s":{"$bytes":"/w=="}})").error() ==
           "cannot be written as protobuf: s: a proto3 string must be UTF-8 (bytes are for a bytes field)");
 }
@@ -159,7 +167,8 @@ TEST_CASE("protobuf schema: --decode and --encode load it at the start, gzip in 
     CHECK_THROWS_WITH_AS(mqtt::PayloadDecoder{missing},
                          ("Error: --decode protobuf:" + folder.path + "/none.proto:M: none.proto: File not found.").c_str(),
                          mqtt::Failure);
-    CHECK_THROWS_WITH_AS(mqtt::PayloadEncoder(mqtt::parse_encode_chain("protobuf:" + file + ":t.None").value()),
-                         ("Error: --encode protobuf:" + file + ":t.None: " + file + ": no message type t.None (the file has: t.Point)").c_str(),
-                         mqtt::Failure);
+    CHECK_THROWS_WITH_AS(
+        mqtt::PayloadEncoder(mqtt::parse_encode_chain("protobuf:" + file + ":t.None").value()),
+        ("Error: --encode protobuf:" + file + ":t.None: " + file + ": no message type t.None (the file has: t.Point)").c_str(),
+        mqtt::Failure);
 }

@@ -166,7 +166,8 @@ TEST_CASE("publisher: after a reconnect QoS 1 messages in flight are left to lib
     CHECK(job.publisher->account() == "Account: sent 4, acknowledged 4, refused 0, not acknowledged 0.");
 }
 
-TEST_CASE("publisher: QoS 0 messages written complete at once, those still queued when the connection drops are reported lost (7)")
+TEST_CASE(
+    "publisher: QoS 0 messages written complete at once, those still queued when the connection drops are reported lost (7)")
 {
     PublishJob job(5, {"-q", "0"});
     job.connack();

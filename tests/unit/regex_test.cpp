@@ -10,7 +10,7 @@ TEST_CASE("Regex: RE2 syntax searched in bytes, errors named")
     CHECK_FALSE(mqtt::Regex("^temp=[0-9]+$", false).search("temp=21.5"));
     CHECK(mqtt::Regex("\\d+", false).search("a12"));
     CHECK(mqtt::Regex("temp.*high", false).search(std::string("temp\xff\0high", 10)));  // any byte, NUL too
-    CHECK(mqtt::Regex("caf\xc3\xa9", false).search("un caf\xc3\xa9 noir"));              // UTF-8 literal: its bytes
+    CHECK(mqtt::Regex("caf\xc3\xa9", false).search("un caf\xc3\xa9 noir"));             // UTF-8 literal: its bytes
     CHECK_FALSE(mqtt::Regex("a.b", false).search("a\nb"));                              // . stops at a newline
     CHECK(mqtt::Regex("", false).search(""));
 

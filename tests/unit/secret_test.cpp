@@ -29,8 +29,7 @@ TEST_CASE("read_password_file: the first line, without its line ending")
     const struct {
         std::string content, password;
     } cases[] = {
-        {"s3cret\n", "s3cret"}, {"s3cret", "s3cret"},     {"s3cret\r\n", "s3cret"},
-        {"one\ntwo\n", "one"},  {"\n", ""},               {"", ""},
+        {"s3cret\n", "s3cret"},     {"s3cret", "s3cret"}, {"s3cret\r\n", "s3cret"}, {"one\ntwo\n", "one"}, {"\n", ""}, {"", ""},
         {" spaced \n", " spaced "},
     };
     for (const auto& c : cases) {

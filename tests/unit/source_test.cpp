@@ -97,8 +97,7 @@ TEST_CASE("read_file: whole files, upstream's error for a missing one")
     ::unlink(path);
     CHECK_THROWS_WITH_AS(mqtt::read_file(path), (std::string("Error: Unable to open file \"") + path + "\".").c_str(),
                          mqtt::Failure);
-    CHECK_THROWS_WITH_AS(mqtt::read_file("/tmp"), "Error: Unable to read file \"/tmp\": it is a directory.",
-                         mqtt::Failure);
+    CHECK_THROWS_WITH_AS(mqtt::read_file("/tmp"), "Error: Unable to read file \"/tmp\": it is a directory.", mqtt::Failure);
 }
 
 TEST_CASE("load_payload: the one payload of -m, -f and -n (mqtt-rr's request)")
@@ -168,7 +167,8 @@ mqtt::RecordSettings json_settings(mqtt::OnError on_error = mqtt::OnError::stop)
 
 TEST_CASE("LineSource --json: one message per object, blank lines ignored, -t/-q/-r left to the command line")
 {
-    const auto d = drain("{\"topic\":\"a\",\"qos\":2,\"retain\":true,\"payload\":\"x\"}\r\n\n  \n{\"payload\":\"y\"}", json_settings());
+    const auto d =
+        drain("{\"topic\":\"a\",\"qos\":2,\"retain\":true,\"payload\":\"x\"}\r\n\n  \n{\"payload\":\"y\"}", json_settings());
     CHECK(d.messages == Lines{"a|2|1|x", "-|-1|-1|y"});
     CHECK(!d.error);
 }
@@ -285,9 +285,9 @@ TEST_CASE("PacedSource --pace recorded: the gaps between the records' tst times"
     ManualClock clock;
     const auto start = clock.now;
     // tst in microseconds: 0 ms, +200 ms, none (at once), +500 ms from the first.
-    auto paced = mqtt::PacedSource(std::make_unique<RecordedSource>(std::vector<std::optional<std::int64_t>>{
-                                       5'000'000, 5'200'000, std::nullopt, 5'500'000}),
-                                   0.0, true, clock.reader());
+    auto paced = mqtt::PacedSource(
+        std::make_unique<RecordedSource>(std::vector<std::optional<std::int64_t>>{5'000'000, 5'200'000, std::nullopt, 5'500'000}),
+        0.0, true, clock.reader());
     CHECK(paced.next());
     CHECK_FALSE(paced.next());
     CHECK(*paced.wake_at() == start + milliseconds(200));

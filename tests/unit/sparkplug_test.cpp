@@ -22,8 +22,14 @@ std::string varint(std::uint64_t value)
     } while (value);
     return out;
 }
-std::string num(unsigned field, std::uint64_t value) { return varint(field << 3) + varint(value); }
-std::string msg(unsigned field, const std::string& data) { return varint(field << 3 | 2) + varint(data.size()) + data; }
+std::string num(unsigned field, std::uint64_t value)
+{
+    return varint(field << 3) + varint(value);
+}
+std::string msg(unsigned field, const std::string& data)
+{
+    return varint(field << 3 | 2) + varint(data.size()) + data;
+}
 std::string f32(unsigned field, float value)
 {
     const auto bits = std::bit_cast<std::uint32_t>(value);
@@ -74,14 +80,12 @@ TEST_CASE("Sparkplug metrics decode by data type, with names, timestamps and typ
         {msg(1, "t") + num(4, 3) + num(10, 0x80000000), R"({"name":"t","type":"Int32","value":-2147483648})"},
         {msg(1, "t") + num(4, 4) + num(11, 0xfffffffffffffffe), R"({"name":"t","type":"Int64","value":-2})"},
         {msg(1, "t") + num(4, 7) + num(10, 0xffffffff), R"({"name":"t","type":"UInt32","value":4294967295})"},
-        {msg(1, "t") + num(4, 8) + num(11, 0xffffffffffffffff),
-         R"({"name":"t","type":"UInt64","value":18446744073709551615})"},
+        {msg(1, "t") + num(4, 8) + num(11, 0xffffffffffffffff), R"({"name":"t","type":"UInt64","value":18446744073709551615})"},
         {msg(1, "t") + num(4, 9) + f32(12, 1.5f), R"({"name":"t","type":"Float","value":1.5})"},
         {msg(1, "t") + num(4, 10) + f64(13, -0.25), R"({"name":"t","type":"Double","value":-0.25})"},
         {msg(1, "t") + num(4, 11) + num(14, 1), R"({"name":"t","type":"Boolean","value":true})"},
         {msg(1, "t") + num(4, 12) + msg(15, "h\x1b"), R"({"name":"t","type":"String","value":"h\u001b"})"},
-        {msg(1, "t") + num(4, 13) + num(11, 1700000000000),
-         R"({"name":"t","type":"DateTime","value":1700000000000})"},
+        {msg(1, "t") + num(4, 13) + num(11, 1700000000000), R"({"name":"t","type":"DateTime","value":1700000000000})"},
         {msg(1, "t") + num(4, 17) + msg(16, "\x00\xff"s), R"({"name":"t","type":"Bytes","value":{"$bytes":"AP8="}})"},
         {msg(1, "t") + num(3, 5) + num(4, 3) + num(7, 1), R"({"name":"t","timestamp":5,"type":"Int32","is_null":true})"},
         {msg(1, "t") + num(4, 11) + num(5, 1) + num(6, 1) + num(14, 0),
@@ -102,13 +106,15 @@ TEST_CASE("Sparkplug metrics decode by data type, with names, timestamps and typ
          R"({"name":"m","metadata":{"is_multi_part":true,"content_type":"text/plain","size":10}})"},
         // A DataSet and a Template.
         {msg(1, "d") + num(4, 16) +
-             msg(17, num(1, 2) + msg(2, "x") + msg(2, "y") + msg(3, "\x03\x0c"s) +
+             msg(17,
+                 num(1, 2) + msg(2, "x") + msg(2, "y") + msg(3, "\x03\x0c"s) +
                      msg(4, msg(1, num(1, 0xffffffff)) + msg(1, msg(6, "a"))) + msg(4, msg(1, "") + msg(1, msg(6, "b")))),
          R"({"name":"d","type":"DataSet","value":{"num_of_columns":2,"columns":["x","y"],"types":["Int32","String"],)"
          R"("rows":[[-1,"a"],[null,"b"]]}})"},
         {msg(1, "T") + num(4, 19) +
-             msg(18, msg(1, "v1") + msg(2, msg(1, "in") + num(4, 11) + num(14, 1)) +
-                         msg(3, msg(1, "k") + num(2, 7) + num(3, 9)) + msg(4, "Motor")),
+             msg(18,
+                 msg(1, "v1") + msg(2, msg(1, "in") + num(4, 11) + num(14, 1)) + msg(3, msg(1, "k") + num(2, 7) + num(3, 9)) +
+                     msg(4, "Motor")),
          R"({"name":"T","type":"Template","value":{"version":"v1","template_ref":"Motor","parameters":)"
          R"([{"name":"k","type":"UInt32","value":9}],"metrics":[{"name":"in","type":"Boolean","value":true}]}})"},
     };
@@ -122,8 +128,7 @@ TEST_CASE("Sparkplug metrics decode by data type, with names, timestamps and typ
 
 TEST_CASE("Sparkplug payloads show timestamp, seq, uuid, body and metrics in that order")
 {
-    const Result result =
-        decode("spBv1.0/g/NCMD/e", msg(5, "\x01"s) + msg(4, "u") + num(3, 4) + msg(2, msg(1, "a")) + num(1, 2));
+    const Result result = decode("spBv1.0/g/NCMD/e", msg(5, "\x01"s) + msg(4, "u") + num(3, 4) + msg(2, msg(1, "a")) + num(1, 2));
     CHECK(result.error == "");
     CHECK(result.json == R"({"timestamp":2,"seq":4,"uuid":"u","metrics":[{"name":"a"}],"body":{"$bytes":"AQ=="}})");
     CHECK(result.warnings.empty());
@@ -133,21 +138,25 @@ TEST_CASE("Sparkplug aliases are resolved from the births of the same edge node 
 {
     mqtt::SparkplugDecoder decoder;
     const std::string bd = msg(2, msg(1, "bdSeq") + num(4, 8) + num(11, 3));
-    Result r = decode(decoder, "spBv1.0/g/NBIRTH/e", num(3, 0) + bd + msg(2, msg(1, "Temp") + num(2, 7) + num(4, 9) + f32(12, 1)));
+    Result r =
+        decode(decoder, "spBv1.0/g/NBIRTH/e", num(3, 0) + bd + msg(2, msg(1, "Temp") + num(2, 7) + num(4, 9) + f32(12, 1)));
     CHECK(r.warnings.empty());
     r = decode(decoder, "spBv1.0/g/DBIRTH/e/d", num(3, 1) + msg(2, msg(1, "Level") + num(2, 8) + num(4, 2) + num(10, 1)));
     CHECK(r.warnings.empty());
-    r = decode(decoder, "spBv1.0/g/DDATA/e/d", num(3, 2) + msg(2, num(2, 7) + f32(12, 2.5f)) + msg(2, num(2, 8) + num(10, 0xfffe)));
+    r = decode(decoder, "spBv1.0/g/DDATA/e/d",
+               num(3, 2) + msg(2, num(2, 7) + f32(12, 2.5f)) + msg(2, num(2, 8) + num(10, 0xfffe)));
     CHECK(r.error == "");
-    CHECK(r.json ==
-          R"({"seq":2,"metrics":[{"name":"Temp","alias":7,"type":"Float","value":2.5},{"name":"Level","alias":8,"type":"Int16","value":-2}]})");
+    CHECK(
+        r.json ==
+        R"({"seq":2,"metrics":[{"name":"Temp","alias":7,"type":"Float","value":2.5},{"name":"Level","alias":8,"type":"Int16","value":-2}]})");
     CHECK(r.warnings.empty());
     // Another node has no such alias: shown with a null name, warned once for that node.
     r = decode(decoder, "spBv1.0/g/NDATA/other", num(3, 5) + msg(2, num(2, 7) + num(10, 1)) + msg(2, num(2, 9) + num(10, 1)));
     CHECK(r.json == R"({"seq":5,"metrics":[{"name":null,"alias":7,"value":1},{"name":null,"alias":9,"value":1}]})");
     REQUIRE(r.warnings.size() == 1);
-    CHECK(r.warnings[0] == "Sparkplug message on topic spBv1.0/g/NDATA/other uses metric alias 7 (and 1 more) with no birth "
-                           "seen: shown with \"name\":null (not warned again for this node until its NBIRTH).");
+    CHECK(r.warnings[0] ==
+          "Sparkplug message on topic spBv1.0/g/NDATA/other uses metric alias 7 (and 1 more) with no birth "
+          "seen: shown with \"name\":null (not warned again for this node until its NBIRTH).");
     r = decode(decoder, "spBv1.0/g/NDATA/other", num(3, 6) + msg(2, num(2, 7) + num(10, 1)));
     CHECK(r.warnings.empty());
     // A new NBIRTH forgets the aliases of the node and its devices.
@@ -178,11 +187,13 @@ TEST_CASE("Sparkplug seq gaps and bdSeq changes are warned, per edge node")
     CHECK(r.warnings == std::vector<std::string>{"Sparkplug message on topic spBv1.0/g/NDATA/e has no seq."});
     // A second NBIRTH with another bdSeq while the node is online: its death went unseen.
     r = decode(decoder, "spBv1.0/g/NBIRTH/e", num(3, 0) + bd(2));
-    CHECK(r.warnings == std::vector<std::string>{"Sparkplug NBIRTH on topic spBv1.0/g/NBIRTH/e has bdSeq 2, but the "
-                                                 "node's previous NBIRTH (bdSeq 1) had no NDEATH."});
+    CHECK(r.warnings ==
+          std::vector<std::string>{"Sparkplug NBIRTH on topic spBv1.0/g/NBIRTH/e has bdSeq 2, but the "
+                                   "node's previous NBIRTH (bdSeq 1) had no NDEATH."});
     r = decode(decoder, "spBv1.0/g/NDEATH/e", bd(1));
-    CHECK(r.warnings == std::vector<std::string>{"Sparkplug NDEATH on topic spBv1.0/g/NDEATH/e has bdSeq 1, but the "
-                                                 "node's NBIRTH had bdSeq 2."});
+    CHECK(r.warnings ==
+          std::vector<std::string>{"Sparkplug NDEATH on topic spBv1.0/g/NDEATH/e has bdSeq 1, but the "
+                                   "node's NBIRTH had bdSeq 2."});
     // After its NDEATH a node is born again with the next bdSeq: nothing to say; an NBIRTH's seq is 0.
     r = decode(decoder, "spBv1.0/g/NBIRTH/e", num(3, 4) + bd(3));
     CHECK(r.warnings == std::vector<std::string>{"Sparkplug seq on topic spBv1.0/g/NBIRTH/e is 4, expected 0."});
@@ -218,7 +229,10 @@ TEST_CASE("Sparkplug payloads that do not decode say why and where, and change n
         std::string error;
     } cases[] = {
         {"\x08", "truncated: the data ends inside a varint @1"},
-        {msg(2, "\x0a\x05" "ab"s), "truncated: field 1 declares 5 bytes, 2 are left @2"},
+        {msg(2,
+             "\x0a\x05"
+             "ab"s),
+         "truncated: field 1 declares 5 bytes, 2 are left @2"},
         {num(2, 1), "field 2 of a Payload is varint, not length-delimited @0"},
         {msg(2, msg(1, "x") + f32(10, 1)), "field 10 of a Metric is 32-bit, not varint @5"},
         {msg(2, num(4, 24) + msg(16, "abc")), "Int32Array of 3 bytes: not a multiple of 4 @4"},

@@ -106,8 +106,7 @@ TEST_CASE("srv: a truncated or inconsistent message is malformed")
 
 TEST_CASE("srv: the lowest priority wins, the weights share the roll among its records")
 {
-    const std::vector<SrvRecord> records = {
-        {20, 100, 1, "backup"}, {10, 25, 2, "small"}, {10, 0, 3, "zero"}, {10, 75, 4, "big"}};
+    const std::vector<SrvRecord> records = {{20, 100, 1, "backup"}, {10, 25, 2, "small"}, {10, 0, 3, "zero"}, {10, 75, 4, "big"}};
     struct Case {
         double roll;
         const char* target;

@@ -24,8 +24,7 @@ struct SubscribeJob {
     std::unique_ptr<mqtt::Subscriber> subscriber;
     FakeConnection connection;
 
-    explicit SubscribeJob(const std::vector<std::string>& args)
-        : options(mqtt_test::options_for(mqtt::Tool::sub, args))
+    explicit SubscribeJob(const std::vector<std::string>& args) : options(mqtt_test::options_for(mqtt::Tool::sub, args))
     {
         subscriber = std::make_unique<mqtt::Subscriber>(options, sink);
         connection.client = subscriber.get();
@@ -130,7 +129,8 @@ TEST_CASE("subscriber: -R drops retained messages, live ones still count for -C"
     CHECK(job.printed() == "new\n");
 }
 
-TEST_CASE("subscriber: --remove-retained clears each retained topic in the order they came, and -C waits for the acknowledgements")
+TEST_CASE(
+    "subscriber: --remove-retained clears each retained topic in the order they came, and -C waits for the acknowledgements")
 {
     SubscribeJob job({"-t", "r/#", "--remove-retained", "-C", "3"});
     job.subscribed();
@@ -212,8 +212,8 @@ TEST_CASE("subscriber: --remove-retained --json prints each cleared message's re
     CHECK(job.printed() == "");
     job.subscriber->on_publish(job.connection, job.connection.published[1].mid, 0, nullptr);
     const std::string a = job.printed();
-    CHECK_MESSAGE(a.find(R"("topic":"r/a","qos":1,"retain":true,"payloadlen":2,"mid":7,"payload_base64":"AP8="})" "\n") !=
-                      std::string::npos,
+    CHECK_MESSAGE(a.find(R"("topic":"r/a","qos":1,"retain":true,"payloadlen":2,"mid":7,"payload_base64":"AP8="})"
+                         "\n") != std::string::npos,
                   a);
     CHECK(std::count(a.begin(), a.end(), '\n') == 1);
     CHECK_FALSE(job.connection.outcome);
@@ -268,7 +268,8 @@ TEST_CASE("subscriber: --where with --on-error stop ends at a payload that is no
     job.receive({"s", "{\"a\":\"x\"}"});
     REQUIRE(job.connection.outcome);
     CHECK(job.connection.outcome->status == mqtt::ExitStatus::usage);
-    CHECK(job.connection.outcome->text == "Error: --where failed on the message on topic s: Cannot index string with string \"b\".");
+    CHECK(job.connection.outcome->text ==
+          "Error: --where failed on the message on topic s: Cannot index string with string \"b\".");
     CHECK(job.printed() == "{\"a\":{\"b\":1}}\n");
     CHECK(job.connection.warnings.empty());
 }

@@ -17,11 +17,15 @@ TEST_CASE("escape_control writes control bytes as \\xHH and keeps text and UTF-8
         {"nul\0here"s, "nul\\x00here"},
         {"del\x7f", "del\\x7f"},
         {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"},  // é € 😀
-        {"\xc2\x9b" "31m", "\\xc2\\x9b31m"},     // CSI as UTF-8 (C1)
-        {"\xc2\xa0", "\xc2\xa0"},                // no-break space is no control
-        {"\x9b" "31m", "\\x9b31m"},              // a lone C1 byte: CSI to an 8-bit terminal
-        {"\xe2\x82", "\\xe2\\x82"},              // a sequence cut short
-        {"\xc0\x9b", "\\xc0\\x9b"},              // an overlong form
+        {"\xc2\x9b"
+         "31m",
+         "\\xc2\\x9b31m"},         // CSI as UTF-8 (C1)
+        {"\xc2\xa0", "\xc2\xa0"},  // no-break space is no control
+        {"\x9b"
+         "31m",
+         "\\x9b31m"},                // a lone C1 byte: CSI to an 8-bit terminal
+        {"\xe2\x82", "\\xe2\\x82"},  // a sequence cut short
+        {"\xc0\x9b", "\\xc0\\x9b"},  // an overlong form
         {"\xff", "\\xff"},
         {"back\\slash", "back\\slash"},
         {"", ""},

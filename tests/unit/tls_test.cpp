@@ -8,8 +8,8 @@
 #include "tls.h"
 
 using mqtt::Options;
-using mqtt::Tool;
 using mqtt::TlsMode;
+using mqtt::Tool;
 
 namespace {
 
@@ -111,9 +111,10 @@ TEST_CASE("which options turn TLS on, and the default port")
 
 TEST_CASE("TLS options are kept as given, --tls-version is not case sensitive")
 {
-    const Options o = parse(Tool::sub, {"--cafile", "ca.crt", "--capath", "dir", "--cert", "c.crt", "--key", "c.key",
-                                        "--keyform", "PEM", "--insecure", "--tls-alpn", "mqtt", "--tls-version",
-                                        "TLSv1.3", "--ciphers", "HIGH", "--tls-keylog", "keys.log"});
+    const Options o =
+        parse(Tool::sub,
+              {"--cafile", "ca.crt", "--capath", "dir", "--cert", "c.crt", "--key", "c.key", "--keyform", "PEM", "--insecure",
+               "--tls-alpn", "mqtt", "--tls-version", "TLSv1.3", "--ciphers", "HIGH", "--tls-keylog", "keys.log"});
     CHECK(o.tls.cafile == "ca.crt");
     CHECK(o.tls.capath == "dir");
     CHECK(o.tls.certfile == "c.crt");
@@ -160,7 +161,8 @@ TEST_CASE("TLS option errors carry upstream's lines, in upstream's order")
          "Error: when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided."},
         {{"--cafile", "ca", "--tls-engine", "e", "--tls-engine-kpass-sha1", sha},
          "Error: when using tls-engine-kpass-sha1, both tls-engine and keyform must also be provided."},
-        {{"--cafile", "ca", "--psk", "ab", "--psk-identity", "me"}, "Error: Only one of --psk or --cafile/--capath may be used at once."},
+        {{"--cafile", "ca", "--psk", "ab", "--psk-identity", "me"},
+         "Error: Only one of --psk or --cafile/--capath may be used at once."},
         {{"--capath", "d", "--psk", "ab"}, "Error: Only one of --psk or --cafile/--capath may be used at once."},
         {{"--psk", "ab"}, "Error: --psk-identity required if --psk used."},
         // Values upstream refuses when it sets TLS up.
@@ -168,11 +170,11 @@ TEST_CASE("TLS option errors carry upstream's lines, in upstream's order")
         {{"--psk", "", "--psk-identity", "me"}, "Error: Problem setting TLS-PSK options."},
         {{"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "der"},
          "Error: Problem setting key form, it must be one of 'pem' or 'engine'."},
-        {{"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "engine", "--tls-engine", "e",
-          "--tls-engine-kpass-sha1", "0123"},
+        {{"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "engine", "--tls-engine", "e", "--tls-engine-kpass-sha1",
+          "0123"},
          "Error: Problem setting TLS engine key pass sha, is it a 40 character hex string?"},
-        {{"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "engine", "--tls-engine", "e",
-          "--tls-engine-kpass-sha1", "g123456789abcdef0123456789abcdef01234567"},
+        {{"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "engine", "--tls-engine", "e", "--tls-engine-kpass-sha1",
+          "g123456789abcdef0123456789abcdef01234567"},
          "Error: Problem setting TLS engine key pass sha, is it a 40 character hex string?"},
         {{"--cafile", "ca", "--tls-alpn", ""}, "Error: Problem setting TLS ALPN protocol."},
         {{"--cafile", "ca", "--tls-alpn", std::string(255, 'a')}, "Error: Problem setting TLS ALPN protocol."},
@@ -182,11 +184,13 @@ TEST_CASE("TLS option errors carry upstream's lines, in upstream's order")
         {{"--cert", "c", "--key", "k"}, "Error: --cert needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
         {{"--insecure"}, "Error: --insecure needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
         {{"--tls-alpn", "mqtt"}, "Error: --tls-alpn needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
-        {{"--tls-version", "tlsv1.2"}, "Error: --tls-version needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
+        {{"--tls-version", "tlsv1.2"},
+         "Error: --tls-version needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
         {{"--ciphers", "HIGH"}, "Error: --ciphers needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
         {{"--tls-keylog", "f"}, "Error: --tls-keylog needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
         {{"--tls-engine", "e"}, "Error: --tls-engine needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
-        {{"-L", "mqtt://h/t", "--insecure"}, "Error: --insecure needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
+        {{"-L", "mqtt://h/t", "--insecure"},
+         "Error: --insecure needs TLS: also give --cafile, --capath, --psk or --tls-use-os-certs."},
     };
     for (const auto& c : cases) {
         CAPTURE(c.error);
@@ -205,8 +209,8 @@ TEST_CASE("TLS options that are fine")
         {"-p", "8883", "--insecure", "--tls-alpn", "mqtt"},
         {"-L", "mqtts://h/t", "--cert", "c", "--key", "k"},
         {"--tls-use-os-certs", "--tls-version", "TLSv1.1", "--tls-keylog", "k"},
-        {"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "Engine", "--tls-engine", "e",
-         "--tls-engine-kpass-sha1", sha},
+        {"--cafile", "ca", "--cert", "c", "--key", "k", "--keyform", "Engine", "--tls-engine", "e", "--tls-engine-kpass-sha1",
+         sha},
         {"--cafile", "ca", "--tls-alpn", std::string(254, 'a')},
         // upstream ignores --psk-identity without --psk
         {"--cafile", "ca", "--psk-identity", "me"},

@@ -132,11 +132,12 @@ TEST_CASE("summary: the folded row in JSON has a null topic and the number of to
     summary.add("kept", "k", false, t0);
     for (int i = 0; i < 100; ++i) summary.add("other/" + std::to_string(i), "o", false, t0);
     const std::string json = json_of(summary, t0);
-    CHECK(json ==
-          "{\"tst\":\"2020-05-06T20:48:00.000000+0000\",\"topic\":\"kept\",\"messages\":1,\"bytes\":1,\"rate\":1,"
-          "\"last_seen\":\"2020-05-06T20:48:00.000000+0000\",\"retain\":false,\"payloadlen\":1,\"payload\":\"k\"}\n"
-          "{\"tst\":\"2020-05-06T20:48:00.000000+0000\",\"topic\":null,\"folded_topics\":100,\"messages\":100,\"bytes\":100,"
-          "\"rate\":100,\"last_seen\":\"2020-05-06T20:48:00.000000+0000\",\"retain\":false,\"payloadlen\":1,\"payload\":\"o\"}\n");
+    CHECK(
+        json ==
+        "{\"tst\":\"2020-05-06T20:48:00.000000+0000\",\"topic\":\"kept\",\"messages\":1,\"bytes\":1,\"rate\":1,"
+        "\"last_seen\":\"2020-05-06T20:48:00.000000+0000\",\"retain\":false,\"payloadlen\":1,\"payload\":\"k\"}\n"
+        "{\"tst\":\"2020-05-06T20:48:00.000000+0000\",\"topic\":null,\"folded_topics\":100,\"messages\":100,\"bytes\":100,"
+        "\"rate\":100,\"last_seen\":\"2020-05-06T20:48:00.000000+0000\",\"retain\":false,\"payloadlen\":1,\"payload\":\"o\"}\n");
 }
 
 TEST_CASE("summary: the estimate of folded topics stays within 2 percent for 200000 topics")

@@ -15,7 +15,8 @@ TEST_CASE("publish topics: no wildcards, not empty, valid UTF-8")
     CHECK(mqtt::check_publish_topic(std::string("a\0b", 3), "-t").error() == "Malformed UTF-8 in -t argument.");
     CHECK(mqtt::check_publish_topic(std::string(65536, 'a'), "-t").error() ==
           "Topic too long in -t argument (65536 bytes, at most 65535).");
-    CHECK(mqtt::check_filter(std::string(70000, 'a'), "-T").error() == "Topic too long in -T argument (70000 bytes, at most 65535).");
+    CHECK(mqtt::check_filter(std::string(70000, 'a'), "-T").error() ==
+          "Topic too long in -T argument (70000 bytes, at most 65535).");
     CHECK(mqtt::check_publish_topic(std::string(65535, 'a'), "-t").ok());
 }
 
@@ -25,7 +26,8 @@ TEST_CASE("subscription filters: wildcards only where MQTT allows them")
         CAPTURE(good);
         CHECK(mqtt::check_filter(good, "-t").ok());
     }
-    CHECK(mqtt::check_filter("a/#/c", "-t").error() == "Invalid subscription topic 'a/#/c', are all '+' and '#' wildcards correct?");
+    CHECK(mqtt::check_filter("a/#/c", "-t").error() ==
+          "Invalid subscription topic 'a/#/c', are all '+' and '#' wildcards correct?");
     CHECK(mqtt::check_filter("a+", "-T").error() == "Invalid filter topic 'a+', are all '+' and '#' wildcards correct?");
     CHECK(mqtt::check_filter("a#", "-U").error() == "Invalid unsubscribe topic 'a#', are all '+' and '#' wildcards correct?");
     CHECK(mqtt::check_filter("\xff", "-T").error() == "Malformed UTF-8 in -T argument.");
@@ -48,7 +50,8 @@ TEST_CASE("share groups: not empty, no '/', '+' or '#'")
     CHECK(mqtt::check_share_group("").error() == "Invalid share group '', it must not be empty.");
     for (const char* bad : {"a/b", "+", "a#"}) {
         CAPTURE(bad);
-        CHECK(mqtt::check_share_group(bad).error() == "Invalid share group '" + std::string(bad) + "', it must not contain '/', '+' or '#'.");
+        CHECK(mqtt::check_share_group(bad).error() ==
+              "Invalid share group '" + std::string(bad) + "', it must not contain '/', '+' or '#'.");
     }
     CHECK(mqtt::is_shared_filter("$share/g/x"));
     CHECK_FALSE(mqtt::is_shared_filter("$shared/g/x"));

@@ -35,7 +35,7 @@ TEST_CASE("WhereFilter: the first output decides, by jq's truth (false and null 
     CHECK(filter.judge(R"({"humidity":80})", {}) == Verdict::fails);  // null > 30 is false
 
     WhereFilter value(".v");
-    CHECK(value.judge(R"({"v":0})", {}) == Verdict::passes);     // 0 and "" are true in jq
+    CHECK(value.judge(R"({"v":0})", {}) == Verdict::passes);  // 0 and "" are true in jq
     CHECK(value.judge(R"({"v":""})", {}) == Verdict::passes);
     CHECK(value.judge(R"({"v":[]})", {}) == Verdict::passes);
     CHECK(value.judge(R"({"v":false})", {}) == Verdict::fails);
@@ -71,8 +71,11 @@ TEST_CASE("WhereFilter: $topic, $qos and $retain are the message's")
 TEST_CASE("WhereFilter: $properties is the object --json prints, {} without properties")
 {
     test::Properties properties;
-    properties.string(MQTT_PROP_CONTENT_TYPE, "application/json").user("site", "north").binary(MQTT_PROP_CORRELATION_DATA, std::string("\xff\x01", 2));
-    WhereFilter filter(R"($properties["content-type"] == "application/json" and $properties["user-properties"][0].site == "north" and $properties["correlation-data_base64"] == "/wE=")");
+    properties.string(MQTT_PROP_CONTENT_TYPE, "application/json")
+        .user("site", "north")
+        .binary(MQTT_PROP_CORRELATION_DATA, std::string("\xff\x01", 2));
+    WhereFilter filter(
+        R"($properties["content-type"] == "application/json" and $properties["user-properties"][0].site == "north" and $properties["correlation-data_base64"] == "/wE=")");
     CHECK(filter.judge("{}", {"t", 0, false, properties.list}) == Verdict::passes);
     CHECK(filter.judge("{}", {"t", 0, false, nullptr}) == Verdict::fails);
     WhereFilter empty("$properties == {}");
@@ -140,8 +143,7 @@ TEST_CASE("WhereFilter: an expression that does not compile is a usage error wit
     CHECK(compile_error("$nope") == "Error: Invalid --where expression: $nope is not defined at <top-level>, line 1.");
     CHECK(compile_error("$a + $b") ==
           "Error: Invalid --where expression: $a is not defined at <top-level>, line 1 (and 1 more error).");
-    CHECK(compile_error("nosuchfn(1)") ==
-          "Error: Invalid --where expression: nosuchfn/1 is not defined at <top-level>, line 1.");
+    CHECK(compile_error("nosuchfn(1)") == "Error: Invalid --where expression: nosuchfn/1 is not defined at <top-level>, line 1.");
     CHECK(compile_error("\"\x1b]0;title\x07\" | ") ==
           "Error: Invalid --where expression: syntax error, unexpected $end (Unix shell quoting issues?) at <top-level>, "
           "line 1.");

@@ -45,7 +45,8 @@ Decoded decode(const std::string& bytes, std::size_t step)
     FrameDecoder decoder;
     Decoded out;
     for (std::size_t at = 0; at < bytes.size() && !out.error; at += step) {
-        if (auto fed = decoder.feed(std::string_view(bytes).substr(at, step), out.data, out.control); !fed) out.error = fed.error();
+        if (auto fed = decoder.feed(std::string_view(bytes).substr(at, step), out.data, out.control); !fed)
+            out.error = fed.error();
     }
     return out;
 }
@@ -90,8 +91,8 @@ TEST_CASE("ws frames: client frames are masked, final, with 7, 16 and 64-bit len
 TEST_CASE("ws frames: the decoder gets the same bytes at every split point")
 {
     const std::string stream = server_frame(0x82, "abc") + server_frame(0x89, "ping!") + server_frame(0x82, pattern(300)) +
-                               server_frame(0x82, "") + server_frame(0x02, "frag-") + server_frame(0x8a, "") +
-                               server_frame(0x00, "ment-") + server_frame(0x80, "ed") + server_frame(0x88, "\x03\xe8");
+        server_frame(0x82, "") + server_frame(0x02, "frag-") + server_frame(0x8a, "") + server_frame(0x00, "ment-") +
+        server_frame(0x80, "ed") + server_frame(0x88, "\x03\xe8");
     const std::string expected = "abc" + pattern(300) + "frag-ment-ed";
     // Two pieces split at every point, and every piece size from 1 byte up.
     for (std::size_t split = 0; split <= stream.size(); ++split) {

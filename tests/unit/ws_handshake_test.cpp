@@ -15,8 +15,8 @@ std::string answer(const std::string& status, const std::string& headers)
     return "HTTP/1.1 " + status + "\r\n" + headers + "\r\n";
 }
 
-const std::string k_good_headers = std::string("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ") +
-                                   k_accept + "\r\nSec-WebSocket-Protocol: mqtt\r\n";
+const std::string k_good_headers = std::string("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ") + k_accept +
+    "\r\nSec-WebSocket-Protocol: mqtt\r\n";
 
 std::string refused(const std::string& received)
 {
@@ -74,10 +74,11 @@ TEST_CASE("ws handshake: 101 with the right accept key upgrades, bytes after the
     REQUIRE(std::holds_alternative<Upgraded>(more));
     CHECK(std::get<Upgraded>(more).rest == std::string("\x82\x02\x20\x02", 4));
     // Header names and tokens are case-insensitive; Connection may list several tokens.
-    const auto mixed = parse_upgrade_response(
-        answer("101 Switching Protocols", std::string("upgrade: WebSocket\r\nCONNECTION: keep-alive, Upgrade\r\n"
-                                                      "sec-websocket-accept: ") + k_accept + "\r\n"),
-        k_key);
+    const auto mixed = parse_upgrade_response(answer("101 Switching Protocols",
+                                                     std::string("upgrade: WebSocket\r\nCONNECTION: keep-alive, Upgrade\r\n"
+                                                                 "sec-websocket-accept: ") +
+                                                         k_accept + "\r\n"),
+                                              k_key);
     CHECK(std::holds_alternative<Upgraded>(mixed));  // no subprotocol chosen: allowed
 }
 
@@ -87,23 +88,25 @@ TEST_CASE("ws handshake: refusals and wrong answers")
     CHECK(refused(answer("401 Unauthorized", "")) == "refused: HTTP 401 Unauthorized");
     CHECK(refused(answer("503 Service Unavailable", "")) == "refused: HTTP 503 Service Unavailable");
     CHECK(refused("HTTP/1.1 400\r\n\r\n") == "refused: HTTP 400");
-    CHECK(refused(answer("101 Switching Protocols",
-                         "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA\r\n")) ==
+    CHECK(refused(
+              answer("101 Switching Protocols", "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA\r\n")) ==
           "failed: wrong Sec-WebSocket-Accept from the broker");
     CHECK(refused(answer("101 Switching Protocols", "Upgrade: websocket\r\nConnection: Upgrade\r\n")) ==
           "failed: wrong Sec-WebSocket-Accept from the broker");
-    CHECK(refused(answer("101 Switching Protocols", std::string("Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                                                                "Sec-WebSocket-Accept: ") +
-                                                        k_accept + "\r\nSec-WebSocket-Protocol: mqttv3.1\r\n")) ==
+    CHECK(refused(answer("101 Switching Protocols",
+                         std::string("Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                     "Sec-WebSocket-Accept: ") +
+                             k_accept + "\r\nSec-WebSocket-Protocol: mqttv3.1\r\n")) ==
           "failed: the broker chose the subprotocol \"mqttv3.1\", not \"mqtt\"");
     // The server's words reach the terminal: its control bytes come out escaped.
     CHECK(refused(answer("403 \x1b]0;pwned\x07No", "")) == "refused: HTTP 403 \\x1b]0;pwned\\x07No");
-    CHECK(refused(answer("101 Switching Protocols", std::string("Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                                                                "Sec-WebSocket-Accept: ") +
-                                                        k_accept + "\r\nSec-WebSocket-Protocol: \x1b[2Jmqtt\r\n")) ==
+    CHECK(refused(answer("101 Switching Protocols",
+                         std::string("Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                                     "Sec-WebSocket-Accept: ") +
+                             k_accept + "\r\nSec-WebSocket-Protocol: \x1b[2Jmqtt\r\n")) ==
           "failed: the broker chose the subprotocol \"\\x1b[2Jmqtt\", not \"mqtt\"");
-    CHECK(refused(answer("101 Switching Protocols", std::string("Connection: Upgrade\r\nSec-WebSocket-Accept: ") + k_accept +
-                                                        "\r\n")) ==
+    CHECK(refused(answer("101 Switching Protocols",
+                         std::string("Connection: Upgrade\r\nSec-WebSocket-Accept: ") + k_accept + "\r\n")) ==
           "failed: the broker's 101 answer does not upgrade to websocket");
     CHECK(refused(answer("101 Switching Protocols", "Upgrade websocket\r\n")) ==
           "failed: the broker sent a malformed header line");

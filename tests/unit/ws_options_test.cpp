@@ -17,7 +17,9 @@ TEST_CASE("ws options: --ws-header and --ws-path checks")
           "Invalid --ws-header \"Sec-WebSocket-Protocol: x\": the tool sets Sec-WebSocket-Protocol itself.");
     CHECK(check_path("/").ok());
     CHECK(check_path("/mqtt?token=a%20b").ok());
-    CHECK(check_path("mqtt").error() == "Invalid --ws-path \"mqtt\": it must start with '/' and hold no spaces or control characters.");
-    CHECK(check_path("/a b").error() == "Invalid --ws-path \"/a b\": it must start with '/' and hold no spaces or control characters.");
+    CHECK(check_path("mqtt").error() ==
+          "Invalid --ws-path \"mqtt\": it must start with '/' and hold no spaces or control characters.");
+    CHECK(check_path("/a b").error() ==
+          "Invalid --ws-path \"/a b\": it must start with '/' and hold no spaces or control characters.");
     CHECK(check_path("").error() == "Invalid --ws-path \"\": it must start with '/' and hold no spaces or control characters.");
 }
