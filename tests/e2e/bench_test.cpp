@@ -107,6 +107,28 @@ TEST_CASE("bench: what pub says it sent at QoS 0 is what a subscriber of its top
                "load/3"});
 }
 
+TEST_CASE("bench: a rate no broker takes ends at --duration - what was not sent by then is offered, not sent")
+{
+    test::Broker broker;
+    // 100 million messages offered in 2 s: far beyond what a broker takes. The run still ends
+    // at 2 s plus the drain, and counts only what it sent within them.
+    const auto r = test::run(
+        bench(broker, "pub",
+              {"-c", "4", "-s", "32", "--total-rate", "50000000", "--duration", "2", "--drain", "1", "--json", "--quiet"}),
+        {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    require_member(r.out, R"("seconds":2.000,)");
+    const std::uint64_t offered = json_count(r.out, "offered");
+    const std::uint64_t sent = json_count(r.out, "sent");
+    CHECK(offered >= 99999990);
+    CHECK(offered <= 100000000);
+    CHECK(sent > 0);
+    CHECK(sent < offered / 10);
+    // The rate is what was sent over the 2 s.
+    CHECK(json_count(r.out, "sent_per_second") == sent / 2);
+}
+
 TEST_CASE("bench: sub accounts for the streams of another mqtt-bench process, and ends at -C per subscriber")
 {
     test::Broker broker;
