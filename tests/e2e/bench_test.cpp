@@ -490,7 +490,7 @@ TEST_CASE("bench: conn against a server that never answers CONNECT counts each c
     require_member(retried.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":2})");
 }
 
-TEST_CASE("bench: pubsub reports each publisher's stream; one the broker's ACL drops after acknowledging it is lost whole")
+TEST_CASE("bench: pubsub reports each publisher's stream, and one the broker's ACL drops after acknowledging it is lost whole")
 {
     // mosquitto acknowledges an MQTT 3.1.1 publish its ACL denies, and delivers nothing of it:
     // publisher 1's stream is acked and lost.
