@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "bench_stream.h"
 #include "connection.h"
@@ -15,21 +17,32 @@
 
 namespace mqtt {
 
+/// One publisher's stream as all the subscribers together saw it.
+struct BenchStream {
+    StreamKey key;                      ///< run id and publisher number
+    std::optional<std::uint64_t> sent;  ///< pubsub: what its publisher sent (each subscriber expects all of it)
+    StreamCounts counts;                ///< summed over the subscribers
+};
+
 /// Everything a run counted. Latencies are nanoseconds from the intended send time (the
 /// schedule's, not the moment the message could leave: coordinated omission corrected).
 struct BenchResult {
     double seconds = 0.0;          ///< of the send phase (sub: of receiving; conn: of holding)
     double connect_seconds = 0.0;  ///< from the first connect call to the last CONNACK or failure
     std::uint64_t connected = 0;
-    std::map<std::string, std::uint64_t> connect_failed;  ///< by reason, clients given up on
-    std::uint64_t connect_retried = 0;                    ///< attempts made again after one failed (--connect-retries)
-    std::uint64_t connections_lost = 0;
-    std::uint64_t offered = 0;             ///< messages the schedule called for
-    std::uint64_t sent = 0;                ///< taken by libmosquitto for sending
-    std::uint64_t acked = 0;               ///< QoS 1/2: PUBACK/PUBCOMP with success
-    std::map<int, std::uint64_t> refused;  ///< QoS 1/2: by reason code
-    std::uint64_t unacked = 0;             ///< QoS 1/2: in flight when the run ended
-    StreamCounts streams;                  ///< every subscriber's
+    std::map<std::string, std::uint64_t> connect_failed;    ///< by reason, clients given up on
+    std::uint64_t connect_retried = 0;                      ///< attempts made again after one failed (--connect-retries)
+    std::uint64_t connections_lost = 0;                     ///< each loss, also of a client that connected again
+    std::uint64_t reconnected = 0;                          ///< lost connections made again (--reconnect-attempts)
+    std::map<std::string, std::uint64_t> reconnect_failed;  ///< by reason, lost clients given up on
+    std::uint64_t offered = 0;                              ///< messages the schedule called for
+    std::uint64_t sent = 0;                                 ///< taken by libmosquitto for sending
+    std::uint64_t acked = 0;                                ///< QoS 1/2: PUBACK/PUBCOMP with success
+    std::map<int, std::uint64_t> refused;                   ///< QoS 1/2: by reason code
+    std::uint64_t unacked = 0;                              ///< QoS 1/2: never acknowledged (sent = acked + refused + unacked)
+    std::uint32_t run = 0;                                  ///< this process's run id, in the header of what it publishes
+    StreamCounts streams;                                   ///< every subscriber's
+    std::vector<BenchStream> per_stream;                    ///< by run id and publisher number
     Histogram ack_latency;
     Histogram receive_latency;
     Histogram connect_latency;  ///< CONNECT (its intended time when paced) to CONNACK
