@@ -490,6 +490,27 @@ constexpr OptionDef k_proto_path[] = {
      .adds = true},
 };
 
+// mqtt-pub only: a Sparkplug B rebirth request, topic and payload made here.
+constexpr OptionDef k_sparkplug_rebirth[] = {
+    {.names = "--sparkplug-rebirth",
+     .value = "group/edge_node",
+     .help = "send the Sparkplug B command asking an edge node for its births again (metric Node Control/Rebirth "
+             "true, with the time) to spBv1.0/GROUP/NCMD/EDGE_NODE, in place of -t and a message",
+     .apply =
+         [](Options& o, const std::string& v) {
+             const std::size_t slash = v.find('/');
+             if (slash == 0 || slash == std::string::npos || slash + 1 == v.size() ||
+                 v.find('/', slash + 1) != std::string::npos || v.find_first_of("+#") != std::string::npos) {
+                 fail("--sparkplug-rebirth takes GROUP/EDGE_NODE, two parts that are not empty and hold no '/', '+' or "
+                      "'#', not " +
+                      quote_value(v) + ".");
+             }
+             set_input(o, InputMode::sparkplug_rebirth);
+             o.sparkplug_node = v;
+         },
+     .input = true},
+};
+
 // mqtt-pub only: mqtt-rr sends one request.
 constexpr OptionDef k_message_lines[] = {
     {"-l,--stdin-line", nullptr, "send each line of standard input as a message",
@@ -923,6 +944,7 @@ std::vector<Group> groups_for(Tool tool)
                             {"Message", k_message_lines},
                             {"Message", k_encode},
                             {"Message", k_proto_path},
+                            {"Message", k_sparkplug_rebirth},
                             {"Streams", k_streams},
                             {"Streams", k_publish_stats},
                             {"Publish", k_publish_topic},
@@ -1108,6 +1130,18 @@ void check_streams(Options& o)
     if (o.templated) check_template(o);
 }
 
+/// mqtt-pub --sparkplug-rebirth: it makes its own topic and payload, sent as they are.
+void check_rebirth(Options& o)
+{
+    if (o.input != InputMode::sparkplug_rebirth) return;
+    if (!o.topics.empty() || o.json || o.null_records || o.encode || o.encoding != Encoding::none || o.templated || o.retain) {
+        fail("--sparkplug-rebirth makes its own topic and payload: it cannot be used with -t, --json, -0, --encode, "
+             "--encoding, --template or -r.");
+    }
+    const std::size_t slash = o.sparkplug_node.find('/');
+    o.topics.push_back("spBv1.0/" + o.sparkplug_node.substr(0, slash) + "/NCMD/" + o.sparkplug_node.substr(slash + 1));
+}
+
 /// mqtt-pub --encode and mqtt-rr's: what it reads its JSON from, and what would spoil what it writes.
 void check_encode(const Options& o)
 {
@@ -1241,6 +1275,7 @@ void check_combinations(Options& o)
                              o.protocol == k_mqtt31 ? "3.1" : "3.1.1"));
         }
     } else {
+        check_rebirth(o);
         check_streams(o);
         if (!o.json && !o.probe && !o.show_config && (o.topics.empty() || o.input == InputMode::none)) {
             fail("Both topic and message must be supplied.");

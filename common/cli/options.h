@@ -41,7 +41,7 @@ struct BenchOptions {
 };
 
 /// Where the payload of mqtt-pub (or mqtt-rr's request) comes from (-m, -f, -s, -l, -n).
-enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message };
+enum class InputMode { none, message, file, stdin_whole, stdin_lines, null_message, sparkplug_rebirth };
 
 /// --on-error: what mqtt-pub does with an input record it cannot publish (stop, skip), and
 /// what mqtt-sub and mqtt-rr do with a payload that does not --decode (print, skip, stop).
@@ -130,8 +130,9 @@ struct Options {
 
     // mqtt-pub, and mqtt-rr's request
     InputMode input = InputMode::none;
-    std::string message;  ///< -m text
-    std::string file;     ///< -f path
+    std::string message;         ///< -m text
+    std::string file;            ///< -f path
+    std::string sparkplug_node;  ///< --sparkplug-rebirth: "GROUP/EDGE_NODE"
     bool retain = false;
     long repeat = 1;
     double repeat_delay = 0.0;         ///< seconds

@@ -734,7 +734,42 @@ std::optional<DecodeError> state_message(std::string_view topic, std::string_vie
     return std::nullopt;
 }
 
+void put_varint(std::string& out, std::uint64_t value)
+{
+    while (value >= 0x80) {
+        out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+        value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+}
+
+void put_field(std::string& out, std::uint32_t number, std::uint64_t value)
+{
+    put_varint(out, number << 3 | protobuf_wire::varint);
+    put_varint(out, value);
+}
+
+void put_field(std::string& out, std::uint32_t number, std::string_view bytes)
+{
+    put_varint(out, number << 3 | protobuf_wire::length_delimited);
+    put_varint(out, bytes.size());
+    out.append(bytes);
+}
+
 }  // namespace
+
+std::string sparkplug_rebirth_payload(std::uint64_t now_ms)
+{
+    std::string metric;
+    put_field(metric, 1, "Node Control/Rebirth");  // name
+    put_field(metric, 3, now_ms);                  // timestamp
+    put_field(metric, 4, std::uint64_t{boolean});  // datatype
+    put_field(metric, 14, std::uint64_t{1});       // boolean_value
+    std::string payload;
+    put_field(payload, 1, now_ms);  // timestamp
+    put_field(payload, 2, metric);  // metrics
+    return payload;
+}
 
 bool is_sparkplug_topic(std::string_view topic)
 {

@@ -32,6 +32,10 @@ bool is_sparkplug_topic(std::string_view topic);
 /// The name the specification gives Sparkplug data type `type` ("Int32"), or "" when unknown.
 std::string_view sparkplug_type_name(std::uint64_t type);
 
+/// The NCMD payload that asks an edge node for a rebirth: a Payload with the time `now_ms`
+/// (milliseconds since 1970) and the metric "Node Control/Rebirth", Boolean true.
+std::string sparkplug_rebirth_payload(std::uint64_t now_ms);
+
 /// What a birth said of a metric alias.
 struct SparkplugAlias {
     std::string name;

@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <cerrno>
+#include <chrono>
 #include <mqtt_protocol.h>
 #include <cstring>
 #include <ctime>
@@ -13,6 +14,7 @@
 #include "error.h"
 #include "json_record.h"
 #include "progress.h"
+#include "sparkplug.h"
 #include "stats.h"
 #include "topic.h"
 
@@ -495,6 +497,11 @@ std::string raw_payload(const Options& options)
         std::string payload = read_all(STDIN_FILENO, "standard input");
         if (payload.empty()) throw Failure(ExitStatus::usage, "Error: Zero length input.");
         return payload;
+    }
+    case InputMode::sparkplug_rebirth: {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return sparkplug_rebirth_payload(
+            static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
     }
     case InputMode::stdin_lines:
     case InputMode::null_message:

@@ -643,3 +643,59 @@ TEST_CASE("decode: sparkplug rules read Sparkplug topics only - other topics go 
                 "\nj/1 {\"a\":1}\nother " +
                     data + "\n");
 }
+
+TEST_CASE("decode: mqtt-pub --sparkplug-rebirth sends the NCMD with Node Control/Rebirth, read by protoc and --sparkplug")
+{
+    test::Broker broker;
+    const auto before = std::chrono::system_clock::now();
+    const test::Result decoded = run_subscriber(
+        broker, "rebirth", sub(broker, {"-i", "rebirth", "-t", "spBv1.0/#", "-C", "1", "-W", "20", "-v", "--sparkplug"}),
+        [&] { publish(broker, {"--sparkplug-rebirth", "Plant1/Press4"}); }, 30s);
+    CHECK(decoded.status == 0);
+    CHECK(decoded.err == "");
+    std::smatch match;
+    REQUIRE(std::regex_match(decoded.out, match,
+                             std::regex(R"(spBv1\.0/Plant1/NCMD/Press4 \{"timestamp":([0-9]+),"metrics":\[\{"name":)"
+                                        R"("Node Control/Rebirth","timestamp":\1,"type":"Boolean","value":true\}\]\}\n)")));
+    const auto sent = std::chrono::system_clock::time_point(std::chrono::milliseconds(std::stoll(match[1].str())));
+    CHECK(sent >= before - 1s);
+    CHECK(sent <= std::chrono::system_clock::now() + 1s);
+
+    // The same bytes as protoc reads them with our own schema.
+    const test::Result raw = run_subscriber(
+        broker, "rebirth-raw", sub(broker, {"-i", "rebirth-raw", "-t", "spBv1.0/G/NCMD/E", "-C", "1", "-W", "20", "-N"}),
+        [&] { publish(broker, {"--sparkplug-rebirth", "G/E"}); }, 30s);
+    REQUIRE(raw.status == 0);
+    TempDir dir;
+    dir.write("sparkplug.proto", k_sparkplug_proto);
+    const std::string text = decoded_by(
+        {"/usr/bin/protoc", "--proto_path=" + dir.path(), "--decode=spb.Payload", dir.path() + "/sparkplug.proto"}, raw.out);
+    CHECK(std::regex_match(text, std::regex("timestamp: [0-9]+\nmetrics \\{\n  name: \"Node Control/Rebirth\"\n"
+                                            "  timestamp: [0-9]+\n  datatype: 11\n  boolean_value: true\n\\}\n")));
+
+    check_refusals("mqtt-pub", {},
+                   {{{"--sparkplug-rebirth", "Plant1"},
+                     "Error: --sparkplug-rebirth takes GROUP/EDGE_NODE, two parts that are not empty and hold no '/', '+' or "
+                     "'#', not \"Plant1\"."},
+                    {{"--sparkplug-rebirth", "a/b/c"},
+                     "Error: --sparkplug-rebirth takes GROUP/EDGE_NODE, two parts that are not empty and hold no '/', '+' or "
+                     "'#', not \"a/b/c\"."},
+                    {{"--sparkplug-rebirth", "a/+"},
+                     "Error: --sparkplug-rebirth takes GROUP/EDGE_NODE, two parts that are not empty and hold no '/', '+' or "
+                     "'#', not \"a/+\"."},
+                    {{"--sparkplug-rebirth", "/b"},
+                     "Error: --sparkplug-rebirth takes GROUP/EDGE_NODE, two parts that are not empty and hold no '/', '+' or "
+                     "'#', not \"/b\"."},
+                    {{"--sparkplug-rebirth", "a/b", "-m", "x"}, "Error: Only one type of message can be sent at once."},
+                    {{"-f", "/dev/null", "--sparkplug-rebirth", "a/b"}, "Error: Only one type of message can be sent at once."},
+                    {{"--sparkplug-rebirth", "a/b", "-l"}, "Error: Only one type of message can be sent at once."},
+                    {{"--sparkplug-rebirth", "a/b", "-t", "x"},
+                     "Error: --sparkplug-rebirth makes its own topic and payload: it cannot be used with -t, --json, -0, "
+                     "--encode, --encoding, --template or -r."},
+                    {{"--sparkplug-rebirth", "a/b", "-r"},
+                     "Error: --sparkplug-rebirth makes its own topic and payload: it cannot be used with -t, --json, -0, "
+                     "--encode, --encoding, --template or -r."},
+                    {{"--sparkplug-rebirth", "a/b", "--encode", "cbor"},
+                     "Error: --sparkplug-rebirth makes its own topic and payload: it cannot be used with -t, --json, -0, "
+                     "--encode, --encoding, --template or -r."}});
+}
