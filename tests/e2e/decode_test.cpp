@@ -45,10 +45,7 @@ message Reading {
 /// The protobuf protoc makes of `text` (text format) as a dev.Reading of k_reading_proto.
 std::string protobuf(const std::string& text)
 {
-    TempDir dir;
-    dir.write("reading.proto", k_reading_proto);
-    return encoded_by({"/usr/bin/protoc", "--proto_path=" + dir.path(), "--encode=dev.Reading", dir.path() + "/reading.proto"},
-                      text);
+    return ProtocSchema("reading.proto", k_reading_proto).encode("dev.Reading", text);
 }
 
 /// What `protoc --decode_raw` prints of `payload`: the reading our schemaless decoder follows.
@@ -553,10 +550,7 @@ message Payload {
 /// The Sparkplug B payload protoc makes of `text` (text format) as an spb.Payload.
 std::string sparkplug(const std::string& text)
 {
-    TempDir dir;
-    dir.write("sparkplug.proto", k_sparkplug_proto);
-    return encoded_by({"/usr/bin/protoc", "--proto_path=" + dir.path(), "--encode=spb.Payload", dir.path() + "/sparkplug.proto"},
-                      text);
+    return ProtocSchema("sparkplug.proto", k_sparkplug_proto).encode("spb.Payload", text);
 }
 
 }  // namespace
@@ -650,7 +644,10 @@ TEST_CASE("decode: mqtt-pub --sparkplug-rebirth sends the NCMD with Node Control
     const auto before = std::chrono::system_clock::now();
     const test::Result decoded = run_subscriber(
         broker, "rebirth", sub(broker, {"-i", "rebirth", "-t", "spBv1.0/#", "-C", "1", "-W", "20", "-v", "--sparkplug"}),
-        [&] { publish(broker, {"--sparkplug-rebirth", "Plant1/Press4"}); }, 30s);
+        [&] {
+            publish(broker, {"--sparkplug-rebirth", "Plant1/Press4"});
+        },
+        30s);
     CHECK(decoded.status == 0);
     CHECK(decoded.err == "");
     std::smatch match;
@@ -664,14 +661,15 @@ TEST_CASE("decode: mqtt-pub --sparkplug-rebirth sends the NCMD with Node Control
     // The same bytes as protoc reads them with our own schema.
     const test::Result raw = run_subscriber(
         broker, "rebirth-raw", sub(broker, {"-i", "rebirth-raw", "-t", "spBv1.0/G/NCMD/E", "-C", "1", "-W", "20", "-N"}),
-        [&] { publish(broker, {"--sparkplug-rebirth", "G/E"}); }, 30s);
+        [&] {
+            publish(broker, {"--sparkplug-rebirth", "G/E"});
+        },
+        30s);
     REQUIRE(raw.status == 0);
-    TempDir dir;
-    dir.write("sparkplug.proto", k_sparkplug_proto);
-    const std::string text = decoded_by(
-        {"/usr/bin/protoc", "--proto_path=" + dir.path(), "--decode=spb.Payload", dir.path() + "/sparkplug.proto"}, raw.out);
-    CHECK(std::regex_match(text, std::regex("timestamp: [0-9]+\nmetrics \\{\n  name: \"Node Control/Rebirth\"\n"
-                                            "  timestamp: [0-9]+\n  datatype: 11\n  boolean_value: true\n\\}\n")));
+    const std::string text = ProtocSchema("sparkplug.proto", k_sparkplug_proto).decode("spb.Payload", raw.out);
+    CHECK(std::regex_match(text,
+                           std::regex("timestamp: [0-9]+\nmetrics \\{\n  name: \"Node Control/Rebirth\"\n"
+                                      "  timestamp: [0-9]+\n  datatype: 11\n  boolean_value: true\n\\}\n")));
 
     check_refusals("mqtt-pub", {},
                    {{{"--sparkplug-rebirth", "Plant1"},

@@ -54,6 +54,42 @@ inline std::string zlib(const std::string& data)
         {"/usr/bin/python3", "-c", "import sys, zlib; sys.stdout.buffer.write(zlib.compress(sys.stdin.buffer.read()))"}, data);
 }
 
+/// A .proto (its text) in a folder of its own, and what protoc, an encoder that is not ours,
+/// makes with it. `proto_paths` are more folders for its imports.
+class ProtocSchema {
+public:
+    ProtocSchema(const std::string& file_name, const std::string& text, Args proto_paths = {})
+        : m_proto_paths(std::move(proto_paths))
+    {
+        m_file = m_dir.write(file_name, text);
+        m_proto_paths.insert(m_proto_paths.begin(), m_dir.path());
+    }
+
+    /// The .proto's path.
+    const std::string& file() const { return m_file; }
+    /// The bytes protoc makes of `text` (text format) as `message` (package.Message).
+    std::string encode(const std::string& message, const std::string& text) const { return protoc("--encode=" + message, text); }
+    /// What protoc reads in `payload` as `message`, in text format.
+    std::string decode(const std::string& message, const std::string& payload) const
+    {
+        return protoc("--decode=" + message, payload);
+    }
+
+private:
+    std::string protoc(const std::string& mode, const std::string& input) const
+    {
+        Args argv{"/usr/bin/protoc"};
+        for (const std::string& path : m_proto_paths) argv.push_back("--proto_path=" + path);
+        argv.push_back(mode);
+        argv.push_back(m_file);
+        return encoded_by(argv, input);
+    }
+
+    TempDir m_dir;
+    Args m_proto_paths;
+    std::string m_file;
+};
+
 /// `data` run through `argv` (a decoder: `gzip -dc`, a Python one-liner...), which must succeed.
 inline std::string decoded_by(const Args& argv, const std::string& data)
 {

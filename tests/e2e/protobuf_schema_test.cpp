@@ -58,36 +58,35 @@ enum Unit {
 }
 )";
 
-/// The folders of a test: schema/device.proto, and include/units/units.proto for --proto-path.
+/// The folders of a test: include/units/units.proto for --proto-path, and device.proto in a
+/// folder of its own (`schema`, which protoc reads too).
 struct Schemas {
     TempDir dir;
-    std::string device;
     std::string include;
-    Schemas()
-    {
-        std::filesystem::create_directories(dir.path() + "/schema");
-        std::filesystem::create_directories(dir.path() + "/include/units");
-        device = dir.write("schema/device.proto", k_device_proto);
-        dir.write("include/units/units.proto", k_units_proto);
-        include = dir.path() + "/include";
-    }
+    ProtocSchema schema;
+    std::string device;
+    Schemas() : include(units_folder(dir)), schema("device.proto", k_device_proto, {include}), device(schema.file()) {}
     std::string codec(const std::string& message = "dev.Reading") const { return "protobuf:" + device + ":" + message; }
+
+private:
+    static std::string units_folder(const TempDir& dir)
+    {
+        std::filesystem::create_directories(dir.path() + "/include/units");
+        dir.write("include/units/units.proto", k_units_proto);
+        return dir.path() + "/include";
+    }
 };
 
 /// What protoc makes of `text` (text format) as a dev.Reading.
 std::string protoc_encode(const Schemas& s, const std::string& text)
 {
-    return encoded_by({"/usr/bin/protoc", "--proto_path=" + s.dir.path() + "/schema", "--proto_path=" + s.include,
-                       "--encode=dev.Reading", s.device},
-                      text);
+    return s.schema.encode("dev.Reading", text);
 }
 
 /// What protoc reads in `payload` as a dev.Reading, in text format.
 std::string protoc_decode(const Schemas& s, const std::string& payload)
 {
-    return encoded_by({"/usr/bin/protoc", "--proto_path=" + s.dir.path() + "/schema", "--proto_path=" + s.include,
-                       "--decode=dev.Reading", s.device},
-                      payload);
+    return s.schema.decode("dev.Reading", payload);
 }
 
 const std::string k_reading_text =
@@ -151,8 +150,8 @@ TEST_CASE("protobuf schema: a .proto that does not load is one line and status 1
 {
     test::Broker broker;
     Schemas s;
-    const std::string bad = s.dir.write("schema/bad.proto", "syntax = \"proto3\";\nmessage M {\n  int32 a = 1\n}\n");
-    const std::string undefined = s.dir.write("schema/undefined.proto", "syntax = \"proto3\";\nmessage M {\n  Nope a = 1;\n}\n");
+    const std::string bad = s.dir.write("bad.proto", "syntax = \"proto3\";\nmessage M {\n  int32 a = 1\n}\n");
+    const std::string undefined = s.dir.write("undefined.proto", "syntax = \"proto3\";\nmessage M {\n  Nope a = 1;\n}\n");
     const auto refused = [&](const Args& args, const std::string& line) {
         Args argv{"-t", "x", "-C", "1"};
         argv.insert(argv.end(), args.begin(), args.end());

@@ -3,6 +3,7 @@
 // fake broker refuses the response subscription. The options mqtt-rr shares with the other
 // tools are covered where they meet the request: -D, options files, TLS.
 #include "e2e.h"
+#include "encoders.h"
 
 #include "fake_broker.h"
 
@@ -77,6 +78,13 @@ public:
     Responder(const Responder&) = delete;
     Responder& operator=(const Responder&) = delete;
 
+    /// Answers every request with `payload` instead of "re:" and the request.
+    void answer_with(std::string payload)
+    {
+        std::lock_guard lock(m_mutex);
+        m_answer = std::move(payload);
+    }
+
     /// The requests that arrived so far.
     std::vector<Request> requests()
     {
@@ -129,9 +137,11 @@ private:
             std::free(key);
             std::free(value);
         }
+        std::optional<std::string> answer;
         {
             std::lock_guard lock(m_mutex);
             m_requests.push_back(request);
+            answer = m_answer;
         }
         const std::string reply_topic = m_reply_topic.empty() ? request.response_topic.value_or("") : m_reply_topic;
         if (m_mode == Mode::silent || reply_topic.empty()) return;
@@ -144,7 +154,7 @@ private:
             reply(reply_topic, "re:" + request.payload, std::nullopt);
             return;
         }
-        if (m_mode != Mode::wrong_only) reply(reply_topic, "re:" + request.payload, request.correlation);
+        if (m_mode != Mode::wrong_only) reply(reply_topic, answer.value_or("re:" + request.payload), request.correlation);
     }
 
     void reply(const std::string& topic, const std::string& payload, const std::optional<std::string>& correlation)
@@ -168,6 +178,7 @@ private:
     std::condition_variable m_changed;
     bool m_subscribed = false;
     std::vector<Request> m_requests;
+    std::optional<std::string> m_answer;  ///< answer_with's
 };
 
 /// A throwaway CA, a server certificate for 127.0.0.1 signed by it and an unrelated CA, made
@@ -760,4 +771,54 @@ TEST_CASE("rr: --decode protobuf prints the response's fields by number, one tha
                                 "101 bytes, 2 are left at byte 0";
     check_ended(run_with({"-m", "x"}), 0, "re:x\n", "Warning: " + warning + "; printed raw.\n");
     check_ended(run_with({"-m", "x", "--on-error", "stop"}), 1, "", "Error: " + warning + ".\n");
+}
+
+TEST_CASE("rr: --encode and --decode protobuf:FILE.proto:Message - the request as protoc reads it, the answer by field name")
+{
+    test::Broker broker;
+    const ProtocSchema schema("service.proto", R"(syntax = "proto3";
+package svc;
+message Read {
+  string sensor = 1;
+  uint32 samples = 2;
+}
+message Reading {
+  enum Unit {
+    NONE = 0;
+    CELSIUS = 1;
+  }
+  string sensor = 1;
+  repeated double values = 2;
+  Unit unit = 3;
+}
+)");
+    Responder responder(broker, "service/read", Responder::Mode::echo);
+    // The service's answer comes from protoc, not from our encoder.
+    responder.answer_with(schema.encode("svc.Reading", R"(sensor: "t1" values: 21.5 values: -3 unit: CELSIUS)"));
+    const Args ask{"-t",       "service/read",
+                   "-e",       "asker/reply",
+                   "-W",       "10",
+                   "--encode", "protobuf:" + schema.file() + ":svc.Read",
+                   "--decode", "protobuf:" + schema.file() + ":svc.Reading"};
+    auto run_with = [&](const Args& extra) {
+        Args args = ask;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::run(rr(broker, args));
+    };
+    check_ended(run_with({"-m", R"({"sensor":"t1","samples":2})"}), 0,
+                R"({"sensor":"t1","values":[21.5,-3.0],"unit":"CELSIUS"})"
+                "\n");
+    const auto requests = responder.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(schema.decode("svc.Read", requests[0].payload) == "sensor: \"t1\"\nsamples: 2\n");
+
+    // -F %p keeps the answer's bytes.
+    check_ended(run_with({"-m", R"({"sensor":"t1"})", "-F", "%p", "-N"}), 0,
+                schema.encode("svc.Reading", R"(sensor: "t1" values: 21.5 values: -3 unit: CELSIUS)"));
+
+    // A request the schema does not fit: one line, status 1, nothing sent.
+    check_ended(run_with({"-m", R"({"sensr":"t1"})"}), 1, "",
+                "Error: --encode protobuf:" + schema.file() +
+                    ":svc.Read: the -m message cannot be written as protobuf: sensr: svc.Read has no field of that name.\n");
+    CHECK(responder.requests().size() == 2);
 }
