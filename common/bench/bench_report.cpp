@@ -55,6 +55,32 @@ void latency_object(JsonWriter& json, const Histogram& histogram)
     json.end_object();
 }
 
+/// The summary's lines of the streams that lost, duplicated or reordered messages, the first
+/// k_summary_streams of them, e.g. "\n  publisher 3: sent 10, received 8, lost 2, duplicated
+/// 0, reordered 0"; nothing when every stream was clean. A stream of another run than the
+/// first one's says its run: "run 1234 publisher 3".
+std::string stream_lines(const std::vector<BenchStream>& streams)
+{
+    constexpr std::size_t k_summary_streams = 10;
+    std::string text;
+    std::size_t shown = 0, uneven = 0;
+    const bool one_run = streams.empty() || streams.front().key.first == streams.back().key.first;  // sorted by run
+    for (const auto& stream : streams) {
+        const StreamCounts& c = stream.counts;
+        if (c.lost == 0 && c.duplicated == 0 && c.reordered == 0) continue;
+        if (++uneven > k_summary_streams) continue;
+        ++shown;
+        text += one_run ? fmt::format("\n    publisher {}: ", stream.key.second)
+                        : fmt::format("\n    run {} publisher {}: ", stream.key.first, stream.key.second);
+        if (stream.sent) text += fmt::format("sent {}, ", *stream.sent);
+        text += fmt::format("received {}, lost {}, duplicated {}, reordered {}", c.received, c.lost, c.duplicated, c.reordered);
+    }
+    if (uneven == 0) return text;
+    std::string head = fmt::format("\n  streams that lost, duplicated or reordered messages: {} of {}", uneven, streams.size());
+    if (uneven > shown) text += fmt::format("\n    and {} more (--json lists every stream)", uneven - shown);
+    return head + text;
+}
+
 }  // namespace
 
 std::vector<std::string> unmet_requirements(const Options& options, const BenchResult& r)
@@ -189,6 +215,12 @@ std::string bench_json(const Options& options, const BenchResult& r)
         json.key("size");
         json.number(options.bench.size);
     }
+    const bool sends = options.bench.mode == BenchMode::pub || options.bench.mode == BenchMode::pubsub;
+    const bool receives = options.bench.mode == BenchMode::sub || options.bench.mode == BenchMode::pubsub;
+    if (sends) {
+        json.key("run");
+        json.number(std::uint64_t{r.run});
+    }
     json.key("seconds");
     json.raw(fmt::format("{:.3f}", r.seconds));
     json.key("connects");
@@ -217,8 +249,6 @@ std::string bench_json(const Options& options, const BenchResult& r)
         json.key(name);
         json.number(value);
     };
-    const bool sends = options.bench.mode == BenchMode::pub || options.bench.mode == BenchMode::pubsub;
-    const bool receives = options.bench.mode == BenchMode::sub || options.bench.mode == BenchMode::pubsub;
     if (sends) {
         count("offered", r.offered);
         count("sent", r.sent);
@@ -242,6 +272,21 @@ std::string bench_json(const Options& options, const BenchResult& r)
         count("foreign", r.streams.foreign);
         json.key("received_per_second");
         json.raw(fmt::format("{:.1f}", per_second(r.streams.received, r.seconds)));
+        json.key("streams");
+        json.begin_array();
+        for (const auto& stream : r.per_stream) {
+            json.element();
+            json.begin_object();
+            count("run", stream.key.first);
+            count("publisher", stream.key.second);
+            if (stream.sent) count("sent", *stream.sent);
+            count("received", stream.counts.received);
+            count("lost", stream.counts.lost);
+            count("duplicated", stream.counts.duplicated);
+            count("reordered", stream.counts.reordered);
+            json.end_object();
+        }
+        json.end_array();
     }
     json.key("latency_ms");
     json.begin_object();
@@ -295,6 +340,7 @@ std::string bench_summary(const Options& options, const BenchResult& r)
         text += fmt::format("\n  received {} ({:.1f}/s), lost {}, duplicated {}, reordered {}", r.streams.received,
                             per_second(r.streams.received, r.seconds), r.streams.lost, r.streams.duplicated, r.streams.reordered);
     }
+    if (receives) text += stream_lines(r.per_stream);
     const auto latency = [&](const char* what, const Histogram& h) {
         text += fmt::format("\n  {} ms: p50 {}, p90 {}, p99 {}, p99.9 {}, max {}", what, milliseconds(h.percentile(50)),
                             milliseconds(h.percentile(90)), milliseconds(h.percentile(99)), milliseconds(h.percentile(99.9)),

@@ -201,7 +201,7 @@ private:
     std::string m_payload;
     PropertyList m_publish_properties;
     std::string m_filter;  ///< what subscribers subscribe to: -t with %i as +
-    std::unique_ptr<std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>> m_expected;
+    std::unique_ptr<StreamsSent> m_expected;
     BenchResult m_result;
     std::optional<Outcome> m_first_failure;
     // For the line of each second.
@@ -232,6 +232,7 @@ Run::Run(const Options& options, const std::function<void(const BenchTick&)>& ti
 
     std::random_device random;
     m_run_id = random();
+    m_result.run = m_run_id;
     m_payload.assign(bench.size, 'x');
     m_publish_properties = PropertyList(options.properties.publish);
     m_bridged = needs_bridge(options);
@@ -870,7 +871,7 @@ BenchResult Run::execute()
                 m_drain_deadline = now2 + std::chrono::duration_cast<Clock::duration>(
                                               std::chrono::duration<double>(m_options.bench.drain));
                 if (m_options.bench.mode == BenchMode::pubsub) {
-                    m_expected = std::make_unique<std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>>();
+                    m_expected = std::make_unique<StreamsSent>();
                     for (const auto& c : m_clients) {
                         if (c->publisher) (*m_expected)[{m_run_id, c->number}] = c->seq;
                     }
@@ -890,14 +891,27 @@ BenchResult Run::execute()
     m_result.seconds = seconds_between(m_start, end);
     if (m_options.bench.duration > 0.0) m_result.seconds = std::min(m_result.seconds, m_options.bench.duration);
 
+    std::map<StreamKey, BenchStream> per_stream;
     for (const auto& c : m_clients) {
         if (c->publisher) {
             m_result.offered += std::max<std::uint64_t>(due_count(*c, end), c->seq);
             m_result.unacked += c->inflight.size();
         } else if (c->subscriber) {
-            m_result.streams.add(c->tracker.counts(m_expected.get()));
+            for (const auto& stream : c->tracker.streams(m_expected.get())) {
+                BenchStream& total = per_stream[stream.key];
+                total.key = stream.key;
+                total.counts.add(stream.counts);
+                m_result.streams.add(stream.counts);
+            }
+            m_result.streams.foreign += c->tracker.foreign();
         }
     }
+    if (m_expected) {
+        for (const auto& [key, sent] : *m_expected) {
+            if (const auto found = per_stream.find(key); found != per_stream.end()) found->second.sent = sent;
+        }
+    }
+    for (auto& [key, stream] : per_stream) m_result.per_stream.push_back(stream);
     close_all();
     // Let the DISCONNECTs leave (bounded: a second at most).
     const auto give_up = Clock::now() + std::chrono::seconds(1);

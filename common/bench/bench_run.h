@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "bench_stream.h"
 #include "connection.h"
@@ -14,6 +16,13 @@
 #include "options.h"
 
 namespace mqtt {
+
+/// One publisher's stream as all the subscribers together saw it.
+struct BenchStream {
+    StreamKey key;                      ///< run id and publisher number
+    std::optional<std::uint64_t> sent;  ///< pubsub: what its publisher sent (each subscriber expects all of it)
+    StreamCounts counts;                ///< summed over the subscribers
+};
 
 /// Everything a run counted. Latencies are nanoseconds from the intended send time (the
 /// schedule's, not the moment the message could leave: coordinated omission corrected).
@@ -29,7 +38,9 @@ struct BenchResult {
     std::uint64_t acked = 0;       ///< QoS 1/2: PUBACK/PUBCOMP with success
     std::map<int, std::uint64_t> refused;  ///< QoS 1/2: by reason code
     std::uint64_t unacked = 0;     ///< QoS 1/2: in flight when the run ended
+    std::uint32_t run = 0;         ///< this process's run id, in the header of what it publishes
     StreamCounts streams;          ///< every subscriber's
+    std::vector<BenchStream> per_stream;  ///< by run id and publisher number
     Histogram ack_latency;
     Histogram receive_latency;
     Histogram connect_latency;     ///< CONNECT (its intended time when paced) to CONNACK

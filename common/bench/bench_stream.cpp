@@ -1,5 +1,6 @@
 #include "bench_stream.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mqtt {
@@ -77,27 +78,36 @@ std::uint64_t StreamTracker::distinct(std::uint32_t run, std::uint32_t publisher
     return found == m_streams.end() ? 0 : found->second.distinct;
 }
 
-StreamCounts StreamTracker::counts(const std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>* expected) const
+std::vector<StreamReport> StreamTracker::streams(const StreamsSent* expected) const
 {
-    StreamCounts total;
-    total.foreign = m_foreign;
+    std::vector<StreamReport> out;
+    const auto lost_of = [&](const StreamKey& key, const Stream* stream) -> std::uint64_t {
+        if (!expected) return stream->seen.size() - stream->lowest - stream->distinct;
+        const auto sent = expected->find(key);
+        if (sent == expected->end()) return 0;  // not of this run (pubsub): no count to compare with
+        std::uint64_t have = 0;
+        if (stream) {
+            for (std::uint64_t seq = 0; seq < sent->second && seq < stream->seen.size(); ++seq) have += stream->seen[seq] ? 1u : 0u;
+        }
+        return sent->second - have;
+    };
     for (const auto& [key, stream] : m_streams) {
-        total.received += stream.received;
-        total.duplicated += stream.duplicated;
-        total.reordered += stream.reordered;
-        if (!expected) total.lost += stream.seen.size() - stream.lowest - stream.distinct;
+        out.push_back({key, {stream.received, stream.duplicated, stream.reordered, lost_of(key, &stream), 0}});
     }
     if (expected) {
         for (const auto& [key, sent] : *expected) {
-            const auto found = m_streams.find(key);
-            std::uint64_t have = 0;
-            if (found != m_streams.end()) {
-                const auto& seen = found->second.seen;
-                for (std::uint64_t seq = 0; seq < sent && seq < seen.size(); ++seq) have += seen[seq] ? 1u : 0u;
-            }
-            total.lost += sent - have;
+            if (!m_streams.contains(key)) out.push_back({key, {0, 0, 0, lost_of(key, nullptr), 0}});
         }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     }
+    return out;
+}
+
+StreamCounts StreamTracker::counts(const StreamsSent* expected) const
+{
+    StreamCounts total;
+    total.foreign = m_foreign;
+    for (const auto& stream : streams(expected)) total.add(stream.counts);
     return total;
 }
 

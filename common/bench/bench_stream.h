@@ -41,6 +41,17 @@ struct StreamCounts {
     void add(const StreamCounts& other);
 };
 
+/// A stream: the run id and the publisher's number.
+using StreamKey = std::pair<std::uint32_t, std::uint32_t>;
+/// What each publisher sent: stream -> messages.
+using StreamsSent = std::map<StreamKey, std::uint64_t>;
+
+/// The counts of one stream (its foreign is 0: a payload without a header has no stream).
+struct StreamReport {
+    StreamKey key;
+    StreamCounts counts;
+};
+
 /// What one subscriber received, per stream (run id and publisher number). The memory is
 /// one bit per sequence number up to the highest one seen; a number more than
 /// k_max_jump ahead of a stream's highest is counted as foreign instead.
@@ -52,10 +63,16 @@ public:
     void receive(const BenchHeader& header);
     /// Counts a payload without a header.
     void receive_foreign() { ++m_foreign; }
+    /// Payloads without a header, and numbers too far ahead to track.
+    std::uint64_t foreign() const { return m_foreign; }
     /// The totals. `expected` (run id, publisher) -> how many messages it sent: a stream of
     /// it lacking numbers below that count has lost them, even one never seen. Without
     /// `expected`, a stream's losses are the gaps between its lowest and highest numbers.
-    StreamCounts counts(const std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t>* expected) const;
+    StreamCounts counts(const StreamsSent* expected) const;
+    /// The counts of each stream, by run id and publisher: every stream seen, and with
+    /// `expected` every stream of it too (one never seen has lost all it sent). counts() is
+    /// their sum and the foreign payloads.
+    std::vector<StreamReport> streams(const StreamsSent* expected) const;
     /// Distinct messages received of one stream.
     std::uint64_t distinct(std::uint32_t run, std::uint32_t publisher) const;
 
@@ -68,7 +85,7 @@ private:
         std::uint64_t duplicated = 0;
         std::uint64_t reordered = 0;
     };
-    std::map<std::pair<std::uint32_t, std::uint32_t>, Stream> m_streams;
+    std::map<StreamKey, Stream> m_streams;
     std::uint64_t m_foreign = 0;
 };
 

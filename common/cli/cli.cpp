@@ -1,8 +1,6 @@
 #include "cli.h"
 
-// Only CLI11's name rules: its App pulls in <iostream>, whose start-up work (every locale
-// facet) the tools do not need. check_option_table() in cli_check.cpp builds the App.
-#include <CLI/Split.hpp>
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <climits>
@@ -1249,9 +1247,8 @@ std::string program_name(Tool tool)
 namespace {
 
 /// True if `pick(name)` is for one of the comma-separated names of `def` ("-h,--host"),
-/// tried in order. Split here, not by CLI11's split_names(), which trims each name with
-/// std::isspace(c, std::locale()): that builds every locale facet, start-up work and pages
-/// of code for a table without spaces.
+/// tried in order: the names as the table spells them, which --help, the completions and
+/// the scan's exact-name rule read.
 template <typename Pick>
 bool any_name(const OptionDef& def, Pick pick)
 {
@@ -1293,16 +1290,6 @@ std::string_view first_name(const OptionDef& def)
     return names.substr(0, names.find(','));
 }
 
-/// The error for an option given without its value, named by its first short name, else
-/// its first long one (e.g. "-t"), as CLI11's rules split them.
-std::string missing_value_text(const OptionDef& def)
-{
-    if (def.missing) return def.missing;
-    const auto [shorts, longs, positional] = CLI::detail::get_names(name_list(def));
-    const std::string name = shorts.empty() ? "--" + longs.front() : "-" + shorts.front();
-    return fmt::format("Error: {} argument given but no {} specified.", name, def.value);
-}
-
 /// An option found in a list of tokens, with its values (views into those tokens).
 struct Given {
     const OptionDef* def;
@@ -1315,15 +1302,49 @@ struct Scan {
     std::optional<std::size_t> help_at;
 };
 
-/// The option table of one tool, with upstream's rules: exact names only, and the values
-/// of an option are always the arguments that follow it (-D takes three or four). CLI11
-/// only checks and splits the option names (help.cpp lays out --help): it cannot take
-/// "-D <command> <name> [<key>] <value>". Names are looked up in the static tables, nothing
-/// built at start-up (a CLI::App's add_option compares each new option with every earlier
-/// one: a third of a one-shot publish); check_option_table() builds the App in the tests.
+/// The option table of one tool as a CLI::App, which parses each list of tokens (the command
+/// line, and each options file line, profile line and MQTT_* variable), with upstream's
+/// rules: exact names only, and the values of an option are always the arguments that follow
+/// it. Each option is a CLI11 option whose callback runs as it is parsed
+/// (trigger_on_parse), so the options are found left to right: an unknown option or a missing
+/// value is reported before any value is judged, and the values are applied later, layer by
+/// layer (parse_command_line). What CLI11 would take that upstream does not (--name=value,
+/// -pVALUE, -dq, "--") leaves the token that an option's callback finds in its place not
+/// that option's exact name: the scan reports it as unknown. -D takes three or four values,
+/// as its second says: a count CLI11 cannot express, so -D is a flag to CLI11 whose callback
+/// takes its values from the arguments CLI11 has not reached yet.
+///
+/// Each table group is an option group of its own: CLI::App::add_option compares a new
+/// option with every earlier option of the same App, quadratic in one flat App of ~150
+/// options; a group holds its own few. bench/README.md has the start-up figures.
 class OptionTable {
 public:
-    explicit OptionTable(Tool tool) : m_tool(tool), m_groups(groups_for(tool)) {}
+    explicit OptionTable(Tool tool) : m_tool(tool), m_groups(groups_for(tool))
+    {
+        m_app.set_help_flag();  // -h is --host here; --help is ours (below)
+        for (const auto& group : m_groups) {
+            CLI::App* app = m_app.add_option_group(group.title);
+            for (const auto& def : group.options) {
+                CLI::Option* option = app->add_option(def.names, [this, &def](const CLI::results_t&) {
+                    found(&def);
+                    return true;
+                });
+                option->expected(def.value && !def.count_values ? 1 : 0)->trigger_on_parse();
+                m_options.push_back({&def, option});
+            }
+        }
+        CLI::App* help = m_app.add_option_group("Help");
+        for (const char* name : {"--help", "--version"}) {
+            help->add_option(name, [this](const CLI::results_t&) {
+                  found(nullptr);
+                  return true;
+              })
+                ->expected(0)
+                ->trigger_on_parse();
+        }
+    }
+    OptionTable(const OptionTable&) = delete;
+    OptionTable& operator=(const OptionTable&) = delete;
 
     Tool tool() const { return m_tool; }
 
@@ -1332,36 +1353,26 @@ public:
     /// or --version where an option stands ends the scan there.
     Scan scan(const std::vector<std::string>& tokens, bool allow_help) const
     {
-        Scan result;
-        for (std::size_t i = 0; i < tokens.size(); ++i) {
-            if (allow_help && (tokens[i] == "--help" || tokens[i] == "--version")) {
-                result.help_at = i;
-                return result;
-            }
-            const OptionDef* found = def(tokens[i]);
-            if (!found) throw UsageError("Error: Unknown option '" + tokens[i] + "'.");
-            const OptionDef& def = *found;
-            const auto following = std::span<const std::string>(tokens).subspan(i + 1);
-            std::size_t count = 0;
-            if (def.count_values) {
-                count = def.count_values(following);
-            } else if (def.value) {
-                if (following.empty()) throw UsageError(missing_value_text(def));
-                count = 1;
-            }
-            result.given.push_back({&def, following.first(count)});
-            i += count;
+        std::vector<std::string> pending(tokens.rbegin(), tokens.rend());  // CLI11 takes them from the back
+        m_scan = {&tokens, &pending, 0, allow_help, {}};
+        try {
+            m_app.parse(pending);
+            // CLI11 lets a last "--" go; every token must be an option or its value.
+            if (m_scan.at < tokens.size()) throw UsageError(unknown_option(m_scan.at));
+        } catch (const HelpFound&) {
+        } catch (const CLI::ParseError& e) {
+            throw UsageError(error_at(m_scan.at, e));
         }
+        Scan result = std::move(m_scan.result);
+        m_scan = {};
         return result;
     }
 
     /// The option definition named `name` (e.g. "-o"), if the tool has it.
     const OptionDef* def(std::string_view name) const
     {
-        for (const auto& group : m_groups) {
-            for (const auto& option : group.options) {
-                if (any_name(option, [&](std::string_view given) { return given == name; })) return &option;
-            }
+        for (const auto& [def, option] : m_options) {
+            if (any_name(*def, [&](std::string_view given) { return given == name; })) return def;
         }
         return nullptr;
     }
@@ -1370,11 +1381,8 @@ public:
     template <typename Visit>
     void for_each_long_name(Visit visit) const
     {
-        for (const auto& group : m_groups) {
-            for (const auto& option : group.options) {
-                const auto names = CLI::detail::get_names(name_list(option));
-                for (const auto& name : std::get<1>(names)) visit(option, name);
-            }
+        for (const auto& [def, option] : m_options) {
+            for (const auto& name : option->get_lnames()) visit(*def, name);
         }
     }
 
@@ -1394,8 +1402,73 @@ public:
     }
 
 private:
+    /// Thrown by --help's callback to end the scan where it stands.
+    struct HelpFound {};
+
+    /// The scan under way: its tokens, the ones CLI11 has not taken yet (reversed), and the
+    /// index of the first token no callback has accounted for.
+    struct ScanState {
+        const std::vector<std::string>* tokens = nullptr;
+        std::vector<std::string>* pending = nullptr;
+        std::size_t at = 0;
+        bool allow_help = false;
+        Scan result;
+    };
+
+    /// The callback of the option `def` (nullptr: --help or --version), which CLI11 has just
+    /// parsed. The token at the scan's position must be one of its names, as given.
+    void found(const OptionDef* def) const
+    {
+        auto& scan = m_scan;
+        const auto& tokens = *scan.tokens;
+        const std::size_t at = scan.at;
+        const bool exact = at < tokens.size() && (def ? any_name(*def, [&](std::string_view name) {
+            return name == tokens[at];
+        }) : tokens[at] == "--help" || tokens[at] == "--version");
+        if (!exact || (!def && !scan.allow_help)) throw UsageError(unknown_option(at));
+        if (!def) {
+            scan.result.help_at = at;
+            throw HelpFound{};
+        }
+        const auto following = std::span<const std::string>(tokens).subspan(at + 1);
+        std::size_t count = def->value ? 1 : 0;
+        if (def->count_values) {
+            // Not taken by CLI11 (a flag to it): the values are the arguments it reads next.
+            count = def->count_values(following);
+            scan.pending->resize(scan.pending->size() - count);
+        }
+        scan.result.given.push_back({def, following.first(count)});
+        scan.at = at + 1 + count;
+    }
+
+    /// Upstream's error for the token at `at` where an option should stand.
+    std::string unknown_option(std::size_t at) const
+    {
+        return "Error: Unknown option '" + (*m_scan.tokens)[at] + "'.";
+    }
+
+    /// The error for what CLI11 refused (`e`) at the token `at`, which no callback took: an
+    /// option of ours given without its value (named by its first short name, else its first
+    /// long one, e.g. "-t", or as `missing` says), else an unknown option.
+    std::string error_at(std::size_t at, const CLI::ParseError& e) const
+    {
+        const auto& tokens = *m_scan.tokens;
+        if (at >= tokens.size()) return std::string("Error: ") + e.what();  // not reached: every token is accounted for
+        for (const auto& [def, option] : m_options) {
+            if (!any_name(*def, [&](std::string_view name) { return name == tokens[at]; })) continue;
+            if (def->missing) return def->missing;
+            const auto& shorts = option->get_snames();
+            const std::string name = shorts.empty() ? "--" + option->get_lnames().front() : "-" + shorts.front();
+            return fmt::format("Error: {} argument given but no {} specified.", name, def->value);
+        }
+        return unknown_option(at);
+    }
+
     Tool m_tool;
     std::vector<Group> m_groups;
+    mutable CLI::App m_app;
+    std::vector<std::pair<const OptionDef*, const CLI::Option*>> m_options;  ///< in --help's order
+    mutable ScanState m_scan;
 };
 
 /// The values given to the option `def` (e.g. -o) in `given`.

@@ -36,10 +36,6 @@ struct OptionInfo {
 /// parser uses, for generating completions that cannot drift from it.
 std::vector<OptionInfo> option_list(Tool tool);
 
-/// Builds a CLI::App of every option `tool` takes, which throws on a malformed or twice-used
-/// name. The parser splits names without one (start-up cost); the unit tests call this.
-void check_option_table(Tool tool);
-
 /// The program name users type, e.g. "mqtt-pub".
 std::string program_name(Tool tool);
 

@@ -151,7 +151,8 @@ TEST_CASE("bench: a broker that is not there: status 6 and each failed connect c
     }
     const auto r = test::run({test::tool("mqtt-bench"), "pub", "-h", "127.0.0.1", "-p", port, "-c", "2", "-C", "1", "--json"});
     CHECK(r.status == 6);
-    CHECK(r.out == R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"seconds":0.000,)"
+    const std::string run = std::to_string(json_count(r.out, "run"));
+    CHECK(r.out == R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"run":)" + run + R"(,"seconds":0.000,)"
                    R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0},"offered":0,"sent":0,"acked":0,)"
                    R"("refused":{},"unacked":0,"sent_per_second":0.0,"latency_ms":{}})"
                    "\n");
@@ -487,4 +488,63 @@ TEST_CASE("bench: conn against a server that never answers CONNECT counts each c
     const auto retried = test::run(again, {}, 30s);
     CHECK(retried.status == 19);
     require_member(retried.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":2})");
+}
+
+TEST_CASE("bench: pubsub reports each publisher's stream, and one the broker's ACL drops after acknowledging it is lost whole")
+{
+    // mosquitto acknowledges an MQTT 3.1.1 publish its ACL denies, and delivers nothing of it:
+    // publisher 1's stream is acked and lost.
+    TempDir dir;
+    const std::string acl = dir.write("acl", "topic read acl/#\ntopic write acl/0\ntopic write acl/2\n");
+    test::Broker broker(with_extra("acl_file " + acl));
+    const Args load{"-c", "3", "-t", "acl/%i", "-q", "1", "--rate", "50", "-C", "10", "--drain", "0.5"};
+    Args json_args = load;
+    json_args.insert(json_args.end(), {"--json", "--quiet"});
+    const auto r = test::run(bench(broker, "pubsub", json_args), {}, 60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    require_member(r.out, R"("offered":30,"sent":30,"acked":30,"refused":{},"unacked":0,)");
+    require_member(r.out, R"("received":20,"lost":10,"duplicated":0,"reordered":0,"foreign":0,)");
+    const std::string run = std::to_string(json_count(r.out, "run"));
+    const auto stream = [&](int publisher, int received) {
+        return R"({"run":)" + run + R"(,"publisher":)" + std::to_string(publisher) + R"(,"sent":10,"received":)" +
+               std::to_string(received) + R"(,"lost":)" + std::to_string(10 - received) + R"(,"duplicated":0,"reordered":0})";
+    };
+    require_member(r.out, R"("streams":[)" + stream(0, 10) + "," + stream(1, 0) + "," + stream(2, 10) + R"(],"latency_ms")");
+
+    // For people: the stream that went wrong, not the clean ones; --require lost=0 fails.
+    Args text_args = load;
+    text_args.insert(text_args.end(), {"--require", "lost=0"});
+    const auto t = test::run(bench(broker, "pubsub", text_args), {}, 60s);
+    CHECK(t.status == 30);
+    const auto lines = split_lines(t.err);
+    INFO("stderr: " << t.err);
+    CHECK(t.err.find("\n  received 20 (") != std::string::npos);
+    CHECK(t.err.find("/s), lost 10, duplicated 0, reordered 0\n"
+                     "  streams that lost, duplicated or reordered messages: 1 of 3\n"
+                     "    publisher 1: sent 10, received 0, lost 10, duplicated 0, reordered 0\n"
+                     "  publish to ack ms: ") != std::string::npos);
+    CHECK(lines.back() == "Error: requirements not met: lost=0 (measured 10).");
+}
+
+TEST_CASE("bench: sub lists the streams of each run it received, by run id and publisher")
+{
+    test::Broker broker;
+    test::Child receiver(bench(broker, "sub", {"-c", "1", "-I", "ss-", "-q", "1", "-C", "9", "--json", "--quiet"}));
+    REQUIRE(broker.wait_for_suback("ss-0"));
+    const auto first = test::run(bench(broker, "pub", {"-c", "2", "-q", "1", "--rate", "50", "-C", "3", "--json", "--quiet"}), {}, 60s);
+    CHECK(first.status == 0);
+    const auto second = test::run(bench(broker, "pub", {"-c", "1", "-q", "1", "--rate", "50", "-C", "3", "--json", "--quiet"}), {}, 60s);
+    CHECK(second.status == 0);
+    const auto r = receiver.wait(30s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    const std::uint64_t run1 = json_count(first.out, "run"), run2 = json_count(second.out, "run");
+    const auto stream = [](std::uint64_t run, int publisher) {
+        return R"({"run":)" + std::to_string(run) + R"(,"publisher":)" + std::to_string(publisher) +
+               R"(,"received":3,"lost":0,"duplicated":0,"reordered":0})";
+    };
+    std::vector<std::string> expected = {stream(run1, 0), stream(run1, 1), stream(run2, 0)};
+    if (run2 < run1) expected = {stream(run2, 0), stream(run1, 0), stream(run1, 1)};
+    require_member(r.out, R"("streams":[)" + expected[0] + "," + expected[1] + "," + expected[2] + "]");
 }

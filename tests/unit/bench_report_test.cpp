@@ -29,10 +29,10 @@ TEST_CASE("bench_json: a pubsub run's counters and both latencies, in millisecon
     for (std::uint64_t ms = 1; ms <= 100; ++ms) r.receive_latency.record(ms * 1000000);
     r.ack_latency.record(500000);
     CHECK(mqtt::bench_json(options, r) ==
-          R"({"subcommand":"pubsub","clients":2,"subscribers":1,"qos":1,"size":64,"seconds":2.000,)"
+          R"({"subcommand":"pubsub","clients":2,"subscribers":1,"qos":1,"size":64,"run":0,"seconds":2.000,)"
           R"("connects":{"ok":3,"failed":{"Connection refused":1},"lost":0,"retried":0},)"
           R"("offered":10,"sent":10,"acked":9,"refused":{"135":1},"unacked":0,"sent_per_second":5.0,)"
-          R"("received":11,"lost":0,"duplicated":1,"reordered":0,"foreign":0,"received_per_second":5.5,)"
+          R"("received":11,"lost":0,"duplicated":1,"reordered":0,"foreign":0,"received_per_second":5.5,"streams":[],)"
           R"("latency_ms":{"publish_to_ack":{"count":1,"p50":0.500,"p90":0.500,"p99":0.500,"p99.9":0.500,)"
           R"("p99.99":0.500,"max":0.500},"publish_to_receive":{"count":100,"p50":50.004,"p90":90.046,"p99":99.025,)"
           R"("p99.9":100.000,"p99.99":100.000,"max":100.000}}})");
@@ -47,7 +47,7 @@ TEST_CASE("bench_json: pub at QoS 0 has no receive side and no acknowledgements 
     r.connected = 1;
     r.offered = r.sent = 3;
     CHECK(mqtt::bench_json(options, r) ==
-          R"({"subcommand":"pub","clients":1,"qos":0,"size":64,"seconds":1.000,)"
+          R"({"subcommand":"pub","clients":1,"qos":0,"size":64,"run":0,"seconds":1.000,)"
           R"("connects":{"ok":1,"failed":{},"lost":0,"retried":0},"offered":3,"sent":3,"acked":0,"refused":{},"unacked":0,)"
           R"("sent_per_second":3.0,"latency_ms":{}})");
 }
@@ -144,4 +144,50 @@ TEST_CASE("bench_tick_line and bench_csv_line: conn's second counts connects and
     CHECK(mqtt::bench_csv_line(mqtt::BenchMode::conn, tick) == "2,500,3,1497,0.750\n");
     CHECK(mqtt::bench_csv_header(mqtt::BenchMode::conn) == "elapsed_s,connects,failed,connected,p99_ms\n");
     CHECK(mqtt::bench_csv_header(mqtt::BenchMode::pub) == "elapsed_s,sent,acked,received,connected,p99_ms\n");
+}
+
+TEST_CASE("bench_json and bench_summary: each publisher's stream, and people see only the streams that went wrong")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    options.bench.mode = mqtt::BenchMode::pubsub;
+    options.bench.clients = 13;
+    mqtt::BenchResult r;
+    r.seconds = 1.0;
+    r.run = 77;
+    // Publisher 0 clean; 1..12 each lost one (publisher 5 also one twice, and one late).
+    for (std::uint32_t p = 0; p < 13; ++p) {
+        mqtt::BenchStream stream{{77, p}, 10, {p == 0 ? 10u : 9u, 0, 0, p == 0 ? 0u : 1u, 0}};
+        if (p == 5) stream.counts = {10, 1, 1, 1, 0};
+        r.per_stream.push_back(stream);
+        r.streams.add(stream.counts);
+    }
+    const std::string json = mqtt::bench_json(options, r);
+    INFO(json);
+    CHECK(json.find(R"("received_per_second":119.0,"streams":[{"run":77,"publisher":0,"sent":10,"received":10,"lost":0,)"
+                    R"("duplicated":0,"reordered":0},{"run":77,"publisher":1,"sent":10,"received":9,"lost":1,"duplicated":0,)"
+                    R"("reordered":0},)") != std::string::npos);
+    CHECK(json.find(R"({"run":77,"publisher":12,"sent":10,"received":9,"lost":1,"duplicated":0,"reordered":0}],"latency_ms")") !=
+          std::string::npos);
+    const std::string text = mqtt::bench_summary(options, r);
+    CHECK(text.find("\n  received 119 (119.0/s), lost 12, duplicated 1, reordered 1"
+                    "\n  streams that lost, duplicated or reordered messages: 12 of 13"
+                    "\n    publisher 1: sent 10, received 9, lost 1, duplicated 0, reordered 0"
+                    "\n    publisher 2: sent 10, received 9, lost 1, duplicated 0, reordered 0") != std::string::npos);
+    CHECK(text.find("\n    publisher 5: sent 10, received 10, lost 1, duplicated 1, reordered 1\n") != std::string::npos);
+    CHECK(text.find("\n    publisher 10: sent 10, received 9, lost 1, duplicated 0, reordered 0"
+                    "\n    and 2 more (--json lists every stream)\n  publish to receive ms:") != std::string::npos);
+    CHECK(text.find("publisher 0:") == std::string::npos);
+    CHECK(text.find("publisher 11:") == std::string::npos);
+
+    // sub: streams of two runs say their run; all clean, no stream lines.
+    options.bench.mode = mqtt::BenchMode::sub;
+    r.per_stream = {{{3, 0}, std::nullopt, {5, 0, 0, 2, 0}}, {{4, 0}, std::nullopt, {5, 0, 0, 0, 0}}};
+    const std::string sub = mqtt::bench_summary(options, r);
+    CHECK(sub.find("\n  streams that lost, duplicated or reordered messages: 1 of 2"
+                   "\n    run 3 publisher 0: received 5, lost 2, duplicated 0, reordered 0\n") != std::string::npos);
+    CHECK(mqtt::bench_json(options, r).find(R"("streams":[{"run":3,"publisher":0,"received":5,"lost":2,"duplicated":0,)"
+                                            R"("reordered":0},{"run":4,"publisher":0,"received":5,"lost":0,)") != std::string::npos);
+    r.per_stream[0].counts.lost = 0;
+    CHECK(mqtt::bench_summary(options, r).find("streams") == std::string::npos);
 }

@@ -70,3 +70,34 @@ TEST_CASE("StreamTracker: a number far beyond a stream's highest is foreign, not
     CHECK(counts.lost == 0);
     CHECK(tracker.distinct(7, 2) == 0);
 }
+
+TEST_CASE("StreamTracker: streams() gives each stream's counts in order, a silent expected one included, and they add up")
+{
+    mqtt::StreamTracker tracker;
+    for (const std::uint64_t seq : {0u, 2u, 1u, 2u}) tracker.receive(header(2, seq));
+    tracker.receive(header(1, 4));
+    tracker.receive_foreign();
+    const mqtt::StreamsSent sent = {{{7, 1}, 5}, {{7, 2}, 4}, {{7, 3}, 2}};
+    const auto streams = tracker.streams(&sent);
+    REQUIRE(streams.size() == 3);
+    CHECK(streams[0].key == mqtt::StreamKey{7, 1});
+    CHECK(streams[0].counts.received == 1);
+    CHECK(streams[0].counts.lost == 4);
+    CHECK(streams[1].key == mqtt::StreamKey{7, 2});
+    CHECK(streams[1].counts.received == 4);
+    CHECK(streams[1].counts.duplicated == 1);
+    CHECK(streams[1].counts.reordered == 1);
+    CHECK(streams[1].counts.lost == 1);
+    CHECK(streams[2].key == mqtt::StreamKey{7, 3});
+    CHECK(streams[2].counts.received == 0);
+    CHECK(streams[2].counts.lost == 2);
+    const auto total = tracker.counts(&sent);
+    CHECK(total.received == 5);
+    CHECK(total.lost == 7);
+    CHECK(total.foreign == 1);
+    // Without what was sent: the gaps between the lowest and highest numbers seen.
+    const auto gaps = tracker.streams(nullptr);
+    REQUIRE(gaps.size() == 2);
+    CHECK(gaps[0].counts.lost == 0);
+    CHECK(gaps[1].counts.lost == 0);
+}
