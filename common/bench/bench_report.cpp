@@ -119,7 +119,8 @@ std::vector<std::string> unmet_requirements(const Options& options, const BenchR
                 {"foreign", r.streams.foreign},   {"sent", r.sent},
                 {"acked", r.acked},               {"refused", sum(r.refused)},
                 {"unacked", r.unacked},           {"connect_failed", sum(r.connect_failed)},
-                {"connections_lost", r.connections_lost}};
+                {"connections_lost", r.connections_lost}, {"reconnected", r.reconnected},
+                {"reconnect_failed", sum(r.reconnect_failed)}};
             for (const auto& [name, value] : counters) {
                 if (req.name == name) measured = static_cast<double>(value);
             }
@@ -238,6 +239,15 @@ std::string bench_json(const Options& options, const BenchResult& r)
     json.number(r.connections_lost);
     json.key("retried");
     json.number(r.connect_retried);
+    json.key("reconnected");
+    json.number(r.reconnected);
+    json.key("reconnect_failed");
+    json.begin_object();
+    for (const auto& [reason, count] : r.reconnect_failed) {
+        json.key(reason);
+        json.number(count);
+    }
+    json.end_object();
     json.end_object();
     if (conn) {
         json.key("connect_seconds");
@@ -327,6 +337,11 @@ std::string bench_summary(const Options& options, const BenchResult& r)
     const bool sends = options.bench.mode == BenchMode::pub || options.bench.mode == BenchMode::pubsub;
     const bool receives = options.bench.mode == BenchMode::sub || options.bench.mode == BenchMode::pubsub;
     if (r.connect_retried > 0) text += fmt::format(", {} connects retried", r.connect_retried);
+    if (r.reconnected > 0 || !r.reconnect_failed.empty()) {
+        std::uint64_t failed = 0;
+        for (const auto& [reason, count] : r.reconnect_failed) failed += count;
+        text += fmt::format(", {} reconnected, {} not reconnected", r.reconnected, failed);
+    }
     if (options.bench.mode == BenchMode::conn) {
         text += fmt::format("\n  {:.1f} connects/s over {:.3f} s", per_second(r.connected, r.connect_seconds), r.connect_seconds);
     }

@@ -87,7 +87,8 @@ void raise_descriptor_limit(std::uint64_t clients)
     }
 }
 
-/// idle: not tried yet; waiting: failed, to be tried again (--connect-retries); failed: given up.
+/// idle: not tried yet; waiting: failed (or lost), to be tried again (--connect-retries,
+/// --reconnect-attempts); failed: given up.
 enum class State { idle, waiting, connecting, connected, failed, lost, closed };
 
 class Run;
@@ -104,7 +105,8 @@ struct BenchClient {
     bool subscribed = false;      ///< subscribers: SUBACK in
     Clock::time_point connect_deadline{};
     Clock::time_point connect_intended{};  ///< of the attempt under way, for the connect latency
-    int attempts = 0;             ///< connect attempts made
+    int attempts = 0;             ///< connect attempts made (since the loss, when reconnecting)
+    bool reconnecting = false;    ///< lost during the run, connecting again (--reconnect-attempts)
     int fd = -1;
     bool watching_write = false;  ///< EPOLLOUT is in the interest set
     // Publishers
@@ -151,6 +153,10 @@ private:
     bool start_connects(Clock::time_point now);
     void start_connect(BenchClient& client, Clock::time_point intended);
     void connect_failed(BenchClient& client, int status, const std::string& reason);
+    void check_connect_deadlines(Clock::time_point now);
+    /// A connection that was up is gone: counted, and with --reconnect-attempts made again.
+    void connection_lost(BenchClient& client, bool by_broker);
+    void reconnect_given_up(BenchClient& client, const std::string& reason);
     void watch(BenchClient& client);
     void unwatch(BenchClient& client);
     void handle_events(int timeout_ms);
@@ -189,6 +195,7 @@ private:
     std::size_t m_next_connect = 0;
     std::uint64_t m_attempts = 0;       ///< connect calls made, retries included (the pace counts them)
     std::deque<std::pair<Clock::time_point, std::uint32_t>> m_retries;  ///< (when, client index)
+    std::uint64_t m_reconnecting = 0;   ///< lost clients connecting again
     Clock::time_point m_connect_start{};
     Clock::time_point m_start{};        ///< of the schedule
     std::uint64_t m_start_ns = 0;       ///< the same instant in CLOCK_REALTIME
@@ -434,21 +441,69 @@ void Run::pump_bridge(BenchClient& client, int fd, std::uint32_t events)
 void Run::connect_failed(BenchClient& client, int status, const std::string& reason)
 {
     unwatch(client);
-    const bool retry = client.attempts <= m_options.bench.connect_retries && !m_interrupted;
+    const int retries = client.reconnecting ? m_options.bench.reconnect_attempts - 1 : m_options.bench.connect_retries;
+    const bool retry = client.attempts <= retries && !m_interrupted;
     // The state first: libmosquitto may call on_disconnect inside mosquitto_disconnect,
     // which must not count this client a second time.
     client.state = retry ? State::waiting : State::failed;
     if (client.mosq && mosquitto_socket(client.mosq) >= 0) mosquitto_disconnect(client.mosq);
     if (retry) {
         // Tried again a second later (start_connect's call closes what is left of this one).
-        ++m_result.connect_retried;
+        if (!client.reconnecting) ++m_result.connect_retried;
         m_retries.emplace_back(Clock::now() + std::chrono::seconds(1), client.index);
         return;
     }
-    ++m_result.connect_failed[reason];
     ++m_tick_connect_failed;
+    if (client.reconnecting) {
+        reconnect_given_up(client, reason);
+        return;
+    }
+    ++m_result.connect_failed[reason];
     if (!m_first_failure) {
         m_first_failure = Outcome{status, fmt::format("Error: client {} could not connect: {}.", client.number, reason)};
+    }
+}
+
+void Run::check_connect_deadlines(Clock::time_point now)
+{
+    for (auto& c : m_clients) {
+        if (c->state == State::connecting && c->connect_deadline != Clock::time_point{} && now >= c->connect_deadline) {
+            connect_failed(*c, ExitStatus::no_connack, fmt::format("no CONNACK within {} s", m_options.connect_timeout));
+        }
+    }
+}
+
+void Run::connection_lost(BenchClient& client, bool by_broker)
+{
+    ++m_result.connections_lost;
+    client.subscribed = false;
+    client.blocked = false;
+    // Its messages in flight stay there: libmosquitto sends them again after the next
+    // CONNACK (their acknowledgement counts, its latency from their intended time), and
+    // what is still unacknowledged at the end is counted so.
+    if (m_options.bench.reconnect_attempts > 0 && !m_interrupted) {
+        client.state = State::waiting;
+        client.reconnecting = true;
+        client.attempts = 0;
+        ++m_reconnecting;
+        m_retries.emplace_back(Clock::now() + std::chrono::seconds(1), client.index);
+        return;
+    }
+    client.state = State::lost;
+    if (by_broker && !m_first_failure) {
+        m_first_failure = Outcome{ExitStatus::connection_lost, "Error: the broker closed connections during the run."};
+    }
+}
+
+void Run::reconnect_given_up(BenchClient& client, const std::string& reason)
+{
+    client.state = State::failed;
+    client.reconnecting = false;
+    --m_reconnecting;
+    ++m_result.reconnect_failed[reason];
+    if (!m_first_failure) {
+        m_first_failure = Outcome{ExitStatus::connection_lost,
+                                  fmt::format("Error: client {} lost its connection and could not connect again: {}.", client.number, reason)};
     }
 }
 
@@ -485,16 +540,25 @@ void Run::on_connect(mosquitto*, void* userdata, int rc, int, const mosquitto_pr
         return;
     }
     client.state = State::connected;
-    ++run.m_result.connected;
     ++run.m_tick_connects;
+    if (client.subscriber) {
+        mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr);
+    }
+    if (client.reconnecting) {
+        // Back: a publisher catches up on its schedule (what fell due meanwhile leaves late,
+        // its latency from its intended time).
+        client.reconnecting = false;
+        --run.m_reconnecting;
+        ++run.m_result.reconnected;
+        if (client.publisher && run.m_phase == Phase::sending) run.schedule(client, Clock::now());
+        return;
+    }
+    ++run.m_result.connected;
     const auto now = Clock::now();
     const auto latency = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(now - client.connect_intended, Clock::duration{})).count());
     run.m_result.connect_latency.record(latency);
     if (run.conn()) run.m_tick_latency.record(latency);
-    if (client.subscriber) {
-        mosquitto_subscribe_v5(client.mosq, nullptr, run.m_filter.c_str(), run.m_options.qos, 0, nullptr);
-    }
 }
 
 void Run::on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_property*)
@@ -513,11 +577,7 @@ void Run::on_disconnect(mosquitto*, void* userdata, int rc, const mosquitto_prop
             run.connect_failed(client, ExitStatus::connection_lost, "connection closed before CONNACK");
         }
     } else if (client.state == State::connected) {
-        client.state = State::lost;
-        ++run.m_result.connections_lost;
-        if (rc != 0 && !run.m_first_failure) {
-            run.m_first_failure = Outcome{ExitStatus::connection_lost, "Error: the broker closed connections during the run."};
-        }
+        run.connection_lost(client, rc != 0);
     }
 }
 
@@ -658,8 +718,7 @@ void Run::read_client(BenchClient& client)
         if (rc == k_read_aborted) {
             // A packet libmosquitto cannot take: this client is done.
             if (client.state == State::connected) {
-                client.state = State::lost;
-                ++m_result.connections_lost;
+                connection_lost(client, false);
             } else if (client.state == State::connecting) {
                 connect_failed(client, ExitStatus::connection_lost, "malformed packet from the broker");
             }
@@ -729,7 +788,8 @@ bool Run::connecting_done() const
 
 bool Run::any_alive() const
 {
-    return std::any_of(m_clients.begin(), m_clients.end(), [](const auto& c) { return c->state == State::connected; });
+    return std::any_of(m_clients.begin(), m_clients.end(),
+                       [](const auto& c) { return c->state == State::connected || c->reconnecting; });
 }
 
 bool Run::sending_done(Clock::time_point now) const
@@ -742,7 +802,7 @@ bool Run::sending_done(Clock::time_point now) const
         // keep them short for ever; the drain waits for what they still lack.
         const bool sub = m_options.bench.mode == BenchMode::sub;
         return std::all_of(m_clients.begin(), m_clients.end(), [&](const auto& c) {
-            if (c->state != State::connected) return true;
+            if (c->state != State::connected && !c->reconnecting) return true;
             if (c->publisher) return c->seq >= count;
             return !sub || c->received >= count;
         });
@@ -752,6 +812,7 @@ bool Run::sending_done(Clock::time_point now) const
 
 bool Run::drained() const
 {
+    if (m_reconnecting > 0) return false;  // its messages may still come
     for (const auto& c : m_clients) {
         if (c->state != State::connected) continue;
         if (c->publisher && (!c->inflight.empty() || mosquitto_want_write(c->mosq))) return false;
@@ -808,6 +869,7 @@ int Run::timeout_ms(Clock::time_point now) const
 {
     Clock::time_point wake = std::min(now + std::chrono::milliseconds(100), m_next_tick);
     if (m_phase == Phase::sending && !m_schedule.empty()) wake = std::min(wake, m_schedule.top().first);
+    if (!m_retries.empty()) wake = std::min(wake, m_retries.front().first);
     if (m_phase == Phase::sending && m_options.bench.duration > 0.0) {
         wake = std::min(wake, m_start + std::chrono::duration_cast<Clock::duration>(
                                             std::chrono::duration<double>(m_options.bench.duration)));
@@ -835,11 +897,7 @@ BenchResult Run::execute()
     while (m_phase == Phase::connecting) {
         const auto now = Clock::now();
         const bool more_now = start_connects(now);
-        for (auto& c : m_clients) {
-            if (c->state == State::connecting && c->connect_deadline != Clock::time_point{} && now >= c->connect_deadline) {
-                connect_failed(*c, ExitStatus::no_connack, fmt::format("no CONNACK within {} s", m_options.connect_timeout));
-            }
-        }
+        check_connect_deadlines(now);
         if (m_interrupted) break;
         if (m_next_connect == m_clients.size() && m_retries.empty() && connecting_done()) break;
         if (now >= m_next_tick) second_tick(now);
@@ -859,6 +917,10 @@ BenchResult Run::execute()
     // Send (sub: receive) until the end, then drain what is still on its way.
     while (m_phase != Phase::done) {
         auto now2 = Clock::now();
+        if (m_reconnecting > 0) {
+            start_connects(now2);
+            check_connect_deadlines(now2);
+        }
         if (m_phase == Phase::sending) {
             while (!m_schedule.empty() && m_schedule.top().first <= now2) {
                 const auto index = m_schedule.top().second;
@@ -886,6 +948,16 @@ BenchResult Run::execute()
         if (m_phase == Phase::done) break;
         if (now2 >= m_next_tick) second_tick(now2);
         handle_events(timeout_ms(Clock::now()));
+    }
+    // Lost clients not back by the end.
+    for (auto& c : m_clients) {
+        if (!c->reconnecting) continue;
+        if (c->state == State::connecting) {
+            c->state = State::failed;  // first: on_disconnect must not count it again
+            unwatch(*c);
+            mosquitto_disconnect(c->mosq);
+        }
+        reconnect_given_up(*c, "the run ended first");
     }
     const auto end = m_send_end == Clock::time_point{} ? Clock::now() : m_send_end;
     m_result.seconds = seconds_between(m_start, end);

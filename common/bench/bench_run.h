@@ -32,12 +32,14 @@ struct BenchResult {
     std::uint64_t connected = 0;
     std::map<std::string, std::uint64_t> connect_failed;  ///< by reason, clients given up on
     std::uint64_t connect_retried = 0;  ///< attempts made again after one failed (--connect-retries)
-    std::uint64_t connections_lost = 0;
+    std::uint64_t connections_lost = 0;  ///< each loss, also of a client that connected again
+    std::uint64_t reconnected = 0;  ///< lost connections made again (--reconnect-attempts)
+    std::map<std::string, std::uint64_t> reconnect_failed;  ///< by reason, lost clients given up on
     std::uint64_t offered = 0;     ///< messages the schedule called for
     std::uint64_t sent = 0;        ///< taken by libmosquitto for sending
     std::uint64_t acked = 0;       ///< QoS 1/2: PUBACK/PUBCOMP with success
     std::map<int, std::uint64_t> refused;  ///< QoS 1/2: by reason code
-    std::uint64_t unacked = 0;     ///< QoS 1/2: in flight when the run ended
+    std::uint64_t unacked = 0;     ///< QoS 1/2: never acknowledged (sent = acked + refused + unacked)
     std::uint32_t run = 0;         ///< this process's run id, in the header of what it publishes
     StreamCounts streams;          ///< every subscriber's
     std::vector<BenchStream> per_stream;  ///< by run id and publisher number

@@ -871,6 +871,12 @@ constexpr OptionDef k_bench[] = {
          o.bench.connect_retries = static_cast<int>(
              integer_or(v, 0, 1000, "--connect-retries must be a count from 0 to 1000, not \"" + v + "\"."));
      }},
+    {"--reconnect-attempts", "count", "connect a client whose connection was lost during the run again, a second later, "
+                                      "up to this many attempts a second apart (default: 0, never)",
+     [](Options& o, const std::string& v) {
+         o.bench.reconnect_attempts = static_cast<int>(
+             integer_or(v, 0, 1000, "--reconnect-attempts must be a count from 0 to 1000, not \"" + v + "\"."));
+     }},
 };
 
 constexpr OptionDef k_bench_output[] = {

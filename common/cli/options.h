@@ -35,6 +35,7 @@ struct BenchOptions {
     double drain = 2.0;               ///< --drain: seconds to wait for the last messages
     double connect_rate = 0.0;        ///< --connect-rate: new connections per second; 0 = at once
     int connect_retries = 0;          ///< --connect-retries: attempts after a failed one, per client
+    int reconnect_attempts = 0;       ///< --reconnect-attempts: connects after a lost connection, per loss; 0 = none
     std::vector<Requirement> require; ///< --require: the thresholds of a CI check
     std::string csv;                  ///< --csv: the file of the per-second series; empty = none
 };

@@ -12,9 +12,9 @@ namespace mqtt {
 namespace {
 
 constexpr std::array<const char*, 6> k_latencies = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
-constexpr std::array<const char*, 11> k_counters = {"lost",     "duplicated", "reordered", "received", "sent",
+constexpr std::array<const char*, 13> k_counters = {"lost",     "duplicated", "reordered", "received", "sent",
                                                     "acked",    "refused",    "unacked",   "connect_failed",
-                                                    "connections_lost", "foreign"};
+                                                    "connections_lost", "foreign", "reconnected", "reconnect_failed"};
 
 bool one_of(std::string_view name, const auto& names)
 {

@@ -52,6 +52,7 @@ complete -c mqtt-bench -s C -l count -x -d 'pub, pubsub: messages per publisher;
 complete -c mqtt-bench -l drain -x -d 'after the last send, wait at most this long for acknowledgements and messages on their way (default: 2)'
 complete -c mqtt-bench -l connect-rate -x -d 'open at most this many connections per second (default: all at once)'
 complete -c mqtt-bench -l connect-retries -x -d 'try a connection that failed again, up to this many times, a second later (default: 0, never)'
+complete -c mqtt-bench -l reconnect-attempts -x -d 'connect a client whose connection was lost during the run again, a second later, up to this many attempts a second apart (default: 0, never)'
 complete -c mqtt-bench -l json -d 'print the final report as one JSON object on stdout'
 complete -c mqtt-bench -l require -x -d 'end with status 30 unless the run meets these thresholds, e.g. \'p99<20ms,lost=0,rate>=4500\' (see REQUIREMENTS in mqtt-bench(1))'
 complete -c mqtt-bench -l csv -r -F -d 'write the per-second series to this file as CSV: a header, then a line a second (see REPORT in mqtt-bench(1))'

@@ -80,7 +80,7 @@ TEST_CASE("bench: pubsub at QoS 1 counts every message sent, acknowledged and re
     CHECK(r.err == "");
     REQUIRE(split_lines(r.out).size() == 1);
     for (const char* member : {R"("subcommand":"pubsub","clients":3,"subscribers":2,"qos":1)",
-                               R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0})", R"("offered":30,"sent":30,"acked":30,)",
+                               R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}})", R"("offered":30,"sent":30,"acked":30,)",
                                R"("refused":{},"unacked":0)",
                                R"("received":60,"lost":0,"duplicated":0,"reordered":0,"foreign":0)",
                                R"("publish_to_ack":{"count":30,)", R"("publish_to_receive":{"count":60,)"}) {
@@ -138,7 +138,7 @@ TEST_CASE("bench: a broker stopped mid-run ends it with status 7 and the lost co
     const auto r = run.wait(30s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 7);
-    require_member(r.out, R"("connects":{"ok":3,"failed":{},"lost":3,"retried":0})");
+    require_member(r.out, R"("connects":{"ok":3,"failed":{},"lost":3,"retried":0,"reconnected":0,"reconnect_failed":{}})");
     CHECK(split_lines(r.err).back() == "Error: the broker closed connections during the run.");
 }
 
@@ -153,7 +153,7 @@ TEST_CASE("bench: a broker that is not there: status 6 and each failed connect c
     CHECK(r.status == 6);
     const std::string run = std::to_string(json_count(r.out, "run"));
     CHECK(r.out == R"({"subcommand":"pub","clients":2,"qos":0,"size":64,"run":)" + run + R"(,"seconds":0.000,)"
-                   R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0},"offered":0,"sent":0,"acked":0,)"
+                   R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}},"offered":0,"sent":0,"acked":0,)"
                    R"("refused":{},"unacked":0,"sent_per_second":0.0,"latency_ms":{}})"
                    "\n");
     CHECK(r.err == "Error: client 0 could not connect: Connection refused.\n");
@@ -275,7 +275,7 @@ TEST_CASE("bench: conn opens -c connections at --connect-rate, holds them for --
     CHECK(r.status == 0);
     REQUIRE(split_lines(r.out).size() == 1);
     require_member(r.out, R"({"subcommand":"conn","clients":5,"seconds":2.500,)");
-    require_member(r.out, R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0},"connect_seconds":)");
+    require_member(r.out, R"("connects":{"ok":5,"failed":{},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}},"connect_seconds":)");
     require_member(r.out, R"("latency_ms":{"connect":{"count":5,)");
     CHECK(r.out.find("\"sent\"") == std::string::npos);
     CHECK(r.out.find("\"received\"") == std::string::npos);
@@ -319,7 +319,7 @@ TEST_CASE("bench: conn against no broker counts each failed connect by reason, a
     const Args base{test::tool("mqtt-bench"), "conn", "-h", "127.0.0.1", "-p", port, "-c", "2", "--duration", "1", "--json"};
     const auto once = test::run(base, {}, 30s);
     CHECK(once.status == 6);
-    require_member(once.out, R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0})");
+    require_member(once.out, R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}})");
     CHECK(once.err == "Error: client 0 could not connect: Connection refused.\n");
 
     Args retrying = base;
@@ -328,7 +328,7 @@ TEST_CASE("bench: conn against no broker counts each failed connect by reason, a
     const auto again = test::run(retrying, {}, 30s);
     CHECK(again.status == 6);
     // Each client tried three times, a second apart.
-    require_member(again.out, R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":4})");
+    require_member(again.out, R"("connects":{"ok":0,"failed":{"Connection refused":2},"lost":0,"retried":4,"reconnected":0,"reconnect_failed":{}})");
     CHECK(seconds_since(start) >= 1.9);
     CHECK(split_lines(again.err).back() == "Error: client 0 could not connect: Connection refused.");
 }
@@ -364,7 +364,7 @@ TEST_CASE("bench: conn --require connect_failed=0 fails on connections the broke
     CHECK(ok <= 3);
     const std::string failed = std::to_string(5 - ok);
     require_member(r.out, R"("connects":{"ok":)" + std::to_string(ok) + R"(,"failed":{"connection closed before CONNACK":)" +
-                              failed + R"(},"lost":0,"retried":0})");
+                              failed + R"(},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}})");
     require_member(r.out, R"("unmet":["connect_failed=0 (measured )" + failed + R"x()"]})x");
     const auto lines = split_lines(r.err);
     REQUIRE(lines.size() >= 2);
@@ -480,14 +480,14 @@ TEST_CASE("bench: conn against a server that never answers CONNECT counts each c
     const auto r = test::run(base, {}, 30s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.status == 19);
-    require_member(r.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":0})");
+    require_member(r.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}})");
     CHECK(split_lines(r.err).back() == "Error: client 0 could not connect: no CONNACK within 1 s.");
 
     Args again = base;
     again.insert(again.end(), {"--connect-retries", "1"});
     const auto retried = test::run(again, {}, 30s);
     CHECK(retried.status == 19);
-    require_member(retried.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":2})");
+    require_member(retried.out, R"("connects":{"ok":0,"failed":{"no CONNACK within 1 s":2},"lost":0,"retried":2,"reconnected":0,"reconnect_failed":{}})");
 }
 
 TEST_CASE("bench: pubsub reports each publisher's stream, and one the broker's ACL drops after acknowledging it is lost whole")
@@ -547,4 +547,65 @@ TEST_CASE("bench: sub lists the streams of each run it received, by run id and p
     std::vector<std::string> expected = {stream(run1, 0), stream(run1, 1), stream(run2, 0)};
     if (run2 < run1) expected = {stream(run2, 0), stream(run1, 0), stream(run1, 1)};
     require_member(r.out, R"("streams":[)" + expected[0] + "," + expected[1] + "," + expected[2] + "]");
+}
+
+TEST_CASE("bench: --reconnect-attempts: a broker restarted mid-run, each lost client connects again and the run goes on")
+{
+    test::Broker broker;
+    test::Child run(bench(broker, "pubsub", {"-c", "2", "-I", "back-", "-q", "1", "--rate", "20", "--duration", "6",
+                                             "--drain", "1", "--reconnect-attempts", "10", "--json"}));
+    REQUIRE(broker.wait_for_suback("back-2"));
+    wait_for_second(run, 1);
+    broker.stop();
+    // The first attempts, a second after the loss, find no broker; a later one does.
+    std::this_thread::sleep_for(1500ms);
+    broker.restart();
+    const auto r = run.wait(60s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 0);
+    CHECK(r.err.find("Error") == std::string::npos);
+    require_member(r.out, R"("connects":{"ok":3,"failed":{},"lost":3,"retried":0,"reconnected":3,"reconnect_failed":{}})");
+    // The schedule went on: what fell due while the broker was away left once it was back.
+    CHECK(json_count(r.out, "offered") == 240);
+    CHECK(json_count(r.out, "sent") == 240);
+    // Every message sent is acknowledged or counted as not; every one the subscriber lacks
+    // (sent while it was away) is lost, in total and in its stream.
+    const std::uint64_t acked = json_count(r.out, "acked"), unacked = json_count(r.out, "unacked");
+    require_member(r.out, R"("refused":{},)");
+    CHECK(acked + unacked == 240);
+    const std::string receiving = r.out.substr(r.out.find("\"sent_per_second\""));
+    const std::uint64_t received = json_count(receiving, "received"), lost = json_count(receiving, "lost");
+    const std::uint64_t duplicated = json_count(receiving, "duplicated");
+    CHECK(received - duplicated + lost == 240);
+    CHECK(received >= 100);
+    for (const char* publisher : {"\"publisher\":0,", "\"publisher\":1,"}) {
+        const std::string stream = receiving.substr(receiving.find(publisher));
+        CHECK(json_count(stream, "sent") == 120);
+        CHECK(json_count(stream, "received") - json_count(stream, "duplicated") + json_count(stream, "lost") == 120);
+    }
+    // The broker saw each client connect again.
+    for (const char* id : {"back-0", "back-1", "back-2"}) CHECK(occurrences(broker.log(), std::string(id) + " (p2, c1, k60)") == 1);
+}
+
+TEST_CASE("bench: --reconnect-attempts: a broker that does not come back, each lost client given up on after its attempts: status 7")
+{
+    test::Broker broker;
+    test::Child run(bench(broker, "pubsub", {"-c", "1", "-I", "gone-", "-q", "1", "--rate", "20", "--duration", "30",
+                                             "--reconnect-attempts", "2", "--json"}));
+    REQUIRE(broker.wait_for_suback("gone-1"));
+    wait_for_second(run, 1);
+    broker.stop();
+    const auto stopped = Clock::now();
+    const auto r = run.wait(30s);
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.status == 7);
+    // Two attempts each, a second apart.
+    CHECK(seconds_since(stopped) >= 1.9);
+    require_member(r.out, R"("connects":{"ok":2,"failed":{},"lost":2,"retried":0,"reconnected":0,)"
+                          R"("reconnect_failed":{"Connection refused":2}})");
+    const std::string last = split_lines(r.err).back();
+    CHECK(last.starts_with("Error: client "));
+    CHECK(last.ends_with(" lost its connection and could not connect again: Connection refused."));
+    CHECK(json_count(r.out, "sent") == json_count(r.out, "acked") + json_count(r.out, "unacked"));
+    CHECK(usage_line({"pub", "--reconnect-attempts", "x"}) == "Error: --reconnect-attempts must be a count from 0 to 1000, not \"x\".");
 }

@@ -98,8 +98,8 @@ TEST_CASE("proxy: mqtt-bench's clients all go through the SOCKS5 proxy, and its 
     const test::Result good = run("user:secret@");
     CHECK(good.status == 0);
     CHECK(good.err == "");
-    CHECK(good.out.find(R"("connects":{"ok":3,"failed":{},"lost":0,"retried":0},"offered":6,"sent":6,"acked":6,)") !=
-          std::string::npos);
+    CHECK(good.out.find(R"("connects":{"ok":3,"failed":{},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}},)"
+                        R"("offered":6,"sent":6,"acked":6,)") != std::string::npos);
     CHECK(good.out.find(R"("received":6,"lost":0,)") != std::string::npos);
 
     // Wrong credentials: the proxy (not the broker) refuses every client.
@@ -107,6 +107,7 @@ TEST_CASE("proxy: mqtt-bench's clients all go through the SOCKS5 proxy, and its 
     CHECK(bad.status == 6);
     INFO("report: " << bad.out);
     CHECK(bad.out.find(R"x("connects":{"ok":0,"failed":{"SOCKS5 proxy: access denied (user name, password or target )x"
-                       R"x(not allowed)":3},"lost":0,"retried":0})x") != std::string::npos);
+                       R"x(not allowed)":3},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}})x") !=
+          std::string::npos);
     CHECK(bad.err == "");  // --quiet
 }

@@ -812,8 +812,8 @@ TEST_CASE("websockets: mqtt-bench pubsub over ws and wss, and through an HTTP CO
         CHECK(r.status == 0);
         CHECK(r.err == "");
         INFO("report: " << r.out);
-        CHECK(r.out.find(R"("connects":{"ok":4,"failed":{},"lost":0,"retried":0},"offered":12,"sent":12,"acked":12,)") !=
-              std::string::npos);
+        CHECK(r.out.find(R"("connects":{"ok":4,"failed":{},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}},)"
+                         R"("offered":12,"sent":12,"acked":12,)") != std::string::npos);
         CHECK(r.out.find(R"("received":12,"lost":0,"duplicated":0,"reordered":0,"foreign":0,)") != std::string::npos);
     };
     SUBCASE("ws") { run({"-h", "127.0.0.1", "-p", plain_ws.ws_port_str(), "--ws"}); }

@@ -30,7 +30,7 @@ TEST_CASE("bench_json: a pubsub run's counters and both latencies, in millisecon
     r.ack_latency.record(500000);
     CHECK(mqtt::bench_json(options, r) ==
           R"({"subcommand":"pubsub","clients":2,"subscribers":1,"qos":1,"size":64,"run":0,"seconds":2.000,)"
-          R"("connects":{"ok":3,"failed":{"Connection refused":1},"lost":0,"retried":0},)"
+          R"("connects":{"ok":3,"failed":{"Connection refused":1},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}},)"
           R"("offered":10,"sent":10,"acked":9,"refused":{"135":1},"unacked":0,"sent_per_second":5.0,)"
           R"("received":11,"lost":0,"duplicated":1,"reordered":0,"foreign":0,"received_per_second":5.5,"streams":[],)"
           R"("latency_ms":{"publish_to_ack":{"count":1,"p50":0.500,"p90":0.500,"p99":0.500,"p99.9":0.500,)"
@@ -48,7 +48,7 @@ TEST_CASE("bench_json: pub at QoS 0 has no receive side and no acknowledgements 
     r.offered = r.sent = 3;
     CHECK(mqtt::bench_json(options, r) ==
           R"({"subcommand":"pub","clients":1,"qos":0,"size":64,"run":0,"seconds":1.000,)"
-          R"("connects":{"ok":1,"failed":{},"lost":0,"retried":0},"offered":3,"sent":3,"acked":0,"refused":{},"unacked":0,)"
+          R"("connects":{"ok":1,"failed":{},"lost":0,"retried":0,"reconnected":0,"reconnect_failed":{}},"offered":3,"sent":3,"acked":0,"refused":{},"unacked":0,)"
           R"("sent_per_second":3.0,"latency_ms":{}})");
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("bench_json: a conn run reports connects, their rate and the connect l
     r.connect_latency.record(2000000);
     CHECK(mqtt::bench_json(options, r) ==
           R"({"subcommand":"conn","clients":5,"seconds":30.000,)"
-          R"("connects":{"ok":4,"failed":{"Connection refused":1},"lost":0,"retried":2},)"
+          R"("connects":{"ok":4,"failed":{"Connection refused":1},"lost":0,"retried":2,"reconnected":0,"reconnect_failed":{}},)"
           R"("connect_seconds":0.500,"connects_per_second":8.0,)"
           R"("latency_ms":{"connect":{"count":1,"p50":2.000,"p90":2.000,"p99":2.000,"p99.9":2.000,)"
           R"x("p99.99":2.000,"max":2.000}},"unmet":["connect_failed=0 (measured 1)"]})x");
@@ -190,4 +190,28 @@ TEST_CASE("bench_json and bench_summary: each publisher's stream, and people see
                                             R"("reordered":0},{"run":4,"publisher":0,"received":5,"lost":0,)") != std::string::npos);
     r.per_stream[0].counts.lost = 0;
     CHECK(mqtt::bench_summary(options, r).find("streams") == std::string::npos);
+}
+
+TEST_CASE("bench_json, bench_summary and --require: lost connections made again, and lost clients given up on")
+{
+    mqtt::Options options;
+    options.tool = mqtt::Tool::bench;
+    options.bench.mode = mqtt::BenchMode::pubsub;
+    mqtt::BenchResult r;
+    r.seconds = 1.0;
+    r.connected = 3;
+    r.connections_lost = 4;
+    r.reconnected = 3;
+    r.reconnect_failed["Connection refused"] = 1;
+    const std::string json = mqtt::bench_json(options, r);
+    INFO(json);
+    CHECK(json.find(R"("connects":{"ok":3,"failed":{},"lost":4,"retried":0,"reconnected":3,)"
+                    R"("reconnect_failed":{"Connection refused":1}},)") != std::string::npos);
+    CHECK(mqtt::bench_summary(options, r).starts_with(
+        "mqtt-bench pubsub: 1.000 s, 3 connected, 0 failed to connect, 4 lost, 3 reconnected, 1 not reconnected\n"));
+    options.bench.require = mqtt::parse_requirements("reconnect_failed=0,reconnected>=3,connections_lost<=4").value();
+    CHECK(mqtt::unmet_requirements(options, r) == std::vector<std::string>{"reconnect_failed=0 (measured 1)"});
+    r.reconnected = 0;
+    r.reconnect_failed.clear();
+    CHECK(mqtt::bench_summary(options, r).starts_with("mqtt-bench pubsub: 1.000 s, 3 connected, 0 failed to connect, 4 lost\n"));
 }

@@ -69,5 +69,5 @@ TEST_CASE("parse_requirements: the error names the part that is wrong")
     CHECK(error("rate>=-1") == "--require \"rate>=-1\": a rate is a number of messages per second.");
     CHECK(error("p98<1ms") == "--require \"p98<1ms\": unknown name; known: " + mqtt::requirement_names() + ".");
     CHECK(mqtt::requirement_names() == "p50, p90, p99, p99.9, p99.99, max, lost, duplicated, reordered, received, sent, "
-                                       "acked, refused, unacked, connect_failed, connections_lost, foreign, rate");
+                                       "acked, refused, unacked, connect_failed, connections_lost, foreign, reconnected, reconnect_failed, rate");
 }
