@@ -63,7 +63,7 @@ template <class Decode> std::string check_decoder(Decode decode, const std::uint
 {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     std::string out = "x";
-    if (decode(bytes, out)) {
+    if (!decode(bytes, out)) {
         check_unchanged(out, 1);
         return {};
     }
