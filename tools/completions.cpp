@@ -1,17 +1,17 @@
 // mqtt-completions: writes the shell completion scripts of the four tools, generated from
 // the option table they parse with, into DIR/bash, DIR/zsh and DIR/fish (the build's
 // "completions" target writes completions/ with it; a test compares the two).
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "completions.h"
+#include "diagnostics.h"
 
 int main(int argc, char** argv)
 {
     if (argc != 2) {
-        std::fputs("Usage: mqtt-completions DIR\n", stderr);
+        mqtt::print_line("Usage: mqtt-completions DIR");
         return 1;
     }
     for (const auto shell : {mqtt::Shell::bash, mqtt::Shell::zsh, mqtt::Shell::fish}) {
@@ -24,7 +24,7 @@ int main(int argc, char** argv)
             std::ofstream out(path, std::ios::binary | std::ios::trunc);
             out.write(script.data(), static_cast<std::streamsize>(script.size()));
             if (!out.flush()) {
-                std::fprintf(stderr, "mqtt-completions: cannot write %s\n", path.c_str());
+                mqtt::print_line("mqtt-completions: cannot write " + path.string());
                 return 1;
             }
         }

@@ -48,35 +48,35 @@ const cbor_callbacks k_callbacks = [] {
     return c;
 }();
 
-std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
+DecodeStatus walk(std::string_view data, ValueWriter& writer)
 {
     std::string load_error;
     const CborLibrary* library = cbor_library(load_error);
-    if (library == nullptr) return DecodeError{load_error, std::nullopt};
+    if (library == nullptr) return Error{DecodeError{load_error, std::nullopt}};
     const auto stream_decode = library->stream_decode;
     const auto* bytes = reinterpret_cast<cbor_data>(data.data());
     std::size_t offset = 0;
     while (!writer.done()) {
-        if (offset >= data.size()) return DecodeError{"truncated: the data ends inside an item", offset};
+        if (offset >= data.size()) return Error{DecodeError{"truncated: the data ends inside an item", offset}};
         const auto head = static_cast<unsigned char>(data[offset]);
         // Simple values other than false, true, null and undefined: libcbor 0.8 refuses them.
         if ((head >= 0xe0 && head <= 0xf3) || head == 0xf8) {
             unsigned value = head - 0xe0u;
             std::size_t size = 1;
             if (head == 0xf8) {
-                if (offset + 1 >= data.size()) return DecodeError{"truncated: the data ends inside an item", offset};
+                if (offset + 1 >= data.size()) return Error{DecodeError{"truncated: the data ends inside an item", offset}};
                 value = static_cast<unsigned char>(data[offset + 1]);
-                if (value < 32) return DecodeError{"a simple value in two bytes that fits in one", offset};
+                if (value < 32) return Error{DecodeError{"a simple value in two bytes that fits in one", offset}};
                 size = 2;
             }
-            if (!writer.simple(value)) return DecodeError{writer.error(), offset};
+            if (!writer.simple(value)) return Error{DecodeError{writer.error(), offset}};
             offset += size;
             continue;
         }
         // Tags 6 to 20 in the initial byte (COSE's 16 to 18 among them): well-formed, but
         // libcbor 0.8 refuses them as unassigned.
         if (head >= 0xc6 && head <= 0xd4) {
-            if (!writer.begin_tag(head - 0xc0u)) return DecodeError{writer.error(), offset};
+            if (!writer.begin_tag(head - 0xc0u)) return Error{DecodeError{writer.error(), offset}};
             offset += 1;
             continue;
         }
@@ -85,24 +85,24 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
         case CBOR_DECODER_FINISHED:
             break;
         case CBOR_DECODER_NEDATA:
-            return DecodeError{fmt::format("truncated: the item needs {} bytes, {} are left", result.required,
+            return Error{DecodeError{fmt::format("truncated: the item needs {} bytes, {} are left", result.required,
                                            data.size() - offset),
-                               offset};
+                               offset}};
         case CBOR_DECODER_ERROR:
-            return DecodeError{fmt::format("malformed item (initial byte 0x{:02x})", head), offset};
+            return Error{DecodeError{fmt::format("malformed item (initial byte 0x{:02x})", head), offset}};
         }
-        if (!writer.error().empty()) return DecodeError{writer.error(), offset};
+        if (!writer.error().empty()) return Error{DecodeError{writer.error(), offset}};
         offset += result.read;
     }
     if (offset != data.size()) {
-        return DecodeError{fmt::format("{} bytes follow the data item", data.size() - offset), offset};
+        return Error{DecodeError{fmt::format("{} bytes follow the data item", data.size() - offset), offset}};
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace
 
-std::optional<DecodeError> cbor_to_json(std::string_view data, std::string& out)
+DecodeStatus cbor_to_json(std::string_view data, std::string& out)
 {
     return write_document(out, [&](ValueWriter& writer) { return walk(data, writer); });
 }

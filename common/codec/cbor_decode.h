@@ -3,7 +3,6 @@
 // than the payload is reported as truncation before anything is allocated for it.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +12,6 @@ namespace mqtt {
 
 /// Appends the one CBOR data item `data` holds as compact JSON, or returns why it cannot
 /// (with the byte offset of the item at fault); on failure `out` is as it was.
-std::optional<DecodeError> cbor_to_json(std::string_view data, std::string& out);
+DecodeStatus cbor_to_json(std::string_view data, std::string& out);
 
 }  // namespace mqtt

@@ -12,9 +12,9 @@ namespace {
 
 constexpr std::size_t k_chunk = 64 * 1024;
 
-DecodeError too_large()
+Error<DecodeError> too_large()
 {
-    return {fmt::format("decompressed data exceeds {} MiB", k_max_decoded_size >> 20), std::nullopt};
+    return Error{DecodeError{fmt::format("decompressed data exceeds {} MiB", k_max_decoded_size >> 20), std::nullopt}};
 }
 
 /// Makes room for the next chunk of output: false when the cap is reached.
@@ -25,10 +25,10 @@ bool grow(std::string& out, std::size_t used)
     return true;
 }
 
-std::optional<DecodeError> inflate_data(std::string_view data, std::string& out, bool gzip)
+DecodeStatus inflate_data(std::string_view data, std::string& out, bool gzip)
 {
     z_stream stream{};
-    if (inflateInit2(&stream, gzip ? 15 + 16 : 15) != Z_OK) return DecodeError{"zlib cannot start", std::nullopt};
+    if (inflateInit2(&stream, gzip ? 15 + 16 : 15) != Z_OK) return Error{DecodeError{"zlib cannot start", std::nullopt}};
     const std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&stream, inflateEnd);
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
     std::size_t consumed = 0;
@@ -50,24 +50,24 @@ std::optional<DecodeError> inflate_data(std::string_view data, std::string& out,
                 continue;
             }
             if (consumed < data.size()) {
-                return DecodeError{fmt::format("{} bytes follow the compressed stream", data.size() - consumed), consumed};
+                return Error{DecodeError{fmt::format("{} bytes follow the compressed stream", data.size() - consumed), consumed}};
             }
             out.resize(used);
-            return std::nullopt;
+            return {};
         }
         if (rc == Z_BUF_ERROR && consumed >= data.size() && stream.avail_out > 0) {
-            return DecodeError{"truncated: the compressed stream ends early", consumed};
+            return Error{DecodeError{"truncated: the compressed stream ends early", consumed}};
         }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            return DecodeError{stream.msg ? stream.msg : "corrupt compressed data", consumed};
+            return Error{DecodeError{stream.msg ? stream.msg : "corrupt compressed data", consumed}};
         }
     }
 }
 
-std::optional<DecodeError> unzstd(std::string_view data, std::string& out)
+DecodeStatus unzstd(std::string_view data, std::string& out)
 {
     const std::unique_ptr<ZSTD_DCtx, std::size_t (*)(ZSTD_DCtx*)> context(ZSTD_createDCtx(), ZSTD_freeDCtx);
-    if (!context) return DecodeError{"zstd cannot start", std::nullopt};
+    if (!context) return Error{DecodeError{"zstd cannot start", std::nullopt}};
     // A frame may ask for a window of up to 2^27 bytes (more with its own flag): allow no
     // more than the output cap, so that the header alone cannot make us allocate more.
     ZSTD_DCtx_setParameter(context.get(), ZSTD_d_windowLogMax, 24);
@@ -79,22 +79,22 @@ std::optional<DecodeError> unzstd(std::string_view data, std::string& out)
         ZSTD_outBuffer output{out.data(), out.size(), used};
         const std::size_t before_in = input.pos;
         last = ZSTD_decompressStream(context.get(), &output, &input);
-        if (ZSTD_isError(last)) return DecodeError{ZSTD_getErrorName(last), input.pos};
+        if (ZSTD_isError(last)) return Error{DecodeError{ZSTD_getErrorName(last), input.pos}};
         used = output.pos;
         if (used > k_max_decoded_size) return too_large();
         if (last != 0 && input.pos == input.size && input.pos == before_in && output.pos < output.size) {
-            return DecodeError{"truncated: the compressed stream ends early", input.pos};
+            return Error{DecodeError{"truncated: the compressed stream ends early", input.pos}};
         }
     }
     out.resize(used);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> unlz4(std::string_view data, std::string& out)
+DecodeStatus unlz4(std::string_view data, std::string& out)
 {
     LZ4F_dctx* raw = nullptr;
     if (LZ4F_isError(LZ4F_createDecompressionContext(&raw, LZ4F_VERSION))) {
-        return DecodeError{"lz4 cannot start", std::nullopt};
+        return Error{DecodeError{"lz4 cannot start", std::nullopt}};
     }
     const std::unique_ptr<LZ4F_dctx, LZ4F_errorCode_t (*)(LZ4F_dctx*)> context(raw, LZ4F_freeDecompressionContext);
     std::size_t consumed = 0;
@@ -105,12 +105,12 @@ std::optional<DecodeError> unlz4(std::string_view data, std::string& out)
         std::size_t out_size = out.size() - used;
         std::size_t in_size = data.size() - consumed;
         hint = LZ4F_decompress(context.get(), out.data() + used, &out_size, data.data() + consumed, &in_size, nullptr);
-        if (LZ4F_isError(hint)) return DecodeError{LZ4F_getErrorName(hint), consumed};
+        if (LZ4F_isError(hint)) return Error{DecodeError{LZ4F_getErrorName(hint), consumed}};
         consumed += in_size;
         used += out_size;
         if (used > k_max_decoded_size) return too_large();
         if (hint == 0 && consumed < data.size()) {
-            return DecodeError{fmt::format("{} bytes follow the compressed frame", data.size() - consumed), consumed};
+            return Error{DecodeError{fmt::format("{} bytes follow the compressed frame", data.size() - consumed), consumed}};
         }
         if (in_size == 0 && out_size == 0) break;
     }
@@ -120,18 +120,18 @@ std::optional<DecodeError> unlz4(std::string_view data, std::string& out)
         std::size_t out_size = out.size() - used;
         std::size_t in_size = 0;
         hint = LZ4F_decompress(context.get(), out.data() + used, &out_size, nullptr, &in_size, nullptr);
-        if (LZ4F_isError(hint)) return DecodeError{LZ4F_getErrorName(hint), consumed};
+        if (LZ4F_isError(hint)) return Error{DecodeError{LZ4F_getErrorName(hint), consumed}};
         used += out_size;
         if (used > k_max_decoded_size) return too_large();
-        if (out_size == 0 && hint != 0) return DecodeError{"truncated: the compressed frame ends early", consumed};
+        if (out_size == 0 && hint != 0) return Error{DecodeError{"truncated: the compressed frame ends early", consumed}};
     }
     out.resize(used);
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace
 
-std::optional<DecodeError> decompress(DecodeStep step, std::string_view data, std::string& out)
+DecodeStatus decompress(DecodeStep step, std::string_view data, std::string& out)
 {
     out.clear();
     switch (step) {
@@ -141,7 +141,7 @@ std::optional<DecodeError> decompress(DecodeStep step, std::string_view data, st
     case DecodeStep::lz4: return unlz4(data, out);
     default: break;
     }
-    return DecodeError{"not a decompression step", std::nullopt};
+    return Error{DecodeError{"not a decompression step", std::nullopt}};
 }
 
 std::optional<DecodeStep> sniff_compression(std::string_view data)
@@ -154,7 +154,7 @@ std::optional<DecodeStep> sniff_compression(std::string_view data)
         const auto flg = static_cast<unsigned char>(data[1]);
         if ((cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0) return DecodeStep::zlib;
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace mqtt

@@ -17,7 +17,7 @@ inline constexpr std::size_t k_max_decoded_size = std::size_t{16} << 20;
 
 /// Replaces `out` with `data` decompressed by `step` (gzip, zlib, zstd or lz4), or returns
 /// why it cannot be (with the offset in `data` where the library gives one).
-std::optional<DecodeError> decompress(DecodeStep step, std::string_view data, std::string& out);
+DecodeStatus decompress(DecodeStep step, std::string_view data, std::string& out);
 
 /// The compression `data` starts with the magic bytes of (--decode auto), if any; zlib's
 /// two-byte header is a weak sign, so auto treats a failed zlib stream as not compressed.

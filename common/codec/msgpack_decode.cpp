@@ -41,31 +41,31 @@ private:
     ValueWriter& m_writer;
 };
 
-std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
+DecodeStatus walk(std::string_view data, ValueWriter& writer)
 {
     Visitor visitor(writer);
     std::size_t offset = 0;
     const auto result = msgpack::detail::parse_imp(data.data(), data.size(), offset, visitor);
     switch (result) {
     case msgpack::PARSE_SUCCESS:
-        return std::nullopt;
+        return {};
     case msgpack::PARSE_EXTRA_BYTES:
-        return DecodeError{fmt::format("{} bytes follow the object", data.size() - offset), offset};
+        return Error{DecodeError{fmt::format("{} bytes follow the object", data.size() - offset), offset}};
     case msgpack::PARSE_CONTINUE:
-        return DecodeError{"truncated: the data ends inside an object", data.size()};
+        return Error{DecodeError{"truncated: the data ends inside an object", data.size()}};
     case msgpack::PARSE_STOP_VISITOR:
-        return DecodeError{writer.error(), std::nullopt};
+        return Error{DecodeError{writer.error(), std::nullopt}};
     default:
         break;
     }
     // msgpack-cxx reports the offset of the byte it could not read as the second one.
-    if (visitor.m_parse_error) return DecodeError{"malformed object (an unknown type byte)", *visitor.m_parse_error};
-    return DecodeError{"malformed object", std::nullopt};
+    if (visitor.m_parse_error) return Error{DecodeError{"malformed object (an unknown type byte)", *visitor.m_parse_error}};
+    return Error{DecodeError{"malformed object", std::nullopt}};
 }
 
 }  // namespace
 
-std::optional<DecodeError> msgpack_to_json(std::string_view data, std::string& out)
+DecodeStatus msgpack_to_json(std::string_view data, std::string& out)
 {
     return write_document(out, [&](ValueWriter& writer) { return walk(data, writer); });
 }

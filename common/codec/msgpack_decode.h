@@ -2,7 +2,6 @@
 // allocation for declared lengths) feeds ValueWriter, which bounds the nesting.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +11,6 @@ namespace mqtt {
 
 /// Appends the one MessagePack object `data` holds as compact JSON, or returns why it
 /// cannot (with a byte offset where the parser gives one); on failure `out` is as it was.
-std::optional<DecodeError> msgpack_to_json(std::string_view data, std::string& out);
+DecodeStatus msgpack_to_json(std::string_view data, std::string& out);
 
 }  // namespace mqtt

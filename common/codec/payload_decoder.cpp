@@ -71,7 +71,7 @@ Decoded PayloadDecoder::run(const DecodeChain& chain, ProtobufSchema* schema, st
         case DecodeStep::zlib:
         case DecodeStep::zstd:
         case DecodeStep::lz4:
-            if (auto error = decompress(step, data, m_buffers[buffer])) return failed(chain, std::move(*error), step);
+            if (auto status = decompress(step, data, m_buffers[buffer]); !status) return failed(chain, std::move(status.error()), step);
             data = m_buffers[buffer];
             buffer ^= 1;
             decompressed = true;
@@ -81,31 +81,31 @@ Decoded PayloadDecoder::run(const DecodeChain& chain, ProtobufSchema* schema, st
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::cbor:
             m_json.clear();
-            if (auto error = cbor_to_json(data, m_json)) return failed(chain, std::move(*error), step);
+            if (auto status = cbor_to_json(data, m_json); !status) return failed(chain, std::move(status.error()), step);
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::msgpack:
             m_json.clear();
-            if (auto error = msgpack_to_json(data, m_json)) return failed(chain, std::move(*error), step);
+            if (auto status = msgpack_to_json(data, m_json); !status) return failed(chain, std::move(status.error()), step);
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::protobuf:
             m_json.clear();
-            if (auto error = schema ? schema->to_json(data, m_json) : protobuf_raw_to_json(data, m_json)) {
-                return failed(chain, std::move(*error), step);
+            if (auto status = schema ? schema->to_json(data, m_json) : protobuf_raw_to_json(data, m_json); !status) {
+                return failed(chain, std::move(status.error()), step);
             }
             return {Decoded::Kind::json, m_json, {}, &chain};
         case DecodeStep::sparkplug:
             m_json.clear();
             m_warnings.clear();
-            if (auto error = m_sparkplug.decode(topic, data, m_json, m_warnings)) return failed(chain, std::move(*error), step);
+            if (auto status = m_sparkplug.decode(topic, data, m_json, m_warnings); !status) return failed(chain, std::move(status.error()), step);
             return {Decoded::Kind::json, m_json, {}, &chain, m_warnings};
         case DecodeStep::automatic:
             if (const auto compression = sniff_compression(data)) {
-                auto error = decompress(*compression, data, m_buffers[buffer]);
-                if (!error) {
+                auto status = decompress(*compression, data, m_buffers[buffer]);
+                if (status) {
                     data = m_buffers[buffer];
                     decompressed = true;
                 } else if (*compression != DecodeStep::zlib) {
-                    return failed(chain, std::move(*error), *compression);
+                    return failed(chain, std::move(status.error()), *compression);
                 }
             }
             if (json_value(data, m_json)) return {Decoded::Kind::json, m_json, {}, &chain};

@@ -30,6 +30,7 @@
 namespace {
 
 namespace pb = google::protobuf;
+using mqtt::Error;
 using mqtt::JsonValue;
 using Kind = JsonValue::Kind;
 
@@ -243,14 +244,14 @@ int decode(Schema* schema, const char* data, std::size_t size, const char** out,
         return 1;
     }
     schema->out.clear();
-    auto error = mqtt::write_document(schema->out, [&](mqtt::ValueWriter& writer) -> std::optional<mqtt::DecodeError> {
+    auto written = mqtt::write_document(schema->out, [&](mqtt::ValueWriter& writer) -> mqtt::DecodeStatus {
         if (!write_message(*schema->message, writer, 1) || !writer.done()) {
-            return mqtt::DecodeError{writer.error().empty() ? "cannot be written as JSON" : writer.error(), std::nullopt};
+            return mqtt::Error{mqtt::DecodeError{writer.error().empty() ? "cannot be written as JSON" : writer.error(), std::nullopt}};
         }
-        return std::nullopt;
+        return {};
     });
-    if (error) {
-        schema->error = error->reason;
+    if (!written) {
+        schema->error = written.error().reason;
         *out = schema->error.c_str();
         return 1;
     }
@@ -278,6 +279,7 @@ struct Path {
 struct EncodeError {
     std::string reason;
 };
+using EncodeStatus = mqtt::Result<void, EncodeError>;
 
 std::string kind_name(const JsonValue& v)
 {
@@ -337,16 +339,16 @@ std::optional<std::string> byte_value(const JsonValue& v, bool base64_string)
     return std::nullopt;
 }
 
-std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& message, Path& path, int depth);
+EncodeStatus fill_message(const JsonValue& json, pb::Message& message, Path& path, int depth);
 
 /// Sets `field` (adds to it when repeated) of `message` from `v`.
-std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, const pb::FieldDescriptor& field,
+EncodeStatus set_value(const JsonValue& v, pb::Message& message, const pb::FieldDescriptor& field,
                                      Path& path, int depth)
 {
     const pb::Reflection& r = *message.GetReflection();
     const bool add = field.is_repeated();
     const auto wrong = [&](std::string_view wanted) {
-        return EncodeError{fmt::format("{}: {} where {} is wanted", path.text(), kind_name(v), wanted)};
+        return Error{EncodeError{fmt::format("{}: {} where {} is wanted", path.text(), kind_name(v), wanted)}};
     };
     switch (field.cpp_type()) {
     case pb::FieldDescriptor::CPPTYPE_INT32: {
@@ -383,7 +385,7 @@ std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, c
         const auto n = real(v);
         if (!n) return wrong("a number");
         if (std::isfinite(*n) && std::fabs(*n) > static_cast<double>(std::numeric_limits<float>::max())) {
-            return EncodeError{fmt::format("{}: {} is beyond what a float holds", path.text(), v.text)};
+            return Error{EncodeError{fmt::format("{}: {} is beyond what a float holds", path.text(), v.text)}};
         }
         const auto f = static_cast<float>(*n);
         add ? r.AddFloat(&message, &field, f) : r.SetFloat(&message, &field, f);
@@ -412,7 +414,7 @@ std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, c
         if (!bytes) return wrong(is_bytes ? "{\"$bytes\":\"<base64>\"} or a base64 string" : "a string");
         if (!is_bytes && field.file()->syntax() == pb::FileDescriptor::SYNTAX_PROTO3 && !mqtt::is_utf8(*bytes)) {
             // libprotobuf would write it, and every proto3 reader refuse it.
-            return EncodeError{fmt::format("{}: a proto3 string must be UTF-8 (bytes are for a bytes field)", path.text())};
+            return Error{EncodeError{fmt::format("{}: a proto3 string must be UTF-8 (bytes are for a bytes field)", path.text())}};
         }
         add ? r.AddString(&message, &field, std::move(*bytes)) : r.SetString(&message, &field, std::move(*bytes));
         break;
@@ -423,16 +425,16 @@ std::optional<EncodeError> set_value(const JsonValue& v, pb::Message& message, c
         return fill_message(v, *child, path, depth + 1);
     }
     }
-    return std::nullopt;
+    return {};
 }
 
 /// A map field's entries from an object, each member name read as the key's type; or from
 /// {"$map":[[key,value],...]}, as maps with keys that are not UTF-8 or start with '$' are written.
-std::optional<EncodeError> fill_map(const JsonValue& v, pb::Message& message, const pb::FieldDescriptor& field, Path& path,
+EncodeStatus fill_map(const JsonValue& v, pb::Message& message, const pb::FieldDescriptor& field, Path& path,
                                     int depth)
 {
     const auto not_map = [&] {
-        return EncodeError{fmt::format("{}: {} where an object (a map) is wanted", path.text(), kind_name(v))};
+        return Error{EncodeError{fmt::format("{}: {} where an object (a map) is wanted", path.text(), kind_name(v))}};
     };
     if (v.kind != Kind::object) return not_map();
     std::vector<std::pair<std::string, const JsonValue*>> entries;
@@ -442,7 +444,7 @@ std::optional<EncodeError> fill_map(const JsonValue& v, pb::Message& message, co
         for (const JsonValue& pair : pairs.values) {
             std::optional<std::string> key;
             if (pair.kind == Kind::array && pair.values.size() == 2) key = byte_value(pair.values[0], false);
-            if (!key) return EncodeError{fmt::format("{}: \"$map\" must be written {{\"$map\":[[<key>,<value>],...]}}", path.text())};
+            if (!key) return Error{EncodeError{fmt::format("{}: \"$map\" must be written {{\"$map\":[[<key>,<value>],...]}}", path.text())}};
             entries.emplace_back(std::move(*key), &pair.values[1]);
         }
     } else {
@@ -459,13 +461,13 @@ std::optional<EncodeError> fill_map(const JsonValue& v, pb::Message& message, co
         key_json.text = name;
         key_json.boolean = name == "true";
         pb::Message* entry = message.GetReflection()->AddMessage(&message, &field);
-        if ((key_json.kind == Kind::boolean && name != "true" && name != "false") || set_value(key_json, *entry, key, path, depth)) {
-            return EncodeError{fmt::format("{}: the key {} is not of type {}", path.text(), name, key.type_name())};
+        if ((key_json.kind == Kind::boolean && name != "true" && name != "false") || !set_value(key_json, *entry, key, path, depth)) {
+            return Error{EncodeError{fmt::format("{}: the key {} is not of type {}", path.text(), name, key.type_name())}};
         }
-        if (auto error = set_value(*item, *entry, value, path, depth)) return error;
+        if (auto status = set_value(*item, *entry, value, path, depth); !status) return status;
         path.parts.pop_back();
     }
-    return std::nullopt;
+    return {};
 }
 
 /// The field named `name` (its .proto name, its json_name, or "[extension.full_name]").
@@ -483,11 +485,11 @@ const pb::FieldDescriptor* find_field(const pb::Message& message, const std::str
     return nullptr;
 }
 
-std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& message, Path& path, int depth)
+EncodeStatus fill_message(const JsonValue& json, pb::Message& message, Path& path, int depth)
 {
     const pb::Descriptor& type = *message.GetDescriptor();
     if (depth > mqtt::k_protobuf_schema_max_depth) {
-        return EncodeError{fmt::format("{}: messages nested deeper than {}", path.text(), mqtt::k_protobuf_schema_max_depth)};
+        return Error{EncodeError{fmt::format("{}: messages nested deeper than {}", path.text(), mqtt::k_protobuf_schema_max_depth)}};
     }
     const pb::Reflection& r = *message.GetReflection();
     std::vector<const pb::FieldDescriptor*> seen;
@@ -497,45 +499,45 @@ std::optional<EncodeError> fill_message(const JsonValue& json, pb::Message& mess
         if (name == "$unknown") {
             auto bytes = byte_value(v, false);
             if (v.kind == Kind::string || !bytes || !r.MutableUnknownFields(&message)->ParseFromArray(bytes->data(), static_cast<int>(bytes->size()))) {
-                return EncodeError{fmt::format("{}{}$unknown must be {{\"$bytes\":\"<base64>\"}} of Protobuf fields", path.text(),
-                                               path.parts.empty() ? "" : ".")};
+                return Error{EncodeError{fmt::format("{}{}$unknown must be {{\"$bytes\":\"<base64>\"}} of Protobuf fields", path.text(),
+                                               path.parts.empty() ? "" : ".")}};
             }
             continue;
         }
         const pb::FieldDescriptor* field = find_field(message, name);
         if (field == nullptr) {
-            return EncodeError{fmt::format("{}{}{}: {} has no field of that name", path.text(), path.parts.empty() ? "" : ".",
-                                           name, type.full_name())};
+            return Error{EncodeError{fmt::format("{}{}{}: {} has no field of that name", path.text(), path.parts.empty() ? "" : ".",
+                                           name, type.full_name())}};
         }
         path.parts.push_back(field->name());
         if (std::find(seen.begin(), seen.end(), field) != seen.end()) {
-            return EncodeError{fmt::format("{}: given twice", path.text())};
+            return Error{EncodeError{fmt::format("{}: given twice", path.text())}};
         }
         seen.push_back(field);
         if (const pb::OneofDescriptor* oneof = field->real_containing_oneof(); oneof != nullptr && v.kind != Kind::null) {
             if (const auto* other = r.GetOneofFieldDescriptor(message, oneof)) {
-                return EncodeError{fmt::format("{}: {} is set too, and both are of oneof {}", path.text(), other->name(), oneof->name())};
+                return Error{EncodeError{fmt::format("{}: {} is set too, and both are of oneof {}", path.text(), other->name(), oneof->name())}};
             }
         }
-        std::optional<EncodeError> error;
+        EncodeStatus status;
         if (v.kind == Kind::null) {
             // Unset, as protobuf's JSON mapping reads null.
         } else if (field->is_map()) {
-            error = fill_map(v, message, *field, path, depth);
+            status = fill_map(v, message, *field, path, depth);
         } else if (field->is_repeated()) {
-            if (v.kind != Kind::array) return EncodeError{fmt::format("{}: {} where an array is wanted", path.text(), kind_name(v))};
-            for (std::size_t e = 0; e < v.values.size() && !error; ++e) {
+            if (v.kind != Kind::array) return Error{EncodeError{fmt::format("{}: {} where an array is wanted", path.text(), kind_name(v))}};
+            for (std::size_t e = 0; e < v.values.size() && status; ++e) {
                 path.parts.push_back(fmt::format("[{}]", e));
-                error = set_value(v.values[e], message, *field, path, depth);
-                if (!error) path.parts.pop_back();
+                status = set_value(v.values[e], message, *field, path, depth);
+                if (status) path.parts.pop_back();
             }
         } else {
-            error = set_value(v, message, *field, path, depth);
+            status = set_value(v, message, *field, path, depth);
         }
-        if (error) return error;
+        if (!status) return status;
         path.parts.pop_back();
     }
-    return std::nullopt;
+    return {};
 }
 
 int encode(Schema* schema, const char* json, std::size_t size, const char** out, std::size_t* out_size)
@@ -553,7 +555,9 @@ int encode(Schema* schema, const char* json, std::size_t size, const char** out,
     }
     schema->message->Clear();
     Path path;
-    if (auto error = fill_message(*parsed, *schema->message, path, 1)) return fail("cannot be written as protobuf: " + error->reason);
+    if (auto status = fill_message(*parsed, *schema->message, path, 1); !status) {
+        return fail("cannot be written as protobuf: " + status.error().reason);
+    }
     schema->out.clear();
     {
         pb::io::StringOutputStream stream(&schema->out);

@@ -13,7 +13,7 @@ namespace mqtt {
 
 namespace protobuf_wire {
 
-std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end, std::uint64_t& value,
+DecodeStatus Scanner::read_varint(std::size_t& at, std::size_t end, std::uint64_t& value,
                                                 std::string_view what)
 {
     const std::size_t start = at;
@@ -24,11 +24,11 @@ std::optional<DecodeError> Scanner::read_varint(std::size_t& at, std::size_t end
         const auto byte = static_cast<unsigned char>(m_data[at++]);
         if (shift == 63 && byte > 1) return fail(start, "{} beyond 64 bits", what);
         value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-        if ((byte & 0x80) == 0) return std::nullopt;
+        if ((byte & 0x80) == 0) return {};
     }
 }
 
-std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Level& level)
+DecodeStatus Scanner::scan(std::size_t begin, std::size_t end, Level& level)
 {
     level = {};
     m_groups.clear();
@@ -37,7 +37,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
     while (at < end) {
         const std::size_t tag_at = at;
         std::uint64_t tag = 0;
-        if (auto error = read_varint(at, end, tag, "a tag")) return error;
+        if (auto status = read_varint(at, end, tag, "a tag"); !status) return status;
         if (tag > UINT32_MAX) return fail(tag_at, "a tag beyond 32 bits");
         Field field;
         field.number = static_cast<std::uint32_t>(tag >> 3);
@@ -46,7 +46,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
         if (field.number == 0) return fail(tag_at, "field number 0");
         switch (field.wire) {
         case varint:
-            if (auto error = read_varint(at, end, field.value, "a varint")) return error;
+            if (auto status = read_varint(at, end, field.value, "a varint"); !status) return status;
             break;
         case fixed64:
         case fixed32: {
@@ -60,7 +60,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
         }
         case length_delimited: {
             std::uint64_t length = 0;
-            if (auto error = read_varint(at, end, length, "a length")) return error;
+            if (auto status = read_varint(at, end, length, "a length"); !status) return status;
             if (length > end - at) {
                 return fail(tag_at, "truncated: field {} declares {} bytes, {} are left", field.number, length, end - at);
             }
@@ -112,7 +112,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
             }
             ++level.fields[first].run;
         }
-        return std::nullopt;
+        return {};
     }
     std::vector<std::pair<std::uint32_t, std::size_t>> order;  // (number, place)
     order.reserve(level.fields.size());
@@ -135,7 +135,7 @@ std::optional<DecodeError> Scanner::scan(std::size_t begin, std::size_t end, Lev
         ++grouped[first].run;
     }
     level.fields = std::move(grouped);
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace protobuf_wire
@@ -149,12 +149,12 @@ bool write_marker(ValueWriter& writer, std::string_view name, std::uint64_t valu
     return writer.begin_map(1) && writer.marker_key(name) && writer.unsigned_integer(value);
 }
 
-std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
+DecodeStatus walk(std::string_view data, ValueWriter& writer)
 {
     std::vector<Level> stack(1);
     Scanner scanner(data, k_protobuf_max_depth - 1);
-    if (auto error = scanner.scan(0, data.size(), stack.back())) return error;
-    if (!writer.begin_map(stack.back().distinct)) return DecodeError{writer.error(), 0};
+    if (auto status = scanner.scan(0, data.size(), stack.back()); !status) return status;
+    if (!writer.begin_map(stack.back().distinct)) return Error{DecodeError{writer.error(), 0}};
     while (!stack.empty()) {
         Level& level = stack.back();
         if (level.next == level.fields.size()) {
@@ -169,7 +169,7 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
             ok = writer.text(std::string_view(digits, static_cast<std::size_t>(end - digits)));
             if (ok && field.run > 1) ok = writer.begin_array(field.run);
         }
-        if (!ok) return DecodeError{writer.error(), field.offset};
+        if (!ok) return Error{DecodeError{writer.error(), field.offset}};
         const std::string_view value = data.substr(field.begin, field.end - field.begin);
         // The level a nested message or group would be at, and how deep its groups may go.
         const std::size_t depth = stack.size() + 1;
@@ -187,7 +187,7 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
             break;
         case length_delimited:
             // protoc's guess: a message if it is one (and not empty), else text or bytes.
-            if (!value.empty() && depth <= k_protobuf_max_depth && !nested.scan(field.begin, field.end, child)) {
+            if (!value.empty() && depth <= k_protobuf_max_depth && nested.scan(field.begin, field.end, child)) {
                 ok = writer.begin_map(child.distinct);
                 if (child.distinct > 0) stack.push_back(std::move(child));
             } else if (is_utf8(value)) {
@@ -197,19 +197,19 @@ std::optional<DecodeError> walk(std::string_view data, ValueWriter& writer)
             }
             break;
         default:  // a group: its framing and depth were checked when its parent was read
-            if (auto error = nested.scan(field.begin, field.end, child)) return error;
+            if (auto status = nested.scan(field.begin, field.end, child); !status) return status;
             ok = writer.begin_map(1) && writer.marker_key("$group") && writer.begin_map(child.distinct);
             if (child.distinct > 0) stack.push_back(std::move(child));
             break;
         }
-        if (!ok) return DecodeError{writer.error(), field.offset};
+        if (!ok) return Error{DecodeError{writer.error(), field.offset}};
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace
 
-std::optional<DecodeError> protobuf_raw_to_json(std::string_view data, std::string& out)
+DecodeStatus protobuf_raw_to_json(std::string_view data, std::string& out)
 {
     return write_document(out, [&](ValueWriter& writer) { return walk(data, writer); });
 }

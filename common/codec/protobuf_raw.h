@@ -52,16 +52,16 @@ public:
     {
     }
 
-    std::optional<DecodeError> scan(std::size_t begin, std::size_t end, Level& level);
+    DecodeStatus scan(std::size_t begin, std::size_t end, Level& level);
     /// Reads the varint at `at` (moved past it), named `what` in the error.
-    std::optional<DecodeError> read_varint(std::size_t& at, std::size_t end, std::uint64_t& value, std::string_view what);
+    DecodeStatus read_varint(std::size_t& at, std::size_t end, std::uint64_t& value, std::string_view what);
 
 private:
     template <typename... Args>
-    std::optional<DecodeError> fail(std::size_t offset, fmt::format_string<Args...> reason, Args&&... args) const
+    DecodeStatus fail(std::size_t offset, fmt::format_string<Args...> reason, Args&&... args) const
     {
-        if (m_guess) return DecodeError{{}, offset};
-        return DecodeError{fmt::format(reason, std::forward<Args>(args)...), offset};
+        if (m_guess) return Error{DecodeError{{}, offset}};
+        return Error{DecodeError{fmt::format(reason, std::forward<Args>(args)...), offset}};
     }
 
     std::string_view m_data;
@@ -80,6 +80,6 @@ inline constexpr std::size_t k_protobuf_max_depth = 100;
 /// order each number first appears; a number seen more than once holds an array), varints as
 /// unsigned integers, {"$fixed32":n}, {"$fixed64":n}, {"$group":{...}}; or returns why it
 /// cannot, with the byte offset. On failure `out` is as it was.
-std::optional<DecodeError> protobuf_raw_to_json(std::string_view data, std::string& out);
+DecodeStatus protobuf_raw_to_json(std::string_view data, std::string& out);
 
 }  // namespace mqtt

@@ -59,13 +59,13 @@ ProtobufSchema::~ProtobufSchema()
     m_api.release(m_schema);
 }
 
-std::optional<DecodeError> ProtobufSchema::to_json(std::string_view data, std::string& out)
+DecodeStatus ProtobufSchema::to_json(std::string_view data, std::string& out)
 {
     const char* text = nullptr;
     std::size_t size = 0;
-    if (m_api.decode(m_schema, data.data(), data.size(), &text, &size) != 0) return DecodeError{text, std::nullopt};
+    if (m_api.decode(m_schema, data.data(), data.size(), &text, &size) != 0) return Error{DecodeError{text, std::nullopt}};
     out.append(text, size);
-    return std::nullopt;
+    return {};
 }
 
 Result<std::string_view> ProtobufSchema::from_json(std::string_view json)

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +29,7 @@ public:
     ProtobufSchema& operator=(const ProtobufSchema&) = delete;
 
     /// Appends the message `data` holds as one line of compact JSON, or returns why not.
-    std::optional<DecodeError> to_json(std::string_view data, std::string& out);
+    DecodeStatus to_json(std::string_view data, std::string& out);
     /// The message the JSON text `json` describes, serialized; valid until the next call. The
     /// error is a predicate: "is not JSON at byte 3: ...", "cannot be written as protobuf: ...".
     Result<std::string_view> from_json(std::string_view json);

@@ -122,24 +122,24 @@ public:
     {
     }
 
-    std::optional<DecodeError> payload();
+    DecodeStatus payload();
 
 private:
-    std::optional<DecodeError> scan(const Field& field, Level& level, std::size_t depth);
-    std::optional<DecodeError> expect(const Field& field, Wire wire, std::string_view message) const;
-    std::optional<DecodeError> written(const Field& field) const { return DecodeError{m_writer.error(), field.offset}; }
+    DecodeStatus scan(const Field& field, Level& level, std::size_t depth);
+    DecodeStatus expect(const Field& field, Wire wire, std::string_view message) const;
+    DecodeStatus written(const Field& field) const { return Error{DecodeError{m_writer.error(), field.offset}}; }
     std::string_view contents(const Field& field) const { return m_data.substr(field.begin, field.end - field.begin); }
-    std::optional<DecodeError> metric(const Field& field, std::size_t depth, bool top);
+    DecodeStatus metric(const Field& field, std::size_t depth, bool top);
     /// A value held in `slot` by `field`, as data type `type` (0: unknown) says.
-    std::optional<DecodeError> value(std::uint32_t type, Slot slot, const Field& field, std::size_t depth);
-    std::optional<DecodeError> array(std::uint32_t type, const Field& field);
-    std::optional<DecodeError> dataset(const Field& field, std::size_t depth);
-    std::optional<DecodeError> template_value(const Field& field, std::size_t depth);
+    DecodeStatus value(std::uint32_t type, Slot slot, const Field& field, std::size_t depth);
+    DecodeStatus array(std::uint32_t type, const Field& field);
+    DecodeStatus dataset(const Field& field, std::size_t depth);
+    DecodeStatus template_value(const Field& field, std::size_t depth);
     /// Template.Parameter and PropertyValue: {"name":..,"type":..,"value":..} or is_null.
-    std::optional<DecodeError> typed(const Field& field, std::size_t depth, bool parameter);
-    std::optional<DecodeError> property_set(const Field& field, std::size_t depth);
-    std::optional<DecodeError> property_set_list(const Field& field, std::size_t depth);
-    std::optional<DecodeError> metadata(const Field& field, std::size_t depth);
+    DecodeStatus typed(const Field& field, std::size_t depth, bool parameter);
+    DecodeStatus property_set(const Field& field, std::size_t depth);
+    DecodeStatus property_set_list(const Field& field, std::size_t depth);
+    DecodeStatus metadata(const Field& field, std::size_t depth);
     bool text(std::string_view bytes) { return is_utf8(bytes) ? m_writer.text(bytes) : m_writer.bytes(bytes); }
     bool type_name(std::uint64_t type)
     {
@@ -154,30 +154,30 @@ private:
     Seen& m_seen;
 };
 
-std::optional<DecodeError> Walk::scan(const Field& field, Level& level, std::size_t depth)
+DecodeStatus Walk::scan(const Field& field, Level& level, std::size_t depth)
 {
     if (depth > k_sparkplug_max_depth) {
-        return DecodeError{fmt::format("templates or property sets nested deeper than {} levels", k_sparkplug_max_depth),
-                           field.offset};
+        return Error{DecodeError{fmt::format("templates or property sets nested deeper than {} levels", k_sparkplug_max_depth),
+                           field.offset}};
     }
     Scanner scanner(m_data, k_protobuf_max_depth);
     return scanner.scan(field.begin, field.end, level);
 }
 
-std::optional<DecodeError> Walk::expect(const Field& field, Wire wire, std::string_view message) const
+DecodeStatus Walk::expect(const Field& field, Wire wire, std::string_view message) const
 {
-    if (field.wire == wire) return std::nullopt;
-    return DecodeError{fmt::format("field {} of a {} is {}, not {}", field.number, message, wire_name(field.wire),
+    if (field.wire == wire) return {};
+    return Error{DecodeError{fmt::format("field {} of a {} is {}, not {}", field.number, message, wire_name(field.wire),
                                    wire_name(wire)),
-                       field.offset};
+                       field.offset}};
 }
 
-std::optional<DecodeError> Walk::payload()
+DecodeStatus Walk::payload()
 {
     Field whole;
     whole.end = m_data.size();
     Level level;
-    if (auto error = scan(whole, level, 0)) return error;
+    if (auto status = scan(whole, level, 0); !status) return status;
     const Field* timestamp = nullptr;
     const Field* seq = nullptr;
     const Field* uuid = nullptr;
@@ -204,7 +204,7 @@ std::optional<DecodeError> Walk::payload()
             continue;
         }
         const Wire wire = field.number == 1 || field.number == 3 ? protobuf_wire::varint : protobuf_wire::length_delimited;
-        if (auto error = expect(field, wire, "Payload")) return error;
+        if (auto status = expect(field, wire, "Payload"); !status) return status;
     }
     bool ok = m_writer.begin_map(std::nullopt);
     if (ok && timestamp) ok = m_writer.text("timestamp") && m_writer.unsigned_integer(timestamp->value);
@@ -217,19 +217,19 @@ std::optional<DecodeError> Walk::payload()
     if (!m_writer.text("metrics") || !m_writer.begin_array(metrics)) return written(whole);
     for (const Field& field : level.fields) {
         if (field.number != 2) continue;
-        if (auto error = metric(field, 1, true)) return error;
+        if (auto status = metric(field, 1, true); !status) return status;
     }
     if (body && !(m_writer.text("body") && m_writer.bytes(contents(*body)))) {
         return written(*body);
     }
     if (!m_writer.end_indefinite()) return written(whole);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::metric(const Field& field, std::size_t depth, bool top)
+DecodeStatus Walk::metric(const Field& field, std::size_t depth, bool top)
 {
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     const Field* name = nullptr;
     const Field* alias = nullptr;
     const Field* timestamp = nullptr;
@@ -242,7 +242,7 @@ std::optional<DecodeError> Walk::metric(const Field& field, std::size_t depth, b
     bool null = false;
     for (const Field& member : level.fields) {
         if (const auto slot = k_metric_slots.at(member.number)) {
-            if (auto error = expect(member, wire_of(*slot), "Metric")) return error;
+            if (auto status = expect(member, wire_of(*slot), "Metric"); !status) return status;
             if (!value || member.offset > value->offset) value = &member;
             continue;
         }
@@ -261,8 +261,9 @@ std::optional<DecodeError> Walk::metric(const Field& field, std::size_t depth, b
         default: continue;
         }
         const bool delimited = member.number == 1 || member.number == 8 || member.number == 9;
-        if (auto error = expect(member, delimited ? protobuf_wire::length_delimited : protobuf_wire::varint, "Metric")) {
-            return error;
+        if (auto status = expect(member, delimited ? protobuf_wire::length_delimited : protobuf_wire::varint, "Metric");
+            !status) {
+            return status;
         }
         if (at) *at = &member;
         if (flag) *flag = member.value != 0;
@@ -295,23 +296,23 @@ std::optional<DecodeError> Walk::metric(const Field& field, std::size_t depth, b
         if (!m_writer.text("is_null") || !m_writer.boolean(true)) return written(field);
     } else if (value) {
         if (!m_writer.text("value")) return written(*value);
-        if (auto error = this->value(type, *k_metric_slots.at(value->number), *value, depth)) return error;
+        if (auto status = this->value(type, *k_metric_slots.at(value->number), *value, depth); !status) return status;
     }
     if (historical && !(m_writer.text("is_historical") && m_writer.boolean(true))) return written(field);
     if (transient && !(m_writer.text("is_transient") && m_writer.boolean(true))) return written(field);
     if (properties) {
         if (!m_writer.text("properties")) return written(*properties);
-        if (auto error = property_set(*properties, depth + 1)) return error;
+        if (auto status = property_set(*properties, depth + 1); !status) return status;
     }
     if (metadata) {
         if (!m_writer.text("metadata")) return written(*metadata);
-        if (auto error = this->metadata(*metadata, depth + 1)) return error;
+        if (auto status = this->metadata(*metadata, depth + 1); !status) return status;
     }
     if (!m_writer.end_indefinite()) return written(field);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::value(std::uint32_t type, Slot slot, const Field& field, std::size_t depth)
+DecodeStatus Walk::value(std::uint32_t type, Slot slot, const Field& field, std::size_t depth)
 {
     bool ok = true;
     switch (slot) {
@@ -359,7 +360,7 @@ std::optional<DecodeError> Walk::value(std::uint32_t type, Slot slot, const Fiel
         break;
     }
     if (!ok) return written(field);
-    return std::nullopt;
+    return {};
 }
 
 /// Reads `size` bytes little-endian.
@@ -370,7 +371,7 @@ std::uint64_t little_endian(const char* at, std::size_t size)
     return value;
 }
 
-std::optional<DecodeError> Walk::array(std::uint32_t type, const Field& field)
+DecodeStatus Walk::array(std::uint32_t type, const Field& field)
 {
     const std::string_view data = contents(field);
     bool ok = true;
@@ -388,24 +389,24 @@ std::optional<DecodeError> Walk::array(std::uint32_t type, const Field& field)
             ok = text(data.substr(at, end - at));
             at = end + 1;
         }
-        return ok ? std::nullopt : written(field);
+        return ok ? DecodeStatus() : written(field);
     }
     if (type == boolean_array) {
         // A 4-byte little-endian count, then the values as bits, the first in the high bit.
         if (data.size() < 4) {
-            return DecodeError{fmt::format("BooleanArray of {} bytes: no 4-byte count", data.size()), field.offset};
+            return Error{DecodeError{fmt::format("BooleanArray of {} bytes: no 4-byte count", data.size()), field.offset}};
         }
         const std::uint64_t count = little_endian(data.data(), 4);
         if ((count + 7) / 8 > data.size() - 4) {
-            return DecodeError{fmt::format("BooleanArray of {} values in {} bytes", count, data.size() - 4),
-                               field.offset};
+            return Error{DecodeError{fmt::format("BooleanArray of {} values in {} bytes", count, data.size() - 4),
+                               field.offset}};
         }
         ok = m_writer.begin_array(count);
         for (std::uint64_t i = 0; ok && i < count; ++i) {
             const auto byte = static_cast<unsigned char>(data[4 + i / 8]);
             ok = m_writer.boolean((byte >> (7 - i % 8) & 1) != 0);
         }
-        return ok ? std::nullopt : written(field);
+        return ok ? DecodeStatus() : written(field);
     }
     std::size_t size = 8;
     switch (type) {
@@ -415,8 +416,8 @@ std::optional<DecodeError> Walk::array(std::uint32_t type, const Field& field)
     default: break;
     }
     if (data.size() % size != 0) {
-        return DecodeError{fmt::format("{} of {} bytes: not a multiple of {}", sparkplug_type_name(type), data.size(), size),
-                           field.offset};
+        return Error{DecodeError{fmt::format("{} of {} bytes: not a multiple of {}", sparkplug_type_name(type), data.size(), size),
+                           field.offset}};
     }
     ok = m_writer.begin_array(data.size() / size);
     for (std::size_t at = 0; ok && at < data.size(); at += size) {
@@ -431,13 +432,13 @@ std::optional<DecodeError> Walk::array(std::uint32_t type, const Field& field)
         default: ok = m_writer.unsigned_integer(raw); break;  // UInt*, DateTime (ms since 1970)
         }
     }
-    return ok ? std::nullopt : written(field);
+    return ok ? DecodeStatus() : written(field);
 }
 
-std::optional<DecodeError> Walk::dataset(const Field& field, std::size_t depth)
+DecodeStatus Walk::dataset(const Field& field, std::size_t depth)
 {
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     const Field* columns_count = nullptr;
     std::vector<const Field*> columns;
     std::vector<std::uint32_t> types;
@@ -445,11 +446,11 @@ std::optional<DecodeError> Walk::dataset(const Field& field, std::size_t depth)
     for (const Field& member : level.fields) {
         switch (member.number) {
         case 1:
-            if (auto error = expect(member, protobuf_wire::varint, "DataSet")) return error;
+            if (auto status = expect(member, protobuf_wire::varint, "DataSet"); !status) return status;
             columns_count = &member;
             break;
         case 2:
-            if (auto error = expect(member, protobuf_wire::length_delimited, "DataSet")) return error;
+            if (auto status = expect(member, protobuf_wire::length_delimited, "DataSet"); !status) return status;
             columns.push_back(&member);
             break;
         case 3:
@@ -458,16 +459,16 @@ std::optional<DecodeError> Walk::dataset(const Field& field, std::size_t depth)
                 Scanner reader(m_data, 0);
                 for (std::size_t at = member.begin; at < member.end;) {
                     std::uint64_t type = 0;
-                    if (auto error = reader.read_varint(at, member.end, type, "a DataSet type")) return error;
+                    if (auto status = reader.read_varint(at, member.end, type, "a DataSet type"); !status) return status;
                     types.push_back(static_cast<std::uint32_t>(type));
                 }
             } else {
-                if (auto error = expect(member, protobuf_wire::varint, "DataSet")) return error;
+                if (auto status = expect(member, protobuf_wire::varint, "DataSet"); !status) return status;
                 types.push_back(static_cast<std::uint32_t>(member.value));
             }
             break;
         case 4:
-            if (auto error = expect(member, protobuf_wire::length_delimited, "DataSet")) return error;
+            if (auto status = expect(member, protobuf_wire::length_delimited, "DataSet"); !status) return status;
             rows.push_back(&member);
             break;
         default:
@@ -484,21 +485,21 @@ std::optional<DecodeError> Walk::dataset(const Field& field, std::size_t depth)
     if (!ok) return written(field);
     for (const Field* row : rows) {
         Level elements;
-        if (auto error = scan(*row, elements, depth + 1)) return error;
+        if (auto status = scan(*row, elements, depth + 1); !status) return status;
         std::size_t count = 0;
         for (const Field& element : elements.fields) count += element.number == 1 ? 1 : 0;
         if (!m_writer.begin_array(count)) return written(*row);
         std::size_t column = 0;
         for (const Field& element : elements.fields) {
             if (element.number != 1) continue;
-            if (auto error = expect(element, protobuf_wire::length_delimited, "DataSet.Row")) return error;
+            if (auto status = expect(element, protobuf_wire::length_delimited, "DataSet.Row"); !status) return status;
             Level cell;
-            if (auto error = scan(element, cell, depth + 2)) return error;
+            if (auto status = scan(element, cell, depth + 2); !status) return status;
             const Field* held = nullptr;
             for (const Field& member : cell.fields) {
                 const auto slot = k_dataset_value_slots.at(member.number);
                 if (!slot) continue;
-                if (auto error = expect(member, wire_of(*slot), "DataSet.DataSetValue")) return error;
+                if (auto status = expect(member, wire_of(*slot), "DataSet.DataSetValue"); !status) return status;
                 if (!held || member.offset > held->offset) held = &member;
             }
             const std::uint32_t type = column < types.size() ? types[column] : 0;
@@ -507,17 +508,17 @@ std::optional<DecodeError> Walk::dataset(const Field& field, std::size_t depth)
                 if (!m_writer.null()) return written(element);
                 continue;
             }
-            if (auto error = value(type, *k_dataset_value_slots.at(held->number), *held, depth + 2)) return error;
+            if (auto status = value(type, *k_dataset_value_slots.at(held->number), *held, depth + 2); !status) return status;
         }
     }
     if (!m_writer.end_indefinite()) return written(field);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::template_value(const Field& field, std::size_t depth)
+DecodeStatus Walk::template_value(const Field& field, std::size_t depth)
 {
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     const Field* version = nullptr;
     const Field* ref = nullptr;
     bool definition = false;
@@ -525,12 +526,12 @@ std::optional<DecodeError> Walk::template_value(const Field& field, std::size_t 
     std::size_t parameters = 0;
     for (const Field& member : level.fields) {
         if (member.number == 5) {
-            if (auto error = expect(member, protobuf_wire::varint, "Template")) return error;
+            if (auto status = expect(member, protobuf_wire::varint, "Template"); !status) return status;
             definition = member.value != 0;
             continue;
         }
         if (member.number < 1 || member.number > 4) continue;
-        if (auto error = expect(member, protobuf_wire::length_delimited, "Template")) return error;
+        if (auto status = expect(member, protobuf_wire::length_delimited, "Template"); !status) return status;
         if (member.number == 1) version = &member;
         if (member.number == 2) ++metrics;
         if (member.number == 3) ++parameters;
@@ -544,36 +545,37 @@ std::optional<DecodeError> Walk::template_value(const Field& field, std::size_t 
     if (!ok) return written(field);
     for (const Field& member : level.fields) {
         if (member.number != 3) continue;
-        if (auto error = typed(member, depth + 1, true)) return error;
+        if (auto status = typed(member, depth + 1, true); !status) return status;
     }
     if (!m_writer.text("metrics") || !m_writer.begin_array(metrics)) return written(field);
     for (const Field& member : level.fields) {
         if (member.number != 2) continue;
-        if (auto error = metric(member, depth + 1, false)) return error;
+        if (auto status = metric(member, depth + 1, false); !status) return status;
     }
     if (!m_writer.end_indefinite()) return written(field);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::typed(const Field& field, std::size_t depth, bool parameter)
+DecodeStatus Walk::typed(const Field& field, std::size_t depth, bool parameter)
 {
     const std::string_view message = parameter ? "Template.Parameter" : "PropertyValue";
     const Slots& slots = parameter ? k_parameter_slots : k_property_slots;
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     const Field* name = nullptr;
     const Field* type = nullptr;
     const Field* held = nullptr;
     bool null = false;
     for (const Field& member : level.fields) {
         if (const auto slot = slots.at(member.number)) {
-            if (auto error = expect(member, wire_of(*slot), message)) return error;
+            if (auto status = expect(member, wire_of(*slot), message); !status) return status;
             if (!held || member.offset > held->offset) held = &member;
         } else if (member.number == 1 || member.number == 2) {
             // Parameter: 1 name, 2 type. PropertyValue: 1 type, 2 is_null.
             const bool is_name = parameter && member.number == 1;
-            if (auto error = expect(member, is_name ? protobuf_wire::length_delimited : protobuf_wire::varint, message)) {
-                return error;
+            if (auto status = expect(member, is_name ? protobuf_wire::length_delimited : protobuf_wire::varint, message);
+                !status) {
+                return status;
             }
             if (is_name) {
                 name = &member;
@@ -592,61 +594,61 @@ std::optional<DecodeError> Walk::typed(const Field& field, std::size_t depth, bo
     if (!null && held) {
         if (!m_writer.text("value")) return written(*held);
         const std::uint32_t kind = type ? static_cast<std::uint32_t>(type->value) : 0;
-        if (auto error = value(kind, *slots.at(held->number), *held, depth)) return error;
+        if (auto status = value(kind, *slots.at(held->number), *held, depth); !status) return status;
     }
     if (!m_writer.end_indefinite()) return written(field);
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::property_set(const Field& field, std::size_t depth)
+DecodeStatus Walk::property_set(const Field& field, std::size_t depth)
 {
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     std::vector<const Field*> keys;
     std::vector<const Field*> values;
     for (const Field& member : level.fields) {
         if (member.number != 1 && member.number != 2) continue;
-        if (auto error = expect(member, protobuf_wire::length_delimited, "PropertySet")) return error;
+        if (auto status = expect(member, protobuf_wire::length_delimited, "PropertySet"); !status) return status;
         (member.number == 1 ? keys : values).push_back(&member);
     }
     if (keys.size() != values.size()) {
-        return DecodeError{fmt::format("a PropertySet with {} keys and {} values", keys.size(), values.size()), field.offset};
+        return Error{DecodeError{fmt::format("a PropertySet with {} keys and {} values", keys.size(), values.size()), field.offset}};
     }
     if (!m_writer.begin_map(keys.size())) return written(field);
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (!text(contents(*keys[i]))) return written(*keys[i]);
-        if (auto error = typed(*values[i], depth + 1, false)) return error;
+        if (auto status = typed(*values[i], depth + 1, false); !status) return status;
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::property_set_list(const Field& field, std::size_t depth)
+DecodeStatus Walk::property_set_list(const Field& field, std::size_t depth)
 {
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     std::size_t count = 0;
     for (const Field& member : level.fields) {
         if (member.number != 1) continue;
-        if (auto error = expect(member, protobuf_wire::length_delimited, "PropertySetList")) return error;
+        if (auto status = expect(member, protobuf_wire::length_delimited, "PropertySetList"); !status) return status;
         ++count;
     }
     if (!m_writer.begin_array(count)) return written(field);
     for (const Field& member : level.fields) {
         if (member.number != 1) continue;
-        if (auto error = property_set(member, depth + 1)) return error;
+        if (auto status = property_set(member, depth + 1); !status) return status;
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<DecodeError> Walk::metadata(const Field& field, std::size_t depth)
+DecodeStatus Walk::metadata(const Field& field, std::size_t depth)
 {
     Level level;
-    if (auto error = scan(field, level, depth)) return error;
+    if (auto status = scan(field, level, depth); !status) return status;
     const Field* found[std::size(k_metadata)] = {};
     for (const Field& member : level.fields) {
         for (std::size_t i = 0; i < std::size(k_metadata); ++i) {
             if (member.number != k_metadata[i].number) continue;
-            if (auto error = expect(member, wire_of(k_metadata[i].slot), "MetaData")) return error;
+            if (auto status = expect(member, wire_of(k_metadata[i].slot), "MetaData"); !status) return status;
             found[i] = &member;
         }
     }
@@ -654,10 +656,10 @@ std::optional<DecodeError> Walk::metadata(const Field& field, std::size_t depth)
     for (std::size_t i = 0; i < std::size(k_metadata); ++i) {
         if (!found[i]) continue;
         if (!m_writer.text(k_metadata[i].key)) return written(*found[i]);
-        if (auto error = value(0, k_metadata[i].slot, *found[i], depth)) return error;
+        if (auto status = value(0, k_metadata[i].slot, *found[i], depth); !status) return status;
     }
     if (!m_writer.end_indefinite()) return written(field);
-    return std::nullopt;
+    return {};
 }
 
 /// The parts of a Sparkplug topic: spBv1.0/GROUP/TYPE/EDGE_NODE[/DEVICE].
@@ -696,26 +698,26 @@ bool is_node_type(std::string_view type)
 }
 
 /// spBv1.0/STATE/HOST (3.0: a JSON object) or STATE/HOST (before: ONLINE or OFFLINE).
-std::optional<DecodeError> state_message(std::string_view topic, std::string_view payload, std::string& out)
+DecodeStatus state_message(std::string_view topic, std::string_view payload, std::string& out)
 {
     if (topic.starts_with("STATE/")) {
         if (payload != "ONLINE" && payload != "OFFLINE") {
-            return DecodeError{"a STATE payload before Sparkplug 3.0 is ONLINE or OFFLINE", 0};
+            return Error{DecodeError{"a STATE payload before Sparkplug 3.0 is ONLINE or OFFLINE", 0}};
         }
         JsonWriter writer(out, false);
         writer.begin_object();
         writer.key("online");
         writer.boolean(payload == "ONLINE");
         writer.end_object();
-        return std::nullopt;
+        return {};
     }
     const std::size_t first = payload.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos || payload[first] != '{' || !json_is_valid(payload)) {
-        return DecodeError{"a Sparkplug 3.0 STATE payload is a JSON object ({\"online\":...,\"timestamp\":...})", 0};
+        return Error{DecodeError{"a Sparkplug 3.0 STATE payload is a JSON object ({\"online\":...,\"timestamp\":...})", 0}};
     }
     JsonWriter writer(out, false);
     json_copy(payload, writer);
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace
@@ -749,7 +751,7 @@ void SparkplugDecoder::forget_aliases(Node& node)
     node.aliases.clear();
 }
 
-std::optional<DecodeError> SparkplugDecoder::decode(std::string_view topic, std::string_view payload, std::string& out,
+DecodeStatus SparkplugDecoder::decode(std::string_view topic, std::string_view payload, std::string& out,
                                                     std::vector<std::string>& warnings)
 {
     if (topic.starts_with("STATE/") || topic.starts_with("spBv1.0/STATE/")) return state_message(topic, payload, out);
@@ -761,13 +763,13 @@ std::optional<DecodeError> SparkplugDecoder::decode(std::string_view topic, std:
     // An NBIRTH defines the node's aliases afresh: its own metrics are not looked up in the old ones.
     const SparkplugAliases* aliases = state && type != "NBIRTH" ? &state->aliases : nullptr;
     Seen seen;
-    auto error = write_document(out, [&](ValueWriter& writer) -> std::optional<DecodeError> {
+    auto written = write_document(out, [&](ValueWriter& writer) -> DecodeStatus {
         seen = {};
         Walk walk(payload, writer, birth, aliases, seen);
         return walk.payload();
     });
-    if (error) return error;
-    if (!tracked) return std::nullopt;
+    if (!written) return written;
+    if (!tracked) return {};
     const std::string shown = escape_control(topic);
     if (!state) {
         if (!m_nodes_warned) {
@@ -776,7 +778,7 @@ std::optional<DecodeError> SparkplugDecoder::decode(std::string_view topic, std:
                                            "and their aliases are not learnt (from topic {}).",
                                            k_sparkplug_max_nodes, shown));
         }
-        return std::nullopt;
+        return {};
     }
     // bdSeq: an NDEATH names the session (NBIRTH) it ends; an NBIRTH with another bdSeq while
     // the node is online means its death went unseen.
@@ -840,7 +842,7 @@ std::optional<DecodeError> SparkplugDecoder::decode(std::string_view topic, std:
         ++m_aliases;
         m_alias_bytes += learnt.name.size();
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace mqtt

@@ -45,7 +45,7 @@ public:
     /// Appends the JSON of `payload` (on `topic`) to `out`, and the run's warnings about it
     /// (whole sentences, without "Warning: ") to `warnings`; or returns why it does not decode
     /// (`out` and the state as they were).
-    std::optional<DecodeError> decode(std::string_view topic, std::string_view payload, std::string& out,
+    DecodeStatus decode(std::string_view topic, std::string_view payload, std::string& out,
                                       std::vector<std::string>& warnings);
 
 private:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "json.h"
+#include "result.h"
 
 namespace mqtt {
 
@@ -23,6 +24,9 @@ struct DecodeError {
     std::string reason;
     std::optional<std::size_t> offset;
 };
+
+/// How a decoder went: nothing, or the DecodeError (the one result type, core/result.h).
+using DecodeStatus = Result<void, DecodeError>;
 
 class ValueWriter {
 public:
@@ -110,17 +114,17 @@ private:
 
 /// Runs `walk` (which feeds a ValueWriter) over one document into `out`: once, and when a map
 /// has non-text keys, once more to find all such maps and a last time to write them as
-/// pairs. `walk` returns its error, if any.
+/// pairs. `walk` returns its DecodeStatus.
 template <typename Walk>
-std::optional<DecodeError> write_document(std::string& out, Walk&& walk)
+DecodeStatus write_document(std::string& out, Walk&& walk)
 {
     const std::size_t start = out.size();
     {
         ValueWriter writer(out, ValueWriter::Pass::first);
-        auto error = walk(writer);
-        if (!error || !writer.needs_pairs()) {
-            if (error) out.resize(start);
-            return error;
+        auto status = walk(writer);
+        if (status || !writer.needs_pairs()) {
+            if (!status) out.resize(start);
+            return status;
         }
     }
     out.resize(start);
@@ -128,13 +132,13 @@ std::optional<DecodeError> write_document(std::string& out, Walk&& walk)
     std::vector<bool> pair_maps;
     {
         ValueWriter scan(scratch, ValueWriter::Pass::scan);
-        if (auto error = walk(scan)) return error;
+        if (auto status = walk(scan); !status) return status;
         pair_maps = scan.seen_pair_maps();
     }
     ValueWriter writer(out, ValueWriter::Pass::final, &pair_maps);
-    auto error = walk(writer);
-    if (error) out.resize(start);
-    return error;
+    auto status = walk(writer);
+    if (!status) out.resize(start);
+    return status;
 }
 
 }  // namespace mqtt

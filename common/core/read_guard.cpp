@@ -2,9 +2,11 @@
 
 #include <cassert>
 #include <csetjmp>
-#include <cstdio>
 #include <cstdlib>
 #include <errno.h>
+#include <fmt/format.h>
+
+#include "diagnostics.h"
 
 // GCC says -fsanitize=address with __SANITIZE_ADDRESS__; clang 14 (the fuzz build) only
 // through __has_feature.
@@ -49,8 +51,8 @@ void leak_checks_on()
 extern "C" void __assert_fail(const char* assertion, const char* file, unsigned int line, const char* function) noexcept
 {
     if (g_read_jump != nullptr) std::longjmp(*g_read_jump, 1);
-    std::fprintf(stderr, "%s: %s:%u: %s%sAssertion `%s' failed.\n", program_invocation_short_name, file, line,
-                 function ? function : "", function ? ": " : "", assertion);
+    mqtt::print_raw(fmt::format("{}: {}:{}: {}{}Assertion `{}' failed.\n", program_invocation_short_name, file, line,
+                                function ? function : "", function ? ": " : "", assertion));
     std::abort();
 }
 

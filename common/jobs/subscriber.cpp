@@ -1,7 +1,6 @@
 #include "subscriber.h"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <sys/ioctl.h>
@@ -10,6 +9,7 @@
 #include <mqtt_protocol.h>
 
 #include "decode_failure.h"
+#include "diagnostics.h"
 #include "exit_status.h"
 #include "terminal_text.h"
 #include "where_filter.h"
@@ -338,7 +338,7 @@ void Subscriber::report_failures(Connection* connection)
         } else if (connection) {
             connection->warn(exec_failure_line(failure, "Warning"));
         } else if (!m_options.quiet) {
-            std::fprintf(stderr, "%s\n", exec_failure_line(failure, "Warning").c_str());
+            print_line(exec_failure_line(failure, "Warning"));
         }
     }
 }

@@ -64,7 +64,7 @@ std::string check_decoder(Decode decode, const std::uint8_t* data, std::size_t s
 {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     std::string out = "x";
-    if (decode(bytes, out)) {
+    if (!decode(bytes, out)) {
         check_unchanged(out, 1);
         return {};
     }

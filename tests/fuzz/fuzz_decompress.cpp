@@ -17,14 +17,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const mqtt::DecodeStep step = k_steps[data[0] % 4];
     const std::string_view compressed(reinterpret_cast<const char*>(data + 1), size - 1);
     std::string out = "left over from before";
-    const auto error = mqtt::decompress(step, compressed, out);
-    if (error) {
-        if (error->reason.empty()) std::abort();
-        if (error->offset && *error->offset > compressed.size()) std::abort();
+    const auto status = mqtt::decompress(step, compressed, out);
+    if (!status) {
+        const mqtt::DecodeError& error = status.error();
+        if (error.reason.empty()) std::abort();
+        if (error.offset && *error.offset > compressed.size()) std::abort();
         return 0;
     }
     if (out.size() > mqtt::k_max_decoded_size) std::abort();
     std::string again;
-    if (mqtt::decompress(step, compressed, again) || again != out) std::abort();
+    if (!mqtt::decompress(step, compressed, again) || again != out) std::abort();
     return 0;
 }

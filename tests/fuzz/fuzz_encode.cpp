@@ -38,9 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string bytes(*encoded);
     std::string json;
     if (pick == 0) {
-        if (mqtt::cbor_to_json(bytes, json)) std::abort();  // our CBOR must decode
+        if (!mqtt::cbor_to_json(bytes, json)) std::abort();  // our CBOR must decode
     } else if (pick == 1) {
-        if (mqtt::msgpack_to_json(bytes, json)) std::abort();
+        if (!mqtt::msgpack_to_json(bytes, json)) std::abort();
     } else {
         json = bytes;
     }

@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         at += payload.size();
         std::string out = "x";
         std::vector<std::string> warnings;
-        if (decoder.decode(topic, payload, out, warnings)) {
+        if (!decoder.decode(topic, payload, out, warnings)) {
             fuzz::check_unchanged(out, 1);
             if (!warnings.empty()) std::abort();
             continue;

@@ -2,7 +2,6 @@
 // was in the string already), or its error as "reason @offset".
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,8 +20,9 @@ Decoded decoded_text(Decoder decoder, const std::string& bytes)
 {
     Decoded result;
     result.json = "before:";
-    if (const std::optional<mqtt::DecodeError> error = decoder(bytes, result.json)) {
-        result.error = error->reason + (error->offset ? " @" + std::to_string(*error->offset) : "");
+    if (const mqtt::DecodeStatus status = decoder(bytes, result.json); !status) {
+        const mqtt::DecodeError& error = status.error();
+        result.error = error.reason + (error.offset ? " @" + std::to_string(*error.offset) : "");
     }
     return result;
 }

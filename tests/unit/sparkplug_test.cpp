@@ -48,8 +48,9 @@ struct Result {
 Result decode(mqtt::SparkplugDecoder& decoder, const std::string& topic, const std::string& payload)
 {
     Result result;
-    if (auto error = decoder.decode(topic, payload, result.json, result.warnings)) {
-        result.error = error->reason + (error->offset ? " @" + std::to_string(*error->offset) : "");
+    if (auto status = decoder.decode(topic, payload, result.json, result.warnings); !status) {
+        const mqtt::DecodeError& error = status.error();
+        result.error = error.reason + (error.offset ? " @" + std::to_string(*error.offset) : "");
     }
     return result;
 }
