@@ -1418,7 +1418,15 @@ public:
     /// or --version where an option stands ends the scan there.
     Scan scan(const std::vector<std::string>& tokens, bool allow_help) const
     {
-        std::vector<std::string> pending(tokens.rbegin(), tokens.rend());  // CLI11 takes them from the back
+        // CLI11 takes them from the back. An empty token would name one of the option groups
+        // (nameless subcommands to CLI11): two of them make its parse loop for ever. CLI11
+        // gets a space instead, which it takes for a positional; what a scan records are
+        // views into `tokens`, so the value an option gets is still the empty one.
+        std::vector<std::string> pending;
+        pending.reserve(tokens.size());
+        for (auto token = tokens.rbegin(); token != tokens.rend(); ++token) {
+            pending.push_back(token->empty() ? std::string(" ") : *token);
+        }
         m_scan = {&tokens, &pending, 0, allow_help, {}};
         try {
             m_app.parse(pending);

@@ -67,6 +67,17 @@ TEST_CASE("every tool's option names are well formed and used once (CLI11's own 
     }
 }
 
+TEST_CASE("an empty argument is an unknown option where an option stands, and a value after one")
+{
+    CHECK(error_of(Tool::pub, {"", ""}) == "Error: Unknown option ''.");
+    CHECK(error_of(Tool::sub, {"-t", "a", "", "", "-v"}) == "Error: Unknown option ''.");
+    CHECK(error_of(Tool::pub, {"-t", "a", "-m", "x", ""}) == "Error: Unknown option ''.");
+    const Options o = parse(Tool::pub, {"-t", "a", "-m", "", "-q", "1"});
+    CHECK(o.message.empty());
+    CHECK(o.input == InputMode::message);
+    CHECK(o.qos == 1);
+}
+
 TEST_CASE("a value is always the next argument, even when it starts with '-'")
 {
     const Options o = parse(Tool::pub, {"-t", "a", "-m", "-x"});
