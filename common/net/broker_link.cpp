@@ -554,7 +554,9 @@ void BrokerLink::refuse_malformed()
 
 bool BrokerLink::buffered_input(const Client& client) const
 {
-    return m_reads.buffered() && mosquitto_socket(m_mosq) == m_cork_fd && m_cork_fd >= 0 && client.takes_messages();
+    // After a malformed packet nothing is read again: what is buffered is no reason to wake.
+    return !m_malformed && m_reads.buffered() && mosquitto_socket(m_mosq) == m_cork_fd && m_cork_fd >= 0 &&
+           client.takes_messages();
 }
 
 void BrokerLink::set_cork(bool on)
