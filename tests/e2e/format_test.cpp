@@ -238,6 +238,11 @@ TEST_CASE("format: a 48 MiB payload printed with %p, %j, %x, --json or as it is 
     // message); the output adds no more than a piece of it. Before, for 32 MiB: %p 135 MB,
     // --json and %x 201 MB, %j 230 MB for these bytes (389 MB for 0xff bytes, \u00ff each).
     constexpr std::size_t size = 48u << 20;
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr std::size_t k_tool_overhead = 80u << 20;
+#else
+    constexpr std::size_t k_tool_overhead = 64u << 20;
+#endif
     test::Broker broker;
     TempDir dir;
     const std::string file = dir.write("payload", binary_payload(size));
@@ -255,7 +260,8 @@ TEST_CASE("format: a 48 MiB payload printed with %p, %j, %x, --json or as it is 
         CHECK(run.result.err == "");
         CHECK(std::filesystem::file_size(out) > size);
         CHECK(run.peak_kib > 0);
-        // Two copies, the tool itself, and ASan's shadow and 16 MB quarantine in that build.
-        CHECK(run.peak_kib < static_cast<long>((2 * size + (64u << 20)) / 1024));
+        // Two copies and the tool itself; in the sanitizer build also ASan's shadow and its
+        // 16 MB quarantine (measured 160-162 MiB there with CLI11's start-up).
+        CHECK(run.peak_kib < static_cast<long>((2 * size + k_tool_overhead) / 1024));
     }
 }
