@@ -382,7 +382,11 @@ EncodeStatus set_value(const JsonValue& v, pb::Message& message, const pb::Field
     case pb::FieldDescriptor::CPPTYPE_FLOAT: {
         const auto n = real(v);
         if (!n) return wrong("a number");
-        if (std::isfinite(*n) && std::fabs(*n) > static_cast<double>(std::numeric_limits<float>::max())) {
+        // What rounds to a finite float is one: everything below the midpoint between float's
+        // largest value and 2^128. The shortest text of FLT_MAX, 3.4028235e+38, is above
+        // FLT_MAX as a double, and is what --decode writes for it.
+        constexpr double float_limit = 0x1.ffffffp+127;  // 2^128 - 2^103
+        if (std::isfinite(*n) && std::fabs(*n) >= float_limit) {
             return Error{EncodeError{fmt::format("{}: {} is beyond what a float holds", path.text(), v.text)}};
         }
         const auto f = static_cast<float>(*n);

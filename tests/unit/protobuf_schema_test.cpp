@@ -84,6 +84,11 @@ TEST_CASE("protobuf schema: fields by name in number order, sint64 and fixed32 e
     REQUIRE((*schema)->to_json("\x39\x00\x00\x00\x00\x00\x00\xf0\x7f"s, special).ok());
     CHECK(special == R"({"d":{"$float":"Infinity"}})");
     CHECK((*schema)->from_json(R"({"d":{"$float":"Infinity"}})").value() == "\x39\x00\x00\x00\x00\x00\x00\xf0\x7f"s);
+    // The largest float: its shortest text is above FLT_MAX as a double, and still goes back.
+    std::string largest;
+    REQUIRE((*schema)->to_json("\x2a\x04\xff\xff\x7f\x7f"s, largest).ok());
+    CHECK(largest == R"({"weights":[3.4028235e+38]})");
+    CHECK((*schema)->from_json(largest).value() == "\x2a\x04\xff\xff\x7f\x7f"s);
 }
 
 TEST_CASE("protobuf schema: what does not parse, and JSON that does not fit, say why")
@@ -109,6 +114,8 @@ TEST_CASE("protobuf schema: what does not parse, and JSON that does not fit, say
     CHECK((*schema)->from_json(R"({"x":1,"x":2})").error() == "cannot be written as protobuf: x: given twice");
     CHECK((*schema)->from_json(R"({"weights":[1e39]})").error() ==
           "cannot be written as protobuf: weights[0]: 1e39 is beyond what a float holds");
+    CHECK((*schema)->from_json(R"({"weights":[3.4028236e38]})").error() ==
+          "cannot be written as protobuf: weights[0]: 3.4028236e38 is beyond what a float holds");
     CHECK((*schema)->from_json("{").error() == "is not JSON at byte 2: a member name (a string) is missing");
 }
 
