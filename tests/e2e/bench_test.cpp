@@ -54,9 +54,8 @@ std::uint64_t json_count(const std::string& json, const std::string& key)
 void wait_for_second(test::Child& run, int second)
 {
     const std::string mark = "mqtt-bench: " + std::to_string(second) + " s:";
-    const auto until = Clock::now() + 20s;
-    while (run.err_so_far().find(mark) == std::string::npos && Clock::now() < until) run.wait_for_output(1, 100ms);
-    REQUIRE_MESSAGE(run.err_so_far().find(mark) != std::string::npos, "stderr: " << run.err_so_far());
+    REQUIRE_MESSAGE(wait_until([&] { return run.err_so_far().find(mark) != std::string::npos; }, 20s),
+                    "stderr: " << run.err_so_far());
 }
 
 /// How often `needle` occurs in `text`.
@@ -151,11 +150,7 @@ TEST_CASE("bench: a broker stopped mid-run ends it with status 7 and the lost co
     test::Child run(bench(broker, "pubsub", {"-c", "2", "-I", "stop-", "-q", "1", "--rate", "20", "--duration", "60", "--json"}));
     REQUIRE(broker.wait_for_suback("stop-2"));
     // A line a second on stderr shows the run is under way.
-    const auto until = Clock::now() + 20s;
-    while (run.err_so_far().find("mqtt-bench: 1 s:") == std::string::npos && Clock::now() < until) {
-        run.wait_for_output(1, 100ms);
-    }
-    REQUIRE(run.err_so_far().find("mqtt-bench: 1 s:") != std::string::npos);
+    wait_for_second(run, 1);
     broker.stop();
     const auto r = run.wait(30s);
     REQUIRE_FALSE(r.timed_out);
@@ -329,9 +324,7 @@ TEST_CASE("bench: conn --csv writes connects, failures and connections per secon
     const std::string path = dir.path() + "/conn.csv";
     const auto r = test::run(bench(broker, "conn", {"-c", "3", "--duration", "2.5", "--csv", path, "--quiet"}), {}, 60s);
     REQUIRE_FALSE(r.timed_out);
-    CHECK(r.status == 0);
-    CHECK(r.err == "");
-    CHECK(r.out == "");
+    check_ended(r, 0, "");
     const auto lines = split_lines(read_file(path));
     REQUIRE(lines.size() >= 3);
     CHECK(lines[0] == "elapsed_s,connects,failed,connected,p99_ms");

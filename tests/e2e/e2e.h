@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <poll.h>
 #include <sstream>
 #include <source_location>
 #include <stdexcept>
@@ -104,6 +105,27 @@ inline std::string usage_error(const std::string& tool_name, const std::string& 
 inline double seconds_since(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// The one polling wait of the tests: asks `done` every few milliseconds until it answers
+/// true (then true) or `timeout` has passed (then false). For what has no wait of its own
+/// (a file that appears, a count kept by a server thread, a child's output so far, which
+/// out_so_far() and err_so_far() collect on each call); broker logs and SUBACKs have
+/// test::Broker's waits. The bound is generous: under ASan on a loaded machine, seconds.
+template <class Done> bool wait_until(Done&& done, std::chrono::milliseconds timeout)
+{
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        if (done()) return true;
+        if (Clock::now() >= deadline) return false;
+        ::poll(nullptr, 0, 5);
+    }
+}
+
+/// Waits (bounded) until a file exists at `path` (a --ready-file, a command's mark).
+inline bool wait_for_file(const std::string& path, std::chrono::milliseconds timeout = 20s)
+{
+    return wait_until([&] { return ::access(path.c_str(), F_OK) == 0; }, timeout);
 }
 
 /// Waits (bounded) until the broker has acknowledged the subscription of the background

@@ -27,14 +27,10 @@ TEST_CASE("errors: a wrong password is refused with 5 in MQTT 3.1.1")
     const std::string refused = "Connection error: Connection Refused: not authorised.\n";
 
     const test::Result p = test::run(pub(broker, {"-u", "alice", "-P", "wrong", "-t", "t", "-m", "x"}));
-    CHECK(p.status == 5);
-    CHECK(p.err == refused);
-    CHECK(p.out == "");
+    check_ended(p, 5, "", refused);
 
     const test::Result s = test::run(sub(broker, {"-u", "alice", "-P", "wrong", "-t", "t", "-W", "10"}));
-    CHECK(s.status == 5);
-    CHECK(s.err == refused);
-    CHECK(s.out == "");
+    check_ended(s, 5, "", refused);
 }
 
 TEST_CASE("errors: no credentials on a broker that needs them is refused with 5")
@@ -79,14 +75,10 @@ TEST_CASE("errors: nothing listening ends with 6 and Connection refused")
     }
     const std::string line = "Error: Connection refused (broker 127.0.0.1 port " + port + " over TCP)\n";
     const test::Result p = test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x"}));
-    CHECK(p.status == 6);
-    CHECK(p.err == line);
-    CHECK(p.out == "");
+    check_ended(p, 6, "", line);
 
     const test::Result s = test::run(command("mqtt-sub", {"-h", "127.0.0.1", "-p", port, "-t", "t", "-W", "10"}));
-    CHECK(s.status == 6);
-    CHECK(s.err == line);
-    CHECK(s.out == "");
+    check_ended(s, 6, "", line);
 
     const test::Result r = test::run(command("mqtt-rr", {"-h", "127.0.0.1", "-p", port, "-t", "t", "-m", "x", "-W", "10"}));
     CHECK(r.status == 6);

@@ -46,12 +46,10 @@ TEST_CASE("exit table: a publish the broker's ACL denies ends with 8 and the rea
     for (const std::string qos : {"1", "2"}) {
         CAPTURE(qos);
         const test::Result p = test::run(pub(broker, {"-V", "5", "-q", qos, "-t", "closed/door", "-m", "x"}));
-        CHECK(p.status == 8);
-        CHECK(p.err ==
-              "Warning: Publish 1 failed: Not authorized.\n"
-              "Error: The broker refused 1 of 1 messages.\n"
-              "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
-        CHECK(p.out == "");
+        check_ended(p, 8, "",
+                    "Warning: Publish 1 failed: Not authorized.\n"
+                    "Error: The broker refused 1 of 1 messages.\n"
+                    "Account: sent 1, acknowledged 0, refused 1, not acknowledged 0.\n");
     }
     const test::Result ok = test::run(pub(broker, {"-V", "5", "-q", "1", "-t", "open/door", "-m", "x"}));
     CHECK(ok.status == 0);
@@ -130,10 +128,7 @@ TEST_CASE("exit table: a DISCONNECT from the broker ends mqtt-sub with 10 after 
         test::drain(client);
     });
     const test::Result s = test::run(fake(broker, "mqtt-sub", {"-V", "5", "-t", "t", "-v", "-W", "10"}));
-    CHECK_FALSE(s.timed_out);
-    CHECK(s.status == 10);
-    CHECK(s.out == "t hello\n");
-    CHECK(s.err == "Error: The broker ended the connection: Server shutting down.\n");
+    check_ended(s, 10, "t hello\n", "Error: The broker ended the connection: Server shutting down.\n");
 }
 
 TEST_CASE("exit table: a session taken over by another client with the same id ends one mqtt-sub with 14, no fight")
@@ -155,9 +150,7 @@ TEST_CASE("exit table: a session taken over by another client with the same id e
         REQUIRE(broker.wait_for_log("Sending SUBACK to twin\n"));
         publish(broker, {"-t", "t", "-m", "kept"});
         const test::Result s = second.wait(15s);
-        CHECK(s.status == 0);
-        CHECK(s.out == "kept\n");
-        CHECK(s.err == "");
+        check_ended(s, 0, "kept\n");
     }
 }
 
@@ -230,7 +223,7 @@ TEST_CASE("exit table: --connect-timeout bounds the wait for CONNACK: 19")
               "Error: The broker did not answer CONNECT within 2 seconds. Broker: 127.0.0.1 port " + broker.port_str() +
                   " over TCP.\n");
         CHECK(seconds_since(start) >= 1.9);
-        CHECK(seconds_since(start) < 8);
+        CHECK(seconds_since(start) < 12);
     }
 }
 
@@ -244,8 +237,5 @@ TEST_CASE("exit table: a DISCONNECT from the broker while mqtt-rr waits for the 
         test::drain(client);
     });
     const test::Result r = test::run(fake(broker, "mqtt-rr", {"-t", "q", "-m", "x", "-W", "10"}));
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 10);
-    CHECK(r.out == "");
-    CHECK(r.err == "Error: The broker ended the connection: Server busy.\n");
+    check_ended(r, 10, "", "Error: The broker ended the connection: Server busy.\n");
 }

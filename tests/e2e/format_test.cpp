@@ -59,9 +59,7 @@ TEST_CASE("format: the README's first example, -F 'Received message: %p on topic
     test::Broker broker;
     const test::Result r = sub_then_pub(broker, "readme", {"-t", "home/#", "-C", "1", "-F", "Received message: %p on topic %t"},
                                         {{"-t", "home/livingroom/temperature", "-m", "22.5"}});
-    CHECK(r.status == 0);
-    CHECK(r.out == "Received message: 22.5 on topic home/livingroom/temperature\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "Received message: 22.5 on topic home/livingroom/temperature\n");
 }
 
 TEST_CASE("format: message fields of a retained QoS 1 message, -F wins over -v")
@@ -71,11 +69,9 @@ TEST_CASE("format: message fields of a retained QoS 1 message, -F wins over -v")
     const test::Result r =
         sub_then_pub(broker, "fields", {"-t", "f/#", "-q", "1", "-C", "2", "-v", "-F", "%t|%p|%x|%.2:X|%-7l|%q|%r|%05m|%%|\\t@@"},
                      {{"-t", "f/live", "-m", "ab\x01", "-q", "0"}});
-    CHECK(r.status == 0);
-    CHECK(r.out ==
-          "f/retained|hello|68656c6c6f|68:65:6C:6C:6F|5      |1|1|00001|%|\t@\n"
-          "f/live|ab\x01|616201|61:62:01|3      |0|0|00000|%|\t@\n");
-    CHECK(r.err == "");
+    check_ended(r, 0,
+                "f/retained|hello|68656c6c6f|68:65:6C:6C:6F|5      |1|1|00001|%|\t@\n"
+                "f/live|ab\x01|616201|61:62:01|3      |0|0|00000|%|\t@\n");
 }
 
 TEST_CASE("format: -N leaves out the newline after each formatted message")
@@ -83,9 +79,7 @@ TEST_CASE("format: -N leaves out the newline after each formatted message")
     test::Broker broker;
     const test::Result r = sub_then_pub(broker, "no-eol", {"-t", "n", "-C", "3", "-N", "-F", "[%p]"},
                                         {{"-t", "n", "-m", "a"}, {"-t", "n", "-n"}, {"-t", "n", "-m", "c"}});
-    CHECK(r.status == 0);
-    CHECK(r.out == "[a][][c]");
-    CHECK(r.err == "");
+    check_ended(r, 0, "[a][][c]");
 }
 
 TEST_CASE("format: %I, %U, @ sequences and the %j timestamp use one local time per message")
@@ -154,9 +148,7 @@ TEST_CASE("format: %J embeds a JSON payload, one that is not JSON gives an error
     // --quiet keeps the error line off stderr; the message still counts for -C.
     const test::Result q =
         sub_then_pub(broker, "embed-quiet", {"-t", "j/#", "-C", "1", "--quiet", "-F", "%J"}, {{"-t", "j/bad", "-m", "not json"}});
-    CHECK(q.status == 0);
-    CHECK(q.out == "\n");
-    CHECK(q.err == "");
+    check_ended(q, 0, "\n");
 }
 
 TEST_CASE("format: %f and %d, a payload of the wrong size is skipped with one error line")
@@ -169,15 +161,11 @@ TEST_CASE("format: %f and %d, a payload of the wrong size is skipped with one er
     const std::string float_file = dir.write("float.bin", std::string(reinterpret_cast<const char*>(&half), sizeof half));
     const test::Result d = sub_then_pub(broker, "double", {"-t", "d", "-C", "2", "-F", "%t=%08.3d"},
                                         {{"-t", "d", "-m", "abc"}, {"-t", "d", "-f", double_file}});
-    CHECK(d.status == 0);
-    CHECK(d.out == "d=0002.718\n");
-    CHECK(d.err == "Error: Message payload on topic d is not a double: 3 bytes instead of 8.\n");
+    check_ended(d, 0, "d=0002.718\n", "Error: Message payload on topic d is not a double: 3 bytes instead of 8.\n");
 
     const test::Result f = sub_then_pub(broker, "float", {"-t", "f", "-C", "2", "-F", "%f|%-6.1f|"},
                                         {{"-t", "f", "-f", float_file}, {"-t", "f", "-f", double_file}});
-    CHECK(f.status == 0);
-    CHECK(f.out == "0.500000|0.5   |\n");
-    CHECK(f.err == "Error: Message payload on topic f is not a float: 8 bytes instead of 4.\n");
+    check_ended(f, 0, "0.500000|0.5   |\n", "Error: Message payload on topic f is not a float: 8 bytes instead of 4.\n");
 }
 
 TEST_CASE("format: MQTT 5 properties of a message, in %C %D %E %F %P %R and %j")
@@ -225,9 +213,7 @@ TEST_CASE("format: a bad -F is a usage error, mqtt-pub has no -F or --pretty")
     for (const auto& c : cases) {
         CAPTURE(c.line);
         const test::Result r = test::run(command(c.tool, c.args));
-        CHECK(r.status == 1);
-        CHECK(r.out == "");
-        CHECK(r.err == usage_error(c.tool, c.line));
+        check_ended(r, 1, "", usage_error(c.tool, c.line));
     }
 }
 

@@ -43,9 +43,7 @@ TEST_CASE("hostile: topics MQTT cannot carry are usage errors with one clear lin
     for (const auto& c : cases) {
         CAPTURE(c.line);
         const test::Result r = test::run(command(c.tool, c.args), {}, 10s);
-        CHECK(r.status == 1);
-        CHECK(r.err == usage_error(c.tool, c.line));
-        CHECK(r.out == "");
+        check_ended(r, 1, "", usage_error(c.tool, c.line));
     }
 }
 
@@ -97,13 +95,10 @@ TEST_CASE("hostile: a broker that closes in the middle of every PUBLISH: mqtt-su
     const auto start = Clock::now();
     const test::Result r = test::run(
         {test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "--reconnect-timeout", "2"}, {}, 20s);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 7);
-    CHECK(r.out == "");
-    CHECK(r.err ==
-          "Error: The connection was lost. No new connection within 2 seconds. Broker: 127.0.0.1 port " + broker.port_str() +
-              " over TCP.\n");
-    CHECK(seconds_since(start) < 10);
+    check_ended(r, 7, "",
+                "Error: The connection was lost. No new connection within 2 seconds. Broker: 127.0.0.1 port " +
+                    broker.port_str() + " over TCP.\n");
+    CHECK(seconds_since(start) < 15);
     CHECK(broker.served() >= 2);  // it did try again
 }
 
@@ -127,7 +122,7 @@ TEST_CASE("hostile: after a lost connection, a broker that never answers CONNECT
           "Error: The connection was lost. No new connection within 4 seconds. Broker: 127.0.0.1 port " + broker.port_str() +
               " over TCP.\n");
     CHECK(seconds_since(start) >= 3.5);
-    CHECK(seconds_since(start) < 15);
+    CHECK(seconds_since(start) < 25);
     CHECK(connections >= 3);
 }
 
@@ -167,10 +162,7 @@ TEST_CASE("hostile: an unknown property id in a PUBLISH: what came before is pri
     });
     const test::Result r = test::run(
         {test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5", "-t", "t", "-W", "10"}, {}, 20s);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 7);
-    CHECK(r.out == "a\n");
-    CHECK(r.err == "Error: The broker sent a malformed packet.\n");
+    check_ended(r, 7, "a\n", "Error: The broker sent a malformed packet.\n");
 }
 
 namespace {
@@ -244,10 +236,7 @@ TEST_CASE("hostile: -D connect maximum-packet-size: a larger PUBLISH ends mqtt-s
     const test::Result& r = run.result;
     INFO("peak RSS: " << run.peak_kib << " KiB (" << base.peak_kib
                       << " KiB refusing a small packet), body bytes taken: " << seen.body_sent);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 7);
-    CHECK(r.out == "a\n");
-    CHECK(r.err == "Error: The broker sent a packet of 67108869 bytes, above -D connect maximum-packet-size 1000.\n");
+    check_ended(r, 7, "a\n", "Error: The broker sent a packet of 67108869 bytes, above -D connect maximum-packet-size 1000.\n");
     CHECK(base.peak_kib > 0);
     CHECK(run.peak_kib < base.peak_kib + 16 * 1024);
     CHECK(seen.body_sent < (32u << 20));
@@ -267,10 +256,8 @@ TEST_CASE("hostile: -D connect maximum-packet-size: a packet of exactly that siz
     const test::Result r = test::run({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-V", "5", "-D",
                                       "connect", "maximum-packet-size", "1000", "-t", "t", "-W", "30"},
                                      {}, 40s);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 7);
-    CHECK(r.out == std::string(993, 'b') + "\n");
-    CHECK(r.err == "Error: The broker sent a packet of 1001 bytes, above -D connect maximum-packet-size 1000.\n");
+    check_ended(r, 7, std::string(993, 'b') + "\n",
+                "Error: The broker sent a packet of 1001 bytes, above -D connect maximum-packet-size 1000.\n");
 }
 
 TEST_CASE("hostile: -D connect maximum-packet-size holds mqtt-pub and mqtt-rr to it too: a CONNACK above it ends with 7")
@@ -336,7 +323,7 @@ TEST_CASE("hostile: a malformed PUBACK ends mqtt-pub -l with 7 and one line at o
         CHECK(r.err ==
               "Error: The broker sent a malformed packet.\n"
               "Account: sent 2, acknowledged 0, refused 0, not acknowledged 2.\n");
-        CHECK(seconds_since(start) < 15);
+        CHECK(seconds_since(start) < 25);  // not the 30 s of reconnects
         CHECK(connections == 1);
     }
 }
@@ -353,10 +340,7 @@ TEST_CASE("hostile: a packet of an unknown type ends mqtt-sub with 7 and one lin
     const auto start = Clock::now();
     const test::Result r =
         test::run({test::tool("mqtt-sub"), "-h", "127.0.0.1", "-p", broker.port_str(), "-t", "t", "-W", "60"}, {}, 70s);
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.status == 7);
-    CHECK(r.out == "");
-    CHECK(r.err == "Error: The broker sent a malformed packet.\n");
-    CHECK(seconds_since(start) < 15);
+    check_ended(r, 7, "", "Error: The broker sent a malformed packet.\n");
+    CHECK(seconds_since(start) < 30);  // long before -W 60
     CHECK(connections == 1);
 }

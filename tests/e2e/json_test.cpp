@@ -338,9 +338,9 @@ TEST_CASE("json: --rate spaces the messages of -l and --repeat")
     CHECK(subscriber.wait(20s).status == 0);
     // 10 gaps of 0.1 s, then 5 of 0.05 s: never faster; slower only by the machine's load.
     CHECK_MESSAGE(lines >= 0.95, lines);
-    CHECK_MESSAGE(lines < 3.0, lines);
+    CHECK_MESSAGE(lines < 6.0, lines);
     CHECK_MESSAGE(repeated >= 0.24, repeated);
-    CHECK_MESSAGE(repeated < 2.0, repeated);
+    CHECK_MESSAGE(repeated < 4.0, repeated);
 }
 
 TEST_CASE("json: --pace recorded replays the gaps between the records' tst")
@@ -361,13 +361,13 @@ TEST_CASE("json: --pace recorded replays the gaps between the records' tst")
     lines >> first >> p1 >> second >> p2 >> third >> p3;
     CHECK(p1 + p2 + p3 == "123");
     // Each recorded gap is 0.4 s: kept to within 40 ms early (timer granularity, never in
-    // practice) and 300 ms late (a loaded machine), and the whole never shorter.
+    // practice) and 600 ms late (a loaded machine under ASan), and the whole never shorter.
     CHECK_MESSAGE(second - first >= 0.36, out);
-    CHECK_MESSAGE(second - first < 0.7, out);
+    CHECK_MESSAGE(second - first < 1.0, out);
     CHECK_MESSAGE(third - second >= 0.36, out);
-    CHECK_MESSAGE(third - second < 0.7, out);
+    CHECK_MESSAGE(third - second < 1.0, out);
     CHECK_MESSAGE(took >= 0.78, took);
-    CHECK_MESSAGE(took < 2.5, took);
+    CHECK_MESSAGE(took < 5.0, took);
 }
 
 TEST_CASE("json: option errors")

@@ -11,12 +11,10 @@ TEST_CASE("probe: MQTT 3.1.1 prints the CONNACK, disconnects cleanly, exits 0, n
 {
     test::Broker broker;
     const test::Result r = test::run(pub(broker, {"--probe", "-i", "prober"}));
-    CHECK(r.status == 0);
-    CHECK(r.err == "");
-    CHECK(r.out ==
-          "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
-              ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
-              "Accepted.\",\"session_present\":false,\"tls\":null}\n");
+    check_ended(r, 0,
+                "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
+                    ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
+                    "Accepted.\",\"session_present\":false,\"tls\":null}\n");
     CHECK(broker.wait_for_log("Client prober disconnected."));
 
     // -c keeps the session: the second probe finds it.
@@ -31,17 +29,15 @@ TEST_CASE("probe: MQTT 5 prints the CONNACK properties, with MQTT 5's defaults f
     test::Broker broker(with_extra("max_qos 1\nretain_available false\nmax_keepalive 30\nmax_packet_size 10000\n"
                                    "max_inflight_messages 7\nmax_topic_alias 5\n"));
     const test::Result r = test::run(sub(broker, {"--probe", "-V", "5", "-i", "probe5", "-k", "60"}));
-    CHECK(r.status == 0);
-    CHECK(r.err == "");
-    CHECK(r.out ==
-          "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
-              ",\"protocol\":\"mqttv5\",\"connected\":true,\"reason_code\":0,\"reason\":\"Success\","
-              "\"session_present\":false,\"assigned_client_id\":null,\"keep_alive\":30,"
-              "\"session_expiry_interval\":0,\"maximum_qos\":1,\"receive_maximum\":7,"
-              "\"maximum_packet_size\":10000,\"topic_alias_maximum\":5,\"retain_available\":false,"
-              "\"wildcard_subscription_available\":true,\"subscription_identifiers_available\":true,"
-              "\"shared_subscription_available\":true,\"reason_string\":null,\"response_information\":null,"
-              "\"server_reference\":null,\"user_properties\":[],\"tls\":null}\n");
+    check_ended(r, 0,
+                "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
+                    ",\"protocol\":\"mqttv5\",\"connected\":true,\"reason_code\":0,\"reason\":\"Success\","
+                    "\"session_present\":false,\"assigned_client_id\":null,\"keep_alive\":30,"
+                    "\"session_expiry_interval\":0,\"maximum_qos\":1,\"receive_maximum\":7,"
+                    "\"maximum_packet_size\":10000,\"topic_alias_maximum\":5,\"retain_available\":false,"
+                    "\"wildcard_subscription_available\":true,\"subscription_identifiers_available\":true,"
+                    "\"shared_subscription_available\":true,\"reason_string\":null,\"response_information\":null,"
+                    "\"server_reference\":null,\"user_properties\":[],\"tls\":null}\n");
     CHECK(broker.wait_for_log("Client probe5 disconnected."));
 
     // Without -i the broker assigns the client id.
@@ -60,13 +56,12 @@ TEST_CASE("probe: a refused connection is printed too and gives the refusal's st
                              ",\"protocol\":\"mqttv5\",\"connected\":false,\"reason_code\":135,\"reason\":\"Not "
                              "authorized\",\"session_present\":false,"));
     const test::Result v311 = test::run(sub(broker, {"--probe", "-u", "ci", "-P", "wrong"}));
-    CHECK(v311.status == 5);
-    CHECK(v311.err == "Connection error: Connection Refused: not authorised.\n");
-    CHECK(v311.out ==
-          "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
-              ",\"protocol\":\"mqttv311\",\"connected\":false,\"reason_code\":5,\"reason\":\"Connection "
-              "Refused: not authorised.\",\"session_present\":false,\"error\":\"Connection error: "
-              "Connection Refused: not authorised.\",\"status\":5,\"tls\":null}\n");
+    check_ended(v311, 5,
+                "{\"host\":\"127.0.0.1\",\"port\":" + broker.port_str() +
+                    ",\"protocol\":\"mqttv311\",\"connected\":false,\"reason_code\":5,\"reason\":\"Connection "
+                    "Refused: not authorised.\",\"session_present\":false,\"error\":\"Connection error: "
+                    "Connection Refused: not authorised.\",\"status\":5,\"tls\":null}\n",
+                "Connection error: Connection Refused: not authorised.\n");
 }
 
 TEST_CASE("probe: no broker, or no answer: still one JSON object, and the failure's status")

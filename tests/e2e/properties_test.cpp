@@ -303,9 +303,7 @@ TEST_CASE("properties: a topic alias the broker does not take ends with 8 before
     test::Tap tap(broker.port());
     const test::Result above =
         test::run(via(tap, "mqtt-pub", {"-i", "big", "-t", "t", "-m", "x", "-D", "publish", "topic-alias", "11"}));
-    CHECK(above.status == 8);
-    CHECK(above.err == "Error: The broker accepts topic aliases up to 10, not 11.\n");
-    CHECK(above.out == "");
+    check_ended(above, 8, "", "Error: The broker accepts topic aliases up to 10, not 11.\n");
     REQUIRE(tap.wait_for_sent("big", "DISCONNECT"));
     CHECK(only(tap.sent_by("big"), "PUBLISH").empty());
 
@@ -385,9 +383,7 @@ TEST_CASE("properties: a bad -D ends with 1 and the exact line, before connectin
         args.insert(args.end(), c.args.begin(), c.args.end());
         CAPTURE(c.line);
         const test::Result r = test::run(command(c.tool, args));
-        CHECK(r.status == 1);
-        CHECK(r.err == usage_error(c.tool, c.line));
-        CHECK(r.out == "");
+        check_ended(r, 1, "", usage_error(c.tool, c.line));
     }
 }
 

@@ -18,9 +18,7 @@ public:
             Args argv{"/usr/bin/microsocks", "-i", "127.0.0.1", "-p", std::to_string(m_port)};
             if (!user.empty()) argv.insert(argv.end(), {"-u", user, "-P", password});
             auto child = std::make_unique<test::Child>(argv);
-            const auto until = Clock::now() + 5s;
-            while (Clock::now() < until && !test::can_connect(m_port)) std::this_thread::sleep_for(5ms);
-            if (test::can_connect(m_port)) m_child = std::move(child);
+            if (wait_until([&] { return test::can_connect(m_port); }, 5s)) m_child = std::move(child);
         }
         REQUIRE_MESSAGE(m_child, "microsocks did not start");
     }

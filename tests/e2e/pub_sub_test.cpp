@@ -30,9 +30,7 @@ TEST_CASE("pub_sub: the classic - mqtt-sub -t home/# -v prints what mqtt-pub -i 
     const Args argv = sub(broker, {"-i", "classic", "-t", "home/#", "-v", "-C", "1", "-W", "10"});
     const test::Result r = run_subscriber(broker, "classic", argv, [&] {
         const test::Result p = test::run(pub(broker, {"-i", "publisher", "-t", "home/livingroom/temperature", "-m", "22.5"}));
-        CHECK(p.status == 0);
-        CHECK(p.out == "");
-        CHECK(p.err == "");
+        check_ended(p, 0, "");
     });
     check_ended(r, 0, "home/livingroom/temperature 22.5\n");
     // -i is the client id the broker sees.
@@ -129,9 +127,7 @@ TEST_CASE("pub_sub: -r retains the message for a later mqtt-sub")
     publish(broker, {"-r", "-q", "1", "-t", "status/door", "-m", "open"});
 
     const test::Result r = test::run(sub(broker, {"-t", "status/#", "-v", "-C", "1", "-W", "10"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "status/door open\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "status/door open\n");
 }
 
 TEST_CASE("pub_sub: -r -n clears the retained message")
@@ -142,9 +138,7 @@ TEST_CASE("pub_sub: -r -n clears the retained message")
 
     const auto start = Clock::now();
     const test::Result r = test::run(sub(broker, {"-t", "status/door", "-v", "-W", "1"}));
-    CHECK(r.status == 27);
-    CHECK(r.out == "");
-    CHECK(r.err == "Timed out\n");
+    check_ended(r, 27, "", "Timed out\n");
     CHECK(seconds_since(start) >= 0.9);
 }
 
@@ -158,9 +152,7 @@ TEST_CASE("pub_sub: -c -i keeps the session: QoS 1 messages sent meanwhile arriv
     publish(broker, {"-q", "1", "-t", "queue", "-m", "while you were away"});
 
     const test::Result r = test::run(sub(broker, {"-c", "-i", "durable", "-q", "1", "-t", "queue", "-v", "-C", "1", "-W", "10"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "queue while you were away\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "queue while you were away\n");
 }
 
 TEST_CASE("pub_sub: -L mqtt://host:port/topic gives broker and topic to both tools")

@@ -227,16 +227,10 @@ TEST_CASE("reconnect: SIGINT and -W still end the tools while they wait to conne
 
     interrupted.signal(SIGINT);
     const test::Result s = interrupted.wait(5s);
-    CHECK_FALSE(s.timed_out);
-    CHECK(s.status == 0);
-    CHECK(s.out == "r one\n");
-    CHECK(s.err == "");
+    check_ended(s, 0, "r one\n");
 
     check_interrupted(publisher, SIGTERM, "SIGTERM");
 
     const test::Result w = timed.wait(10s);
-    CHECK_FALSE(w.timed_out);
-    CHECK(w.status == 27);
-    CHECK(w.out == "one\n");
-    CHECK(w.err == "Timed out\n");
+    check_ended(w, 27, "one\n", "Timed out\n");
 }

@@ -254,9 +254,7 @@ TEST_CASE("rr: MQTT 5 round trip, -F '%p': the response printed exactly, the req
     Responder responder(broker, "service/echo", Responder::Mode::echo);
     const test::Result r = test::run(
         rr(broker, {"-i", "asker", "-q", "1", "-t", "service/echo", "-e", "asker/reply", "-m", "ping", "-F", "%p", "-W", "10"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "re:ping\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "re:ping\n");
 
     const auto requests = responder.requests();
     REQUIRE(requests.size() == 1);
@@ -327,9 +325,7 @@ TEST_CASE("rr: responses without the request's correlation data are ignored, -d 
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::wrong_then_right);
     const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "10"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "re:ping\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "re:ping\n");
 
     const test::Result d = test::run(rr(broker, {"-d", "-t", "service/echo", "-e", "reply", "-m", "ping", "-W", "10"}));
     CHECK(d.status == 0);
@@ -356,11 +352,9 @@ TEST_CASE("rr: no response ends with 27 and \"Timed out\" after -W")
     const auto start = Clock::now();
     const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-m", "anyone?", "-W", "1"}));
     const double elapsed = seconds_since(start);
-    CHECK(r.status == 27);
-    CHECK(r.out == "");
-    CHECK(r.err == "Timed out\n");
+    check_ended(r, 27, "", "Timed out\n");
     CHECK(elapsed >= 1.0);
-    CHECK(elapsed < 5.0);
+    CHECK(elapsed < 10.0);
     CHECK(responder.requests().size() == 1);  // the request did go out
 }
 
@@ -370,12 +364,10 @@ namespace {
 /// without the request's correlation data: status 27, and a line that names the way out.
 void check_timed_out_ignoring(const test::Result& r, const std::string& ignored)
 {
-    CHECK(r.status == 27);
-    CHECK(r.out == "");
-    CHECK(r.err ==
-          "Timed out (ignored " + ignored +
-              " without the request's correlation data; "
-              "--no-correlation-check takes the first message on the response topic)\n");
+    check_ended(r, 27, "",
+                "Timed out (ignored " + ignored +
+                    " without the request's correlation data; "
+                    "--no-correlation-check takes the first message on the response topic)\n");
 }
 
 }  // namespace
@@ -403,9 +395,7 @@ TEST_CASE("rr: a responder that does not copy the correlation data: 27 naming --
          {rr(broker, with_option), with_env(config.path(), {"MQTT_NO_CORRELATION_CHECK=1"}, rr(broker, request))}) {
         const test::Result ok = test::run(argv);
         INFO("stderr: " << ok.err);
-        CHECK(ok.status == 0);
-        CHECK(ok.out == "re:status?\n");
-        CHECK(ok.err == "");
+        check_ended(ok, 0, "re:status?\n");
     }
     // The request still carries correlation data: a responder that copies it gets it.
     const auto requests = responder.requests();
@@ -419,9 +409,7 @@ TEST_CASE("rr: MQTT 3.1.1 with -e: plain subscribe and publish, the first messag
     Responder responder(broker, "service/v3", Responder::Mode::echo, MQTT_PROTOCOL_V311, "replies/fixed");
     const test::Result r =
         test::run(rr(broker, {"-V", "311", "-i", "old", "-t", "service/v3", "-e", "replies/fixed", "-m", "ping", "-W", "10"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "re:ping\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "re:ping\n");
     const auto requests = responder.requests();
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].payload == "ping");
@@ -445,12 +433,10 @@ TEST_CASE("rr: MQTT 3.1.1 with -R skips a retained message on the response topic
 TEST_CASE("rr: MQTT 3.1.1 without -e is a usage error")
 {
     const test::Result r = test::run(command("mqtt-rr", {"-V", "311", "-t", "service", "-m", "ping"}));
-    CHECK(r.status == 1);
-    CHECK(r.out == "");
-    CHECK(r.err ==
-          usage_error("mqtt-rr",
-                      "Error: A response topic (-e) must be supplied with MQTT 3.1.1, whose "
-                      "requests cannot carry one."));
+    check_ended(r, 1, "",
+                usage_error("mqtt-rr",
+                            "Error: A response topic (-e) must be supplied with MQTT 3.1.1, whose "
+                            "requests cannot carry one."));
 }
 
 TEST_CASE("rr: the request from -f, byte for byte, and the response with -N")
@@ -473,9 +459,7 @@ TEST_CASE("rr: the request from all of standard input (-s)")
     test::Broker broker;
     Responder responder(broker, "service/echo", Responder::Mode::echo);
     const test::Result r = test::run(rr(broker, {"-t", "service/echo", "-e", "reply", "-s", "-W", "10"}), "line 1\nline 2\n");
-    CHECK(r.status == 0);
-    CHECK(r.out == "re:line 1\nline 2\n\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "re:line 1\nline 2\n\n");
 }
 
 TEST_CASE("rr: input errors as mqtt-pub's, before connecting")
@@ -493,9 +477,7 @@ TEST_CASE("rr: options of the other tools are unknown options")
     for (const Args& args : {Args{"-C", "1"}, Args{"-l"}, Args{"-r"}, Args{"--repeat", "2"}, Args{"-T", "x"}}) {
         CAPTURE(args.front());
         const test::Result r = test::run(command("mqtt-rr", args));
-        CHECK(r.status == 1);
-        CHECK(r.out == "");
-        CHECK(r.err == usage_error("mqtt-rr", "Error: Unknown option '" + args.front() + "'."));
+        check_ended(r, 1, "", usage_error("mqtt-rr", "Error: Unknown option '" + args.front() + "'."));
     }
 }
 
@@ -540,9 +522,7 @@ TEST_CASE("rr: a refused response subscription ends with 9, no request, no ready
     const test::Result r = test::run(command("mqtt-rr",
                                              {"-h", "127.0.0.1", "-p", broker.port_str(), "-t", "q", "-e", "secret/reply", "-m",
                                               "x", "--ready-file", ready, "-W", "10"}));
-    CHECK(r.status == 9);
-    CHECK(r.out == "");
-    CHECK(r.err == "Error: The broker refused the subscription to the response topic 'secret/reply': Not authorized.\n");
+    check_ended(r, 9, "", "Error: The broker refused the subscription to the response topic 'secret/reply': Not authorized.\n");
     CHECK_FALSE(published.load());
     CHECK(::access(ready.c_str(), F_OK) != 0);
 }
@@ -555,16 +535,12 @@ TEST_CASE("rr: SIGINT while waiting for the response ends with 11 after a DISCON
     const std::string ready = dir.path() + "/ready";
     test::Child asker(
         rr(broker, {"-i", "impatient", "-t", "service/echo", "-e", "reply", "-m", "ping", "--ready-file", ready, "-W", "20"}));
-    const auto until = Clock::now() + 10s;
-    while (::access(ready.c_str(), F_OK) != 0 && Clock::now() < until) std::this_thread::sleep_for(5ms);
-    REQUIRE(::access(ready.c_str(), F_OK) == 0);
+    REQUIRE(wait_for_file(ready));
     // The ready file comes before the request: wait until the request is out too.
     REQUIRE(broker.wait_for_log("Received PUBLISH from impatient"));
     asker.signal(SIGINT);
     const test::Result r = asker.wait(10s);
-    CHECK(r.status == 11);
-    CHECK(r.out == "");
-    CHECK(r.err == "Error: Interrupted by SIGINT before the job was done.\n");
+    check_ended(r, 11, "", "Error: Interrupted by SIGINT before the job was done.\n");
     CHECK(broker.wait_for_log("Client impatient disconnected.\n"));
 }
 
@@ -627,9 +603,7 @@ TEST_CASE("rr: -D publish user-property reaches the service with the request, in
         broker, {"-t",      "service/echo",  "-m",     "ping", "-D", "publish",   "user-property", "site", "berlin",        "-D",
                  "publish", "user-property", "tenant", "a b",  "-D", "subscribe", "user-property", "for",  "the SUBSCRIBE", "-W",
                  "5"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "re:ping\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "re:ping\n");
     const auto requests = responder.requests();
     REQUIRE(requests.size() == 1);
     using Pair = std::pair<std::string, std::string>;
@@ -642,9 +616,7 @@ TEST_CASE("rr: -D properties that clash with the request or are never sent are u
 {
     const test::Result topic =
         test::run(command("mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "publish", "response-topic", "x"}));
-    CHECK(topic.status == 1);
-    CHECK(topic.out == "");
-    CHECK(topic.err == usage_error("mqtt-rr", "Error in PUBLISH properties: Duplicate response topic."));
+    check_ended(topic, 1, "", usage_error("mqtt-rr", "Error in PUBLISH properties: Duplicate response topic."));
 
     const test::Result unsubscribe =
         test::run(command("mqtt-rr", {"-p", "1", "-t", "q", "-m", "x", "-D", "unsubscribe", "user-property", "k", "v"}));
@@ -667,9 +639,7 @@ TEST_CASE("rr: -o gives host, port and topic, the command line adds the request"
                                        "# the service\n-h 127.0.0.1\n-p " + broker.port_str() +
                                            "\n-t service/echo\n-q 1\n-e from/file\n-m from the file\n");
     const test::Result r = test::run(command("mqtt-rr", {"-o", file, "-m", "ping", "-v", "-W", "10"}));
-    CHECK(r.status == 0);
-    CHECK(r.out == "from/file re:ping\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "from/file re:ping\n");
     const auto requests = responder.requests();
     REQUIRE(requests.size() == 1);
     CHECK(requests[0].payload == "ping");  // the command line's -m replaces the file's
@@ -688,16 +658,12 @@ TEST_CASE("rr: the default options file is mqtt-rr, else mosquitto_rr, in $XDG_C
     TempDir config;
     config.write("mosquitto_rr", "-h 127.0.0.1\n-p " + broker.port_str() + "\n-t service/echo\n");
     const test::Result fallback = test::run(with_config_home(config.path(), command("mqtt-rr", {"-m", "one", "-W", "10"})));
-    CHECK(fallback.status == 0);
-    CHECK(fallback.out == "re:one\n");
-    CHECK(fallback.err == "");
+    check_ended(fallback, 0, "re:one\n");
 
     // mqtt-rr's own file wins over mosquitto_rr's: a -W 1 from the wrong file could not answer.
     config.write("mqtt-rr", "-h 127.0.0.1\n-p " + broker.port_str() + "\n-t service/echo\n-v\n-e own/reply\n");
     const test::Result own = test::run(with_config_home(config.path(), command("mqtt-rr", {"-m", "two", "-W", "10"})));
-    CHECK(own.status == 0);
-    CHECK(own.out == "own/reply re:two\n");
-    CHECK(own.err == "");
+    check_ended(own, 0, "own/reply re:two\n");
 }
 
 TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends with 12")
@@ -710,9 +676,7 @@ TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends w
     Args good = tls;
     good.insert(good.end(), {"--cafile", pki.crt("ca"), "-t", "service/echo", "-m", "over tls", "-W", "10"});
     const test::Result r = test::run(good);
-    CHECK(r.status == 0);
-    CHECK(r.out == "re:over tls\n");
-    CHECK(r.err == "");
+    check_ended(r, 0, "re:over tls\n");
     REQUIRE(responder.requests().size() == 1);
     // mqtt-rr really came over the TLS listener.
     const std::string log = broker.log();
@@ -722,12 +686,10 @@ TEST_CASE("rr: a request and its response over TLS (--cafile), another CA ends w
     Args bad = tls;
     bad.insert(bad.end(), {"--cafile", pki.crt("other-ca"), "-t", "service/echo", "-m", "x", "-W", "10"});
     const test::Result refused = test::run(bad);
-    CHECK(refused.status == 12);
-    CHECK(refused.out == "");
-    CHECK(refused.err ==
-          "Error: TLS handshake failed: certificate verify failed "
-          "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
-              broker.second_port_str() + " over TLS)\n");
+    check_ended(refused, 12, "",
+                "Error: TLS handshake failed: certificate verify failed "
+                "(self-signed certificate in certificate chain) (broker 127.0.0.1 port " +
+                    broker.second_port_str() + " over TLS)\n");
     CHECK(responder.requests().size() == 1);  // no second request
 }
 

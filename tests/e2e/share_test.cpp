@@ -34,11 +34,7 @@ TEST_CASE("share: two mqtt-sub --share in one group split the messages, none twi
     publish(broker, {"-q", "1", "-t", "jobs/new", "-l"}, input);
 
     // Wait (bounded) until the two have printed as many lines as were sent.
-    const auto deadline = Clock::now() + 60s;
-    while (lines_in(a.out_so_far()) + lines_in(b.out_so_far()) < count && Clock::now() < deadline) {
-        a.wait_for_output(a.out_so_far().size() + 1, 50ms);
-        b.wait_for_output(b.out_so_far().size() + 1, 50ms);
-    }
+    wait_until([&] { return lines_in(a.out_so_far()) + lines_in(b.out_so_far()) >= static_cast<std::size_t>(count); }, 60s);
     a.signal(SIGINT);
     b.signal(SIGINT);
     const test::Result ra = a.wait(10s);

@@ -21,19 +21,9 @@ public:
     /// On `port` (e.g. where a stopped broker was), or on a free one.
     explicit SilentServer(int port = 0)
     {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        REQUIRE(m_fd >= 0);
-        const int one = 1;
-        ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // a stopped broker's port
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<std::uint16_t>(port));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(m_fd, 16) == 0);
-        REQUIRE(::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-        m_port = ntohs(addr.sin_port);
+        const test::Listener listener = test::listen_loopback(port);
+        m_fd = listener.fd;
+        m_port = listener.port;
     }
     ~SilentServer() { ::close(m_fd); }
     SilentServer(const SilentServer&) = delete;

@@ -214,9 +214,7 @@ TEST_CASE("stream: --quiet silences the -f error but keeps status 1")
     TempDir dir;
     const test::Result r =
         test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", "1", "--quiet", "-t", "t", "-f", dir.path() + "/missing"}));
-    CHECK(r.status == 1);
-    CHECK(r.err == "");
-    CHECK(r.out == "");
+    check_ended(r, 1, "");
 }
 
 TEST_CASE("stream: -s with empty stdin ends with 1")
@@ -272,9 +270,7 @@ TEST_CASE("stream: --template's unknown placeholder is a usage error, and a bad 
 {
     test::Broker broker;
     const test::Result p = test::run(pub(broker, {"--template", "-t", "t", "-m", "{nope}"}));
-    CHECK(p.status == 1);
-    CHECK(p.out == "");
-    CHECK(p.err == "Error: -m: Unknown placeholder \"{nope}\".\nUse 'mqtt-pub --help' to see usage.\n");
+    check_ended(p, 1, "", "Error: -m: Unknown placeholder \"{nope}\".\nUse 'mqtt-pub --help' to see usage.\n");
     const test::Result l = test::run(pub(broker, {"--template", "-t", "t", "-l"}), "ok\n{seq\n");
     CHECK(l.status == 1);
     CHECK(l.err ==

@@ -52,9 +52,7 @@ void round_trip(const test::Broker& broker, Args subscriber_argv, const std::str
     CHECK(p.err == "");
     const test::Result s = subscriber.wait(10s);
     INFO("mqtt-sub stderr: " << s.err);
-    CHECK(s.status == 0);
-    CHECK(s.out == "over tls\n");
-    CHECK(s.err == "");
+    check_ended(s, 0, "over tls\n");
 }
 
 /// The lines of a key log file.
@@ -92,12 +90,9 @@ public:
     /// Waits (bounded) until s_server's stdout holds `text`; false early if it could not bind.
     bool wait_for(const std::string& text)
     {
-        const auto deadline = Clock::now() + 10s;
-        while (m_server->out_so_far().find(text) == std::string::npos) {
-            if (Clock::now() >= deadline || m_server->err_so_far().find("in use") != std::string::npos) return false;
-            m_server->wait_for_output(m_server->out_so_far().size() + 1, 100ms);
-        }
-        return true;
+        const auto shown = [&] { return m_server->out_so_far().find(text) != std::string::npos; };
+        wait_until([&] { return shown() || m_server->err_so_far().find("in use") != std::string::npos; }, 20s);
+        return shown();
     }
     std::string output() { return m_server->out_so_far(); }
 
@@ -135,9 +130,7 @@ TEST_CASE("tls: a certificate from another CA is refused with status 12 and one 
         broker.second_port_str() + " over TLS)\n";
 
     const test::Result p = test::run(over_tls(broker, "mqtt-pub", {"--cafile", pki.crt("other-ca"), "-t", "t", "-m", "x"}));
-    CHECK(p.status == 12);
-    CHECK(p.err == line);
-    CHECK(p.out == "");
+    check_ended(p, 12, "", line);
 
     const test::Result s = test::run(over_tls(broker, "mqtt-sub", {"--cafile", pki.crt("other-ca"), "-t", "t", "-W", "10"}));
     CHECK(s.status == 12);
@@ -269,12 +262,10 @@ TEST_CASE("tls: --psk at a broker that declines the key and sends a certificate:
         Args argv = over_tls(broker, name, {"--psk", "00112233445566778899aabbccddeeff", "--psk-identity", "reader"});
         argv.insert(argv.end(), args.begin(), args.end());
         const test::Result r = test::run(argv);
-        CHECK(r.status == 12);
-        CHECK(r.out == "");
-        CHECK(r.err ==
-              "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
-              "instead (broker 127.0.0.1 port " +
-                  broker.second_port_str() + " over TLS)\n");
+        check_ended(r, 12, "",
+                    "Error: TLS handshake failed: the broker did not take the pre-shared key (--psk) and sent a certificate "
+                    "instead (broker 127.0.0.1 port " +
+                        broker.second_port_str() + " over TLS)\n");
     }
     CHECK(broker.log().find("Received CONNECT") == std::string::npos);
 }
@@ -447,13 +438,11 @@ TEST_CASE("tls: --probe prints the TLS version, cipher and the broker certificat
                             "\"peer_not_after\":\"" +
         not_after + "\"}}\n";
     const test::Result v311 = test::run(over_tls(broker, "mqtt-pub", {"--probe", "--cafile", pki.crt("ca")}));
-    CHECK(v311.status == 0);
-    CHECK(v311.err == "");
-    CHECK(v311.out ==
-          "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
-              ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
-              "Accepted.\",\"session_present\":false" +
-              tls);
+    check_ended(v311, 0,
+                "{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() +
+                    ",\"protocol\":\"mqttv311\",\"connected\":true,\"reason_code\":0,\"reason\":\"Connection "
+                    "Accepted.\",\"session_present\":false" +
+                    tls);
     const test::Result v5 = test::run(over_tls(broker, "mqtt-sub", {"--probe", "-V", "5", "--cafile", pki.crt("ca")}));
     CHECK(v5.status == 0);
     CHECK(v5.out.starts_with("{\"host\":\"127.0.0.1\",\"port\":" + broker.second_port_str() + ",\"protocol\":\"mqttv5\","));

@@ -39,9 +39,7 @@ public:
     /// Waits until `count` connections came (and were closed), at most `timeout`.
     bool wait_for_connections(int count, std::chrono::milliseconds timeout) const
     {
-        const auto until = Clock::now() + timeout;
-        while (m_accepted < count && Clock::now() < until) std::this_thread::sleep_for(10ms);
-        return m_accepted >= count;
+        return wait_until([&] { return m_accepted >= count; }, timeout);
     }
     /// Stops listening: connections to the port are refused from now on.
     void close()
@@ -62,9 +60,7 @@ private:
 /// Waits until `proxy` has been asked for `count` tunnels, at most `timeout`.
 bool wait_for_requests(const test::HttpProxy& proxy, std::size_t count, std::chrono::milliseconds timeout)
 {
-    const auto until = Clock::now() + timeout;
-    while (proxy.requests().size() < count && Clock::now() < until) std::this_thread::sleep_for(10ms);
-    return proxy.requests().size() >= count;
+    return wait_until([&] { return proxy.requests().size() >= count; }, timeout);
 }
 
 }  // namespace
@@ -143,7 +139,7 @@ TEST_CASE("wait for broker: after the deadline, the last attempt's status (6 ref
     const test::Result now =
         test::run(command("mqtt-pub", {"-h", "127.0.0.1", "-p", std::to_string(closed), "-t", "t", "-m", "x"}));
     CHECK(now.status == 6);
-    CHECK(seconds_since(at_once) < 1.5);
+    CHECK(seconds_since(at_once) < 5);
 }
 
 TEST_CASE("wait for broker: an HTTP proxy answering 502 while the broker starts is asked again, a 407 is not")

@@ -121,8 +121,7 @@ TEST_CASE("where: $topic, $retain and $qos are the message's, with --grep, --rea
         sub(broker,
             {"-i", "alarms", "-q", "1", "-t", "site/#", "--grep", "level", "--ready-file", ready, "-C", "2", "-v", "-W", "20"})));
     require_subscribed(broker, "alarms");
-    for (int i = 0; i < 200 && ::access(ready.c_str(), F_OK) != 0; ++i) std::this_thread::sleep_for(10ms);
-    REQUIRE(::access(ready.c_str(), F_OK) == 0);
+    REQUIRE(wait_for_file(ready));
     publish_all(broker,
                 {{"site/a/alarm", R"({"level":1})"},
                  {"site/a/state", R"({"level":2})"},
@@ -173,8 +172,7 @@ TEST_CASE("where: mqtt-rr takes the first response that passes, and says how man
                          {"-V", "311", "-i", "asker", "-t", "service/q", "-e", "replies/asker", "-m", "x", "--where", ".done",
                           "--ready-file", ready, "-W", "20"}));
     require_subscribed(broker, "asker");
-    for (int i = 0; i < 200 && ::access(ready.c_str(), F_OK) != 0; ++i) std::this_thread::sleep_for(10ms);
-    REQUIRE(::access(ready.c_str(), F_OK) == 0);
+    REQUIRE(wait_for_file(ready));
     publish_all(
         broker,
         {{"replies/asker", R"({"done":false})"}, {"replies/asker", "working"}, {"replies/asker", R"({"done":true,"v":7})"}});

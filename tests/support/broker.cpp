@@ -139,6 +139,20 @@ int free_port()
     return free_port_on(false);
 }
 
+Listener listen_loopback(int port, int backlog)
+{
+    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    const int one = 1;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr = loopback(port);
+    socklen_t len = sizeof addr;
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd.get(), backlog) != 0 ||
+        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw std::system_error(errno, std::generic_category(), "listen on 127.0.0.1:" + std::to_string(port));
+    return {fd.release(), ntohs(addr.sin_port)};
+}
+
 int free_port_any()
 {
     return free_port_on(true);

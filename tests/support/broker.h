@@ -13,6 +13,16 @@ int free_port();
 /// True when something accepts TCP connections on 127.0.0.1:`port`.
 bool can_connect(int port);
 
+/// A TCP socket listening on 127.0.0.1: the one way the tests' own servers (fake broker,
+/// proxies, silent and flooding servers) listen.
+struct Listener {
+    int fd = -1;   ///< the listening socket; the caller closes it
+    int port = 0;  ///< the port it is bound to
+};
+/// Listens on 127.0.0.1:`port` (0: a free port the kernel picks; SO_REUSEADDR, so a
+/// stopped broker's port can be taken over) with `backlog`. Throws std::system_error.
+Listener listen_loopback(int port = 0, int backlog = 16);
+
 /// What the generated mosquitto.conf should contain beyond the listener.
 struct BrokerConfig {
     /// When set, anonymous clients are refused and this user/password is the only account.

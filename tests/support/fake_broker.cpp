@@ -1,5 +1,7 @@
 #include "fake_broker.h"
 
+#include "broker.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <netinet/in.h>
@@ -158,18 +160,9 @@ void drain(FakeConnection& client)
 
 FakeBroker::FakeBroker(Script script) : m_script(std::move(script))
 {
-    m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (m_listener < 0) throw std::system_error(errno, std::generic_category(), "socket");
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(m_listener, 8) != 0 ||
-        ::getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        ::close(m_listener);
-        throw std::system_error(errno, std::generic_category(), "fake broker listen");
-    }
-    m_port = ntohs(address.sin_port);
+    const Listener listener = listen_loopback(0, 8);
+    m_listener = listener.fd;
+    m_port = listener.port;
     m_thread = std::thread([this] { serve(); });
 }
 

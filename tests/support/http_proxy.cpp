@@ -1,5 +1,7 @@
 #include "http_proxy.h"
 
+#include "broker.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <netinet/in.h>
@@ -37,15 +39,9 @@ int target_port(const std::string& request)
 
 HttpProxy::HttpProxy(std::string refusal) : m_refusal(std::move(refusal))
 {
-    m_listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (m_listener < 0 || ::bind(m_listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m_listener, 16) != 0 || ::getsockname(m_listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::runtime_error("test::HttpProxy: cannot listen");
-    m_port = ntohs(addr.sin_port);
+    const Listener listener = listen_loopback();
+    m_listener = listener.fd;
+    m_port = listener.port;
     m_acceptor = std::thread([this] { accept_loop(); });
 }
 

@@ -1,5 +1,7 @@
 #include "mqtt_tap.h"
 
+#include "broker.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
@@ -278,16 +280,9 @@ Tap::Tap(int broker_port) : m_state(std::make_unique<State>())
 {
     State& s = *m_state;
     s.broker_port = broker_port;
-    s.listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s.listener < 0) fail("socket");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(s.listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fail("bind");
-    if (::listen(s.listener, 16) != 0) fail("listen");
-    if (::getsockname(s.listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) fail("getsockname");
-    s.port = ntohs(addr.sin_port);
+    const Listener listener = listen_loopback();
+    s.listener = listener.fd;
+    s.port = listener.port;
     if (::pipe2(s.wake, O_CLOEXEC) != 0) fail("pipe");
     s.thread = std::thread([&s] { s.run(); });
 }
