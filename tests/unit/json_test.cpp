@@ -218,35 +218,21 @@ TEST_CASE("JsonWriter: colours wrap each name and value, never the punctuation, 
     json.end_object();
     const std::string key = "\x1b[1;34m", str = "\x1b[32m", num = "\x1b[36m", boo = "\x1b[33m", nul = "\x1b[1;30m",
                       end = "\x1b[0m";
+    // clang-format off
     CHECK(out ==
           "{\n"
-          "\t" +
-              key + "\"t\"" + end +
-              ":\t{\n"
-              "\t\t" +
-              key + "\"a\"" + end + ":\t[" + num + "1" + end + ", " + str + "\"x\"" + end + ", " + boo + "true" + end + ", " +
-              nul + "null" + end + ", " + boo + "false" + end +
-              "],\n"
-              "\t\t" +
-              key + "\"b\"" + end + ":\t" + num + "-2.5e3" + end +
-              "\n"
-              "\t},\n"
-              "\t" +
-              key + "\"n\"" + end + ":\t" + num + "7" + end +
-              ",\n"
-              "\t" +
-              key + "\"s\"" + end + ":\t" + str + "\"q\\\"\\u0001\"" + end +
-              ",\n"
-              "\t" +
-              key + "\"b64\"" + end + ":\t" + str + "\"aGk=\"" + end +
-              ",\n"
-              "\t" +
-              key + "\"f\"" + end + ":\t" + boo + "false" + end +
-              ",\n"
-              "\t" +
-              key + "\"z\"" + end + ":\t" + nul + "null" + end +
-              "\n"
-              "}");
+          "\t" + key + "\"t\"" + end + ":\t{\n"
+          "\t\t" + key + "\"a\"" + end + ":\t[" + num + "1" + end + ", " + str + "\"x\"" + end + ", " + boo + "true" + end +
+              ", " + nul + "null" + end + ", " + boo + "false" + end + "],\n"
+          "\t\t" + key + "\"b\"" + end + ":\t" + num + "-2.5e3" + end + "\n"
+          "\t},\n"
+          "\t" + key + "\"n\"" + end + ":\t" + num + "7" + end + ",\n"
+          "\t" + key + "\"s\"" + end + ":\t" + str + "\"q\\\"\\u0001\"" + end + ",\n"
+          "\t" + key + "\"b64\"" + end + ":\t" + str + "\"aGk=\"" + end + ",\n"
+          "\t" + key + "\"f\"" + end + ":\t" + boo + "false" + end + ",\n"
+          "\t" + key + "\"z\"" + end + ":\t" + nul + "null" + end + "\n"
+          "}");
+    // clang-format on
     // Without its colour sequences, the text is what an uncoloured writer makes.
     const std::string coloured = sample(true, true);
     CHECK(coloured.find("\x1b[1;34m\"topic\"\x1b[0m:\t\x1b[32m\"a/b\"\x1b[0m") != std::string::npos);
