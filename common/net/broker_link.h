@@ -98,8 +98,6 @@ private:
     void note_first_reply(int fd);
     /// The broker sent a packet libmosquitto cannot take: DISCONNECT (0x81) and end with 7.
     void refuse_malformed();
-    /// TCP_CORK on the broker's socket from the end of one poll() to the start of the next.
-    void set_cork(bool on);
     /// The loop of one connection, until its socket is gone.
     void run_connection(Client& client);
     /// After a lost connection: connects again, retrying with growing pauses for up to
@@ -153,7 +151,6 @@ private:
     enum class FirstReply { none, mqtt, tls, reset };
     FirstReply m_first_reply = FirstReply::none;
     int m_cork_fd = -1;  ///< the broker's TCP socket, corked while a turn writes (-1: not TCP)
-    bool m_corked = false;
     /// Serves libmosquitto's reads of m_cork_fd without TLS (socket_reads.h).
     SocketReads m_reads;
     /// Bytes of the broker's already read into m_reads, for a job that takes messages.
