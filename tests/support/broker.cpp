@@ -119,17 +119,33 @@ std::string failure(const std::string& what, const std::string& dir)
 // the caller retries then.
 namespace {
 
-int free_port_on(bool any)
+/// A TCP socket bound to `addr` (port 0: one the kernel picks), listening with `backlog`
+/// and SO_REUSEADDR unless `backlog` is negative, and the port it got.
+struct Bound {
+    detail::UniqueFd fd;
+    int port = 0;
+};
+Bound bind_tcp(sockaddr_in addr, int backlog)
 {
     detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    const bool listens = backlog >= 0;
+    const int one = 1;
+    if (listens) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const int asked = ntohs(addr.sin_port);
+    socklen_t len = sizeof addr;
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || (listens && ::listen(fd.get(), backlog) != 0) ||
+        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw std::system_error(errno, std::generic_category(),
+                                listens ? "listen on 127.0.0.1:" + std::to_string(asked) : std::string("bind :0"));
+    return {std::move(fd), ntohs(addr.sin_port)};
+}
+
+int free_port_on(bool any)
+{
     sockaddr_in addr = loopback(0);
     if (any) addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    socklen_t len = sizeof addr;
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::system_error(errno, std::generic_category(), "bind :0");
-    return ntohs(addr.sin_port);
+    return bind_tcp(addr, -1).port;
 }
 
 }  // namespace
@@ -141,16 +157,8 @@ int free_port()
 
 Listener listen_loopback(int port, int backlog)
 {
-    detail::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
-    const int one = 1;
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr = loopback(port);
-    socklen_t len = sizeof addr;
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd.get(), backlog) != 0 ||
-        ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw std::system_error(errno, std::generic_category(), "listen on 127.0.0.1:" + std::to_string(port));
-    return {fd.release(), ntohs(addr.sin_port)};
+    Bound bound = bind_tcp(loopback(port), backlog);
+    return {bound.fd.release(), bound.port};
 }
 
 int free_port_any()
